@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is set-up they call.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+# These targets are for development machines: Django runs in debug mode unless told otherwise.
+export DEBUG ?= 1
+
+.PHONY: run test install messages check-messages bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# xstatic-bootstrap ships only as source and its build needs setuptools<82: build in this venv.
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=69,<82' wheel
+	$(PY) -m pip install --quiet --no-build-isolation -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Re-extract every catalogue after changing user-visible strings, then translate the new entries.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+
+check-messages: $(STAMP)
+	$(PY) manage.py check_translations
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var

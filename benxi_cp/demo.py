@@ -1,0 +1,28 @@
+"""Demo users: one per role. They exist only in the demo data, never in migrations."""
+
+from django.contrib.auth.models import Group, User
+
+from benxi_cp import roles
+
+DEMO_USERS = [
+    # username, password, role, full name, staff (may open the admin)
+    ("admin", "benxi-admin", roles.ADMINISTRATOR, "李强 (Li Qiang)", True),
+    ("epb", "benxi-epb", roles.EPB_STAFF, "王芳 (Wang Fang)", False),
+    ("auditor", "benxi-auditor", roles.AUDITOR, "张伟 (Zhang Wei)", False),
+    ("auditor2", "benxi-auditor2", roles.AUDITOR, "刘洋 (Liu Yang)", False),
+    ("leader", "benxi-leader", roles.LEADERSHIP, "陈明 (Chen Ming)", False),
+]
+
+
+def load(stdout) -> None:
+    for username, password, role, full_name, staff in DEMO_USERS:
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": full_name, "last_name": "", "is_staff": staff},
+        )
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+    stdout.write("Demo logins (user / password / role):")
+    for username, password, role, _name, _staff in DEMO_USERS:
+        stdout.write(f"  {username:<9} {password:<15} {role}")

@@ -1,0 +1,67 @@
+"""Form fields for what users type into import files and forms (shared/formats/README.md)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+YES = {"yes", "y", "true", "1", "是"}
+NO = {"no", "n", "false", "0", "否"}
+
+
+class YesNoField(forms.Field):
+    """yes/no, y/n, true/false, 1/0, 是/否 (any case); empty is `None` unless required."""
+
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not yes or no (use yes/no, y/n, true/false, 1/0, 是/否)"),
+    }
+
+    def __init__(self, *, default: bool | None = None, **kwargs):
+        self.default = default
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        text = str(value or "").strip().lower()
+        if not text:
+            return self.default
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise forms.ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"value": value}
+        )
+
+
+class CodedChoiceField(forms.ChoiceField):
+    """A coded value: accepts the code, or its Chinese or English label."""
+
+    def __init__(self, *, choices_class, **kwargs):
+        self.choices_class = choices_class
+        kwargs.setdefault("choices", [("", "---------"), *choices_class.choices])
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        if value and not self.valid_value(value):
+            raise forms.ValidationError(
+                _("“%(value)s” is not one of the codes: %(codes)s"),
+                code="invalid_choice",
+                params={"value": value, "codes": ", ".join(self.choices_class.values)},
+            )
+        super().validate(value)
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text or text in self.choices_class.values:
+            return text
+        folded = text.casefold()
+        for code in self.choices_class.values:
+            if code.casefold() == folded:
+                return code
+            label = self.choices_class(code).label
+            for language in ("zh-hans", "en"):
+                with override(language):
+                    if str(label).casefold() == folded:
+                        return code
+        return text

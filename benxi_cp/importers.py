@@ -1,0 +1,246 @@
+"""Bulk import machinery shared by every importer (enterprises, audits, options, discharge).
+
+Rules (shared/formats/README.md): unknown columns are refused; every row's errors are
+collected as "row N, column: message" with N the row a spreadsheet user sees; the whole
+file goes in one transaction, all or nothing; a dry run reports the same and writes nothing.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from benxi_cp.tabular import FileRefused, read_table
+
+CREATED = "created"
+UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"row {self.row}, {self.column}: {self.message}"
+        return f"row {self.row}: {self.message}"
+
+
+class RowInvalid(Exception):
+    """Raised by an importer for one row; carries (column, message) pairs."""
+
+    def __init__(self, problems: Iterable[tuple[str, str]]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{c}: {m}" for c, m in self.problems))
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    rows: int = 0
+    errors: list[RowIssue] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        return f"created {self.created}, updated {self.updated}"
+
+    def add(self, row: int, column: str, message) -> None:
+        self.errors.append(RowIssue(row, column, str(message)))
+
+
+class Importer:
+    """Base class: subclasses declare `columns` and implement `import_row`.
+
+    `columns` maps each accepted column (lower case) to whether it is required.
+    `import_row` writes one row and returns (CREATED or UPDATED, a label for the preview),
+    or raises RowInvalid. `finish` may check what only the whole file shows.
+    """
+
+    kind: str = ""
+    label = gettext_lazy("records")
+    columns: dict[str, bool] = {}
+    permissions: tuple[str, ...] = ()
+    # How many preview lines to keep; a dry run of a large file shows the first ones.
+    preview_limit = 200
+
+    def __init__(self, user=None):
+        self.user = user
+
+    # -- header -----------------------------------------------------------------------
+    def accepts_column(self, name: str) -> bool:
+        return name in self.columns
+
+    def check_header(self, header: list[str], result: ImportResult) -> None:
+        seen = set()
+        for name in header:
+            if not name:
+                result.add(1, "", _("a column has no name"))
+            elif name in seen:
+                result.add(1, name, _("the column appears twice"))
+            elif not self.accepts_column(name):
+                result.add(1, name, _("unknown column"))
+            seen.add(name)
+        for name, required in self.columns.items():
+            if required and name not in seen:
+                result.add(1, name, _("required column is missing"))
+
+    # -- rows -------------------------------------------------------------------------
+    def prepare(self, rows: list[dict[str, str]]) -> None:
+        """Load what the rows refer to in a few queries, before the first row."""
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def finish(self, result: ImportResult) -> None:
+        """Checks across rows, after every row was imported; add errors to `result`."""
+
+    def run(self, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+        result = ImportResult(dry_run=dry_run)
+        try:
+            header, raw_rows = read_table(content, filename)
+        except FileRefused as refused:
+            result.add(refused.row or 1, "", refused.message)
+            return result
+        self.check_header(header, result)
+        if result.errors:
+            return result
+        self.header = header
+        rows: list[tuple[int, dict[str, str]]] = []
+        for offset, cells in enumerate(raw_rows):
+            if not cells:
+                continue
+            number = offset + 2
+            if len(cells) > len(header) and any(cells[len(header) :]):
+                result.add(number, "", _("the row has more cells than the header has columns"))
+                continue
+            cells = cells + [""] * (len(header) - len(cells))
+            rows.append((number, dict(zip(header, cells, strict=False))))
+        if not rows and not result.errors:
+            result.add(2, "", _("the file has no data rows"))
+            return result
+        result.rows = len(rows)
+        try:
+            with transaction.atomic():
+                self.prepare([values for _n, values in rows])
+                for number, values in rows:
+                    self._import_one(number, values, result)
+                if not result.errors:
+                    self.finish(result)
+                if result.errors or dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as error:
+            result.add(0, "", _("the database refused the file: %(error)s") % {"error": error})
+        if result.errors:
+            result.created = result.updated = 0
+            result.errors.sort(key=lambda issue: issue.row)
+        return result
+
+    def _import_one(self, number: int, values: dict[str, str], result: ImportResult) -> None:
+        try:
+            # A savepoint per row keeps the transaction usable after a refused row on PostgreSQL.
+            with transaction.atomic():
+                action, label = self.import_row(number, values)
+        except RowInvalid as invalid:
+            for column, message in invalid.problems:
+                result.add(number, column, message)
+            return
+        except ValidationError as error:
+            for column, message in validation_problems(error):
+                result.add(number, column, message)
+            return
+        except IntegrityError as error:
+            result.add(number, "", _("refused by the database: %(error)s") % {"error": error})
+            return
+        if action == CREATED:
+            result.created += 1
+        else:
+            result.updated += 1
+        if len(result.preview) < self.preview_limit:
+            result.preview.append({"row": number, "action": action, "label": label})
+
+
+def validation_problems(error: ValidationError, default_column: str = "") -> list[tuple[str, str]]:
+    """(column, message) pairs of a ValidationError or a form's error dict."""
+    if hasattr(error, "error_dict"):
+        pairs = []
+        for name, errors in error.error_dict.items():
+            column = default_column if name == NON_FIELD_ERRORS else name
+            for item in errors:
+                pairs.extend((column, message) for message in item.messages)
+        return pairs
+    return [(default_column, message) for message in error.messages]
+
+
+def form_problems(form: forms.BaseForm) -> list[tuple[str, str]]:
+    pairs = []
+    for name, messages in form.errors.items():
+        column = "" if name == NON_FIELD_ERRORS else name
+        pairs.extend((column, str(message)) for message in messages)
+    return pairs
+
+
+class ModelFormImporter(Importer):
+    """One ModelForm per row; an existing `key` updates that record."""
+
+    model = None
+    form_class: type[forms.ModelForm] | None = None
+    key: str = "code"
+
+    def prepare(self, rows: list[dict[str, str]]) -> None:
+        keys = {values.get(self.key, "") for values in rows} - {""}
+        self.existing = self.model.objects.in_bulk(keys, field_name=self.key) if keys else {}
+        self.seen: dict[str, int] = {}
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        key = values.get(self.key, "")
+        if key in self.seen:
+            raise RowInvalid(
+                [(self.key, _("duplicate of row %(row)s in this file") % {"row": self.seen[key]})]
+            )
+        if key:
+            self.seen[key] = number
+        instance = self.existing.get(key)
+        form = self.form_class(data=values, instance=instance)
+        if instance is not None:
+            # Columns the file leaves out keep their stored values on update.
+            for name in list(form.fields):
+                if name not in self.header:
+                    del form.fields[name]
+        if not form.is_valid():
+            raise RowInvalid(form_problems(form))
+        obj = form.save(commit=False)
+        if hasattr(obj, "stamp"):
+            obj.stamp(self.user)
+        obj.save()
+        form.save_m2m()
+        return (UPDATED if instance else CREATED), str(obj)
+
+
+_REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    """Class decorator: make an importer available to the web and `import_data`."""
+    _REGISTRY[importer.kind] = importer
+    return importer
+
+
+def get_importer(kind: str) -> type[Importer]:
+    return _REGISTRY[kind]
+
+
+def importer_kinds() -> list[str]:
+    return sorted(_REGISTRY)

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from benxi_cp.importers import get_importer, importer_kinds
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV or XLSX file in one of the formats of shared/formats/. All or nothing: "
+        "when any row has an error nothing is written, every error is printed as "
+        "'row N, column: message' and the command exits non-zero. --dry-run checks only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=importer_kinds())
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+
+    def handle(self, *args, kind: str, file: Path, dry_run: bool, **options):
+        try:
+            content = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}") from None
+        result = get_importer(kind)().run(content, file.name, dry_run=dry_run)
+        if not result.ok:
+            for issue in result.errors:
+                self.stderr.write(str(issue))
+            raise CommandError(
+                f"{file.name} refused: {len(result.errors)} error(s), nothing written"
+            )
+        prefix = "dry run: would have " if dry_run else ""
+        self.stdout.write(prefix + result.summary)

@@ -1,0 +1,28 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from benxi_cp.models import SiteFlag
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demonstration city: demo users (one per role), enterprises and, as the apps "
+        "provide them, audits, discharge reports and targets. Each app's demo.py is run in the "
+        "order of INSTALLED_APPS. Running it twice leaves the same data."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for app_config in apps.get_app_configs():
+                try:
+                    module = import_module(f"{app_config.name}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{app_config.name}.demo":
+                        raise
+                    continue
+                module.load(self.stdout)
+            SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

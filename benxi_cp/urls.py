@@ -1,0 +1,22 @@
+"""Root URLs: the shared pages, then each app under its own prefix."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from benxi_cp import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("import/<slug:kind>/", views.ImportView.as_view(), name="import"),
+    path("enterprises/", include("enterprises.urls")),
+    path("audits/", include("audits.urls")),
+    path("targets/", include("targets.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

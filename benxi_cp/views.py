@@ -1,0 +1,226 @@
+"""Generic views every app reuses: permission checks, filtered tables with export, forms, import."""
+
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django.views.generic.edit import CreateView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from benxi_cp import export
+from benxi_cp.forms import ImportUploadForm
+from benxi_cp.importers import get_importer
+from benxi_cp.models import SiteFlag
+
+
+class PermissionMixin(PermissionRequiredMixin):
+    """Logged-in users without the permission get 403 (anonymous ones never get here:
+    LoginRequiredMiddleware sends them to log-in)."""
+
+    raise_exception = True
+
+
+class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated table with CSV/XLSX export of the filtered rows."""
+
+    template_name = "generic/list.html"
+    table_pagination = {"per_page": 25}
+    export_name = "export"
+    title = ""
+    create_url_name: str | None = None
+    create_permission: str | None = None
+    import_kind: str | None = None
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("_export")
+        if fmt in export.FORMATS:
+            filterset = self.get_filterset(self.get_filterset_class())
+            if not filterset.is_valid():
+                raise Http404(_("The filter is not valid."))
+            table = self.get_table_class()(filterset.qs)
+            return export.table_response(table, fmt, self.export_name)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        context.update(
+            title=self.title,
+            filter_query=query.urlencode(),
+            create_url=(
+                reverse(self.create_url_name)
+                if self.create_url_name and user.has_perm(self.create_permission)
+                else None
+            ),
+            import_url=(
+                reverse("import", args=[self.import_kind])
+                if self.import_kind and _may_import(user, self.import_kind)
+                else None
+            ),
+        )
+        return context
+
+
+class ObjectDetailView(PermissionMixin, DetailView):
+    title_field = "__str__"
+
+
+class _SaveMixin:
+    """Stamp the author, save atomically, and turn a database refusal into a form error."""
+
+    success_message = gettext_lazy("Saved.")
+
+    def form_valid(self, form):
+        obj = form.save(commit=False)
+        if hasattr(obj, "stamp"):
+            obj.stamp(self.request.user)
+        try:
+            with transaction.atomic():
+                obj.save()
+                form.save_m2m()
+        except IntegrityError:
+            form.add_error(None, _("The database refused this record; check the values."))
+            return self.form_invalid(form)
+        self.object = obj
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class ObjectCreateView(PermissionMixin, _SaveMixin, CreateView):
+    template_name = "generic/form.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
+class ObjectUpdateView(PermissionMixin, _SaveMixin, UpdateView):
+    template_name = "generic/form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Edit %(object)s") % {"object": self.object}, **kwargs
+        )
+
+
+def _may_import(user, kind: str) -> bool:
+    try:
+        importer = get_importer(kind)
+    except KeyError:
+        return False
+    return user.has_perms(importer.permissions)
+
+
+def _spool_dir() -> Path:
+    path = Path(settings.IMPORT_SPOOL_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _spool_path(token: str, suffix: str) -> Path:
+    uuid.UUID(hex=token)  # refuses anything but a token we made, so no path can be smuggled in
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(suffix)
+    return _spool_dir() / f"{token}{suffix}"
+
+
+def _clean_spool(max_age_seconds: int = 24 * 3600) -> None:
+    cutoff = time.time() - max_age_seconds
+    for path in _spool_dir().glob("*"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+class ImportView(View):
+    """Upload a CSV/XLSX file, see the dry run, then commit the same file."""
+
+    template_name = "generic/import.html"
+
+    def dispatch(self, request, kind: str, *args, **kwargs):
+        try:
+            self.importer_class = get_importer(kind)
+        except KeyError:
+            raise Http404(kind) from None
+        if not request.user.has_perms(self.importer_class.permissions):
+            raise PermissionDenied
+        self.kind = kind
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, result=None, token="", suffix=""):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "kind": self.kind,
+                "label": self.importer_class.label,
+                "columns": self.importer_class.columns,
+                "result": result,
+                "token": token,
+                "suffix": suffix,
+                "title": _("Import %(label)s") % {"label": self.importer_class.label},
+            },
+        )
+
+    def get(self, request):
+        return self.render(ImportUploadForm())
+
+    def post(self, request):
+        if "token" in request.POST:
+            return self.commit(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        content = upload.read()
+        result = self.importer_class(user=request.user).run(content, upload.name, dry_run=True)
+        token = ""
+        if result.ok:
+            _clean_spool()
+            token = uuid.uuid4().hex
+            _spool_path(token, suffix).write_bytes(content)
+        return self.render(ImportUploadForm(), result=result, token=token, suffix=suffix)
+
+    def commit(self, request):
+        try:
+            path = _spool_path(request.POST.get("token", ""), request.POST.get("suffix", ""))
+            content = path.read_bytes()
+        except (ValueError, OSError):
+            messages.error(request, _("The uploaded file has expired; please upload it again."))
+            return redirect("import", self.kind)
+        result = self.importer_class(user=request.user).run(content, path.name, dry_run=False)
+        if not result.ok:
+            return self.render(ImportUploadForm(), result=result)
+        path.unlink(missing_ok=True)
+        messages.success(
+            request,
+            _("Import done: %(created)s created, %(updated)s updated.")
+            % {"created": result.created, "updated": result.updated},
+        )
+        return redirect("import", self.kind)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_flag"] = SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).first()
+        return context

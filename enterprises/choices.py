@@ -1,0 +1,49 @@
+"""Coded values of the enterprise register; codes are those of shared/formats/enterprises.md."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    IRON_STEEL = "iron_steel", _("Iron and steel")
+    COAL = "coal", _("Coal")
+    BUILDING_MATERIALS = "building_materials", _("Building materials")
+    CHEMICALS = "chemicals", _("Chemicals")
+    POWER = "power", _("Power")
+    NONFERROUS = "nonferrous", _("Non-ferrous metals")
+    MACHINERY = "machinery", _("Machinery")
+    LIGHT_INDUSTRY = "light_industry", _("Light industry")
+    PHARMACEUTICALS = "pharmaceuticals", _("Pharmaceuticals")
+    OTHER = "other", _("Other")
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("State-owned")
+    COLLECTIVE = "collective", _("Collective")
+    PRIVATE = "private", _("Private")
+    FOREIGN = "foreign", _("Foreign-invested")
+    JOINT = "joint", _("Joint venture")
+    OTHER = "other", _("Other")
+
+
+class Size(models.TextChoices):
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+
+
+class CpStatus(models.TextChoices):
+    """Where the enterprise stands in the CP programme; kept up to date by the audits app."""
+
+    NONE = "none", _("Not in the programme")
+    AUDITING = "auditing", _("Audit under way")
+    ASSESSED = "assessed", _("Audit assessed")
+    ACCEPTED = "accepted", _("Audit accepted")
+    DEMONSTRATION = "demonstration", _("Demonstration enterprise")
+
+
+class Medium(models.TextChoices):
+    WATER = "water", _("Water")
+    AIR = "air", _("Air")
+    SOLID = "solid", _("Solid waste")
+    RESOURCE = "resource", _("Resource use")

@@ -1,0 +1,6 @@
+import os
+
+# Browser tests drive Playwright's sync API (an event loop) while touching the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,117 @@
+"""Named users per role, and clients logged in as them. Every test module uses these."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from benxi_cp import roles
+
+FORMATS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "formats"
+PASSWORD = "test-password-123"
+
+
+@pytest.fixture
+def formats_dir() -> Path:
+    if not FORMATS_DIR.is_dir():
+        pytest.fail(f"shared/formats not found at {FORMATS_DIR}")
+    return FORMATS_DIR
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str | None, username: str | None = None) -> User:
+        user = User.objects.create_user(
+            username=username or f"{role or 'nobody'}-user", password=PASSWORD
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_user) -> User:
+    return make_user(roles.ADMINISTRATOR)
+
+
+@pytest.fixture
+def epb_user(make_user) -> User:
+    return make_user(roles.EPB_STAFF)
+
+
+@pytest.fixture
+def auditor_user(make_user) -> User:
+    return make_user(roles.AUDITOR)
+
+
+@pytest.fixture
+def leader_user(make_user) -> User:
+    return make_user(roles.LEADERSHIP)
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """client_as("epb_staff") gives the test client logged in as a new user of that role."""
+    users: dict[str, User] = {}
+
+    def login(role: str):
+        if role not in users:
+            users[role] = make_user(role)
+        client.force_login(users[role])
+        return client
+
+    return login
+
+
+ALL_ROLES = [roles.ADMINISTRATOR, roles.EPB_STAFF, roles.AUDITOR, roles.LEADERSHIP]
+
+
+_REFERENCE_DATA: dict[str, str] = {}
+
+
+def _serialize_reference_data() -> str:
+    """Every row the migrations wrote, except content types and permissions, which the
+    post-migrate signal recreates after a flush (with new ids: hence natural keys)."""
+    from django.apps import apps
+    from django.core import serializers
+
+    skip = {"contenttypes.contenttype", "auth.permission"}
+    app_list = [(config, None) for config in apps.get_app_configs()]
+    models = [
+        model
+        for model in serializers.sort_dependencies(app_list)
+        if model._meta.label_lower not in skip and not model._meta.proxy
+    ]
+    rows = [obj for model in models for obj in model._default_manager.order_by("pk")]
+    return serializers.serialize("json", rows, use_natural_foreign_keys=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep the reference data the migrations wrote (roles and their permissions, catalogues).
+
+    Transactional tests (browser tests with live_server) end with a flush that empties
+    every table; `reference_data` puts the migrations' data back before the next one.
+    Django's own serialized_rollback cannot be used: Playwright's event loop gives the
+    test a different connection object than the one the contents were stored on.
+    """
+    with django_db_blocker.unblock():
+        _REFERENCE_DATA["default"] = _serialize_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    if not Group.objects.exists():
+        from django.core import serializers
+
+        for obj in serializers.deserialize("json", _REFERENCE_DATA["default"]):
+            obj.save()

@@ -47,3 +47,23 @@ class Medium(models.TextChoices):
     AIR = "air", _("Air")
     SOLID = "solid", _("Solid waste")
     RESOURCE = "resource", _("Resource use")
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "Y", _("Year")
+    QUARTER = "Q", _("Quarter")
+    MONTH = "M", _("Month")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified")
+    RETURNED = "returned", _("Returned")
+
+
+class Basis(models.TextChoices):
+    MEASURED_CONTINUOUS = "measured_continuous", _("Measured (continuous monitoring)")
+    MEASURED_SAMPLING = "measured_sampling", _("Measured (sampling)")
+    CALCULATED = "calculated", _("Calculated")
+    ESTIMATED = "estimated", _("Estimated")

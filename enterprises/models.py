@@ -1,5 +1,6 @@
 """The enterprise register and the pollutant catalogue shared by audits and discharge reports."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -7,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel
-from enterprises.choices import CpStatus, Medium, Ownership, Sector, Size
+from enterprises.choices import (
+    Basis,
+    CpStatus,
+    Medium,
+    Ownership,
+    PeriodKind,
+    ReportStatus,
+    Sector,
+    Size,
+)
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -137,3 +147,164 @@ class Pollutant(models.Model):
     @property
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
+
+
+class DischargeReport(TrackedModel):
+    """An enterprise's pollution discharge report to the EPB for one period."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="discharge_reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period_kind = models.CharField(
+        _("period"), max_length=1, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
+    period_number = models.PositiveSmallIntegerField(
+        _("period number"),
+        default=0,
+        help_text=_("0 for a year, 1–4 for a quarter, 1–12 for a month."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    output_10k_yuan = models.DecimalField(
+        _("output value (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "enterprise__code", "period_kind", "period_number"]
+        verbose_name = _("discharge report")
+        verbose_name_plural = _("discharge reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "period_kind", "period_number"],
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message=_("This enterprise already has a report for this period."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(period_kind=PeriodKind.YEAR, period_number=0)
+                    | models.Q(
+                        period_kind=PeriodKind.QUARTER, period_number__gte=1, period_number__lte=4
+                    )
+                    | models.Q(
+                        period_kind=PeriodKind.MONTH, period_number__gte=1, period_number__lte=12
+                    )
+                ),
+                name="%(app_label)s_%(class)s_period_valid",
+                violation_error_message=_("A quarter is 1–4, a month 1–12, a year has no number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1949, year__lte=2100),
+                name="%(app_label)s_%(class)s_year_range",
+                violation_error_message=_("The year is out of range."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(output_10k_yuan__isnull=True) | models.Q(output_10k_yuan__gte=0),
+                name="%(app_label)s_%(class)s_output_non_negative",
+                violation_error_message=_("The output value cannot be negative."),
+            ),
+        ]
+        indexes = [
+            # City totals per year: verified annual reports of a year (summaries, targets).
+            models.Index(fields=["year", "period_kind", "status"], name="report_year_kind_status"),
+            # The EPB's work queues: reports by status.
+            models.Index(fields=["status", "year"], name="report_status_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.code} {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:report_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        if self.period_kind == PeriodKind.QUARTER:
+            return f"{self.year}-Q{self.period_number}"
+        if self.period_kind == PeriodKind.MONTH:
+            return f"{self.year}-M{self.period_number:02d}"
+        return str(self.year)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.VERIFIED
+
+
+class DischargeValue(models.Model):
+    """One pollutant's discharge (or use) in one report, with the basis of the figure."""
+
+    report = models.ForeignKey(
+        DischargeReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values"
+    )
+    pollutant = models.ForeignKey(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=4, help_text=_("In the pollutant's unit.")
+    )
+    basis = models.CharField(
+        _("basis"), max_length=24, choices=Basis.choices, default=Basis.ESTIMATED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "pollutant__position"]
+        verbose_name = _("discharge value")
+        verbose_name_plural = _("discharge values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "pollutant"],
+                name="%(app_label)s_%(class)s_one_per_pollutant",
+                violation_error_message=_("This pollutant is already in the report."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="%(app_label)s_%(class)s_amount_non_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+        indexes = [
+            # Totals per pollutant across reports (city totals, trends, baselines).
+            models.Index(fields=["pollutant", "report"], name="value_pollutant_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant.code} {self.amount} {self.pollutant.unit}"
+
+    def get_absolute_url(self) -> str:
+        return self.report.get_absolute_url()

@@ -1,0 +1,148 @@
+"""The programme's target system: indicators in four dimensions, targets and yearly actuals."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from benxi_cp.models import TrackedModel
+from enterprises.models import bilingual
+from targets.choices import Dimension, Direction, ValueSource
+
+
+class Department(models.Model):
+    """A municipal department of the leading team, responsible for some indicators."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("targets:department", args=[self.code])
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)
+
+
+class Indicator(TrackedModel):
+    """An indicator of the target system, with its unit, direction and responsible department."""
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices)
+    name = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    computation = models.CharField(
+        _("computation"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty when actual values are entered; else the computation that gives them."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dimension", "position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("targets:indicator", args=[self.code])
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)
+
+
+class Target(TrackedModel):
+    """A goal for an indicator: from a baseline (year, value) to a goal (year, value)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=18, decimal_places=4)
+    goal_year = models.PositiveSmallIntegerField(_("goal year"))
+    goal_value = models.DecimalField(_("goal value"), max_digits=18, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "goal_year"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "goal_year"],
+                name="%(app_label)s_%(class)s_one_per_goal_year",
+                violation_error_message=_(
+                    "This indicator already has a target for that goal year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(goal_year__gt=F("baseline_year")),
+                name="%(app_label)s_%(class)s_goal_after_baseline",
+                violation_error_message=_("The goal year must come after the baseline year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} → {self.goal_year}"
+
+    def get_absolute_url(self) -> str:
+        return self.indicator.get_absolute_url()
+
+
+class Actual(TrackedModel):
+    """An indicator's actual value for one year, entered or computed from the records."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="actuals"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    source = models.CharField(
+        _("source"), max_length=16, choices=ValueSource.choices, default=ValueSource.ENTERED
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("actual value")
+        verbose_name_plural = _("actual values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("This indicator already has a value for that year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}: {self.value}"
+
+    def get_absolute_url(self) -> str:
+        return self.indicator.get_absolute_url()

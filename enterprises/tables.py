@@ -6,13 +6,19 @@ from enterprises.models import Enterprise
 
 class EnterpriseTable(tables.Table):
     code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True)
+    name = tables.Column(
+        linkify=True,
+        accessor="display_name",
+        order_by=("name",),
+        attrs={"td": {"class": "text-wrap col-name"}},
+    )
     name_en = tables.Column(visible=False)
-    state_large_medium = tables.BooleanColumn(verbose_name=_("state large/medium"))
-    employees = tables.Column(attrs={"td": {"class": "text-end"}})
+    state_large_medium = tables.BooleanColumn(verbose_name=_("State large/medium"))
+    employees = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
 
     class Meta:
         model = Enterprise
+        attrs = {"class": "table table-sm table-hover align-middle text-nowrap"}
         fields = (
             "code",
             "name",
@@ -26,3 +32,7 @@ class EnterpriseTable(tables.Table):
             "cp_status",
         )
         order_by = "code"
+
+    def value_name(self, record) -> str:
+        # Exports carry the registered name; name_en has a column of its own.
+        return record.name

@@ -41,7 +41,6 @@ tests/reports/test_summary.py:
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -50,13 +49,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.choices import RETAINED_STATUSES, AcceptingBody, FeeClass, OptionStatus, Verdict
 from audits.models import Audit, Option, OptionReduction
-from enterprises.choices import PeriodKind, ReportStatus
-from enterprises.models import DischargeValue, Enterprise, Pollutant
+from enterprises.models import Enterprise, Pollutant
+from reports.discharge import annual_discharge
 
 ZERO = Decimal("0")
 ONE_DECIMAL = Decimal("0.1")
 TWO_DECIMALS = Decimal("0.01")
-PERIODS_IN_YEAR = {PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
 
 
 def as_of(year: int) -> datetime.date:
@@ -287,43 +285,6 @@ def baseline_years(enterprise_ids) -> dict[int, int]:
     return {row["enterprise_id"]: row["first"].year - 1 for row in firsts}
 
 
-def annual_discharges(
-    wanted: set[tuple[int, int]], pollutant_ids
-) -> dict[tuple[int, int, int], Decimal]:
-    """{(enterprise id, year, pollutant id): verified annual discharge} for the
-    (enterprise id, year) pairs in `wanted`: the annual report, else four quarters, else
-    twelve months (one query)."""
-    if not wanted:
-        return {}
-    enterprise_ids = {pk for pk, _year in wanted}
-    years = {year for _pk, year in wanted}
-    rows = (
-        DischargeValue.objects.filter(
-            report__status=ReportStatus.VERIFIED,
-            report__enterprise_id__in=enterprise_ids,
-            report__year__in=years,
-            pollutant_id__in=pollutant_ids,
-        )
-        .values("report__enterprise_id", "report__year", "pollutant_id", "report__period_kind")
-        .annotate(total=Sum("amount"), periods=Count("report", distinct=True))
-    )
-    by_kind: dict[tuple[int, int, int], dict[str, Decimal]] = defaultdict(dict)
-    for row in rows:
-        key = (row["report__enterprise_id"], row["report__year"], row["pollutant_id"])
-        if key[:2] not in wanted:
-            continue
-        kind = row["report__period_kind"]
-        if kind == PeriodKind.YEAR or row["periods"] == PERIODS_IN_YEAR.get(kind):
-            by_kind[key][kind] = row["total"]
-    result = {}
-    for key, kinds in by_kind.items():
-        for kind in (PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH):
-            if kind in kinds:
-                result[key] = kinds[kind]
-                break
-    return result
-
-
 def reductions(day: datetime.date) -> list[Reduction]:
     """Per pollutant: the claimed annual reduction and its rate against the baseline."""
     claimed = claimed_reductions(day)
@@ -332,7 +293,12 @@ def reductions(day: datetime.date) -> list[Reduction]:
     enterprise_ids = {pk for pk, _pollutant in claimed}
     pollutant_ids = {pollutant for _pk, pollutant in claimed}
     years = baseline_years(enterprise_ids)
-    baselines = annual_discharges({(pk, years[pk]) for pk in enterprise_ids}, pollutant_ids)
+    baselines = annual_discharge(
+        years=set(years.values()),
+        enterprise_ids=enterprise_ids,
+        pollutant_ids=pollutant_ids,
+        pairs={(pk, year) for pk, year in years.items()},
+    )
     result = []
     for pollutant in Pollutant.objects.filter(pk__in=pollutant_ids):
         amount = with_baseline = baseline = ZERO

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("forms/", views.FormIndexView.as_view(), name="forms"),
+    path("forms/<slug:name>/", views.FormPageView.as_view(), name="form"),
+    path("forms/<slug:name>/<slug:fmt>/", views.FormDownloadView.as_view(), name="form_download"),
+]

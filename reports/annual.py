@@ -104,6 +104,8 @@ class AnnualForm:
     tables: list[Table]
     csv_header: list[str]
     csv_rows: list[list]
+    # Decimal places of the CSV's numeric columns, so that every database writes the same.
+    csv_places: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     landscape: bool = False
     signatures: tuple = (
@@ -373,6 +375,7 @@ def audits_form(year: int) -> AnnualForm:
         tables=[table],
         csv_header=header,
         csv_rows=csv_rows,
+        csv_places={"investment_10k_yuan": 2, "annual_benefit_10k_yuan": 2, "assessment_score": 1},
         landscape=True,
     )
 
@@ -494,6 +497,7 @@ def discharge_form(year: int) -> AnnualForm:
         tables=[city, detail],
         csv_header=header,
         csv_rows=csv_rows,
+        csv_places={"previous": 4, "current": 4, "change": 4, "change_pct": 1},
         notes=notes,
     )
 
@@ -601,6 +605,7 @@ def options_form(year: int) -> AnnualForm:
         tables=[in_year, to_date],
         csv_header=header,
         csv_rows=csv_rows,
+        csv_places={"investment_10k_yuan": 2, "annual_benefit_10k_yuan": 2},
         notes=[_("Investment in 10k yuan; annual economic benefit in 10k yuan a year.")],
         landscape=True,
     )

@@ -1,7 +1,7 @@
 """The reports app keeps no records of its own: it reads the other apps' records.
 
-`ReportAccess` has no table; it only carries the permissions the reports pages ask for,
-so that roles are granted them like any other permission (migration 0002).
+`ReportAccess` only carries the permissions the reports pages ask for, so that roles are
+granted them like any other permission (migration 0002); its table stays empty.
 """
 
 from django.db import models
@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportAccess(models.Model):
-    """Permissions to read the dashboards and the annual forms (no table)."""
+    """Permissions to read the dashboards and the annual forms (an empty table)."""
 
     class Meta:
-        managed = False
         default_permissions = ()
         permissions = [
             ("view_dashboard", _("Can read the programme dashboard, charts and comparisons")),

@@ -105,14 +105,20 @@ def render_csv(form: AnnualForm, bom: bool = True) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(form.csv_header)
+    places = [form.csv_places.get(key) for key in form.csv_header]
     for row in form.csv_rows:
-        writer.writerow(
-            [
-                "" if v is None else (v.isoformat() if isinstance(v, datetime.date) else v)
-                for v in row
-            ]
-        )
+        writer.writerow([_csv_value(value, dp) for value, dp in zip(row, places, strict=True)])
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value, places: int | None):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if places is not None and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"{Decimal(value):.{places}f}"
+    return value
 
 
 NUMBER_FORMATS = {INT: "#,##0", DEC1: "#,##0.0", DEC2: "#,##0.00", DATE: "yyyy-mm-dd"}

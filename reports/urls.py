@@ -4,6 +4,7 @@ from reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("charts/<slug:name>.svg", views.ChartView.as_view(), name="chart"),
     path("forms/", views.FormIndexView.as_view(), name="forms"),
     path("forms/<slug:name>/", views.FormPageView.as_view(), name="form"),
     path("forms/<slug:name>/<slug:fmt>/", views.FormDownloadView.as_view(), name="form_download"),

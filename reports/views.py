@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from benxi_cp.views import PermissionMixin
-from reports import annual, output
+from reports import annual, figures, output
 from reports.years import chosen_year, data_years
 
 
@@ -67,4 +67,22 @@ class FormDownloadView(FormMixin, View):
         form = self.get_form()
         response = HttpResponse(output.render(form, fmt), content_type=output.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{output.filename(form, fmt)}"'
+        return response
+
+
+class ChartView(PermissionMixin, View):
+    """A chart as SVG; the page embeds it with <img>, so no script or style is inline."""
+
+    permission_required = "reports.view_dashboard"
+
+    def get(self, request, name: str):
+        if name not in figures.CHARTS:
+            raise Http404(name)
+        default_year = None if request.GET.get("year") else data_years()[-1]
+        params = figures.parse_params(request.GET, default_year)
+        response = HttpResponse(
+            figures.chart_svg(name, params), content_type="image/svg+xml; charset=utf-8"
+        )
+        # The drawing follows the records: the browser asks again rather than keep it.
+        response["Cache-Control"] = "private, no-cache"
         return response

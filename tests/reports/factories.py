@@ -109,3 +109,31 @@ def make_report(
             report=report, pollutant=Pollutant.objects.get(code=pollutant), amount=Decimal(amount)
         )
     return report
+
+
+def grow(count: int, prefix: str = "G") -> None:
+    """`count` more enterprises, each with a finished audit, three options (with
+    reductions) and verified reports for 1999 and 2000: a bigger data set of the same shape."""
+    for i in range(count):
+        enterprise = make_enterprise(f"{prefix}{i:03d}", slm=i % 2 == 0, sector="coal")
+        audit = make_audit(
+            enterprise,
+            "1999-03-01",
+            accepted_by="municipality" if i % 3 else "national_centre",
+            accepted_on="2000-06-01",
+        )
+        make_option(audit, "1", investment="1", benefit="2", reductions={"COD": "3"})
+        make_option(
+            audit,
+            "2",
+            fee_class="medium_high",
+            investment="100",
+            benefit="150",
+            implemented_on="2000-05-01",
+            aspect="technology",
+            reductions={"SO2": "4"},
+        )
+        make_option(audit, "3", status="selected")
+        make_report(enterprise, 1998, {"COD": "30", "SO2": "40"})
+        make_report(enterprise, 1999, {"COD": "28", "SO2": "38"})
+        make_report(enterprise, 2000, {"COD": "25", "SO2": "30"})

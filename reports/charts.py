@@ -1,0 +1,247 @@
+"""Charts as SVG (matplotlib, Agg), Chinese labels in Noto Sans CJK SC, cached by the data.
+
+Each chart function takes plain series and returns SVG text; each drawn series carries an
+id (`series-<key>`) so that tests and pages can find it. `cached_svg` keys a chart on a
+fingerprint of the tables behind it (row counts, latest change, sums), so a chart is drawn
+again whenever those records change, whatever the cache backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from django.core.cache import cache  # noqa: E402
+from django.db.models import Count, Max, Sum  # noqa: E402
+from django.utils.translation import get_language  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+FONT_FAMILY = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
+GREEN, GOLD, GREY, BLUE, RED, AMBER = (
+    "#1f5f4a",
+    "#b8860b",
+    "#8a9a94",
+    "#2f6690",
+    "#b02a37",
+    "#e0a800",
+)
+CACHE_SECONDS = 24 * 3600
+VERSION = "1"  # bump when the drawing changes, so that old drawings are not served
+_lock = threading.Lock()  # matplotlib's font cache and rcParams are not thread-safe
+
+matplotlib.rcParams.update(
+    {
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_FAMILY,
+        "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
+        "svg.hashsalt": "benxi-cp",  # the same drawing gives the same SVG
+        "svg.fonttype": "path",  # glyphs as outlines: the SVG needs no font to show
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "grid.color": "#dde3e0",
+        "grid.linewidth": 0.6,
+    }
+)
+
+
+def _figure(width: float = 6.4, height: float = 3.0) -> tuple[Figure, object]:
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.subplots()
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def _floats(values: Sequence) -> list[float]:
+    return [float(v) for v in values]
+
+
+def _name(bars, key: str, points) -> None:
+    """Give each bar the id `series-<key>-<point>`, so the SVG says which series it is."""
+    for bar, point in zip(bars, points, strict=True):
+        bar.set_gid(f"series-{key}-{point}")
+
+
+def _empty(ax, message: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", color=GREY, fontsize=11)
+
+
+def bar_by_year(
+    series: Sequence[tuple[int, Decimal]],
+    key: str,
+    ylabel: str,
+    empty_message: str,
+    marks: Sequence[int] = (),
+    mark_label: str = "",
+) -> str:
+    """Bars per year for one series (a pollutant's discharge); `marks` draws a dashed line
+    at those years (an enterprise's audits starting)."""
+    with _lock:
+        figure, ax = _figure()
+        if not series:
+            _empty(ax, empty_message)
+            return _svg(figure)
+        years = [year for year, _value in series]
+        bars = ax.bar(years, _floats(v for _y, v in series), color=GREEN, width=0.65)
+        _name(bars, key, years)
+        for index, year in enumerate(marks):
+            line = ax.axvline(
+                year - 0.5,
+                color=GOLD,
+                linestyle="--",
+                linewidth=1.2,
+                label=mark_label if index == 0 else None,
+            )
+            line.set_gid(f"mark-{year}")
+        if marks and mark_label:
+            ax.legend(loc="upper right", frameon=False)
+        ax.set_ylabel(ylabel)
+        ax.set_xticks(years)
+        ax.tick_params(axis="x", labelrotation=0)
+        ax.grid(axis="x", visible=False)
+        ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+        return _svg(figure)
+
+
+def grouped_bars_by_year(
+    years: Sequence[int],
+    series: Sequence[tuple[str, str, Sequence[Decimal]]],
+    ylabel: str,
+    empty_message: str,
+) -> str:
+    """Side-by-side bars per year, one colour per series: [(key, label, values)]."""
+    with _lock:
+        figure, ax = _figure()
+        if not years:
+            _empty(ax, empty_message)
+            return _svg(figure)
+        width = 0.8 / len(series)
+        colours = [GREEN, GOLD, BLUE, GREY]
+        for index, (key, label, values) in enumerate(series):
+            offset = (index - (len(series) - 1) / 2) * width
+            bars = ax.bar(
+                [y + offset for y in years],
+                _floats(values),
+                width=width,
+                color=colours[index % len(colours)],
+                label=label,
+            )
+            _name(bars, key, years)
+        ax.set_xticks(list(years))
+        ax.set_ylabel(ylabel)
+        ax.grid(axis="x", visible=False)
+        ax.legend(loc="upper left", frameon=False)
+        ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+        return _svg(figure)
+
+
+def stacked_bars(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[int]]],
+    xlabel: str,
+    empty_message: str,
+) -> str:
+    """Horizontal stacked bars per category (aspects), one colour per series (fee classes)."""
+    with _lock:
+        figure, ax = _figure(6.4, 3.4)
+        if not any(any(values) for _k, _l, values in series):
+            _empty(ax, empty_message)
+            return _svg(figure)
+        positions = list(range(len(categories)))[::-1]
+        left = [0.0] * len(categories)
+        colours = [GREEN, GOLD, BLUE]
+        for index, (key, label, values) in enumerate(series):
+            bars = ax.barh(
+                positions,
+                _floats(values),
+                left=left,
+                height=0.6,
+                color=colours[index % len(colours)],
+                label=label,
+            )
+            _name(bars, key, range(len(categories)))
+            left = [a + float(b) for a, b in zip(left, values, strict=True)]
+        ax.set_yticks(positions, labels=list(categories))
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower right", frameon=False)
+        return _svg(figure)
+
+
+def progress_bars(
+    rows: Sequence[tuple[str, str, float | None, float | None, str]],
+    xlabel: str,
+    expected_label: str,
+    empty_message: str,
+) -> str:
+    """Target progress: [(key, label, progress %, expected %, light)] as horizontal bars
+    coloured by their traffic light, with the expected progress marked."""
+    light_colours = {"green": "#198754", "amber": AMBER, "red": RED, "grey": GREY}
+    with _lock:
+        figure, ax = _figure(6.4, max(2.4, 0.32 * len(rows) + 1))
+        if not rows:
+            _empty(ax, empty_message)
+            return _svg(figure)
+        positions = list(range(len(rows)))[::-1]
+        for position, (key, _label, progress, expected, light) in zip(positions, rows, strict=True):
+            bar = ax.barh(
+                [position], [progress or 0.0], height=0.6, color=light_colours.get(light, GREY)
+            )
+            _name(bar, key, [position])
+            if expected is not None:
+                ax.plot(
+                    [expected, expected],
+                    [position - 0.35, position + 0.35],
+                    color="#000",
+                    linewidth=1.2,
+                )
+        ax.plot([], [], color="#000", linewidth=1.2, label=expected_label)
+        ax.set_yticks(positions, labels=[label for _k, label, *_rest in rows])
+        ax.set_xlabel(xlabel)
+        ax.set_xlim(0, max(100.0, *[(p or 0.0) for _k, _l, p, _e, _c in rows]) * 1.05)
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower right", frameon=False)
+        return _svg(figure)
+
+
+# Cache --------------------------------------------------------------------------------
+
+
+def fingerprint(*querysets_and_fields) -> str:
+    """A digest of the data behind a chart: for each (queryset, timestamp field or None,
+    amount field or None), the row count, the latest change, the sum and the highest id."""
+    parts = []
+    for queryset, stamp, amount in querysets_and_fields:
+        aggregates = {"n": Count("pk"), "top": Max("pk")}
+        if stamp:
+            aggregates["stamp"] = Max(stamp)
+        if amount:
+            aggregates["sum"] = Sum(amount)
+        parts.append(repr(sorted(queryset.aggregate(**aggregates).items())))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def cached_svg(name: str, params: dict, data_fingerprint: str, draw: Callable[[], str]) -> str:
+    """The chart from the cache when the data behind it has not changed, else drawn anew."""
+    key_source = f"{VERSION}|{name}|{get_language()}|{sorted(params.items())}|{data_fingerprint}"
+    key = "reports:chart:" + hashlib.sha256(key_source.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw()
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg

@@ -23,7 +23,7 @@ def test_epb_staff_search_switch_language_and_create(login, live_server, epb_use
     page.fill("#id_q", "coking")
     page.click(".filter-form button[type=submit]")
     expect(page.locator("table tbody tr")).to_have_count(1)
-    expect(page.locator("table tbody")).to_contain_text("溪城焦化厂")
+    expect(page.locator("table tbody")).to_contain_text("Xicheng Coking")
 
     page.click("#create-button")
     page.fill("#id_code", "DEMO-0200")
@@ -35,6 +35,8 @@ def test_epb_staff_search_switch_language_and_create(login, live_server, epb_use
     expect(page.locator("h1")).to_contain_text("Nanling Fertiliser Plant")
 
     page.goto(f"{live_server.url}/enterprises/?q=DEMO-0200")
+    expect(page.locator("table tbody")).to_contain_text("Nanling Fertiliser Plant")
+    page.click("button[data-lang=zh-hans]")
     expect(page.locator("table tbody")).to_contain_text("南岭化肥厂")
     assert Enterprise.objects.get(code="DEMO-0200").created_by == epb_user
 

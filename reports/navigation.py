@@ -5,5 +5,15 @@ from benxi_cp.navigation import NavItem, register
 REPORTS = _("Reports")
 
 register(
+    NavItem(_("Programme dashboard"), "reports:dashboard", "reports.view_dashboard", 50, REPORTS),
+    NavItem(_("EPB dashboard"), "reports:epb_dashboard", "reports.view_epb_dashboard", 51, REPORTS),
+    NavItem(_("Discharge trends"), "reports:trends", "reports.view_dashboard", 52, REPORTS),
+    NavItem(
+        _("Claimed and measured reductions"),
+        "reports:claims",
+        "reports.view_dashboard",
+        53,
+        REPORTS,
+    ),
     NavItem(_("Annual report forms"), "reports:forms", "reports.view_annual_forms", 60, REPORTS),
 )

@@ -158,7 +158,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
             cell.font = font
 
     row = 1
-    merged(row, f"{_('Form')} {form.number}", Font(size=9), "right")
+    merged(row, _("Form no.: %(number)s") % {"number": form.number}, Font(size=9), "right")
     row += 1
     merged(row, str(form.title), Font(bold=True, size=15), "center")
     sheet.row_dimensions[row].height = 26
@@ -167,8 +167,8 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     row += 1
     merged(
         row,
-        f"{_('Produced by')}: {settings.PRODUCING_OFFICE}    "
-        f"{_('Date')}: {produced_on.isoformat()}",
+        f"{_('Produced by:')} {settings.PRODUCING_OFFICE}    "
+        f"{_('Date produced:')} {produced_on.isoformat()}",
         Font(size=9),
     )
     row += 2
@@ -231,7 +231,11 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     labels = [str(label) for label in form.signatures] + [_("Date of report")]
     step = max(1, width // len(labels))
     for index, label in enumerate(labels):
-        sheet.cell(row=row, column=1 + index * step, value=f"{label}: ____________")
+        sheet.cell(
+            row=row,
+            column=1 + index * step,
+            value=_("%(label)s:") % {"label": label} + " ____________",
+        )
     for col, chars in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = chars + 2
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -17,11 +17,23 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    duties = models.TextField(
+        _("duties"),
+        blank=True,
+        help_text=_("What the department answers for in the programme (the duty of its targets)."),
+    )
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_message=_("The code cannot be empty."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -32,6 +44,30 @@ class Department(models.Model):
     @property
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
+
+
+YEAR_RANGE = Q(year__gte=1949, year__lte=2100)
+
+
+def may_write_actuals(user, indicator: "Indicator", action: str = "add") -> bool:
+    """Whether `user` may add (or change) actual values of `indicator`: the programme office
+    for every indicator, the EPB only for environmental ones (see `IndicatorQuerySet`)."""
+    if not user.has_perm(f"targets.{action}_actual"):
+        return False
+    return user.has_perm("targets.enter_any_actual") or (
+        indicator.dimension == Dimension.ENVIRONMENTAL
+    )
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def actuals_writable_by(self, user, action: str = "add") -> "IndicatorQuerySet":
+        """The indicators whose actual values `user` may add (or change); same rule as
+        `may_write_actuals`, for lists."""
+        if not user.has_perm(f"targets.{action}_actual"):
+            return self.none()
+        if user.has_perm("targets.enter_any_actual"):
+            return self
+        return self.filter(dimension=Dimension.ENVIRONMENTAL)
 
 
 class Indicator(TrackedModel):
@@ -58,11 +94,29 @@ class Indicator(TrackedModel):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
 
     history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["dimension", "position", "code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_message=_("The code cannot be empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=Dimension.values),
+                name="%(app_label)s_%(class)s_dimension_valid",
+                violation_error_message=_("Unknown dimension."),
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="%(app_label)s_%(class)s_direction_valid",
+                violation_error_message=_("Unknown direction."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -105,6 +159,11 @@ class Target(TrackedModel):
                 name="%(app_label)s_%(class)s_goal_after_baseline",
                 violation_error_message=_("The goal year must come after the baseline year."),
             ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__gte=1949, goal_year__lte=2100),
+                name="%(app_label)s_%(class)s_year_range",
+                violation_error_message=_("The years must lie between 1949 and 2100."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,6 +198,20 @@ class Actual(TrackedModel):
                 name="%(app_label)s_%(class)s_one_per_year",
                 violation_error_message=_("This indicator already has a value for that year."),
             ),
+            models.CheckConstraint(
+                condition=YEAR_RANGE,
+                name="%(app_label)s_%(class)s_year_range",
+                violation_error_message=_("The year must lie between 1949 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=ValueSource.values),
+                name="%(app_label)s_%(class)s_source_valid",
+                violation_error_message=_("Unknown source."),
+            ),
+        ]
+        permissions = [
+            ("enter_any_actual", _("Can enter actual values of indicators of every dimension")),
+            ("recompute_actual", _("Can recompute the computed indicators")),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ class Department(models.Model):
         blank=True,
         help_text=_("What the department answers for in the programme (the duty of its targets)."),
     )
+    duties_en = models.TextField(_("duties (English)"), blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -45,6 +46,10 @@ class Department(models.Model):
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
 
+    @property
+    def display_duties(self) -> str:
+        return bilingual(self.duties, self.duties_en)
+
 
 YEAR_RANGE = Q(year__gte=1949, year__lte=2100)
 
@@ -60,6 +65,28 @@ def may_write_actuals(user, indicator: "Indicator", action: str = "add") -> bool
 
 
 class IndicatorQuerySet(models.QuerySet):
+    def search(self, text: str) -> "IndicatorQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(code__icontains=text) | Q(name__icontains=text) | Q(name_en__icontains=text)
+        )
+
+    def with_dimension_rank(self) -> "IndicatorQuerySet":
+        """Annotate `dimension_rank`: the four dimensions in their own order (economic,
+        resource, environmental, social), not alphabetically."""
+        return self.annotate(
+            dimension_rank=models.Case(
+                *(
+                    models.When(dimension=value, then=models.Value(rank))
+                    for rank, value in enumerate(Dimension.values)
+                ),
+                default=models.Value(len(Dimension.values)),
+                output_field=models.IntegerField(),
+            )
+        )
+
     def actuals_writable_by(self, user, action: str = "add") -> "IndicatorQuerySet":
         """The indicators whose actual values `user` may add (or change); same rule as
         `may_write_actuals`, for lists."""

@@ -32,10 +32,10 @@ magnitude, red beyond.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from targets.choices import Dimension, Direction
+from targets.choices import Dimension, Direction, Light
 
 AMBER_POINTS = Decimal("10")
-GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+GREEN, AMBER, RED, GREY = Light.GREEN.value, Light.AMBER.value, Light.RED.value, Light.GREY.value
 LIGHTS = (GREEN, AMBER, RED, GREY)
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -59,6 +59,10 @@ class TargetProgress:
         if self.progress_pct is None or self.expected_pct is None:
             return None
         return _sign(self.target, self.indicator) * (self.progress_pct - self.expected_pct)
+
+    @property
+    def light_label(self) -> str:
+        return Light(self.light).label
 
     @property
     def stale(self) -> bool:

@@ -62,7 +62,7 @@ class TargetProgress:
 
     @property
     def light_label(self) -> str:
-        return Light(self.light).label
+        return str(Light(self.light).label)
 
     @property
     def stale(self) -> bool:

@@ -365,10 +365,9 @@ class TargetCreateView(_ForIndicatorMixin, ObjectCreateView):
     model = Target
     form_class = TargetForm
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **kwargs | {"title": _("New target for %(indicator)s") % {"indicator": self.indicator}}
-        )
+    @property
+    def title(self) -> str:
+        return _("New target for %(indicator)s") % {"indicator": self.indicator}
 
 
 class TargetUpdateView(ObjectUpdateView):
@@ -404,9 +403,9 @@ class ActualCreateView(_ForIndicatorMixin, ObjectCreateView):
             initial["year"] = int(year)
         return initial
 
-    def get_context_data(self, **kwargs):
-        title = _("New actual value of %(indicator)s") % {"indicator": self.indicator}
-        return super().get_context_data(**kwargs | {"title": title})
+    @property
+    def title(self) -> str:
+        return _("New actual value of %(indicator)s") % {"indicator": self.indicator}
 
 
 class ActualUpdateView(ObjectUpdateView):

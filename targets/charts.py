@@ -5,6 +5,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from benxi_cp.charts import PALETTE, new_figure
+from targets.choices import ValueSource
 
 
 def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
@@ -13,8 +14,7 @@ def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
     `series-target-<goal year>`."""
     fig = new_figure()
     ax = fig.add_subplot()
-    ax.set_title(indicator.display_name, loc="left", fontsize=11)
-    ax.set_ylabel(indicator.unit)
+    ax.set_title(f"{indicator.display_name} ({indicator.display_unit})", loc="left", fontsize=11)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if not actuals and not targets:
         ax.text(
@@ -50,7 +50,7 @@ def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
             years, values, color=PALETTE[0], linewidth=2, marker="o", label=_("Actual value")
         )
         line.set_gid("series-actual")
-        computed = [a for a in actuals if a.source == "computed"]
+        computed = [a for a in actuals if a.source == ValueSource.COMPUTED]
         if computed:
             ax.plot(
                 [a.year for a in computed],
@@ -59,7 +59,7 @@ def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
                 marker="o",
                 markerfacecolor="white",
                 markeredgecolor=PALETTE[0],
-                label=_("computed from the records"),
+                label=str(ValueSource.COMPUTED.label),
             )[0].set_gid("series-computed")
     ax.margins(x=0.05, y=0.15)
     ax.legend(loc="best", fontsize=9, frameon=False)

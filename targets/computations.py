@@ -31,6 +31,7 @@ class Computation:
     label: str
     function: Callable[[int], Decimal | None]
     unit: str = ""  # the unit of the result, to compare with the indicator's own
+    do_not_call_in_templates = True  # a template shows the computation; it must not run it
 
     def __call__(self, year: int) -> Decimal | None:
         return self.function(year)

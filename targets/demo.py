@@ -69,7 +69,8 @@ DEPARTMENTS = [
 ]
 
 # code, dimension, zh, en, unit, direction, department, computation, decimals,
-# baseline (1996), {goal year: goal}, share of the 2000 goal's way reached by 2001
+# baseline (1996), {goal year: goal}, share of the 2000 goal's way reached by 2001.
+# Units are given in Chinese; UNITS_EN has their English forms.
 ENTERED = "entered"
 INDICATORS = [
     ("gdp", "economic", "国内生产总值", "GDP", "亿元", "higher", "planning", "", 1,
@@ -79,9 +80,9 @@ INDICATORS = [
     ("profit_tax_rate", "economic", "百元产值利税", "Profit and tax per 100 yuan of output",
      "元", "higher", "economic", "", 2, "6.80", {2000: "9.00"}, "0.55"),
     ("energy_per_gdp", "resource", "万元GDP综合能耗", "Energy per 10k yuan of GDP",
-     "吨标准煤", "lower", "economic", "", 2, "4.85", {2000: "3.90", 2005: "3.20"}, "1.04"),
+     "吨标准煤/万元", "lower", "economic", "", 2, "4.85", {2000: "3.90", 2005: "3.20"}, "1.04"),
     ("water_per_output", "resource", "万元工业产值取水量",
-     "Water per 10k yuan of industrial output", "吨", "lower", "water", "", 0,
+     "Water per 10k yuan of industrial output", "吨/万元", "lower", "water", "", 0,
      "310", {2000: "240"}, "0.93"),
     ("water_reuse_rate", "resource", "工业用水重复利用率", "Industrial water reuse rate",
      "%", "higher", "water", "", 1, "72.0", {2000: "82.0"}, "1.15"),
@@ -124,6 +125,17 @@ INDICATORS = [
     ("social_insurance_coverage", "social", "社会保险覆盖率", "Social insurance coverage", "%",
      "higher", "labour", "", 1, "70.0", {2000: "90.0"}, "1.06"),
 ]  # fmt: skip
+
+UNITS_EN = {
+    "亿元": "100 million yuan",
+    "元/人": "yuan per worker",
+    "元": "yuan",
+    "吨标准煤/万元": "tce per 10k yuan",
+    "吨/万元": "t per 10k yuan",
+    "吨": "t",
+    "家": "enterprises",
+    "%": "%",
+}
 
 # Year-to-year unevenness, as a share of the way to the 2000 goal: real series are not lines.
 WIGGLE = {1997: Decimal("0.04"), 1998: Decimal("-0.03"), 1999: Decimal("0.02"), 2000: 0}
@@ -177,6 +189,7 @@ def load(stdout) -> None:
                 "name": name,
                 "name_en": name_en,
                 "unit": unit,
+                "unit_en": UNITS_EN[unit],
                 "direction": direction,
                 "department": departments[dept],
                 "computation": computation,

@@ -58,6 +58,7 @@ class IndicatorForm(forms.ModelForm):
             "name",
             "name_en",
             "unit",
+            "unit_en",
             "direction",
             "department",
             "computation",
@@ -80,9 +81,10 @@ class IndicatorForm(forms.ModelForm):
             ),
             Row(Column("name", css_class="col-md-6"), Column("name_en", css_class="col-md-6")),
             Row(
-                Column("unit", css_class="col-md-4"),
-                Column("direction", css_class="col-md-4"),
-                Column("department", css_class="col-md-4"),
+                Column("unit", css_class="col-md-3"),
+                Column("unit_en", css_class="col-md-3"),
+                Column("direction", css_class="col-md-3"),
+                Column("department", css_class="col-md-3"),
             ),
             "computation",
             Submit("save", _("Save")),
@@ -129,7 +131,7 @@ class TargetForm(_OnePerIndicatorMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = self.instance.indicator.unit
+        unit = self.instance.indicator.display_unit
         for name in ("baseline_year", "goal_year"):
             _year_widget(self.fields[name])
         for name in ("baseline_value", "goal_value"):
@@ -161,7 +163,9 @@ class ActualForm(_OnePerIndicatorMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _year_widget(self.fields["year"])
-        self.fields["value"].help_text = _("In %(unit)s.") % {"unit": self.instance.indicator.unit}
+        self.fields["value"].help_text = _("In %(unit)s.") % {
+            "unit": self.instance.indicator.display_unit
+        }
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("year", css_class="col-md-4"), Column("value", css_class="col-md-8")),

@@ -105,6 +105,9 @@ class Indicator(TrackedModel):
     name = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_en = models.CharField(
+        _("unit (English)"), max_length=40, blank=True, help_text=_("Empty: the same as the unit.")
+    )
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     department = models.ForeignKey(
         Department,
@@ -154,6 +157,10 @@ class Indicator(TrackedModel):
     @property
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
+
+    @property
+    def display_unit(self) -> str:
+        return bilingual(self.unit, self.unit_en)
 
 
 class Target(TrackedModel):

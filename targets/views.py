@@ -111,7 +111,7 @@ def export_rows(rows: list[TargetProgress]):
             indicator.get_dimension_display(),
             indicator.code,
             indicator.display_name,
-            indicator.unit,
+            indicator.display_unit,
             indicator.get_direction_display(),
             indicator.department.display_name,
             target.baseline_year,

@@ -55,7 +55,7 @@ def test_programme_office_creates_an_indicator_and_a_target_and_sees_the_progres
 
 def test_leadership_sees_the_traffic_lights_and_cannot_edit(login, live_server, leader_user):
     epb = Department.objects.create(code="epb", name="市环境保护局", name_en="EPB")
-    for code, actual, light in [("good", "95", "green"), ("bad", "50", "red")]:
+    for code, actual in [("good", "95"), ("bad", "50")]:
         indicator = Indicator.objects.create(
             code=code,
             dimension="environmental",

@@ -251,7 +251,7 @@ def test_the_chart_is_svg_with_the_series_and_chinese_glyphs(client_as, system, 
     path = next(actual.iter(f"{ns}path")).get("d")
     assert path.count("L") == 1
     # Chinese text is drawn as glyph paths of the CJK font, none of them the missing glyph
-    assert "<!-- 化学需氧量排放总量 -->" in svg
+    assert "<!-- 化学需氧量排放总量 (t) -->" in svg
     glyphs = [i for i in ids if i and i.startswith("NotoSansCJK")]
     assert glyphs and not any(i.endswith("-0") for i in glyphs)
     assert not [w for w in recwarn if "missing from font" in str(w.message)]
@@ -264,7 +264,7 @@ def test_the_chart_follows_the_language_and_copes_with_no_data(client_as, make_i
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     svg = client.get(reverse("targets:chart", args=["empty"])).content.decode()
     ElementTree.fromstring(svg)
-    assert "<!-- Empty indicator -->" in svg and "<!-- No values yet -->" in svg
+    assert "<!-- Empty indicator (t) -->" in svg and "<!-- No values yet -->" in svg
 
 
 @pytest.mark.django_db
@@ -492,3 +492,35 @@ def test_the_indicator_list_runs_a_fixed_number_of_queries(
     # count of the filtered rows, the page of rows with departments and target counts
     with django_assert_num_queries(9):
         client.get(reverse("targets:indicators"))
+
+
+@pytest.mark.django_db
+def test_the_indicator_list_filters_and_exports(client_as, system, make_indicator):
+    make_indicator("so2", computation="discharge_total_so2", unit="吨", unit_en="t")
+    client = client_as("auditor")
+    url = reverse("targets:indicators")
+    listed = lambda r: [row.record.code for row in r.context["table"].page.object_list]  # noqa: E731
+    assert listed(client.get(url, {"computed": "true"})) == ["so2"]
+    assert set(listed(client.get(url, {"computed": "false"}))) == {"cod", "jobs"}
+    assert listed(client.get(url, {"q": "employment"})) == ["jobs"]
+    assert listed(client.get(url, {"department": "labour"})) == ["jobs"]
+    # the four dimensions in their own order, not alphabetically
+    assert listed(client.get(url, {"sort": "dimension"}))[-1] == "jobs"
+    response = client.get(url, {"computed": "true", "_export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][:4] == ["so2", "环境", "指标so2", "Indicator so2"]
+    assert "吨" in rows[1] and "discharge_total_so2" in rows[1]
+
+
+@pytest.mark.django_db
+def test_units_and_names_follow_the_language(client_as, make_indicator, make_target):
+    indicator = make_indicator(
+        "gdp", name="国内生产总值", name_en="GDP", unit="亿元", unit_en="100m yuan"
+    )
+    make_target(indicator)
+    client = client_as("leadership")
+    content = client.get(reverse("targets:overview")).content.decode()
+    assert "国内生产总值" in content and "亿元" in content
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    content = client.get(reverse("targets:overview")).content.decode()
+    assert "GDP" in content and "100m yuan" in content and "亿元" not in content

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets import computations
 from targets.choices import Dimension
-from targets.models import Actual, Department, Indicator, Target
+from targets.models import Actual, Department, Indicator, Target, plain_decimal
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
@@ -100,6 +100,14 @@ class IndicatorForm(forms.ModelForm):
         return name
 
 
+def _plain_initial(form: forms.ModelForm, *names: str) -> None:
+    """Show stored decimals as a person would type them (72, not 72.0000)."""
+    for name in names:
+        value = form.initial.get(name)
+        if value is not None:
+            form.initial[name] = plain_decimal(value)
+
+
 class _OnePerIndicatorMixin:
     """The indicator is fixed by the page, not a field, so Django does not check the unique
     constraints that include it: check them here, with the constraint's own message."""
@@ -132,6 +140,7 @@ class TargetForm(_OnePerIndicatorMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         unit = self.instance.indicator.display_unit
+        _plain_initial(self, "baseline_value", "goal_value")
         for name in ("baseline_year", "goal_year"):
             _year_widget(self.fields[name])
         for name in ("baseline_value", "goal_value"):
@@ -163,6 +172,7 @@ class ActualForm(_OnePerIndicatorMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _year_widget(self.fields["year"])
+        _plain_initial(self, "value")
         self.fields["value"].help_text = _("In %(unit)s.") % {
             "unit": self.instance.indicator.display_unit
         }

@@ -51,6 +51,11 @@ class Department(models.Model):
         return bilingual(self.duties, self.duties_en)
 
 
+def plain_decimal(value) -> str:
+    """20772.0000 → "20772", 1.5000 → "1.5": what a person would write."""
+    return format(value.normalize(), "f") if value is not None else ""
+
+
 YEAR_RANGE = Q(year__gte=1949, year__lte=2100)
 
 
@@ -249,7 +254,7 @@ class Actual(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.year}: {self.value}"
+        return f"{self.indicator} {self.year}: {plain_decimal(self.value)}"
 
     def get_absolute_url(self) -> str:
         return self.indicator.get_absolute_url()

@@ -39,6 +39,7 @@ def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
             marker="*",
             markevery=[1],
             markersize=11,
+            zorder=3,  # above the actual values, so that a target met exactly stays visible
             label=_("Target %(baseline)s → %(goal)s")
             % {"baseline": target.baseline_year, "goal": target.goal_year},
         )

@@ -19,3 +19,12 @@ class Direction(models.TextChoices):
 class ValueSource(models.TextChoices):
     ENTERED = "entered", _("Entered")
     COMPUTED = "computed", _("Computed from the records")
+
+
+class Light(models.TextChoices):
+    """The traffic light of a target's progress (see targets/progress.py for the rule)."""
+
+    GREEN = "green", _("On track")
+    AMBER = "amber", _("Slightly behind")
+    RED = "red", _("Behind")
+    GREY = "grey", _("No data yet")

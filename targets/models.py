@@ -17,11 +17,24 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    duties = models.TextField(
+        _("duties"),
+        blank=True,
+        help_text=_("What the department answers for in the programme (the duty of its targets)."),
+    )
+    duties_en = models.TextField(_("duties (English)"), blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_message=_("The code cannot be empty."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -33,6 +46,61 @@ class Department(models.Model):
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
 
+    @property
+    def display_duties(self) -> str:
+        return bilingual(self.duties, self.duties_en)
+
+
+def plain_decimal(value) -> str:
+    """20772.0000 → "20772", 1.5000 → "1.5": what a person would write."""
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+YEAR_RANGE = Q(year__gte=1949, year__lte=2100)
+
+
+def may_write_actuals(user, indicator: "Indicator", action: str = "add") -> bool:
+    """Whether `user` may add (or change) actual values of `indicator`: the programme office
+    for every indicator, the EPB only for environmental ones (see `IndicatorQuerySet`)."""
+    if not user.has_perm(f"targets.{action}_actual"):
+        return False
+    return user.has_perm("targets.enter_any_actual") or (
+        indicator.dimension == Dimension.ENVIRONMENTAL
+    )
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def search(self, text: str) -> "IndicatorQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(code__icontains=text) | Q(name__icontains=text) | Q(name_en__icontains=text)
+        )
+
+    def with_dimension_rank(self) -> "IndicatorQuerySet":
+        """Annotate `dimension_rank`: the four dimensions in their own order (economic,
+        resource, environmental, social), not alphabetically."""
+        return self.annotate(
+            dimension_rank=models.Case(
+                *(
+                    models.When(dimension=value, then=models.Value(rank))
+                    for rank, value in enumerate(Dimension.values)
+                ),
+                default=models.Value(len(Dimension.values)),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def actuals_writable_by(self, user, action: str = "add") -> "IndicatorQuerySet":
+        """The indicators whose actual values `user` may add (or change); same rule as
+        `may_write_actuals`, for lists."""
+        if not user.has_perm(f"targets.{action}_actual"):
+            return self.none()
+        if user.has_perm("targets.enter_any_actual"):
+            return self
+        return self.filter(dimension=Dimension.ENVIRONMENTAL)
+
 
 class Indicator(TrackedModel):
     """An indicator of the target system, with its unit, direction and responsible department."""
@@ -42,6 +110,9 @@ class Indicator(TrackedModel):
     name = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_en = models.CharField(
+        _("unit (English)"), max_length=40, blank=True, help_text=_("Empty: the same as the unit.")
+    )
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     department = models.ForeignKey(
         Department,
@@ -58,11 +129,29 @@ class Indicator(TrackedModel):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
 
     history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["dimension", "position", "code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_message=_("The code cannot be empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=Dimension.values),
+                name="%(app_label)s_%(class)s_dimension_valid",
+                violation_error_message=_("Unknown dimension."),
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="%(app_label)s_%(class)s_direction_valid",
+                violation_error_message=_("Unknown direction."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -73,6 +162,10 @@ class Indicator(TrackedModel):
     @property
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
+
+    @property
+    def display_unit(self) -> str:
+        return bilingual(self.unit, self.unit_en)
 
 
 class Target(TrackedModel):
@@ -104,6 +197,11 @@ class Target(TrackedModel):
                 condition=Q(goal_year__gt=F("baseline_year")),
                 name="%(app_label)s_%(class)s_goal_after_baseline",
                 violation_error_message=_("The goal year must come after the baseline year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__gte=1949, goal_year__lte=2100),
+                name="%(app_label)s_%(class)s_year_range",
+                violation_error_message=_("The years must lie between 1949 and 2100."),
             ),
         ]
 
@@ -139,10 +237,24 @@ class Actual(TrackedModel):
                 name="%(app_label)s_%(class)s_one_per_year",
                 violation_error_message=_("This indicator already has a value for that year."),
             ),
+            models.CheckConstraint(
+                condition=YEAR_RANGE,
+                name="%(app_label)s_%(class)s_year_range",
+                violation_error_message=_("The year must lie between 1949 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=ValueSource.values),
+                name="%(app_label)s_%(class)s_source_valid",
+                violation_error_message=_("Unknown source."),
+            ),
+        ]
+        permissions = [
+            ("enter_any_actual", _("Can enter actual values of indicators of every dimension")),
+            ("recompute_actual", _("Can recompute the computed indicators")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.year}: {self.value}"
+        return f"{self.indicator} {self.year}: {plain_decimal(self.value)}"
 
     def get_absolute_url(self) -> str:
         return self.indicator.get_absolute_url()

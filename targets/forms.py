@@ -1,0 +1,212 @@
+"""Forms of the target system: departments, indicators, targets, actual values, the overview's
+filters and the recompute button."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from targets import computations
+from targets.choices import Dimension
+from targets.models import Actual, Department, Indicator, Target, plain_decimal
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+
+def _year_widget(field: forms.Field) -> None:
+    field.widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX, step=1)
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "name_en", "duties", "duties_en"]
+        widgets = {
+            "duties": forms.Textarea(attrs={"rows": 3}),
+            "duties_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-4")),
+            Row(Column("name", css_class="col-md-6"), Column("name_en", css_class="col-md-6")),
+            Row(Column("duties", css_class="col-md-6"), Column("duties_en", css_class="col-md-6")),
+            Submit("save", _("Save")),
+        )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().lower()
+
+
+class IndicatorForm(forms.ModelForm):
+    computation = forms.ChoiceField(
+        label=_("actual values"),
+        required=False,
+        help_text=_(
+            "Entered by hand, or computed from the records by one of these computations. "
+            "A value entered by hand is never overwritten by a computation."
+        ),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "dimension",
+            "name",
+            "name_en",
+            "unit",
+            "unit_en",
+            "direction",
+            "department",
+            "computation",
+            "position",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["computation"].choices = [
+            ("", _("entered by hand")),
+            *computations.choices(),
+        ]
+        self.fields["position"].help_text = _("Order of the indicator within its dimension.")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("code", css_class="col-md-4"),
+                Column("dimension", css_class="col-md-4"),
+                Column("position", css_class="col-md-4"),
+            ),
+            Row(Column("name", css_class="col-md-6"), Column("name_en", css_class="col-md-6")),
+            Row(
+                Column("unit", css_class="col-md-3"),
+                Column("unit_en", css_class="col-md-3"),
+                Column("direction", css_class="col-md-3"),
+                Column("department", css_class="col-md-3"),
+            ),
+            "computation",
+            Submit("save", _("Save")),
+        )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().lower()
+
+    def clean_computation(self) -> str:
+        name = self.cleaned_data.get("computation") or ""
+        if name and computations.get(name) is None:
+            raise forms.ValidationError(_("Unknown computation."))
+        return name
+
+
+def _plain_initial(form: forms.ModelForm, *names: str) -> None:
+    """Show stored decimals as a person would type them (72, not 72.0000)."""
+    for name in names:
+        value = form.initial.get(name)
+        if value is not None:
+            form.initial[name] = plain_decimal(value)
+
+
+class _OnePerIndicatorMixin:
+    """The indicator is fixed by the page, not a field, so Django does not check the unique
+    constraints that include it: check them here, with the constraint's own message."""
+
+    unique_field = "year"
+    unique_message = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get(self.unique_field)
+        if value is not None:
+            clash = (
+                type(self.instance)
+                .objects.filter(indicator=self.instance.indicator, **{self.unique_field: value})
+                .exclude(pk=self.instance.pk)
+            )
+            if clash.exists():
+                self.add_error(self.unique_field, self.unique_message)
+        return cleaned
+
+
+class TargetForm(_OnePerIndicatorMixin, forms.ModelForm):
+    unique_field = "goal_year"
+    unique_message = _("This indicator already has a target for that goal year.")
+
+    class Meta:
+        model = Target
+        fields = ["baseline_year", "baseline_value", "goal_year", "goal_value"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = self.instance.indicator.display_unit
+        _plain_initial(self, "baseline_value", "goal_value")
+        for name in ("baseline_year", "goal_year"):
+            _year_widget(self.fields[name])
+        for name in ("baseline_value", "goal_value"):
+            self.fields[name].help_text = _("In %(unit)s.") % {"unit": unit}
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("baseline_year", css_class="col-md-6"),
+                Column("baseline_value", css_class="col-md-6"),
+            ),
+            Row(
+                Column("goal_year", css_class="col-md-6"),
+                Column("goal_value", css_class="col-md-6"),
+            ),
+            Submit("save", _("Save")),
+        )
+
+
+class ActualForm(_OnePerIndicatorMixin, forms.ModelForm):
+    """An actual value typed in by a person: always saved as entered."""
+
+    unique_field = "year"
+    unique_message = _("This indicator already has a value for that year.")
+
+    class Meta:
+        model = Actual
+        fields = ["year", "value", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _year_widget(self.fields["year"])
+        _plain_initial(self, "value")
+        self.fields["value"].help_text = _("In %(unit)s.") % {
+            "unit": self.instance.indicator.display_unit
+        }
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("year", css_class="col-md-4"), Column("value", css_class="col-md-8")),
+            "note",
+            Submit("save", _("Save")),
+        )
+
+    def save(self, commit: bool = True):
+        self.instance.source = "entered"
+        return super().save(commit)
+
+
+class OverviewFilterForm(forms.Form):
+    """The overview's filters (GET): year assessed, department, dimension."""
+
+    year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False)
+    department = forms.ModelChoiceField(
+        label=_("responsible department"),
+        queryset=Department.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    dimension = forms.ChoiceField(
+        label=_("dimension"), choices=[("", "---------"), *Dimension.choices], required=False
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
+
+
+class RecomputeForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    next = forms.CharField(required=False)

@@ -1,0 +1,68 @@
+"""The demo target system: its shape, computed values from the records, and idempotence."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
+from targets import computations
+from targets.models import Actual, Department, Indicator, Target
+from targets.progress import count_lights, overview
+
+
+def snapshot():
+    return (
+        sorted(Department.objects.values_list("code", "name", "name_en")),
+        sorted(Indicator.objects.values_list("code", "dimension", "unit", "computation")),
+        sorted(Target.objects.values_list("indicator__code", "baseline_year", "baseline_value",
+                                          "goal_year", "goal_value")),
+        sorted(Actual.objects.values_list("indicator__code", "year", "value", "source")),
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_demo_target_system():
+    steel = Enterprise.objects.create(code="S-1", name="钢铁厂", sector="iron_steel")
+    for year, cod in [(1996, "3000"), (1999, "2500")]:
+        report = DischargeReport.objects.create(
+            enterprise=steel, year=year, period_kind="Y", status="verified"
+        )
+        DischargeValue.objects.create(
+            report=report, pollutant=Pollutant.objects.get(code="COD"), amount=Decimal(cod)
+        )
+    call_command("load_demo", stdout=StringIO())
+    first = snapshot()
+    call_command("load_demo", stdout=StringIO())
+    assert snapshot() == first  # idempotent
+
+    indicators = Indicator.objects.all()
+    assert 16 <= indicators.count() <= 24
+    assert set(indicators.values_list("dimension", flat=True)) == {
+        "economic",
+        "resource",
+        "environmental",
+        "social",
+    }
+    assert Department.objects.count() == 7
+    assert set(Target.objects.values_list("baseline_year", flat=True)) == {1996}
+    assert set(Target.objects.values_list("goal_year", flat=True)) <= set(range(2000, 2006))
+    for indicator in indicators.filter(computation=""):
+        years = set(indicator.actuals.values_list("year", flat=True))
+        assert years == set(range(1996, 2002)) or years == {1996}, indicator.code
+        assert not indicator.actuals.filter(source="computed").exists()
+    for indicator in indicators.exclude(computation=""):
+        assert computations.get(indicator.computation) is not None, indicator.code
+        assert not indicator.actuals.filter(source="entered").exists(), indicator.code
+    # computed from the records, never typed in; the records set the baseline
+    cod = Indicator.objects.get(computation="discharge_total_cod")
+    assert dict(cod.actuals.values_list("year", "value")) == {
+        1996: Decimal("3000"),
+        1999: Decimal("2500"),
+    }
+    target = cod.targets.get(goal_year=2000)
+    assert target.baseline_value == Decimal("3000") and target.goal_value < Decimal("3000")
+    assert not Indicator.objects.get(computation="discharge_total_so2").actuals.exists()
+    # the leadership sees every light in the demo
+    assert all(count_lights(overview(2001)).values())

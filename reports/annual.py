@@ -10,7 +10,9 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
 - ``discharge`` (c): each enterprise's verified annual discharge per pollutant in the
   year and the year before, with the change, and the city totals;
 - ``options`` (d): options implemented by aspect and fee class, in the year and to date;
-- ``targets`` (e): the targets' progress (targets/progress.py), once that app provides it.
+- ``targets`` (e): every target's progress in the year (targets/progress.py: the latest
+  actual up to the year, the share of the way from baseline to goal, the straight line's
+  share, and the traffic light).
 
 Steps done as of a day (form b): an audit assessed by that day has done all eight steps;
 otherwise, when its steps carry completion dates, the steps completed by that day count;
@@ -42,9 +44,12 @@ from reports.summary import (
     retained_q,
     round_half_up,
 )
+from targets.choices import Dimension, Light
+from targets.progress import AMBER_POINTS, overview
 
 # Cell kinds: how a value is written on the page and which number format the XLSX uses.
 TEXT, INT, DEC1, DEC2, DATE = "text", "int", "dec1", "dec2", "date"
+LIGHT = "light"  # a traffic light: the value is (code, label); printed as a dot and the label
 
 
 @dataclass(frozen=True)
@@ -611,11 +616,132 @@ def options_form(year: int) -> AnnualForm:
     )
 
 
+# (e) target progress -------------------------------------------------------------------
+
+
+def targets_form(year: int) -> AnnualForm:
+    rows = overview(year)
+    table = Table(
+        key="targets",
+        title=_("Progress of each target"),
+        columns=[
+            Column("indicator", _("Indicator"), TEXT, 26, wrap=True),
+            Column("unit", _("Unit"), TEXT, 10, wrap=True),
+            Column("department", _("Responsible department"), TEXT, 16, wrap=True),
+            Column("baseline_year", _("Year"), TEXT, 6),
+            Column("baseline_value", _("Value"), DEC2, 11),
+            Column("goal_year", _("Year"), TEXT, 6),
+            Column("goal_value", _("Value"), DEC2, 11),
+            Column("actual_year", _("Year"), TEXT, 6),
+            Column("actual_value", _("Value"), DEC2, 11),
+            Column("progress_pct", _("Progress (%)"), DEC1, 9),
+            Column("expected_pct", _("Expected (%)"), DEC1, 9),
+            Column("light", _("Status"), LIGHT, 11),
+        ],
+        groups=[
+            (None, 1),
+            (None, 1),
+            (None, 1),
+            (pgettext_lazy("target", "Baseline"), 2),
+            (pgettext_lazy("target", "Goal"), 2),
+            (pgettext_lazy("target", "Actual"), 2),
+            (None, 1),
+            (None, 1),
+            (None, 1),
+        ],
+    )
+    current = None
+    csv_rows = []
+    for row in rows:
+        indicator, target = row.indicator, row.target
+        if indicator.dimension != current:
+            current = indicator.dimension
+            table.rows.append({"_group": str(Dimension(current).label)})
+        table.rows.append(
+            {
+                "indicator": indicator.display_name,
+                "unit": indicator.unit,
+                "department": indicator.department.display_name,
+                "baseline_year": target.baseline_year,
+                "baseline_value": target.baseline_value,
+                "goal_year": target.goal_year,
+                "goal_value": target.goal_value,
+                "actual_year": row.actual_year,
+                "actual_value": row.actual_value,
+                "progress_pct": row.progress_pct,
+                "expected_pct": row.expected_pct,
+                "light": (row.light, str(Light(row.light).label)),
+                "_code": indicator.code,
+            }
+        )
+        csv_rows.append(
+            [
+                indicator.code,
+                indicator.dimension,
+                indicator.unit,
+                indicator.department.code,
+                target.baseline_year,
+                target.baseline_value,
+                target.goal_year,
+                target.goal_value,
+                row.actual_year,
+                row.actual_value,
+                row.progress_pct,
+                row.expected_pct,
+                row.on_track,
+                row.light,
+            ]
+        )
+    return AnnualForm(
+        name="targets",
+        number="CP-5",
+        title=_("Progress of the programme's targets"),
+        year=year,
+        tables=[table],
+        csv_header=[
+            "indicator_code",
+            "dimension",
+            "unit",
+            "department",
+            "baseline_year",
+            "baseline_value",
+            "goal_year",
+            "goal_value",
+            "actual_year",
+            "actual_value",
+            "progress_pct",
+            "expected_pct",
+            "on_track",
+            "light",
+        ],
+        csv_rows=csv_rows,
+        csv_places={
+            "baseline_value": 4,
+            "goal_value": 4,
+            "actual_value": 4,
+            "progress_pct": 1,
+            "expected_pct": 1,
+        },
+        notes=[
+            _(
+                "Progress: the share of the way from the baseline to the goal reached by the "
+                "latest actual value up to the year. Expected: the straight line from the "
+                "baseline year to the goal year at that value's year. Behind by less than "
+                "%(points)s points: slightly behind; by more, or moving away from the goal: "
+                "behind."
+            )
+            % {"points": AMBER_POINTS}
+        ],
+        landscape=True,
+    )
+
+
 FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
     "programme": (_("Programme summary"), programme_form),
     "audits": (_("CP audit status of enterprises"), audits_form),
     "discharge": (_("Pollution discharge by enterprise"), discharge_form),
     "options": (_("Options by aspect and fee class"), options_form),
+    "targets": (_("Target progress"), targets_form),
 }
 
 

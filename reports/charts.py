@@ -1,4 +1,4 @@
-"""Charts as SVG (matplotlib, Agg), Chinese labels in Noto Sans CJK SC, cached by the data.
+"""Charts as SVG (benxi_cp.charts: Agg, Noto Sans CJK SC), cached by the data behind them.
 
 Each chart function takes plain series and returns SVG text; each drawn series carries an
 id (`series-<key>`) so that tests and pages can find it. `cached_svg` keys a chart on a
@@ -9,61 +9,37 @@ again whenever those records change, whatever the cache backend.
 from __future__ import annotations
 
 import hashlib
-import io
 import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-import matplotlib
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+from django.utils.translation import get_language
+from matplotlib import ticker
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
+# The project's chart settings (Agg, Noto Sans CJK SC, glyphs as paths, stable ids).
+from benxi_cp.charts import PALETTE, new_figure, svg_bytes
 
-from django.core.cache import cache  # noqa: E402
-from django.db.models import Count, Max, Sum  # noqa: E402
-from django.utils.translation import get_language  # noqa: E402
-from matplotlib import ticker  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-FONT_FAMILY = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
-GREEN, GOLD, GREY, BLUE, RED, AMBER = (
-    "#1f5f4a",
-    "#b8860b",
-    "#8a9a94",
-    "#2f6690",
-    "#b02a37",
-    "#e0a800",
-)
+GREEN, GOLD, BLUE = PALETTE[0], PALETTE[1], PALETTE[2]
+GREY, RED, AMBER = "#8a9a94", "#b02a37", "#e0a800"
 CACHE_SECONDS = 24 * 3600
-VERSION = "1"  # bump when the drawing changes, so that old drawings are not served
-_lock = threading.Lock()  # matplotlib's font cache and rcParams are not thread-safe
-
-matplotlib.rcParams.update(
-    {
-        "font.family": "sans-serif",
-        "font.sans-serif": FONT_FAMILY,
-        "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
-        "svg.hashsalt": "benxi-cp",  # the same drawing gives the same SVG
-        "svg.fonttype": "path",  # glyphs as outlines: the SVG needs no font to show
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": True,
-        "axes.axisbelow": True,
-        "grid.color": "#dde3e0",
-        "grid.linewidth": 0.6,
-    }
-)
+VERSION = "2"  # bump when the drawing changes, so that old drawings are not served
+_lock = threading.Lock()  # matplotlib's font cache is not thread-safe
 
 
 def _figure(width: float = 6.4, height: float = 3.0) -> tuple[Figure, object]:
-    figure = Figure(figsize=(width, height), layout="constrained")
-    return figure, figure.subplots()
+    figure = new_figure(width, height)
+    ax = figure.subplots()
+    ax.tick_params(labelsize=9)
+    ax.yaxis.label.set_size(9)
+    ax.xaxis.label.set_size(9)
+    return figure, ax
 
 
 def _svg(figure: Figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return svg_bytes(figure).decode("utf-8")
 
 
 def _floats(values: Sequence) -> list[float]:

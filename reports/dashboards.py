@@ -15,6 +15,8 @@ from enterprises.models import DischargeReport, Enterprise
 from reports import claims, links, summary
 from reports.annual import steps_done_by
 from reports.filters import REPORTED
+from targets.choices import Light
+from targets.progress import count_lights, overview
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,25 @@ def steps_table(year: int) -> list[Figure]:
         Figure(str(steps), counts[steps], links.audits_at_step(year, steps))
         for steps in range(STEP_COUNT + 1)
     ]
+
+
+def target_lights(year: int) -> dict:
+    """The targets' traffic lights in `year` (targets/progress.py), two queries."""
+    rows = overview(year)
+    counts = count_lights(rows)
+    return {
+        "lights": [
+            Figure(Light(light).label, counts[light], links.targets(year), note=light)
+            for light in Light.values
+        ],
+        "attention": [
+            {"row": row, "url": links.indicator(row.indicator.code)}
+            for row in rows
+            if row.light in (Light.RED, Light.AMBER)
+        ],
+        "total": len(rows),
+        "url": links.targets(year),
+    }
 
 
 def leadership(year: int) -> dict:
@@ -104,6 +125,7 @@ def leadership(year: int) -> dict:
         "options": options,
         "reductions": reductions,
         "form_url": links.form("programme", year),
+        "targets": target_lights(year),
     }
 
 

@@ -20,6 +20,9 @@ from enterprises.models import DischargeReport, DischargeValue, Enterprise, Poll
 from reports import charts, summary, trends
 from reports.annual import options_by_aspect
 from reports.years import FIRST_YEAR, LAST_YEAR
+from targets.choices import Dimension
+from targets.models import Actual, Indicator, Target
+from targets.progress import overview
 
 
 def _discharge_tables():
@@ -50,6 +53,7 @@ class Params:
     pollutant: Pollutant | None = None
     enterprise: Enterprise | None = None
     sector: str = ""
+    dimension: str = ""
 
     def key(self) -> dict:
         return {
@@ -57,6 +61,7 @@ class Params:
             "pollutant": self.pollutant.code if self.pollutant else "",
             "enterprise": self.enterprise.pk if self.enterprise else "",
             "sector": self.sector,
+            "dimension": self.dimension,
         }
 
 
@@ -80,7 +85,12 @@ def parse_params(query, default_year: int) -> Params:
     sector = query.get("sector", "")
     if sector and sector not in Sector.values:
         raise Http404(_("No such sector."))
-    return Params(year=year, pollutant=pollutant, enterprise=enterprise, sector=sector)
+    dimension = query.get("dimension", "")
+    if dimension and dimension not in Dimension.values:
+        raise Http404(_("No such dimension."))
+    return Params(
+        year=year, pollutant=pollutant, enterprise=enterprise, sector=sector, dimension=dimension
+    )
 
 
 def _pollutant(params: Params) -> Pollutant:
@@ -157,6 +167,33 @@ def draw_options(params: Params) -> str:
     )
 
 
+def draw_targets(params: Params) -> str:
+    rows = overview(params.year, dimension=params.dimension or None)
+    return charts.progress_bars(
+        [
+            (
+                f"{row.indicator.code}-{row.target.goal_year}",
+                f"{row.indicator.display_name} → {row.target.goal_year}",
+                float(row.progress_pct) if row.progress_pct is not None else None,
+                float(row.expected_pct) if row.expected_pct is not None else None,
+                row.light,
+            )
+            for row in rows
+        ],
+        _("Progress from baseline to goal (%)"),
+        _("Expected by now"),
+        _("No target yet."),
+    )
+
+
+def _target_tables():
+    return [
+        (Target.objects.all(), "updated", "goal_value"),
+        (Actual.objects.all(), "updated", "value"),
+        (Indicator.objects.all(), "updated", None),
+    ]
+
+
 @dataclass(frozen=True)
 class Chart:
     title: str
@@ -179,6 +216,7 @@ CHARTS: dict[str, Chart] = {
     "options": Chart(
         gettext_lazy("Options implemented by aspect and fee class"), _option_tables, draw_options
     ),
+    "targets": Chart(gettext_lazy("Target progress"), _target_tables, draw_targets),
 }
 
 

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from reports.annual import DATE, DEC1, DEC2, INT, TEXT, AnnualForm
+from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm
 
 FORMATS = ("pdf", "xlsx", "csv")
 CONTENT_TYPES = {
@@ -36,6 +36,8 @@ def format_value(value, kind: str) -> str:
     """A cell as the page and the PDF write it; an empty figure is a dash."""
     if value is None or value == "":
         return "" if kind == TEXT else "—"
+    if kind == LIGHT:
+        return str(value[1])
     if kind == INT:
         return f"{int(value):,}"
     if kind == DEC1:
@@ -68,6 +70,7 @@ def document_context(form: AnnualForm, produced_on: datetime.date | None = None)
                             "text": format_value(row.get(c.key), cell_kind(row, c)),
                             "numeric": cell_kind(row, c) in (INT, DEC1, DEC2),
                             "wrap": c.wrap,
+                            "light": row[c.key][0] if c.kind == LIGHT else "",
                         }
                         for c in table.columns
                     ],
@@ -134,6 +137,8 @@ def _xlsx_value(value, kind: str):
         return float(value) if kind != INT else int(value)
     if kind == DATE and isinstance(value, datetime.date):
         return value
+    if kind == LIGHT:
+        return str(value[1])
     return str(value)
 
 

@@ -123,6 +123,7 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
                 "url": links.form("options", year),
             },
         ]
+        context["targets_chart"] = links.chart("targets", year, dimension="environmental")
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 

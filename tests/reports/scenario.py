@@ -1,5 +1,6 @@
 """A hand-made programme whose 2000 summary is worked out by hand (see test_summary.py)."""
 
+from targets.models import Actual, Department, Indicator, Target
 from tests.reports.factories import make_audit, make_enterprise, make_option, make_report
 
 
@@ -104,6 +105,34 @@ def build() -> dict:
         accepted_on="2000-10-01",
         acceptance="fail",
     )
+    # Two targets: COD on the straight line (green), GDP far behind it (red).
+    epb = Department.objects.create(code="epb", name="市环境保护局", name_en="EPB")
+    cod = Indicator.objects.create(
+        code="cod_total",
+        dimension="environmental",
+        name="化学需氧量排放总量",
+        name_en="Total COD",
+        unit="吨",
+        direction="lower",
+        department=epb,
+    )
+    Target.objects.create(
+        indicator=cod, baseline_year=1996, baseline_value=1000, goal_year=2000, goal_value=800
+    )
+    Actual.objects.create(indicator=cod, year=1999, value=850)
+    gdp = Indicator.objects.create(
+        code="gdp",
+        dimension="economic",
+        name="国内生产总值",
+        name_en="GDP",
+        unit="亿元",
+        direction="higher",
+        department=epb,
+    )
+    Target.objects.create(
+        indicator=gdp, baseline_year=1996, baseline_value=100, goal_year=2000, goal_value=140
+    )
+    Actual.objects.create(indicator=gdp, year=2000, value=110)
     return {
         "e1": e1,
         "e2": e2,

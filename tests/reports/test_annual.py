@@ -60,6 +60,22 @@ CSV_HEADERS = {
         "investment_10k_yuan",
         "annual_benefit_10k_yuan",
     ],
+    "targets": [
+        "indicator_code",
+        "dimension",
+        "unit",
+        "department",
+        "baseline_year",
+        "baseline_value",
+        "goal_year",
+        "goal_value",
+        "actual_year",
+        "actual_value",
+        "progress_pct",
+        "expected_pct",
+        "on_track",
+        "light",
+    ],
 }
 
 
@@ -132,6 +148,22 @@ def test_the_options_csv_counts_by_aspect_and_fee_class(programme):
     assert body[("in_year", "technology", "medium_high")] == ["1", "100.00", "300.00"]
     assert body[("in_year", "management", "low_no")] == ["0", "0.00", "0.00"]  # L1 was in 1998
     assert body[("to_date", "waste", "low_no")] == ["1", "0.00", "0.00"]  # L6, no amounts
+
+
+@pytest.mark.django_db
+def test_the_targets_csv_has_each_targets_progress_and_light(programme):
+    rows = read_csv(run("--year", "2000", "--form", "targets", "--format", "csv"))
+    body = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    gdp, cod = body["gdp"], body["cod_total"]
+    # GDP 100 → 140 by 2000, 110 in 2000: a quarter of the way where all of it was due.
+    assert (gdp["progress_pct"], gdp["expected_pct"], gdp["light"]) == ("25.0", "100.0", "red")
+    # COD 1000 → 800 by 2000, 850 in 1999: three quarters of the way, on the line.
+    assert (cod["actual_year"], cod["progress_pct"], cod["expected_pct"]) == (
+        "1999",
+        "75.0",
+        "75.0",
+    )
+    assert (cod["on_track"], cod["light"]) == ("True", "green")
 
 
 def numbers_on_page(html: str) -> list[Decimal]:
@@ -343,6 +375,8 @@ FORM_QUERIES = {
     "discharge": PAGE + 4,
     # options by aspect and fee class in the year, and to date
     "options": PAGE + 2,
+    # targets with their indicators and departments, the actual values
+    "targets": PAGE + 2,
 }
 
 

@@ -87,6 +87,12 @@ def test_options_by_aspect_and_fee_class(programme):
 
 
 @pytest.mark.django_db
+def test_target_progress_has_one_bar_per_target(programme):
+    assert series_of(draw("targets", year=2000)) == {"cod_total-2000": 1, "gdp-2000": 1}
+    assert series_of(draw("targets", year=2000, dimension="environmental")) == {"cod_total-2000": 1}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", list(figures.CHARTS))
 def test_every_chart_draws_on_an_empty_database(name):
     svg = draw(name, year=2000)

@@ -103,11 +103,22 @@ def test_the_dashboard_shows_the_summary_of_the_year(client_as, programme):
     for fragment in ("50.0%", "1:3.0", "103", "307", "190.00", "22.5%"):
         assert fragment in html, fragment
     assert 'id="without-baseline"' in html  # E3 is left out of the COD rate
-    counts = dict((href.split("?")[1], text) for href, text in figure_links(html))
+    counts = {href.split("?")[1]: text for href, text in figure_links(html)}
     assert counts["year=2000&in_programme=true"] == "5"
     assert counts["year=2000&accepted_by=national_centre"] == "1"
     assert counts["year=2000&demonstration=true"] == "2"
     assert counts["year=2000&in_programme=true&state_large_medium=true"] == "2"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_targets_lights(client_as, programme):
+    html = client_as("leadership").get(reverse("reports:dashboard"), {"year": 2000}).content
+    html = html.decode()
+    lights = dict(re.findall(r'data-light="(\w+)">.*?<strong>(?:<a[^>]*>)?(\d+)', html, re.S))
+    assert lights == {"green": "1", "amber": "0", "red": "1", "grey": "0"}
+    assert reverse("targets:indicator", args=["gdp"]) in html  # the red one, to follow up
+    assert reverse("targets:indicator", args=["cod_total"]) not in html
+    assert "targets.svg" in html
 
 
 @pytest.mark.django_db
@@ -172,8 +183,8 @@ def test_the_trend_page_for_an_enterprise(client_as, programme):
 PAGE = 9
 QUERIES = {
     # summary (7: register, audits, options, reductions claimed, first audits, baselines,
-    # pollutants); audits by steps (audits, their step dates)
-    "dashboard": PAGE + 7 + 2,
+    # pollutants); audits by steps (audits, their step dates); targets and their actuals
+    "dashboard": PAGE + 7 + 2 + 2,
     # report queues, enterprises without a report, comparisons (5: claims by year, first
     # audits, verified discharge, enterprises, pollutants)
     "epb": PAGE + 2 + 5,

@@ -82,10 +82,10 @@ def listed_count(html: str) -> int | None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["dashboard", "epb"])
-def test_every_figure_links_to_the_records_it_counts(client_as, programme, page):
+@pytest.mark.parametrize("name", ["dashboard", "epb"])
+def test_every_figure_links_to_the_records_it_counts(client_as, programme, name):
     client = client_as("administrator")
-    html = client.get(pages()[page][0], {"year": 2000}).content.decode()
+    html = client.get(pages()[name][0], {"year": 2000}).content.decode()
     links = figure_links(html)
     assert links, "the figures link somewhere"
     for href, text in links:

@@ -338,6 +338,12 @@ class DischargeReport(TrackedModel):
     def __str__(self) -> str:
         return f"{self.enterprise.code} {self.period_label}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The lock holds here, below every form, importer, admin page and view.
+        if not getattr(self, "_unlocking", False) and self._stored_is_locked():
+            raise ReportLocked(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("enterprises:report_detail", args=[self.pk])
 
@@ -371,12 +377,6 @@ class DischargeReport(TrackedModel):
             return False
         stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
         return stored == ReportStatus.VERIFIED
-
-    def save(self, *args, **kwargs) -> None:
-        # The lock holds here, below every form, importer, admin page and view.
-        if not getattr(self, "_unlocking", False) and self._stored_is_locked():
-            raise ReportLocked(self)
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self._stored_is_locked():
@@ -438,13 +438,13 @@ class DischargeValue(models.Model):
     def __str__(self) -> str:
         return f"{self.pollutant.code} {self.amount} {self.pollutant.unit}"
 
-    def get_absolute_url(self) -> str:
-        return self.report.get_absolute_url()
-
     def save(self, *args, **kwargs) -> None:
         if _report_is_locked(self.report_id):
             raise ReportLocked(self.report)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return self.report.get_absolute_url()
 
     def delete(self, *args, **kwargs):
         if _report_is_locked(self.report_id):

@@ -31,6 +31,10 @@ from enterprises.choices import Basis, FlagCode, Grade, PeriodKind, ReportStatus
 Z_LIMIT = 3.5  # robust z-score beyond which a value is an outlier (Iglewicz and Hoaglin)
 MAD_SCALE = 0.6745  # makes the MAD comparable with a standard deviation for normal data
 MIN_HISTORY = 3  # past periods needed before a z-score means anything
+# On a short, steady history the MAD can be tiny and every ordinary wobble would look
+# extreme: the MAD counts as at least 5% of the median, so an outlier also lies about 26%
+# or more away from the median (3.5 / 0.6745 × 5%).
+MAD_FLOOR = Decimal("0.05")
 HISTORY_WINDOW = 10  # the most recent past periods used for the median and the MAD
 YOY_LIMIT = Decimal("0.5")  # a change against the same period a year before beyond ±50%
 SUBPERIOD_TOLERANCE = Decimal("0.10")  # quarters or months against the year: ±10%
@@ -188,14 +192,18 @@ def check_range(pollutant: str, amount: Decimal, history: Sequence[Decimal]) -> 
 
 
 def robust_z(value: Decimal, history: Sequence[Decimal]) -> float | None:
-    """0.6745 × (value − median) / MAD over `history`; None when it means nothing."""
+    """0.6745 × (value − median) / MAD over `history`; None when it means nothing.
+
+    The MAD is taken as at least MAD_FLOOR of the median (see above).
+    """
     if len(history) < MIN_HISTORY:
         return None
+    history = [Decimal(x) for x in history]
     middle = median(history)
-    mad = median(abs(x - middle) for x in history)
+    mad = max(median(abs(x - middle) for x in history), abs(middle) * MAD_FLOOR)
     if mad == 0:
         return None
-    return MAD_SCALE * float(value - middle) / float(mad)
+    return MAD_SCALE * float(Decimal(value) - middle) / float(mad)
 
 
 def check_trend(

@@ -37,10 +37,14 @@ def test_range_flags_negatives_and_zero_against_a_large_history():
 
 
 def test_robust_z_score_from_median_and_mad():
-    # median 1000, MAD 10: (1100 − 1000) / 10 × 0.6745
-    assert r.robust_z(D(1100), STEADY) == pytest.approx(6.745)
+    # median 1000, MAD 100: (1500 − 1000) / 100 × 0.6745
+    spread = [D(800), D(1000), D(1200), D(900), D(1100)]
+    assert r.robust_z(D(1500), spread) == pytest.approx(3.3725)
+    # A steady history (MAD 10) counts its MAD as 5% of the median, 50.
+    assert r.robust_z(D(1100), STEADY) == pytest.approx(0.6745 * 100 / 50)
     assert r.robust_z(D(1100), STEADY[:2]) is None  # too short a history
-    assert r.robust_z(D(1100), [D(5), D(5), D(5)]) is None  # no spread, no score
+    assert r.robust_z(D(6), [D(5), D(5), D(5)]) == pytest.approx(0.6745 / 0.25)
+    assert r.robust_z(D(6), [D(0), D(0), D(0)]) is None  # nothing to measure against
 
 
 def test_trend_flags_an_outlier_and_a_year_on_year_jump():
@@ -57,8 +61,9 @@ def test_trend_flags_an_outlier_and_a_year_on_year_jump():
 
 def test_trend_stays_silent_on_plausible_values_and_thin_histories():
     assert r.check_trend("COD", D(1030), STEADY, D(990), "1999") == []
-    # +45% against last year is within ±50%; a z-score of 2.9 is within 3.5.
-    assert r.check_trend("COD", D(1043), STEADY, D(720), "1999") == []
+    # +45% against last year is within ±50%; 25% above the median is a z-score of 3.4.
+    assert r.check_trend("COD", D(1250), STEADY, D(870), "1999") == []
+    assert codes(r.check_trend("COD", D(1270), STEADY, D(870), "1999")) == [("outlier", "COD")]
     # A big change on a history of two periods: only the year-on-year check speaks.
     assert codes(r.check_trend("COD", D(3000), STEADY[:2], D(1040), "1999")) == [("yoy", "COD")]
     # No figure last year, or zero last year: no year-on-year ratio.

@@ -164,7 +164,11 @@ def test_unknown_columns_are_refused(register):
 def test_the_command_line_imports_and_refuses(formats_dir, register, tmp_path):
     out = io.StringIO()
     call_command(
-        "import_data", "discharge", str(formats_dir / "discharge.sample.csv"), "--dry-run", stdout=out
+        "import_data",
+        "discharge",
+        str(formats_dir / "discharge.sample.csv"),
+        "--dry-run",
+        stdout=out,
     )
     assert out.getvalue().strip() == "dry run: would have created 4, updated 0"
     assert nothing_written()

@@ -70,11 +70,11 @@ MESSAGES = {
         "Zero, while the median of the past %(count)s periods is %(median)s %(unit)s."
     ),
     FlagCode.OUTLIER: gettext_lazy(
-        "%(amount)s %(unit)s is far from this enterprise's own history: median %(median)s "
-        "over %(count)s periods, robust z-score %(z)s (limit ±3.5)."
+        "%(amount)s %(unit)s against a median of %(median)s over the past %(count)s "
+        "periods: robust z-score %(z)s (limit ±3.5)."
     ),
     FlagCode.YEAR_ON_YEAR: gettext_lazy(
-        "%(change)s%% against %(period)s (%(previous)s %(unit)s); a change beyond ±50%% is flagged."
+        "%(change)s%% against %(period)s (%(previous)s %(unit)s)."
     ),
     FlagCode.SUBPERIODS: gettext_lazy(
         "The %(count)s %(kind)s reports add up to %(total)s %(unit)s, the annual report "

@@ -73,9 +73,7 @@ MESSAGES = {
         "%(amount)s %(unit)s against a median of %(median)s over the past %(count)s "
         "periods: robust z-score %(z)s (limit ±3.5)."
     ),
-    FlagCode.YEAR_ON_YEAR: gettext_lazy(
-        "%(change)s%% against %(period)s (%(previous)s %(unit)s)."
-    ),
+    FlagCode.YEAR_ON_YEAR: gettext_lazy("%(change)s%% against %(period)s (%(previous)s %(unit)s)."),
     FlagCode.SUBPERIODS: gettext_lazy(
         "The %(count)s %(kind)s reports add up to %(total)s %(unit)s, the annual report "
         "says %(annual)s %(unit)s (%(gap)s%%)."

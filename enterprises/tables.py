@@ -113,7 +113,11 @@ class DischargeReportTable(tables.Table):
 
 
 class FlagTable(tables.Table):
-    severity = tables.Column(verbose_name=capfirst(_("severity")), order_by=("severity_rank",))
+    severity = tables.Column(
+        verbose_name=capfirst(_("severity")),
+        order_by=("severity_rank",),
+        attrs={"th": {"class": "text-nowrap"}},
+    )
     code = tables.Column(verbose_name=capfirst(_("check")))
     enterprise = tables.Column(
         verbose_name=capfirst(_("enterprise")),
@@ -139,10 +143,18 @@ class FlagTable(tables.Table):
         attrs={"td": {"class": "text-end"}},
         default="—",
     )
-    unit = tables.Column(verbose_name=capfirst(_("unit")), accessor="pollutant__unit", default="")
+    unit = tables.Column(
+        verbose_name=capfirst(_("unit")),
+        accessor="pollutant__unit",
+        default="",
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     message = tables.Column(verbose_name=capfirst(_("reason")), empty_values=(), orderable=False)
     report_status = tables.Column(
-        verbose_name=capfirst(_("status")), accessor="report__get_status_display", orderable=False
+        verbose_name=capfirst(_("status")),
+        accessor="report__get_status_display",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap"}},
     )
 
     class Meta:

@@ -13,7 +13,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -647,14 +647,30 @@ def discharge_panel(request, enterprise: Enterprise):
         {**entry, "row": [entry["cells"].get(year) for year in ordered_years]}
         for entry in sorted(pollutants.values(), key=lambda e: e["position"])
     ]
+    summary = ""
+    if grade.grade:
+        summary = ngettext(
+            "%(count)s report of %(first)s–%(last)s: %(grades)s, average %(average)s "
+            "(serious flags: %(serious)s; warnings: %(warnings)s).",
+            "%(count)s reports of %(first)s–%(last)s: %(grades)s, average %(average)s "
+            "(serious flags: %(serious)s; warnings: %(warnings)s).",
+            grade.report_count,
+        ) % {
+            "count": grade.report_count,
+            "first": grade.years[0],
+            "last": grade.years[-1],
+            "grades": " ".join(f"{n}×{letter}" for letter, n in grade.counts.items()),
+            "average": grade.average_text,
+            "serious": sum(r.serious for r in in_grade),
+            "warnings": sum(r.warnings for r in in_grade),
+        }
     return (
         "enterprises/panels/discharge.html",
         {
             "enterprise": enterprise,
             "by_year": sorted(by_year.items(), reverse=True),
             "grade": grade,
-            "grade_serious": sum(r.serious for r in in_grade),
-            "grade_warnings": sum(r.warnings for r in in_grade),
+            "grade_summary": summary,
             "enterprise_rule": reliability.ENTERPRISE_RULE,
             "years": ordered_years,
             "more_years": len(years) > len(ordered_years),

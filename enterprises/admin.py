@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.models import (
@@ -77,6 +78,15 @@ class DischargeReportAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.stamp(request.user)
         super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version would step around the workflow and the lock.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -464,3 +464,45 @@ def test_the_enterprise_page_with_reports_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = client.get(steel.get_absolute_url())
     assert response.content.decode().count('class="me-2 d-inline-block"') == 2 * years
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_to_change_a_verified_report(client, administrator, steel, make_report):
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    report = make_report(steel, 1999, {"COD": 10}, status="verified")
+    change = reverse("admin:enterprises_dischargereport_change", args=[report.pk])
+    assert client.get(change).status_code == 200  # read-only view
+    response = client.post(change, {"enterprise": steel.pk, "year": 1998})
+    assert response.status_code == 403
+    delete = reverse("admin:enterprises_dischargereport_delete", args=[report.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    version = report.history.earliest().history_id
+    revert = reverse("admin:enterprises_dischargereport_simple_history", args=[report.pk, version])
+    assert client.post(revert, {"enterprise": steel.pk, "year": 1999}).status_code == 403
+    report.refresh_from_db()
+    assert (report.year, report.status) == (1999, "verified")
+
+
+@pytest.mark.django_db
+def test_an_administrator_extends_the_catalogue_and_the_grid_offers_it(
+    client, administrator, client_as, steel
+):
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:enterprises_pollutant_add"),
+        {
+            "code": "PB",
+            "name": "铅",
+            "name_en": "lead",
+            "unit": "kg",
+            "medium": "water",
+            "position": 200,
+        },
+    )
+    assert response.status_code == 302
+    grid = client.get(entry_url(steel.pk, 2000))
+    assert "PB" in [row["pollutant"].code for row in grid.context["rows"]]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from benxi_cp.importers import get_importer
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
 from enterprises import reliability, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
@@ -337,7 +338,9 @@ def report_unlock(request, pk: int):
 
 
 def report_import(request):
-    """The navigation's way to the discharge import (the import page checks permissions)."""
+    """The navigation's way to the discharge import page."""
+    if not request.user.has_perms(get_importer("discharge").permissions):
+        raise PermissionDenied
     return redirect("import", "discharge")
 
 

@@ -39,6 +39,7 @@ def page_urls(report: DischargeReport) -> dict[str, tuple[str, bool]]:
         "entry start": (reverse("enterprises:report_entry"), True),
         "entry grid": (entry_url(report.enterprise_id, 2001), True),
         "import": (reverse("import", args=["discharge"]), True),
+        "import from the menu": (reverse("enterprises:report_import"), True),
     }
 
 
@@ -58,7 +59,8 @@ def test_each_role_reads_and_writes_exactly_what_it_may(client_as, steel, make_r
     client = client_as(role)
     for name, (url, writes) in page_urls(report).items():
         expected = 403 if writes and role not in WRITERS else 200
-        assert client.get(url).status_code == expected, (role, name)
+        response = client.get(url, follow=True)
+        assert response.status_code == expected, (role, name)
     navigation = client.get(reverse("home")).content.decode()
     assert (reverse("enterprises:report_entry") in navigation) is (role in WRITERS)
     assert reverse("enterprises:flagged_values") in navigation

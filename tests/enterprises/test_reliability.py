@@ -230,3 +230,23 @@ def test_intensity_uses_the_other_enterprises_of_the_sector(steel, make_report):
     r.refresh_reports([report.pk])
     flag = report.flags.get()
     assert (flag.code, flag.params["peers"], flag.params["ratio"]) == ("intensity", 3, "9.52")
+
+
+@pytest.mark.django_db
+def test_enterprise_grades_for_many_enterprises_in_one_query(
+    steel, make_report, django_assert_num_queries
+):
+    from enterprises.models import Enterprise
+
+    coal = Enterprise.objects.create(code="C-1", name="煤矿", sector="coal")
+    quiet = Enterprise.objects.create(code="Q-1", name="新厂", sector="coal")
+    for year, grade in [(1999, "B"), (2000, "C"), (2001, "C")]:
+        report = make_report(steel, year, {"COD": 1}, status="verified")
+        type(report).objects.filter(pk=report.pk).update(grade=grade)
+    draft = make_report(coal, 2001, {"COD": 1})
+    type(draft).objects.filter(pk=draft.pk).update(grade="D")  # drafts do not count
+    with django_assert_num_queries(1):
+        grades = r.enterprise_grades()
+    assert grades[steel.pk].grade == "C"  # (3 + 2 + 2) / 3 = 2.33
+    assert coal.pk not in grades and quiet.pk not in grades
+    assert r.enterprise_grades([coal.pk]) == {}

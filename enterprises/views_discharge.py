@@ -161,6 +161,8 @@ class ReportDetailView(ObjectDetailView):
         flags_by_value = defaultdict(list)
         report_flags = []
         for flag in report.flags.all():
+            if flag.severity == Severity.INFO:
+                continue  # an estimated basis shows in its column and in the grade's reasons
             if flag.value_id:
                 flags_by_value[flag.value_id].append(flag)
             else:
@@ -540,7 +542,7 @@ class ReportEntryView(PermissionMixin, View):
         catalogue = self._catalogue()
         flags = defaultdict(list)
         if report.pk:
-            for flag in report.flags.select_related("pollutant"):
+            for flag in report.flags.exclude(severity=Severity.INFO).select_related("pollutant"):
                 flags[flag.pollutant_id].append(flag)
         rows, shown = [], set()
         first_empty = None

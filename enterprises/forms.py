@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.fields import CodedChoiceField, YesNoField
@@ -106,10 +107,12 @@ class ReportStartForm(forms.Form):
     """Which report to enter: the enterprise, the year and the period."""
 
     enterprise = forms.ModelChoiceField(
-        label=_("enterprise"), queryset=Enterprise.objects.order_by("code")
+        label=capfirst(_("enterprise")),
+        queryset=Enterprise.objects.order_by("code"),
+        widget=forms.Select(attrs={"autofocus": True}),
     )
-    year = forms.IntegerField(label=_("year"), min_value=1949, max_value=2100)
-    period = forms.ChoiceField(label=_("period"), choices=period_choices, initial="Y")
+    year = forms.IntegerField(label=capfirst(_("year")), min_value=1949, max_value=2100)
+    period = forms.ChoiceField(label=capfirst(_("period")), choices=period_choices, initial="Y")
 
 
 class ReportHeaderForm(forms.ModelForm):

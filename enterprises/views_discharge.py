@@ -398,8 +398,8 @@ class ReportEntryView(PermissionMixin, View):
     def _start(self, request, form=None):
         if form is None:
             initial = {"period": request.GET.get("period") or "Y"}
-            enterprise = Enterprise.objects.filter(pk=request.GET.get("enterprise") or 0)
-            enterprise = enterprise.first() if request.GET.get("enterprise", "").isdigit() else None
+            given = request.GET.get("enterprise", "")
+            enterprise = Enterprise.objects.filter(pk=given).first() if given.isdigit() else None
             if enterprise is not None:
                 initial["enterprise"] = enterprise
                 latest = (

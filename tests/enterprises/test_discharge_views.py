@@ -200,6 +200,9 @@ def test_bad_amounts_are_refused_and_nothing_is_written(client_as, steel, histor
         assert response.context["formset"].errors[0]["amount"], bad
     response = client.post(url, grid_post(client.get(url), COD="1") | {"output_10k_yuan": "-1"})
     assert response.status_code == 200
+    for pollutant in ("999999", "abc"):
+        tampered = grid_post(client.get(url), COD="1") | {"rows-0-pollutant": pollutant}
+        assert client.post(url, tampered).status_code == 200
     assert not DischargeReport.objects.filter(year=2000).exists()
 
 
@@ -257,6 +260,11 @@ def test_the_start_form_proposes_the_next_year(client_as, steel, history):
         {"enterprise": steel.pk, "year": "1999", "period": "Q7"},
     )
     assert response.status_code == 200 and response.context["form"].errors["period"]
+    for garbage in ({"enterprise": "abc"}, {"enterprise": "x", "year": "y", "period": "z"}):
+        response = client_as("epb_staff").get(reverse("enterprises:report_entry"), garbage)
+        assert response.status_code == 200
+    response = client_as("epb_staff").post(reverse("enterprises:report_entry"), {})
+    assert response.status_code == 400
 
 
 # -- workflow buttons -----------------------------------------------------------------------

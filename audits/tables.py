@@ -1,0 +1,158 @@
+"""The audits and options lists (and their CSV/XLSX exports)."""
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from audits.models import STEP_COUNT, Audit, Option
+from enterprises.models import Pollutant
+
+NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+class AuditTable(tables.Table):
+    ref = tables.Column(linkify=True)
+    enterprise = tables.Column(
+        linkify=lambda record: record.enterprise.get_absolute_url(),
+        order_by=("enterprise__code",),
+    )
+    sector = tables.Column(
+        verbose_name=_("sector"),
+        accessor="enterprise__get_sector_display",
+        order_by=("enterprise__sector",),
+    )
+    steps_completed = tables.Column(attrs={"td": {"class": "steps-cell"}})
+    assessment_score = tables.Column(attrs=NUMBER)
+    demonstration = tables.BooleanColumn()
+
+    class Meta:
+        model = Audit
+        fields = (
+            "ref",
+            "enterprise",
+            "sector",
+            "started_on",
+            "focus",
+            "steps_completed",
+            "assessment",
+            "assessed_on",
+            "assessment_score",
+            "acceptance",
+            "accepted_by",
+            "accepted_on",
+            "demonstration",
+        )
+        order_by = ("-started_on", "ref")
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "audits-table"}
+
+    def render_steps_completed(self, value):
+        return format_html(
+            '<div class="step-meter" title="{n}/{total}">{cells}</div>'
+            '<span class="visually-hidden">{n}/{total}</span>',
+            n=value,
+            total=STEP_COUNT,
+            cells=format_html_join(
+                "",
+                '<span class="step-cell{}"></span>',
+                ((" done" if number <= value else "",) for number in range(1, STEP_COUNT + 1)),
+            ),
+        )
+
+    def value_steps_completed(self, value):
+        return value
+
+    def value_enterprise(self, record):
+        return record.enterprise.code
+
+    def render_enterprise(self, record):
+        return f"{record.enterprise.code} {record.enterprise.display_name}"
+
+
+class OptionTable(tables.Table):
+    audit = tables.Column(linkify=lambda record: record.audit.get_absolute_url())
+    enterprise = tables.Column(
+        verbose_name=_("enterprise"),
+        accessor="audit__enterprise",
+        order_by=("audit__enterprise__code",),
+    )
+    sector = tables.Column(
+        verbose_name=_("sector"),
+        accessor="audit__enterprise__get_sector_display",
+        order_by=("audit__enterprise__sector",),
+    )
+    code = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    investment_10k_yuan = tables.Column(attrs=NUMBER)
+    annual_benefit_10k_yuan = tables.Column(attrs=NUMBER)
+    reductions = tables.Column(
+        verbose_name=_("annual reductions"),
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Option
+        fields = (
+            "audit",
+            "enterprise",
+            "sector",
+            "code",
+            "title",
+            "aspect",
+            "fee_class",
+            "status",
+            "investment_10k_yuan",
+            "annual_benefit_10k_yuan",
+            "implemented_on",
+            "reductions",
+        )
+        order_by = ("audit", "code")
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "options-table"}
+
+    def __init__(self, *args, pollutants=None, **kwargs):
+        # One hidden column per pollutant: the page shows a summary, the export a column each.
+        pollutants = list(pollutants if pollutants is not None else Pollutant.objects.all())
+        extra = [(f"reduction_{p.code}", ReductionColumn(p)) for p in pollutants]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+
+    def render_enterprise(self, record):
+        enterprise = record.audit.enterprise
+        return f"{enterprise.code} {enterprise.display_name}"
+
+    def value_enterprise(self, record):
+        return record.audit.enterprise.code
+
+    def render_reductions(self, record):
+        return format_html_join(
+            " · ",
+            '<span class="text-nowrap">{} {} {}</span>',
+            (
+                (r.pollutant.code, _amount(r.amount_per_year), r.pollutant.unit)
+                for r in record.reductions.all()
+            ),
+        )
+
+
+def _amount(value) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class ReductionColumn(tables.Column):
+    """One pollutant's annual reduction, from the option's prefetched reductions."""
+
+    def __init__(self, pollutant: Pollutant):
+        self.pollutant_id = pollutant.pk
+        super().__init__(
+            verbose_name=f"reduction_{pollutant.code} ({pollutant.unit}/a)",
+            accessor="pk",
+            visible=False,
+            orderable=False,
+        )
+
+    def render(self, record):
+        for reduction in record.reductions.all():
+            if reduction.pollutant_id == self.pollutant_id:
+                return _amount(reduction.amount_per_year)
+        return ""

@@ -134,6 +134,10 @@ class Evaluation:
     feasible: bool | None  # None: the figures do not decide
 
     @property
+    def discount_rate_pct(self) -> Decimal | None:
+        return None if self.discount_rate is None else self.discount_rate * 100
+
+    @property
     def irr_pct(self) -> Figure:
         return self.irr * 100 if isinstance(self.irr, Decimal) else self.irr
 

@@ -219,8 +219,8 @@ class OptionGridForm(forms.ModelForm):
         widgets = {
             "code": forms.TextInput(attrs={"class": SMALL_INPUT + " grid-code", "size": 5}),
             "title": forms.TextInput(attrs={"class": SMALL_INPUT + " grid-title"}),
-            "aspect": forms.Select(attrs={"class": SMALL_SELECT}),
-            "fee_class": forms.Select(attrs={"class": SMALL_SELECT}),
+            "aspect": forms.Select(attrs={"class": SMALL_SELECT + " grid-aspect"}),
+            "fee_class": forms.Select(attrs={"class": SMALL_SELECT + " grid-fee"}),
             "step": forms.Select(
                 choices=[(n, n) for n in range(1, 9)], attrs={"class": SMALL_SELECT}
             ),

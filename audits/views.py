@@ -15,6 +15,7 @@ from django.views import View
 from audits.balance import CLOSURE_LIMIT_PCT, closures
 from audits.choices import FeeClass, OptionStatus
 from audits.filters import AuditFilter, OptionFilter
+from audits.finance import Evaluation
 from audits.forms import (
     AcceptanceForm,
     AssessmentForm,
@@ -25,7 +26,15 @@ from audits.forms import (
     OptionForm,
     OptionGridFormSet,
 )
-from audits.models import STEP_COUNT, Audit, AuditDocument, AuditStep, Option, OptionReduction
+from audits.models import (
+    STEP_COUNT,
+    Audit,
+    AuditDocument,
+    AuditStep,
+    Option,
+    OptionFeasibility,
+    OptionReduction,
+)
 from audits.services import sync_steps_completed
 from audits.steps import STEPS
 from audits.tables import AuditTable, OptionTable
@@ -189,16 +198,18 @@ def option_summary(audit: Audit) -> dict:
         )
         .order_by()
     )
-    counts = {(row["fee_class"], row["status"]): row for row in rows}
+    counts = {(row["fee_class"], row["status"]): row["n"] for row in rows}
     table = []
-    for fee_class, fee_label in FeeClass.choices:
-        cells = [counts.get((fee_class, status), {}).get("n", 0) for status in OptionStatus.values]
-        table.append({"label": fee_label, "cells": cells, "total": sum(cells)})
+    for status, status_label in OptionStatus.choices:
+        cells = [counts.get((fee_class, status), 0) for fee_class in FeeClass.values]
+        table.append({"label": status_label, "cells": cells, "total": sum(cells)})
+    totals = [sum(row["cells"][i] for row in table) for i in range(len(FeeClass.values))]
     implemented = [row for row in rows if row["status"] == OptionStatus.IMPLEMENTED]
     return {
-        "statuses": OptionStatus.choices,
+        "fee_classes": FeeClass.choices,
         "rows": table,
-        "total": sum(row["n"] for row in rows),
+        "totals": totals,
+        "total": sum(totals),
         "implemented_investment": sum((r["investment"] or 0) for r in implemented),
         "implemented_benefit": sum((r["benefit"] or 0) for r in implemented),
     }
@@ -469,7 +480,10 @@ class OptionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         option = self.object
-        feasibility = getattr(option, "feasibility", None) if option.pk else None
+        try:
+            feasibility = option.feasibility
+        except OptionFeasibility.DoesNotExist:
+            feasibility = None
         user = self.request.user
         evaluation = feasibility.evaluate() if feasibility else None
         context.update(
@@ -524,9 +538,7 @@ class FeasibilityView(PermissionMixin, View):
             raise Http404(_("Only a medium/high-fee option has a feasibility analysis."))
         return option
 
-    def render_page(self, form):
-        feasibility = getattr(self.option, "feasibility", None)
-        evaluation = feasibility.evaluate() if feasibility else None
+    def render_page(self, form, evaluation):
         return render(
             self.request,
             self.template_name,
@@ -535,23 +547,29 @@ class FeasibilityView(PermissionMixin, View):
                 "form": form,
                 "evaluation": evaluation,
                 "figures": figure_rows(evaluation),
-                "feasibility": feasibility,
                 "title": _("Feasibility of %(code)s %(title)s")
                 % {"code": self.option.code, "title": self.option.title},
             },
         )
 
-    def get_form(self, data=None) -> FeasibilityForm:
-        instance = getattr(self.option, "feasibility", None)
-        return FeasibilityForm(data, instance=instance, option=self.option)
+    def stored(self) -> tuple[OptionFeasibility | None, Evaluation | None]:
+        """The stored analysis and its figures, taken before a form can touch them."""
+        try:
+            feasibility = self.option.feasibility
+        except OptionFeasibility.DoesNotExist:
+            return None, None
+        return feasibility, feasibility.evaluate()
 
     def get(self, request, *args, **kwargs):
-        return self.render_page(self.get_form())
+        feasibility, evaluation = self.stored()
+        form = FeasibilityForm(instance=feasibility, option=self.option)
+        return self.render_page(form, evaluation)
 
     def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
+        feasibility, evaluation = self.stored()
+        form = FeasibilityForm(request.POST, instance=feasibility, option=self.option)
         if not form.is_valid():
-            return self.render_page(form)
+            return self.render_page(form, evaluation)
         feasibility = form.save(commit=False)
         feasibility.stamp(request.user)
         try:
@@ -562,6 +580,6 @@ class FeasibilityView(PermissionMixin, View):
                     form.concluded_option.save()
         except IntegrityError:
             form.add_error(None, REFUSED)
-            return self.render_page(form)
+            return self.render_page(form, evaluation)
         messages.success(request, _("Feasibility figures saved."))
         return redirect("audits:option_feasibility", self.option.pk)

@@ -8,6 +8,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, BaseModelFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,20 @@ from audits.models import (
 )
 from audits.validators import document_type
 from enterprises.models import Enterprise, Pollutant
+
+
+class ModelRulesForm(forms.ModelForm):
+    """A model form whose model rules may name fields it does not show: those errors are
+    shown for the whole form instead of raising (Django refuses unknown field names)."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            mapped: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                mapped.setdefault(key, []).extend(messages)
+            errors = ValidationError(mapped)
+        super()._update_errors(errors)
 
 
 class DateInput(forms.DateInput):
@@ -52,7 +67,7 @@ class TeamField(forms.ModelMultipleChoiceField):
         return f"{name} ({user.username})" if name else user.username
 
 
-class AuditForm(forms.ModelForm):
+class AuditForm(ModelRulesForm):
     """Create or edit an audit; enterprise, reference and team only for who may add audits."""
 
     team = TeamField(
@@ -121,7 +136,7 @@ class DocumentsField(forms.FileField):
         return cleaned
 
 
-class AuditStepForm(forms.ModelForm):
+class AuditStepForm(ModelRulesForm):
     """One step: status, dates, notes, the deliverables done and new documents."""
 
     checklist = forms.MultipleChoiceField(
@@ -166,7 +181,7 @@ class AuditStepForm(forms.ModelForm):
         return cleaned
 
 
-class BalanceLineForm(forms.ModelForm):
+class BalanceLineForm(ModelRulesForm):
     class Meta:
         model = MaterialBalanceLine
         fields = ["direction", "item", "quantity", "unit"]
@@ -200,7 +215,7 @@ SMALL_INPUT = "form-control form-control-sm"
 SMALL_SELECT = "form-select form-select-sm"
 
 
-class OptionGridForm(forms.ModelForm):
+class OptionGridForm(ModelRulesForm):
     """One row of the options grid."""
 
     class Meta:
@@ -270,7 +285,7 @@ OptionGridFormSet = forms.modelformset_factory(
 )
 
 
-class OptionForm(forms.ModelForm):
+class OptionForm(ModelRulesForm):
     """The whole option, with its annual reduction of each pollutant of the catalogue."""
 
     class Meta:
@@ -367,7 +382,7 @@ class OptionForm(forms.ModelForm):
                 current.save(update_fields=["amount_per_year"])
 
 
-class FeasibilityForm(forms.ModelForm):
+class FeasibilityForm(ModelRulesForm):
     """The feasibility inputs of a medium/high-fee option, and optionally its conclusion."""
 
     conclusion = forms.ChoiceField(
@@ -455,7 +470,7 @@ class FeasibilityForm(forms.ModelForm):
         return cleaned
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(ModelRulesForm):
     class Meta:
         model = Audit
         fields = ["assessment", "assessed_on", "assessment_score"]
@@ -476,7 +491,7 @@ class AssessmentForm(forms.ModelForm):
         )
 
 
-class AcceptanceForm(forms.ModelForm):
+class AcceptanceForm(ModelRulesForm):
     class Meta:
         model = Audit
         fields = ["acceptance", "accepted_by", "accepted_on", "demonstration", "demonstration_on"]

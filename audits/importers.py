@@ -28,12 +28,13 @@ from enterprises.models import Enterprise, Pollutant
 REDUCTION_PREFIX = "reduction_"
 
 
-def _keep_given_columns(form: forms.BaseForm, header: list[str], updating: bool) -> None:
-    """On update, columns the file leaves out keep their stored values."""
-    if updating:
-        for name in list(form.fields):
-            if name not in header:
-                del form.fields[name]
+def row_data(values: dict[str, str], instance, header: list[str], fields) -> dict:
+    """The row as form data; on update, columns the file leaves out keep their stored values
+    (so the models' rules still see, and name, every field)."""
+    if instance is None:
+        return values
+    stored = forms.model_to_dict(instance, fields=[f for f in fields if f not in header])
+    return {**{k: ("" if v is None else v) for k, v in stored.items()}, **values}
 
 
 class AuditImportForm(forms.ModelForm):
@@ -114,8 +115,10 @@ class AuditImporter(Importer):
         if instance is None and ref and Audit.objects.filter(ref=ref).exists():
             # Another auditor's audit: refused without saying whose it is.
             problems.append(("ref", _("this reference is already used")))
-        form = AuditImportForm(data=values, instance=instance)
-        _keep_given_columns(form, self.header, updating=instance is not None)
+        fields = AuditImportForm._meta.fields
+        form = AuditImportForm(
+            data=row_data(values, instance, self.header, fields), instance=instance
+        )
         if enterprise is not None:
             form.instance.enterprise = enterprise
         if not form.is_valid():
@@ -228,8 +231,10 @@ class OptionImporter(Importer):
         if audit is None:
             problems.append(("audit_ref", _("no audit with reference “%(ref)s”") % {"ref": ref}))
         instance = self.existing.get((ref, code))
-        form = OptionImportForm(data=values, instance=instance or Option(audit=audit))
-        _keep_given_columns(form, self.header, updating=instance is not None)
+        form = OptionImportForm(
+            data=row_data(values, instance, self.header, OptionImportForm._meta.fields),
+            instance=instance or Option(audit=audit),
+        )
         reductions: dict[Pollutant, Decimal] = {}
         for column, pollutant in self.reduction_columns.items():
             field = ReductionField()

@@ -279,6 +279,26 @@ class BaseOptionGridFormSet(BaseModelFormSet):
         form.instance.audit = self.audit
         return form
 
+    def clean(self) -> None:
+        # Every option of the audit is in the grid, so one code per audit is checked here
+        # (the forms leave the audit out, and with it the database's unique check).
+        super().clean()
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            code = getattr(form, "cleaned_data", {}).get("code")
+            if not code:
+                continue
+            if code in seen:
+                form.add_error(
+                    "code",
+                    _("Code %(code)s is already used in row %(row)s.")
+                    % {"code": code, "row": seen[code]},
+                )
+            else:
+                seen[code] = number
+
 
 OptionGridFormSet = forms.modelformset_factory(
     Option, form=OptionGridForm, formset=BaseOptionGridFormSet, extra=3, can_delete=True

@@ -20,7 +20,8 @@ an assessment awaiting acceptance and an acceptance failed. Nothing is dated aft
 2001-12-31.
 
 Deterministic: every "random" choice comes from one generator with a fixed seed. Loading
-again deletes the demo audits (references BX-…) and builds them anew.
+again rewrites the demo audits (references BX-…) in place, keeping their ids, and builds
+their steps' records, options, balances and documents anew.
 """
 
 import datetime
@@ -34,6 +35,7 @@ from django.contrib.auth import get_user_model
 from audits.choices import BalanceDirection, FeeClass, OptionStatus, StepStatus
 from audits.models import (
     Audit,
+    AuditDocument,
     AuditStep,
     MaterialBalanceLine,
     Option,
@@ -163,40 +165,48 @@ FOCUS = {
     "pharmaceuticals": ["发酵车间", "提取车间"],
     "other": ["印染车间"],
 }
-TITLES = {
-    # aspect: (no/low-fee titles, medium/high-fee titles)
-    "raw_materials_energy": (
-        ["优化配料减少原料损耗", "原料入厂计量与验收", "低硫煤掺烧", "燃料分级使用"],
-        ["以低硫煤替代高硫煤", "原料预处理系统改造"],
-    ),
-    "technology": (
-        ["冷凝水回收利用", "改进清洗工艺节水", "缩短工艺流程"],
-        ["烧结烟气脱硫改造", "干熄焦技术改造", "余热回收发电", "碱回收系统改造"],
-    ),
-    "equipment": (
-        ["维修蒸汽管道阀门", "更换损坏的保温层", "校准计量仪表"],
-        ["更新老化除尘设备", "变频调速改造", "更换高效节能电机"],
-    ),
-    "process_control": (
-        ["优化工艺参数控制", "改进燃烧控制", "加强配料过程控制"],
-        ["加装在线监测仪表", "集散控制系统改造"],
-    ),
-    "product": (["改进产品包装减少损耗", "调整产品规格"], ["调整产品结构"]),
-    "waste": (
-        ["氧化铁皮回用于烧结", "粉煤灰综合利用", "废水循环回用", "煤泥回收"],
-        ["煤矸石制砖生产线", "废水深度处理回用工程"],
-    ),
-    "management": (
-        ["堵塞跑冒滴漏", "加强原材料计量管理", "建立清洁生产岗位责任制", "完善设备巡检制度"],
-        ["建设能源管理中心"],
-    ),
-    "employees": (
-        ["开展清洁生产培训", "设立合理化建议奖励", "操作工技能考核"],
-        ["职工培训中心建设"],
-    ),
-}
-LOW_ASPECTS = list(TITLES)
-HIGH_ASPECTS = ["technology", "equipment", "waste", "raw_materials_energy", "process_control"]
+# No/low-fee options, per aspect: housekeeping any plant can do.
+LOW_TITLES = {
+    "raw_materials_energy": ["优化配料减少原料损耗", "原料入厂计量与验收", "燃料分级使用",
+                             "原料堆场加盖防流失", "减少包装材料消耗"],
+    "technology": ["冷凝水回收利用", "改进清洗工艺节水", "缩短工艺流程", "间接冷却水循环使用",
+                   "改进投料方式"],
+    "equipment": ["维修蒸汽管道阀门", "更换损坏的保温层", "校准计量仪表", "更换泄漏的泵密封",
+                  "疏水阀检修"],
+    "process_control": ["优化工艺参数控制", "改进燃烧控制", "加强配料过程控制", "控制蒸汽压力",
+                        "优化设备开停机顺序"],
+    "product": ["改进产品包装减少损耗", "调整产品规格", "减少不合格品", "产品分级回收"],
+    "waste": ["废水循环回用", "废油回收再生", "边角料回收利用", "收集跑漏物料回用",
+              "雨污分流"],
+    "management": ["堵塞跑冒滴漏", "加强原材料计量管理", "建立清洁生产岗位责任制",
+                   "完善设备巡检制度", "水电分车间计量考核"],
+    "employees": ["开展清洁生产培训", "设立合理化建议奖励", "操作工技能考核", "岗位操作规程修订"],
+}  # fmt: skip
+# Medium/high-fee projects, per sector: (aspect, title).
+HIGH_TITLES = {
+    "iron_steel": [("technology", "烧结烟气脱硫改造"), ("technology", "干熄焦技术改造"),
+                   ("waste", "高炉煤气余压发电"), ("waste", "氧化铁皮回用于烧结"),
+                   ("equipment", "转炉除尘系统改造")],
+    "coal": [("waste", "煤矸石制砖生产线"), ("technology", "重介质选煤改造"),
+             ("waste", "矿井水处理回用工程"), ("equipment", "洗煤厂浓缩机改造")],
+    "building_materials": [("technology", "窑外分解技术改造"), ("equipment", "袋式除尘器改造"),
+                           ("waste", "余热回收发电"),
+                           ("raw_materials_energy", "粉煤灰替代部分原料")],
+    "chemicals": [("technology", "合成氨原料路线改造"), ("waste", "废水深度处理回用工程"),
+                  ("process_control", "集散控制系统改造"), ("technology", "硫酸尾气回收")],
+    "power": [("technology", "锅炉烟气脱硫改造"), ("waste", "粉煤灰综合利用"),
+              ("equipment", "静电除尘器改造"), ("equipment", "变频调速改造")],
+    "nonferrous": [("technology", "冶炼烟气制酸"), ("waste", "冶炼渣综合回收"),
+                   ("equipment", "电解槽节能改造")],
+    "machinery": [("technology", "电镀废水闭路循环"), ("equipment", "铸造冲天炉改造"),
+                  ("equipment", "更换高效节能电机")],
+    "light_industry": [("technology", "碱回收系统改造"), ("waste", "白水回收利用"),
+                       ("process_control", "加装在线监测仪表")],
+    "pharmaceuticals": [("technology", "发酵废液资源化"), ("waste", "溶剂回收装置"),
+                        ("process_control", "加装在线监测仪表")],
+    "other": [("technology", "印染废水回用工程"), ("equipment", "定型机余热回收")],
+}  # fmt: skip
+LOW_ASPECTS = list(LOW_TITLES)
 LEADS = ["赵建国", "钱卫东", "孙丽华", "李志强", "周海燕", "吴国庆", "郑秀英", "王立新", "冯卫华"]
 STEP_NOTES = {
     1: "成立审核领导小组和工作小组，制定审核工作计划，组织全员清洁生产培训。",
@@ -346,16 +356,18 @@ def _teams(plans: list[AuditPlan]) -> dict[str, list]:
     return teams
 
 
-def _make_audit(plan: AuditPlan, rng: random.Random) -> Audit:
+def _make_audit(plan: AuditPlan, rng: random.Random, existing: dict[str, Audit]) -> Audit:
+    """The audit of a plan; one loaded before keeps its id (and links to it keep working)."""
     focus = rng.choice(FOCUS[plan.enterprise.sector])
-    audit = Audit(
-        enterprise=plan.enterprise,
-        ref=plan.ref,
-        started_on=plan.started_on,
-        focus=focus,
-        cp_lead=rng.choice(LEADS),
-        steps_completed=plan.steps,
-    )
+    audit = existing.get(plan.ref) or Audit(ref=plan.ref)
+    audit.enterprise = plan.enterprise
+    audit.started_on = plan.started_on
+    audit.focus = focus
+    audit.cp_lead = rng.choice(LEADS)
+    audit.steps_completed = plan.steps
+    audit.assessment, audit.assessed_on, audit.assessment_score = "", None, None
+    audit.acceptance, audit.accepted_by, audit.accepted_on = "", "", None
+    audit.demonstration, audit.demonstration_on = False, None
     if plan.assessment:
         audit.assessment = plan.assessment
         audit.assessed_on = plan.completed_on(8) + datetime.timedelta(days=25 + rng.randrange(20))
@@ -379,6 +391,8 @@ def _record_steps(audit: Audit, plan: AuditPlan, option_count: int, kept: int) -
     steps = list(audit.steps.order_by("number"))
     for step in steps:
         definition = STEPS[step.number - 1]
+        step.status, step.started_on, step.completed_on = StepStatus.NOT_STARTED, None, None
+        step.checklist, step.notes = [], ""
         if step.number <= plan.steps:
             step.status = StepStatus.COMPLETED
             step.started_on = plan.completed_on(step.number - 1)
@@ -466,12 +480,15 @@ def _options_for(audit: Audit, plan: AuditPlan, rng: random.Random) -> list[Opti
     keys = sorted(plan.options, key=lambda k: (k[1] != IM, k[0], k[1]))
     for fee_class, status in keys:
         for _ in range(plan.options[(fee_class, status)]):
-            aspects = LOW_ASPECTS if fee_class == LN else HIGH_ASPECTS
-            aspect = aspects[(len(options) * 3 + rng.randrange(len(aspects))) % len(aspects)]
-            pool = TITLES[aspect][0 if fee_class == LN else 1]
-            title = rng.choice(pool)
+            if fee_class == LN:
+                aspect = LOW_ASPECTS[(len(options) * 3 + rng.randrange(8)) % len(LOW_ASPECTS)]
+                pool = [(aspect, title) for title in LOW_TITLES[aspect]]
+            else:
+                pool = HIGH_TITLES[plan.enterprise.sector]
+            fresh = [choice for choice in pool if choice[1] not in titles_used]
+            aspect, title = rng.choice(fresh or pool)
             if title in titles_used:
-                title = f"{title}（{len(options) + 1}）"
+                title = f"{title}（二期）"
             titles_used.add(title)
             option = Option(
                 audit=audit,
@@ -600,13 +617,20 @@ def load(stdout) -> None:
     if missing:
         stdout.write(f"Audits: skipped, the register lacks {', '.join(missing)}.")
         return
-    Audit.objects.filter(ref__startswith=REF_PREFIX).delete()
     plans = plan_audits(enterprises, rng)
+    demo_audits = Audit.objects.filter(ref__startswith=REF_PREFIX)
+    demo_audits.exclude(ref__in=[plan.ref for plan in plans]).delete()
+    # What hangs off the audits is built anew; the audits themselves keep their ids.
+    for document in AuditDocument.objects.filter(audit__in=demo_audits):
+        document.file.delete(save=False)
+    for model in (Option, MaterialBalanceLine, AuditDocument):
+        model.objects.filter(audit__in=demo_audits).delete()
+    existing = {audit.ref: audit for audit in demo_audits}
     teams = _teams(plans)
     pollutants = {p.code: p for p in Pollutant.objects.all()}
     all_options, lines = [], []
     for index, plan in enumerate(plans):
-        audit = _make_audit(plan, rng)
+        audit = _make_audit(plan, rng, existing)
         audit.team.set(teams[plan.ref])
         options = _options_for(audit, plan, rng)
         kept = sum(1 for o in options if o.status not in (P, R))

@@ -2,12 +2,18 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import STEP_COUNT, Audit, Option
 from enterprises.models import Pollutant
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+def date_column(**kwargs) -> tables.DateColumn:
+    return tables.DateColumn(format="Y-m-d", attrs=NOWRAP, **kwargs)
 
 
 class AuditTable(tables.Table):
@@ -17,12 +23,18 @@ class AuditTable(tables.Table):
         order_by=("enterprise__code",),
     )
     sector = tables.Column(
-        verbose_name=_("sector"),
+        verbose_name=capfirst(_("sector")),
         accessor="enterprise__get_sector_display",
         order_by=("enterprise__sector",),
     )
-    steps_completed = tables.Column(attrs={"td": {"class": "steps-cell"}})
+    started_on = date_column()
+    focus = tables.Column(attrs=NOWRAP)
+    steps_completed = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     assessment_score = tables.Column(attrs=NUMBER)
+    # Dates of the verdicts: in the export, not on the page (the detail shows them).
+    assessed_on = date_column(visible=False)
+    accepted_on = date_column(visible=False)
+    accepted_by = tables.Column(attrs=NOWRAP)
     demonstration = tables.BooleanColumn()
 
     class Meta:
@@ -65,18 +77,18 @@ class AuditTable(tables.Table):
         return record.enterprise.code
 
     def render_enterprise(self, record):
-        return f"{record.enterprise.code} {record.enterprise.display_name}"
+        return record.enterprise.display_name
 
 
 class OptionTable(tables.Table):
     audit = tables.Column(linkify=lambda record: record.audit.get_absolute_url())
     enterprise = tables.Column(
-        verbose_name=_("enterprise"),
+        verbose_name=capfirst(_("enterprise")),
         accessor="audit__enterprise",
         order_by=("audit__enterprise__code",),
     )
     sector = tables.Column(
-        verbose_name=_("sector"),
+        verbose_name=capfirst(_("sector")),
         accessor="audit__enterprise__get_sector_display",
         order_by=("audit__enterprise__sector",),
     )
@@ -84,8 +96,9 @@ class OptionTable(tables.Table):
     title = tables.Column(linkify=True)
     investment_10k_yuan = tables.Column(attrs=NUMBER)
     annual_benefit_10k_yuan = tables.Column(attrs=NUMBER)
+    implemented_on = date_column()
     reductions = tables.Column(
-        verbose_name=_("annual reductions"),
+        verbose_name=capfirst(_("annual reductions")),
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
@@ -117,8 +130,7 @@ class OptionTable(tables.Table):
         super().__init__(*args, extra_columns=extra, **kwargs)
 
     def render_enterprise(self, record):
-        enterprise = record.audit.enterprise
-        return f"{enterprise.code} {enterprise.display_name}"
+        return record.audit.enterprise.display_name
 
     def value_enterprise(self, record):
         return record.audit.enterprise.code

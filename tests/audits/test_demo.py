@@ -186,7 +186,9 @@ def test_cp_status_teams_and_reloading(demo):
     values = list(
         Option.objects.order_by("audit__ref", "code").values_list("investment_10k_yuan", flat=True)
     )
+    ids = dict(Audit.objects.values_list("ref", "pk"))
     call_command("load_demo", stdout=StringIO())
+    assert dict(Audit.objects.values_list("ref", "pk")) == ids  # links to audits keep working
     assert (
         Audit.objects.count(),
         Option.objects.count(),

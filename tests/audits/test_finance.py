@@ -3,9 +3,17 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from audits import finance
 from audits.finance import NotComputable, evaluate
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The reasons are compared in English."""
+    with translation.override("en"):
+        yield
 
 
 def close(value, expected, places: int = 2) -> bool:

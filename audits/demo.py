@@ -414,7 +414,7 @@ def _balance(audit: Audit, rng: random.Random, flagged: bool) -> list[MaterialBa
     base = Decimal(rng.randrange(20, 400) * 1000)
     inputs = [("主原料", Decimal("0.78")), ("辅助材料", Decimal("0.14")), ("燃料", Decimal("0.08"))]
     gap = Decimal("0.072") if flagged else Decimal(rng.randrange(5, 40)) / 1000
-    outputs = [("产品", Decimal("0.78")), ("副产品", Decimal("0.07")), ("废渣", Decimal("0.05"))]
+    outputs = [("产品", Decimal("0.76")), ("副产品", Decimal("0.08")), ("废渣", Decimal("0.06"))]
     outputs.append(("废气及损失", 1 - gap - sum(share for _n, share in outputs)))
     lines = []
     for position, (item, share) in enumerate(inputs):

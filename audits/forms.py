@@ -14,6 +14,7 @@ from django.forms import BaseInlineFormSet, BaseModelFormSet, inlineformset_fact
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import OptionStatus, StepStatus
+from audits.formatting import plain
 from audits.models import (
     Audit,
     AuditStep,
@@ -182,6 +183,11 @@ class AuditStepForm(ModelRulesForm):
 
 
 class BalanceLineForm(ModelRulesForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.quantity is not None:
+            self.initial["quantity"] = plain(self.instance.quantity)
+
     class Meta:
         model = MaterialBalanceLine
         fields = ["direction", "item", "quantity", "unit"]

@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from audits.formatting import plain
 from audits.models import STEP_COUNT, Audit, Option
 from enterprises.models import Pollutant
 
@@ -17,7 +18,7 @@ def date_column(**kwargs) -> tables.DateColumn:
 
 
 class AuditTable(tables.Table):
-    ref = tables.Column(linkify=True)
+    ref = tables.Column(linkify=True, attrs=NOWRAP)
     enterprise = tables.Column(
         linkify=lambda record: record.enterprise.get_absolute_url(),
         order_by=("enterprise__code",),
@@ -30,11 +31,14 @@ class AuditTable(tables.Table):
     started_on = date_column()
     focus = tables.Column(attrs=NOWRAP)
     steps_completed = tables.Column(attrs={"td": {"class": "text-nowrap"}})
-    assessment_score = tables.Column(attrs=NUMBER)
-    # Dates of the verdicts: in the export, not on the page (the detail shows them).
+    # Score, body and dates of the verdicts are columns of the export; on the page the
+    # verdict cells show score and body (the detail shows the rest).
+    assessment = tables.Column(attrs=NOWRAP)
+    assessment_score = tables.Column(visible=False)
     assessed_on = date_column(visible=False)
+    acceptance = tables.Column(attrs=NOWRAP)
+    accepted_by = tables.Column(visible=False)
     accepted_on = date_column(visible=False)
-    accepted_by = tables.Column(attrs=NOWRAP)
     demonstration = tables.BooleanColumn()
 
     class Meta:
@@ -73,6 +77,22 @@ class AuditTable(tables.Table):
     def value_steps_completed(self, value):
         return value
 
+    def render_assessment(self, record, value):
+        if record.assessment_score is None:
+            return value
+        return format_html('{} <span class="text-muted">{}</span>', value, record.assessment_score)
+
+    def value_assessment(self, record):
+        return record.get_assessment_display()
+
+    def render_acceptance(self, record, value):
+        return format_html(
+            '{} <span class="text-muted small">{}</span>', value, record.get_accepted_by_display()
+        )
+
+    def value_acceptance(self, record):
+        return record.get_acceptance_display()
+
     def value_enterprise(self, record):
         return record.enterprise.code
 
@@ -81,19 +101,21 @@ class AuditTable(tables.Table):
 
 
 class OptionTable(tables.Table):
-    audit = tables.Column(linkify=lambda record: record.audit.get_absolute_url())
+    audit = tables.Column(linkify=lambda record: record.audit.get_absolute_url(), attrs=NOWRAP)
     enterprise = tables.Column(
         verbose_name=capfirst(_("enterprise")),
         accessor="audit__enterprise",
         order_by=("audit__enterprise__code",),
+        attrs={"td": {"class": "col-enterprise"}},
     )
+    # In the export; on the page the sector is a filter (the table is wide enough).
     sector = tables.Column(
         verbose_name=capfirst(_("sector")),
         accessor="audit__enterprise__get_sector_display",
-        order_by=("audit__enterprise__sector",),
+        visible=False,
     )
-    code = tables.Column(linkify=True)
-    title = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, attrs=NOWRAP)
+    title = tables.Column(linkify=True, attrs={"td": {"class": "col-title"}})
     investment_10k_yuan = tables.Column(attrs=NUMBER)
     annual_benefit_10k_yuan = tables.Column(attrs=NUMBER)
     implemented_on = date_column()
@@ -102,6 +124,7 @@ class OptionTable(tables.Table):
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
+        attrs={"td": {"class": "small reductions-cell"}},
     )
 
     class Meta:
@@ -140,15 +163,10 @@ class OptionTable(tables.Table):
             " · ",
             '<span class="text-nowrap">{} {} {}</span>',
             (
-                (r.pollutant.code, _amount(r.amount_per_year), r.pollutant.unit)
+                (r.pollutant.code, plain(r.amount_per_year), r.pollutant.unit)
                 for r in record.reductions.all()
             ),
         )
-
-
-def _amount(value) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ReductionColumn(tables.Column):
@@ -166,5 +184,5 @@ class ReductionColumn(tables.Column):
     def render(self, record):
         for reduction in record.reductions.all():
             if reduction.pollutant_id == self.pollutant_id:
-                return _amount(reduction.amount_per_year)
+                return plain(reduction.amount_per_year)
         return ""

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, BaseModelFormSet, inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import OptionStatus, StepStatus
@@ -74,7 +75,7 @@ class AuditForm(ModelRulesForm):
     team = TeamField(
         queryset=None,
         required=False,
-        label=_("audit team"),
+        label=capfirst(_("audit team")),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The auditors who run the audit; only they (and the EPB) may edit it."),
     )

@@ -134,6 +134,7 @@ class AuditCreateView(ObjectCreateView):
 
 
 class AuditUpdateView(ObjectUpdateView):
+    template_name = "audits/object_form.html"
     permission_required = "audits.change_audit"
     form_class = AuditForm
 
@@ -366,6 +367,7 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
 
 
 class AssessmentView(ObjectUpdateView):
+    template_name = "audits/object_form.html"
     permission_required = "audits.assess_audit"
     form_class = AssessmentForm
 
@@ -499,6 +501,7 @@ class OptionDetailView(ObjectDetailView):
 
 
 class OptionUpdateView(ObjectUpdateView):
+    template_name = "audits/object_form.html"
     permission_required = "audits.change_option"
     form_class = OptionForm
 

@@ -766,3 +766,15 @@ def test_the_audit_detail_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(BASE + 5):
         response = client.get(audit.get_absolute_url())
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_pages_of_audits_open(client, audit, option, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    for url in (
+        reverse("admin:audits_audit_changelist"),
+        reverse("admin:audits_audit_change", args=[audit.pk]),
+        reverse("admin:audits_option_change", args=[option.pk]),
+    ):
+        assert client.get(url).status_code == 200, url

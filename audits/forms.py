@@ -22,7 +22,6 @@ from audits.models import (
     MaterialBalanceLine,
     Option,
     OptionFeasibility,
-    OptionReduction,
 )
 from audits.validators import document_type
 from enterprises.models import Enterprise, Pollutant
@@ -390,23 +389,9 @@ class OptionForm(ModelRulesForm):
     def reduction_field(pollutant: Pollutant) -> str:
         return f"reduction_{pollutant.code}"
 
-    def save_reductions(self) -> None:
-        """Write each pollutant's reduction; an emptied field removes it."""
-        option = self.instance
-        stored = {r.pollutant_id: r for r in option.reductions.all()}
-        for pollutant in self.pollutants:
-            amount: Decimal | None = self.cleaned_data.get(self.reduction_field(pollutant))
-            current = stored.get(pollutant.pk)
-            if amount is None:
-                if current is not None:
-                    current.delete()
-            elif current is None:
-                OptionReduction.objects.create(
-                    option=option, pollutant=pollutant, amount_per_year=amount
-                )
-            elif current.amount_per_year != amount:
-                current.amount_per_year = amount
-                current.save(update_fields=["amount_per_year"])
+    def reductions(self) -> dict[Pollutant, Decimal | None]:
+        """Each pollutant's reduction as entered; None where the field is empty."""
+        return {p: self.cleaned_data.get(self.reduction_field(p)) for p in self.pollutants}
 
 
 class FeasibilityForm(ModelRulesForm):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.choices import AcceptingBody, Aspect, FeeClass, OptionStatus, Verdict
-from audits.models import Audit, Option, OptionReduction
-from audits.services import set_steps_completed
+from audits.models import Audit, Option
+from audits.services import set_reductions, set_steps_completed
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.importers import (
     CREATED,
@@ -253,14 +253,5 @@ class OptionImporter(Importer):
         option = form.save(commit=False)
         option.stamp(self.user)
         option.save()
-        stored = {r.pollutant_id: r for r in option.reductions.all()} if instance else {}
-        for pollutant, amount in reductions.items():
-            current = stored.get(pollutant.pk)
-            if current is None:
-                OptionReduction.objects.create(
-                    option=option, pollutant=pollutant, amount_per_year=amount
-                )
-            elif current.amount_per_year != amount:
-                current.amount_per_year = amount
-                current.save(update_fields=["amount_per_year"])
+        set_reductions(option, reductions)
         return (UPDATED if instance else CREATED), f"{ref}/{option.code} {option.title}"

@@ -33,6 +33,17 @@ STEP_COUNT = 8
 NON_NEGATIVE = [MinValueValidator(0)]
 
 
+class Refusals(dict):
+    """The messages a model's clean() collects per field, raised together."""
+
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
 def audit_scope(user, prefix: str = "") -> Q | None:
     """The audits `user` may see, as a filter (None: none at all).
 
@@ -235,10 +246,8 @@ class Audit(TrackedModel):
 
     def clean(self) -> None:
         """The order of an audit's end: eight steps, assessment, acceptance, demonstration."""
-        errors: dict[str, list] = {}
-
-        def refuse(field: str, message) -> None:
-            errors.setdefault(field, []).append(message)
+        errors = Refusals()
+        refuse = errors.add
 
         started = self.started_on
         if self.steps_completed is not None and self.steps_completed > STEP_COUNT:
@@ -300,8 +309,7 @@ class Audit(TrackedModel):
                     "started_on",
                     _("Steps or implemented options of this audit are dated before that day."),
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
     @property
     def is_assessed(self) -> bool:
@@ -385,10 +393,8 @@ class AuditStep(models.Model):
 
     def clean(self) -> None:
         """Steps complete in order, and reopen only while the next one is still open."""
-        errors: dict[str, list] = {}
-
-        def refuse(field: str, message) -> None:
-            errors.setdefault(field, []).append(message)
+        errors = Refusals()
+        refuse = errors.add
 
         unknown = set(self.checklist or []) - set(self.definition.keys)
         if unknown:
@@ -437,8 +443,7 @@ class AuditStep(models.Model):
                     "status",
                     _("The audit has been assessed: its steps stay completed."),
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 class MaterialBalanceLine(models.Model):
@@ -669,10 +674,8 @@ class Option(TrackedModel):
 
     def clean(self) -> None:
         """Transitions, dates and the investment a medium/high-fee option needs."""
-        errors: dict[str, list] = {}
-
-        def refuse(field: str, message) -> None:
-            errors.setdefault(field, []).append(message)
+        errors = Refusals()
+        refuse = errors.add
 
         stored = self.stored_status
         if stored is not None and self.status and not may_move(self.fee_class, stored, self.status):
@@ -708,8 +711,7 @@ class Option(TrackedModel):
                     "implemented."
                 ),
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 class OptionReduction(models.Model):

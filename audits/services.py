@@ -5,13 +5,14 @@ up to date from the enterprise's audits, and `Audit.steps_completed` from the st
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import Count, Q
 
 from audits.choices import StepStatus, Verdict
-from audits.models import Audit, AuditStep
+from audits.models import Audit, AuditStep, Option, OptionReduction
 from enterprises.choices import CpStatus
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Pollutant
 
 
 def cp_status_of(enterprise_id: int) -> str:
@@ -71,3 +72,21 @@ def set_steps_completed(audit: Audit, count: int) -> None:
             step.completed_on = None
             changed.append(step)
     AuditStep.objects.bulk_update(changed, ["status", "completed_on"])
+
+
+def set_reductions(option: Option, amounts: dict[Pollutant, Decimal | None]) -> None:
+    """Write the option's annual reduction of each pollutant given; None removes it.
+    Pollutants not in `amounts` keep what they have."""
+    stored = {r.pollutant_id: r for r in option.reductions.all()}
+    for pollutant, amount in amounts.items():
+        current = stored.get(pollutant.pk)
+        if amount is None:
+            if current is not None:
+                current.delete()
+        elif current is None:
+            OptionReduction.objects.create(
+                option=option, pollutant=pollutant, amount_per_year=amount
+            )
+        elif current.amount_per_year != amount:
+            current.amount_per_year = amount
+            current.save(update_fields=["amount_per_year"])

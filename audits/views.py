@@ -35,7 +35,7 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
-from audits.services import sync_steps_completed
+from audits.services import set_reductions, sync_steps_completed
 from audits.steps import STEPS
 from audits.tables import AuditTable, OptionTable
 from benxi_cp.views import (
@@ -50,6 +50,15 @@ from enterprises.models import Pollutant
 REFUSED = gettext_lazy("The database refused this record; check the values.")
 
 
+def visible_audits(user):
+    """The audits `user` may see, with their enterprise."""
+    return Audit.objects.for_user(user).select_related("enterprise")
+
+
+def reductions_with_pollutants() -> Prefetch:
+    return Prefetch("reductions", queryset=OptionReduction.objects.select_related("pollutant"))
+
+
 class AuditScopedMixin:
     """The audit of the URL, among those the user may see (404 otherwise)."""
 
@@ -58,8 +67,7 @@ class AuditScopedMixin:
     @cached_property
     def audit(self) -> Audit:
         return get_object_or_404(
-            Audit.objects.for_user(self.request.user).select_related("enterprise"),
-            pk=self.kwargs[self.audit_kwarg],
+            visible_audits(self.request.user), pk=self.kwargs[self.audit_kwarg]
         )
 
 
@@ -76,7 +84,7 @@ class AuditListView(ObjectListView):
     import_kind = "audits"
 
     def get_queryset(self):
-        return Audit.objects.for_user(self.request.user).select_related("enterprise")
+        return visible_audits(self.request.user)
 
 
 class MyAuditListView(AuditListView):
@@ -100,12 +108,7 @@ class OptionListView(ObjectListView):
         return (
             Option.objects.for_user(self.request.user)
             .select_related("audit__enterprise")
-            .prefetch_related(
-                Prefetch(
-                    "reductions",
-                    queryset=OptionReduction.objects.select_related("pollutant"),
-                )
-            )
+            .prefetch_related(reductions_with_pollutants())
         )
 
     def get_table_kwargs(self):
@@ -139,7 +142,7 @@ class AuditUpdateView(ObjectUpdateView):
     form_class = AuditForm
 
     def get_queryset(self):
-        return Audit.objects.for_user(self.request.user).select_related("enterprise")
+        return visible_audits(self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -372,7 +375,7 @@ class AssessmentView(ObjectUpdateView):
     form_class = AssessmentForm
 
     def get_queryset(self):
-        return Audit.objects.for_user(self.request.user).select_related("enterprise")
+        return visible_audits(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -474,9 +477,7 @@ class OptionDetailView(ObjectDetailView):
         return (
             _option_queryset(self.request.user)
             .select_related("feasibility")
-            .prefetch_related(
-                Prefetch("reductions", queryset=OptionReduction.objects.select_related("pollutant"))
-            )
+            .prefetch_related(reductions_with_pollutants())
         )
 
     def get_context_data(self, **kwargs):
@@ -517,7 +518,7 @@ class OptionUpdateView(ObjectUpdateView):
         try:
             with transaction.atomic():
                 option.save()
-                form.save_reductions()
+                set_reductions(option, form.reductions())
         except IntegrityError:
             form.add_error(None, REFUSED)
             return self.form_invalid(form)

@@ -778,3 +778,20 @@ def test_the_admin_pages_of_audits_open(client, audit, option, django_user_model
         reverse("admin:audits_option_change", args=[option.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role,shown,hidden",
+    [
+        ("auditor", ["audits:mine", "audits:option_list"], ["audits:list"]),
+        ("epb_staff", ["audits:list", "audits:option_list"], ["audits:mine"]),
+        ("leadership", ["audits:list", "audits:option_list"], ["audits:mine"]),
+    ],
+)
+def test_the_menu_offers_each_role_its_lists(client_as, role, shown, hidden):
+    page = client_as(role).get("/").content.decode()
+    for name in shown:
+        assert f'href="{reverse(name)}"' in page, name
+    for name in hidden:
+        assert f'href="{reverse(name)}"' not in page, name

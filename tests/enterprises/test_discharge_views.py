@@ -469,9 +469,10 @@ def test_the_enterprise_page_with_reports_runs_a_fixed_number_of_queries(
         make_report(steel, year, {"COD": 100, "SO2": 50, "NOX": 5}, status="verified")
         make_report(steel, year, {"COD": 25}, kind="Q", number=1, status="submitted")
     client = client_as("auditor")
-    # session, user, groups, user perms, group perms, the enterprise, the discharge panel's
-    # reports with their flag counts and its annual values, demo flag
-    with django_assert_num_queries(9):
+    # session, user, groups, user perms, group perms, the enterprise, the audits panel's
+    # audits, the discharge panel's reports with their flag counts and its annual values,
+    # demo flag
+    with django_assert_num_queries(10):
         response = client.get(steel.get_absolute_url())
     assert response.content.decode().count('class="me-2 d-inline-block"') == 2 * years
 

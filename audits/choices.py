@@ -52,3 +52,31 @@ RETAINED_STATUSES = (
     OptionStatus.NOT_FEASIBLE,
     OptionStatus.IMPLEMENTED,
 )
+
+# Where an option may go from each status (issue 3): screening, then feasibility for what
+# was kept, then implementation; a no/low-fee option may go straight from kept to implemented.
+_NEXT: dict[str, tuple[str, ...]] = {
+    OptionStatus.PROPOSED: (OptionStatus.SELECTED, OptionStatus.REJECTED),
+    OptionStatus.SELECTED: (OptionStatus.FEASIBLE, OptionStatus.NOT_FEASIBLE),
+    OptionStatus.FEASIBLE: (OptionStatus.IMPLEMENTED,),
+    OptionStatus.REJECTED: (),
+    OptionStatus.NOT_FEASIBLE: (),
+    OptionStatus.IMPLEMENTED: (),
+}
+
+
+def next_statuses(fee_class: str, status: str) -> tuple[str, ...]:
+    """The statuses an option of `fee_class` may move to from `status` (not counting itself)."""
+    following = _NEXT.get(status, ())
+    if fee_class == FeeClass.LOW_NO and status == OptionStatus.SELECTED:
+        following = (*following, OptionStatus.IMPLEMENTED)
+    return following
+
+
+def may_move(fee_class: str, old: str, new: str) -> bool:
+    return old == new or new in next_statuses(fee_class, old)
+
+
+class BalanceDirection(models.TextChoices):
+    INPUT = "input", _("Input")
+    OUTPUT = "output", _("Output")

@@ -67,3 +67,33 @@ class Basis(models.TextChoices):
     MEASURED_SAMPLING = "measured_sampling", _("Measured (sampling)")
     CALCULATED = "calculated", _("Calculated")
     ESTIMATED = "estimated", _("Estimated")
+
+
+class Grade(models.TextChoices):
+    """Reliability grade of a report or an enterprise: A best … D worst."""
+
+    A = "A", _("A (reliable)")
+    B = "B", _("B (minor doubts)")
+    C = "C", _("C (doubtful)")
+    D = "D", _("D (unreliable)")
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("Note")
+    WARNING = "warning", _("Warning")
+    SERIOUS = "serious", _("Serious")
+
+
+class FlagCode(models.TextChoices):
+    """What a reliability check found; the checks live in enterprises/reliability.py."""
+
+    EMPTY = "empty", _("No values")
+    MISSING = "missing", _("Pollutant missing")
+    NEGATIVE = "negative", _("Negative value")
+    ZERO = "zero", _("Zero against a large history")
+    OUTLIER = "outlier", _("Far from own history")
+    YEAR_ON_YEAR = "yoy", _("Year-on-year change over ±50%")
+    SUBPERIODS = "subperiods", _("Sub-periods disagree with the year")
+    SOLID_BALANCE = "solid_balance", _("Solid waste does not balance")
+    INTENSITY = "intensity", _("Intensity far from the sector")
+    ESTIMATED = "estimated", _("Estimated value")

@@ -127,7 +127,10 @@ def demo_rows() -> list[dict]:
 
 
 def load(stdout) -> None:
+    from enterprises import demo_discharge
+
     rows = demo_rows()
     for row in rows:
         Enterprise.objects.update_or_create(code=row["code"], defaults=row)
     stdout.write(f"Enterprises: {len(rows)} in the register.")
+    demo_discharge.load(stdout)

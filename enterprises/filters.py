@@ -2,8 +2,18 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import CpStatus, Ownership, Sector, Size
-from enterprises.models import Enterprise
+from enterprises.choices import (
+    CpStatus,
+    FlagCode,
+    Grade,
+    Ownership,
+    PeriodKind,
+    ReportStatus,
+    Sector,
+    Severity,
+    Size,
+)
+from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -28,3 +38,49 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+
+class DischargeReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("enterprise code or name")}),
+    )
+    enterprise = django_filters.ModelChoiceFilter(
+        label=_("enterprise"), queryset=Enterprise.objects.order_by("code")
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
+    )
+    year = django_filters.NumberFilter(label=_("year"))
+    period_kind = django_filters.ChoiceFilter(label=_("period"), choices=PeriodKind.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ReportStatus.choices)
+    grade = django_filters.ChoiceFilter(label=_("reliability grade"), choices=Grade.choices)
+
+    class Meta:
+        model = DischargeReport
+        fields = ["q", "enterprise", "sector", "year", "period_kind", "status", "grade"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class FlagFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("year"), field_name="report__year")
+    severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
+    code = django_filters.ChoiceFilter(label=_("check"), choices=FlagCode.choices)
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), field_name="report__enterprise__sector", choices=Sector.choices
+    )
+    enterprise = django_filters.ModelChoiceFilter(
+        label=_("enterprise"),
+        field_name="report__enterprise",
+        queryset=Enterprise.objects.order_by("code"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("report status"), field_name="report__status", choices=ReportStatus.choices
+    )
+
+    class Meta:
+        model = ReliabilityFlag
+        fields = ["year", "severity", "code", "sector", "enterprise", "status"]

@@ -1,13 +1,15 @@
-"""Forms of the enterprise register: the edit form and the import row form."""
+"""Forms of the enterprise register and of the discharge reports (the entry grid)."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.fields import CodedChoiceField, YesNoField
-from enterprises.choices import Ownership, Sector, Size
-from enterprises.models import Enterprise
+from enterprises.choices import Basis, Ownership, Sector, Size
+from enterprises.models import DischargeReport, Enterprise
+from enterprises.templatetags.discharge import plain_amount
 
 FIELDS = [
     "code",
@@ -90,3 +92,111 @@ class EnterpriseImportForm(forms.ModelForm):
         if value is not None and value < 0:
             raise forms.ValidationError(_("must be a whole number ≥ 0"))
         return value
+
+
+# -- discharge reports ----------------------------------------------------------------------
+def period_choices() -> list[tuple[str, str]]:
+    """The periods of shared/formats/discharge.md: Y, Q1–Q4, M01–M12."""
+    choices = [("Y", _("Whole year"))]
+    choices += [(f"Q{n}", _("Quarter %(number)s") % {"number": n}) for n in range(1, 5)]
+    choices += [(f"M{n:02d}", _("Month %(number)s") % {"number": n}) for n in range(1, 13)]
+    return choices
+
+
+class ReportStartForm(forms.Form):
+    """Which report to enter: the enterprise, the year and the period."""
+
+    enterprise = forms.ModelChoiceField(
+        label=capfirst(_("enterprise")),
+        queryset=Enterprise.objects.order_by("code"),
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
+    year = forms.IntegerField(label=capfirst(_("year")), min_value=1949, max_value=2100)
+    period = forms.ChoiceField(label=capfirst(_("period")), choices=period_choices, initial="Y")
+
+
+class ReportHeaderForm(forms.ModelForm):
+    class Meta:
+        model = DischargeReport
+        fields = ["output_10k_yuan"]
+        widgets = {
+            "output_10k_yuan": forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "autocomplete": "off",
+                    "class": "form-control text-end",
+                    "data-grid-field": "",
+                }
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        output = self.instance.output_10k_yuan
+        if output is not None and not self.is_bound:
+            self.initial["output_10k_yuan"] = plain_amount(output, grouping=False)
+
+    def clean_output_10k_yuan(self):
+        value = self.cleaned_data.get("output_10k_yuan")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("The output value cannot be negative."))
+        return value
+
+
+class ValueRowForm(forms.Form):
+    """One row of the entry grid: a pollutant, its amount (empty: not reported) and basis."""
+
+    pollutant = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        label=_("amount"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "class": "form-control form-control-sm text-end amount-input",
+                "data-grid-field": "",
+            }
+        ),
+    )
+    basis = forms.ChoiceField(
+        label=_("basis"),
+        choices=Basis.choices,
+        initial=Basis.ESTIMATED,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def clean_amount(self):
+        value = self.cleaned_data.get("amount")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("An amount cannot be negative."))
+        return value
+
+
+class BaseValueRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            pollutant = (
+                form.cleaned_data.get("pollutant") if hasattr(form, "cleaned_data") else None
+            )
+            if pollutant in seen:
+                raise forms.ValidationError(_("A pollutant appears twice in the grid."))
+            seen.add(pollutant)
+
+
+ValueRowFormSet = forms.formset_factory(
+    ValueRowForm, formset=BaseValueRowFormSet, extra=0, max_num=200, validate_max=True
+)
+
+
+class ReasonForm(forms.Form):
+    """Why a report is returned or unlocked; kept with the report."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

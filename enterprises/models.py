@@ -1,6 +1,9 @@
 """The enterprise register and the pollutant catalogue shared by audits and discharge reports."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -11,11 +14,14 @@ from benxi_cp.models import TrackedModel
 from enterprises.choices import (
     Basis,
     CpStatus,
+    FlagCode,
+    Grade,
     Medium,
     Ownership,
     PeriodKind,
     ReportStatus,
     Sector,
+    Severity,
     Size,
 )
 
@@ -149,8 +155,69 @@ class Pollutant(models.Model):
         return bilingual(self.name, self.name_en)
 
 
+class ReportLocked(ValidationError):
+    """A verified report, or one of its values, was about to change without an unlock."""
+
+    def __init__(self, report=None):
+        label = f" {report}" if report is not None and report.enterprise_id else ""
+        super().__init__(
+            _(
+                "The report%(label)s is verified and locked; an administrator must unlock it "
+                "(with a reason) before it can change."
+            ),
+            code="locked",
+            params={"label": label},
+        )
+
+
+class DischargeReportQuerySet(models.QuerySet):
+    def for_user(self, user) -> "DischargeReportQuerySet":
+        """The reports `user` may read: every view and export starts here."""
+        if user.has_perm("enterprises.view_dischargereport"):
+            return self
+        return self.none()
+
+    def search(self, text: str) -> "DischargeReportQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(enterprise__code__icontains=text)
+            | models.Q(enterprise__name__icontains=text)
+            | models.Q(enterprise__name_en__icontains=text)
+        )
+
+
+def parse_period(text: str) -> tuple[str, int] | None:
+    """`Y` or empty, `Q1`–`Q4`, `M01`–`M12` (shared/formats/discharge.md) as (kind, number)."""
+    text = (text or "").strip().upper()
+    if text in ("", "Y"):
+        return PeriodKind.YEAR, 0
+    kind, digits = text[:1], text[1:]
+    if kind in (PeriodKind.QUARTER, PeriodKind.MONTH) and digits.isdigit():
+        number = int(digits)
+        if (kind == PeriodKind.QUARTER and 1 <= number <= 4 and len(digits) == 1) or (
+            kind == PeriodKind.MONTH and 1 <= number <= 12 and len(digits) == 2
+        ):
+            return kind, number
+    return None
+
+
+def period_code(kind: str, number: int) -> str:
+    """The inverse of parse_period: `Y`, `Q3`, `M07`."""
+    if kind == PeriodKind.QUARTER:
+        return f"Q{number}"
+    if kind == PeriodKind.MONTH:
+        return f"M{number:02d}"
+    return "Y"
+
+
 class DischargeReport(TrackedModel):
-    """An enterprise's pollution discharge report to the EPB for one period."""
+    """An enterprise's pollution discharge report to the EPB for one period.
+
+    A verified report is locked: save() and delete() refuse while the stored row is
+    verified, unless the workflow's unlock (enterprises/workflow.py) opens it.
+    """
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -201,13 +268,26 @@ class DischargeReport(TrackedModel):
         related_name="+",
     )
     return_reason = models.TextField(_("reason for return"), blank=True)
+    grade = models.CharField(
+        _("reliability grade"),
+        max_length=1,
+        choices=Grade.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Follows from the reliability flags; empty until the report is checked."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["grade"])
+    objects = DischargeReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "enterprise__code", "period_kind", "period_number"]
         verbose_name = _("discharge report")
         verbose_name_plural = _("discharge reports")
+        permissions = [
+            ("verify_dischargereport", _("Can verify or return discharge reports")),
+            ("unlock_dischargereport", _("Can unlock verified discharge reports")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "year", "period_kind", "period_number"],
@@ -237,6 +317,16 @@ class DischargeReport(TrackedModel):
                 name="%(app_label)s_%(class)s_output_non_negative",
                 violation_error_message=_("The output value cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(grade__in=["", *Grade.values]),
+                name="%(app_label)s_%(class)s_grade_valid",
+                violation_error_message=_("Unknown reliability grade."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReportStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message=_("Unknown report status."),
+            ),
         ]
         indexes = [
             # City totals per year: verified annual reports of a year (summaries, targets).
@@ -247,6 +337,12 @@ class DischargeReport(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise.code} {self.period_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The lock holds here, below every form, importer, admin page and view.
+        if not getattr(self, "_unlocking", False) and self._stored_is_locked():
+            raise ReportLocked(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:report_detail", args=[self.pk])
@@ -260,8 +356,44 @@ class DischargeReport(TrackedModel):
         return str(self.year)
 
     @property
+    def period_code(self) -> str:
+        return period_code(self.period_kind, self.period_number)
+
+    @property
+    def entry_url(self) -> str:
+        """The grid for this report (enterprises:report_entry takes the period, not the pk)."""
+        return entry_url(self.enterprise_id, self.year, self.period_code)
+
+    @property
     def is_locked(self) -> bool:
         return self.status == ReportStatus.VERIFIED
+
+    @property
+    def is_editable(self) -> bool:
+        return not self.is_locked
+
+    def _stored_is_locked(self) -> bool:
+        if self.pk is None:
+            return False
+        stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        return stored == ReportStatus.VERIFIED
+
+    def delete(self, *args, **kwargs):
+        if self._stored_is_locked():
+            raise ReportLocked(self)
+        return super().delete(*args, **kwargs)
+
+
+def entry_url(enterprise_id: int, year: int, period: str = "Y") -> str:
+    query = urlencode({"enterprise": enterprise_id, "year": year, "period": period})
+    return f"{reverse('enterprises:report_entry')}?{query}"
+
+
+def _report_is_locked(report_id: int | None) -> bool:
+    return (
+        report_id is not None
+        and DischargeReport.objects.filter(pk=report_id, status=ReportStatus.VERIFIED).exists()
+    )
 
 
 class DischargeValue(models.Model):
@@ -306,5 +438,114 @@ class DischargeValue(models.Model):
     def __str__(self) -> str:
         return f"{self.pollutant.code} {self.amount} {self.pollutant.unit}"
 
+    def save(self, *args, **kwargs) -> None:
+        if _report_is_locked(self.report_id):
+            raise ReportLocked(self.report)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return self.report.get_absolute_url()
+
+    def delete(self, *args, **kwargs):
+        if _report_is_locked(self.report_id):
+            raise ReportLocked(self.report)
+        return super().delete(*args, **kwargs)
+
+
+class ReliabilityFlag(models.Model):
+    """A doubt the reliability checks found about a report or one of its values.
+
+    Recomputed whenever the report is saved or imported (enterprises/reliability.py);
+    the message is rendered from `code` and `params` in the reader's language.
+    """
+
+    report = models.ForeignKey(
+        DischargeReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="flags"
+    )
+    value = models.ForeignKey(
+        DischargeValue,
+        verbose_name=_("value"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    pollutant = models.ForeignKey(
+        Pollutant,
+        verbose_name=_("pollutant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    code = models.CharField(_("check"), max_length=16, choices=FlagCode.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    created = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = _("reliability flag")
+        verbose_name_plural = _("reliability flags")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__in=FlagCode.values),
+                name="%(app_label)s_%(class)s_code_valid",
+                violation_error_message=_("Unknown reliability check."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values),
+                name="%(app_label)s_%(class)s_severity_valid",
+                violation_error_message=_("Unknown severity."),
+            ),
+        ]
+        indexes = [
+            # The flagged-values page filtered by severity and check.
+            models.Index(fields=["severity", "code"], name="flag_severity_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_code_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.report.get_absolute_url()
+
+    @property
+    def message(self) -> str:
+        from enterprises.reliability import render_message
+
+        return render_message(self.code, self.params, self.pollutant)
+
+
+class ReportUnlock(models.Model):
+    """An administrator's unlocking of a verified report: who, when and why."""
+
+    report = models.ForeignKey(
+        DischargeReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="unlocks"
+    )
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unlocked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unlocked_at = models.DateTimeField(_("unlocked at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-unlocked_at"]
+        verbose_name = _("report unlock")
+        verbose_name_plural = _("report unlocks")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""),
+                name="%(app_label)s_%(class)s_reason_required",
+                violation_error_message=_("An unlock needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.unlocked_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:report_history", args=[self.report_id])

@@ -1,7 +1,10 @@
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
+from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
+from enterprises.templatetags.discharge import plain_amount
 
 
 class EnterpriseTable(tables.Table):
@@ -36,3 +39,162 @@ class EnterpriseTable(tables.Table):
     def value_name(self, record) -> str:
         # Exports carry the registered name; name_en has a column of its own.
         return record.name
+
+
+class GradeColumn(tables.Column):
+    """The grade letter as a coloured badge (its meaning on hover); the letter in exports."""
+
+    def render(self, record, value):
+        if not record.grade:
+            return "—"
+        return format_html(
+            '<span class="badge grade grade-{}" title="{}">{}</span>',
+            record.grade,
+            value,
+            record.grade,
+        )
+
+    def value(self, record):
+        return record.grade
+
+
+class StatusColumn(tables.Column):
+    def render(self, record, value):
+        return format_html(
+            '<span class="badge report-status status-{}">{}</span>', record.status, value
+        )
+
+    def value(self, record, value):
+        return value
+
+
+class DischargeReportTable(tables.Table):
+    enterprise__code = tables.Column(
+        verbose_name=capfirst(_("code")),
+        linkify=lambda record: record.get_absolute_url(),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    enterprise = tables.Column(
+        verbose_name=capfirst(_("enterprise")),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("enterprise__name",),
+        accessor="enterprise__display_name",
+    )
+    sector = tables.Column(
+        verbose_name=capfirst(_("sector")),
+        accessor="enterprise__get_sector_display",
+        order_by=("enterprise__sector",),
+    )
+    period = tables.Column(
+        verbose_name=capfirst(_("period")),
+        accessor="period_label",
+        order_by=("year", "period_kind", "period_number"),
+    )
+    status = StatusColumn()
+    grade = GradeColumn(verbose_name=capfirst(_("grade")))
+    flag_count = tables.Column(
+        verbose_name=capfirst(_("flags")), attrs={"td": {"class": "text-end"}}, orderable=True
+    )
+    output_10k_yuan = tables.Column(attrs={"td": {"class": "text-end"}})
+    updated = tables.DateTimeColumn(
+        format="Y-m-d", verbose_name=capfirst(_("changed")), attrs={"td": {"class": "text-nowrap"}}
+    )
+
+    class Meta:
+        model = DischargeReport
+        fields = (
+            "enterprise__code",
+            "enterprise",
+            "sector",
+            "period",
+            "status",
+            "grade",
+            "flag_count",
+            "output_10k_yuan",
+            "updated",
+        )
+        order_by = ("-period", "enterprise__code")
+
+    def render_output_10k_yuan(self, value):
+        return plain_amount(value)
+
+    def value_output_10k_yuan(self, value):
+        return value
+
+
+class FlagTable(tables.Table):
+    severity = tables.Column(
+        verbose_name=capfirst(_("severity")),
+        order_by=("severity_rank",),
+        attrs={"th": {"class": "text-nowrap"}},
+    )
+    code = tables.Column(verbose_name=capfirst(_("check")))
+    enterprise = tables.Column(
+        verbose_name=capfirst(_("enterprise")),
+        accessor="report__enterprise",
+        linkify=lambda record: record.report.enterprise.get_absolute_url(),
+        order_by=("report__enterprise__code",),
+    )
+    report = tables.Column(
+        verbose_name=capfirst(_("period")),
+        accessor="report__period_label",
+        linkify=lambda record: record.report.get_absolute_url(),
+        order_by=("report__year", "report__period_kind", "report__period_number"),
+    )
+    pollutant = tables.Column(
+        verbose_name=capfirst(_("pollutant")),
+        accessor="pollutant__display_name",
+        order_by=("pollutant__position",),
+        default="—",
+    )
+    amount = tables.Column(
+        verbose_name=capfirst(_("amount")),
+        accessor="value__amount",
+        attrs={"td": {"class": "text-end"}},
+        default="—",
+    )
+    unit = tables.Column(
+        verbose_name=capfirst(_("unit")),
+        accessor="pollutant__unit",
+        default="",
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    message = tables.Column(verbose_name=capfirst(_("reason")), empty_values=(), orderable=False)
+    report_status = tables.Column(
+        verbose_name=capfirst(_("status")),
+        accessor="report__get_status_display",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+
+    class Meta:
+        model = ReliabilityFlag
+        fields = (
+            "severity",
+            "code",
+            "enterprise",
+            "report",
+            "pollutant",
+            "amount",
+            "unit",
+            "message",
+            "report_status",
+        )
+        order_by = ("severity",)
+
+    def render_severity(self, record, value):
+        return format_html(
+            '<span class="badge severity severity-{}">{}</span>', record.severity, value
+        )
+
+    def value_severity(self, value):
+        return value
+
+    def render_amount(self, value):
+        return plain_amount(value)
+
+    def render_message(self, record):
+        return record.message
+
+    def value_message(self, record):
+        return record.message

@@ -21,13 +21,16 @@ def enterprise(code: str, slm: bool = False) -> Enterprise:
 
 
 def report(ent, year, values: dict[str, str], status="verified", kind="Y", number=0):
+    # Values first, status last: a verified report is locked against new values.
     rep = DischargeReport.objects.create(
-        enterprise=ent, year=year, period_kind=kind, period_number=number, status=status
+        enterprise=ent, year=year, period_kind=kind, period_number=number
     )
     for code, amount in values.items():
         DischargeValue.objects.create(
             report=rep, pollutant=Pollutant.objects.get(code=code), amount=Decimal(amount)
         )
+    DischargeReport.objects.filter(pk=rep.pk).update(status=status)
+    rep.status = status
     return rep
 
 
@@ -141,14 +144,13 @@ def test_recompute_creates_updates_and_never_overwrites_entered_values(
     assert not Actual.objects.filter(indicator__in=[nh3, ghost]).exists()
 
     assert recompute(1998).unchanged == ["cod"]
-    value = rep.values.get(pollutant__code="COD")
-    value.amount = Decimal("120")
-    value.save()
+    # A figure corrected after an unlock (a queryset update: verified reports are locked).
+    rep.values.filter(pollutant__code="COD").update(amount=Decimal("120"))
     assert recompute(1998).updated == ["cod"]
     assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("120")
 
-    rep.status = "returned"  # the report no longer counts: its figure goes
-    rep.save()
+    # The report no longer counts: its figure goes.
+    DischargeReport.objects.filter(pk=rep.pk).update(status="returned")
     summary = recompute(1998)
     assert summary.removed == ["cod"] and summary.kept_entered == ["so2"]
     assert not Actual.objects.filter(indicator=cod).exists()

@@ -1,0 +1,129 @@
+"""Filters of the audits and options lists; parameter names are a contract with the reports."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audits.choices import (
+    RETAINED_STATUSES,
+    AcceptingBody,
+    Aspect,
+    FeeClass,
+    OptionStatus,
+    Verdict,
+)
+from audits.models import Audit, Option
+from enterprises.choices import Sector
+from enterprises.models import Enterprise
+
+NOT_RECORDED = "none"
+YES_NO = forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+VERDICTS = [*Verdict.choices, (NOT_RECORDED, _("Not recorded"))]
+
+
+def _enterprises(request):
+    return Enterprise.objects.order_by("code")
+
+
+def _audits(request):
+    return Audit.objects.for_user(request.user).order_by("ref") if request else Audit.objects.none()
+
+
+def _verdict(field: str):
+    def apply(queryset, name, value):
+        if value == NOT_RECORDED:
+            return queryset.filter(**{field: ""})
+        return queryset.filter(**{field: value}) if value else queryset
+
+    return apply
+
+
+class AuditFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("reference, enterprise or focus")}),
+    )
+    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=_enterprises)
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
+    )
+    steps_completed = django_filters.ChoiceFilter(
+        label=_("steps completed"), choices=[(n, f"{n}/8") for n in range(9)]
+    )
+    assessment = django_filters.ChoiceFilter(
+        label=_("assessment"), choices=VERDICTS, method=_verdict("assessment")
+    )
+    acceptance = django_filters.ChoiceFilter(
+        label=_("acceptance"), choices=VERDICTS, method=_verdict("acceptance")
+    )
+    accepted_by = django_filters.ChoiceFilter(label=_("accepted by"), choices=AcceptingBody.choices)
+    demonstration = django_filters.BooleanFilter(label=_("demonstration enterprise"), widget=YES_NO)
+    year = django_filters.NumberFilter(
+        label=_("year started"), field_name="started_on", lookup_expr="year"
+    )
+
+    class Meta:
+        model = Audit
+        fields = [
+            "q",
+            "enterprise",
+            "sector",
+            "steps_completed",
+            "assessment",
+            "acceptance",
+            "accepted_by",
+            "demonstration",
+            "year",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class OptionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("code, title, audit or enterprise")}),
+    )
+    audit = django_filters.ModelChoiceFilter(label=_("audit"), queryset=_audits)
+    enterprise = django_filters.ModelChoiceFilter(
+        label=_("enterprise"), field_name="audit__enterprise", queryset=_enterprises
+    )
+    fee_class = django_filters.ChoiceFilter(label=_("fee class"), choices=FeeClass.choices)
+    aspect = django_filters.ChoiceFilter(label=_("aspect"), choices=Aspect.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=OptionStatus.choices)
+    retained = django_filters.BooleanFilter(
+        label=_("retained at screening"), method="filter_retained", widget=YES_NO
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), field_name="audit__enterprise__sector", choices=Sector.choices
+    )
+    implemented_year = django_filters.NumberFilter(
+        label=_("year implemented"), field_name="implemented_on", lookup_expr="year"
+    )
+
+    class Meta:
+        model = Option
+        fields = [
+            "q",
+            "audit",
+            "enterprise",
+            "fee_class",
+            "aspect",
+            "status",
+            "retained",
+            "sector",
+            "implemented_year",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_retained(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=RETAINED_STATUSES)
+        return queryset.exclude(status__in=RETAINED_STATUSES)

@@ -1,0 +1,530 @@
+"""Forms of CP audits: the audit, its steps, balance, options grid, feasibility, results."""
+
+import copy
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from django.forms import BaseInlineFormSet, BaseModelFormSet, inlineformset_factory
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from audits.choices import OptionStatus, StepStatus
+from audits.formatting import plain
+from audits.models import (
+    Audit,
+    AuditStep,
+    MaterialBalanceLine,
+    Option,
+    OptionFeasibility,
+)
+from audits.validators import document_type
+from enterprises.models import Enterprise, Pollutant
+
+
+class ModelRulesForm(forms.ModelForm):
+    """A model form whose model rules may name fields it does not show: those errors are
+    shown for the whole form instead of raising (Django refuses unknown field names)."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            mapped: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                mapped.setdefault(key, []).extend(messages)
+            errors = ValidationError(mapped)
+        super()._update_errors(errors)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def audit_team_candidates():
+    """Users who may serve on audit teams (the auditors), by user name."""
+    serve = Permission.objects.filter(
+        codename="serve_on_audit_team", content_type__app_label="audits"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=serve) | Q(user_permissions__in=serve))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class TeamField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class AuditForm(ModelRulesForm):
+    """Create or edit an audit; enterprise, reference and team only for who may add audits."""
+
+    team = TeamField(
+        queryset=None,
+        required=False,
+        label=capfirst(_("audit team")),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The auditors who run the audit; only they (and the EPB) may edit it."),
+    )
+
+    class Meta:
+        model = Audit
+        fields = ["enterprise", "ref", "started_on", "focus", "cp_lead", "team"]
+        widgets = {"started_on": DateInput()}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = audit_team_candidates()
+        self.fields["enterprise"].queryset = Enterprise.objects.order_by("code")
+        manages = user is not None and user.has_perm("audits.add_audit")
+        if not manages:
+            for name in ("enterprise", "ref", "team"):
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_id = "audit-form"
+        parts = []
+        if manages:
+            parts.append(
+                Row(
+                    Column("enterprise", css_class="col-md-6"),
+                    Column("ref", css_class="col-md-3"),
+                    Column("started_on", css_class="col-md-3"),
+                )
+            )
+        else:
+            parts.append(Row(Column("started_on", css_class="col-md-4")))
+        parts += ["focus", "cp_lead"]
+        if manages:
+            parts.append("team")
+        parts.append(Submit("save", _("Save")))
+        self.helper.layout = Layout(*parts)
+
+    def clean_ref(self) -> str:
+        return self.cleaned_data["ref"].strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Any number of documents; each is checked for kind, size and content."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            if upload:
+                upload.checked_content_type = document_type(upload)
+                cleaned.append(upload)
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return cleaned
+
+
+class AuditStepForm(ModelRulesForm):
+    """One step: status, dates, notes, the deliverables done and new documents."""
+
+    checklist = forms.MultipleChoiceField(
+        label=_("Deliverables done"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    documents = DocumentsField(
+        label=_("Add documents"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PNG, JPEG, text or CSV; at most 20 MB each."),
+    )
+
+    class Meta:
+        model = AuditStep
+        fields = ["status", "started_on", "completed_on", "checklist", "notes"]
+        widgets = {
+            "started_on": DateInput(),
+            "completed_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].choices = list(self.instance.definition.deliverables)
+        self.fields["status"].widget.attrs["class"] = "step-status"
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status in (StepStatus.IN_PROGRESS, StepStatus.COMPLETED) and not cleaned.get(
+            "started_on"
+        ):
+            self.add_error("started_on", _("Give the date the step started."))
+        if status == StepStatus.COMPLETED:
+            if not cleaned.get("completed_on"):
+                self.add_error("completed_on", _("Give the date the step was completed."))
+            missing = set(self.instance.definition.keys) - set(cleaned.get("checklist") or [])
+            if missing:
+                self.add_error(
+                    "checklist",
+                    _("Tick every deliverable before completing the step."),
+                )
+        return cleaned
+
+
+class BalanceLineForm(ModelRulesForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.quantity is not None:
+            self.initial["quantity"] = plain(self.instance.quantity)
+
+    class Meta:
+        model = MaterialBalanceLine
+        fields = ["direction", "item", "quantity", "unit"]
+        widgets = {
+            "item": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "quantity": forms.NumberInput(
+                attrs={"class": "form-control form-control-sm text-end", "min": 0, "step": "any"}
+            ),
+            "unit": forms.TextInput(attrs={"class": "form-control form-control-sm", "size": 6}),
+            "direction": forms.Select(attrs={"class": "form-select form-select-sm"}),
+        }
+
+
+class BaseBalanceFormSet(BaseInlineFormSet):
+    def save_new(self, form, commit=True):
+        form.instance.position = form.prefix.rsplit("-", 1)[-1]
+        return super().save_new(form, commit)
+
+
+BalanceFormSet = inlineformset_factory(
+    Audit,
+    MaterialBalanceLine,
+    form=BalanceLineForm,
+    formset=BaseBalanceFormSet,
+    extra=4,
+    can_delete=True,
+)
+
+
+SMALL_INPUT = "form-control form-control-sm"
+SMALL_SELECT = "form-select form-select-sm"
+
+
+class OptionGridForm(ModelRulesForm):
+    """One row of the options grid."""
+
+    class Meta:
+        model = Option
+        fields = [
+            "code",
+            "title",
+            "aspect",
+            "fee_class",
+            "step",
+            "status",
+            "investment_10k_yuan",
+            "annual_benefit_10k_yuan",
+            "implemented_on",
+        ]
+        widgets = {
+            "code": forms.TextInput(attrs={"class": SMALL_INPUT + " grid-code", "size": 5}),
+            "title": forms.TextInput(attrs={"class": SMALL_INPUT + " grid-title"}),
+            "aspect": forms.Select(attrs={"class": SMALL_SELECT + " grid-aspect"}),
+            "fee_class": forms.Select(attrs={"class": SMALL_SELECT + " grid-fee"}),
+            "step": forms.Select(
+                choices=[(n, n) for n in range(1, 9)], attrs={"class": SMALL_SELECT}
+            ),
+            "status": forms.Select(attrs={"class": SMALL_SELECT + " grid-status"}),
+            "investment_10k_yuan": forms.NumberInput(
+                attrs={"class": SMALL_INPUT + " text-end", "min": 0, "step": "0.01"}
+            ),
+            "annual_benefit_10k_yuan": forms.NumberInput(
+                attrs={"class": SMALL_INPUT + " text-end", "min": 0, "step": "0.01"}
+            ),
+            "implemented_on": DateInput(attrs={"class": SMALL_INPUT}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(self.instance.allowed_statuses())
+        self.fields["status"].choices = [
+            (value, label) for value, label in OptionStatus.choices if value in allowed
+        ]
+        self.fields["status"].initial = self.instance.status or OptionStatus.PROPOSED
+        self.fields["step"].initial = self.instance.step or 4
+
+
+class BaseOptionGridFormSet(BaseModelFormSet):
+    """The options of one audit as editable rows, plus blank rows for new ones."""
+
+    def __init__(self, *args, audit: Audit, **kwargs):
+        self.audit = audit
+        kwargs.setdefault("queryset", audit.options.select_related("audit").order_by("code"))
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.audit_id is None:
+            form.instance.audit = self.audit
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.instance.audit = self.audit
+        return form
+
+    def clean(self) -> None:
+        # Every option of the audit is in the grid, so one code per audit is checked here
+        # (the forms leave the audit out, and with it the database's unique check).
+        super().clean()
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            code = getattr(form, "cleaned_data", {}).get("code")
+            if not code:
+                continue
+            if code in seen:
+                form.add_error(
+                    "code",
+                    _("Code %(code)s is already used in row %(row)s.")
+                    % {"code": code, "row": seen[code]},
+                )
+            else:
+                seen[code] = number
+
+
+OptionGridFormSet = forms.modelformset_factory(
+    Option, form=OptionGridForm, formset=BaseOptionGridFormSet, extra=3, can_delete=True
+)
+
+
+class OptionForm(ModelRulesForm):
+    """The whole option, with its annual reduction of each pollutant of the catalogue."""
+
+    class Meta:
+        model = Option
+        fields = [
+            "code",
+            "title",
+            "description",
+            "aspect",
+            "fee_class",
+            "step",
+            "status",
+            "investment_10k_yuan",
+            "annual_benefit_10k_yuan",
+            "implemented_on",
+        ]
+        widgets = {
+            "implemented_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "step": forms.Select(choices=[(n, n) for n in range(1, 9)]),
+        }
+
+    def __init__(self, *args, pollutants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(self.instance.allowed_statuses())
+        self.fields["status"].choices = [
+            (value, label) for value, label in OptionStatus.choices if value in allowed
+        ]
+        self.pollutants = list(pollutants if pollutants is not None else Pollutant.objects.all())
+        stored = {}
+        if self.instance.pk:
+            stored = {r.pollutant_id: r.amount_per_year for r in self.instance.reductions.all()}
+        for pollutant in self.pollutants:
+            self.fields[self.reduction_field(pollutant)] = forms.DecimalField(
+                label=f"{pollutant.display_name} ({pollutant.unit}/a)",
+                required=False,
+                min_value=0,
+                max_digits=16,
+                decimal_places=4,
+                initial=stored.get(pollutant.pk),
+                widget=forms.NumberInput(attrs={"step": "any", "min": 0}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_id = "option-form"
+        reduction_rows = [
+            Column(self.reduction_field(p), css_class="col-sm-6 col-lg-4") for p in self.pollutants
+        ]
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-2"), Column("title", css_class="col-md-10")),
+            "description",
+            Row(
+                Column("aspect", css_class="col-md-4"),
+                Column("fee_class", css_class="col-md-3"),
+                Column("step", css_class="col-md-2"),
+                Column("status", css_class="col-md-3"),
+            ),
+            Row(
+                Column("investment_10k_yuan", css_class="col-md-4"),
+                Column("annual_benefit_10k_yuan", css_class="col-md-4"),
+                Column("implemented_on", css_class="col-md-4"),
+            ),
+            Fieldset(
+                _("Annual environmental benefit (reduction per pollutant)"),
+                HTML(
+                    '<p class="small text-muted">'
+                    + str(_("Leave empty where the option does not reduce the pollutant."))
+                    + "</p>"
+                ),
+                Row(*reduction_rows),
+            ),
+            Submit("save", _("Save")),
+        )
+
+    @staticmethod
+    def reduction_field(pollutant: Pollutant) -> str:
+        return f"reduction_{pollutant.code}"
+
+    def reductions(self) -> dict[Pollutant, Decimal | None]:
+        """Each pollutant's reduction as entered; None where the field is empty."""
+        return {p: self.cleaned_data.get(self.reduction_field(p)) for p in self.pollutants}
+
+
+class FeasibilityForm(ModelRulesForm):
+    """The feasibility inputs of a medium/high-fee option, and optionally its conclusion."""
+
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"),
+        required=False,
+        help_text=_("Mark the option feasible or not feasible when the analysis is done."),
+    )
+
+    class Meta:
+        model = OptionFeasibility
+        fields = [
+            "investment_10k_yuan",
+            "annual_net_saving_10k_yuan",
+            "depreciation_years",
+            "tax_rate_pct",
+            "discount_rate_pct",
+            "life_years",
+            "technical_evaluation",
+            "environmental_evaluation",
+        ]
+        widgets = {
+            "technical_evaluation": forms.Textarea(attrs={"rows": 3}),
+            "environmental_evaluation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, option: Option, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option = option
+        self.instance.option = option
+        for name in ("investment_10k_yuan", "annual_net_saving_10k_yuan"):
+            self.fields[name].widget.attrs.update(min=0, step="0.01")
+        if not self.instance.pk and option.investment_10k_yuan is not None:
+            self.fields["investment_10k_yuan"].initial = option.investment_10k_yuan
+        conclusions = [
+            s
+            for s in (OptionStatus.FEASIBLE, OptionStatus.NOT_FEASIBLE)
+            if s in option.allowed_statuses() and s != option.status
+        ]
+        if conclusions:
+            self.fields["conclusion"].choices = [
+                ("", _("Keep “%(status)s”") % {"status": option.get_status_display()}),
+                *[(s, OptionStatus(s).label) for s in conclusions],
+            ]
+        else:
+            del self.fields["conclusion"]
+        self.helper = FormHelper()
+        self.helper.form_id = "feasibility-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("investment_10k_yuan", css_class="col-md-6"),
+                Column("annual_net_saving_10k_yuan", css_class="col-md-6"),
+            ),
+            Row(
+                Column("depreciation_years", css_class="col-md-6"),
+                Column("life_years", css_class="col-md-6"),
+            ),
+            Row(
+                Column("tax_rate_pct", css_class="col-md-6"),
+                Column("discount_rate_pct", css_class="col-md-6"),
+            ),
+            "technical_evaluation",
+            "environmental_evaluation",
+            *(["conclusion"] if "conclusion" in self.fields else []),
+            Submit("save", _("Save and compute")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.concluded_option = None
+        conclusion = cleaned.get("conclusion")
+        if conclusion:
+            # Checked on a copy: a refused conclusion leaves the option shown as it is.
+            option = copy.copy(self.option)
+            option.status = conclusion
+            if option.investment_10k_yuan is None:
+                option.investment_10k_yuan = cleaned.get("investment_10k_yuan")
+            try:
+                option.full_clean()
+            except forms.ValidationError as error:
+                for messages in error.message_dict.values():
+                    for message in messages:
+                        self.add_error("conclusion", message)
+            else:
+                self.concluded_option = option
+        return cleaned
+
+
+class AssessmentForm(ModelRulesForm):
+    class Meta:
+        model = Audit
+        fields = ["assessment", "assessed_on", "assessment_score"]
+        widgets = {"assessed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment_score"].widget.attrs.update(min=0, max=100, step="0.1")
+        self.helper = FormHelper()
+        self.helper.form_id = "assessment-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("assessment", css_class="col-md-4"),
+                Column("assessed_on", css_class="col-md-4"),
+                Column("assessment_score", css_class="col-md-4"),
+            ),
+            Submit("save", _("Save")),
+        )
+
+
+class AcceptanceForm(ModelRulesForm):
+    class Meta:
+        model = Audit
+        fields = ["acceptance", "accepted_by", "accepted_on", "demonstration", "demonstration_on"]
+        widgets = {"accepted_on": DateInput(), "demonstration_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "acceptance-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("acceptance", css_class="col-md-4"),
+                Column("accepted_by", css_class="col-md-4"),
+                Column("accepted_on", css_class="col-md-4"),
+            ),
+            Fieldset(
+                _("Demonstration enterprise"),
+                Row(
+                    Column("demonstration", css_class="col-md-6 pt-md-4"),
+                    Column("demonstration_on", css_class="col-md-6"),
+                ),
+            ),
+            Submit("save", _("Save")),
+        )

@@ -1,0 +1,589 @@
+"""Pages of CP audits. Every audit and option is fetched through `for_user`, so an audit
+the user may not see is a 404 on every page, export and action, whatever the URL."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from audits.balance import CLOSURE_LIMIT_PCT, closures
+from audits.choices import FeeClass, OptionStatus
+from audits.filters import AuditFilter, OptionFilter
+from audits.finance import Evaluation
+from audits.forms import (
+    AcceptanceForm,
+    AssessmentForm,
+    AuditForm,
+    AuditStepForm,
+    BalanceFormSet,
+    FeasibilityForm,
+    OptionForm,
+    OptionGridFormSet,
+)
+from audits.models import (
+    STEP_COUNT,
+    Audit,
+    AuditDocument,
+    AuditStep,
+    Option,
+    OptionFeasibility,
+    OptionReduction,
+)
+from audits.services import set_reductions, sync_steps_completed
+from audits.steps import STEPS
+from audits.tables import AuditTable, OptionTable
+from benxi_cp.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    PermissionMixin,
+)
+from enterprises.models import Pollutant
+
+REFUSED = gettext_lazy("The database refused this record; check the values.")
+
+
+def visible_audits(user):
+    """The audits `user` may see, with their enterprise."""
+    return Audit.objects.for_user(user).select_related("enterprise")
+
+
+def reductions_with_pollutants() -> Prefetch:
+    return Prefetch("reductions", queryset=OptionReduction.objects.select_related("pollutant"))
+
+
+class AuditScopedMixin:
+    """The audit of the URL, among those the user may see (404 otherwise)."""
+
+    audit_kwarg = "pk"
+
+    @cached_property
+    def audit(self) -> Audit:
+        return get_object_or_404(
+            visible_audits(self.request.user), pk=self.kwargs[self.audit_kwarg]
+        )
+
+
+# -- lists ----------------------------------------------------------------------------------
+class AuditListView(ObjectListView):
+    permission_required = "audits.view_audit"
+    table_class = AuditTable
+    filterset_class = AuditFilter
+    template_name = "audits/audit_list.html"
+    title = gettext_lazy("CP audits")
+    export_name = "audits"
+    create_url_name = "audits:create"
+    create_permission = "audits.add_audit"
+    import_kind = "audits"
+
+    def get_queryset(self):
+        return visible_audits(self.request.user)
+
+
+class MyAuditListView(AuditListView):
+    title = gettext_lazy("My audits")
+    export_name = "my-audits"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(team=self.request.user)
+
+
+class OptionListView(ObjectListView):
+    permission_required = "audits.view_option"
+    table_class = OptionTable
+    filterset_class = OptionFilter
+    template_name = "audits/option_list.html"
+    title = gettext_lazy("CP options")
+    export_name = "options"
+    import_kind = "options"
+
+    def get_queryset(self):
+        return (
+            Option.objects.for_user(self.request.user)
+            .select_related("audit__enterprise")
+            .prefetch_related(reductions_with_pollutants())
+        )
+
+    def get_table_kwargs(self):
+        return {"pollutants": Pollutant.objects.all()}
+
+
+# -- audits -----------------------------------------------------------------------------------
+class AuditCreateView(ObjectCreateView):
+    permission_required = "audits.add_audit"
+    model = Audit
+    form_class = AuditForm
+    title = gettext_lazy("New CP audit")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        enterprise = self.request.GET.get("enterprise", "")
+        if enterprise.isdigit():
+            initial["enterprise"] = int(enterprise)
+        return initial
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+class AuditUpdateView(ObjectUpdateView):
+    template_name = "audits/object_form.html"
+    permission_required = "audits.change_audit"
+    form_class = AuditForm
+
+    def get_queryset(self):
+        return visible_audits(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+class AuditDetailView(ObjectDetailView):
+    permission_required = "audits.view_audit"
+    template_name = "audits/audit_detail.html"
+
+    def get_queryset(self):
+        return (
+            Audit.objects.for_user(self.request.user)
+            .select_related("enterprise", "updated_by")
+            .prefetch_related(
+                "team",
+                Prefetch(
+                    "steps",
+                    queryset=AuditStep.objects.annotate(document_count=Count("documents")),
+                ),
+                "balance_lines",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit = self.object
+        user = self.request.user
+        steps = list(audit.steps.all())
+        current = next((s.number for s in steps if not s.is_completed), None)
+        context.update(
+            steps=steps,
+            current_step=current,
+            closures=closures(audit.balance_lines.all()),
+            closure_limit=CLOSURE_LIMIT_PCT,
+            option_summary=option_summary(audit),
+            may_edit=user.has_perm("audits.change_audit"),
+            may_edit_options=user.has_perms(("audits.add_option", "audits.change_option")),
+            may_edit_balance=user.has_perm("audits.change_materialbalanceline"),
+            may_assess=user.has_perm("audits.assess_audit"),
+            step_count=STEP_COUNT,
+        )
+        return context
+
+
+def option_summary(audit: Audit) -> dict:
+    """Options of an audit by fee class and status, with implemented totals (one query)."""
+    rows = (
+        Option.objects.filter(audit=audit)
+        .values("fee_class", "status")
+        .annotate(
+            n=Count("pk"),
+            investment=Sum("investment_10k_yuan"),
+            benefit=Sum("annual_benefit_10k_yuan"),
+        )
+        .order_by()
+    )
+    counts = {(row["fee_class"], row["status"]): row["n"] for row in rows}
+    table = []
+    for status, status_label in OptionStatus.choices:
+        cells = [counts.get((fee_class, status), 0) for fee_class in FeeClass.values]
+        table.append({"label": status_label, "cells": cells, "total": sum(cells)})
+    totals = [sum(row["cells"][i] for row in table) for i in range(len(FeeClass.values))]
+    implemented = [row for row in rows if row["status"] == OptionStatus.IMPLEMENTED]
+    return {
+        "fee_classes": FeeClass.choices,
+        "rows": table,
+        "totals": totals,
+        "total": sum(totals),
+        "implemented_investment": sum((r["investment"] or 0) for r in implemented),
+        "implemented_benefit": sum((r["benefit"] or 0) for r in implemented),
+    }
+
+
+class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
+    """One step of an audit: status, dates, notes, deliverables and documents."""
+
+    permission_required = "audits.view_auditstep"
+    template_name = "audits/step_form.html"
+
+    def may_edit(self) -> bool:
+        return self.request.user.has_perm("audits.change_auditstep")
+
+    def get_step(self, audit: Audit) -> AuditStep:
+        number = self.kwargs["number"]
+        if not 1 <= number <= STEP_COUNT:
+            raise Http404
+        return audit.steps.prefetch_related("documents").get(number=number)
+
+    def render_page(self, form, step):
+        audit = self.audit
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "audit": audit,
+                "step": step,
+                "form": form,
+                "steps": STEPS,
+                "documents": step.documents.all(),
+                "may_edit": self.may_edit(),
+                "may_delete_documents": self.request.user.has_perm("audits.delete_auditdocument"),
+                "title": _("%(audit)s, step %(number)s: %(title)s")
+                % {"audit": audit.ref, "number": step.number, "title": step.definition.title},
+            },
+        )
+
+    def get(self, request, *args, **kwargs):
+        step = self.get_step(self.audit)
+        form = AuditStepForm(instance=step) if self.may_edit() else None
+        return self.render_page(form, step)
+
+    def post(self, request, *args, **kwargs):
+        audit = self.audit
+        if not self.may_edit():
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                # One change of an audit's steps at a time: the order rule reads the neighbours.
+                locked = Audit.objects.select_for_update().get(pk=audit.pk)
+                step = self.get_step(locked)
+                form = AuditStepForm(request.POST, request.FILES, instance=step)
+                if not form.is_valid():
+                    return self.render_page(form, step)
+                form.save()
+                sync_steps_completed(locked)
+                for upload in form.cleaned_data.get("documents") or []:
+                    document = AuditDocument(
+                        audit=locked,
+                        step=step,
+                        file=upload,
+                        filename=upload.name[:200],
+                        content_type=upload.checked_content_type,
+                        size_bytes=upload.size,
+                    )
+                    document.stamp(request.user)
+                    document.save()
+        except IntegrityError:
+            form.add_error(None, REFUSED)
+            return self.render_page(form, self.get_step(audit))
+        messages.success(request, _("Step %(number)s saved.") % {"number": step.number})
+        return redirect(audit.get_absolute_url() + f"#step-{step.number}")
+
+
+class DocumentMixin(PermissionMixin):
+    def get_document(self) -> AuditDocument:
+        return get_object_or_404(
+            AuditDocument.objects.filter(
+                audit__in=Audit.objects.for_user(self.request.user)
+            ).select_related("step"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class DocumentDownloadView(DocumentMixin, View):
+    permission_required = "audits.view_auditdocument"
+
+    def get(self, request, *args, **kwargs):
+        document = self.get_document()
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file of this document is missing.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
+
+
+class DocumentDeleteView(DocumentMixin, View):
+    permission_required = "audits.delete_auditdocument"
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_document()
+        step_url = document.step.get_absolute_url()
+        document.file.delete(save=False)
+        document.delete()
+        messages.success(request, _("Document deleted."))
+        return redirect(step_url)
+
+
+class BalanceView(PermissionMixin, AuditScopedMixin, View):
+    """The material balance of the audit focus, with its closure per unit."""
+
+    permission_required = (
+        "audits.add_materialbalanceline",
+        "audits.change_materialbalanceline",
+        "audits.delete_materialbalanceline",
+    )
+    template_name = "audits/balance_form.html"
+
+    def render_page(self, formset):
+        lines = self.audit.balance_lines.all()
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "audit": self.audit,
+                "formset": formset,
+                "closures": closures(lines),
+                "closure_limit": CLOSURE_LIMIT_PCT,
+                "title": _("Material balance of %(audit)s") % {"audit": self.audit.ref},
+            },
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(BalanceFormSet(instance=self.audit))
+
+    def post(self, request, *args, **kwargs):
+        formset = BalanceFormSet(request.POST, instance=self.audit)
+        if not formset.is_valid():
+            return self.render_page(formset)
+        try:
+            with transaction.atomic():
+                formset.save()
+        except IntegrityError:
+            messages.error(request, REFUSED)
+            return self.render_page(formset)
+        messages.success(request, _("Material balance saved."))
+        return redirect("audits:balance", self.audit.pk)
+
+
+class AssessmentView(ObjectUpdateView):
+    template_name = "audits/object_form.html"
+    permission_required = "audits.assess_audit"
+    form_class = AssessmentForm
+
+    def get_queryset(self):
+        return visible_audits(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Assessment of %(audit)s") % {"audit": self.object}
+        return context
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+class AcceptanceView(AssessmentView):
+    form_class = AcceptanceForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Acceptance of %(audit)s") % {"audit": self.object}
+        return context
+
+
+# -- options ----------------------------------------------------------------------------------
+class OptionGridView(PermissionMixin, AuditScopedMixin, View):
+    """Many options of one audit on one page: add, edit and screen them at once."""
+
+    permission_required = ("audits.add_option", "audits.change_option")
+    template_name = "audits/option_grid.html"
+
+    def render_page(self, formset):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "audit": self.audit,
+                "formset": formset,
+                "title": _("Options of %(audit)s") % {"audit": self.audit.ref},
+                "screening": [OptionStatus.SELECTED, OptionStatus.REJECTED],
+            },
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(OptionGridFormSet(audit=self.audit))
+
+    def post(self, request, *args, **kwargs):
+        formset = OptionGridFormSet(request.POST, audit=self.audit)
+        if not formset.is_valid():
+            messages.error(request, _("Nothing was saved: correct the rows marked in red."))
+            return self.render_page(formset)
+        try:
+            with transaction.atomic():
+                options = formset.save(commit=False)
+                for option in options:
+                    option.stamp(request.user)
+                    option.save()
+                for option in formset.deleted_objects:
+                    option.delete()
+        except IntegrityError:
+            messages.error(request, REFUSED)
+            return self.render_page(formset)
+        messages.success(
+            request,
+            _("Options saved: %(new)s new, %(changed)s changed, %(deleted)s deleted.")
+            % {
+                "new": len(formset.new_objects),
+                "changed": len(formset.changed_objects),
+                "deleted": len(formset.deleted_objects),
+            },
+        )
+        return redirect("audits:options", self.audit.pk)
+
+
+def figure_rows(evaluation) -> list[dict]:
+    """The figures of a feasibility analysis as table rows: symbol, name, formula, value, unit."""
+    if evaluation is None:
+        return []
+    yuan, per_year = _("10k yuan"), _("10k yuan/year")
+    rows = [
+        ("D", _("Depreciation"), "I / Y", evaluation.depreciation, per_year),
+        ("T", _("Taxable profit"), "P − D", evaluation.taxable_profit, per_year),
+        ("E", _("Net profit"), "T × (1 − tax)", evaluation.net_profit, per_year),
+        ("F", _("Annual net cash flow"), "E + D", evaluation.cash_flow, per_year),
+        ("N", _("Payback period"), "I / F", evaluation.payback_years, _("years")),
+        ("NPV", _("Net present value"), "−I + Σ F/(1+r)ᵗ", evaluation.npv, yuan),
+        ("IRR", _("Internal rate of return"), "NPV(IRR) = 0", evaluation.irr_pct, "%"),
+    ]
+    return [
+        {"symbol": sym, "name": name, "formula": formula, "figure": figure, "unit": unit}
+        for sym, name, formula, figure, unit in rows
+    ]
+
+
+def _option_queryset(user):
+    return Option.objects.for_user(user).select_related("audit__enterprise", "updated_by")
+
+
+class OptionDetailView(ObjectDetailView):
+    permission_required = "audits.view_option"
+    template_name = "audits/option_detail.html"
+
+    def get_queryset(self):
+        return (
+            _option_queryset(self.request.user)
+            .select_related("feasibility")
+            .prefetch_related(reductions_with_pollutants())
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        option = self.object
+        try:
+            feasibility = option.feasibility
+        except OptionFeasibility.DoesNotExist:
+            feasibility = None
+        user = self.request.user
+        evaluation = feasibility.evaluate() if feasibility else None
+        context.update(
+            feasibility=feasibility,
+            evaluation=evaluation,
+            figures=figure_rows(evaluation),
+            may_edit=user.has_perm("audits.change_option"),
+            may_edit_feasibility=user.has_perms(
+                ("audits.add_optionfeasibility", "audits.change_optionfeasibility")
+            ),
+        )
+        return context
+
+
+class OptionUpdateView(ObjectUpdateView):
+    template_name = "audits/object_form.html"
+    permission_required = "audits.change_option"
+    form_class = OptionForm
+
+    def get_queryset(self):
+        return _option_queryset(self.request.user).prefetch_related("reductions")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pollutants": Pollutant.objects.all()}
+
+    def form_valid(self, form):
+        option = form.save(commit=False)
+        option.stamp(self.request.user)
+        try:
+            with transaction.atomic():
+                option.save()
+                set_reductions(option, form.reductions())
+        except IntegrityError:
+            form.add_error(None, REFUSED)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect(option.get_absolute_url())
+
+
+class FeasibilityView(PermissionMixin, View):
+    """Feasibility inputs of a medium/high-fee option, and the figures they give."""
+
+    permission_required = ("audits.add_optionfeasibility", "audits.change_optionfeasibility")
+    template_name = "audits/feasibility.html"
+
+    @cached_property
+    def option(self) -> Option:
+        option = get_object_or_404(
+            _option_queryset(self.request.user).select_related("feasibility"),
+            pk=self.kwargs["pk"],
+        )
+        if option.fee_class != FeeClass.MEDIUM_HIGH:
+            raise Http404(_("Only a medium/high-fee option has a feasibility analysis."))
+        return option
+
+    def render_page(self, form, evaluation):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "option": self.option,
+                "form": form,
+                "evaluation": evaluation,
+                "figures": figure_rows(evaluation),
+                "title": _("Feasibility of %(code)s %(title)s")
+                % {"code": self.option.code, "title": self.option.title},
+            },
+        )
+
+    def stored(self) -> tuple[OptionFeasibility | None, Evaluation | None]:
+        """The stored analysis and its figures, taken before a form can touch them."""
+        try:
+            feasibility = self.option.feasibility
+        except OptionFeasibility.DoesNotExist:
+            return None, None
+        return feasibility, feasibility.evaluate()
+
+    def get(self, request, *args, **kwargs):
+        feasibility, evaluation = self.stored()
+        form = FeasibilityForm(instance=feasibility, option=self.option)
+        return self.render_page(form, evaluation)
+
+    def post(self, request, *args, **kwargs):
+        feasibility, evaluation = self.stored()
+        form = FeasibilityForm(request.POST, instance=feasibility, option=self.option)
+        if not form.is_valid():
+            return self.render_page(form, evaluation)
+        feasibility = form.save(commit=False)
+        feasibility.stamp(request.user)
+        try:
+            with transaction.atomic():
+                feasibility.save()
+                if form.concluded_option is not None:
+                    form.concluded_option.stamp(request.user)
+                    form.concluded_option.save()
+        except IntegrityError:
+            form.add_error(None, REFUSED)
+            return self.render_page(form, evaluation)
+        messages.success(request, _("Feasibility figures saved."))
+        return redirect("audits:option_feasibility", self.option.pk)

@@ -1,0 +1,81 @@
+"""Audits, steps and options to test with, and auditors on and off an audit's team."""
+
+import datetime
+
+import pytest
+
+from audits.models import Audit, Option
+from benxi_cp import roles
+from enterprises.models import Enterprise
+
+START = datetime.date(1998, 3, 1)
+
+
+@pytest.fixture
+def enterprise(db) -> Enterprise:
+    return Enterprise.objects.create(
+        code="E-1",
+        name="溪城钢铁厂",
+        name_en="Xicheng Steel",
+        sector="iron_steel",
+        state_large_medium=True,
+    )
+
+
+@pytest.fixture
+def make_audit(enterprise):
+    def make(ref: str = "A-1", steps: int = 0, started_on=START, **fields) -> Audit:
+        fields.setdefault("enterprise", enterprise)
+        return Audit.objects.create(
+            ref=ref, started_on=started_on, steps_completed=steps, focus="烧结车间", **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def audit(make_audit) -> Audit:
+    return make_audit()
+
+
+@pytest.fixture
+def make_option(audit):
+    def make(code: str = "F01", **fields) -> Option:
+        values = {
+            "audit": audit,
+            "code": code,
+            "title": "堵漏",
+            "aspect": "management",
+            "fee_class": "low_no",
+        } | fields
+        return Option.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def team_auditor(make_user, audit):
+    """An auditor on the audit's team."""
+    user = make_user(roles.AUDITOR, "team-auditor")
+    audit.team.add(user)
+    return user
+
+
+@pytest.fixture
+def other_auditor(make_user):
+    """An auditor who is not on the audit's team."""
+    return make_user(roles.AUDITOR, "other-auditor")
+
+
+def passed(audit: Audit, assessed=datetime.date(1999, 5, 1), accepted=None, body="municipality"):
+    """Take an audit through all eight steps, a passed assessment and, if dated, acceptance."""
+    from audits.services import set_steps_completed
+
+    audit.steps_completed = 8
+    audit.assessment, audit.assessed_on, audit.assessment_score = "pass", assessed, 85
+    if accepted:
+        audit.acceptance, audit.accepted_by, audit.accepted_on = "pass", body, accepted
+    audit.full_clean()
+    audit.save()
+    set_steps_completed(audit, 8)
+    return audit

@@ -1,0 +1,199 @@
+"""The discharge importer (shared/formats/discharge.md): the sample, broken files, the lock."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import Workbook
+
+from benxi_cp.importers import get_importer
+from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
+
+HEADER = "enterprise_code,year,period,pollutant,amount,unit,basis,output_10k_yuan\n"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def register(db):
+    """The enterprises the sample file names."""
+    Enterprise.objects.create(code="DEMO-0001", name="溪城第一钢铁厂", sector="iron_steel")
+    Enterprise.objects.create(code="DEMO-0002", name="溪城水泥厂", sector="building_materials")
+
+
+def run(text: str | bytes, filename: str = "d.csv", dry_run: bool = False, user=None):
+    content = text.encode("utf-8") if isinstance(text, str) else text
+    return get_importer("discharge")(user=user).run(content, filename, dry_run=dry_run)
+
+
+def errors(result) -> list[str]:
+    return [str(issue) for issue in result.errors]
+
+
+def nothing_written() -> bool:
+    return not DischargeReport.objects.exists() and not DischargeValue.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_sample_file_creates_reports_then_updates_them(formats_dir, register, epb_user):
+    content = (formats_dir / "discharge.sample.csv").read_bytes()
+    result = run(content, user=epb_user)
+    assert result.ok, errors(result)
+    assert (result.created, result.updated) == (4, 0)
+    steel = DischargeReport.objects.get(enterprise__code="DEMO-0001", year=1996)
+    assert (steel.period_kind, steel.status, steel.output_10k_yuan) == ("Y", "submitted", 620000)
+    assert steel.submitted_by == epb_user and steel.created_by == epb_user
+    assert dict(steel.values.values_list("pollutant__code", "basis")) == {
+        "COD": "measured_sampling",
+        "SO2": "calculated",
+        "WASTEGAS": "calculated",
+    }
+    cement = DischargeReport.objects.get(enterprise__code="DEMO-0002")
+    assert (cement.year, cement.period_kind, cement.period_number) == (1998, "Q", 1)
+    assert cement.values.get().basis == "estimated"  # the format's default
+    # The checks ran: the estimated dust is noted, and every report has its grade.
+    assert ReliabilityFlag.objects.filter(report=cement, code="estimated").exists()
+    assert set(DischargeReport.objects.values_list("grade", flat=True)) == {"A", "B"}
+
+    again = run(content)
+    assert (again.created, again.updated) == (0, 4)
+    assert DischargeValue.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_dry_run_writes_nothing(formats_dir, register):
+    result = run((formats_dir / "discharge.sample.csv").read_bytes(), dry_run=True)
+    assert result.ok and result.created == 4
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "rows,expected",
+    [
+        ("DEMO-0001,1996,Y,PM25,1,t,,\n", "row 2, pollutant: unknown pollutant “PM25”"),
+        ("DEMO-0001,1996,Y,COD,1850,kg,,\n", "row 2, unit: COD is reported in t, not “kg”"),
+        (
+            "DEMO-0001,1996,Y,COD,1850,t,,\nDEMO-0001,1996,,COD,1900,t,,\n",
+            "row 3, pollutant: COD appears twice in the report DEMO-0001 1996 Y (row 2)",
+        ),
+        ("DEMO-0001,1996,Y,COD,lots,t,,\n", "row 2, amount: Enter a number."),
+        ("DEMO-0001,1996,Y,COD,-3,t,,\n", "row 2, amount: an amount cannot be negative"),
+        ("DEMO-0009,1996,Y,COD,3,t,,\n", "row 2, enterprise_code: no enterprise with the code"),
+        ("DEMO-0001,1996,Q5,COD,3,t,,\n", "row 2, period: “Q5” is not a period"),
+        ("DEMO-0001,96,Y,COD,3,t,,\n", "row 2, year: Ensure this value is greater than"),
+        ("DEMO-0001,1996,Y,COD,3,t,guessed,\n", "row 2, basis: “guessed” is not one of the codes"),
+        (
+            "DEMO-0001,1996,Y,COD,3,t,,100\nDEMO-0001,1996,Y,SO2,3,t,,200\n",
+            "row 3, output_10k_yuan: differs from row 2 of the same report",
+        ),
+    ],
+)
+def test_a_broken_file_is_refused_whole(register, rows, expected):
+    # A good row first (row 2): it must not be written either; the broken rows move down one.
+    result = run(HEADER + "DEMO-0002,1998,Q1,DUST,310.5,t,estimated,\n" + rows)
+    found = errors(result)
+    expected = expected.replace("row 3", "row 4").replace("row 2", "row 3")
+    assert any(message.startswith(expected) for message in found), found
+    assert result.created == 0
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_rows_touching_a_verified_report_are_refused(register, make_report):
+    steel = Enterprise.objects.get(code="DEMO-0001")
+    verified = make_report(steel, 1996, {"COD": 1800}, status="verified")
+    text = HEADER + "DEMO-0001,1997,Y,COD,1700,t,,\nDEMO-0001,1996,Y,COD,1850,t,,\n"
+    result = run(text)
+    assert errors(result) == [
+        "row 3, period: the report DEMO-0001 1996 Y is verified and locked; "
+        "an administrator must unlock it first"
+    ]
+    assert DischargeReport.objects.count() == 1
+    assert verified.values.get().amount == Decimal(1800)
+
+
+@pytest.mark.django_db
+def test_labels_case_and_xlsx_are_accepted(register):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Enterprise_Code", "YEAR", "Pollutant", "Amount", "Basis", "Unit", "period"])
+    sheet.append(["DEMO-0001", 1997, "cod", 1750.5, "Calculated", "T", "m03"])
+    sheet.append(["DEMO-0001", 1997, "wastegas", 4100000, "估算", "10k  Nm3", "M03"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run(buffer.getvalue(), "d.xlsx")
+    assert result.ok, errors(result)
+    report = DischargeReport.objects.get()
+    assert (report.period_kind, report.period_number) == ("M", 3)
+    assert dict(report.values.values_list("pollutant__code", "amount")) == {
+        "COD": Decimal("1750.5"),
+        "WASTEGAS": Decimal(4100000),
+    }
+    assert set(report.values.values_list("basis", flat=True)) == {"calculated", "estimated"}
+
+
+@pytest.mark.django_db
+def test_an_existing_draft_keeps_its_status_and_other_values(register, make_report):
+    steel = Enterprise.objects.get(code="DEMO-0001")
+    draft = make_report(steel, 1997, {"COD": 1, "SO2": 2})
+    result = run(HEADER + "DEMO-0001,1997,,COD,5,t,,900\n")
+    assert result.ok and (result.created, result.updated) == (0, 1)
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.output_10k_yuan == 900
+    assert dict(draft.values.values_list("pollutant__code", "amount")) == {
+        "COD": Decimal(5),
+        "SO2": Decimal(2),
+    }
+
+
+@pytest.mark.django_db
+def test_unknown_columns_are_refused(register):
+    result = run("enterprise_code,year,pollutant,amount,remark\nDEMO-0001,1997,COD,1,x\n")
+    assert errors(result) == ["row 1, remark: unknown column"]
+
+
+@pytest.mark.django_db
+def test_the_command_line_imports_and_refuses(formats_dir, register, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "import_data",
+        "discharge",
+        str(formats_dir / "discharge.sample.csv"),
+        "--dry-run",
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "dry run: would have created 4, updated 0"
+    assert nothing_written()
+    call_command("import_data", "discharge", str(formats_dir / "discharge.sample.csv"), stdout=out)
+    assert DischargeValue.objects.count() == 4
+    broken = tmp_path / "broken.csv"
+    broken.write_text(HEADER + "DEMO-0001,1999,Y,COD,1,kg,,\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing written"):
+        call_command("import_data", "discharge", str(broken), stderr=err)
+    assert "row 2, unit" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_web_import_checks_then_commits(client_as, formats_dir, register):
+    client = client_as("epb_staff")
+    url = reverse("import", args=["discharge"])
+    sample = formats_dir / "discharge.sample.csv"
+    with sample.open("rb") as upload:
+        response = client.post(url, {"file": upload})
+    assert response.status_code == 200 and response.context["result"].ok
+    assert nothing_written()
+    token = response.context["token"]
+    response = client.post(url, {"token": token, "suffix": ".csv"})
+    assert response.status_code == 302
+    assert DischargeValue.objects.count() == 4
+    listing = client.get(reverse("enterprises:report_list")).content.decode()
+    assert reverse("import", args=["discharge"]) in listing

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.choices import AcceptingBody, FeeClass
 from audits.models import STEP_COUNT, Audit
-from enterprises.choices import ReportStatus
-from enterprises.models import DischargeReport, Enterprise
+from enterprises.choices import ReportStatus, Severity
+from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 from reports import claims, links, summary
 from reports.annual import steps_done_by
 from reports.filters import REPORTED
@@ -28,14 +28,24 @@ class Figure:
 
 
 def steps_table(year: int) -> list[Figure]:
-    """Audits started by 31 December, by how many of the eight steps were done by then."""
-    audits = list(Audit.objects.filter(started_on__lte=summary.as_of(year)))
-    done = steps_done_by(audits, summary.as_of(year))
+    """Audits started by 31 December, by how many of the eight steps were done by then.
+
+    The audits list filters on the steps recorded now; where an audit has done more steps
+    since that day, the count links to the audits form of the year instead, which lists
+    each audit with its steps done as of that day."""
+    day = summary.as_of(year)
+    audits = list(Audit.objects.filter(started_on__lte=day))
+    done = steps_done_by(audits, day)
     counts = [0] * (STEP_COUNT + 1)
     for steps in done.values():
         counts[steps] += 1
+    as_recorded = all(done[audit.pk] == audit.steps_completed for audit in audits)
     return [
-        Figure(str(steps), counts[steps], links.audits_at_step(year, steps))
+        Figure(
+            str(steps),
+            counts[steps],
+            links.audits_at_step(year, steps) if as_recorded else links.form("audits", year),
+        )
         for steps in range(STEP_COUNT + 1)
     ]
 
@@ -142,6 +152,10 @@ def epb(year: int) -> dict:
         "enterprise_id"
     )
     missing = Enterprise.objects.exclude(pk__in=reported).count()
+    flags = ReliabilityFlag.objects.filter(report__year=year).aggregate(
+        serious=Count("pk", filter=Q(severity=Severity.SERIOUS)),
+        warning=Count("pk", filter=Q(severity=Severity.WARNING)),
+    )
     pairs = claims.comparisons(year)
     return {
         "awaiting": Figure(
@@ -161,6 +175,20 @@ def epb(year: int) -> dict:
         "missing": Figure(
             _("Enterprises with no report for the year"), missing, links.without_report(year)
         ),
+        "flags": [
+            Figure(
+                Severity.SERIOUS.label,
+                flags["serious"],
+                links.flagged_values(year=year, severity=Severity.SERIOUS),
+                note="serious",
+            ),
+            Figure(
+                Severity.WARNING.label,
+                flags["warning"],
+                links.flagged_values(year=year, severity=Severity.WARNING),
+                note="warning",
+            ),
+        ],
         "pairs": pairs,
         "large_pairs": sorted(
             (p for p in pairs if p.large), key=lambda p: -abs(p.gap_pct or Decimal("100000"))

@@ -96,18 +96,23 @@ def make_report(
     status: str = "verified",
     output: str | None = None,
 ):
+    """A report with its values; a verified one is verified after its values are in (a
+    verified report is locked)."""
     report = DischargeReport.objects.create(
         enterprise=enterprise,
         year=year,
         period_kind=kind,
         period_number=number,
-        status=status,
+        status="submitted" if status == "verified" else status,
         output_10k_yuan=Decimal(output) if output else None,
     )
     for pollutant, amount in values.items():
         DischargeValue.objects.create(
             report=report, pollutant=Pollutant.objects.get(code=pollutant), amount=Decimal(amount)
         )
+    if status == "verified":
+        report.status = status
+        report.save()
     return report
 
 

@@ -70,14 +70,16 @@ def test_the_year_picker_works_on_the_landing_page(client_as, programme):
     assert 'value="1999" selected' in page
 
 
-def figure_links(html: str) -> list[tuple[str, str]]:
-    """(href, text) of every figure that links to the records behind it."""
-    found = re.findall(r'<a href="([^"]+)" class="figure-link">([^<]*)</a>', html)
+def figure_links(html: str, kind: str = "") -> list[tuple[str, str]]:
+    """(href, text) of every count (or, with kind="amount", every amount) that links to the
+    records behind it."""
+    css = "figure-link figure-amount" if kind == "amount" else "figure-link"
+    found = re.findall(rf'<a href="([^"]+)" class="{css}">([^<]*)</a>', html)
     return [(unescape(href), text.strip()) for href, text in found]
 
 
 def listed_count(html: str) -> int | None:
-    match = re.search(r'class="text-muted small mb-2 result-count">\s*([\d,]+)', html)
+    match = re.search(r'result-count">\s*[^\d<]*([\d,]+)', html)
     return int(match.group(1).replace(",", "")) if match else None
 
 
@@ -88,12 +90,22 @@ def test_every_figure_links_to_the_records_it_counts(client_as, programme, name)
     html = client.get(pages()[name][0], {"year": 2000}).content.decode()
     links = figure_links(html)
     assert links, "the figures link somewhere"
+    lists = 0
     for href, text in links:
         response = client.get(href)
         assert response.status_code == 200, href
         count = listed_count(response.content.decode())
         if count is not None and text.replace(",", "").isdigit():
             assert count == int(text.replace(",", "")), (href, text)
+            lists += 1
+    # Every count of records is checked against the list it opens: enterprises, audits by
+    # step, options, reports, flags.
+    assert lists >= {"dashboard": 19, "epb": 7}[name]
+    # Amounts lead to the records they add up.
+    amounts = figure_links(html, "amount")
+    assert amounts
+    for href, _text in amounts:
+        assert client.get(href).status_code == 200, href
 
 
 @pytest.mark.django_db
@@ -185,9 +197,9 @@ QUERIES = {
     # summary (7: register, audits, options, reductions claimed, first audits, baselines,
     # pollutants); audits by steps (audits, their step dates); targets and their actuals
     "dashboard": PAGE + 7 + 2 + 2,
-    # report queues, enterprises without a report, comparisons (5: claims by year, first
+    # report queues, enterprises without a report, reliability flags, comparisons (5: claims by year, first
     # audits, verified discharge, enterprises, pollutants)
-    "epb": PAGE + 2 + 5,
+    "epb": PAGE + 3 + 5,
     # comparisons (5)
     "claims": PAGE + 5,
     # the pollutant asked for, the verified discharge, the pollutant list

@@ -24,8 +24,10 @@ from benxi_cp.charts import PALETTE, new_figure, svg_bytes
 
 GREEN, GOLD, BLUE = PALETTE[0], PALETTE[1], PALETTE[2]
 GREY, RED, AMBER = "#8a9a94", "#b02a37", "#e0a800"
+PALE = "#a9c7bb"  # GREEN, faded: a year not every enterprise has reported yet
+PROGRESS_AXIS_MAX = 200.0  # progress beyond this is written at the bar's end
 CACHE_SECONDS = 24 * 3600
-VERSION = "2"  # bump when the drawing changes, so that old drawings are not served
+VERSION = "3"  # bump when the drawing changes, so that old drawings are not served
 _lock = threading.Lock()  # matplotlib's font cache is not thread-safe
 
 
@@ -64,17 +66,23 @@ def bar_by_year(
     empty_message: str,
     marks: Sequence[int] = (),
     mark_label: str = "",
+    partial: Sequence[int] = (),
+    partial_label: str = "",
 ) -> str:
     """Bars per year for one series (a pollutant's discharge); `marks` draws a dashed line
-    at those years (an enterprise's audits starting)."""
+    at those years (an enterprise's audits starting); `partial` years are drawn pale (not
+    every enterprise's figure is verified yet)."""
     with _lock:
         figure, ax = _figure()
         if not series:
             _empty(ax, empty_message)
             return _svg(figure)
         years = [year for year, _value in series]
-        bars = ax.bar(years, _floats(v for _y, v in series), color=GREEN, width=0.65)
+        colours = [PALE if year in partial else GREEN for year in years]
+        bars = ax.bar(years, _floats(v for _y, v in series), color=colours, width=0.65)
         _name(bars, key, years)
+        if partial and partial_label:
+            ax.bar([years[0]], [0], color=PALE, label=partial_label)
         for index, year in enumerate(marks):
             line = ax.axvline(
                 year - 0.5,
@@ -84,8 +92,8 @@ def bar_by_year(
                 label=mark_label if index == 0 else None,
             )
             line.set_gid(f"mark-{year}")
-        if marks and mark_label:
-            ax.legend(loc="upper right", frameon=False)
+        if (marks and mark_label) or (partial and partial_label):
+            ax.legend(loc="upper right", frameon=False, fontsize=8)
         ax.set_ylabel(ylabel)
         ax.set_xticks(years)
         ax.tick_params(axis="x", labelrotation=0)
@@ -175,10 +183,11 @@ def progress_bars(
             return _svg(figure)
         positions = list(range(len(rows)))[::-1]
         for position, (key, _label, progress, expected, light) in zip(positions, rows, strict=True):
-            bar = ax.barh(
-                [position], [progress or 0.0], height=0.6, color=light_colours.get(light, GREY)
-            )
+            shown = min(progress or 0.0, PROGRESS_AXIS_MAX)
+            bar = ax.barh([position], [shown], height=0.6, color=light_colours.get(light, GREY))
             _name(bar, key, [position])
+            if progress is not None and progress > PROGRESS_AXIS_MAX:
+                ax.text(shown, position, f" {progress:,.0f}%", va="center", fontsize=8)
             if expected is not None:
                 ax.plot(
                     [expected, expected],
@@ -189,7 +198,8 @@ def progress_bars(
         ax.plot([], [], color="#000", linewidth=1.2, label=expected_label)
         ax.set_yticks(positions, labels=[label for _k, label, *_rest in rows])
         ax.set_xlabel(xlabel)
-        ax.set_xlim(0, max(100.0, *[(p or 0.0) for _k, _l, p, _e, _c in rows]) * 1.05)
+        highest = max(100.0, *[min(p or 0.0, PROGRESS_AXIS_MAX) for _k, _l, p, _e, _c in rows])
+        ax.set_xlim(min(0.0, *[(p or 0.0) for _k, _l, p, _e, _c in rows]), highest * 1.12)
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower right", frameon=False)
         return _svg(figure)

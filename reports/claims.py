@@ -11,8 +11,10 @@ For an enterprise and a pollutant that its implemented options reduce:
 - claimed reduction: the annual reductions of its options implemented on or before
   31 December of that latest year (an option implemented later cannot show in it yet);
 - the difference (measured − claimed) is large when it exceeds LARGE_GAP_PCT % of the
-  claim, either way: a claim the reports do not bear out, or a change the options do not
-  explain. Where either year is missing the pair is listed, with the reason, but not compared.
+  claim, either way (a claim the reports do not bear out, or a change the options do not
+  explain), and is material: more than MATERIAL_PCT % of the baseline, so that the ordinary
+  ups and downs of a big discharge beside a small claim are not called out. Where either
+  year is missing the pair is listed, with the reason, but not compared.
 
 The city line per pollutant adds up the comparable enterprises only.
 """
@@ -34,6 +36,7 @@ from reports.discharge import annual_discharge
 from reports.summary import percent
 
 LARGE_GAP_PCT = Decimal("30")
+MATERIAL_PCT = Decimal("5")
 NO_BASELINE = _("no verified discharge in the year before the first audit")
 NO_LATER_YEAR = _("no verified discharge after the baseline year")
 
@@ -67,7 +70,11 @@ class Comparison:
 
     @property
     def large(self) -> bool:
-        return is_large(self.difference, self.claimed)
+        return is_large(self.difference, self.claimed, self.baseline)
+
+    @property
+    def gap_of_baseline_pct(self) -> Decimal | None:
+        return percent(abs(self.difference), self.baseline) if self.comparable else None
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class CityComparison:
     not_comparable: int
     claimed: Decimal
     measured: Decimal
+    baseline: Decimal
 
     @property
     def difference(self) -> Decimal:
@@ -88,15 +96,15 @@ class CityComparison:
 
     @property
     def large(self) -> bool:
-        return self.enterprises > 0 and is_large(self.difference, self.claimed)
+        return self.enterprises > 0 and is_large(self.difference, self.claimed, self.baseline)
 
 
-def is_large(difference: Decimal | None, claimed: Decimal) -> bool:
-    if difference is None:
+def is_large(difference: Decimal | None, claimed: Decimal, baseline: Decimal | None) -> bool:
+    """More than LARGE_GAP_PCT % of the claim and more than MATERIAL_PCT % of the baseline."""
+    if difference is None or baseline is None:
         return False
-    if not claimed:
-        return difference != 0
-    return abs(difference) * 100 > LARGE_GAP_PCT * claimed
+    gap = abs(difference) * 100
+    return gap > LARGE_GAP_PCT * claimed and gap > MATERIAL_PCT * baseline
 
 
 def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]:
@@ -183,6 +191,7 @@ def city_totals(pairs: list[Comparison]) -> list[CityComparison]:
                 not_comparable=len(group) - len(comparable),
                 claimed=sum((c.claimed for c in comparable), start=Decimal("0")),
                 measured=sum((c.measured for c in comparable), start=Decimal("0")),
+                baseline=sum((c.baseline for c in comparable), start=Decimal("0")),
             )
         )
     totals.sort(key=lambda t: (t.pollutant.position, t.pollutant.code))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,9 @@ from reports.annual import steps_done_by
 from reports.filters import REPORTED
 from targets.choices import Light
 from targets.progress import count_lights, overview
+
+# The reductions the paper reports, first on the dashboard.
+HEADLINE = ("COD", "WASTEGAS", "SW_GEN", "SO2")
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,17 @@ def leadership(year: int) -> dict:
         },
     ]
     reductions = [
-        {
-            "reduction": r,
-            "url": links.claims(year, pollutant=r.pollutant.code),
-            "without_baseline_url": None,
-        }
+        {"reduction": r, "url": links.claims(year, pollutant=r.pollutant.code)}
         for r in data.reductions
     ]
+    headline = sorted(
+        reductions,
+        key=lambda item: (
+            HEADLINE.index(item["reduction"].pollutant.code)
+            if item["reduction"].pollutant.code in HEADLINE
+            else len(HEADLINE)
+        ),
+    )[:3]
     return {
         "summary": data,
         "in_programme": Figure(
@@ -134,6 +140,7 @@ def leadership(year: int) -> dict:
         "steps": steps_table(year),
         "options": options,
         "reductions": reductions,
+        "headline_reductions": headline,
         "form_url": links.form("programme", year),
         "targets": target_lights(year),
     }
@@ -190,9 +197,7 @@ def epb(year: int) -> dict:
             ),
         ],
         "pairs": pairs,
-        "large_pairs": sorted(
-            (p for p in pairs if p.large), key=lambda p: -abs(p.gap_pct or Decimal("100000"))
-        ),
+        "large_pairs": sorted((p for p in pairs if p.large), key=lambda p: -p.gap_of_baseline_pct),
         "city": claims.city_totals(pairs),
         "claims_url": links.claims(year),
     }

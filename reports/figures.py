@@ -101,6 +101,12 @@ def _ylabel(pollutant: Pollutant) -> str:
     return f"{pollutant.display_name} ({pollutant.unit})"
 
 
+def _partial(series) -> list[int]:
+    """Years with fewer enterprises reporting than the best-reported year."""
+    most = max((n for _y, _t, n in series), default=0)
+    return [year for year, _total, n in series if n < most]
+
+
 def draw_city_discharge(params: Params) -> str:
     pollutant = _pollutant(params)
     series = trends.discharge_by_year(pollutant, params.year)
@@ -109,6 +115,8 @@ def draw_city_discharge(params: Params) -> str:
         pollutant.code,
         _ylabel(pollutant),
         _("No verified reports yet."),
+        partial=_partial(series),
+        partial_label=_("Not all enterprises verified yet"),
     )
 
 
@@ -133,6 +141,8 @@ def draw_discharge(params: Params) -> str:
         _("No verified reports yet."),
         marks=marks,
         mark_label=_("CP audit started"),
+        partial=[] if enterprise else _partial(series),
+        partial_label=_("Not all enterprises verified yet"),
     )
 
 

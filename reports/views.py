@@ -156,6 +156,7 @@ class ClaimsView(PermissionMixin, YearMixin, TemplateView):
             city=claims.city_totals(pairs),
             pollutant_code=code,
             threshold=claims.LARGE_GAP_PCT,
+            material=claims.MATERIAL_PCT,
             **kwargs,
         )
 

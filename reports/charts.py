@@ -27,7 +27,7 @@ GREY, RED, AMBER = "#8a9a94", "#b02a37", "#e0a800"
 PALE = "#a9c7bb"  # GREEN, faded: a year not every enterprise has reported yet
 PROGRESS_AXIS_MAX = 200.0  # progress beyond this is written at the bar's end
 CACHE_SECONDS = 24 * 3600
-VERSION = "3"  # bump when the drawing changes, so that old drawings are not served
+VERSION = "4"  # bump when the drawing changes, so that old drawings are not served
 _lock = threading.Lock()  # matplotlib's font cache is not thread-safe
 
 
@@ -163,7 +163,7 @@ def stacked_bars(
         ax.set_yticks(positions, labels=list(categories))
         ax.set_xlabel(xlabel)
         ax.grid(axis="y", visible=False)
-        ax.legend(loc="lower right", frameon=False)
+        figure.legend(loc="outside upper right", ncols=len(series), frameon=False, fontsize=8)
         return _svg(figure)
 
 
@@ -201,7 +201,7 @@ def progress_bars(
         highest = max(100.0, *[min(p or 0.0, PROGRESS_AXIS_MAX) for _k, _l, p, _e, _c in rows])
         ax.set_xlim(min(0.0, *[(p or 0.0) for _k, _l, p, _e, _c in rows]), highest * 1.12)
         ax.grid(axis="y", visible=False)
-        ax.legend(loc="lower right", frameon=False)
+        figure.legend(loc="outside upper right", frameon=False, fontsize=8)
         return _svg(figure)
 
 

@@ -327,10 +327,10 @@ def audits_form(year: int) -> AnnualForm:
             Column("audit_ref", _("Audit"), TEXT, 10),
             Column("started_on", _("Started"), DATE, 11),
             Column("steps_done", _("Steps done"), INT, 6),
-            Column("options_low_no_retained", _("retained"), INT, 7),
-            Column("options_low_no_implemented", _("implemented"), INT, 7),
-            Column("options_medium_high_retained", _("retained"), INT, 7),
-            Column("options_medium_high_implemented", _("implemented"), INT, 7),
+            Column("options_low_no_retained", _("Ret."), INT, 7),
+            Column("options_low_no_implemented", _("Impl."), INT, 7),
+            Column("options_medium_high_retained", _("Ret."), INT, 7),
+            Column("options_medium_high_implemented", _("Impl."), INT, 7),
             Column("investment_10k_yuan", _("Investment (10k yuan)"), DEC2, 11),
             Column("annual_benefit_10k_yuan", _("Annual benefit (10k yuan)"), DEC2, 11),
             Column("assessment_text", _("Assessment (score)"), TEXT, 10),
@@ -345,7 +345,10 @@ def audits_form(year: int) -> AnnualForm:
             *[(None, 1)] * 6,
         ],
         rows=rows,
-        note=_("★ demonstration enterprise. Steps done out of eight, as of 31 December."),
+        note=_(
+            "Ret.: options retained at screening; Impl.: options implemented. "
+            "★ demonstration enterprise. Steps done out of eight, as of 31 December."
+        ),
     )
     total = {"enterprise_name": _("Total"), "steps_done": None}
     for key in AUDIT_FIGURES:
@@ -410,7 +413,17 @@ def discharge_form(year: int) -> AnnualForm:
     city = Table(
         key="city",
         title=_("City totals of the enterprises reporting"),
-        columns=[*columns, Column("reporting", _("Enterprises reporting"), INT, 10)],
+        columns=[
+            *columns[:4],
+            Column("reporting", _("Enterprises reporting"), TEXT, 11),
+            Column("change", _("Change, same enterprises"), DEC2, 14),
+            Column("change_pct", pgettext_lazy("difference", "Change (%)"), DEC1, 10),
+        ],
+        note=_(
+            "Enterprises reporting: with a verified figure in the previous year / in the "
+            "year. The change adds up the enterprises with a verified figure in both years, "
+            "so that a report not yet verified does not show as a fall."
+        ),
     )
     detail = Table(key="enterprises", title=_("By enterprise"), columns=columns)
     header = [
@@ -434,8 +447,10 @@ def discharge_form(year: int) -> AnnualForm:
         total_current = sum((v for v in current if v is not None), start=Decimal("0"))
         has_previous = any(v is not None for v in previous)
         has_current = any(v is not None for v in current)
+        both = [(p, c) for p, c in zip(previous, current, strict=True) if None not in (p, c)]
         change, change_pct = _change(
-            total_current if has_current else None, total_previous if has_previous else None
+            sum((c for _p, c in both), start=Decimal("0")) if both else None,
+            sum((p for p, _c in both), start=Decimal("0")) if both else None,
         )
         row = {
             "pollutant": pollutant.display_name,
@@ -444,7 +459,9 @@ def discharge_form(year: int) -> AnnualForm:
             "current": total_current if has_current else None,
             "change": change,
             "change_pct": change_pct,
-            "reporting": sum(v is not None for v in current),
+            "reporting": (
+                f"{sum(v is not None for v in previous)} / {sum(v is not None for v in current)}"
+            ),
             "_code": pollutant.code,
         }
         city.rows.append(row)

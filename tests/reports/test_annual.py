@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from reports import annual
 from tests.fixtures import ALL_ROLES
-from tests.reports.factories import grow
+from tests.reports.factories import grow, make_report
 from tests.reports.test_summary import EXPECTED_2000
 
 FORMS = list(annual.FORMS)
@@ -129,14 +129,19 @@ def test_the_audits_csv_holds_each_audit_started_by_the_year_end(programme):
 
 @pytest.mark.django_db
 def test_the_discharge_csv_has_totals_and_changes(programme):
-    rows = read_csv(run("--year", "1998", "--form", "discharge", "--format", "csv"))
+    make_report(programme["e2"], 1999, {"COD": "150"})
+    rows = read_csv(run("--year", "1999", "--form", "discharge", "--format", "csv"))
     body = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     city_cod = next(r for r in body if r["table"] == "city" and r["pollutant"] == "COD")
-    # 1997: E1 600; 1998: E2's four quarters 200 (its draft annual report does not count).
-    assert (city_cod["previous"], city_cod["current"]) == ("600.0000", "200.0000")
-    assert (city_cod["change"], city_cod["change_pct"]) == ("-400.0000", "-66.7")
+    # 1998: E2's four quarters, 200 (its draft annual report does not count);
+    # 1999: E1 999999 and E2 150 (E3 has three quarters only).
+    assert (city_cod["previous"], city_cod["current"]) == ("200.0000", "1000149.0000")
+    # The change adds up the enterprises reporting both years: E2 only.
+    assert (city_cod["change"], city_cod["change_pct"]) == ("-50.0000", "-25.0")
+    e1 = next(r for r in body if r["enterprise_code"] == "E1" and r["pollutant"] == "COD")
+    assert (e1["previous"], e1["current"], e1["change"]) == ("", "999999.0000", "")
     e2 = next(r for r in body if r["enterprise_code"] == "E2")
-    assert (e2["previous"], e2["current"], e2["change"]) == ("", "200.0000", "")
+    assert (e2["previous"], e2["current"], e2["change_pct"]) == ("200.0000", "150.0000", "-25.0")
 
 
 @pytest.mark.django_db

@@ -197,8 +197,8 @@ QUERIES = {
     # summary (7: register, audits, options, reductions claimed, first audits, baselines,
     # pollutants); audits by steps (audits, their step dates); targets and their actuals
     "dashboard": PAGE + 7 + 2 + 2,
-    # report queues, enterprises without a report, reliability flags, comparisons (5: claims by year, first
-    # audits, verified discharge, enterprises, pollutants)
+    # report queues, enterprises without a report, reliability flags, comparisons (5: claims
+    # by year, first audits, verified discharge, enterprises, pollutants)
     "epb": PAGE + 3 + 5,
     # comparisons (5)
     "claims": PAGE + 5,

@@ -169,7 +169,7 @@ def programme_form(year: int, data: ProgrammeSummary | None = None) -> AnnualFor
             Column("pollutant", _("Pollutant"), TEXT, 22),
             Column("unit", _("Unit"), TEXT, 9),
             Column("amount", _("Reduction per year"), DEC2, 14),
-            Column("enterprises", _("Enterprises"), INT, 10),
+            Column("enterprises", pgettext_lazy("count", "Enterprises"), INT, 10),
             Column("baseline", _("Their discharge before the audit"), DEC2, 16),
             Column("rate_pct", _("Reduction rate (%)"), DEC1, 11),
             Column("without_baseline", _("Enterprises without a baseline"), INT, 12),
@@ -556,7 +556,7 @@ def _aspect_table(key: str, title: str, found: dict) -> Table:
     columns = [Column("aspect", _("Aspect"), TEXT, 22, wrap=True)]
     for fee in ("low_no", "medium_high", "all"):
         columns += [
-            Column(f"{fee}_count", _("Options"), INT, 8),
+            Column(f"{fee}_count", pgettext_lazy("count", "Options"), INT, 8),
             Column(f"{fee}_investment", _("Investment"), DEC2, 12),
             Column(f"{fee}_benefit", _("Annual benefit"), DEC2, 12),
         ]

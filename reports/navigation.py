@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from benxi_cp.navigation import NavItem, register
 
-REPORTS = _("Reports")
+REPORTS = pgettext_lazy("menu", "Reports")
 
 register(
     NavItem(_("Programme dashboard"), "reports:dashboard", "reports.view_dashboard", 50, REPORTS),

@@ -6,7 +6,9 @@ computation in `Indicator.computation`; `recompute(year)` stores the results as 
 actual values and never overwrites a value somebody entered.
 
 Discharge figures come from verified annual reports only (period kind "Y", status
-"verified"): a city total is the sum over those reports. The programme counts follow
+"verified"): a city total is the sum over those reports, and only once the year is complete,
+that is, once every annual report filed for it is verified. A half-verified year would sum
+a part of the city and read as a fall in discharge. The programme counts follow
 shared/formats/programme-summary.md: an enterprise is in the programme in a year when one
 of its audits started on or before 31 December of that year.
 """
@@ -21,7 +23,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import PeriodKind, ReportStatus
-from enterprises.models import DischargeValue, Enterprise
+from enterprises.models import DischargeReport, DischargeValue, Enterprise
 from targets.choices import ValueSource
 
 
@@ -73,8 +75,21 @@ def _verified_annual_values(year: int):
     )
 
 
+def year_complete(year: int) -> bool:
+    """Whether every annual report filed for `year` is verified (and there is one)."""
+    statuses = set(
+        DischargeReport.objects.filter(year=year, period_kind=PeriodKind.YEAR)
+        .values_list("status", flat=True)
+        .distinct()
+    )
+    return statuses == {ReportStatus.VERIFIED}
+
+
 def discharge_total(pollutant_code: str, year: int) -> Decimal | None:
-    """The city's total of one pollutant in `year`: the sum over verified annual reports."""
+    """The city's total of one pollutant in `year`: the sum over verified annual reports,
+    or None while the year is not complete."""
+    if not year_complete(year):
+        return None
     total = (
         _verified_annual_values(year)
         .filter(pollutant__code=pollutant_code)
@@ -116,7 +131,10 @@ for _code, _label, _unit in DISCHARGE_TOTALS:
 )
 def solid_waste_utilisation_rate(year: int) -> Decimal | None:
     """Solid waste utilised / generated × 100, two decimals, over the verified annual reports
-    of `year` that report the waste generated (a report without it cannot give a rate)."""
+    of `year` that report the waste generated (a report without it cannot give a rate);
+    None while the year is not complete."""
+    if not year_complete(year):
+        return None
     reports_with_generation = DischargeValue.objects.filter(pollutant__code="SW_GEN").values(
         "report_id"
     )

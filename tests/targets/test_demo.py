@@ -56,7 +56,14 @@ def test_the_demo_target_system():
         assert computations.get(indicator.computation) is not None, indicator.code
         assert not indicator.actuals.filter(source="entered").exists(), indicator.code
     # computed from the records (the demo's verified annual reports and the hand-made ones),
-    # never typed in; the records set the baseline
+    # never typed in, for the years whose annual reports are all verified; the records set
+    # the baseline
+    incomplete = set(
+        DischargeReport.objects.filter(period_kind="Y")
+        .exclude(status="verified")
+        .values_list("year", flat=True)
+    )
+    assert 2001 in incomplete  # the demo's 2001 reports are still being verified
     for code in ("COD", "SO2"):
         indicator = Indicator.objects.get(computation=f"discharge_total_{code.lower()}")
         verified = DischargeValue.objects.filter(
@@ -65,7 +72,11 @@ def test_the_demo_target_system():
             report__year__range=(1996, 2001),  # the years the demo computes
             pollutant__code=code,
         )
-        expected = dict(verified.values_list("report__year").annotate(total=Sum("amount")))
+        expected = {
+            year: total
+            for year, total in verified.values_list("report__year").annotate(total=Sum("amount"))
+            if year not in incomplete
+        }
         assert expected, code
         assert dict(indicator.actuals.values_list("year", "value")) == expected, code
     cod = Indicator.objects.get(computation="discharge_total_cod")

@@ -23,6 +23,10 @@ def load(stdout) -> None:
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
+    stdout.write(f"Demo users: {len(DEMO_USERS)}, one or more per role.")
+
+
+def print_logins(stdout) -> None:
     stdout.write("Demo logins (user / password / role):")
     for username, password, role, _name, _staff in DEMO_USERS:
         stdout.write(f"  {username:<9} {password:<15} {role}")

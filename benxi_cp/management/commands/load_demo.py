@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from benxi_cp.demo import print_logins
 from benxi_cp.models import SiteFlag
 
 
@@ -26,3 +27,4 @@ class Command(BaseCommand):
                 module.load(self.stdout)
             SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        print_logins(self.stdout)

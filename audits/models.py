@@ -652,8 +652,9 @@ class Option(TrackedModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # The status as stored: a change must follow the allowed transitions.
+        # The status and fee class as stored: a change must follow the allowed transitions.
         instance._stored_status = getattr(instance, "status", None)
+        instance._stored_fee_class = getattr(instance, "fee_class", None)
         return instance
 
     @property
@@ -661,12 +662,21 @@ class Option(TrackedModel):
         """The status in the database (None for a new option)."""
         return getattr(self, "_stored_status", None)
 
+    @property
+    def transition_fee_class(self) -> str:
+        """The fee class whose transitions apply: medium/high-fee if it is so now or was so
+        when stored, so that a change of class in the same save cannot skip feasibility."""
+        stored = getattr(self, "_stored_fee_class", None)
+        if FeeClass.MEDIUM_HIGH in (stored, self.fee_class):
+            return FeeClass.MEDIUM_HIGH
+        return self.fee_class
+
     def allowed_statuses(self) -> list[str]:
         """The stored status and where it may move; every status for a new option."""
         current = self.stored_status
         if current is None:
             return list(OptionStatus.values)
-        return [current, *next_statuses(self.fee_class, current)]
+        return [current, *next_statuses(self.transition_fee_class, current)]
 
     @property
     def is_medium_high(self) -> bool:
@@ -678,7 +688,8 @@ class Option(TrackedModel):
         refuse = errors.add
 
         stored = self.stored_status
-        if stored is not None and self.status and not may_move(self.fee_class, stored, self.status):
+        fee_class = self.transition_fee_class
+        if stored is not None and self.status and not may_move(fee_class, stored, self.status):
             refuse(
                 "status",
                 _("An option cannot move from “%(old)s” to “%(new)s”.")

@@ -278,6 +278,21 @@ def test_an_option_moves_only_along_the_transitions(make_option, fee_class, old,
 
 
 @pytest.mark.django_db
+def test_changing_the_fee_class_does_not_skip_feasibility(make_option):
+    option = make_option(fee_class="medium_high", status="selected", investment_10k_yuan=80)
+    option = Option.objects.get(pk=option.pk)
+    option.fee_class, option.status, option.implemented_on = "low_no", "implemented", START
+    assert "cannot move from" in refused(option, "status")[0]
+    option = Option.objects.get(pk=option.pk)
+    option.fee_class = "low_no"  # reclassified first, on its own ...
+    option.full_clean()
+    option.save()
+    option = Option.objects.get(pk=option.pk)
+    option.status, option.implemented_on = "implemented", START  # ... then implemented
+    option.full_clean()
+
+
+@pytest.mark.django_db
 def test_a_new_option_may_start_at_any_status(audit):
     option = Option(
         audit=audit, code="F9", title="回收", aspect="waste", fee_class="low_no", status="selected"

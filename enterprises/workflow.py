@@ -30,6 +30,12 @@ from enterprises.models import (
     ReportUnlock,
 )
 from enterprises.reliability import refresh_reports
+from enterprises.signals import discharge_changed
+
+
+def _announce(year: int) -> None:
+    """Tell listeners (computed target indicators) once the change is committed."""
+    transaction.on_commit(lambda: discharge_changed.send(sender=DischargeReport, year=year))
 
 
 class TransitionRefused(ValidationError):
@@ -91,6 +97,7 @@ def save_report(
                 if pollutant_id not in kept:
                     value.delete()
         refresh_reports([report.pk])
+        _announce(report.year)
     report.refresh_from_db(fields=["grade"])
     return report
 
@@ -104,6 +111,7 @@ def _step(report: DischargeReport, step: str, reason: str = "") -> None:
     text = f"{step}: {reason}" if reason else step
     report._change_reason = text if len(text) <= 100 else text[:99] + "…"
     report.save()
+    _announce(report.year)
 
 
 def submit(report: DischargeReport, user) -> DischargeReport:

@@ -178,3 +178,35 @@ def test_the_command_recomputes_the_years_it_is_given(make_indicator):
     }
     with pytest.raises(CommandError):
         call_command("recompute_targets", "--year", "3000", stdout=out)
+
+
+@pytest.mark.django_db
+def test_verifying_unlocking_and_new_reports_keep_computed_values_current(
+    make_indicator, epb_user, administrator, django_capture_on_commit_callbacks
+):
+    from enterprises import workflow
+
+    cod = make_indicator("cod", computation="discharge_total_cod")
+    a, b = enterprise("A"), enterprise("B")
+    report(a, 1998, {"COD": "100"})
+    pending = report(b, 1998, {"COD": "50"}, status="submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.verify(pending, epb_user)
+    assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("150")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unlock(pending, administrator, "a figure to correct")
+    assert not Actual.objects.filter(indicator=cod, year=1998).exists()  # year incomplete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.verify(pending, epb_user)
+    assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("150")
+    entered = Actual.objects.create(indicator=cod, year=1997, value=Decimal("7"))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.save_report(
+            DischargeReport(enterprise=a, year=1997),
+            [workflow.ValueRow(Pollutant.objects.get(code="COD"), Decimal("9"), "estimated")],
+            epb_user,
+        )
+    entered.refresh_from_db()
+    assert (entered.value, entered.source) == (Decimal("7"), "entered")  # never overwritten

@@ -30,12 +30,7 @@ from enterprises.models import (
     ReportUnlock,
 )
 from enterprises.reliability import refresh_reports
-from enterprises.signals import discharge_changed
-
-
-def _announce(year: int) -> None:
-    """Tell listeners (computed target indicators) once the change is committed."""
-    transaction.on_commit(lambda: discharge_changed.send(sender=DischargeReport, year=year))
+from enterprises.signals import announce
 
 
 class TransitionRefused(ValidationError):
@@ -97,7 +92,7 @@ def save_report(
                 if pollutant_id not in kept:
                     value.delete()
         refresh_reports([report.pk])
-        _announce(report.year)
+        announce(report.year)
     report.refresh_from_db(fields=["grade"])
     return report
 
@@ -111,7 +106,7 @@ def _step(report: DischargeReport, step: str, reason: str = "") -> None:
     text = f"{step}: {reason}" if reason else step
     report._change_reason = text if len(text) <= 100 else text[:99] + "…"
     report.save()
-    _announce(report.year)
+    announce(report.year)
 
 
 def submit(report: DischargeReport, user) -> DischargeReport:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, connections
-from django.test.utils import CaptureQueriesContext
 
 
 @dataclass
@@ -37,7 +36,14 @@ def time_callable(function: Callable[[], object], repeats: int = 7, warmup: int 
     """Run `function` warmup + repeats times; queries are counted on the first warm run."""
     for _ in range(warmup):
         function()
-    with CaptureQueriesContext(connection) as captured:
+    # Counted with an execute wrapper, not the query log: request_started clears that log.
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         function()
     samples = []
     for _ in range(repeats):
@@ -45,7 +51,7 @@ def time_callable(function: Callable[[], object], repeats: int = 7, warmup: int 
         start = time.perf_counter()
         function()
         samples.append((time.perf_counter() - start) * 1000)
-    return Timing(statistics.median(samples), _percentile(samples, 0.9), len(captured))
+    return Timing(statistics.median(samples), _percentile(samples, 0.9), len(executed))
 
 
 def _consume(response) -> int:

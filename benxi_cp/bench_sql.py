@@ -15,7 +15,8 @@ PROGRAMME = [
        GROUP BY cp_status, state_large_medium""",
     # audits accepted by whom, demonstration enterprises, up to the year's end
     """SELECT acceptance, accepted_by, demonstration, COUNT(DISTINCT enterprise_id)
-       FROM audits_audit WHERE started_on <= %(end)s GROUP BY acceptance, accepted_by, demonstration""",
+       FROM audits_audit WHERE started_on <= %(end)s
+       GROUP BY acceptance, accepted_by, demonstration""",
     # options screened and implemented by fee class
     """SELECT fee_class, status, COUNT(*), SUM(investment_10k_yuan), SUM(annual_benefit_10k_yuan)
        FROM audits_option WHERE implemented_on IS NULL OR implemented_on <= %(end)s

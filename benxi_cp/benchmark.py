@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib import admin
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -111,10 +110,10 @@ def _admin(model) -> str:
 
 def pages() -> list[Page]:
     """Every main page, with the objects picked the same way at every scale."""
+    from django.db.models import Count
+
     from audits.models import Audit, Option
     from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
-
-    from django.db.models import Count
 
     found: list[Page] = []
 
@@ -122,16 +121,36 @@ def pages() -> list[Page]:
         if url:
             found.append(Page(group, label, role, url, **extra))
 
-    add("list", "Enterprise register", "epb_staff", _reverse("enterprises:list"),
-        admin_url=_admin(Enterprise))
+    add(
+        "list",
+        "Enterprise register",
+        "epb_staff",
+        _reverse("enterprises:list"),
+        admin_url=_admin(Enterprise),
+    )
     add("list", "Audits", "epb_staff", _reverse("audits:list"), admin_url=_admin(Audit))
     add("list", "Options", "epb_staff", _reverse("audits:option_list"), admin_url=_admin(Option))
-    add("list", "Discharge reports", "epb_staff", _reverse("enterprises:report_list"),
-        admin_url=_admin(DischargeReport))
-    add("list", "Flagged values", "epb_staff", _reverse("enterprises:flagged_values"),
-        admin_url=_admin(ReliabilityFlag))
-    add("list", "Programme enterprises", "leadership", _reverse("reports:enterprises"),
-        admin_url=_admin(Enterprise))
+    add(
+        "list",
+        "Discharge reports",
+        "epb_staff",
+        _reverse("enterprises:report_list"),
+        admin_url=_admin(DischargeReport),
+    )
+    add(
+        "list",
+        "Flagged values",
+        "epb_staff",
+        _reverse("enterprises:flagged_values"),
+        admin_url=_admin(ReliabilityFlag),
+    )
+    add(
+        "list",
+        "Programme enterprises",
+        "leadership",
+        _reverse("reports:enterprises"),
+        admin_url=_admin(Enterprise),
+    )
     # One report: the latest annual report of the enterprise with the most values.
     report = (
         DischargeReport.objects.filter(period_kind="Y", year=LAST_YEAR)
@@ -140,9 +159,15 @@ def pages() -> list[Page]:
         .first()
     )
     if report:
-        add("detail", "Report detail", "epb_staff", _reverse("enterprises:report_detail", report.pk))
-        add("detail", "Enterprise detail", "epb_staff",
-            _reverse("enterprises:detail", report.enterprise_id))
+        add(
+            "detail", "Report detail", "epb_staff", _reverse("enterprises:report_detail", report.pk)
+        )
+        add(
+            "detail",
+            "Enterprise detail",
+            "epb_staff",
+            _reverse("enterprises:detail", report.enterprise_id),
+        )
     audit = Audit.objects.annotate(n=Count("options")).order_by("-n", "pk").first()
     if audit:
         add("detail", "Audit detail", "epb_staff", _reverse("audits:detail", audit.pk))
@@ -150,10 +175,20 @@ def pages() -> list[Page]:
     year = f"year={LAST_YEAR}"
     from benxi_cp import bench_sql
 
-    add("dashboard", "Leadership dashboard", "leadership",
-        _reverse("reports:dashboard", query=year), baseline=bench_sql.dashboard)
-    add("dashboard", "EPB dashboard", "epb_staff",
-        _reverse("reports:epb_dashboard", query=year), baseline=bench_sql.epb_dashboard)
+    add(
+        "dashboard",
+        "Leadership dashboard",
+        "leadership",
+        _reverse("reports:dashboard", query=year),
+        baseline=bench_sql.dashboard,
+    )
+    add(
+        "dashboard",
+        "EPB dashboard",
+        "epb_staff",
+        _reverse("reports:epb_dashboard", query=year),
+        baseline=bench_sql.epb_dashboard,
+    )
     add("other", "Claimed against measured", "leadership", _reverse("reports:claims", query=year))
     add("other", "Trends", "leadership", _reverse("reports:trends", query=year))
     try:
@@ -169,8 +204,14 @@ def pages() -> list[Page]:
                 else _reverse("reports:form_download", name, fmt, query=year)
             )
             label = f"Form {name} ({fmt.upper()})"
-            add("form", label, "leadership", url, pdf=fmt == "pdf",
-                baseline=bench_sql.summary if summary and fmt == "html" else None)
+            add(
+                "form",
+                label,
+                "leadership",
+                url,
+                pdf=fmt == "pdf",
+                baseline=bench_sql.summary if summary and fmt == "html" else None,
+            )
     for name in figures.CHARTS:
         add("chart", f"Chart {name}", "leadership", _reverse("reports:chart", name, query=year))
     return found
@@ -195,8 +236,16 @@ def _time_page(client, url: str, repeats: int) -> Timing:
     return time_request(client, url, repeats=repeats)
 
 
-def measure(name: str, spec: ScaleSpec, *, repeats: int = 7, reuse: bool = False,
-            import_rows: int = 5000, log=print) -> ScaleResult:
+def measure(
+    name: str,
+    spec: ScaleSpec,
+    *,
+    repeats: int = 7,
+    reuse: bool = False,
+    import_rows: int = 5000,
+    memory: bool = True,
+    log=print,
+) -> ScaleResult:
     from benxi_cp.models import SiteFlag
 
     flag = SiteFlag.objects.filter(key="bench_scale").values_list("value", flat=True).first()
@@ -224,8 +273,9 @@ def measure(name: str, spec: ScaleSpec, *, repeats: int = 7, reuse: bool = False
         users["epb_staff"], import_rows
     )
     log(f"  import: {result.import_rate:.0f} rows/s, bulk_create {result.bulk_rate:.0f} rows/s")
-    result.export_rows, result.memory = measure_exports(clients["epb_staff"])
-    log(f"  exports: {result.memory}")
+    if memory:  # forks: not inside a test's transaction
+        result.export_rows, result.memory = measure_exports(clients["epb_staff"])
+        log(f"  exports: {result.memory}")
     return result
 
 
@@ -367,7 +417,9 @@ def measure_exports(client) -> tuple[int, dict[str, float | None]]:
     url = reverse("enterprises:report_list")
     memory = {}
     for fmt in ("csv", "xlsx"):
-        memory[fmt] = peak_rss_growth_mb(lambda fmt=fmt: _consume(client.get(f"{url}?_export={fmt}")))
+        memory[fmt] = peak_rss_growth_mb(
+            lambda fmt=fmt: _consume(client.get(f"{url}?_export={fmt}"))
+        )
     return DischargeReport.objects.count(), memory
 
 

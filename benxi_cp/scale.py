@@ -38,7 +38,12 @@ from django.db import connection
 
 LAST_YEAR = 2001  # the programme's last year (the demo's and the targets' years end here)
 FLUSH_ROWS = 250_000
-TRACKED = ("created", "updated", "created_by_id", "updated_by_id")  # discharge values buffered before a COPY
+TRACKED = (
+    "created",
+    "updated",
+    "created_by_id",
+    "updated_by_id",
+)  # discharge values buffered before a COPY
 
 # Orders of magnitude per enterprise kind (shared/DOMAIN.md), annual, in each pollutant's unit.
 # soot + dust is split in halves.
@@ -259,11 +264,7 @@ def holds_data() -> bool:
     from audits.models import Audit
     from enterprises.models import DischargeReport, Enterprise
 
-    return (
-        Enterprise.objects.exists()
-        or Audit.objects.exists()
-        or DischargeReport.objects.exists()
-    )
+    return Enterprise.objects.exists() or Audit.objects.exists() or DischargeReport.objects.exists()
 
 
 def wipe() -> None:
@@ -497,13 +498,13 @@ class _Generator:
         }
         if steps == 8 and rng.random() < 0.9:
             audit["assessment"] = "pass" if rng.random() < 0.92 else "fail"
-            audit["assessed_on"] = _capped(started + datetime.timedelta(rng.randint(300, 600)), self.end)
+            audit["assessed_on"] = _capped(
+                started + datetime.timedelta(rng.randint(300, 600)), self.end
+            )
             audit["score"] = f"{rng.uniform(60, 96):.1f}"
             if audit["assessment"] == "pass" and rng.random() < 0.8:
                 audit["acceptance"] = "pass" if rng.random() < 0.95 else "fail"
-                audit["accepted_by"] = (
-                    "national_centre" if rng.random() < 0.35 else "municipality"
-                )
+                audit["accepted_by"] = "national_centre" if rng.random() < 0.35 else "municipality"
                 audit["accepted_on"] = _capped(
                     audit["assessed_on"] + datetime.timedelta(rng.randint(20, 120)), self.end
                 )
@@ -696,9 +697,7 @@ class _Generator:
                         for code, value in annual.items()
                     }
                     months.append(amounts)
-                    self.write_report(
-                        enterprise_id, year, "M", month, amounts, bases, output / 12
-                    )
+                    self.write_report(enterprise_id, year, "M", month, amounts, bases, output / 12)
                 annual = {code: sum(m[code] for m in months) for code in codes}
             self.write_report(enterprise_id, year, "Y", 0, annual, bases, output)
 
@@ -732,7 +731,9 @@ class _Generator:
         value_rows = []
         for code, amount in amounts.items():
             value_id = self.next_id("value")
-            value_rows.append((value_id, report_id, self.pollutants[code], _amount(amount), bases[code]))
+            value_rows.append(
+                (value_id, report_id, self.pollutants[code], _amount(amount), bases[code])
+            )
             if bases[code] == "estimated":
                 flags.append((value_id, code, "estimated", "info", {}))
         if submitted:
@@ -840,19 +841,19 @@ def seed(spec: ScaleSpec, force: bool = False, stdout=None) -> SeedResult:
     from enterprises.models import DischargeReport  # noqa: F401 - apps are ready here
 
     start = time.perf_counter()
-    if holds_data():
-        if not force:
-            raise DatabaseNotEmpty(
-                "The database holds enterprises, audits or discharge reports; "
-                "use --force to delete them first."
-            )
+    if holds_data() and not force:
+        raise DatabaseNotEmpty(
+            "The database holds enterprises, audits or discharge reports; "
+            "use --force to delete them first."
+        )
     wipe()
     users = bench_users()
     writer = _Writer()
     _Generator(spec, users, writer).run()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Fresh statistics and visibility map, as autovacuum would leave them.
+            cursor.execute("VACUUM ANALYZE")
     _targets(stdout)
     result = SeedResult(spec, dict(writer.counts), time.perf_counter() - start)
     return result

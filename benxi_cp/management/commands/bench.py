@@ -28,7 +28,9 @@ class Command(BaseCommand):
             action="store_true",
             help="do not re-seed a scale the database already holds (the last one seeded)",
         )
-        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
+        parser.add_argument(
+            "--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md")
+        )
         parser.add_argument("--no-write", action="store_true", help="print only")
 
     def handle(self, *args, **options):

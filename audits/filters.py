@@ -65,6 +65,10 @@ class AuditFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("year started"), field_name="started_on", lookup_expr="year"
     )
+    # "As of 31 December": what the reports' figures count (reports/summary.py).
+    started_by = django_filters.NumberFilter(
+        label=_("started by the end of"), field_name="started_on", lookup_expr="year__lte"
+    )
 
     class Meta:
         model = Audit
@@ -78,6 +82,7 @@ class AuditFilter(django_filters.FilterSet):
             "accepted_by",
             "demonstration",
             "year",
+            "started_by",
         ]
 
     def search(self, queryset, name, value):
@@ -111,6 +116,15 @@ class OptionFilter(django_filters.FilterSet):
     implemented_year = django_filters.NumberFilter(
         label=_("year implemented"), field_name="implemented_on", lookup_expr="year"
     )
+    # "As of 31 December": what the reports' figures count (reports/summary.py).
+    started_by = django_filters.NumberFilter(
+        label=_("audit started by the end of"),
+        field_name="audit__started_on",
+        lookup_expr="year__lte",
+    )
+    implemented_by = django_filters.NumberFilter(
+        label=_("implemented by the end of"), field_name="implemented_on", lookup_expr="year__lte"
+    )
 
     class Meta:
         model = Option
@@ -124,6 +138,8 @@ class OptionFilter(django_filters.FilterSet):
             "retained",
             "sector",
             "implemented_year",
+            "started_by",
+            "implemented_by",
         ]
 
     def search(self, queryset, name, value):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -20,7 +20,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import export
+from benxi_cp import export, roles
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import get_importer
 from benxi_cp.models import SiteFlag
@@ -218,8 +218,22 @@ class ImportView(View):
         return redirect("import", self.kind)
 
 
+# The page a role lands on at "/", shown in place (by URL name, so no app is imported here).
+LANDING_PAGES = {
+    roles.LEADERSHIP: "reports:dashboard",
+    roles.EPB_STAFF: "reports:epb_dashboard",
+}
+
+
 class HomeView(TemplateView):
     template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        landing = LANDING_PAGES.get(roles.role_of(request.user))
+        if landing:
+            match = resolve(reverse(landing))
+            return match.func(request, *match.args, **match.kwargs)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportsConfig(AppConfig):
-    verbose_name = _("Reports")
+    verbose_name = pgettext_lazy("menu", "Reports")
     name = "reports"

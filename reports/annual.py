@@ -1,0 +1,767 @@
+"""The annual report forms: what each form holds, computed from the records for one year.
+
+A form is a list of tables of plain values; `reports/output.py` turns it into a page, a
+PDF, an XLSX workbook or a CSV file, so every format shows the same figures. Forms:
+
+- ``programme`` (a): the programme summary (reports/summary.py), figure by figure, and
+  the reductions per pollutant with their rates;
+- ``audits`` (b): each audit started by 31 December: steps done, options retained and
+  implemented by fee class, investment, benefit, assessment, acceptance;
+- ``discharge`` (c): each enterprise's verified annual discharge per pollutant in the
+  year and the year before, with the change, and the city totals;
+- ``options`` (d): options implemented by aspect and fee class, in the year and to date;
+- ``targets`` (e): every target's progress in the year (targets/progress.py: the latest
+  actual up to the year, the share of the way from baseline to goal, the straight line's
+  share, and the traffic light).
+
+Steps done as of a day (form b): an audit assessed by that day has done all eight steps;
+otherwise, when its steps carry completion dates, the steps completed by that day count;
+an audit whose steps carry no dates shows the steps recorded on the audit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from audits.choices import AcceptingBody, Aspect, FeeClass, StepStatus, Verdict
+from audits.models import STEP_COUNT, Audit, AuditStep, Option
+from enterprises.choices import ReportStatus
+from enterprises.models import DischargeReport, Enterprise, Pollutant
+from reports import summary
+from reports.discharge import annual_discharge
+from reports.summary import (
+    KEY_LABELS,
+    ProgrammeSummary,
+    implemented_q,
+    percent,
+    retained_q,
+    round_half_up,
+)
+from targets.choices import Dimension, Light
+from targets.progress import AMBER_POINTS, overview
+
+# Cell kinds: how a value is written on the page and which number format the XLSX uses.
+TEXT, INT, DEC1, DEC2, DATE = "text", "int", "dec1", "dec2", "date"
+LIGHT = "light"  # a traffic light: the value is (code, label); printed as a dot and the label
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = TEXT
+    width: int = 12  # in characters, for the XLSX
+    wrap: bool = False  # long text (names) may wrap; other cells keep to one line
+
+
+@dataclass
+class Table:
+    """One table of a form. A row is a dict of column key → value; a row holding only
+    "_group" is a heading row spanning the table (an enterprise's block of rows)."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict] = field(default_factory=list)
+    total: dict | None = None
+    note: str = ""
+    # A two-row header: (label, number of columns); a None label leaves one column's own
+    # label spanning both rows.
+    groups: list[tuple[str | None, int]] | None = None
+
+    def header_rows(self) -> list[list[dict]]:
+        """The header as rows of {"label", "colspan", "rowspan", "kind"} cells."""
+        if not self.groups:
+            return [
+                [
+                    {"label": c.label, "colspan": 1, "rowspan": 1, "kind": c.kind}
+                    for c in self.columns
+                ]
+            ]
+        top, bottom, index = [], [], 0
+        for label, span in self.groups:
+            if label is None:
+                column = self.columns[index]
+                top.append({"label": column.label, "colspan": 1, "rowspan": 2, "kind": column.kind})
+            else:
+                top.append({"label": label, "colspan": span, "rowspan": 1, "kind": "group"})
+                bottom += [
+                    {"label": c.label, "colspan": 1, "rowspan": 1, "kind": c.kind}
+                    for c in self.columns[index : index + span]
+                ]
+            index += span
+        return [top, bottom]
+
+
+@dataclass
+class AnnualForm:
+    name: str
+    number: str  # the form's number on paper, e.g. "CP-1"
+    title: str
+    year: int
+    tables: list[Table]
+    csv_header: list[str]
+    csv_rows: list[list]
+    # Decimal places of the CSV's numeric columns, so that every database writes the same.
+    csv_places: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    landscape: bool = False
+    signatures: tuple = (
+        _("Head of the office (seal)"),
+        _("Checked by"),
+        _("Prepared by"),
+    )
+
+    @property
+    def day(self) -> datetime.date:
+        return summary.as_of(self.year)
+
+
+def _label(choices, value: str) -> str:
+    return str(dict(choices.choices).get(value, value)) if value else ""
+
+
+def _change(current: Decimal | None, previous: Decimal | None):
+    if current is None or previous is None:
+        return None, None
+    return current - previous, percent(current - previous, previous)
+
+
+# (a) programme summary -------------------------------------------------------------------
+
+
+def programme_form(year: int, data: ProgrammeSummary | None = None) -> AnnualForm:
+    data = data or summary.programme_summary(year)
+    kinds = {
+        "coverage_pct": DEC1,
+        "investment_10k_yuan": DEC2,
+        "annual_benefit_10k_yuan": DEC2,
+        "input_output_ratio": DEC2,
+    }
+    figures = Table(
+        key="figures",
+        title=_("Programme figures as of 31 December"),
+        columns=[
+            Column("number", _("No."), INT, 5),
+            Column("label", _("Item"), TEXT, 48),
+            Column("value", _("Value"), TEXT, 14),
+        ],
+    )
+    for number, (key, label) in enumerate(KEY_LABELS.items(), start=1):
+        value = getattr(data, key)
+        kind = kinds.get(key, INT)
+        if kind == DEC2 and value is not None:
+            value = round_half_up(value, Decimal("0.01"))
+        figures.rows.append(
+            {"number": number, "label": label, "value": value, "_kind": kind, "_key": key}
+        )
+    reductions = Table(
+        key="reductions",
+        title=_("Annual reductions by implemented options"),
+        columns=[
+            Column("pollutant", _("Pollutant"), TEXT, 22),
+            Column("unit", _("Unit"), TEXT, 9),
+            Column("amount", _("Reduction per year"), DEC2, 14),
+            Column("enterprises", pgettext_lazy("count", "Enterprises"), INT, 10),
+            Column("baseline", _("Their discharge before the audit"), DEC2, 16),
+            Column("rate_pct", _("Reduction rate (%)"), DEC1, 11),
+            Column("without_baseline", _("Enterprises without a baseline"), INT, 12),
+        ],
+        note=_(
+            "The rate compares the reductions with the same enterprises' discharge in the "
+            "year before each one's first audit (verified reports); enterprises without that "
+            "baseline are left out of the rate."
+        ),
+    )
+    for reduction in data.reductions:
+        reductions.rows.append(
+            {
+                "pollutant": reduction.pollutant.display_name,
+                "unit": reduction.pollutant.unit,
+                "amount": reduction.amount,
+                "enterprises": reduction.enterprises,
+                "baseline": reduction.baseline,
+                "rate_pct": reduction.rate_pct,
+                "without_baseline": len(reduction.without_baseline),
+                "_code": reduction.pollutant.code,
+            }
+        )
+    notes = []
+    if data.without_baseline:
+        notes.append(
+            _("%(count)s enterprise(s) have no verified baseline and are left out of the rates.")
+            % {"count": data.without_baseline}
+        )
+    return AnnualForm(
+        name="programme",
+        number="CP-1",
+        title=_("Cleaner production programme summary"),
+        year=year,
+        tables=[figures, reductions],
+        csv_header=["key", "value"],
+        csv_rows=[list(row) for row in data.rows()],
+        notes=notes,
+    )
+
+
+# (b) audit status of each enterprise ------------------------------------------------------
+
+
+def steps_done_by(audits: list[Audit], day: datetime.date) -> dict[int, int]:
+    """{audit id: steps done by `day`} (see the module's docstring), in one query."""
+    dated = {
+        row["audit_id"]: row
+        for row in AuditStep.objects.filter(audit__in=[a.pk for a in audits])
+        .values("audit_id")
+        .annotate(
+            done=Count(
+                "pk", filter=Q(status=StepStatus.COMPLETED, completed_on__lte=day), distinct=True
+            ),
+            dated=Count("pk", filter=Q(completed_on__isnull=False), distinct=True),
+        )
+        .order_by()
+    }
+    result = {}
+    for audit in audits:
+        if audit.assessed_on and audit.assessed_on <= day:
+            result[audit.pk] = STEP_COUNT
+        elif dated.get(audit.pk, {}).get("dated"):
+            result[audit.pk] = dated[audit.pk]["done"]
+        else:
+            result[audit.pk] = audit.steps_completed
+    return result
+
+
+AUDIT_FIGURES = (
+    "options_low_no_retained",
+    "options_low_no_implemented",
+    "options_medium_high_retained",
+    "options_medium_high_implemented",
+    "investment_10k_yuan",
+    "annual_benefit_10k_yuan",
+)
+
+
+def audit_rows(day: datetime.date) -> list[dict]:
+    """One row per audit started by `day` (3 queries: audits, their options, their steps)."""
+    audits = list(
+        Audit.objects.filter(started_on__lte=day)
+        .select_related("enterprise")
+        .order_by("enterprise__code", "started_on", "ref")
+    )
+    implemented = implemented_q(day)
+    retained = retained_q(day)
+    low, high = Q(fee_class=FeeClass.LOW_NO), Q(fee_class=FeeClass.MEDIUM_HIGH)
+    figures = {
+        row["audit_id"]: row
+        for row in Option.objects.filter(audit__started_on__lte=day)
+        .values("audit_id")
+        .annotate(
+            options_low_no_retained=Count("pk", filter=retained & low),
+            options_low_no_implemented=Count("pk", filter=implemented & low),
+            options_medium_high_retained=Count("pk", filter=retained & high),
+            options_medium_high_implemented=Count("pk", filter=implemented & high),
+            investment_10k_yuan=Sum("investment_10k_yuan", filter=implemented),
+            annual_benefit_10k_yuan=Sum("annual_benefit_10k_yuan", filter=implemented),
+        )
+        .order_by()
+    }
+    steps = steps_done_by(audits, day)
+    rows = []
+    for audit in audits:
+        assessed = audit.assessment and audit.assessed_on <= day
+        accepted = audit.acceptance and audit.accepted_on <= day
+        named = (
+            audit.demonstration
+            and accepted
+            and (audit.demonstration_on or audit.accepted_on) <= day
+        )
+        row = {
+            "audit": audit,
+            "enterprise_code": audit.enterprise.code,
+            "enterprise_name": audit.enterprise.display_name,
+            "sector": audit.enterprise.get_sector_display(),
+            "sector_code": audit.enterprise.sector,
+            "audit_ref": audit.ref,
+            "started_on": audit.started_on,
+            "steps_done": steps[audit.pk],
+            "assessment": audit.assessment if assessed else "",
+            "assessment_score": audit.assessment_score if assessed else None,
+            "assessed_on": audit.assessed_on if assessed else None,
+            "acceptance": audit.acceptance if accepted else "",
+            "accepted_by": audit.accepted_by if accepted else "",
+            "accepted_on": audit.accepted_on if accepted else None,
+            "demonstration": bool(named),
+        }
+        found = figures.get(audit.pk, {})
+        for key in AUDIT_FIGURES:
+            value = found.get(key)
+            row[key] = value if value is not None else (Decimal("0") if "yuan" in key else 0)
+        rows.append(row)
+    return rows
+
+
+def audits_form(year: int) -> AnnualForm:
+    day = summary.as_of(year)
+    rows = audit_rows(day)
+    for row in rows:
+        verdict = _label(Verdict, row["assessment"])
+        if row["assessment_score"] is not None:
+            verdict = f"{verdict} {row['assessment_score']}"
+        row["assessment_text"] = verdict
+        row["acceptance_text"] = _label(AcceptingBody, row["accepted_by"])
+        row["demonstration_text"] = "★" if row["demonstration"] else ""
+    table = Table(
+        key="audits",
+        title=_("CP audit status of each enterprise"),
+        columns=[
+            Column("enterprise_code", _("Code"), TEXT, 11),
+            Column("enterprise_name", _("Enterprise"), TEXT, 22, wrap=True),
+            Column("audit_ref", _("Audit"), TEXT, 10),
+            Column("started_on", _("Started"), DATE, 11),
+            Column("steps_done", _("Steps done"), INT, 6),
+            Column("options_low_no_retained", _("Ret."), INT, 7),
+            Column("options_low_no_implemented", _("Impl."), INT, 7),
+            Column("options_medium_high_retained", _("Ret."), INT, 7),
+            Column("options_medium_high_implemented", _("Impl."), INT, 7),
+            Column("investment_10k_yuan", _("Investment (10k yuan)"), DEC2, 11),
+            Column("annual_benefit_10k_yuan", _("Annual benefit (10k yuan)"), DEC2, 11),
+            Column("assessment_text", _("Assessment (score)"), TEXT, 10),
+            Column("acceptance_text", _("Accepted by"), TEXT, 12, wrap=True),
+            Column("accepted_on", _("Accepted on"), DATE, 11),
+            Column("demonstration_text", _("Demonstration"), TEXT, 6),
+        ],
+        groups=[
+            *[(None, 1)] * 5,
+            (_("No/low-fee options"), 2),
+            (_("Medium/high-fee options"), 2),
+            *[(None, 1)] * 6,
+        ],
+        rows=rows,
+        note=_(
+            "Ret.: options retained at screening; Impl.: options implemented. "
+            "★ demonstration enterprise. Steps done out of eight, as of 31 December."
+        ),
+    )
+    total = {"enterprise_name": _("Total"), "steps_done": None}
+    for key in AUDIT_FIGURES:
+        total[key] = sum((row[key] for row in rows), start=0)
+    total["audit_ref"] = len(rows)
+    total["enterprise_code"] = ""
+    table.total = total
+    header = [
+        "enterprise_code",
+        "enterprise_name",
+        "sector",
+        "audit_ref",
+        "started_on",
+        "steps_done",
+        *AUDIT_FIGURES,
+        "assessment",
+        "assessment_score",
+        "assessed_on",
+        "acceptance",
+        "accepted_by",
+        "accepted_on",
+        "demonstration",
+    ]
+    csv_rows = [
+        [row["sector_code"] if key == "sector" else row[key] for key in header] for row in rows
+    ]
+    return AnnualForm(
+        name="audits",
+        number="CP-2",
+        title=_("CP audit status of enterprises"),
+        year=year,
+        tables=[table],
+        csv_header=header,
+        csv_rows=csv_rows,
+        csv_places={"investment_10k_yuan": 2, "annual_benefit_10k_yuan": 2, "assessment_score": 1},
+        landscape=True,
+    )
+
+
+# (c) pollution discharge by enterprise and pollutant -------------------------------------
+
+
+def discharge_form(year: int) -> AnnualForm:
+    values = annual_discharge(years=[year - 1, year])
+    enterprise_ids = {pk for pk, _year, _pollutant in values}
+    enterprises = {
+        e.pk: e for e in Enterprise.objects.filter(pk__in=enterprise_ids).order_by("code")
+    }
+    pollutants = list(Pollutant.objects.all())
+    unverified = (
+        DischargeReport.objects.filter(year=year).exclude(status=ReportStatus.VERIFIED).count()
+    )
+
+    columns = [
+        Column("pollutant", _("Pollutant"), TEXT, 24),
+        Column("unit", _("Unit"), TEXT, 9),
+        Column("previous", str(year - 1), DEC2, 15),
+        Column("current", str(year), DEC2, 15),
+        Column("change", pgettext_lazy("difference", "Change"), DEC2, 14),
+        Column("change_pct", pgettext_lazy("difference", "Change (%)"), DEC1, 10),
+    ]
+    city = Table(
+        key="city",
+        title=_("City totals of the enterprises reporting"),
+        columns=[
+            *columns[:4],
+            Column("reporting", _("Enterprises reporting"), TEXT, 11),
+            Column("change", _("Change, same enterprises"), DEC2, 14),
+            Column("change_pct", pgettext_lazy("difference", "Change (%)"), DEC1, 10),
+        ],
+        note=_(
+            "Enterprises reporting: with a verified figure in the previous year / in the "
+            "year. The change adds up the enterprises with a verified figure in both years, "
+            "so that a report not yet verified does not show as a fall."
+        ),
+    )
+    detail = Table(key="enterprises", title=_("By enterprise"), columns=columns)
+    header = [
+        "table",
+        "enterprise_code",
+        "enterprise_name",
+        "pollutant",
+        "unit",
+        "previous",
+        "current",
+        "change",
+        "change_pct",
+    ]
+    csv_rows = []
+    for pollutant in pollutants:
+        previous = [values.get((pk, year - 1, pollutant.pk)) for pk in enterprises]
+        current = [values.get((pk, year, pollutant.pk)) for pk in enterprises]
+        if all(v is None for v in previous + current):
+            continue
+        total_previous = sum((v for v in previous if v is not None), start=Decimal("0"))
+        total_current = sum((v for v in current if v is not None), start=Decimal("0"))
+        has_previous = any(v is not None for v in previous)
+        has_current = any(v is not None for v in current)
+        both = [(p, c) for p, c in zip(previous, current, strict=True) if None not in (p, c)]
+        change, change_pct = _change(
+            sum((c for _p, c in both), start=Decimal("0")) if both else None,
+            sum((p for p, _c in both), start=Decimal("0")) if both else None,
+        )
+        row = {
+            "pollutant": pollutant.display_name,
+            "unit": pollutant.unit,
+            "previous": total_previous if has_previous else None,
+            "current": total_current if has_current else None,
+            "change": change,
+            "change_pct": change_pct,
+            "reporting": (
+                f"{sum(v is not None for v in previous)} / {sum(v is not None for v in current)}"
+            ),
+            "_code": pollutant.code,
+        }
+        city.rows.append(row)
+        csv_rows.append(
+            ["city", "", "", pollutant.code, pollutant.unit]
+            + [row[k] for k in ("previous", "current", "change", "change_pct")]
+        )
+    for pk, enterprise in enterprises.items():
+        block = []
+        for pollutant in pollutants:
+            previous = values.get((pk, year - 1, pollutant.pk))
+            current = values.get((pk, year, pollutant.pk))
+            if previous is None and current is None:
+                continue
+            change, change_pct = _change(current, previous)
+            block.append(
+                {
+                    "pollutant": pollutant.display_name,
+                    "unit": pollutant.unit,
+                    "previous": previous,
+                    "current": current,
+                    "change": change,
+                    "change_pct": change_pct,
+                    "_code": pollutant.code,
+                }
+            )
+            csv_rows.append(
+                ["enterprise", enterprise.code, enterprise.name, pollutant.code, pollutant.unit]
+                + [previous, current, change, change_pct]
+            )
+        if block:
+            detail.rows.append(
+                {
+                    "_group": f"{enterprise.code} {enterprise.display_name}",
+                    "_enterprise": enterprise,
+                }
+            )
+            detail.rows.extend(block)
+    notes = [
+        _(
+            "Verified reports only: the annual report, else four quarters or twelve months. "
+            "The change is the year's figure minus the previous year's."
+        )
+    ]
+    if unverified:
+        notes.append(
+            _("%(count)s report(s) of this year are not verified yet and are not included.")
+            % {"count": unverified}
+        )
+    return AnnualForm(
+        name="discharge",
+        number="CP-3",
+        title=_("Pollution discharge by enterprise and pollutant"),
+        year=year,
+        tables=[city, detail],
+        csv_header=header,
+        csv_rows=csv_rows,
+        csv_places={"previous": 4, "current": 4, "change": 4, "change_pct": 1},
+        notes=notes,
+    )
+
+
+# (d) options implemented by aspect and fee class ------------------------------------------
+
+
+def options_by_aspect(day: datetime.date, since: datetime.date | None = None) -> dict:
+    """{(aspect, fee class): {"count", "investment", "benefit"}} of options implemented by
+    `day` (and on or after `since`), in one query."""
+    options = Option.objects.filter(implemented_q(day))
+    if since:
+        options = options.filter(implemented_on__gte=since)
+    rows = (
+        options.values("aspect", "fee_class")
+        .annotate(
+            count=Count("pk"),
+            investment=Sum("investment_10k_yuan"),
+            benefit=Sum("annual_benefit_10k_yuan"),
+        )
+        .order_by()
+    )
+    return {
+        (row["aspect"], row["fee_class"]): {
+            "count": row["count"],
+            "investment": row["investment"] or Decimal("0"),
+            "benefit": row["benefit"] or Decimal("0"),
+        }
+        for row in rows
+    }
+
+
+def _aspect_table(key: str, title: str, found: dict) -> Table:
+    columns = [Column("aspect", _("Aspect"), TEXT, 22, wrap=True)]
+    for fee in ("low_no", "medium_high", "all"):
+        columns += [
+            Column(f"{fee}_count", pgettext_lazy("count", "Options"), INT, 8),
+            Column(f"{fee}_investment", _("Investment"), DEC2, 12),
+            Column(f"{fee}_benefit", _("Annual benefit"), DEC2, 12),
+        ]
+    groups = [
+        (None, 1),
+        (_("No/low-fee options"), 3),
+        (_("Medium/high-fee options"), 3),
+        (_("All options"), 3),
+    ]
+    table = Table(key=key, title=title, columns=columns, groups=groups)
+    total: dict = {"aspect": _("Total")}
+    for aspect in Aspect:
+        row: dict = {"aspect": aspect.label, "_aspect": aspect.value}
+        for fee in ("low_no", "medium_high", "all"):
+            fees = [fee] if fee != "all" else ["low_no", "medium_high"]
+            cells = [found.get((aspect.value, f), {}) for f in fees]
+            row[f"{fee}_count"] = sum(c.get("count", 0) for c in cells)
+            row[f"{fee}_investment"] = sum(
+                (c.get("investment", Decimal("0")) for c in cells), start=Decimal("0")
+            )
+            row[f"{fee}_benefit"] = sum(
+                (c.get("benefit", Decimal("0")) for c in cells), start=Decimal("0")
+            )
+        for column in columns[1:]:
+            total[column.key] = total.get(column.key, 0) + row[column.key]
+        table.rows.append(row)
+    table.total = total
+    return table
+
+
+def options_form(year: int) -> AnnualForm:
+    day = summary.as_of(year)
+    in_year = _aspect_table(
+        "in_year",
+        _("Implemented during the year"),
+        options_by_aspect(day, since=datetime.date(year, 1, 1)),
+    )
+    to_date = _aspect_table(
+        "to_date", _("Implemented since the programme began"), options_by_aspect(day)
+    )
+    header = [
+        "table",
+        "aspect",
+        "fee_class",
+        "options",
+        "investment_10k_yuan",
+        "annual_benefit_10k_yuan",
+    ]
+    csv_rows = []
+    for table in (in_year, to_date):
+        for row in table.rows:
+            for fee in ("low_no", "medium_high"):
+                csv_rows.append(
+                    [
+                        table.key,
+                        row["_aspect"],
+                        fee,
+                        row[f"{fee}_count"],
+                        row[f"{fee}_investment"],
+                        row[f"{fee}_benefit"],
+                    ]
+                )
+    return AnnualForm(
+        name="options",
+        number="CP-4",
+        title=_("CP options implemented by aspect and fee class"),
+        year=year,
+        tables=[in_year, to_date],
+        csv_header=header,
+        csv_rows=csv_rows,
+        csv_places={"investment_10k_yuan": 2, "annual_benefit_10k_yuan": 2},
+        notes=[_("Investment in 10k yuan; annual economic benefit in 10k yuan a year.")],
+        landscape=True,
+    )
+
+
+# (e) target progress -------------------------------------------------------------------
+
+
+def targets_form(year: int) -> AnnualForm:
+    rows = overview(year)
+    table = Table(
+        key="targets",
+        title=_("Progress of each target"),
+        columns=[
+            Column("indicator", _("Indicator"), TEXT, 26, wrap=True),
+            Column("unit", _("Unit"), TEXT, 10, wrap=True),
+            Column("department", _("Responsible department"), TEXT, 16, wrap=True),
+            Column("baseline_year", _("Year"), TEXT, 6),
+            Column("baseline_value", _("Value"), DEC2, 11),
+            Column("goal_year", _("Year"), TEXT, 6),
+            Column("goal_value", _("Value"), DEC2, 11),
+            Column("actual_year", _("Year"), TEXT, 6),
+            Column("actual_value", _("Value"), DEC2, 11),
+            Column("progress_pct", _("Progress (%)"), DEC1, 9),
+            Column("expected_pct", _("Expected (%)"), DEC1, 9),
+            Column("light", _("Status"), LIGHT, 11),
+        ],
+        groups=[
+            (None, 1),
+            (None, 1),
+            (None, 1),
+            (pgettext_lazy("target", "Baseline"), 2),
+            (pgettext_lazy("target", "Goal"), 2),
+            (pgettext_lazy("target", "Actual"), 2),
+            (None, 1),
+            (None, 1),
+            (None, 1),
+        ],
+    )
+    current = None
+    csv_rows = []
+    for row in rows:
+        indicator, target = row.indicator, row.target
+        if indicator.dimension != current:
+            current = indicator.dimension
+            table.rows.append({"_group": str(Dimension(current).label)})
+        table.rows.append(
+            {
+                "indicator": indicator.display_name,
+                "unit": indicator.unit,
+                "department": indicator.department.display_name,
+                "baseline_year": target.baseline_year,
+                "baseline_value": target.baseline_value,
+                "goal_year": target.goal_year,
+                "goal_value": target.goal_value,
+                "actual_year": row.actual_year,
+                "actual_value": row.actual_value,
+                "progress_pct": row.progress_pct,
+                "expected_pct": row.expected_pct,
+                "light": (row.light, str(Light(row.light).label)),
+                "_code": indicator.code,
+            }
+        )
+        csv_rows.append(
+            [
+                indicator.code,
+                indicator.dimension,
+                indicator.unit,
+                indicator.department.code,
+                target.baseline_year,
+                target.baseline_value,
+                target.goal_year,
+                target.goal_value,
+                row.actual_year,
+                row.actual_value,
+                row.progress_pct,
+                row.expected_pct,
+                row.on_track,
+                row.light,
+            ]
+        )
+    return AnnualForm(
+        name="targets",
+        number="CP-5",
+        title=_("Progress of the programme's targets"),
+        year=year,
+        tables=[table],
+        csv_header=[
+            "indicator_code",
+            "dimension",
+            "unit",
+            "department",
+            "baseline_year",
+            "baseline_value",
+            "goal_year",
+            "goal_value",
+            "actual_year",
+            "actual_value",
+            "progress_pct",
+            "expected_pct",
+            "on_track",
+            "light",
+        ],
+        csv_rows=csv_rows,
+        csv_places={
+            "baseline_value": 4,
+            "goal_value": 4,
+            "actual_value": 4,
+            "progress_pct": 1,
+            "expected_pct": 1,
+        },
+        notes=[
+            _(
+                "Progress: the share of the way from the baseline to the goal reached by the "
+                "latest actual value up to the year. Expected: the straight line from the "
+                "baseline year to the goal year at that value's year. Behind by less than "
+                "%(points)s points: slightly behind; by more, or moving away from the goal: "
+                "behind."
+            )
+            % {"points": AMBER_POINTS}
+        ],
+        landscape=True,
+    )
+
+
+FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
+    "programme": (_("Programme summary"), programme_form),
+    "audits": (_("CP audit status of enterprises"), audits_form),
+    "discharge": (_("Pollution discharge by enterprise"), discharge_form),
+    "options": (_("Options by aspect and fee class"), options_form),
+    "targets": (_("Target progress"), targets_form),
+}
+
+
+def build(name: str, year: int) -> AnnualForm:
+    """The form `name` for `year`; KeyError for an unknown name."""
+    return FORMS[name][1](year)

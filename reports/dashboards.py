@@ -1,0 +1,203 @@
+"""What the two dashboards show, as plain data with the link behind each figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from audits.choices import AcceptingBody, FeeClass
+from audits.models import STEP_COUNT, Audit
+from enterprises.choices import ReportStatus, Severity
+from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
+from reports import claims, links, summary
+from reports.annual import steps_done_by
+from reports.filters import REPORTED
+from targets.choices import Light
+from targets.progress import count_lights, overview
+
+# The reductions the paper reports, first on the dashboard.
+HEADLINE = ("COD", "WASTEGAS", "SW_GEN", "SO2")
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: object
+    url: str | None = None
+    note: str = ""
+
+
+def steps_table(year: int) -> list[Figure]:
+    """Audits started by 31 December, by how many of the eight steps were done by then.
+
+    The audits list filters on the steps recorded now; where an audit has done more steps
+    since that day, the count links to the audits form of the year instead, which lists
+    each audit with its steps done as of that day."""
+    day = summary.as_of(year)
+    audits = list(Audit.objects.filter(started_on__lte=day))
+    done = steps_done_by(audits, day)
+    counts = [0] * (STEP_COUNT + 1)
+    for steps in done.values():
+        counts[steps] += 1
+    as_recorded = all(done[audit.pk] == audit.steps_completed for audit in audits)
+    return [
+        Figure(
+            str(steps),
+            counts[steps],
+            links.audits_at_step(year, steps) if as_recorded else links.form("audits", year),
+        )
+        for steps in range(STEP_COUNT + 1)
+    ]
+
+
+def target_lights(year: int) -> dict:
+    """The targets' traffic lights in `year` (targets/progress.py), two queries."""
+    rows = overview(year)
+    counts = count_lights(rows)
+    return {
+        "lights": [
+            Figure(Light(light).label, counts[light], links.targets(year), note=light)
+            for light in Light.values
+        ],
+        "attention": [
+            {"row": row, "url": links.indicator(row.indicator.code)}
+            for row in rows
+            if row.light in (Light.RED, Light.AMBER)
+        ],
+        "total": len(rows),
+        "url": links.targets(year),
+    }
+
+
+def leadership(year: int) -> dict:
+    data = summary.programme_summary(year)
+    acceptance = [
+        Figure(
+            _("National CP Centre"),
+            data.accepted_national_centre,
+            links.accepted(year, AcceptingBody.NATIONAL_CENTRE),
+        ),
+        Figure(
+            _("Municipality"),
+            data.accepted_municipality,
+            links.accepted(year, AcceptingBody.MUNICIPALITY),
+        ),
+    ]
+    options = [
+        {
+            "label": FeeClass.LOW_NO.label,
+            "retained": Figure("", data.options_low_no_retained, links.options(year, "low_no")),
+            "implemented": Figure(
+                "", data.options_low_no_implemented, links.options(year, "low_no", True)
+            ),
+        },
+        {
+            "label": FeeClass.MEDIUM_HIGH.label,
+            "retained": Figure(
+                "", data.options_medium_high_retained, links.options(year, "medium_high")
+            ),
+            "implemented": Figure(
+                "", data.options_medium_high_implemented, links.options(year, "medium_high", True)
+            ),
+        },
+    ]
+    reductions = [
+        {"reduction": r, "url": links.claims(year, pollutant=r.pollutant.code)}
+        for r in data.reductions
+    ]
+    headline = sorted(
+        reductions,
+        key=lambda item: (
+            HEADLINE.index(item["reduction"].pollutant.code)
+            if item["reduction"].pollutant.code in HEADLINE
+            else len(HEADLINE)
+        ),
+    )[:3]
+    return {
+        "summary": data,
+        "in_programme": Figure(
+            _("Enterprises in the programme"),
+            data.enterprises_in_programme,
+            links.in_programme(year),
+        ),
+        "slm_in": Figure(
+            _("State large/medium in the programme"),
+            data.state_large_medium_in_programme,
+            links.in_programme(year, state_large_medium="true"),
+        ),
+        "slm_total": Figure(
+            _("State large/medium in the register"),
+            data.state_large_medium_total,
+            links.state_large_medium(),
+        ),
+        "acceptance": acceptance,
+        "demonstration": Figure(
+            _("Demonstration enterprises"), data.demonstration, links.demonstration(year)
+        ),
+        "investment_url": links.options(year, implemented=True),
+        "steps": steps_table(year),
+        "options": options,
+        "reductions": reductions,
+        "headline_reductions": headline,
+        "form_url": links.form("programme", year),
+        "targets": target_lights(year),
+    }
+
+
+def epb(year: int) -> dict:
+    """The EPB's work: reports to verify, returned ones, enterprises that have not reported
+    for the year, and claimed versus measured reductions."""
+    queues = DischargeReport.objects.aggregate(
+        submitted=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
+        submitted_year=Count("pk", filter=Q(status=ReportStatus.SUBMITTED, year=year)),
+        returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
+        returned_year=Count("pk", filter=Q(status=ReportStatus.RETURNED, year=year)),
+    )
+    reported = DischargeReport.objects.filter(year=year, status__in=REPORTED).values(
+        "enterprise_id"
+    )
+    missing = Enterprise.objects.exclude(pk__in=reported).count()
+    flags = ReliabilityFlag.objects.filter(report__year=year).aggregate(
+        serious=Count("pk", filter=Q(severity=Severity.SERIOUS)),
+        warning=Count("pk", filter=Q(severity=Severity.WARNING)),
+    )
+    pairs = claims.comparisons(year)
+    return {
+        "awaiting": Figure(
+            _("Reports awaiting verification"),
+            queues["submitted"],
+            links.reports(status=ReportStatus.SUBMITTED),
+        ),
+        "awaiting_year": Figure(
+            "", queues["submitted_year"], links.reports(status=ReportStatus.SUBMITTED, year=year)
+        ),
+        "returned": Figure(
+            _("Returned reports"), queues["returned"], links.reports(status=ReportStatus.RETURNED)
+        ),
+        "returned_year": Figure(
+            "", queues["returned_year"], links.reports(status=ReportStatus.RETURNED, year=year)
+        ),
+        "missing": Figure(
+            _("Enterprises with no report for the year"), missing, links.without_report(year)
+        ),
+        "flags": [
+            Figure(
+                Severity.SERIOUS.label,
+                flags["serious"],
+                links.flagged_values(year=year, severity=Severity.SERIOUS),
+                note="serious",
+            ),
+            Figure(
+                Severity.WARNING.label,
+                flags["warning"],
+                links.flagged_values(year=year, severity=Severity.WARNING),
+                note="warning",
+            ),
+        ],
+        "pairs": pairs,
+        "large_pairs": sorted((p for p in pairs if p.large), key=lambda p: -p.gap_of_baseline_pct),
+        "city": claims.city_totals(pairs),
+        "claims_url": links.claims(year),
+    }

@@ -1,0 +1,241 @@
+"""The catalogue of charts: what each one shows, the records behind it and its parameters.
+
+`chart_svg(name, params)` validates the parameters, fingerprints the tables the chart reads
+and returns the cached SVG or draws it. Views, dashboards and tests use only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import BadRequest, ObjectDoesNotExist
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audits.choices import Aspect, FeeClass
+from audits.models import Audit, Option, OptionReduction
+from enterprises.choices import Sector
+from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
+from reports import charts, summary, trends
+from reports.annual import options_by_aspect
+from reports.years import FIRST_YEAR, LAST_YEAR
+from targets.choices import Dimension
+from targets.models import Actual, Indicator, Target
+from targets.progress import overview
+
+
+def _discharge_tables():
+    return [
+        (DischargeReport.objects.all(), "updated", None),
+        (DischargeValue.objects.all(), None, "amount"),
+        (DischargeValue.history.all(), "history_date", None),
+        (Pollutant.objects.all(), None, "position"),
+    ]
+
+
+def _option_tables():
+    return [
+        (Option.objects.all(), "updated", "investment_10k_yuan"),
+        (Option.history.all(), "history_date", None),
+        (OptionReduction.objects.all(), None, "amount_per_year"),
+        (Audit.objects.all(), "updated", None),
+    ]
+
+
+def _register_tables():
+    return [(Enterprise.objects.all(), "updated", None)]
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    pollutant: Pollutant | None = None
+    enterprise: Enterprise | None = None
+    sector: str = ""
+    dimension: str = ""
+
+    def key(self) -> dict:
+        return {
+            "year": self.year,
+            "pollutant": self.pollutant.code if self.pollutant else "",
+            "enterprise": self.enterprise.pk if self.enterprise else "",
+            "sector": self.sector,
+            "dimension": self.dimension,
+        }
+
+
+def parse_params(query, default_year: int) -> Params:
+    """Chart parameters from a query string: 400 for a malformed value, 404 for a record
+    that does not exist."""
+    try:
+        year = int(query.get("year") or default_year)
+    except ValueError:
+        raise BadRequest(_("The year must be a four-digit number.")) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadRequest(_("The year is out of range."))
+    pollutant = enterprise = None
+    try:
+        if query.get("pollutant"):
+            pollutant = Pollutant.objects.get(code=query["pollutant"].upper())
+        if query.get("enterprise"):
+            enterprise = Enterprise.objects.get(pk=int(query["enterprise"]))
+    except (ObjectDoesNotExist, ValueError):
+        raise Http404(_("No such pollutant or enterprise.")) from None
+    sector = query.get("sector", "")
+    if sector and sector not in Sector.values:
+        raise Http404(_("No such sector."))
+    dimension = query.get("dimension", "")
+    if dimension and dimension not in Dimension.values:
+        raise Http404(_("No such dimension."))
+    return Params(
+        year=year, pollutant=pollutant, enterprise=enterprise, sector=sector, dimension=dimension
+    )
+
+
+def _pollutant(params: Params) -> Pollutant:
+    return params.pollutant or Pollutant.objects.get(code="COD")
+
+
+def _ylabel(pollutant: Pollutant) -> str:
+    return f"{pollutant.display_name} ({pollutant.unit})"
+
+
+def _partial(series) -> list[int]:
+    """Years with fewer enterprises reporting than the best-reported year."""
+    most = max((n for _y, _t, n in series), default=0)
+    return [year for year, _total, n in series if n < most]
+
+
+def draw_city_discharge(params: Params) -> str:
+    pollutant = _pollutant(params)
+    series = trends.discharge_by_year(pollutant, params.year)
+    return charts.bar_by_year(
+        [(year, total) for year, total, _n in series],
+        pollutant.code,
+        _ylabel(pollutant),
+        _("No verified reports yet."),
+        partial=_partial(series),
+        partial_label=_("Not all enterprises verified yet"),
+    )
+
+
+def draw_discharge(params: Params) -> str:
+    pollutant = _pollutant(params)
+    enterprise = params.enterprise
+    series = trends.discharge_by_year(
+        pollutant,
+        params.year,
+        enterprise_id=enterprise.pk if enterprise else None,
+        sector=params.sector or None,
+    )
+    marks = (
+        [y for y in trends.audit_start_years(enterprise.pk) if y <= params.year]
+        if enterprise
+        else []
+    )
+    return charts.bar_by_year(
+        [(year, total) for year, total, _n in series],
+        pollutant.code,
+        _ylabel(pollutant),
+        _("No verified reports yet."),
+        marks=marks,
+        mark_label=_("CP audit started"),
+        partial=[] if enterprise else _partial(series),
+        partial_label=_("Not all enterprises verified yet"),
+    )
+
+
+def draw_investment(params: Params) -> str:
+    series = trends.investment_by_year(params.year)
+    return charts.grouped_bars_by_year(
+        [year for year, *_rest in series],
+        [
+            ("investment", _("Investment"), [inv for _y, inv, _b, _n in series]),
+            ("benefit", _("Annual economic benefit"), [ben for _y, _i, ben, _n in series]),
+        ],
+        _("10k yuan"),
+        _("No option implemented yet."),
+    )
+
+
+def draw_options(params: Params) -> str:
+    found = options_by_aspect(summary.as_of(params.year))
+    aspects = list(Aspect)
+    return charts.stacked_bars(
+        [str(aspect.label) for aspect in aspects],
+        [
+            (
+                fee.value,
+                str(fee.label),
+                [found.get((aspect.value, fee.value), {}).get("count", 0) for aspect in aspects],
+            )
+            for fee in FeeClass
+        ],
+        _("Options implemented"),
+        _("No option implemented yet."),
+    )
+
+
+def draw_targets(params: Params) -> str:
+    rows = overview(params.year, dimension=params.dimension or None)
+    return charts.progress_bars(
+        [
+            (
+                f"{row.indicator.code}-{row.target.goal_year}",
+                f"{row.indicator.display_name} → {row.target.goal_year}",
+                float(row.progress_pct) if row.progress_pct is not None else None,
+                float(row.expected_pct) if row.expected_pct is not None else None,
+                row.light,
+            )
+            for row in rows
+        ],
+        _("Progress from baseline to goal (%)"),
+        _("Expected by now"),
+        _("No target yet."),
+    )
+
+
+def _target_tables():
+    return [
+        (Target.objects.all(), "updated", "goal_value"),
+        (Actual.objects.all(), "updated", "value"),
+        (Indicator.objects.all(), "updated", None),
+    ]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    tables: object  # () -> [(queryset, timestamp field, amount field)]
+    draw: object  # (Params) -> SVG
+
+
+CHARTS: dict[str, Chart] = {
+    "city-discharge": Chart(
+        gettext_lazy("City discharge per year"), _discharge_tables, draw_city_discharge
+    ),
+    "discharge": Chart(
+        gettext_lazy("Discharge per year"),
+        lambda: _discharge_tables() + _register_tables() + [(Audit.objects.all(), "updated", None)],
+        draw_discharge,
+    ),
+    "investment": Chart(
+        gettext_lazy("Investment and annual benefit per year"), _option_tables, draw_investment
+    ),
+    "options": Chart(
+        gettext_lazy("Options implemented by aspect and fee class"), _option_tables, draw_options
+    ),
+    "targets": Chart(gettext_lazy("Target progress"), _target_tables, draw_targets),
+}
+
+
+def chart_svg(name: str, params: Params) -> str:
+    """The chart `name` for `params`, from the cache unless its records changed."""
+    try:
+        chart = CHARTS[name]
+    except KeyError:
+        raise Http404(name) from None
+    return charts.cached_svg(
+        name, params.key(), charts.fingerprint(*chart.tables()), lambda: chart.draw(params)
+    )

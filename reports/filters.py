@@ -1,0 +1,97 @@
+"""The drill-down list of enterprises behind the dashboards' counts, "as of 31 December"."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audits.choices import AcceptingBody
+from audits.models import Audit
+from enterprises.choices import ReportStatus, Sector
+from enterprises.models import DischargeReport, Enterprise
+from reports.summary import accepted_q, as_of, demonstration_q, in_programme_q
+
+YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+
+
+class ProgrammeEnterpriseFilter(django_filters.FilterSet):
+    """Each filter counts exactly as reports/summary.py does for the chosen year."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("code or name")}),
+    )
+    year = django_filters.NumberFilter(
+        label=_("As of 31 December of"), method="as_of_year", min_value=1949, max_value=2100
+    )
+    in_programme = django_filters.BooleanFilter(
+        label=_("In the CP programme"),
+        method="filter_in_programme",
+        widget=forms.Select(choices=YES_NO),
+    )
+    state_large_medium = django_filters.BooleanFilter(
+        label=_("state-owned large or medium"), widget=forms.Select(choices=YES_NO)
+    )
+    accepted_by = django_filters.ChoiceFilter(
+        label=_("Audit accepted by"), choices=AcceptingBody.choices, method="filter_accepted_by"
+    )
+    demonstration = django_filters.BooleanFilter(
+        label=_("Demonstration enterprise"),
+        method="filter_demonstration",
+        widget=forms.Select(choices=YES_NO),
+    )
+    no_report = django_filters.BooleanFilter(
+        label=_("No discharge report submitted for the year"),
+        method="filter_no_report",
+        widget=forms.Select(choices=YES_NO),
+    )
+    sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "q",
+            "year",
+            "in_programme",
+            "state_large_medium",
+            "accepted_by",
+            "demonstration",
+            "no_report",
+            "sector",
+        ]
+
+    @property
+    def day(self):
+        year = self.form.cleaned_data.get("year") if hasattr(self.form, "cleaned_data") else None
+        return as_of(int(year) if year else timezone.localdate().year)
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def as_of_year(self, queryset, name, value):
+        return queryset  # read by the other filters through `day`
+
+    def _audits(self, condition):
+        return Exists(Audit.objects.filter(condition, enterprise=OuterRef("pk")))
+
+    def filter_in_programme(self, queryset, name, value):
+        started = self._audits(in_programme_q(self.day))
+        return queryset.filter(started if value else ~started)
+
+    def filter_accepted_by(self, queryset, name, value):
+        return queryset.filter(self._audits(accepted_q(self.day, value)))
+
+    def filter_demonstration(self, queryset, name, value):
+        named = self._audits(demonstration_q(self.day))
+        return queryset.filter(named if value else ~named)
+
+    def filter_no_report(self, queryset, name, value):
+        reported = Exists(
+            DischargeReport.objects.filter(
+                enterprise=OuterRef("pk"), year=self.day.year, status__in=REPORTED
+            )
+        )
+        return queryset.filter(~reported if value else reported)

@@ -1,0 +1,59 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from reports import annual, output
+
+
+class Command(BaseCommand):
+    help = (
+        "Produce an annual report form for a year, as of 31 December, from the records: "
+        "programme (the programme summary; its CSV has the keys of "
+        "shared/formats/programme-summary.md), audits, discharge, options or targets. "
+        "CSV goes to standard output unless --output is given; PDF and XLSX are written to "
+        "--output, or to FORM-YEAR.pdf|xlsx in the current folder."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--form", required=True, choices=list(annual.FORMS))
+        parser.add_argument("--format", dest="fmt", required=True, choices=output.FORMATS)
+        parser.add_argument("--output", dest="output_path", type=Path, help="file to write")
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the labels (PDF, XLSX); CSV keys are always the same",
+        )
+
+    def handle(
+        self,
+        *args,
+        year: int,
+        form: str,
+        fmt: str,
+        output_path: Path | None,
+        language: str,
+        **options,
+    ):
+        if not 1949 <= year <= 2100:
+            raise CommandError(f"year {year} is out of range")
+        with translation.override(language):
+            document = annual.build(form, year)
+            # The CSV is for machines: no byte-order mark, unlike the web download for Excel.
+            content = (
+                output.render_csv(document, bom=False)
+                if fmt == "csv"
+                else output.render(document, fmt)
+            )
+        if output_path is None and fmt == "csv":
+            self.stdout.write(content.decode("utf-8"), ending="")
+            return
+        path = output_path or Path(output.filename(document, fmt))
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"cannot write {path}: {error.strerror}") from None
+        self.stderr.write(f"{path}: {document.number} {year}, {len(content)} bytes")

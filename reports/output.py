@@ -1,0 +1,272 @@
+"""An annual form (reports/annual.py) as a page context, a PDF, an XLSX workbook or a CSV file.
+
+Every format is written from the same tables, so they hold the same figures. The PDF is
+made by WeasyPrint from the same HTML document as the page, with the A4 print stylesheet;
+its Chinese text is set in Noto Serif CJK SC, which WeasyPrint embeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm
+
+FORMATS = ("pdf", "xlsx", "csv")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+STYLESHEETS = ("reports/form.css", "reports/form-print.css")
+
+
+def format_value(value, kind: str) -> str:
+    """A cell as the page and the PDF write it; an empty figure is a dash."""
+    if value is None or value == "":
+        return "" if kind == TEXT else "—"
+    if kind == LIGHT:
+        return str(value[1])
+    if kind == INT:
+        return f"{int(value):,}"
+    if kind == DEC1:
+        return f"{Decimal(value):,.1f}"
+    if kind == DEC2:
+        return f"{Decimal(value):,.2f}"
+    if kind == DATE and isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def cell_kind(row: dict, column) -> str:
+    return row.get("_kind", column.kind) if column.key == "value" else column.kind
+
+
+def document_context(form: AnnualForm, produced_on: datetime.date | None = None) -> dict:
+    """What the form's document template needs, whether on the page or in the PDF."""
+    tables = []
+    for table in form.tables:
+        rows = []
+        for row in table.rows:
+            if "_group" in row:
+                rows.append({"group": row["_group"], "cells": []})
+                continue
+            rows.append(
+                {
+                    "group": None,
+                    "cells": [
+                        {
+                            "text": format_value(row.get(c.key), cell_kind(row, c)),
+                            "numeric": cell_kind(row, c) in (INT, DEC1, DEC2),
+                            "wrap": c.wrap,
+                            "light": row[c.key][0] if c.kind == LIGHT else "",
+                        }
+                        for c in table.columns
+                    ],
+                }
+            )
+        total = None
+        if table.total is not None:
+            total = [
+                {
+                    "text": format_value(table.total.get(c.key), c.kind),
+                    "numeric": c.kind in (INT, DEC1, DEC2),
+                }
+                for c in table.columns
+            ]
+        tables.append({"table": table, "header": table.header_rows(), "rows": rows, "total": total})
+    return {
+        "form": form,
+        "tables": tables,
+        "office": settings.PRODUCING_OFFICE,
+        "produced_on": produced_on or timezone.localdate(),
+    }
+
+
+def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("reports/form_pdf.html", document_context(form, produced_on))
+    stylesheets = [CSS(filename=finders.find(name)) for name in STYLESHEETS]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+
+
+def render_csv(form: AnnualForm, bom: bool = True) -> bytes:
+    """Keys, codes and plain numbers in UTF-8; with a byte-order mark by default, so that
+    Excel reads the Chinese names."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(form.csv_header)
+    places = [form.csv_places.get(key) for key in form.csv_header]
+    for row in form.csv_rows:
+        writer.writerow([_csv_value(value, dp) for value, dp in zip(row, places, strict=True)])
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value, places: int | None):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if places is not None and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"{Decimal(value):.{places}f}"
+    return value
+
+
+NUMBER_FORMATS = {INT: "#,##0", DEC1: "#,##0.0", DEC2: "#,##0.00", DATE: "yyyy-mm-dd"}
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="E8EEEB")
+
+
+def _xlsx_value(value, kind: str):
+    if value is None or value == "":
+        return None
+    if kind in (INT, DEC1, DEC2):
+        return float(value) if kind != INT else int(value)
+    if kind == DATE and isinstance(value, datetime.date):
+        return value
+    if kind == LIGHT:
+        return str(value[1])
+    return str(value)
+
+
+def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> bytes:
+    """One sheet: title, the tables with their number formats, notes and signature lines,
+    set up to print on A4 with the page number in the footer."""
+    produced_on = produced_on or timezone.localdate()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = form.name
+    width = max(len(t.columns) for t in form.tables)
+    widths: dict[int, int] = {}
+    covered: set[tuple[int, int]] = set()  # header cells taken by a merged cell
+    bold = Font(bold=True)
+
+    def merged(row: int, text: str, font: Font | None = None, align: str = "left") -> None:
+        sheet.cell(row=row, column=1, value=text)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        cell = sheet.cell(row=row, column=1)
+        cell.alignment = Alignment(horizontal=align, wrap_text=True, vertical="center")
+        if font:
+            cell.font = font
+
+    row = 1
+    merged(row, _("Form no.: %(number)s") % {"number": form.number}, Font(size=9), "right")
+    row += 1
+    merged(row, str(form.title), Font(bold=True, size=15), "center")
+    sheet.row_dimensions[row].height = 26
+    row += 1
+    merged(row, _("Year %(year)s, as of 31 December") % {"year": form.year}, None, "center")
+    row += 1
+    merged(
+        row,
+        f"{_('Produced by:')} {settings.PRODUCING_OFFICE}    "
+        f"{_('Date produced:')} {produced_on.isoformat()}",
+        Font(size=9),
+    )
+    row += 2
+    for table in form.tables:
+        merged(row, str(table.title), Font(bold=True, size=11))
+        row += 1
+        header = table.header_rows()
+        for offset, cells in enumerate(header):
+            col = 1
+            for spec in cells:
+                while (row, col) in covered:
+                    col += 1
+                cell = sheet.cell(row=row, column=col, value=str(spec["label"]))
+                last_row, last_col = row + spec["rowspan"] - 1, col + spec["colspan"] - 1
+                for r in range(row, last_row + 1):
+                    for c in range(col, last_col + 1):
+                        covered.add((r, c))
+                        sheet.cell(row=r, column=c).border = BORDER
+                        sheet.cell(row=r, column=c).fill = HEADER_FILL
+                if (last_row, last_col) != (row, col):
+                    sheet.merge_cells(
+                        start_row=row, start_column=col, end_row=last_row, end_column=last_col
+                    )
+                cell.font = bold
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                col = last_col + 1
+            sheet.row_dimensions[row].height = 30 if offset == len(header) - 1 else 20
+            row += 1
+        for col, column in enumerate(table.columns, start=1):
+            widths[col] = max(widths.get(col, 0), column.width)
+        body = [*table.rows, *([table.total] if table.total is not None else [])]
+        for index, values in enumerate(body):
+            is_total = table.total is not None and index == len(body) - 1
+            if "_group" in values:
+                merged(row, values["_group"], bold)
+                sheet.cell(row=row, column=1).border = BORDER
+                row += 1
+                continue
+            for col, column in enumerate(table.columns, start=1):
+                kind = cell_kind(values, column)
+                cell = sheet.cell(
+                    row=row, column=col, value=_xlsx_value(values.get(column.key), kind)
+                )
+                cell.border = BORDER
+                if kind in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[kind]
+                if kind == TEXT:
+                    cell.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+                if is_total:
+                    cell.font = bold
+            row += 1
+        if table.note:
+            merged(row, str(table.note), Font(size=9, italic=True))
+            row += 1
+        row += 1
+    for note in form.notes:
+        merged(row, str(note), Font(size=9))
+        row += 1
+    row += 1
+    labels = [str(label) for label in form.signatures] + [_("Date of report")]
+    step = max(1, width // len(labels))
+    for index, label in enumerate(labels):
+        sheet.cell(
+            row=row,
+            column=1 + index * step,
+            value=_("%(label)s:") % {"label": label} + " ____________",
+        )
+    for col, chars in widths.items():
+        sheet.column_dimensions[get_column_letter(col)].width = chars + 2
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if form.landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.left.text = f"{form.number} {form.title}"
+    sheet.oddHeader.right.text = str(form.year)
+    sheet.oddFooter.left.text = str(settings.PRODUCING_OFFICE)
+    sheet.oddFooter.center.text = "&P / &N"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render(form: AnnualForm, fmt: str, produced_on: datetime.date | None = None) -> bytes:
+    if fmt == "pdf":
+        return render_pdf(form, produced_on)
+    if fmt == "xlsx":
+        return render_xlsx(form, produced_on)
+    if fmt == "csv":
+        return render_csv(form)
+    raise ValueError(fmt)
+
+
+def filename(form: AnnualForm, fmt: str) -> str:
+    return f"{form.name}-{form.year}.{fmt}"

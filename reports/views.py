@@ -1,0 +1,221 @@
+"""The reports pages: dashboards, annual forms with their downloads, charts, comparisons."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from benxi_cp.views import ObjectListView, PermissionMixin
+from enterprises.choices import ReportStatus, Sector
+from enterprises.models import Enterprise, Pollutant
+from enterprises.tables import EnterpriseTable
+from reports import annual, claims, dashboards, figures, links, output, trends
+from reports.filters import ProgrammeEnterpriseFilter
+from reports.years import chosen_year, data_years
+
+
+class YearMixin:
+    """Pages about one year: ?year=, defaulting to the latest year with records."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.years = data_years()
+            self.year = chosen_year(request, self.years)
+            if self.year not in self.years:
+                self.years = sorted({*self.years, self.year})
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.year, years=self.years, **kwargs)
+
+
+class FormIndexView(PermissionMixin, YearMixin, TemplateView):
+    permission_required = "reports.view_annual_forms"
+    template_name = "reports/form_index.html"
+
+    def get_context_data(self, **kwargs):
+        forms = [{"name": name, "title": title} for name, (title, _build) in annual.FORMS.items()]
+        return super().get_context_data(
+            title=_("Annual report forms"), forms=forms, formats=output.FORMATS, **kwargs
+        )
+
+
+class FormMixin(PermissionMixin, YearMixin):
+    permission_required = "reports.view_annual_forms"
+
+    def get_form(self) -> annual.AnnualForm:
+        if self.kwargs["name"] not in annual.FORMS:
+            raise Http404(self.kwargs["name"])
+        return annual.build(self.kwargs["name"], self.year)
+
+
+class FormPageView(FormMixin, TemplateView):
+    template_name = "reports/form_page.html"
+
+    def get_context_data(self, **kwargs):
+        form = self.get_form()
+        return super().get_context_data(
+            title=form.title,
+            formats=output.FORMATS,
+            **output.document_context(form),
+            **kwargs,
+        )
+
+
+class FormDownloadView(FormMixin, View):
+    def get(self, request, name: str, fmt: str):
+        if fmt not in output.FORMATS:
+            raise Http404(fmt)
+        form = self.get_form()
+        response = HttpResponse(output.render(form, fmt), content_type=output.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{output.filename(form, fmt)}"'
+        return response
+
+
+class ChartView(PermissionMixin, View):
+    """A chart as SVG; the page embeds it with <img>, so no script or style is inline."""
+
+    permission_required = "reports.view_dashboard"
+
+    def get(self, request, name: str):
+        if name not in figures.CHARTS:
+            raise Http404(name)
+        default_year = None if request.GET.get("year") else data_years()[-1]
+        params = figures.parse_params(request.GET, default_year)
+        response = HttpResponse(
+            figures.chart_svg(name, params), content_type="image/svg+xml; charset=utf-8"
+        )
+        # The drawing follows the records: the browser asks again rather than keep it.
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class DashboardView(PermissionMixin, YearMixin, TemplateView):
+    """The leading team's page: the programme at a glance for the year they pick."""
+
+    permission_required = "reports.view_dashboard"
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        year = self.year
+        context = dashboards.leadership(year)
+        context["charts"] = [
+            {
+                "title": _("City COD discharge per year"),
+                "src": links.chart("city-discharge", year, pollutant="COD"),
+                "url": links.trends(year, pollutant="COD"),
+            },
+            {
+                "title": _("City SO2 discharge per year"),
+                "src": links.chart("city-discharge", year, pollutant="SO2"),
+                "url": links.trends(year, pollutant="SO2"),
+            },
+            {
+                "title": _("Investment and annual benefit of implemented options"),
+                "src": links.chart("investment", year),
+                "url": links.options(year, implemented=True),
+            },
+            {
+                "title": _("Options implemented by aspect and fee class"),
+                "src": links.chart("options", year),
+                "url": links.form("options", year),
+            },
+        ]
+        context["targets_chart"] = links.chart("targets", year, dimension="environmental")
+        return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
+
+
+class EpbDashboardView(PermissionMixin, YearMixin, TemplateView):
+    """The EPB's page: work queues, missing reports and claimed versus measured."""
+
+    permission_required = "reports.view_epb_dashboard"
+    template_name = "reports/epb_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("EPB dashboard"), **dashboards.epb(self.year), **kwargs
+        )
+
+
+class ClaimsView(PermissionMixin, YearMixin, TemplateView):
+    """Claimed reductions beside measured change, per enterprise and for the city."""
+
+    permission_required = "reports.view_dashboard"
+    template_name = "reports/claims.html"
+
+    def get_context_data(self, **kwargs):
+        pairs = claims.comparisons(self.year)
+        code = self.request.GET.get("pollutant", "").upper()
+        if code:
+            pairs = [p for p in pairs if p.pollutant.code == code]
+        return super().get_context_data(
+            title=_("Claimed and measured reductions"),
+            pairs=pairs,
+            city=claims.city_totals(pairs),
+            pollutant_code=code,
+            threshold=claims.LARGE_GAP_PCT,
+            material=claims.MATERIAL_PCT,
+            **kwargs,
+        )
+
+
+class TrendsView(PermissionMixin, YearMixin, TemplateView):
+    """Discharge per year of the city, a sector or one enterprise, with the figures."""
+
+    permission_required = "reports.view_dashboard"
+    template_name = "reports/trends.html"
+
+    def get_context_data(self, **kwargs):
+        params = figures.parse_params(self.request.GET, self.year)
+        pollutant = params.pollutant or Pollutant.objects.get(code="COD")
+        series = trends.discharge_by_year(
+            pollutant,
+            self.year,
+            enterprise_id=params.enterprise.pk if params.enterprise else None,
+            sector=params.sector or None,
+        )
+        chart_params = {
+            "pollutant": pollutant.code,
+            "enterprise": params.enterprise.pk if params.enterprise else "",
+            "sector": params.sector,
+        }
+        name = "discharge" if params.enterprise or params.sector else "city-discharge"
+        rows = [
+            {
+                "year": year,
+                "total": total,
+                "reporting": reporting,
+                "url": links.reports(
+                    year=year,
+                    status=ReportStatus.VERIFIED,
+                    enterprise=params.enterprise.pk if params.enterprise else "",
+                    sector=params.sector,
+                ),
+            }
+            for year, total, reporting in series
+        ]
+        return super().get_context_data(
+            title=_("Discharge per year"),
+            pollutant=pollutant,
+            pollutants=Pollutant.objects.all(),
+            sectors=Sector.choices,
+            enterprise=params.enterprise,
+            sector=params.sector,
+            sector_label=dict(Sector.choices).get(params.sector, ""),
+            chart_src=links.chart(name, self.year, **chart_params),
+            rows=rows,
+            **kwargs,
+        )
+
+
+class ProgrammeEnterpriseListView(ObjectListView):
+    """The enterprises behind a dashboard count, filtered as of 31 December of a year."""
+
+    permission_required = "enterprises.view_enterprise"
+    queryset = Enterprise.objects.all()
+    table_class = EnterpriseTable
+    filterset_class = ProgrammeEnterpriseFilter
+    title = _("Enterprises in the programme")
+    export_name = "programme-enterprises"

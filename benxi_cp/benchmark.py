@@ -17,6 +17,7 @@ import datetime
 import io
 import os
 import platform
+import signal
 import statistics
 import time
 from collections.abc import Callable
@@ -47,6 +48,8 @@ ADMIN_RATIO_GOAL = 1.0
 IMPORT_GOAL = 10_000  # rows per second
 CSV_MEMORY_GOAL_MB = 100
 SEED_GOAL_S = 15 * 60
+PAGE_LIMIT_S = 60  # a page still running after this is stopped and shown as timed out
+TIMED_OUT = -1  # the status recorded for a stopped page
 
 
 def parse_scale(text: str) -> tuple[str, ScaleSpec]:
@@ -196,7 +199,7 @@ def pages() -> list[Page]:
     except ImportError:
         return found
     for name in annual.FORMS:
-        summary = "summary" in name
+        summary = name == "programme"  # the programme summary
         for fmt in ("html", "xlsx", "pdf"):
             url = (
                 _reverse("reports:form", name, query=year)
@@ -227,10 +230,45 @@ def _clients(users) -> dict[str, Client]:
     return clients
 
 
-def _time_page(client, url: str, repeats: int) -> Timing:
+class PageTimeout(Exception):
+    pass
+
+
+def _alarm(_signum, _frame):
+    raise PageTimeout
+
+
+def _time_page(client, url: str, repeats: int, limit: float = 0) -> Timing:
+    """A cold request (its queries counted), then warm repeated ones. A page slower than
+    `limit` seconds is stopped there (SIGALRM) and recorded as timed out; one over 20 s is
+    recorded from its single cold request."""
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    if repeats <= 0:  # quick mode: one counted request
+        return time_request(client, url, repeats=0)
+    use_alarm = limit and hasattr(signal, "setitimer")
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     start = time.perf_counter()
-    _consume(client.get(url))  # a first, cold request
+    try:
+        with connection.execute_wrapper(count):
+            response = client.get(url)
+            _consume(response)
+    except PageTimeout:
+        connection.close()  # it may have been stopped mid-query
+        return Timing(limit * 1000, limit * 1000, len(executed), status=TIMED_OUT)
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     cold = time.perf_counter() - start
+    if cold > 20:
+        return Timing(cold * 1000, cold * 1000, len(executed), status=response.status_code)
     if cold > 2:  # a multi-second page (full-year PDF): fewer repeats
         repeats = min(repeats, 3)
     return time_request(client, url, repeats=repeats)
@@ -244,6 +282,7 @@ def measure(
     reuse: bool = False,
     import_rows: int = 5000,
     memory: bool = True,
+    page_limit: float = PAGE_LIMIT_S,
     log=print,
 ) -> ScaleResult:
     from benxi_cp.models import SiteFlag
@@ -261,7 +300,7 @@ def measure(
     clients = _clients(users)
     for page in pages():
         client = clients["administrator"] if page.group == "admin" else clients[page.role]
-        timing = _time_page(client, page.url, repeats)
+        timing = _time_page(client, page.url, repeats, page_limit)
         entry = PageResult(page, timing)
         if page.admin_url:
             entry.admin = _time_admin(clients["administrator"], page.admin_url, repeats)
@@ -300,7 +339,7 @@ def _time_admin(client, url: str, repeats: int) -> Timing:
     saved = model_admin.list_per_page
     model_admin.list_per_page = PAGE_SIZE
     try:
-        return _time_page(client, url, repeats)
+        return _time_page(client, url, repeats, PAGE_LIMIT_S)
     finally:
         model_admin.list_per_page = saved
 
@@ -452,7 +491,11 @@ def _met(ok: bool | None) -> str:
 
 
 def _ms(timing: Timing | None) -> str:
-    return "—" if timing is None else f"{timing.median_ms:.0f} / {timing.p90_ms:.0f}"
+    if timing is None:
+        return "—"
+    if timing.status == TIMED_OUT:
+        return f"> {timing.median_ms:.0f}"
+    return f"{timing.median_ms:.0f} / {timing.p90_ms:.0f}"
 
 
 def render(results: list[ScaleResult], command: str) -> str:
@@ -503,6 +546,8 @@ def render(results: list[ScaleResult], command: str) -> str:
         goal = PDF_GOAL_MS if entry.page.pdf and entry.page.group == "form" else PAGE_GOAL_MS
         ok = entry.timing.median_ms < goal and entry.timing.status == 200
         status = "" if entry.timing.status == 200 else f" (HTTP {entry.timing.status})"
+        if entry.timing.status == TIMED_OUT:
+            status = f" (stopped after {entry.timing.median_ms / 1000:.0f} s)"
         lines.append(
             f"| {entry.page.label}{status} | {other.timing.queries if other else '—'} | "
             f"{entry.timing.queries} | {'yes' if same else '**no**'} | "

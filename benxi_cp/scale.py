@@ -271,7 +271,14 @@ def wipe() -> None:
     """Delete every row of the data apps (TRUNCATE … CASCADE on PostgreSQL)."""
     tables = [model._meta.db_table for model in _wiped_models()]
     sql = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    deferred = connection.vendor == "postgresql" and connection.in_atomic_block
+    if deferred:  # inside a transaction (tests): fire pending FK checks, or TRUNCATE refuses
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     connection.ops.execute_sql_flush(sql)
+    if deferred:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class _Writer:

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--repeats", type=int, default=7)
         parser.add_argument("--import-rows", type=int, default=5000)
         parser.add_argument(
+            "--page-limit",
+            type=float,
+            default=60,
+            help="seconds after which a page is stopped and shown as timed out",
+        )
+        parser.add_argument(
             "--reuse",
             action="store_true",
             help="do not re-seed a scale the database already holds (the last one seeded)",
@@ -53,6 +59,7 @@ class Command(BaseCommand):
                     repeats=options["repeats"],
                     reuse=options["reuse"],
                     import_rows=options["import_rows"],
+                    page_limit=options["page_limit"],
                     log=lambda text: self.stderr.write(text),
                 )
             )

@@ -522,7 +522,8 @@ def render(results: list[ScaleResult], command: str) -> str:
     lines += [
         "- Times are server times through the Django test client in one process with DEBUG "
         "off: median / 90th percentile in ms over warm repeated requests (3 repeats for pages "
-        "over 2 s, otherwise 7). Goals are judged at the largest scale.",
+        "over 2 s, otherwise 7; a page over 20 s is timed once; one still running after the "
+        "time limit is stopped). Goals are judged at the largest scale.",
         "",
     ]
     if big.seed_seconds is not None and big.spec == SCALES["province"]:

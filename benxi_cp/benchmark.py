@@ -283,6 +283,7 @@ def measure(
     import_rows: int = 5000,
     memory: bool = True,
     page_limit: float = PAGE_LIMIT_S,
+    skip_groups: tuple[str, ...] = (),
     log=print,
 ) -> ScaleResult:
     from benxi_cp.models import SiteFlag
@@ -299,6 +300,8 @@ def measure(
     users = bench_users()
     clients = _clients(users)
     for page in pages():
+        if page.group in skip_groups:
+            continue
         client = clients["administrator"] if page.group == "admin" else clients[page.role]
         timing = _time_page(client, page.url, repeats, page_limit)
         entry = PageResult(page, timing)

@@ -27,6 +27,11 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmark: REPLACES the data of the database DATABASE_URL names with generated data at two
+# scales (small, province) and writes docs/benchmarks.md. Options: BENCH_ARGS="--scales small,city".
+bench: install
+	$(PY) manage.py bench $(BENCH_ARGS)
+
 # Re-extract every catalogue after changing user-visible strings, then translate the new entries.
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete --ignore '.venv/*' --ignore 'tests/*'

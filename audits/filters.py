@@ -13,6 +13,7 @@ from audits.choices import (
     Verdict,
 )
 from audits.models import Audit, Option
+from benxi_cp.filters import CodeOrChoiceFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 
@@ -44,7 +45,9 @@ class AuditFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("reference, enterprise or focus")}),
     )
-    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=_enterprises)
+    enterprise = CodeOrChoiceFilter(
+        label=_("enterprise"), queryset=_enterprises, code_placeholder=_("enterprise code")
+    )
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
     )
@@ -92,9 +95,14 @@ class OptionFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("code, title, audit or enterprise")}),
     )
-    audit = django_filters.ModelChoiceFilter(label=_("audit"), queryset=_audits)
-    enterprise = django_filters.ModelChoiceFilter(
-        label=_("enterprise"), field_name="audit__enterprise", queryset=_enterprises
+    audit = CodeOrChoiceFilter(
+        label=_("audit"), queryset=_audits, code_field="ref", code_placeholder=_("reference")
+    )
+    enterprise = CodeOrChoiceFilter(
+        label=_("enterprise"),
+        field_name="audit__enterprise",
+        queryset=_enterprises,
+        code_placeholder=_("enterprise code"),
     )
     fee_class = django_filters.ChoiceFilter(label=_("fee class"), choices=FeeClass.choices)
     aspect = django_filters.ChoiceFilter(label=_("aspect"), choices=Aspect.choices)

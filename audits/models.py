@@ -211,6 +211,8 @@ class Audit(TrackedModel):
             models.Index(fields=["enterprise", "started_on"], name="audit_enterprise_started"),
             # Acceptances by body (summary, dashboards).
             models.Index(fields=["acceptance", "accepted_by"], name="audit_acceptance_body"),
+            # The audits list's default order (AuditTable order_by "-started_on", "ref").
+            models.Index(fields=["-started_on", "ref"], name="audit_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -101,7 +101,13 @@ class AuditTable(tables.Table):
 
 
 class OptionTable(tables.Table):
-    audit = tables.Column(linkify=lambda record: record.audit.get_absolute_url(), attrs=NOWRAP)
+    # Ordered by the audit's id, not its own ordering (start date, a JOIN and a sort of every
+    # option): with the code, the unique (audit, code) index gives the first page directly.
+    audit = tables.Column(
+        linkify=lambda record: record.audit.get_absolute_url(),
+        attrs=NOWRAP,
+        order_by=("audit_id",),
+    )
     enterprise = tables.Column(
         verbose_name=capfirst(_("enterprise")),
         accessor="audit__enterprise",

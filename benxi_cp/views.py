@@ -24,6 +24,7 @@ from benxi_cp import export, roles
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import get_importer
 from benxi_cp.models import SiteFlag
+from benxi_cp.pagination import CappedCountPaginator
 
 
 class PermissionMixin(PermissionRequiredMixin):
@@ -37,7 +38,7 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated table with CSV/XLSX export of the filtered rows."""
 
     template_name = "generic/list.html"
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": CappedCountPaginator}
     export_name = "export"
     title = ""
     create_url_name: str | None = None

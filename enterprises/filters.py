@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.filters import CodeOrChoiceFilter
 from enterprises.choices import (
     CpStatus,
     FlagCode,
@@ -46,8 +47,10 @@ class DischargeReportFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("enterprise code or name")}),
     )
-    enterprise = django_filters.ModelChoiceFilter(
-        label=_("enterprise"), queryset=Enterprise.objects.order_by("code")
+    enterprise = CodeOrChoiceFilter(
+        label=_("enterprise"),
+        queryset=Enterprise.objects.order_by("code"),
+        code_placeholder=_("enterprise code"),
     )
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
@@ -72,10 +75,11 @@ class FlagFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="report__enterprise__sector", choices=Sector.choices
     )
-    enterprise = django_filters.ModelChoiceFilter(
+    enterprise = CodeOrChoiceFilter(
         label=_("enterprise"),
         field_name="report__enterprise",
         queryset=Enterprise.objects.order_by("code"),
+        code_placeholder=_("enterprise code"),
     )
     status = django_filters.ChoiceFilter(
         label=_("report status"), field_name="report__status", choices=ReportStatus.choices

@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from benxi_cp.fields import CodedChoiceField
 from benxi_cp.importers import (
@@ -24,6 +27,13 @@ from enterprises.models import (
     period_code,
 )
 from enterprises.reliability import refresh_reports
+
+BATCH = 1000  # rows a bulk statement writes
+# The discharge columns' checks, made once (not once a row).
+YEAR_FIELD = forms.IntegerField(min_value=1949, max_value=2100)
+AMOUNT_FIELD = forms.DecimalField(max_digits=16, decimal_places=4)
+BASIS_FIELD = CodedChoiceField(choices_class=Basis, required=False)
+OUTPUT_FIELD = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
 
 
 @register
@@ -82,6 +92,10 @@ class DischargeImporter(Importer):
         "output_10k_yuan": False,
     }
 
+    # import_row checks each row and queues it; finish() writes every report and value in a
+    # few bulk statements (with their history rows), then runs the reliability checks.
+    row_savepoints = False
+
     def prepare(self, rows: list[dict[str, str]]) -> None:
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
         self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code")
@@ -94,10 +108,17 @@ class DischargeImporter(Importer):
                 year__in=[int(y) for y in years if y.isdigit() and len(y) <= 4],
             ).select_related("enterprise")
         }
-        self.values: dict[int, dict[int, DischargeValue]] = {}
+        # The stored values of those reports, by report key and pollutant, in one query.
+        keys = {report.pk: key for key, report in self.reports.items()}
+        self.values: dict[tuple, dict[int, DischargeValue]] = defaultdict(dict)
+        for value in DischargeValue.objects.filter(report_id__in=list(keys)):
+            self.values[keys[value.report_id]][value.pollutant_id] = value
+        self.changed_reports: dict[tuple, DischargeReport] = {}
+        self.new_values: list[DischargeValue] = []
+        self.changed_values: dict[int, DischargeValue] = {}
         self.seen: dict[tuple, int] = {}
         self.outputs: dict[tuple, tuple] = {}
-        self.touched: set[int] = set()
+        self.touched: set[tuple] = set()
         self.now = timezone.now()
 
     def _parse(self, values: dict[str, str]) -> dict:
@@ -113,9 +134,8 @@ class DischargeImporter(Importer):
                     % {"code": code},
                 )
             )
-        year_field = forms.IntegerField(min_value=1949, max_value=2100)
         try:
-            parsed["year"] = year_field.clean(values.get("year", "").strip())
+            parsed["year"] = YEAR_FIELD.clean(values.get("year", "").strip())
         except forms.ValidationError as error:
             problems.extend(("year", message) for message in error.messages)
         period = parse_period(values.get("period", ""))
@@ -139,9 +159,8 @@ class DischargeImporter(Importer):
                     % {"value": values.get("pollutant", ""), "codes": ", ".join(self.pollutants)},
                 )
             )
-        amount_field = forms.DecimalField(max_digits=16, decimal_places=4)
         try:
-            parsed["amount"] = amount_field.clean(values.get("amount", "").strip())
+            parsed["amount"] = AMOUNT_FIELD.clean(values.get("amount", "").strip())
             if parsed["amount"] < 0:
                 problems.append(("amount", gettext("an amount cannot be negative")))
         except forms.ValidationError as error:
@@ -157,15 +176,11 @@ class DischargeImporter(Importer):
                 )
             )
         try:
-            parsed["basis"] = (
-                CodedChoiceField(choices_class=Basis, required=False).clean(values.get("basis", ""))
-                or Basis.ESTIMATED
-            )
+            parsed["basis"] = BASIS_FIELD.clean(values.get("basis", "")) or Basis.ESTIMATED
         except forms.ValidationError as error:
             problems.extend(("basis", message) for message in error.messages)
-        output_field = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
         try:
-            parsed["output"] = output_field.clean(values.get("output_10k_yuan", "").strip())
+            parsed["output"] = OUTPUT_FIELD.clean(values.get("output_10k_yuan", "").strip())
             if parsed["output"] is not None and parsed["output"] < 0:
                 problems.append(("output_10k_yuan", gettext("the output value cannot be negative")))
         except forms.ValidationError as error:
@@ -227,38 +242,65 @@ class DischargeImporter(Importer):
                 submitted_at=self.now,
                 submitted_by=self.user if self.user and self.user.is_authenticated else None,
                 output_10k_yuan=row["output"],
+                created=self.now,
+                updated=self.now,
             )
             report.stamp(self.user)
-            report.save()
-            stored_values = {}
-        else:
-            if row["output"] is not None and report.output_10k_yuan != row["output"]:
-                report.output_10k_yuan = row["output"]
-                report.stamp(self.user)
-                report.save()
-            stored_values = self.values.get(report.pk)
-            if stored_values is None:
-                stored_values = {v.pollutant_id: v for v in report.values.all()}
+        elif row["output"] is not None and report.output_10k_yuan != row["output"]:
+            report.output_10k_yuan = row["output"]
+            report.updated = self.now
+            report.stamp(self.user)
+            if report.pk is not None:
+                self.changed_reports[key] = report
+        stored_values = self.values[key]
         value = stored_values.get(pollutant.pk)
         if value is None:
-            value = DischargeValue.objects.create(
+            value = DischargeValue(
                 report=report, pollutant=pollutant, amount=row["amount"], basis=row["basis"]
             )
+            self.new_values.append(value)
             action = CREATED
         else:
             if (value.amount, value.basis) != (row["amount"], row["basis"]):
                 value.amount, value.basis = row["amount"], row["basis"]
-                value.save()
+                if value.pk is not None:
+                    self.changed_values[value.pk] = value
             action = UPDATED
-        # Only now that the row is written: a refused row leaves no trace in these caches.
+        # Only now that the row is accepted: a refused row leaves no trace in these queues.
         stored_values[pollutant.pk] = value
-        self.values[report.pk] = stored_values
         self.reports[key] = report
         self.seen[(key, pollutant.code)] = number
         if row["output"] is not None:
             self.outputs[key] = (row["output"], number)
-        self.touched.add(report.pk)
+        self.touched.add(key)
         return action, f"{label} {pollutant.code} {row['amount']} {pollutant.unit}"
 
     def finish(self, result: ImportResult) -> None:
-        refresh_reports(self.touched)
+        """Write the queued reports and values in bulk, with their history, then check them."""
+        user = self.user if self.user and self.user.is_authenticated else None
+        new_reports = [
+            self.reports[key] for key in sorted(self.touched) if self.reports[key].pk is None
+        ]
+        bulk_create_with_history(new_reports, DischargeReport, batch_size=BATCH, default_user=user)
+        if self.changed_reports:
+            bulk_update_with_history(
+                list(self.changed_reports.values()),
+                DischargeReport,
+                ["output_10k_yuan", "updated", "updated_by"],
+                batch_size=BATCH,
+                default_user=user,
+            )
+        for value in self.new_values:
+            value.report = value.report  # the report's new id into report_id
+        bulk_create_with_history(
+            self.new_values, DischargeValue, batch_size=BATCH, default_user=user
+        )
+        if self.changed_values:
+            bulk_update_with_history(
+                list(self.changed_values.values()),
+                DischargeValue,
+                ["amount", "basis"],
+                batch_size=BATCH,
+                default_user=user,
+            )
+        refresh_reports(self.reports[key].pk for key in self.touched)

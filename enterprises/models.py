@@ -333,6 +333,9 @@ class DischargeReport(TrackedModel):
             models.Index(fields=["year", "period_kind", "status"], name="report_year_kind_status"),
             # The EPB's work queues: reports by status.
             models.Index(fields=["status", "year"], name="report_status_year"),
+            # The reports list's default order, newest period first (DischargeReportTable
+            # order_by "-period"): read backwards, the first page needs no sort of every report.
+            models.Index(fields=["year", "period_kind", "period_number"], name="report_period"),
         ]
 
     def __str__(self) -> str:

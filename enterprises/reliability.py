@@ -22,6 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from statistics import median
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -516,10 +517,23 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         return
     reports: dict[int, dict] = {}
     targets = list(
-        DischargeReport.objects.filter(pk__in=ids).values_list("enterprise_id", flat=True)
+        DischargeReport.objects.filter(pk__in=ids).values_list(
+            "enterprise_id", "period_kind", "year"
+        )
     )
-    enterprise_ids = set(targets)
-    for row in DischargeReport.objects.filter(enterprise_id__in=enterprise_ids).values(
+    enterprise_ids = {enterprise_id for enterprise_id, _kind, _year in targets}
+    # Only the history the checks read: each checked report's own series (same kind), the
+    # annual series when a sub-period changed (its year is re-checked), and every report of
+    # the years whose annual report is checked (its sub-periods). Not every report of the
+    # enterprises: at ten years of monthly reports that was ten times as many rows.
+    kinds = {kind for _enterprise, kind, _year in targets}
+    if kinds - {PeriodKind.YEAR}:
+        kinds.add(PeriodKind.YEAR)
+    annual_years = {year for _enterprise, _kind, year in targets}
+    history = DischargeReport.objects.filter(
+        Q(period_kind__in=kinds) | Q(year__in=annual_years), enterprise_id__in=enterprise_ids
+    )
+    for row in history.values(
         "id",
         "enterprise_id",
         "enterprise__sector",
@@ -534,7 +548,7 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         reports[row["id"]] = row
     pollutant_ids: dict[str, int] = {}
     for value_id, report_id, code, pollutant_id, amount, basis in DischargeValue.objects.filter(
-        report__enterprise_id__in=enterprise_ids
+        report__in=history
     ).values_list("id", "report_id", "pollutant__code", "pollutant_id", "amount", "basis"):
         report = reports[report_id]
         report["amounts"][code] = amount

@@ -1,0 +1,67 @@
+"""Filters shared by the lists: a choice of one record among possibly thousands."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+# Up to this many records the filter is a drop-down; beyond it (a province's thousands of
+# enterprises) a text box that takes the record's code, so no page renders thousands of
+# <option>s on every request.
+DROPDOWN_LIMIT = 200
+
+
+class CodeOrSelect(forms.Select):
+    """A drop-down of the first DROPDOWN_LIMIT records, or a text box when there are more.
+
+    Either way one query: the first DROPDOWN_LIMIT + 1 records (plus, in the text box, one
+    for the code of a record chosen by id, as links give it)."""
+
+    def get_context(self, name, value, attrs):
+        field = self.choices.field
+        records = list(field.queryset[: DROPDOWN_LIMIT + 1])
+        if len(records) <= DROPDOWN_LIMIT:
+            choices = [("", field.empty_label)] if field.empty_label is not None else []
+            choices += [(record.pk, field.label_from_instance(record)) for record in records]
+            self.choices = choices
+            return super().get_context(name, value, attrs)
+        text = "" if value in (None, "", [None], [""]) else value
+        if isinstance(text, list):
+            text = text[0]
+        if str(text).isdigit():
+            code = field.queryset.filter(pk=text).values_list(field.code_field, flat=True).first()
+            text = code or text
+        widget = forms.TextInput(attrs={"placeholder": field.code_placeholder})
+        return widget.get_context(name, text, {**(attrs or {}), "class": "form-control"})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        return self._render(context["widget"]["template_name"], context, renderer)
+
+
+class CodeOrChoiceField(forms.ModelChoiceField):
+    """A record by its id (from links and the drop-down) or by its code (typed)."""
+
+    widget = CodeOrSelect
+
+    def __init__(self, *args, code_field: str = "code", code_placeholder: str = "", **kwargs):
+        self.code_field = code_field
+        self.code_placeholder = code_placeholder
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isdigit() and int(text) < 2**31:
+            try:
+                return super().to_python(text)
+            except ValidationError:
+                pass
+        match = self.queryset.filter(**{self.code_field: text}).first()
+        if match is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return match
+
+
+class CodeOrChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CodeOrChoiceField

@@ -27,6 +27,7 @@ from enterprises.models import (
     period_code,
 )
 from enterprises.reliability import refresh_reports
+from enterprises.signals import announce
 
 BATCH = 1000  # rows a bulk statement writes
 # The discharge columns' checks, made once (not once a row).
@@ -304,3 +305,5 @@ class DischargeImporter(Importer):
                 default_user=user,
             )
         refresh_reports(self.reports[key].pk for key in self.touched)
+        for year in sorted({self.reports[key].year for key in self.touched}):
+            announce(year)  # computed target indicators of those years follow

@@ -210,3 +210,22 @@ def test_verifying_unlocking_and_new_reports_keep_computed_values_current(
         )
     entered.refresh_from_db()
     assert (entered.value, entered.source) == (Decimal("7"), "entered")  # never overwritten
+
+
+@pytest.mark.django_db
+def test_an_imported_batch_keeps_computed_values_current(
+    make_indicator, epb_user, django_capture_on_commit_callbacks
+):
+    from benxi_cp.importers import get_importer
+
+    cod = make_indicator("cod", computation="discharge_total_cod")
+    report(enterprise("A"), 1998, {"COD": "100"})
+    enterprise("B")
+    recompute(1998)
+    assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("100")
+    # B's report arrives as submitted: 1998 is no longer complete, its total waits.
+    content = b"enterprise_code,year,pollutant,amount\nB,1998,COD,50\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        result = get_importer("discharge")(user=epb_user).run(content, "batch.csv")
+    assert result.ok, result.errors
+    assert not Actual.objects.filter(indicator=cod, year=1998).exists()

@@ -29,6 +29,7 @@ test: install
 
 # Benchmark: REPLACES the data of the database DATABASE_URL names with generated data at two
 # scales (small, province) and writes docs/benchmarks.md. Options: BENCH_ARGS="--scales small,city".
+# It refuses a database holding records it did not generate (demo or real) unless --force.
 bench: install
 	$(PY) manage.py bench $(BENCH_ARGS)
 

@@ -91,3 +91,10 @@ def test_monthly_values_add_up_to_the_annual_report():
         assert months.count() == 12
         total = sum(v.amount for v in months)
         assert abs(total - value.amount) <= Decimal("0.0012")
+
+
+def test_bench_refuses_a_database_holding_data_it_did_not_generate(tmp_path):
+    Enterprise.objects.create(code="REAL-1", name="真实企业", sector="coal")
+    with pytest.raises(CommandError, match="--force"):
+        call_command("bench", "--scales", "tiny", "--no-write")
+    assert Enterprise.objects.filter(code="REAL-1").exists()

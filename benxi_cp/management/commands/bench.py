@@ -38,9 +38,26 @@ class Command(BaseCommand):
             "--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md")
         )
         parser.add_argument("--no-write", action="store_true", help="print only")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the data of a database that holds records bench did not generate",
+        )
 
     def handle(self, *args, **options):
         from benxi_cp import benchmark
+        from benxi_cp.models import SiteFlag
+        from benxi_cp.scale import holds_data
+
+        # Seeding deletes every enterprise, audit and report: never those of a real or demo
+        # database by accident, only data that an earlier bench run generated.
+        generated = SiteFlag.objects.filter(key="bench_scale").exists()
+        if holds_data() and not generated and not options["force"]:
+            raise CommandError(
+                "The database holds enterprises, audits or discharge reports that bench did not "
+                "generate, and bench replaces them. Point DATABASE_URL at a database for "
+                'benchmarks, or pass --force (make bench BENCH_ARGS="--force").'
+            )
 
         try:
             scales = [benchmark.parse_scale(s) for s in options["scales"].split(",") if s]

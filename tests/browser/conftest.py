@@ -4,6 +4,21 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+
+# One request at a time in the live server. On SQLite the test database lives in memory and
+# every server thread shares its one connection; Chromium loading a dashboard's charts in
+# parallel could leave those threads waiting on each other for good. A plain WSGIServer
+# closes each connection after its response, so the browser's requests simply queue.
+class _SerialWSGIServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The server thread itself already uses the overridden connections (its run()).
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = _SerialWSGIServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -27,7 +27,7 @@ from audits.finance import Evaluation, evaluate
 from audits.steps import definition
 from audits.validators import MAX_DOCUMENT_BYTES
 from benxi_cp.models import TrackedModel
-from enterprises.models import Enterprise, Pollutant
+from enterprises.models import Enterprise, Pollutant, enterprise_match
 
 STEP_COUNT = 8
 NON_NEGATIVE = [MinValueValidator(0)]
@@ -71,9 +71,7 @@ class AuditQuerySet(models.QuerySet):
         return self.filter(
             Q(ref__icontains=text)
             | Q(focus__icontains=text)
-            | Q(enterprise__code__icontains=text)
-            | Q(enterprise__name__icontains=text)
-            | Q(enterprise__name_en__icontains=text)
+            | enterprise_match(text, "enterprise__")
         )
 
 
@@ -547,9 +545,7 @@ class OptionQuerySet(models.QuerySet):
             Q(code__icontains=text)
             | Q(title__icontains=text)
             | Q(audit__ref__icontains=text)
-            | Q(audit__enterprise__code__icontains=text)
-            | Q(audit__enterprise__name__icontains=text)
-            | Q(audit__enterprise__name_en__icontains=text)
+            | enterprise_match(text, "audit__enterprise__")
         )
 
 

@@ -33,16 +33,22 @@ def bilingual(zh: str, en: str) -> str:
     return zh or en
 
 
+def enterprise_match(text: str, prefix: str = "") -> models.Q:
+    """The enterprise at `prefix` (e.g. "audit__enterprise__") has `text` in its code or in
+    its Chinese or English name: the free-text search of every list that names enterprises."""
+    return (
+        models.Q(**{f"{prefix}code__icontains": text})
+        | models.Q(**{f"{prefix}name__icontains": text})
+        | models.Q(**{f"{prefix}name_en__icontains": text})
+    )
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def search(self, text: str) -> "EnterpriseQuerySet":
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            models.Q(code__icontains=text)
-            | models.Q(name__icontains=text)
-            | models.Q(name_en__icontains=text)
-        )
+        return self.filter(enterprise_match(text))
 
 
 class Enterprise(TrackedModel):
@@ -181,11 +187,7 @@ class DischargeReportQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            models.Q(enterprise__code__icontains=text)
-            | models.Q(enterprise__name__icontains=text)
-            | models.Q(enterprise__name_en__icontains=text)
-        )
+        return self.filter(enterprise_match(text, "enterprise__"))
 
 
 def parse_period(text: str) -> tuple[str, int] | None:

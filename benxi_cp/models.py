@@ -56,3 +56,22 @@ class SiteFlag(models.Model):
         return f"{self.key}={self.value}"
 
     DEMO_LOADED = "demo_loaded"
+
+
+class DataVersion(models.Model):
+    """One row whose counter every change to the programme's records increases.
+
+    A database trigger on every table of the data apps (installed after each migrate by
+    `benxi_cp.datacache.install_triggers`) bumps it in the same statement's transaction, so
+    cached figures (`benxi_cp.datacache.cached`) keyed on it can never outlive their records,
+    whatever wrote them: a form, the admin, an import's bulk insert, a queryset update, COPY.
+    """
+
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return str(self.value)

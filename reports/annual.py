@@ -32,6 +32,7 @@ from django.utils.translation import pgettext_lazy
 
 from audits.choices import AcceptingBody, Aspect, FeeClass, StepStatus, Verdict
 from audits.models import STEP_COUNT, Audit, AuditStep, Option
+from benxi_cp import datacache
 from enterprises.choices import ReportStatus
 from enterprises.models import DischargeReport, Enterprise, Pollutant
 from reports import summary
@@ -763,5 +764,7 @@ FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
 
 
 def build(name: str, year: int) -> AnnualForm:
-    """The form `name` for `year`; KeyError for an unknown name."""
-    return FORMS[name][1](year)
+    """The form `name` for `year`; KeyError for an unknown name. Cached until a record
+    changes (benxi_cp.datacache)."""
+    build_form = FORMS[name][1]
+    return datacache.cached("annual-form", name, year, compute=lambda: build_form(year))

@@ -1,32 +1,27 @@
 """Charts as SVG (benxi_cp.charts: Agg, Noto Sans CJK SC), cached by the data behind them.
 
 Each chart function takes plain series and returns SVG text; each drawn series carries an
-id (`series-<key>`) so that tests and pages can find it. `cached_svg` keys a chart on a
-fingerprint of the tables behind it (row counts, latest change, sums), so a chart is drawn
-again whenever those records change, whatever the cache backend.
+id (`series-<key>`) so that tests and pages can find it. `cached_svg` keys a chart on the
+data version (benxi_cp.datacache), so a chart is drawn again whenever any record changes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Sum
-from django.utils.translation import get_language
 from matplotlib import ticker
 from matplotlib.figure import Figure
 
 # The project's chart settings (Agg, Noto Sans CJK SC, glyphs as paths, stable ids).
+from benxi_cp import datacache
 from benxi_cp.charts import PALETTE, new_figure, svg_bytes
 
 GREEN, GOLD, BLUE = PALETTE[0], PALETTE[1], PALETTE[2]
 GREY, RED, AMBER = "#8a9a94", "#b02a37", "#e0a800"
 PALE = "#a9c7bb"  # GREEN, faded: a year not every enterprise has reported yet
 PROGRESS_AXIS_MAX = 200.0  # progress beyond this is written at the bar's end
-CACHE_SECONDS = 24 * 3600
 VERSION = "4"  # bump when the drawing changes, so that old drawings are not served
 _lock = threading.Lock()  # matplotlib's font cache is not thread-safe
 
@@ -208,26 +203,7 @@ def progress_bars(
 # Cache --------------------------------------------------------------------------------
 
 
-def fingerprint(*querysets_and_fields) -> str:
-    """A digest of the data behind a chart: for each (queryset, timestamp field or None,
-    amount field or None), the row count, the latest change, the sum and the highest id."""
-    parts = []
-    for queryset, stamp, amount in querysets_and_fields:
-        aggregates = {"n": Count("pk"), "top": Max("pk")}
-        if stamp:
-            aggregates["stamp"] = Max(stamp)
-        if amount:
-            aggregates["sum"] = Sum(amount)
-        parts.append(repr(sorted(queryset.aggregate(**aggregates).items())))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
-
-
-def cached_svg(name: str, params: dict, data_fingerprint: str, draw: Callable[[], str]) -> str:
-    """The chart from the cache when the data behind it has not changed, else drawn anew."""
-    key_source = f"{VERSION}|{name}|{get_language()}|{sorted(params.items())}|{data_fingerprint}"
-    key = "reports:chart:" + hashlib.sha256(key_source.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = draw()
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
+def cached_svg(name: str, params: dict, draw: Callable[[], str]) -> str:
+    """The chart from the cache while no record has changed since it was drawn
+    (benxi_cp.datacache: the data version is part of the key, and so is the language)."""
+    return datacache.cached("chart", VERSION, name, sorted(params.items()), compute=draw)

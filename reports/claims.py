@@ -25,12 +25,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Min, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import OptionStatus
 from audits.models import Audit, OptionReduction
+from benxi_cp import datacache
 from enterprises.models import Enterprise, Pollutant
 from reports.discharge import annual_discharge
 from reports.summary import percent
@@ -107,6 +109,7 @@ def is_large(difference: Decimal | None, claimed: Decimal, baseline: Decimal | N
     return gap > LARGE_GAP_PCT * claimed and gap > MATERIAL_PCT * baseline
 
 
+@datacache.figure("claims")
 def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]:
     """Each (enterprise, pollutant) pair with a claimed reduction by the end of `year`,
     sorted by enterprise code and pollutant, in five queries."""
@@ -174,6 +177,28 @@ def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]
         )
     result.sort(key=lambda c: (c.enterprise.code, c.pollutant.position, c.pollutant.code))
     return result
+
+
+PAGE_SIZE = 50
+
+
+@datacache.figure("claims-page")
+def page(year: int, pollutant_code: str = "", number: str | None = None) -> dict:
+    """One page of the comparisons of `year` (of one pollutant, when given) with the city
+    totals over all of them: at province scale there are thousands of pairs."""
+    pairs = comparisons(year)
+    if pollutant_code:
+        pairs = [p for p in pairs if p.pollutant.code == pollutant_code]
+    shown = Paginator(pairs, PAGE_SIZE).get_page(number)
+    return {
+        "pairs": list(shown.object_list),
+        "pairs_count": len(pairs),
+        "page_number": shown.number,
+        "num_pages": shown.paginator.num_pages,
+        "previous_page": shown.previous_page_number() if shown.has_previous() else None,
+        "next_page": shown.next_page_number() if shown.has_next() else None,
+        "city": city_totals(pairs),
+    }
 
 
 def city_totals(pairs: list[Comparison]) -> list[CityComparison]:

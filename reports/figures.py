@@ -1,7 +1,7 @@
 """The catalogue of charts: what each one shows, the records behind it and its parameters.
 
-`chart_svg(name, params)` validates the parameters, fingerprints the tables the chart reads
-and returns the cached SVG or draws it. Views, dashboards and tests use only this.
+`chart_svg(name, params)` validates the parameters and returns the SVG cached under the data
+version (benxi_cp.datacache), or draws it. Views, dashboards and tests use only this.
 """
 
 from __future__ import annotations
@@ -14,37 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.choices import Aspect, FeeClass
-from audits.models import Audit, Option, OptionReduction
 from enterprises.choices import Sector
-from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
+from enterprises.models import Enterprise, Pollutant
 from reports import charts, summary, trends
 from reports.annual import options_by_aspect
 from reports.years import FIRST_YEAR, LAST_YEAR
 from targets.choices import Dimension
-from targets.models import Actual, Indicator, Target
 from targets.progress import overview
-
-
-def _discharge_tables():
-    return [
-        (DischargeReport.objects.all(), "updated", None),
-        (DischargeValue.objects.all(), None, "amount"),
-        (DischargeValue.history.all(), "history_date", None),
-        (Pollutant.objects.all(), None, "position"),
-    ]
-
-
-def _option_tables():
-    return [
-        (Option.objects.all(), "updated", "investment_10k_yuan"),
-        (Option.history.all(), "history_date", None),
-        (OptionReduction.objects.all(), None, "amount_per_year"),
-        (Audit.objects.all(), "updated", None),
-    ]
-
-
-def _register_tables():
-    return [(Enterprise.objects.all(), "updated", None)]
 
 
 @dataclass(frozen=True)
@@ -196,37 +172,18 @@ def draw_targets(params: Params) -> str:
     )
 
 
-def _target_tables():
-    return [
-        (Target.objects.all(), "updated", "goal_value"),
-        (Actual.objects.all(), "updated", "value"),
-        (Indicator.objects.all(), "updated", None),
-    ]
-
-
 @dataclass(frozen=True)
 class Chart:
     title: str
-    tables: object  # () -> [(queryset, timestamp field, amount field)]
     draw: object  # (Params) -> SVG
 
 
 CHARTS: dict[str, Chart] = {
-    "city-discharge": Chart(
-        gettext_lazy("City discharge per year"), _discharge_tables, draw_city_discharge
-    ),
-    "discharge": Chart(
-        gettext_lazy("Discharge per year"),
-        lambda: _discharge_tables() + _register_tables() + [(Audit.objects.all(), "updated", None)],
-        draw_discharge,
-    ),
-    "investment": Chart(
-        gettext_lazy("Investment and annual benefit per year"), _option_tables, draw_investment
-    ),
-    "options": Chart(
-        gettext_lazy("Options implemented by aspect and fee class"), _option_tables, draw_options
-    ),
-    "targets": Chart(gettext_lazy("Target progress"), _target_tables, draw_targets),
+    "city-discharge": Chart(gettext_lazy("City discharge per year"), draw_city_discharge),
+    "discharge": Chart(gettext_lazy("Discharge per year"), draw_discharge),
+    "investment": Chart(gettext_lazy("Investment and annual benefit per year"), draw_investment),
+    "options": Chart(gettext_lazy("Options implemented by aspect and fee class"), draw_options),
+    "targets": Chart(gettext_lazy("Target progress"), draw_targets),
 }
 
 
@@ -236,6 +193,4 @@ def chart_svg(name: str, params: Params) -> str:
         chart = CHARTS[name]
     except KeyError:
         raise Http404(name) from None
-    return charts.cached_svg(
-        name, params.key(), charts.fingerprint(*chart.tables()), lambda: chart.draw(params)
-    )
+    return charts.cached_svg(name, params.key(), lambda: chart.draw(params))

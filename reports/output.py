@@ -268,5 +268,5 @@ def render(form: AnnualForm, fmt: str, produced_on: datetime.date | None = None)
     raise ValueError(fmt)
 
 
-def filename(form: AnnualForm, fmt: str) -> str:
-    return f"{form.name}-{form.year}.{fmt}"
+def filename(name: str, year: int, fmt: str) -> str:
+    return f"{name}-{year}.{fmt}"

@@ -49,6 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.choices import RETAINED_STATUSES, AcceptingBody, FeeClass, OptionStatus, Verdict
 from audits.models import Audit, Option, OptionReduction
+from benxi_cp import datacache
 from enterprises.models import Enterprise, Pollutant
 from reports.discharge import annual_discharge
 
@@ -210,6 +211,7 @@ KEY_LABELS = {
 }
 
 
+@datacache.figure("programme-summary")
 def programme_summary(year: int) -> ProgrammeSummary:
     """The programme summary of `year` from the raw records, in a fixed number of queries."""
     day = as_of(year)

@@ -10,10 +10,12 @@ from django.db.models.functions import ExtractYear
 
 from audits.choices import OptionStatus
 from audits.models import Audit, Option
+from benxi_cp import datacache
 from enterprises.models import Pollutant
 from reports.discharge import annual_discharge
 
 
+@datacache.figure("discharge-by-year")
 def discharge_by_year(
     pollutant: Pollutant,
     up_to: int,

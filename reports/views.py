@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from benxi_cp import datacache
 from benxi_cp.views import ObjectListView, PermissionMixin
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
@@ -45,32 +49,57 @@ class FormIndexView(PermissionMixin, YearMixin, TemplateView):
 class FormMixin(PermissionMixin, YearMixin):
     permission_required = "reports.view_annual_forms"
 
-    def get_form(self) -> annual.AnnualForm:
-        if self.kwargs["name"] not in annual.FORMS:
-            raise Http404(self.kwargs["name"])
-        return annual.build(self.kwargs["name"], self.year)
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["name"] not in annual.FORMS:
+            raise Http404(kwargs["name"])
+        return super().dispatch(request, *args, **kwargs)
 
 
 class FormPageView(FormMixin, TemplateView):
+    """The form on screen (and for the browser's print). The document is rendered once per
+    data version and day (benxi_cp.datacache): at province scale it has thousands of rows."""
+
     template_name = "reports/form_page.html"
 
     def get_context_data(self, **kwargs):
-        form = self.get_form()
+        name, year, today = self.kwargs["name"], self.year, timezone.localdate()
+
+        def render():
+            form = annual.build(name, year)
+            html = render_to_string(
+                "reports/_form_document.html", output.document_context(form, today)
+            )
+            return {"name": name, "title": form.title, "year": year, "html": html}
+
+        page = datacache.cached("form-page", name, year, today, compute=render)
         return super().get_context_data(
-            title=form.title,
+            title=page["title"],
+            form=page,
+            document=mark_safe(page["html"]),  # noqa: S308 (our own template's output)
             formats=output.FORMATS,
-            **output.document_context(form),
             **kwargs,
         )
 
 
 class FormDownloadView(FormMixin, View):
+    """The form as PDF, XLSX or CSV, produced once per data version and day."""
+
     def get(self, request, name: str, fmt: str):
         if fmt not in output.FORMATS:
             raise Http404(fmt)
-        form = self.get_form()
-        response = HttpResponse(output.render(form, fmt), content_type=output.CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{output.filename(form, fmt)}"'
+        year, today = self.year, timezone.localdate()
+        content = datacache.cached(
+            "form-file",
+            name,
+            year,
+            fmt,
+            today,
+            compute=lambda: output.render(annual.build(name, year), fmt, today),
+        )
+        response = HttpResponse(content, content_type=output.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{output.filename(name, year, fmt)}"'
+        )
         return response
 
 
@@ -146,14 +175,11 @@ class ClaimsView(PermissionMixin, YearMixin, TemplateView):
     template_name = "reports/claims.html"
 
     def get_context_data(self, **kwargs):
-        pairs = claims.comparisons(self.year)
         code = self.request.GET.get("pollutant", "").upper()
-        if code:
-            pairs = [p for p in pairs if p.pollutant.code == code]
+        data = claims.page(self.year, code, self.request.GET.get("page"))
         return super().get_context_data(
             title=_("Claimed and measured reductions"),
-            pairs=pairs,
-            city=claims.city_totals(pairs),
+            **data,
             pollutant_code=code,
             threshold=claims.LARGE_GAP_PCT,
             material=claims.MATERIAL_PCT,

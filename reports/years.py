@@ -8,18 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Option
+from benxi_cp import datacache
 from enterprises.models import DischargeReport
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 def data_years() -> list[int]:
-    """Every year from the first record to the latest one (capped at this year), in two
-    queries; this year alone when there is no record yet."""
+    """Every year from the first record to the latest one (capped at this year); this year
+    alone when there is no record yet. Cached until a record changes."""
+    return _data_years(timezone.localdate().year)
+
+
+@datacache.figure("data-years")
+def _data_years(this_year: int) -> list[int]:
     audits = Audit.objects.aggregate(first=Min("started_on"), last=Max("started_on"))
     reports = DischargeReport.objects.aggregate(first=Min("year"), last=Max("year"))
     implemented = Option.objects.aggregate(last=Max("implemented_on"))["last"]
-    this_year = timezone.localdate().year
     firsts = [y for y in (audits["first"] and audits["first"].year, reports["first"]) if y]
     lasts = [
         y

@@ -4,11 +4,21 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from benxi_cp import roles
 
 FORMATS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "formats"
 PASSWORD = "test-password-123"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Figures and charts are cached under the data version (benxi_cp.datacache), which a
+    test's rolled-back transaction winds back: each test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

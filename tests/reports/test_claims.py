@@ -88,6 +88,7 @@ def test_a_year_before_any_claim_compares_nothing(plants):
 
 @pytest.mark.django_db
 def test_comparisons_run_a_fixed_number_of_queries(plants, django_assert_num_queries):
-    # claims by year, first audits, verified discharge, enterprises, pollutants
-    with django_assert_num_queries(5):
-        comparisons(2000)
+    # claims by year, first audits, verified discharge (2: annual reports, then quarters and
+    # months), enterprises, pollutants
+    with django_assert_num_queries(6):
+        comparisons.compute(2000)

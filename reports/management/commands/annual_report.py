@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if output_path is None and fmt == "csv":
             self.stdout.write(content.decode("utf-8"), ending="")
             return
-        path = output_path or Path(output.filename(document, fmt))
+        path = output_path or Path(output.filename(document.name, document.year, fmt))
         try:
             path.write_bytes(content)
         except OSError as error:

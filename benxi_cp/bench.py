@@ -20,6 +20,8 @@ class Timing:
     p90_ms: float
     queries: int | None = None
     status: int | None = None
+    cold_ms: float | None = None  # the first request, with the figures' cache empty
+    cold_queries: int | None = None
 
     @property
     def label(self) -> str:

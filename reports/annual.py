@@ -470,6 +470,7 @@ def discharge_form(year: int) -> AnnualForm:
             ["city", "", "", pollutant.code, pollutant.unit]
             + [row[k] for k in ("previous", "current", "change", "change_pct")]
         )
+    names = {pollutant.pk: pollutant.display_name for pollutant in pollutants}  # once each
     for pk, enterprise in enterprises.items():
         block = []
         for pollutant in pollutants:
@@ -480,7 +481,7 @@ def discharge_form(year: int) -> AnnualForm:
             change, change_pct = _change(current, previous)
             block.append(
                 {
-                    "pollutant": pollutant.display_name,
+                    "pollutant": names[pollutant.pk],
                     "unit": pollutant.unit,
                     "previous": previous,
                     "current": current,

@@ -7,6 +7,7 @@ its Chinese text is set in Noto Serif CJK SC, which WeasyPrint embeds.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import io
@@ -152,6 +153,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     width = max(len(t.columns) for t in form.tables)
     widths: dict[int, int] = {}
     covered: set[tuple[int, int]] = set()  # header cells taken by a merged cell
+    styles: dict[tuple, object] = {}  # a body cell's style, worked out once per kind
     bold = Font(bold=True)
 
     def merged(row: int, text: str, font: Font | None = None, align: str = "left") -> None:
@@ -208,8 +210,15 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
         for index, values in enumerate(body):
             is_total = table.total is not None and index == len(body) - 1
             if "_group" in values:
-                merged(row, values["_group"], bold)
-                sheet.cell(row=row, column=1).border = BORDER
+                # Not merged: openpyxl checks each new merged range against every earlier one,
+                # which at thousands of enterprises took minutes. The label runs on into the
+                # empty cells beside it, as in a merged row.
+                cell = sheet.cell(row=row, column=1, value=values["_group"])
+                if "_group" in styles:
+                    cell._style = copy.copy(styles["_group"])
+                else:
+                    cell.font, cell.border = bold, BORDER
+                    styles["_group"] = copy.copy(cell._style)
                 row += 1
                 continue
             for col, column in enumerate(table.columns, start=1):
@@ -217,6 +226,10 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
                 cell = sheet.cell(
                     row=row, column=col, value=_xlsx_value(values.get(column.key), kind)
                 )
+                style_key = (kind, column.wrap, is_total)
+                if style_key in styles:  # openpyxl hashes a style object on each assignment
+                    cell._style = copy.copy(styles[style_key])
+                    continue
                 cell.border = BORDER
                 if kind in NUMBER_FORMATS:
                     cell.number_format = NUMBER_FORMATS[kind]
@@ -224,6 +237,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
                     cell.alignment = Alignment(wrap_text=column.wrap, vertical="top")
                 if is_total:
                     cell.font = bold
+                styles[style_key] = copy.copy(cell._style)
             row += 1
         if table.note:
             merged(row, str(table.note), Font(size=9, italic=True))

@@ -9,7 +9,7 @@ transaction as the change, so:
 - no write can leave a stale figure behind, whichever way it was made (form, admin, import
   bulk insert, queryset update, raw SQL, COPY);
 - a reader takes the version before it reads the records: what it computes from an older
-  snapshot is stored under the older version, which nobody asks for once the change commits.
+  snapshot is stored with the older version, which no reader accepts once the change commits.
 
 PostgreSQL gets one statement-level trigger per table (a bulk insert bumps the version once);
 SQLite, which has only row-level triggers, three per table.
@@ -33,7 +33,6 @@ DATA_APPS = ("enterprises", "audits", "targets")
 TABLE = "benxi_cp_dataversion"
 TRIGGER = "benxi_data_changed"
 TIMEOUT = 7 * 24 * 3600  # a version that is still current after a week is still right
-_MISSING = object()
 
 
 def current(using: str = "default") -> int:
@@ -44,23 +43,27 @@ def current(using: str = "default") -> int:
     return row[0] if row else 0
 
 
-def cache_key(namespace: str, *parts: object, version: int | None = None) -> str:
-    """The cache key of `namespace` and `parts` in the current language and data version."""
-    version = current() if version is None else version
+def cache_key(namespace: str, *parts: object) -> str:
+    """The cache key of `namespace` and `parts` in the current language."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"benxi:{namespace}:{version}:{get_language()}:{digest}"
+    return f"benxi:{namespace}:{get_language()}:{digest}"
 
 
 def cached(namespace: str, *parts: object, compute: Callable[[], T]) -> T:
     """`compute()` from the cache when no record has changed since it was stored, else anew.
 
     `parts` (repr'd) name what is computed; the language is part of the key because computed
-    values may hold translated text. One query (the version) when the value is cached."""
+    values may hold translated text. The entry holds the data version it was computed at and
+    is replaced when that is no longer current, so the cache holds one entry per figure, not
+    one per version (a province's forms run to megabytes). One query (the version) when the
+    value is cached."""
+    version = current()
     key = cache_key(namespace, *parts)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
+    entry = cache.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
+    cache.set(key, (version, value), TIMEOUT)
     return value
 
 

@@ -83,6 +83,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The reports' figures, forms and charts are cached per process under the data version
+# (benxi_cp/datacache.py): each entry is checked against the database on every use, so several
+# processes never disagree; one entry per figure, language and year.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "benxi-cp",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

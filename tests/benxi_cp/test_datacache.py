@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import translation
 
@@ -98,6 +99,8 @@ def test_a_cached_value_is_computed_again_only_after_a_change():
     make_enterprise("V1")
     assert datacache.cached("test", 1, compute=compute) == 1
     assert len(calls) == 3
+    # The entry was replaced, not joined by another: one entry per figure.
+    assert cache.get(datacache.cache_key("test", 1)) == (datacache.current(), 1)
 
 
 @pytest.mark.django_db

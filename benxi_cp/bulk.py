@@ -13,6 +13,7 @@ import datetime
 import io
 import json
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections, models, router
@@ -96,12 +97,13 @@ def _insert(connection, cursor, model, columns, rows, constants, returning) -> l
 
 
 # COPY's text format: a tab between columns, \N for NULL, backslash escapes in text.
+NULL = "\\N"
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_text(value) -> str:
     if value is None:
-        return "\\N"
+        return NULL
     if value is True or value is False:
         return "t" if value else "f"
     if isinstance(value, str):
@@ -111,13 +113,25 @@ def _copy_text(value) -> str:
     return str(value)  # int, Decimal
 
 
-def _copy_json(field):
-    def text(value) -> str:
-        if value is None:
-            return "\\N"
-        return json.dumps(value, cls=field.encoder, ensure_ascii=False).translate(_COPY_ESCAPES)
-
-    return text
+def _copy_column(field, values: Sequence) -> list[str]:
+    """One column's values as COPY text, converted a column at a time (the common types in
+    one pass of `str` or `str.translate`, the rest value by value)."""
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return [
+            NULL
+            if value is None
+            else json.dumps(value, cls=encoder, ensure_ascii=False).translate(_COPY_ESCAPES)
+            for value in values
+        ]
+    types = set(map(type, values))
+    if types <= {int, Decimal}:
+        return list(map(str, values))
+    if types <= {int, Decimal, type(None)}:
+        return [NULL if value is None else str(value) for value in values]
+    if types <= {str}:
+        return [value.translate(_COPY_ESCAPES) for value in values]
+    return list(map(_copy_text, values))
 
 
 def _copy(connection, cursor, model, columns, rows, constants, returning) -> list:
@@ -131,26 +145,19 @@ def _copy(connection, cursor, model, columns, rows, constants, returning) -> lis
             [ops.quote_name(model._meta.db_table), pk.column, len(rows)],
         )
         keys = [key for (key,) in cursor.fetchall()]
-        columns = [pk.attname, *columns]
-        rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
-    names = [*columns, *constants]
-    fields = [model._meta.get_field(name) for name in names]
+    if any(len(row) != len(columns) for row in rows):
+        raise ValueError(f"every row must have the {len(columns)} columns {list(columns)}")
+    fields = [model._meta.get_field(name) for name in [*columns, *constants]]
     texts = [
-        _copy_json(field) if isinstance(field, models.JSONField) else _copy_text for field in fields
+        _copy_column(fields[index], column) for index, column in enumerate(zip(*rows, strict=True))
     ]
-    tail = (
-        "".join(
-            "\t" + text(value)
-            for value, text in zip(constants.values(), texts[len(columns) :], strict=True)
-        )
-        + "\n"
-    )
-    row_texts = texts[: len(columns)]
+    for field, value in zip(fields[len(columns) :], constants.values(), strict=True):
+        texts.append([_copy_column(field, [value])[0]] * len(rows))
+    if returning:
+        fields.insert(0, pk)
+        texts.insert(0, list(map(str, keys)))
     buffer = io.StringIO()
-    buffer.writelines(
-        "\t".join([text(value) for value, text in zip(row, row_texts, strict=True)]) + tail
-        for row in rows
-    )
+    buffer.writelines(line + "\n" for line in map("\t".join, zip(*texts, strict=True)))
     buffer.seek(0)
     table = ops.quote_name(model._meta.db_table)
     quoted = ", ".join(ops.quote_name(field.column) for field in fields)

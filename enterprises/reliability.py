@@ -197,14 +197,19 @@ def robust_z(value: Decimal, history: Sequence[Decimal]) -> float | None:
 
     The MAD is taken as at least MAD_FLOOR of the median (see above).
     """
+    return _robust_z(value, history)[0]
+
+
+def _robust_z(value: Decimal, history: Sequence[Decimal]) -> tuple[float | None, Decimal | None]:
+    """robust_z() and the median of the history (None for a history too short)."""
     if len(history) < MIN_HISTORY:
-        return None
+        return None, None
     history = [Decimal(x) for x in history]
     middle = median(history)
-    mad = max(median(abs(x - middle) for x in history), abs(middle) * MAD_FLOOR)
+    mad = max(median([abs(x - middle) for x in history]), abs(middle) * MAD_FLOOR)
     if mad == 0:
-        return None
-    return MAD_SCALE * float(Decimal(value) - middle) / float(mad)
+        return None, middle
+    return MAD_SCALE * float(Decimal(value) - middle) / float(mad), middle
 
 
 def check_trend(
@@ -216,7 +221,7 @@ def check_trend(
 ) -> list[Finding]:
     """Far from the enterprise's own history (robust z-score); a year-on-year jump over ±50%."""
     findings = []
-    z = robust_z(amount, history)
+    z, middle = _robust_z(amount, history)
     if z is not None and abs(z) > Z_LIMIT:
         findings.append(
             Finding(
@@ -224,7 +229,7 @@ def check_trend(
                 pollutant,
                 {
                     "amount": fmt(amount),
-                    "median": fmt(median(history)),
+                    "median": fmt(middle),
                     "count": len(history),
                     "z": f"{z:+.1f}",
                 },
@@ -404,6 +409,20 @@ class GradeResult:
     reasons: list[str]
 
 
+def grade_of(
+    serious: int, warnings: int, empty: bool, value_count: int, estimated_count: int
+) -> str:
+    """The grade alone (see GRADE_RULE), from the counts of serious flags and warnings."""
+    estimated_many = value_count > 0 and Fraction(estimated_count, value_count) > ESTIMATED_SHARE
+    if value_count == 0 or empty or serious >= 2:
+        return str(Grade.D)
+    if serious == 1 or warnings >= 3:
+        return str(Grade.C)
+    if warnings or estimated_many:
+        return str(Grade.B)
+    return str(Grade.A)
+
+
 def grade_report(
     flags: Iterable[tuple[str, str]], value_count: int, estimated_count: int
 ) -> GradeResult:
@@ -414,7 +433,6 @@ def grade_report(
         codes[code] += 1
         severities[severity] += 1
     serious, warnings = severities[Severity.SERIOUS], severities[Severity.WARNING]
-    estimated_many = value_count > 0 and Fraction(estimated_count, value_count) > ESTIMATED_SHARE
     reasons = []
     if codes[FlagCode.EMPTY] or value_count == 0:
         reasons.append(_("the report holds no values"))
@@ -432,17 +450,10 @@ def grade_report(
             _("%(estimated)s of %(count)s values estimated")
             % {"estimated": estimated_count, "count": value_count}
         )
-    if value_count == 0 or codes[FlagCode.EMPTY] or serious >= 2:
-        grade = Grade.D
-    elif serious == 1 or warnings >= 3:
-        grade = Grade.C
-    elif warnings or estimated_many:
-        grade = Grade.B
-    else:
-        grade = Grade.A
+    grade = grade_of(serious, warnings, bool(codes[FlagCode.EMPTY]), value_count, estimated_count)
     if not reasons:
         reasons.append(_("no flags"))
-    return GradeResult(str(grade), reasons)
+    return GradeResult(grade, reasons)
 
 
 GRADE_POINTS = {Grade.A: 4, Grade.B: 3, Grade.C: 2, Grade.D: 1}
@@ -513,7 +524,7 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     writes.
     """
     from benxi_cp.bulk import insert_rows
-    from enterprises.models import DischargeReport, DischargeValue, ReliabilityFlag
+    from enterprises.models import DischargeReport, DischargeValue, Pollutant, ReliabilityFlag
 
     ids = set(report_ids)
     if not ids:
@@ -552,19 +563,17 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         row["label"] = _label(row["year"], row["period_kind"], row["period_number"])
         row["amounts"], row["bases"], row["value_ids"] = {}, {}, {}
         reports[row["id"]] = row
-    pollutant_ids: dict[str, int] = {}
-    # Each report's values in the catalogue's order (its checks' and flags' order).
+    codes = dict(Pollutant.objects.values_list("id", "code"))
+    pollutant_ids = {code: pk for pk, code in codes.items()}
+    # Every amount the checks compare, in the catalogue's order (the order of the checks
+    # and of their flags); the bases and value ids below, of the checked reports only.
     values = DischargeValue.objects.filter(report__in=history).order_by(
         "report_id", "pollutant__position"
     )
-    for value_id, report_id, code, pollutant_id, amount, basis in values.values_list(
-        "id", "report_id", "pollutant__code", "pollutant_id", "amount", "basis"
+    for report_id, pollutant_id, amount in values.values_list(
+        "report_id", "pollutant_id", "amount"
     ):
-        report = reports[report_id]
-        report["amounts"][code] = amount
-        report["bases"][code] = basis
-        report["value_ids"][code] = value_id
-        pollutant_ids[code] = pollutant_id
+        reports[report_id]["amounts"][codes[pollutant_id]] = amount
 
     chosen = {pk for pk in ids if pk in reports}
     subperiod_years = {
@@ -578,6 +587,13 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         if r["period_kind"] == PeriodKind.YEAR
         and (r["enterprise_id"], r["year"]) in subperiod_years
     }
+    checked = DischargeValue.objects.filter(report_id__in=chosen).order_by()
+    for value_id, report_id, pollutant_id, basis in checked.values_list(
+        "id", "report_id", "pollutant_id", "basis"
+    ):
+        report = reports[report_id]
+        report["bases"][codes[pollutant_id]] = basis
+        report["value_ids"][codes[pollutant_id]] = value_id
 
     # Every report of those enterprises, grouped for the history lookups.
     counted = [r for r in reports.values() if r["status"] != ReportStatus.DRAFT]
@@ -637,10 +653,16 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
                 )
             )
         estimated = sum(1 for basis in r["bases"].values() if basis == Basis.ESTIMATED)
-        result = grade_report(
-            ((f.code, f.severity) for f in findings), len(r["amounts"]), estimated
+        severities = Counter(finding.severity for finding in findings)
+        empty = any(finding.code == FlagCode.EMPTY for finding in findings)
+        grade = grade_of(
+            severities[Severity.SERIOUS],
+            severities[Severity.WARNING],
+            empty,
+            len(r["amounts"]),
+            estimated,
         )
-        grades[result.grade].append(pk)
+        grades[grade].append(pk)
 
     ReliabilityFlag.objects.filter(report_id__in=chosen).delete()
     # Plain multi-row INSERTs: thousands of flags after a large import.

@@ -12,6 +12,7 @@ fills every column (`created`, `updated`…) itself, as for `bulk_create`.
 import datetime
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -98,6 +99,7 @@ def _insert(connection, cursor, model, columns, rows, constants, returning) -> l
 
 # COPY's text format: a tab between columns, \N for NULL, backslash escapes in text.
 NULL = "\\N"
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -130,6 +132,8 @@ def _copy_column(field, values: Sequence) -> list[str]:
     if types <= {int, Decimal, type(None)}:
         return [NULL if value is None else str(value) for value in values]
     if types <= {str}:
+        if _NEEDS_ESCAPE.search("".join(values)) is None:  # codes, labels: most text
+            return list(values)
         return [value.translate(_COPY_ESCAPES) for value in values]
     return list(map(_copy_text, values))
 

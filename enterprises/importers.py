@@ -150,12 +150,14 @@ class DischargeImporter(Importer):
             for r in DischargeReport.objects.filter(
                 enterprise__in=self.enterprises.values(),
                 year__in=[int(y) for y in years if y.isdigit() and len(y) <= 4],
-            ).select_related("enterprise")
+            )
+            .select_related("enterprise")
+            .order_by()  # not the reports' default order: a sort of every match for a dict
         }
         # The stored values of those reports, by report key and pollutant, in one query.
         keys = {report.pk: key for key, report in self.reports.items()}
         self.values: dict[tuple, dict[int, DischargeValue]] = defaultdict(dict)
-        for value in DischargeValue.objects.filter(report_id__in=list(keys)):
+        for value in DischargeValue.objects.filter(report_id__in=list(keys)).order_by():
             self.values[keys[value.report_id]][value.pollutant_id] = value
         self.changed_reports: dict[tuple, DischargeReport] = {}
         self.new_values: list[tuple] = []  # (report key, pollutant id, amount, basis)

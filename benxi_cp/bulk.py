@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connections, models, router
@@ -194,11 +195,11 @@ def insert_history(
     missing = [name for name in wanted if name not in position]
     if missing:
         raise ValueError(f"history of {model.__name__} needs {missing}")
-    picks = [position[name] for name in wanted]
+    pick = itemgetter(*[position[name] for name in wanted])  # ≥ 2 columns: gives tuples
     insert_rows(
         model.history.model,
         wanted,
-        [tuple(row[index] for index in picks) for row in rows],
+        list(map(pick, rows)),
         constants={
             "history_date": date,
             "history_change_reason": None,

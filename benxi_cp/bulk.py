@@ -166,7 +166,8 @@ def _copy(connection, cursor, model, columns, rows, constants, returning) -> lis
     buffer.seek(0)
     table = ops.quote_name(model._meta.db_table)
     quoted = ", ".join(ops.quote_name(field.column) for field in fields)
-    cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
+    with connection.wrap_database_errors:  # Django's exceptions, as for any other query
+        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
     return keys
 
 

@@ -111,3 +111,15 @@ def test_history_rows_copy_the_tracked_columns(report, epb_user):
         insert_history(
             DischargeValue, columns[:-1], [(1, 1, 1, 1)], history_type="+", user=None, date=when
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_row_raises_djangos_integrity_error(report):
+    from django.db import IntegrityError, transaction
+
+    columns = ["enterprise_id", "year", "return_reason", "created", "updated"]
+    row = (report.enterprise_id, report.year, "", timezone.now(), timezone.now())
+    constants = {"status": "draft", "period_kind": "Y", "period_number": 0, "grade": ""}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(DischargeReport, columns, [row], constants=constants)
+    assert DischargeReport.objects.count() == 1

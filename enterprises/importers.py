@@ -3,6 +3,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
+from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -319,9 +320,10 @@ class DischargeImporter(Importer):
     def finish(self, result: ImportResult) -> None:
         """Write the queued reports and values in bulk, with their history, then check them.
 
-        New reports and values go in as multi-row INSERTs of plain tuples, and so do their
-        simple-history rows ("+", by the importing user, at the import's time); the few
-        changed ones through bulk_update_with_history.
+        New reports and values are written from plain tuples (benxi_cp/bulk.py: COPY on
+        PostgreSQL, multi-row INSERTs elsewhere), and so are their simple-history rows ("+",
+        by the importing user, at the import's time); the few changed ones go through
+        bulk_update_with_history.
         """
         user = self.user if self.user and self.user.is_authenticated else None
         new_reports = [
@@ -332,6 +334,7 @@ class DischargeImporter(Importer):
         for report, pk in zip(new_reports, keys, strict=True):
             report.pk = pk
             report._state.adding = False
+            report._state.db = router.db_for_write(DischargeReport)
         history_columns = ["id", *REPORT_COLUMNS]
         insert_history(
             DischargeReport,

@@ -43,6 +43,9 @@ YOY_LIMIT = Decimal("0.5")  # a change against the same period a year before bey
 SUBPERIOD_TOLERANCE = Decimal("0.10")  # quarters or months against the year: ±10%
 SOLID_TOLERANCE = Decimal("0.05")  # utilised + disposed + stored against generated: ±5%
 INTENSITY_FACTOR = 5  # intensity over 5× or under 1/5 of the sector's median
+# 1 / INTENSITY_FACTOR as the float it always was, made a Decimal once (exactly): a Decimal
+# compares with it as with the float, without converting the float at every comparison.
+_INTENSITY_LOW = Decimal(1 / INTENSITY_FACTOR)
 MIN_PEERS = 3  # other enterprises of the sector needed for a sector median
 ESTIMATED_SHARE = Fraction(1, 2)  # more than half the values estimated lowers the grade
 ENTERPRISE_YEARS = 3  # an enterprise's grade looks at its three latest reporting years
@@ -326,7 +329,7 @@ def check_intensity(
         return []
     intensity = amount / output
     ratio = intensity / middle
-    if 1 / INTENSITY_FACTOR <= ratio <= INTENSITY_FACTOR:
+    if _INTENSITY_LOW <= ratio <= INTENSITY_FACTOR:
         return []
     return [
         Finding(

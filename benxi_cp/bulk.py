@@ -120,12 +120,11 @@ def _copy_column(field, values: Sequence) -> list[str]:
     """One column's values as COPY text, converted a column at a time (the common types in
     one pass of `str` or `str.translate`, the rest value by value)."""
     if isinstance(field, models.JSONField):
-        encoder = field.encoder
+        # One encoder for the column, as JSONField's json.dumps(value, cls=encoder) encodes
+        # (json.dumps with any argument builds a new encoder at every call).
+        encode = (field.encoder or json.JSONEncoder)().encode
         return [
-            NULL
-            if value is None
-            else json.dumps(value, cls=encoder, ensure_ascii=False).translate(_COPY_ESCAPES)
-            for value in values
+            NULL if value is None else encode(value).translate(_COPY_ESCAPES) for value in values
         ]
     types = set(map(type, values))
     if types <= {int, Decimal}:

@@ -668,7 +668,7 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         grades[grade].append(pk)
 
     ReliabilityFlag.objects.filter(report_id__in=chosen).delete()
-    # Plain multi-row INSERTs: thousands of flags after a large import.
+    # Written from plain tuples (COPY on PostgreSQL): thousands of flags after an import.
     insert_rows(ReliabilityFlag, FLAG_COLUMNS, new_flags, constants={"created": now})
     for grade, pks in grades.items():
         # A queryset update: the grade is derived data, so it changes even on a locked report.

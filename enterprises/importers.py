@@ -1,12 +1,16 @@
+import re
 from collections import defaultdict
+from decimal import Decimal
 
 from django import forms
+from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from benxi_cp.fields import CodedChoiceField
+from benxi_cp.bulk import insert_history, insert_rows
+from benxi_cp.fields import SLOW, CodedChoiceField, QuickField
 from benxi_cp.importers import (
     CREATED,
     UPDATED,
@@ -29,12 +33,52 @@ from enterprises.models import (
 from enterprises.reliability import refresh_reports
 from enterprises.signals import announce
 
-BATCH = 1000  # rows a bulk statement writes
-# The discharge columns' checks, made once (not once a row).
-YEAR_FIELD = forms.IntegerField(min_value=1949, max_value=2100)
-AMOUNT_FIELD = forms.DecimalField(max_digits=16, decimal_places=4)
-BASIS_FIELD = CodedChoiceField(choices_class=Basis, required=False)
-OUTPUT_FIELD = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+BATCH = 1000  # rows a bulk update writes
+
+
+def _quick_year(text: str):
+    if len(text) == 4 and text.isdigit() and 1949 <= int(text) <= 2100:
+        return int(text)
+    return SLOW
+
+
+def _quick_decimal(whole: int, places: int, required: bool):
+    """A plain non-negative decimal within max_digits (whole + places) and decimal_places."""
+    plain = re.compile(rf"[0-9]{{1,{whole}}}(?:\.[0-9]{{1,{places}}})?").fullmatch
+
+    def quick(text: str):
+        if plain(text):
+            return Decimal(text)
+        if not text and not required:
+            return None
+        return SLOW
+
+    return quick
+
+
+_BASES = frozenset(Basis.values)
+
+
+def _quick_basis(text: str):
+    return text if not text or text in _BASES else SLOW
+
+
+# The discharge columns' checks, made once (not once a row): plain cells take the quick path,
+# anything else the form field (and its messages).
+YEAR_FIELD = QuickField(forms.IntegerField(min_value=1949, max_value=2100), _quick_year)
+AMOUNT_FIELD = QuickField(
+    forms.DecimalField(max_digits=16, decimal_places=4), _quick_decimal(12, 4, required=True)
+)
+BASIS_FIELD = QuickField(CodedChoiceField(choices_class=Basis, required=False), _quick_basis)
+OUTPUT_FIELD = QuickField(
+    forms.DecimalField(max_digits=14, decimal_places=2, required=False),
+    _quick_decimal(12, 2, required=False),
+)
+# The columns the importer writes (besides the primary key), in its tuples' order.
+REPORT_COLUMNS = [
+    field.attname for field in DischargeReport._meta.concrete_fields if not field.primary_key
+]
+VALUE_COLUMNS = ["report_id", "pollutant_id", "amount", "basis"]
 
 
 @register
@@ -107,15 +151,17 @@ class DischargeImporter(Importer):
             for r in DischargeReport.objects.filter(
                 enterprise__in=self.enterprises.values(),
                 year__in=[int(y) for y in years if y.isdigit() and len(y) <= 4],
-            ).select_related("enterprise")
+            )
+            .select_related("enterprise")
+            .order_by()  # not the reports' default order: a sort of every match for a dict
         }
         # The stored values of those reports, by report key and pollutant, in one query.
         keys = {report.pk: key for key, report in self.reports.items()}
         self.values: dict[tuple, dict[int, DischargeValue]] = defaultdict(dict)
-        for value in DischargeValue.objects.filter(report_id__in=list(keys)):
+        for value in DischargeValue.objects.filter(report_id__in=list(keys)).order_by():
             self.values[keys[value.report_id]][value.pollutant_id] = value
         self.changed_reports: dict[tuple, DischargeReport] = {}
-        self.new_values: list[DischargeValue] = []
+        self.new_values: list[tuple] = []  # (report key, pollutant id, amount, basis)
         self.changed_values: dict[int, DischargeValue] = {}
         self.seen: dict[tuple, int] = {}
         self.outputs: dict[tuple, tuple] = {}
@@ -253,22 +299,17 @@ class DischargeImporter(Importer):
             report.stamp(self.user)
             if report.pk is not None:
                 self.changed_reports[key] = report
-        stored_values = self.values[key]
-        value = stored_values.get(pollutant.pk)
+        value = self.values[key].get(pollutant.pk)
         if value is None:
-            value = DischargeValue(
-                report=report, pollutant=pollutant, amount=row["amount"], basis=row["basis"]
-            )
-            self.new_values.append(value)
+            # A new value, as the tuple it is written from (the report's id comes in finish).
+            self.new_values.append((key, pollutant.pk, row["amount"], row["basis"]))
             action = CREATED
         else:
             if (value.amount, value.basis) != (row["amount"], row["basis"]):
                 value.amount, value.basis = row["amount"], row["basis"]
-                if value.pk is not None:
-                    self.changed_values[value.pk] = value
+                self.changed_values[value.pk] = value
             action = UPDATED
         # Only now that the row is accepted: a refused row leaves no trace in these queues.
-        stored_values[pollutant.pk] = value
         self.reports[key] = report
         self.seen[(key, pollutant.code)] = number
         if row["output"] is not None:
@@ -277,12 +318,32 @@ class DischargeImporter(Importer):
         return action, f"{label} {pollutant.code} {row['amount']} {pollutant.unit}"
 
     def finish(self, result: ImportResult) -> None:
-        """Write the queued reports and values in bulk, with their history, then check them."""
+        """Write the queued reports and values in bulk, with their history, then check them.
+
+        New reports and values are written from plain tuples (benxi_cp/bulk.py: COPY on
+        PostgreSQL, multi-row INSERTs elsewhere), and so are their simple-history rows ("+",
+        by the importing user, at the import's time); the few changed ones go through
+        bulk_update_with_history.
+        """
         user = self.user if self.user and self.user.is_authenticated else None
         new_reports = [
             self.reports[key] for key in sorted(self.touched) if self.reports[key].pk is None
         ]
-        bulk_create_with_history(new_reports, DischargeReport, batch_size=BATCH, default_user=user)
+        rows = [tuple(getattr(r, name) for name in REPORT_COLUMNS) for r in new_reports]
+        keys = insert_rows(DischargeReport, REPORT_COLUMNS, rows, returning=True)
+        for report, pk in zip(new_reports, keys, strict=True):
+            report.pk = pk
+            report._state.adding = False
+            report._state.db = router.db_for_write(DischargeReport)
+        history_columns = ["id", *REPORT_COLUMNS]
+        insert_history(
+            DischargeReport,
+            history_columns,
+            [(r.pk, *row) for r, row in zip(new_reports, rows, strict=True)],
+            history_type="+",
+            user=user,
+            date=self.now,
+        )
         if self.changed_reports:
             bulk_update_with_history(
                 list(self.changed_reports.values()),
@@ -291,10 +352,19 @@ class DischargeImporter(Importer):
                 batch_size=BATCH,
                 default_user=user,
             )
-        for value in self.new_values:
-            value.report = value.report  # the report's new id into report_id
-        bulk_create_with_history(
-            self.new_values, DischargeValue, batch_size=BATCH, default_user=user
+        reports = self.reports
+        rows = [
+            (reports[key].pk, pollutant, amount, basis)
+            for key, pollutant, amount, basis in self.new_values
+        ]
+        keys = insert_rows(DischargeValue, VALUE_COLUMNS, rows, returning=True)
+        insert_history(
+            DischargeValue,
+            ["id", *VALUE_COLUMNS],
+            [(pk, *row) for pk, row in zip(keys, rows, strict=True)],
+            history_type="+",
+            user=user,
+            date=self.now,
         )
         if self.changed_values:
             bulk_update_with_history(
@@ -304,6 +374,6 @@ class DischargeImporter(Importer):
                 batch_size=BATCH,
                 default_user=user,
             )
-        refresh_reports(self.reports[key].pk for key in self.touched)
-        for year in sorted({self.reports[key].year for key in self.touched}):
+        refresh_reports(reports[key].pk for key in self.touched)
+        for year in sorted({reports[key].year for key in self.touched}):
             announce(year)  # computed target indicators of those years follow

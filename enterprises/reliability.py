@@ -15,6 +15,7 @@ is saved, submitted or imported, and over the whole demo at once.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from fractions import Fraction
 from statistics import median
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -41,6 +43,9 @@ YOY_LIMIT = Decimal("0.5")  # a change against the same period a year before bey
 SUBPERIOD_TOLERANCE = Decimal("0.10")  # quarters or months against the year: ±10%
 SOLID_TOLERANCE = Decimal("0.05")  # utilised + disposed + stored against generated: ±5%
 INTENSITY_FACTOR = 5  # intensity over 5× or under 1/5 of the sector's median
+# 1 / INTENSITY_FACTOR as the float it always was, made a Decimal once (exactly): a Decimal
+# compares with it as with the float, without converting the float at every comparison.
+_INTENSITY_LOW = Decimal(1 / INTENSITY_FACTOR)
 MIN_PEERS = 3  # other enterprises of the sector needed for a sector median
 ESTIMATED_SHARE = Fraction(1, 2)  # more than half the values estimated lowers the grade
 ENTERPRISE_YEARS = 3  # an enterprise's grade looks at its three latest reporting years
@@ -195,14 +200,19 @@ def robust_z(value: Decimal, history: Sequence[Decimal]) -> float | None:
 
     The MAD is taken as at least MAD_FLOOR of the median (see above).
     """
+    return _robust_z(value, history)[0]
+
+
+def _robust_z(value: Decimal, history: Sequence[Decimal]) -> tuple[float | None, Decimal | None]:
+    """robust_z() and the median of the history (None for a history too short)."""
     if len(history) < MIN_HISTORY:
-        return None
+        return None, None
     history = [Decimal(x) for x in history]
     middle = median(history)
-    mad = max(median(abs(x - middle) for x in history), abs(middle) * MAD_FLOOR)
+    mad = max(median([abs(x - middle) for x in history]), abs(middle) * MAD_FLOOR)
     if mad == 0:
-        return None
-    return MAD_SCALE * float(Decimal(value) - middle) / float(mad)
+        return None, middle
+    return MAD_SCALE * float(Decimal(value) - middle) / float(mad), middle
 
 
 def check_trend(
@@ -214,7 +224,7 @@ def check_trend(
 ) -> list[Finding]:
     """Far from the enterprise's own history (robust z-score); a year-on-year jump over ±50%."""
     findings = []
-    z = robust_z(amount, history)
+    z, middle = _robust_z(amount, history)
     if z is not None and abs(z) > Z_LIMIT:
         findings.append(
             Finding(
@@ -222,7 +232,7 @@ def check_trend(
                 pollutant,
                 {
                     "amount": fmt(amount),
-                    "median": fmt(median(history)),
+                    "median": fmt(middle),
                     "count": len(history),
                     "z": f"{z:+.1f}",
                 },
@@ -319,7 +329,7 @@ def check_intensity(
         return []
     intensity = amount / output
     ratio = intensity / middle
-    if 1 / INTENSITY_FACTOR <= ratio <= INTENSITY_FACTOR:
+    if _INTENSITY_LOW <= ratio <= INTENSITY_FACTOR:
         return []
     return [
         Finding(
@@ -402,6 +412,20 @@ class GradeResult:
     reasons: list[str]
 
 
+def grade_of(
+    serious: int, warnings: int, empty: bool, value_count: int, estimated_count: int
+) -> str:
+    """The grade alone (see GRADE_RULE), from the counts of serious flags and warnings."""
+    estimated_many = value_count > 0 and Fraction(estimated_count, value_count) > ESTIMATED_SHARE
+    if value_count == 0 or empty or serious >= 2:
+        return str(Grade.D)
+    if serious == 1 or warnings >= 3:
+        return str(Grade.C)
+    if warnings or estimated_many:
+        return str(Grade.B)
+    return str(Grade.A)
+
+
 def grade_report(
     flags: Iterable[tuple[str, str]], value_count: int, estimated_count: int
 ) -> GradeResult:
@@ -412,7 +436,6 @@ def grade_report(
         codes[code] += 1
         severities[severity] += 1
     serious, warnings = severities[Severity.SERIOUS], severities[Severity.WARNING]
-    estimated_many = value_count > 0 and Fraction(estimated_count, value_count) > ESTIMATED_SHARE
     reasons = []
     if codes[FlagCode.EMPTY] or value_count == 0:
         reasons.append(_("the report holds no values"))
@@ -430,17 +453,10 @@ def grade_report(
             _("%(estimated)s of %(count)s values estimated")
             % {"estimated": estimated_count, "count": value_count}
         )
-    if value_count == 0 or codes[FlagCode.EMPTY] or serious >= 2:
-        grade = Grade.D
-    elif serious == 1 or warnings >= 3:
-        grade = Grade.C
-    elif warnings or estimated_many:
-        grade = Grade.B
-    else:
-        grade = Grade.A
+    grade = grade_of(serious, warnings, bool(codes[FlagCode.EMPTY]), value_count, estimated_count)
     if not reasons:
         reasons.append(_("no flags"))
-    return GradeResult(str(grade), reasons)
+    return GradeResult(grade, reasons)
 
 
 GRADE_POINTS = {Grade.A: 4, Grade.B: 3, Grade.C: 2, Grade.D: 1}
@@ -510,11 +526,13 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     reports are passed: the enterprises' reports and values, the sector peers, then the
     writes.
     """
-    from enterprises.models import DischargeReport, DischargeValue, ReliabilityFlag
+    from benxi_cp.bulk import insert_rows
+    from enterprises.models import DischargeReport, DischargeValue, Pollutant, ReliabilityFlag
 
     ids = set(report_ids)
     if not ids:
         return
+    now = timezone.now()
     reports: dict[int, dict] = {}
     targets = list(
         DischargeReport.objects.filter(pk__in=ids).values_list(
@@ -530,9 +548,11 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     if kinds - {PeriodKind.YEAR}:
         kinds.add(PeriodKind.YEAR)
     annual_years = {year for _enterprise, _kind, year in targets}
+    # In the order of the unique index, not the reports' default order (which joins and
+    # sorts every report of the table before the filter applies).
     history = DischargeReport.objects.filter(
         Q(period_kind__in=kinds) | Q(year__in=annual_years), enterprise_id__in=enterprise_ids
-    )
+    ).order_by("enterprise_id", "period_kind", "year", "period_number")
     for row in history.values(
         "id",
         "enterprise_id",
@@ -546,15 +566,17 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         row["label"] = _label(row["year"], row["period_kind"], row["period_number"])
         row["amounts"], row["bases"], row["value_ids"] = {}, {}, {}
         reports[row["id"]] = row
-    pollutant_ids: dict[str, int] = {}
-    for value_id, report_id, code, pollutant_id, amount, basis in DischargeValue.objects.filter(
-        report__in=history
-    ).values_list("id", "report_id", "pollutant__code", "pollutant_id", "amount", "basis"):
-        report = reports[report_id]
-        report["amounts"][code] = amount
-        report["bases"][code] = basis
-        report["value_ids"][code] = value_id
-        pollutant_ids[code] = pollutant_id
+    codes = dict(Pollutant.objects.values_list("id", "code"))
+    pollutant_ids = {code: pk for pk, code in codes.items()}
+    # Every amount the checks compare, in the catalogue's order (the order of the checks
+    # and of their flags); the bases and value ids below, of the checked reports only.
+    values = DischargeValue.objects.filter(report__in=history).order_by(
+        "report_id", "pollutant__position"
+    )
+    for report_id, pollutant_id, amount in values.values_list(
+        "report_id", "pollutant_id", "amount"
+    ):
+        reports[report_id]["amounts"][codes[pollutant_id]] = amount
 
     chosen = {pk for pk in ids if pk in reports}
     subperiod_years = {
@@ -568,37 +590,49 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         if r["period_kind"] == PeriodKind.YEAR
         and (r["enterprise_id"], r["year"]) in subperiod_years
     }
+    checked = DischargeValue.objects.filter(report_id__in=chosen).order_by()
+    for value_id, report_id, pollutant_id, basis in checked.values_list(
+        "id", "report_id", "pollutant_id", "basis"
+    ):
+        report = reports[report_id]
+        report["bases"][codes[pollutant_id]] = basis
+        report["value_ids"][codes[pollutant_id]] = value_id
 
     # Every report of those enterprises, grouped for the history lookups.
     counted = [r for r in reports.values() if r["status"] != ReportStatus.DRAFT]
     by_series: dict[tuple[int, str], list[dict]] = defaultdict(list)
     by_year: dict[tuple[int, int, str], list[dict]] = defaultdict(list)
+    by_period: dict[tuple[int, str, int, int], dict] = {}
     for r in counted:
         by_series[(r["enterprise_id"], r["period_kind"])].append(r)
         by_year[(r["enterprise_id"], r["year"], r["period_kind"])].append(r)
-    for series in by_series.values():
+        by_period[(r["enterprise_id"], r["period_kind"], r["year"], r["period_number"])] = r
+    positions: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for series_key, series in by_series.items():
         series.sort(key=lambda r: (r["year"], r["period_number"]))
+        positions[series_key] = [(r["year"], r["period_number"]) for r in series]
 
-    peers = _peer_intensities([reports[pk] for pk in chosen])
+    peers = _PeerMedians(_peer_intensities([reports[pk] for pk in chosen]))
 
     def figures(r: dict) -> PeriodFigures:
-        return PeriodFigures(r["label"], r["amounts"], r["bases"], r["output_10k_yuan"])
+        made = r.get("figures")
+        if made is None:
+            made = r["figures"] = PeriodFigures(
+                r["label"], r["amounts"], r["bases"], r["output_10k_yuan"]
+            )
+        return made
 
-    new_flags = []
+    new_flags: list[tuple] = []
     grades: dict[str, list[int]] = defaultdict(list)
     for pk in chosen:
         r = reports[pk]
-        series = by_series.get((r["enterprise_id"], r["period_kind"]), [])
-        position = (r["year"], r["period_number"])
-        earlier = [figures(p) for p in series if (p["year"], p["period_number"]) < position]
-        last_year = next(
-            (
-                figures(p)
-                for p in series
-                if p["year"] == r["year"] - 1 and p["period_number"] == r["period_number"]
-            ),
-            None,
-        )
+        series_key = (r["enterprise_id"], r["period_kind"])
+        series = by_series.get(series_key, [])
+        # The periods before this one; assess() reads the latest HISTORY_WINDOW of them.
+        end = bisect_left(positions.get(series_key, []), (r["year"], r["period_number"]))
+        earlier = [figures(p) for p in series[max(0, end - HISTORY_WINDOW) : end]]
+        last = by_period.get((*series_key, r["year"] - 1, r["period_number"]))
+        last_year = figures(last) if last is not None else None
         subperiods = {}
         if r["period_kind"] == PeriodKind.YEAR:
             for kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
@@ -606,34 +640,77 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
                 if parts:
                     subperiods[kind] = [figures(p) for p in parts]
         key = (r["enterprise__sector"], r["year"], r["period_kind"], r["period_number"])
-        report_peers = {
-            code: [value for enterprise, value in pairs if enterprise != r["enterprise_id"]]
-            for code, pairs in peers.get(key, {}).items()
-        }
+        report_peers = peers.without(key, r["enterprise_id"], r["amounts"])
         context = ReportContext(figures(r), earlier, last_year, subperiods, report_peers)
         findings = assess(context)
+        value_ids = r["value_ids"]
         for finding in findings:
             new_flags.append(
-                ReliabilityFlag(
-                    report_id=pk,
-                    value_id=r["value_ids"].get(finding.pollutant),
-                    pollutant_id=pollutant_ids.get(finding.pollutant),
-                    code=finding.code,
-                    severity=finding.severity,
-                    params=finding.params,
+                (
+                    pk,
+                    value_ids.get(finding.pollutant),
+                    pollutant_ids.get(finding.pollutant),
+                    finding.code,
+                    finding.severity,
+                    finding.params,
                 )
             )
         estimated = sum(1 for basis in r["bases"].values() if basis == Basis.ESTIMATED)
-        result = grade_report(
-            ((f.code, f.severity) for f in findings), len(r["amounts"]), estimated
+        severities = Counter(finding.severity for finding in findings)
+        empty = any(finding.code == FlagCode.EMPTY for finding in findings)
+        grade = grade_of(
+            severities[Severity.SERIOUS],
+            severities[Severity.WARNING],
+            empty,
+            len(r["amounts"]),
+            estimated,
         )
-        grades[result.grade].append(pk)
+        grades[grade].append(pk)
 
     ReliabilityFlag.objects.filter(report_id__in=chosen).delete()
-    ReliabilityFlag.objects.bulk_create(new_flags, batch_size=500)
+    # Written from plain tuples (COPY on PostgreSQL): thousands of flags after an import.
+    insert_rows(ReliabilityFlag, FLAG_COLUMNS, new_flags, constants={"created": now})
     for grade, pks in grades.items():
         # A queryset update: the grade is derived data, so it changes even on a locked report.
         DischargeReport.objects.filter(pk__in=pks).update(grade=grade)
+
+
+FLAG_COLUMNS = ["report_id", "value_id", "pollutant_id", "code", "severity", "params"]
+
+
+class _PeerMedians:
+    """The sector peers of each report: the intensities of the *other* enterprises.
+
+    Sorted once per (sector, period) and pollutant; a report gets that list less its own
+    enterprise's entry (one at most: one report per enterprise and period), so the medians
+    are those of the same values as filtering the pairs per report, at a fraction of the cost.
+    """
+
+    def __init__(self, intensities: dict[tuple, dict[str, list[tuple[int, Decimal]]]]):
+        self.sorted: dict[tuple, dict[str, list[Decimal]]] = {}
+        self.own: dict[tuple, dict[str, dict[int, Decimal]]] = {}
+        for key, by_code in intensities.items():
+            self.sorted[key] = {
+                code: sorted(v for _e, v in pairs) for code, pairs in by_code.items()
+            }
+            self.own[key] = {code: dict(pairs) for code, pairs in by_code.items()}
+
+    def without(self, key: tuple, enterprise_id: int, codes) -> dict[str, list[Decimal]]:
+        values = self.sorted.get(key)
+        if not values:
+            return {}
+        own = self.own[key]
+        result = {}
+        for code in codes:
+            ordered = values.get(code)
+            if ordered is None:
+                continue
+            mine = own[code].get(enterprise_id)
+            if mine is not None:
+                index = bisect_left(ordered, mine)
+                ordered = ordered[:index] + ordered[index + 1 :]
+            result[code] = ordered
+        return result
 
 
 def _peer_intensities(reports: list[dict]) -> dict[tuple, dict[str, list[tuple[int, Decimal]]]]:
@@ -653,6 +730,7 @@ def _peer_intensities(reports: list[dict]) -> dict[tuple, dict[str, list[tuple[i
             amount__gt=0,
         )
         .exclude(report__status=ReportStatus.DRAFT)
+        .order_by()
         .values_list(
             "report__enterprise__sector",
             "report__year",

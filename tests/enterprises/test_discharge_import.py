@@ -197,3 +197,79 @@ def test_the_web_import_checks_then_commits(client_as, formats_dir, register):
     assert DischargeValue.objects.count() == 4
     listing = client.get(reverse("enterprises:report_list")).content.decode()
     assert reverse("import", args=["discharge"]) in listing
+
+
+@pytest.mark.django_db
+def test_imported_reports_and_values_have_their_history(formats_dir, register, epb_user):
+    result = run((formats_dir / "discharge.sample.csv").read_bytes(), user=epb_user)
+    assert result.ok, errors(result)
+    for model in (DischargeReport, DischargeValue):
+        entries = model.history.all()
+        assert sorted(e.id for e in entries) == sorted(model.objects.values_list("pk", flat=True))
+        assert {(e.history_type, e.history_user_id) for e in entries} == {("+", epb_user.pk)}
+    steel = DischargeReport.objects.get(enterprise__code="DEMO-0001")
+    entry = steel.history.get()
+    assert (entry.status, entry.output_10k_yuan, entry.created_by_id) == (
+        "submitted",
+        steel.output_10k_yuan,
+        epb_user.pk,
+    )
+    amounts = {e.id: e.amount for e in DischargeValue.history.all()}
+    assert amounts == dict(DischargeValue.objects.values_list("pk", "amount"))
+    # A second import updates: its history rows say so ("~"), the first ones stay.
+    text = HEADER + "DEMO-0001,1996,Y,COD,1900,t,measured_sampling,620000\n"
+    assert run(text, user=epb_user).ok
+    cod = DischargeValue.objects.get(report=steel, pollutant__code="COD")
+    assert list(cod.history.order_by("history_id").values_list("history_type", "amount")) == [
+        ("+", Decimal("1850")),
+        ("~", Decimal("1900")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name,cells",
+    [
+        ("YEAR_FIELD", ["1996", "1949", "2100", "1948", "2101", "96", "1996.0", " 1996", "x", ""]),
+        (
+            "AMOUNT_FIELD",
+            [
+                "0",
+                "1850",
+                "310.5",
+                "12.3456",
+                "12.34567",
+                "123456789012",
+                "1234567890123",
+                "000000000000001",
+                "-3",
+                "+3",
+                "1e3",
+                "1,850",
+                "lots",
+                "",
+                "NaN",
+                ".5",
+                "5.",
+            ],
+        ),
+        ("OUTPUT_FIELD", ["", "620000", "620000.25", "620000.255", "-1", "1e2", "x"]),
+        ("BASIS_FIELD", ["", "estimated", "calculated", "Calculated", "估算", "guessed"]),
+    ],
+)
+def test_the_quick_checks_agree_with_the_form_fields(name, cells):
+    """Each cell gives the form field's value, or its error messages, whichever path it takes."""
+    from django import forms
+
+    from enterprises import importers
+
+    quick = getattr(importers, name)
+
+    def outcome(clean, cell):
+        try:
+            return "ok", repr(clean(cell))  # repr: Decimal("1.50") is not Decimal("1.5")
+        except forms.ValidationError as error:
+            return "error", error.messages
+
+    for cell in cells:
+        expected = outcome(quick.field.clean, cell)
+        assert outcome(quick.clean, cell) == expected, cell

@@ -250,3 +250,78 @@ def test_enterprise_grades_for_many_enterprises_in_one_query(
     assert grades[steel.pk].grade == "C"  # (3 + 2 + 2) / 3 = 2.33
     assert coal.pk not in grades and quiet.pk not in grades
     assert r.enterprise_grades([coal.pk]) == {}
+
+
+@pytest.mark.django_db
+def test_one_batch_gives_the_flags_and_grades_of_one_report_at_a_time(steel, make_report):
+    """refresh_reports over many reports at once (as an import runs it) against one by one."""
+    from enterprises.models import DischargeReport, Enterprise
+
+    peers = [
+        Enterprise.objects.create(code=f"P-{i}", name=f"钢厂{i}", sector="iron_steel")
+        for i in range(4)
+    ]
+    for offset, amount in enumerate(STEADY):
+        make_report(steel, 1995 + offset, {"COD": amount, "SO2": 20000}, status="verified")
+        for i, peer in enumerate(peers):
+            make_report(
+                peer,
+                1995 + offset,
+                {"COD": amount * (i + 1), "SO2": 1000 + i, "NOX": 50},
+                status="verified" if offset % 2 else "submitted",
+                output=400000 + i,
+            )
+    make_report(steel, 1999, {"COD": 1, "NOX": 5}, status="draft", kind="Q", number=4)
+    year = {"status": "submitted"}
+    checked = [
+        make_report(
+            steel,
+            2000,
+            {"COD": 4000, "SO2": 200000, "SW_GEN": 100, "SW_UTIL": 50},
+            output=500000,
+        ),
+        make_report(peers[0], 2000, {"COD": 0, "SO2": 1000, "NOX": 49}, output=400000, **year),
+        make_report(
+            peers[1], 2000, {"COD": 2000, "SO2": 9000}, basis="estimated", output=1, **year
+        ),
+        make_report(peers[2], 2000, {}),
+        *[
+            make_report(peers[3], 2000, {"COD": 400, "NOX": 20}, kind="Q", number=n, **year)
+            for n in (1, 2, 3)
+        ],
+        make_report(
+            peers[3], 2000, {"COD": 1000, "SO2": 1100, "NOX": 50}, output=400000, status="verified"
+        ),
+    ]
+
+    def stored():
+        flags = {
+            report.pk: list(
+                report.flags.order_by("id").values_list(
+                    "value_id", "pollutant_id", "code", "severity", "params"
+                )
+            )
+            for report in DischargeReport.objects.all()
+        }
+        return flags, dict(DischargeReport.objects.values_list("pk", "grade"))
+
+    for report in checked:
+        r.refresh_reports([report.pk])
+    one_by_one = stored()
+    ReliabilityFlag.objects.all().delete()
+    DischargeReport.objects.update(grade="")
+    r.refresh_reports(report.pk for report in checked)
+    assert stored() == one_by_one
+    # The hand-made history exercises most checks, so that the comparison means something.
+    assert set(ReliabilityFlag.objects.values_list("code", flat=True)) >= {
+        "outlier",
+        "yoy",
+        "zero",
+        "missing",
+        "empty",
+        "estimated",
+        "intensity",
+        "subperiods",
+        "solid_balance",
+    }
+    assert set(one_by_one[1].values()) >= {"A", "B", "C", "D"}

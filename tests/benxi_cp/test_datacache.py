@@ -9,6 +9,7 @@ from django.utils import translation
 
 from audits.models import Option
 from benxi_cp import datacache
+from benxi_cp.bulk import insert_rows
 from enterprises.models import DischargeValue, Enterprise
 from reports.summary import programme_summary
 from targets.models import Department
@@ -71,6 +72,9 @@ def test_every_kind_of_write_bumps_the_version():
             )
 
     assert bumps(raw_sql)
+    # The importers' writer: COPY on PostgreSQL, multi-row INSERT elsewhere.
+    columns = ["code", "name", "name_en", "duties", "duties_en"]
+    assert bumps(lambda: insert_rows(Department, columns, [("d8", "部门", "", "", "")]))
     assert not bumps(lambda: list(Enterprise.objects.all()))  # reading is not a change
 
 

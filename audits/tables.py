@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.formatting import plain
 from audits.models import STEP_COUNT, Audit, Option
+from benxi_cp.tables import Table
 from enterprises.models import Pollutant
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -17,7 +18,7 @@ def date_column(**kwargs) -> tables.DateColumn:
     return tables.DateColumn(format="Y-m-d", attrs=NOWRAP, **kwargs)
 
 
-class AuditTable(tables.Table):
+class AuditTable(Table):
     ref = tables.Column(linkify=True, attrs=NOWRAP)
     enterprise = tables.Column(
         linkify=lambda record: record.enterprise.get_absolute_url(),
@@ -41,7 +42,7 @@ class AuditTable(tables.Table):
     accepted_on = date_column(visible=False)
     demonstration = tables.BooleanColumn()
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Audit
         fields = (
             "ref",
@@ -100,7 +101,7 @@ class AuditTable(tables.Table):
         return record.enterprise.display_name
 
 
-class OptionTable(tables.Table):
+class OptionTable(Table):
     # Ordered by the audit's id, not its own ordering (start date, a JOIN and a sort of every
     # option): with the code, the unique (audit, code) index gives the first page directly.
     audit = tables.Column(
@@ -133,7 +134,7 @@ class OptionTable(tables.Table):
         attrs={"td": {"class": "small reductions-cell"}},
     )
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Option
         fields = (
             "audit",

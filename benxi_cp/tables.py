@@ -12,19 +12,23 @@ Tables declare `class Meta(Table.Meta)` so they get the template that uses these
 """
 
 import inspect
+import re
 from functools import partialmethod
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.template import Template, defaultfilters
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django_tables2 import tables
 from django_tables2.columns.base import BoundColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, AttributeDict, computed_values, signature
 
@@ -65,6 +69,40 @@ class _Callable:
             return None
 
 
+# DateColumn's and DateTimeColumn's template, which `_date_render` applies in Python.
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+
+
+def _date_render(date_format: str):
+    """`{{ value|date:"<date_format>"|default:default }}` (DateColumn, DateTimeColumn)."""
+
+    def render(value, bound_column):
+        text = defaultfilters.date(template_localtime(value), date_format) or bound_column.default
+        return render_value_in_context(text, _CONTEXT)
+
+    return render
+
+
+def _template_column_render(column: TemplateColumn):
+    """`TemplateColumn.render` with its template compiled once (django-tables2 compiles
+    `template_code` again for every cell); the date columns' template in Python."""
+    date_template = _DATE_TEMPLATE.fullmatch(column.template_code)
+    if date_template:
+        return _date_render(date_template[1])
+    template = Template(column.template_code)
+
+    def render(record, table, value, bound_column, **kwargs):
+        parent_context = getattr(table, "context", Context())
+        context = column.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with parent_context.update(context):
+            parent_context["request"] = getattr(table, "request", None)
+            return template.render(parent_context)
+
+    return render
+
+
 class _ColumnRenderer:
     """One column's cells, with everything that does not depend on the row worked out once."""
 
@@ -84,16 +122,25 @@ class _ColumnRenderer:
             isinstance(column, BaseLinkColumn) and column.text is not None
         )
         self.default = bound_column.default
-        self.render = _Callable(bound_column.render)
+        render = bound_column.render
+        if (
+            isinstance(column, TemplateColumn)
+            and column.template_code
+            and getattr(render, "__func__", None) is TemplateColumn.render
+        ):
+            render = _template_column_render(column)
+        self.render = _Callable(render)
         self.localize = bound_column.localize
         self.link = bound_column.link
         self.link_url = None
-        self.link_attrs = None
+        self.link_attrs_html = None  # the <a>'s attributes before href, when they are static
         if self.link is not None:
             if self.link.url and callable(self.link.url):
                 self.link_url = _Callable(self.link.url)
-            if not _has_callable(self.link.attrs or {}):
-                self.link_attrs = dict(self.link.attrs or {})
+            attrs = self.link.attrs or {}
+            if "href" not in attrs and not _has_callable(attrs):
+                html = AttributeDict(attrs).as_html()
+                self.link_attrs_html = f"{html} " if html else ""
         attrs = {**table.attrs, **column.attrs}
         td = attrs.get("td", attrs.get("cell", {}))
         self.static_td = None
@@ -149,11 +196,14 @@ class _ColumnRenderer:
                 if hasattr(penultimate, method_name):
                     value = self._display(penultimate, method_name)
                     remainder = None
-            elif remainder.startswith("get_") and remainder.endswith("_display"):
-                # An accessor naming the display method itself ("enterprise__get_sector_display").
-                if callable(getattr(penultimate, remainder, None)):
-                    value = self._display(penultimate, remainder)
-                    remainder = None
+            elif (
+                # An accessor naming the display method itself ("enterprise__get_sector_display")
+                remainder.startswith("get_")
+                and remainder.endswith("_display")
+                and callable(getattr(penultimate, remainder, None))
+            ):
+                value = self._display(penultimate, remainder)
+                remainder = None
         if remainder:
             try:
                 value = self.accessor.resolve(record)
@@ -194,17 +244,18 @@ class _ColumnRenderer:
 
     def _linked(self, content, arguments: dict):
         """`linkify`: as django-tables2's `LinkTransform.__call__`."""
-        if self.link_attrs is not None:
-            attrs = AttributeDict(self.link_attrs)
-        else:
-            attrs = AttributeDict(computed_values(self.link.attrs or {}, kwargs=arguments))
         if self.link_url is not None:
-            attrs["href"] = self.link_url(arguments)
+            href = self.link_url(arguments)
         else:
-            attrs["href"] = self.link.compose_url(**arguments)
-        if attrs["href"] is None:
+            href = self.link.compose_url(**arguments)
+        if href is None:
             return content
-        return format_html("<a {}>{}</a>", attrs.as_html(), content)
+        if self.link_attrs_html is None:
+            attrs = AttributeDict(computed_values(self.link.attrs or {}, kwargs=arguments))
+            attrs["href"] = href
+            return format_html("<a {}>{}</a>", attrs.as_html(), content)
+        href, content = conditional_escape(href), conditional_escape(content)
+        return mark_safe(f'<a {self.link_attrs_html}href="{href}">{content}</a>')  # noqa: S308
 
 
 _EMPTY = object()

@@ -10,8 +10,17 @@ from audits.models import STEP_COUNT, Audit, Option
 from benxi_cp.tables import Table
 from enterprises.models import Pollutant
 
+# The attribute where a list's options carry their reductions (prefetched as a list);
+# without it, the option's own reductions are read.
+REDUCTIONS = "reduction_list"
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+def reductions_of(option: Option):
+    """The option's reductions: the list prefetched into REDUCTIONS, or its own."""
+    reductions = getattr(option, REDUCTIONS, None)
+    return option.reductions.all() if reductions is None else reductions
 
 
 def date_column(**kwargs) -> tables.DateColumn:
@@ -171,7 +180,7 @@ class OptionTable(Table):
             '<span class="text-nowrap">{} {} {}</span>',
             (
                 (r.pollutant.code, plain(r.amount_per_year), r.pollutant.unit)
-                for r in record.reductions.all()
+                for r in reductions_of(record)
             ),
         )
 
@@ -189,7 +198,7 @@ class ReductionColumn(tables.Column):
         )
 
     def render(self, record):
-        for reduction in record.reductions.all():
+        for reduction in reductions_of(record):
             if reduction.pollutant_id == self.pollutant_id:
                 return plain(reduction.amount_per_year)
         return ""

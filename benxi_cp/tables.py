@@ -25,7 +25,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import tables
-from django_tables2.columns.base import BoundColumn
+from django_tables2.columns.base import BoundColumn, Column
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.columns.templatecolumn import TemplateColumn
@@ -49,6 +49,33 @@ def _display_field(model: type, method_name: str):
     if isinstance(method, partialmethod) and method.func is models.Model._get_FIELD_display:
         return method.keywords["field"]
     return None
+
+
+def _resolve(accessor: Accessor, bits: tuple, record, quiet: bool = False):
+    """`accessor.resolve(record)`, with attribute lookups straight away on model instances
+    (`Accessor.resolve` first tries `instance[name]`, which raises on every model)."""
+    current = record
+    try:
+        for bit in bits:
+            if not isinstance(current, models.Model):
+                return accessor.resolve(record, quiet=quiet)  # dicts, lists: its own way
+            try:
+                current = getattr(current, bit)
+            except (TypeError, AttributeError):
+                return accessor.resolve(record, quiet=quiet)  # its error, or None when quiet
+            if callable(current):
+                if getattr(current, "alters_data", False) or getattr(
+                    current, "do_not_call_in_templates", False
+                ):
+                    return accessor.resolve(record, quiet=quiet)
+                current = current(*accessor.callable_args, **accessor.callable_kwargs)
+            if current is None:
+                break
+    except Exception:
+        if quiet:
+            return None
+        raise
+    return current
 
 
 class _Callable:
@@ -113,6 +140,8 @@ class _ColumnRenderer:
         self.accessor = Accessor(bound_column.accessor)
         path, _separator, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
         self.path = Accessor(path)
+        self.path_bits = self.path.bits
+        self.bits = self.accessor.bits
         self.display_by_model: dict[type, bool] = {}
         self.display_methods: dict[type, object] = {}
         self.displays: dict[tuple, str] = {}
@@ -129,6 +158,8 @@ class _ColumnRenderer:
             and getattr(render, "__func__", None) is TemplateColumn.render
         ):
             render = _template_column_render(column)
+        # Column.render returns the value: not called (nor its arguments gathered) per cell.
+        self.returns_value = getattr(render, "__func__", None) is Column.render
         self.render = _Callable(render)
         self.localize = bound_column.localize
         self.link = bound_column.link
@@ -189,7 +220,7 @@ class _ColumnRenderer:
         """The cell's value, or `_EMPTY`; as django-tables2's `_get_and_render_with`."""
         value = None
         remainder = self.remainder
-        penultimate = self.path.resolve(record, quiet=True)
+        penultimate = _resolve(self.path, self.path_bits, record, quiet=True)
         if isinstance(penultimate, models.Model):
             if self._uses_display(record):
                 method_name = f"get_{remainder}_display"
@@ -206,7 +237,7 @@ class _ColumnRenderer:
                 remainder = None
         if remainder:
             try:
-                value = self.accessor.resolve(record)
+                value = _resolve(self.accessor, self.bits, record)
             except Exception:  # non-field columns (django-tables2 issue #257)
                 if self.is_link_column_with_text:
                     return _NO_VALUE
@@ -219,6 +250,8 @@ class _ColumnRenderer:
         value = self.value(record)
         if value is _EMPTY:
             content = self.default
+        elif self.returns_value and self.link is None and value is not _NO_VALUE:
+            content = value
         else:
             arguments = {
                 "value": None if value is _NO_VALUE else value,

@@ -21,7 +21,8 @@ from django.template import Template, defaultfilters
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils import formats
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import tables
@@ -320,6 +321,21 @@ class Table(tables.Table):
                 format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
             )
         return mark_safe("\n".join(parts))  # noqa: S308 - every part is escaped above
+
+    def thead_cells(self) -> str:
+        """The header row's `<th>`s, each sorting link keeping the request's other
+        parameters, as the default template's `table.thead` block writes them."""
+        params = dict(self.request.GET)
+        cells = []
+        for column in self.columns:
+            attrs = column.attrs["th"].as_html()
+            header = render_value_in_context(column.header, _CONTEXT)
+            if column.orderable:
+                params[self.prefixed_order_by_field] = column.order_by_alias.next
+                href = escape("?" + urlencode(params, doseq=True))
+                header = f'<a href="{href}">{header}</a>'
+            cells.append(f'<th {attrs} scope="col">{header}</th>')
+        return mark_safe("\n".join(cells))  # noqa: S308 - every part is escaped above
 
     @staticmethod
     def _slow_cell(column, cell) -> str:

@@ -1,5 +1,7 @@
 """The audits and options lists (and their CSV/XLSX exports)."""
 
+import functools
+
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -15,6 +17,23 @@ from enterprises.models import Pollutant
 REDUCTIONS = "reduction_list"
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+@functools.lru_cache(maxsize=32)
+def step_meter(steps: int) -> str:
+    """The steps cell: eight boxes, the first `steps` of them done (the same for every row
+    with that many steps, so built once)."""
+    return format_html(
+        '<div class="step-meter" title="{n}/{total}">{cells}</div>'
+        '<span class="visually-hidden">{n}/{total}</span>',
+        n=steps,
+        total=STEP_COUNT,
+        cells=format_html_join(
+            "",
+            '<span class="step-cell{}"></span>',
+            ((" done" if number <= steps else "",) for number in range(1, STEP_COUNT + 1)),
+        ),
+    )
 
 
 def reductions_of(option: Option):
@@ -72,17 +91,7 @@ class AuditTable(Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "audits-table"}
 
     def render_steps_completed(self, value):
-        return format_html(
-            '<div class="step-meter" title="{n}/{total}">{cells}</div>'
-            '<span class="visually-hidden">{n}/{total}</span>',
-            n=value,
-            total=STEP_COUNT,
-            cells=format_html_join(
-                "",
-                '<span class="step-cell{}"></span>',
-                ((" done" if number <= value else "",) for number in range(1, STEP_COUNT + 1)),
-            ),
-        )
+        return step_meter(value)
 
     def value_steps_completed(self, value):
         return value

@@ -266,7 +266,10 @@ class _ColumnRenderer:
             if self.link is not None:
                 content = self._linked(content, arguments)
         if self.localize is None:
-            html = render_value_in_context(content, _CONTEXT)
+            if isinstance(content, str):  # what render_value_in_context does with text
+                html = conditional_escape(content)
+            else:
+                html = render_value_in_context(content, _CONTEXT)
         else:
             text = str(formats.localize(content, use_l10n=bool(self.localize)))
             html = render_value_in_context(text, _CONTEXT)

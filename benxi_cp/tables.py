@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import tables
 from django_tables2.columns.base import BoundColumn, Column
+from django_tables2.columns.booleancolumn import BooleanColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.columns.templatecolumn import TemplateColumn
@@ -111,6 +112,24 @@ def _date_render(date_format: str):
     return render
 
 
+def _boolean_render(render):
+    """`BooleanColumn.render`, once per value and model: its mark depends on nothing else
+    (django-tables2 looks the field up again for every cell)."""
+    marks = {}
+
+    def cached(value, record, bound_column):
+        key = (type(record), value)
+        try:
+            return marks[key]
+        except KeyError:
+            mark = marks[key] = render(value=value, record=record, bound_column=bound_column)
+            return mark
+        except TypeError:  # an unhashable value
+            return render(value=value, record=record, bound_column=bound_column)
+
+    return cached
+
+
 def _template_column_render(column: TemplateColumn):
     """`TemplateColumn.render` with its template compiled once (django-tables2 compiles
     `template_code` again for every cell); the date columns' template in Python."""
@@ -159,6 +178,8 @@ class _ColumnRenderer:
             and getattr(render, "__func__", None) is TemplateColumn.render
         ):
             render = _template_column_render(column)
+        if getattr(render, "__func__", None) is BooleanColumn.render:
+            render = _boolean_render(render)
         # Column.render returns the value: not called (nor its arguments gathered) per cell.
         self.returns_value = getattr(render, "__func__", None) is Column.render
         self.render = _Callable(render)

@@ -1,5 +1,7 @@
 """The audits and options lists (and their CSV/XLSX exports)."""
 
+import functools
+
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -7,17 +9,44 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.formatting import plain
 from audits.models import STEP_COUNT, Audit, Option
+from benxi_cp.tables import Table
 from enterprises.models import Pollutant
 
+# The attribute where a list's options carry their reductions (prefetched as a list);
+# without it, the option's own reductions are read.
+REDUCTIONS = "reduction_list"
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+@functools.lru_cache(maxsize=32)
+def step_meter(steps: int) -> str:
+    """The steps cell: eight boxes, the first `steps` of them done (the same for every row
+    with that many steps, so built once)."""
+    return format_html(
+        '<div class="step-meter" title="{n}/{total}">{cells}</div>'
+        '<span class="visually-hidden">{n}/{total}</span>',
+        n=steps,
+        total=STEP_COUNT,
+        cells=format_html_join(
+            "",
+            '<span class="step-cell{}"></span>',
+            ((" done" if number <= steps else "",) for number in range(1, STEP_COUNT + 1)),
+        ),
+    )
+
+
+def reductions_of(option: Option):
+    """The option's reductions: the list prefetched into REDUCTIONS, or its own."""
+    reductions = getattr(option, REDUCTIONS, None)
+    return option.reductions.all() if reductions is None else reductions
 
 
 def date_column(**kwargs) -> tables.DateColumn:
     return tables.DateColumn(format="Y-m-d", attrs=NOWRAP, **kwargs)
 
 
-class AuditTable(tables.Table):
+class AuditTable(Table):
     ref = tables.Column(linkify=True, attrs=NOWRAP)
     enterprise = tables.Column(
         linkify=lambda record: record.enterprise.get_absolute_url(),
@@ -41,7 +70,7 @@ class AuditTable(tables.Table):
     accepted_on = date_column(visible=False)
     demonstration = tables.BooleanColumn()
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Audit
         fields = (
             "ref",
@@ -62,17 +91,7 @@ class AuditTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "audits-table"}
 
     def render_steps_completed(self, value):
-        return format_html(
-            '<div class="step-meter" title="{n}/{total}">{cells}</div>'
-            '<span class="visually-hidden">{n}/{total}</span>',
-            n=value,
-            total=STEP_COUNT,
-            cells=format_html_join(
-                "",
-                '<span class="step-cell{}"></span>',
-                ((" done" if number <= value else "",) for number in range(1, STEP_COUNT + 1)),
-            ),
-        )
+        return step_meter(value)
 
     def value_steps_completed(self, value):
         return value
@@ -100,7 +119,7 @@ class AuditTable(tables.Table):
         return record.enterprise.display_name
 
 
-class OptionTable(tables.Table):
+class OptionTable(Table):
     # Ordered by the audit's id, not its own ordering (start date, a JOIN and a sort of every
     # option): with the code, the unique (audit, code) index gives the first page directly.
     audit = tables.Column(
@@ -133,7 +152,7 @@ class OptionTable(tables.Table):
         attrs={"td": {"class": "small reductions-cell"}},
     )
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Option
         fields = (
             "audit",
@@ -170,7 +189,7 @@ class OptionTable(tables.Table):
             '<span class="text-nowrap">{} {} {}</span>',
             (
                 (r.pollutant.code, plain(r.amount_per_year), r.pollutant.unit)
-                for r in record.reductions.all()
+                for r in reductions_of(record)
             ),
         )
 
@@ -188,7 +207,7 @@ class ReductionColumn(tables.Column):
         )
 
     def render(self, record):
-        for reduction in record.reductions.all():
+        for reduction in reductions_of(record):
             if reduction.pollutant_id == self.pollutant_id:
                 return plain(reduction.amount_per_year)
         return ""

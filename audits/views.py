@@ -37,7 +37,7 @@ from audits.models import (
 )
 from audits.services import set_reductions, sync_steps_completed
 from audits.steps import STEPS
-from audits.tables import AuditTable, OptionTable
+from audits.tables import REDUCTIONS, AuditTable, OptionTable
 from benxi_cp.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -55,8 +55,12 @@ def visible_audits(user):
     return Audit.objects.for_user(user).select_related("enterprise")
 
 
-def reductions_with_pollutants() -> Prefetch:
-    return Prefetch("reductions", queryset=OptionReduction.objects.select_related("pollutant"))
+def reductions_with_pollutants(to_attr: str | None = None) -> Prefetch:
+    return Prefetch(
+        "reductions",
+        queryset=OptionReduction.objects.select_related("pollutant"),
+        to_attr=to_attr,
+    )
 
 
 class AuditScopedMixin:
@@ -108,7 +112,8 @@ class OptionListView(ObjectListView):
         return (
             Option.objects.for_user(self.request.user)
             .select_related("audit__enterprise")
-            .prefetch_related(reductions_with_pollutants())
+            # As a list (REDUCTIONS): a prefetched manager clones its queryset per option.
+            .prefetch_related(reductions_with_pollutants(to_attr=REDUCTIONS))
         )
 
     def get_table_kwargs(self):

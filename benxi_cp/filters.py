@@ -1,13 +1,44 @@
 """Filters shared by the lists: a choice of one record among possibly thousands."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.query import ModelIterable
 
 # Up to this many records the filter is a drop-down; beyond it (a province's thousands of
 # enterprises) a text box that takes the record's code, so no page renders thousands of
 # <option>s on every request.
 DROPDOWN_LIMIT = 200
+
+
+def _first_records(queryset, limit: int) -> tuple[int, list]:
+    """How many of the first `limit` records there are, and the records themselves when
+    there are fewer than `limit`: one query either way.
+
+    The rows are read as plain tuples of the model's columns and made records (as the
+    queryset would) only when they are shown: beyond the limit, a province's first 201
+    enterprises are not worth building.
+    """
+    query = queryset.query
+    plain = (
+        queryset._iterable_class is ModelIterable
+        and not queryset._prefetch_related_lookups
+        and query.select_related is False
+        and not query.annotations
+        and not query.extra_select
+        and query.deferred_loading == (frozenset(), True)
+    )
+    if not plain:
+        records = list(queryset[:limit])
+        return len(records), records
+    names = [field.attname for field in queryset.model._meta.concrete_fields]
+    rows = list(queryset.values_list(*names)[:limit])
+    if len(rows) >= limit:
+        return len(rows), []
+    from_db = queryset.model.from_db
+    return len(rows), [from_db(queryset.db, names, row) for row in rows]
 
 
 class CodeOrSelect(forms.Select):
@@ -18,12 +49,13 @@ class CodeOrSelect(forms.Select):
 
     def get_context(self, name, value, attrs):
         field = self.choices.field
-        records = list(field.queryset[: DROPDOWN_LIMIT + 1])
-        if len(records) <= DROPDOWN_LIMIT:
+        count, records = _first_records(field.queryset, DROPDOWN_LIMIT + 1)
+        if count <= DROPDOWN_LIMIT:
             choices = [("", field.empty_label)] if field.empty_label is not None else []
             choices += [(record.pk, field.label_from_instance(record)) for record in records]
-            self.choices = choices
-            return super().get_context(name, value, attrs)
+            select = copy.copy(self)  # this widget keeps its field's choices for the next render
+            select.choices = choices
+            return super(CodeOrSelect, select).get_context(name, value, attrs)
         text = "" if value in (None, "", [None], [""]) else value
         if isinstance(text, list):
             text = text[0]

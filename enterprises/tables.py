@@ -3,11 +3,12 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.tables import Table
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 from enterprises.templatetags.discharge import plain_amount
 
 
-class EnterpriseTable(tables.Table):
+class EnterpriseTable(Table):
     code = tables.Column(linkify=True)
     name = tables.Column(
         linkify=True,
@@ -19,7 +20,7 @@ class EnterpriseTable(tables.Table):
     state_large_medium = tables.BooleanColumn(verbose_name=_("State large/medium"))
     employees = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Enterprise
         attrs = {"class": "table table-sm table-hover align-middle text-nowrap"}
         fields = (
@@ -68,7 +69,7 @@ class StatusColumn(tables.Column):
         return value
 
 
-class DischargeReportTable(tables.Table):
+class DischargeReportTable(Table):
     enterprise__code = tables.Column(
         verbose_name=capfirst(_("code")),
         linkify=lambda record: record.get_absolute_url(),
@@ -100,7 +101,7 @@ class DischargeReportTable(tables.Table):
         format="Y-m-d", verbose_name=capfirst(_("changed")), attrs={"td": {"class": "text-nowrap"}}
     )
 
-    class Meta:
+    class Meta(Table.Meta):
         model = DischargeReport
         fields = (
             "enterprise__code",
@@ -122,7 +123,7 @@ class DischargeReportTable(tables.Table):
         return value
 
 
-class FlagTable(tables.Table):
+class FlagTable(Table):
     severity = tables.Column(
         verbose_name=capfirst(_("severity")),
         order_by=("severity_rank",),
@@ -167,7 +168,7 @@ class FlagTable(tables.Table):
         attrs={"td": {"class": "text-nowrap"}},
     )
 
-    class Meta:
+    class Meta(Table.Meta):
         model = ReliabilityFlag
         fields = (
             "severity",

@@ -1,11 +1,12 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.tables import Table
 from targets import computations
 from targets.models import Indicator
 
 
-class IndicatorTable(tables.Table):
+class IndicatorTable(Table):
     code = tables.Column(linkify=True)
     indicator = tables.Column(
         verbose_name=_("indicator"),
@@ -26,7 +27,7 @@ class IndicatorTable(tables.Table):
         verbose_name=_("targets"), accessor="target_count", attrs={"td": {"class": "text-end"}}
     )
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Indicator
         fields = ("code", "dimension", "name", "name_en", "unit", "direction", "department")
         sequence = (

@@ -513,6 +513,16 @@ def _met(ok: bool | None) -> str:
     return "—" if ok is None else ("met" if ok else "**not met**")
 
 
+def _same_count(one: Timing, other: Timing) -> bool:
+    """Equal cold counts, and equal warm counts where both pages gave one (a page stopped
+    at its time limit has no warm request)."""
+    if one.cold_queries != other.cold_queries:
+        return False
+    if TIMED_OUT in (one.status, other.status):
+        return True
+    return one.queries == other.queries
+
+
 def _queries(timing: Timing) -> str:
     if timing.cold_queries is None or timing.cold_queries == timing.queries:
         return str(timing.queries)
@@ -581,7 +591,7 @@ def render(results: list[ScaleResult], command: str) -> str:
     small_pages = {p.page.label: p for p in small.pages}
     for entry in big.pages:
         other = small_pages.get(entry.page.label)
-        same = other is not None and _queries(other.timing) == _queries(entry.timing)
+        same = other is not None and _same_count(other.timing, entry.timing)
         goal = PDF_GOAL_MS if entry.page.pdf and entry.page.group == "form" else PAGE_GOAL_MS
         ok = entry.timing.median_ms < goal and entry.timing.status == 200
         status = "" if entry.timing.status == 200 else f" (HTTP {entry.timing.status})"

@@ -288,7 +288,7 @@ def _time_page(client, url: str, repeats: int, limit: float = 0) -> Timing:
         )
     if warm > 2:  # a multi-second page: fewer repeats
         repeats = min(repeats, 3)
-    timing = time_request(client, url, repeats=repeats)
+    timing = time_request(client, url, repeats=repeats, warmup=0)  # warmed just above
     timing.cold_ms, timing.cold_queries = cold * 1000, len(executed)
     return timing
 

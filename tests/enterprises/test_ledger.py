@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from enterprises import ledger
-from enterprises.models import AnnualDischarge, Enterprise, Pollutant
+from enterprises.models import AnnualDischarge, DischargeReport, Enterprise, Pollutant
 from reports.discharge import annual_discharge
 
 
@@ -50,3 +50,38 @@ def test_a_negative_figure_is_refused_by_the_database():
         AnnualDischarge.objects.create(
             enterprise=enterprise, year=2000, pollutant=cod, basis="Y", amount=-1, verified=True
         )
+
+
+def ledger_rows(enterprise) -> dict[tuple[int, str], tuple]:
+    return {
+        (row.year, row.pollutant.code): (row.amount, row.basis, row.verified)
+        for row in AnnualDischarge.objects.filter(enterprise=enterprise).select_related("pollutant")
+    }
+
+
+@pytest.mark.django_db
+def test_the_workflow_keeps_the_ledger_in_step(steel, pollutants, epb_user, administrator):
+    from enterprises import workflow
+    from enterprises.workflow import ValueRow
+
+    def values(**amounts):
+        return [
+            ValueRow(pollutants[code], Decimal(str(amount)), "measured_sampling")
+            for code, amount in amounts.items()
+        ]
+
+    report = DischargeReport(enterprise=steel, year=1999)
+    workflow.save_report(report, values(COD=10, SO2=4), epb_user)
+    assert ledger_rows(steel) == {
+        (1999, "COD"): (Decimal(10), "Y", False),
+        (1999, "SO2"): (Decimal(4), "Y", False),
+    }
+    workflow.save_report(report, values(COD=12), epb_user)
+    assert ledger_rows(steel) == {(1999, "COD"): (Decimal(12), "Y", False)}
+    workflow.submit(report, epb_user)
+    workflow.verify(report, epb_user)
+    assert ledger_rows(steel) == {(1999, "COD"): (Decimal(12), "Y", True)}
+    assert ledger.verified_figures() == {(steel.pk, 1999, pollutants["COD"].pk): Decimal(12)}
+    workflow.unlock(report, administrator, "wrong unit")
+    assert ledger_rows(steel) == {(1999, "COD"): (Decimal(12), "Y", False)}
+    assert not ledger.year_complete(1999)

@@ -30,7 +30,7 @@ from enterprises.models import (
     parse_period,
     period_code,
 )
-from enterprises.reliability import refresh_reports
+from enterprises.reliability_store import refresh_reports
 from enterprises.signals import announce
 
 BATCH = 1000  # rows a bulk update writes
@@ -83,7 +83,7 @@ VALUE_COLUMNS = ["report_id", "pollutant_id", "amount", "basis"]
 
 @register
 class EnterpriseImporter(ModelFormImporter):
-    """shared/formats/enterprises.md: one row per enterprise; an existing code updates it."""
+    """docs/formats/enterprises.md: one row per enterprise; an existing code updates it."""
 
     kind = "enterprises"
     label = _("enterprises")
@@ -109,7 +109,7 @@ class EnterpriseImporter(ModelFormImporter):
 
 @register
 class DischargeImporter(Importer):
-    """shared/formats/discharge.md: one row per enterprise, period and pollutant.
+    """docs/formats/discharge.md: one row per enterprise, period and pollutant.
 
     The rows of one enterprise and period make up one report. A report the file creates
     comes in as submitted (the enterprise has handed it to the EPB), for the EPB to verify;

@@ -1,4 +1,4 @@
-"""Importers of shared/formats/audits.md and options.md, on the shared machinery.
+"""Importers of docs/formats/audits.md and options.md, on the shared machinery.
 
 Every rule of the models is checked on each row (the forms run the models' validation),
 so a file cannot record what the pages would refuse; the machinery makes it all or nothing.
@@ -38,7 +38,7 @@ def row_data(values: dict[str, str], instance, header: list[str], fields) -> dic
 
 
 class AuditImportForm(forms.ModelForm):
-    """One row of shared/formats/audits.md."""
+    """One row of docs/formats/audits.md."""
 
     steps_completed = forms.IntegerField(min_value=0, max_value=8)
     assessment = CodedChoiceField(choices_class=Verdict, required=False)
@@ -134,7 +134,7 @@ class AuditImporter(Importer):
 
 
 class OptionImportForm(forms.ModelForm):
-    """One row of shared/formats/options.md, without its reductions."""
+    """One row of docs/formats/options.md, without its reductions."""
 
     aspect = CodedChoiceField(choices_class=Aspect)
     fee_class = CodedChoiceField(choices_class=FeeClass)

@@ -1,6 +1,6 @@
 """Bulk import machinery shared by every importer (enterprises, audits, options, discharge).
 
-Rules (shared/formats/README.md): unknown columns are refused; every row's errors are
+Rules (docs/formats/README.md): unknown columns are refused; every row's errors are
 collected as "row N, column: message" with N the row a spreadsheet user sees; the whole
 file goes in one transaction, all or nothing; a dry run reports the same and writes nothing.
 """

@@ -88,6 +88,9 @@ class AuditImporter(Importer):
         "demonstration": False,
     }
 
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(AuditImportForm.base_fields)
+
     def prepare(self, rows: list[dict[str, str]]) -> None:
         refs = {values.get("ref", "").strip() for values in rows} - {""}
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
@@ -184,6 +187,14 @@ class OptionImporter(Importer):
 
     def accepts_column(self, name: str) -> bool:
         return name in self.columns or name.startswith(REDUCTION_PREFIX)
+
+    def template_columns(self) -> list[str]:
+        """The columns, then a reduction column for each pollutant of the catalogue."""
+        codes = Pollutant.objects.values_list("code", flat=True)
+        return [*self.columns, *(REDUCTION_PREFIX + code for code in codes)]
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(OptionImportForm.base_fields)
 
     def check_header(self, header: list[str], result: ImportResult) -> None:
         super().check_header(header, result)

@@ -21,7 +21,7 @@ from benxi_cp.importers import (
     register,
 )
 from enterprises.choices import Basis, ReportStatus
-from enterprises.forms import EnterpriseImportForm
+from enterprises.forms import EnterpriseImportForm, period_choices
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
@@ -140,6 +140,18 @@ class DischargeImporter(Importer):
     # import_row checks each row and queues it; finish() writes every report and value in a
     # few bulk statements (with their history rows), then runs the reliability checks.
     row_savepoints = False
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        catalogue = list(Pollutant.objects.values_list("code", "unit"))
+        return {
+            "year": YEAR_FIELD.field,
+            "period": forms.ChoiceField(choices=period_choices()),
+            "pollutant": forms.ChoiceField(choices=[(code, code) for code, _unit in catalogue]),
+            "amount": AMOUNT_FIELD.field,
+            "unit": forms.ChoiceField(choices=[(unit, unit) for _code, unit in catalogue]),
+            "basis": BASIS_FIELD.field,
+            "output_10k_yuan": OUTPUT_FIELD.field,
+        }
 
     def prepare(self, rows: list[dict[str, str]]) -> None:
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}

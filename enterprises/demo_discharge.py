@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from enterprises import ledger
 from enterprises.choices import Basis, PeriodKind, ReportStatus
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 from enterprises.reliability_store import refresh_reports
@@ -346,6 +347,7 @@ def load(stdout) -> None:
         DischargeReport.objects.filter(enterprise__in=enterprises).values_list("pk", flat=True)
     )
     refresh_reports(all_ids)
+    ledger.refresh(ledger.report_pairs(all_ids))
     stdout.write(
         f"Discharge reports: {len(reports)} created, {len(all_ids)} for the demo enterprises."
     )

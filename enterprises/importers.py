@@ -20,6 +20,7 @@ from benxi_cp.importers import (
     RowInvalid,
     register,
 )
+from enterprises import ledger
 from enterprises.choices import Basis, ReportStatus
 from enterprises.forms import EnterpriseImportForm, period_choices
 from enterprises.models import (
@@ -387,5 +388,6 @@ class DischargeImporter(Importer):
                 default_user=user,
             )
         refresh_reports(reports[key].pk for key in self.touched)
+        ledger.refresh({(reports[key].enterprise_id, reports[key].year) for key in self.touched})
         for year in sorted({reports[key].year for key in self.touched}):
             announce(year)  # computed target indicators of those years follow

@@ -553,3 +553,70 @@ class ReportUnlock(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:report_history", args=[self.report_id])
+
+
+class AnnualDischarge(models.Model):
+    """The ledger: an enterprise's discharge of one pollutant in one year, by the programme's
+    rule (enterprises/ledger.py), kept up to date in the transaction of every change."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="annual_discharge",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    pollutant = models.ForeignKey(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Twelve months of DischargeValue.amount (16 digits) cannot overflow 20.
+    amount = models.DecimalField(
+        _("annual amount"), max_digits=20, decimal_places=4, help_text=_("In the pollutant's unit.")
+    )
+    basis = models.CharField(
+        _("figure from"),
+        max_length=1,
+        choices=PeriodKind.choices,
+        help_text=_("The annual report, four quarterly reports or twelve monthly reports."),
+    )
+    verified = models.BooleanField(
+        _("verified"),
+        help_text=_(
+            "From verified reports only; otherwise a provisional figure from reports "
+            "not yet verified."
+        ),
+    )
+
+    class Meta:
+        ordering = ["-year", "enterprise", "pollutant__position"]
+        verbose_name = _("annual discharge")
+        verbose_name_plural = _("annual discharge")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "pollutant"],
+                name="%(app_label)s_%(class)s_one_per_pollutant_year",
+                violation_error_message=_(
+                    "The ledger holds one figure per enterprise, year and pollutant."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="%(app_label)s_%(class)s_amount_non_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(basis__in=PeriodKind.values),
+                name="%(app_label)s_%(class)s_basis_valid",
+                violation_error_message=_("Unknown period kind."),
+            ),
+        ]
+        indexes = [
+            # City totals, trends and completeness: a year's (verified) figures per pollutant.
+            models.Index(fields=["year", "pollutant", "verified"], name="ledger_year_pollutant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} {self.pollutant_id} {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.enterprise_id])

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises import ledger
 from enterprises.choices import ReportStatus
 from enterprises.models import (
     DischargeReport,
@@ -92,6 +93,7 @@ def save_report(
                 if pollutant_id not in kept:
                     value.delete()
         refresh_reports([report.pk])
+        ledger.refresh({(report.enterprise_id, report.year)})
         announce(report.year)
     report.refresh_from_db(fields=["grade"])
     return report
@@ -106,6 +108,7 @@ def _step(report: DischargeReport, step: str, reason: str = "") -> None:
     text = f"{step}: {reason}" if reason else step
     report._change_reason = text if len(text) <= 100 else text[:99] + "…"
     report.save()
+    ledger.refresh({(report.enterprise_id, report.year)})
     announce(report.year)
 
 

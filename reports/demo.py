@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from simple_history.utils import bulk_update_with_history
 
+from enterprises import ledger
 from enterprises.models import DischargeValue
 from enterprises.reliability_store import refresh_reports
 from reports.summary import programme_summary
@@ -60,6 +61,7 @@ def load(stdout) -> None:
         values, DischargeValue, ["amount"], batch_size=500, default_change_reason=REASON
     )
     refresh_reports({value.report_id for value in values})
+    ledger.refresh(ledger.report_pairs({value.report_id for value in values}))
 
     from targets import demo as targets_demo  # its COD indicator is computed from reports
 

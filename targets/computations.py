@@ -9,7 +9,7 @@ Discharge figures come from verified annual reports only (period kind "Y", statu
 "verified"): a city total is the sum over those reports, and only once the year is complete,
 that is, once every annual report filed for it is verified. A half-verified year would sum
 a part of the city and read as a fall in discharge. The programme counts follow
-shared/formats/programme-summary.md: an enterprise is in the programme in a year when one
+docs/formats/programme-summary.md: an enterprise is in the programme in a year when one
 of its audits started on or before 31 December of that year.
 """
 

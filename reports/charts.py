@@ -203,7 +203,9 @@ def progress_bars(
 # Cache --------------------------------------------------------------------------------
 
 
-def cached_svg(name: str, params: dict, draw: Callable[[], str]) -> str:
+def cached_svg(name: str, params: dict, draw: Callable[[], str], depends: tuple[str, ...]) -> str:
     """The chart from the cache while no record has changed since it was drawn
     (benxi_cp.datacache: the data version is part of the key, and so is the language)."""
-    return datacache.cached("chart", VERSION, name, sorted(params.items()), compute=draw)
+    return datacache.cached(
+        "chart", VERSION, name, sorted(params.items()), compute=draw, depends=depends
+    )

@@ -73,7 +73,7 @@ def target_lights(year: int) -> dict:
     }
 
 
-@datacache.figure("dashboard-leadership")
+@datacache.figure("dashboard-leadership", depends=("register", "audits", "discharge", "targets"))
 def leadership(year: int) -> dict:
     data = summary.programme_summary(year)
     acceptance = [
@@ -149,7 +149,6 @@ def leadership(year: int) -> dict:
     }
 
 
-@datacache.figure("dashboard-epb")
 def epb(year: int) -> dict:
     """The EPB's work: reports to verify, returned ones, enterprises that have not reported
     for the year, and claimed versus measured reductions."""

@@ -176,14 +176,23 @@ def draw_targets(params: Params) -> str:
 class Chart:
     title: str
     draw: object  # (Params) -> SVG
+    depends: tuple[str, ...]  # what it reads (benxi_cp.datacache scopes)
 
 
 CHARTS: dict[str, Chart] = {
-    "city-discharge": Chart(gettext_lazy("City discharge per year"), draw_city_discharge),
-    "discharge": Chart(gettext_lazy("Discharge per year"), draw_discharge),
-    "investment": Chart(gettext_lazy("Investment and annual benefit per year"), draw_investment),
-    "options": Chart(gettext_lazy("Options implemented by aspect and fee class"), draw_options),
-    "targets": Chart(gettext_lazy("Target progress"), draw_targets),
+    "city-discharge": Chart(
+        gettext_lazy("City discharge per year"), draw_city_discharge, ("register", "discharge")
+    ),
+    "discharge": Chart(
+        gettext_lazy("Discharge per year"), draw_discharge, ("register", "discharge", "audits")
+    ),
+    "investment": Chart(
+        gettext_lazy("Investment and annual benefit per year"), draw_investment, ("audits",)
+    ),
+    "options": Chart(
+        gettext_lazy("Options implemented by aspect and fee class"), draw_options, ("audits",)
+    ),
+    "targets": Chart(gettext_lazy("Target progress"), draw_targets, ("targets",)),
 }
 
 
@@ -193,4 +202,4 @@ def chart_svg(name: str, params: Params) -> str:
         chart = CHARTS[name]
     except KeyError:
         raise Http404(name) from None
-    return charts.cached_svg(name, params.key(), lambda: chart.draw(params))
+    return charts.cached_svg(name, params.key(), lambda: chart.draw(params), chart.depends)

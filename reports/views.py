@@ -71,7 +71,9 @@ class FormPageView(FormMixin, TemplateView):
             )
             return {"name": name, "title": form.title, "year": year, "html": html}
 
-        page = datacache.cached("form-page", name, year, today, compute=render)
+        page = datacache.cached(
+            "form-page", name, year, today, compute=render, depends=annual.FORM_SCOPES[name]
+        )
         return super().get_context_data(
             title=page["title"],
             form=page,
@@ -95,6 +97,8 @@ class FormDownloadView(FormMixin, View):
             fmt,
             today,
             compute=lambda: output.render(annual.build(name, year), fmt, today),
+            depends=annual.FORM_SCOPES[name],
+            stale_ok=False,  # a file has no room for "as of": wait for the current one
         )
         response = HttpResponse(content, content_type=output.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = (

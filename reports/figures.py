@@ -1,7 +1,8 @@
 """The catalogue of charts: what each one shows, the records behind it and its parameters.
 
-`chart_svg(name, params)` validates the parameters and returns the SVG cached under the data
-version (benxi_cp.datacache), or draws it. Views, dashboards and tests use only this.
+`chart_svg(name, params)` validates the parameters and returns the SVG cached under the
+tokens of the scopes the chart reads (benxi_cp.datacache), or draws it. Views, dashboards and
+tests use only this.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ class FormMixin(PermissionMixin, YearMixin):
 
 class FormPageView(FormMixin, TemplateView):
     """The form on screen (and for the browser's print). The document is rendered once per
-    data version and day (benxi_cp.datacache): at province scale it has thousands of rows."""
+    change of what it reads and per day (benxi_cp.datacache): at province scale it has
+    thousands of rows."""
 
     template_name = "reports/form_page.html"
 
@@ -84,7 +85,7 @@ class FormPageView(FormMixin, TemplateView):
 
 
 class FormDownloadView(FormMixin, View):
-    """The form as PDF, XLSX or CSV, produced once per data version and day."""
+    """The form as PDF, XLSX or CSV, produced once per change of what it reads and per day."""
 
     def get(self, request, name: str, fmt: str):
         if fmt not in output.FORMATS:

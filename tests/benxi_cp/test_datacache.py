@@ -336,13 +336,14 @@ def test_writers_of_different_enterprises_do_not_wait_for_each_other():
 
 @pytest.fixture(params=["locmem", "redis"])
 def shared_cache(request, settings):
-    """The default cache: local memory, or Redis (db 11) as several processes would share."""
+    """The default cache: local memory, or Redis (REDIS_URL, else db 11 here) as several
+    processes would share it."""
     if request.param == "redis":
         import os
 
         import redis
 
-        url = os.environ.get("BENXI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+        url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/11"
         try:
             redis.Redis.from_url(url).ping()
         except redis.RedisError:

@@ -447,3 +447,30 @@ def test_the_page_says_when_its_figures_date_from(client_as, monkeypatch):
     monkeypatch.undo()
     html = client.get(url, {"year": 2000}).content.decode()
     assert "figures-as-of" not in html
+
+
+@pytest.mark.django_db
+def test_a_draft_edit_leaves_the_dashboards_warm(client_as, epb_user):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    enterprise = make_enterprise("K1")
+    cod = Pollutant.objects.get(code="COD")
+    report = make_report(enterprise, 2000, {"COD": "10"}, status="draft")
+    client = client_as("administrator")
+    pages = [reverse("reports:dashboard"), reverse("reports:epb_dashboard")]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(db) as captured:
+                assert client.get(url, {"year": 2000}).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    queries()
+    warm = queries()
+    workflow.save_report(report, [ValueRow(cod, Decimal(12), "measured")], epb_user)
+    assert queries() == warm
+    make_enterprise("K2")  # the register: the figures are computed again
+    assert [cold > hot for cold, hot in zip(queries(), warm, strict=True)] == [True, True]

@@ -474,3 +474,18 @@ def test_a_draft_edit_leaves_the_dashboards_warm(client_as, epb_user):
     assert queries() == warm
     make_enterprise("K2")  # the register: the figures are computed again
     assert [cold > hot for cold, hot in zip(queries(), warm, strict=True)] == [True, True]
+
+
+def test_the_note_gives_the_day_of_a_figure_older_than_today():
+    import datetime
+
+    from benxi_cp.context_processors import figures_as_of
+
+    datacache.forget_stale()
+    assert figures_as_of() == ""
+    now = timezone.localtime()
+    datacache._served_stale(now)
+    assert figures_as_of() == now.strftime("%H:%M")
+    datacache._served_stale(now - datetime.timedelta(days=2))  # the oldest counts
+    assert figures_as_of() == (now - datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    datacache.forget_stale()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_started
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,9 @@ class BenxiCpConfig(AppConfig):
         autodiscover_modules("importers", "navigation")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
 
-        # Cached figures follow the records: every data table bumps the data version.
-        from benxi_cp.datacache import install_triggers
+        # Cached figures follow the records: the data tables' writes replace their scopes'
+        # tokens; each request starts with no figure served stale.
+        from benxi_cp.datacache import forget_stale, install_triggers
 
         post_migrate.connect(install_triggers, dispatch_uid="benxi_cp.datacache")
+        request_started.connect(forget_stale, dispatch_uid="benxi_cp.datacache.stale")

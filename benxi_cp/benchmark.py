@@ -518,8 +518,9 @@ def render(results: list[ScaleResult], command: str) -> str:
     lines += [
         "- Times are server times through the Django test client in one process with DEBUG "
         "off. *Cold*: the first request with the cache emptied, as after any change to the "
-        "records (the reports' figures are cached under a data version that every write "
-        "bumps: benxi_cp/datacache.py). *Warm*: median / 90th percentile in ms over repeated "
+        "records they read (the reports' figures are cached under tokens of the scopes they "
+        "read, which writes replace at commit: benxi_cp/datacache.py). *Warm*: median / 90th "
+        "percentile in ms over repeated "
         "requests (3 repeats for pages over 2 s, otherwise 7; one still running after the time "
         "limit is stopped). Queries: cold / warm. Goals are judged on the warm median at the "
         "largest scale; the cold times are shown beside them.",

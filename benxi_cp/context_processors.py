@@ -1,10 +1,24 @@
-"""Context every page needs: the navigation, the user's role and whether demo data is loaded."""
+"""Context every page needs: the navigation, the user's role, whether demo data is loaded and
+whether a figure on the page is an older one being updated."""
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 
-from benxi_cp import navigation, roles
+from benxi_cp import datacache, navigation, roles
 from benxi_cp.models import SiteFlag
+
+
+def figures_as_of() -> str:
+    """When the oldest figure served stale on this page was computed: its time, with the
+    day when that was not today; empty when every figure is current."""
+    computed = datacache.stale_since()
+    if computed is None:
+        return ""
+    computed = timezone.localtime(computed)
+    shown = "H:i" if computed.date() == timezone.localdate() else "Y-m-d H:i"
+    return date_format(computed, shown)
 
 
 def site(request) -> dict:
@@ -13,6 +27,9 @@ def site(request) -> dict:
         "site_title": settings.SITE_TITLE,
         "nav_menus": SimpleLazyObject(lambda: navigation.menu_for(user, request.path)),
         "user_role": SimpleLazyObject(lambda: roles.ROLES.get(roles.role_of(user), "")),
+        # Called by the template where it shows the note, after the view's figures: when one
+        # of them was served stale while another process computes it, the time it dates from.
+        "figures_as_of": figures_as_of,
         "demo_loaded": SimpleLazyObject(
             lambda: SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).exists()
         ),

@@ -1,46 +1,224 @@
-"""Figures computed from the records, cached until any record changes.
+"""Figures computed from the records, cached until what they are computed from changes.
 
 The summary, dashboards, comparisons, trends, annual forms and charts read hundreds of
-thousands of rows at province scale; they are computed once and kept in Django's cache
-under the current data version (`DataVersion`, one row). Every table of the data apps
-(enterprises, audits, targets) carries a trigger that increases that version in the same
-transaction as the change, so:
+thousands of rows at province scale; they are computed once and kept in Django's cache (local
+memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** they depend on:
 
-- no write can leave a stale figure behind, whichever way it was made (form, admin, import
-  bulk insert, queryset update, raw SQL, COPY);
-- a reader takes the version before it reads the records: what it computes from an older
-  snapshot is stored with the older version, which no reader accepts once the change commits.
+- `register`: the enterprises and the pollutant catalogue;
+- `discharge`: verified annual discharge: the ledger (`enterprises_annualdischarge`) when a
+  row is added or removed, or a row that is verified before or after the change changes (a
+  provisional row's amount is a draft's: it invalidates nothing), and the raw reports only
+  where a verified report is concerned (its status, its values);
+- `reports`: the reports' workflow: a report added or removed, or its year or status changed
+  (the years the pages offer);
+- `audits`, `targets`: every table of those apps.
 
-PostgreSQL gets one statement-level trigger per table (a bulk insert bumps the version once);
-SQLite, which has only row-level triggers, three per table.
+History tables, report values of unverified reports, reliability flags and unlock records
+change no scope. `SCOPES_OF_TABLE` below says it table by table; a table of the data apps
+that it does not name bumps its app's scope, so that a new table can only make figures
+colder, never stale.
+
+A token is a random 63-bit number, replaced (never incremented) on each change, so a token
+is never seen twice, even after a rollback or in another database sharing the cache.
+
+**When tokens move.** On PostgreSQL, a statement-level trigger on each watched table notes
+in the writer's own transaction that it touched a scope (a transaction-local setting, and one
+row in `benxi_cp_pendingscope` per transaction and scope); a deferred constraint trigger on
+that row replaces the scope's token at commit. No transaction holds a shared row while it
+works: two imports of different enterprises do not wait for each other. On SQLite (one
+writer at a time) row triggers replace the token in the writer's transaction.
+
+**Reads.** A figure is served from the cache when its entry carries the current tokens of its
+scopes (one query reads them). Inside a transaction that has written one of its scopes the
+figure is computed from what that transaction sees and is not stored (it could be rolled
+back; on PostgreSQL the committed tokens do not show those writes yet). When an entry is
+missing or stale, one process computes it, holding a lock in the cache, while the others
+serve the previous entry marked with the time it was computed (`stale_since()`, shown on the
+page) or, when there is none, wait for it a bounded time.
 """
 
 from __future__ import annotations
 
+import contextvars
+import datetime
 import functools
 import hashlib
-from collections.abc import Callable
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connections
+from django.utils import timezone
 from django.utils.translation import get_language
 
 T = TypeVar("T")
 
+SCOPES = ("register", "discharge", "reports", "audits", "targets")
 DATA_APPS = ("enterprises", "audits", "targets")
+APP_SCOPE = {"enterprises": "register", "audits": "audits", "targets": "targets"}
 TABLE = "benxi_cp_dataversion"
-TRIGGER = "benxi_data_changed"
-TIMEOUT = 7 * 24 * 3600  # a version that is still current after a week is still right
+PENDING = "benxi_cp_pendingscope"  # PostgreSQL only: which scopes an open transaction touched
+TRIGGER = "benxi_touch"  # every trigger's and function's name starts with it
+LEGACY = ("benxi_data_changed",)  # the one-version triggers of before, dropped on install
+TIMEOUT = 7 * 24 * 3600  # an entry whose tokens are still current after a week is still right
+LOCK_TIMEOUT = 15 * 60  # the longest a computation may hold its lock (a province's forms)
+WAIT = 30.0  # seconds a reader waits for another's computation when there is nothing to show
+POLL = 0.1  # seconds between its looks
+VERIFIED = "verified"  # enterprises.choices.ReportStatus.VERIFIED (tests hold them equal)
+
+# SQLite's random() is a signed 64-bit integer: kept to 63 bits, never 0 ("never changed").
+_SQLITE_TOKEN = "((random() & 9223372036854775806) + 1)"
+_PG_TOKEN = "(floor(random() * 9223372036854775806)::bigint + 1)"
 
 
-def current(using: str = "default") -> int:
-    """The data version now: 0 before the first change."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")  # noqa: S608 (a constant)
-        row = cursor.fetchone()
-    return row[0] if row else 0
+@dataclass(frozen=True)
+class Watch:
+    """A scope that changes with some writes to a table. Each condition is SQL over the
+    changed rows, `o` the old row and `n` the new one; None: that event never bumps."""
+
+    scope: str
+    insert: str | None = "TRUE"
+    update: str | None = "TRUE"
+    delete: str | None = "TRUE"
+
+
+def _differs(*columns: str) -> str:
+    return "(" + " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in columns) + ")"
+
+
+_VERIFIED_REPORT = "EXISTS (SELECT 1 FROM enterprises_dischargereport r WHERE r.id = {row}.report_id AND r.status = '{status}')"  # noqa: E501
+
+SCOPES_OF_TABLE: dict[str, tuple[Watch, ...]] = {
+    "enterprises_enterprise": (Watch("register"),),
+    "enterprises_pollutant": (Watch("register"),),
+    # The ledger: a row added or removed changes a year's figures or its completeness; an
+    # update only when the row is verified before or after it, or moves.
+    "enterprises_annualdischarge": (
+        Watch(
+            "discharge",
+            update=(
+                f"((o.verified OR n.verified) AND {_differs('amount', 'basis', 'verified')})"
+                f" OR {_differs('enterprise_id', 'year', 'pollutant_id')}"
+            ),
+        ),
+    ),
+    # The raw reports: their workflow (status, year) for the pages' years; verified ones also
+    # for discharge, for whatever still reads verified figures from the raw reports.
+    "enterprises_dischargereport": (
+        Watch("reports", update=_differs("year", "status")),
+        Watch(
+            "discharge",
+            insert=f"n.status = '{VERIFIED}'",
+            update=(
+                f"(o.status = '{VERIFIED}' OR n.status = '{VERIFIED}') AND "
+                f"{_differs('status', 'year', 'enterprise_id', 'period_kind', 'period_number')}"
+            ),
+            delete=f"o.status = '{VERIFIED}'",
+        ),
+    ),
+    "enterprises_dischargevalue": (
+        Watch(
+            "discharge",
+            insert=_VERIFIED_REPORT.format(row="n", status=VERIFIED),
+            update=(
+                f"({_VERIFIED_REPORT.format(row='o', status=VERIFIED)}"
+                f" OR {_VERIFIED_REPORT.format(row='n', status=VERIFIED)})"
+                f" AND {_differs('amount', 'pollutant_id', 'report_id')}"
+            ),
+            delete=_VERIFIED_REPORT.format(row="o", status=VERIFIED),
+        ),
+    ),
+    # Recomputed on every save of a report, drafts included; no cached figure reads them.
+    "enterprises_reliabilityflag": (),
+    "enterprises_reportunlock": (),  # the unlock's status change is the report's
+}
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def _check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
+    scopes = tuple(scopes)
+    unknown = [s for s in scopes if s not in SCOPES]
+    if not scopes or unknown:
+        raise ValueError(f"depends must name scopes among {SCOPES}; got {scopes}")
+    return scopes
+
+
+def _read(scopes: Sequence[str], using: str = "default") -> tuple[tuple, bool]:
+    """(the tokens of `scopes`, whether this transaction has written one of them) in one query.
+
+    On PostgreSQL a scope this transaction touched reads as the transaction's own token (which
+    changes with each of its writes), so that what it computes is never taken for committed."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT s.scope, v.token, current_setting('benxi.pending_' || s.scope, true) "  # noqa: S608
+                f"FROM unnest(%s::text[]) AS s(scope) LEFT JOIN {TABLE} v ON v.scope = s.scope",
+                [list(scopes)],
+            )
+            rows = {scope: (token, pending or None) for scope, token, pending in cursor}
+        else:
+            marks = ", ".join(["%s"] * len(scopes))
+            cursor.execute(
+                f"SELECT scope, token FROM {TABLE} WHERE scope IN ({marks})",  # noqa: S608
+                list(scopes),
+            )
+            rows = {scope: (token, None) for scope, token in cursor}
+    tokens, written = [], False
+    for scope in scopes:
+        token, pending = rows.get(scope, (None, None))
+        if pending:
+            written = True
+            tokens.append(f"pending:{pending}")
+        else:
+            tokens.append(token or 0)
+    return tuple(tokens), written
+
+
+def current(scope: str, using: str = "default") -> object:
+    """The token of `scope` now, as this connection sees it: 0 before its first change."""
+    return _read(_check_scopes([scope]), using)[0][0]
+
+
+def _in_own_transaction(using: str = "default") -> bool:
+    """Inside an atomic block that the code opened (a test's own blocks do not count: its
+    transaction is the world the test runs in)."""
+    connection = connections[using]
+    return any(not block._from_testcase for block in connection.atomic_blocks)
+
+
+# Stale figures served while another process computes ------------------------------------
+
+_stale_since: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "benxi_stale_since", default=None
+)
+
+
+def stale_since() -> datetime.datetime | None:
+    """When the oldest figure served stale in this request was computed; None when every
+    figure was current. Templates show it ("Figures as of 10:32; being updated")."""
+    return _stale_since.get()
+
+
+def forget_stale(**_kwargs) -> None:
+    """At the start of each request (signal `request_started`)."""
+    _stale_since.set(None)
+
+
+def _served_stale(computed: datetime.datetime) -> None:
+    before = _stale_since.get()
+    if before is None or computed < before:
+        _stale_since.set(computed)
+
+
+# Caching --------------------------------------------------------------------------------
 
 
 def cache_key(namespace: str, *parts: object) -> str:
@@ -49,22 +227,79 @@ def cache_key(namespace: str, *parts: object) -> str:
     return f"benxi:{namespace}:{get_language()}:{digest}"
 
 
-def cached(namespace: str, *parts: object, compute: Callable[[], T]) -> T:
-    """`compute()` from the cache when no record has changed since it was stored, else anew.
+def _take(lock: str, holder: str) -> bool:
+    """Take the lock of an entry's computation; False while another holds it."""
+    return cache.add(lock, holder, LOCK_TIMEOUT)
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # a hook: tests see when a reader waits
+
+
+def cached(
+    namespace: str,
+    *parts: object,
+    compute: Callable[[], T],
+    depends: Sequence[str],
+    stale_ok: bool = True,
+) -> T:
+    """`compute()` from the cache while none of the scopes it `depends` on has changed since
+    it was stored, else anew.
 
     `parts` (repr'd) name what is computed; the language is part of the key because computed
-    values may hold translated text. The entry holds the data version it was computed at and
-    is replaced when that is no longer current, so the cache holds one entry per figure, not
-    one per version (a province's forms run to megabytes). One query (the version) when the
-    value is cached."""
-    version = current()
+    values may hold translated text. The entry is (tokens, time computed, value) and is
+    replaced when the tokens are no longer current: one entry per figure, not one per
+    version (a province's forms run to megabytes). One query (the tokens) when it is cached.
+
+    Missing or stale, one caller computes it under a lock in the cache; the others get the
+    stale value, noted in `stale_since()` (unless `stale_ok` is false: files to download), or,
+    with nothing to show, wait up to WAIT seconds for it and then compute it themselves."""
+    scopes = _check_scopes(depends)
+    tokens, written = _read(scopes)
+    own = _in_own_transaction()
+    if own and (written or connections["default"].vendor != "postgresql"):
+        # What this transaction computes may include its own uncommitted writes (on SQLite we
+        # cannot tell): serve only a current entry, never store, never serve a stale one.
+        entry = cache.get(cache_key(namespace, *parts))
+        if entry is not None and entry[0] == tokens:
+            return entry[2]
+        return compute()
     key = cache_key(namespace, *parts)
     entry = cache.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    value = compute()
-    cache.set(key, (version, value), TIMEOUT)
-    return value
+    if entry is not None and entry[0] == tokens:
+        return entry[2]
+    lock = f"{key}:lock"
+    holder = uuid.uuid4().hex
+    deadline = time.monotonic() + WAIT
+    while not _take(lock, holder):
+        if entry is not None and stale_ok:
+            _served_stale(entry[1])
+            return entry[2]
+        if time.monotonic() >= deadline:
+            return _compute_and_store(key, tokens, compute, lock=None)
+        _sleep(POLL)
+        entry = cache.get(key)
+        if entry is not None and entry[0] == tokens:
+            return entry[2]
+    entry = cache.get(key)  # stored by another between the first look and the lock
+    if entry is not None and entry[0] == tokens:
+        if cache.get(lock) == holder:
+            cache.delete(lock)
+        return entry[2]
+    return _compute_and_store(key, tokens, compute, lock=(lock, holder))
+
+
+def _compute_and_store(
+    key: str, tokens: tuple, compute: Callable[[], T], lock: tuple[str, str] | None
+) -> T:
+    started = timezone.now()
+    try:
+        value = compute()
+        cache.set(key, (tokens, started, value), TIMEOUT)
+        return value
+    finally:
+        if lock is not None and cache.get(lock[0]) == lock[1]:
+            cache.delete(lock[0])
 
 
 def _part(value: object) -> object:
@@ -75,9 +310,12 @@ def _part(value: object) -> object:
     return value
 
 
-def figure(namespace: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Decorator: the function's result is `cached` under its arguments (records by pk).
-    The undecorated function stays reachable as `.compute`."""
+def figure(
+    namespace: str, *, depends: Sequence[str]
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorator: the function's result is `cached` under its arguments (records by pk) and
+    the tokens of the scopes it `depends` on. The undecorated function is `.compute`."""
+    scopes = _check_scopes(depends)
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
@@ -86,70 +324,183 @@ def figure(namespace: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
                 tuple(_part(a) for a in args),
                 tuple(sorted((k, _part(v)) for k, v in kwargs.items())),
             )
-            return cached(namespace, *parts, compute=lambda: function(*args, **kwargs))
+            return cached(
+                namespace, *parts, compute=lambda: function(*args, **kwargs), depends=scopes
+            )
 
         wrapper.compute = function
+        wrapper.depends = scopes
         return wrapper
 
     return decorate
 
 
-def data_tables() -> list[str]:
-    """Every table of the data apps, their history and many-to-many tables included."""
-    tables = []
+# Triggers -------------------------------------------------------------------------------
+
+
+def _is_history(model) -> bool:
+    return any(field.name == "history_id" for field in model._meta.fields)
+
+
+def watched_tables() -> dict[str, tuple[Watch, ...]]:
+    """Every table of the data apps with the scopes its writes bump (history tables: none)."""
+    tables: dict[str, tuple[Watch, ...]] = {}
     for label in DATA_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             meta = model._meta
-            if meta.managed and not meta.proxy and meta.db_table not in tables:
-                tables.append(meta.db_table)
+            if not meta.managed or meta.proxy or meta.db_table in tables:
+                continue
+            if _is_history(model):
+                tables[meta.db_table] = ()
+            else:
+                tables[meta.db_table] = SCOPES_OF_TABLE.get(
+                    meta.db_table, (Watch(APP_SCOPE[label]),)
+                )
     return tables
 
 
-def _postgresql(tables: list[str]) -> list[str]:
-    statements = [
-        f"""CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO {TABLE} (id, value) VALUES (1, 1)
-            ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1;
-            RETURN NULL;
-        END $$"""
-    ]
-    for table in tables:
-        statements += [
-            f'DROP TRIGGER IF EXISTS {TRIGGER} ON "{table}"',
-            f'CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()",
-        ]
+def _name(table: str, scope: str, event: str) -> str:
+    return f"{TRIGGER}_{table}_{scope}_{event}"
+
+
+def _drop_postgresql(cursor) -> list[str]:
+    patterns = [f"{prefix}%" for prefix in (TRIGGER, *LEGACY)]
+    cursor.execute(
+        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname LIKE ANY(%s) AND NOT t.tgisinternal",
+        [patterns],
+    )
+    statements = [f'DROP TRIGGER "{name}" ON "{table}"' for name, table in cursor.fetchall()]
+    cursor.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p "
+        "WHERE p.proname LIKE ANY(%s) AND p.pronamespace = current_schema()::regnamespace",
+        [patterns],
+    )
+    statements += [f"DROP FUNCTION {signature}" for (signature,) in cursor.fetchall()]
     return statements
 
 
-def _sqlite(tables: list[str]) -> list[str]:
-    statements = []
-    for table in tables:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            name = f"{TRIGGER}_{table}_{event.lower()}"
-            statements += [
-                f'DROP TRIGGER IF EXISTS "{name}"',
-                f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" BEGIN '
-                f"INSERT OR IGNORE INTO {TABLE} (id, value) VALUES (1, 0); "
-                f"UPDATE {TABLE} SET value = value + 1 WHERE id = 1; END",
+def _postgresql(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {PENDING} (txid bigint NOT NULL, scope text NOT NULL, "
+        "PRIMARY KEY (txid, scope))",
+        # The first write of a scope in a transaction queues one bump for its commit; every
+        # write gives the transaction a new token of its own for what it computes meanwhile.
+        f"""CREATE FUNCTION {TRIGGER}_scope(touched text) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF coalesce(current_setting('benxi.pending_' || touched, true), '') = '' THEN
+                INSERT INTO {PENDING} (txid, scope) VALUES (txid_current(), touched)
+                ON CONFLICT DO NOTHING;
+            END IF;
+            PERFORM set_config('benxi.pending_' || touched, {_PG_TOKEN}::text, true);
+        END $$""",
+        f"""CREATE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM {TRIGGER}_scope(TG_ARGV[0]);
+            RETURN NULL;
+        END $$""",
+        f"""CREATE FUNCTION {TRIGGER}_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO {TABLE} (scope, token) VALUES (NEW.scope, {_PG_TOKEN})
+            ON CONFLICT (scope) DO UPDATE SET token = EXCLUDED.token;
+            DELETE FROM {PENDING} WHERE txid = NEW.txid AND scope = NEW.scope;
+            RETURN NULL;
+        END $$""",
+        f"CREATE CONSTRAINT TRIGGER {TRIGGER}_commit AFTER INSERT ON {PENDING} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_commit()",
+    ]
+    for table, watches in tables.items():
+        for watch in watches:
+            unconditional = [
+                event
+                for event, condition in (
+                    ("INSERT", watch.insert),
+                    ("UPDATE", watch.update),
+                    ("DELETE", watch.delete),
+                )
+                if condition == "TRUE"
             ]
+            events = " OR ".join([*unconditional, "TRUNCATE"])
+            statements.append(
+                f'CREATE TRIGGER "{_name(table, watch.scope, "any")}" AFTER {events} '
+                f"ON \"{table}\" FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}('{watch.scope}')"
+            )
+            for event, condition, rows, referencing in (
+                ("INSERT", watch.insert, "n", "NEW TABLE AS n"),
+                (
+                    "UPDATE",
+                    watch.update,
+                    "o JOIN n ON o.id = n.id",
+                    "OLD TABLE AS o NEW TABLE AS n",
+                ),
+                ("DELETE", watch.delete, "o", "OLD TABLE AS o"),
+            ):
+                if condition in (None, "TRUE"):
+                    continue
+                name = _name(table, watch.scope, event.lower())
+                statements += [
+                    f"""CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF EXISTS (SELECT 1 FROM {rows} WHERE {condition}) THEN
+                            PERFORM {TRIGGER}_scope('{watch.scope}');
+                        END IF;
+                        RETURN NULL;
+                    END $$""",
+                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" REFERENCING {referencing} '
+                    f'FOR EACH STATEMENT EXECUTE FUNCTION "{name}"()',
+                ]
+    return statements
+
+
+def _drop_sqlite(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE %s OR name LIKE %s)",
+        [f"{TRIGGER}%", f"{LEGACY[0]}%"],
+    )
+    return [f'DROP TRIGGER "{name}"' for (name,) in cursor.fetchall()]
+
+
+def _sqlite_condition(condition: str) -> str:
+    condition = condition.replace(" IS DISTINCT FROM ", " IS NOT ")
+    condition = re.sub(r"\bo\.", "OLD.", condition)
+    return re.sub(r"\bn\.", "NEW.", condition)
+
+
+def _sqlite(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
+    statements = []
+    for table, watches in tables.items():
+        for watch in watches:
+            for event, condition in (
+                ("INSERT", watch.insert),
+                ("UPDATE", watch.update),
+                ("DELETE", watch.delete),
+            ):
+                if condition is None:
+                    continue
+                when = "" if condition == "TRUE" else f" WHEN {_sqlite_condition(condition)}"
+                statements.append(
+                    f'CREATE TRIGGER "{_name(table, watch.scope, event.lower())}" AFTER {event} '
+                    f'ON "{table}" FOR EACH ROW{when} BEGIN '
+                    f"INSERT OR REPLACE INTO {TABLE} (scope, token) "
+                    f"VALUES ('{watch.scope}', {_SQLITE_TOKEN}); END"
+                )
     return statements
 
 
 def install_triggers(app_config=None, using: str = "default", **_kwargs) -> None:
-    """(Re)create the version triggers on every data table; run after each migrate (once:
+    """(Re)create the scope triggers on every data table; run after each migrate (once:
     post_migrate is sent for every app, after all of them are migrated)."""
     if app_config is not None and app_config.label != "benxi_cp":
         return
     connection = connections[using]
-    builders = {"postgresql": _postgresql, "sqlite": _sqlite}
+    builders = {"postgresql": (_drop_postgresql, _postgresql), "sqlite": (_drop_sqlite, _sqlite)}
     if connection.vendor not in builders:
         return
     existing = set(connection.introspection.table_names())
-    tables = [table for table in data_tables() if table in existing]
     if TABLE not in existing:
         return
+    tables = {table: w for table, w in watched_tables().items() if table in existing}
+    drop, build = builders[connection.vendor]
     with connection.cursor() as cursor:
-        for statement in builders[connection.vendor](tables):
+        for statement in drop(cursor) + build(tables):
             cursor.execute(statement)

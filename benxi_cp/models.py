@@ -59,19 +59,22 @@ class SiteFlag(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose counter every change to the programme's records increases.
+    """The token of one scope of the programme's records, replaced whenever they change.
 
-    A database trigger on every table of the data apps (installed after each migrate by
-    `benxi_cp.datacache.install_triggers`) bumps it in the same statement's transaction, so
-    cached figures (`benxi_cp.datacache.cached`) keyed on it can never outlive their records,
-    whatever wrote them: a form, the admin, an import's bulk insert, a queryset update, COPY.
+    Database triggers on the data apps' tables (installed after each migrate by
+    `benxi_cp.datacache.install_triggers`) replace a scope's token when a transaction that
+    wrote it commits, so cached figures (`benxi_cp.datacache.cached`) keyed on the tokens of
+    their scopes never outlive their records, whatever wrote them: a form, the admin, an
+    import's bulk insert or COPY, a queryset update, raw SQL.
     """
 
-    value = models.BigIntegerField(_("value"), default=0)
+    scope = models.CharField(_("scope"), max_length=32, primary_key=True)
+    token = models.BigIntegerField(_("token"), help_text=_("A random number, never reused."))
 
     class Meta:
+        ordering = ["scope"]
         verbose_name = _("data version")
         verbose_name_plural = _("data versions")
 
     def __str__(self) -> str:
-        return str(self.value)
+        return f"{self.scope}={self.token}"

@@ -83,15 +83,23 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The reports' figures, forms and charts are cached per process under the data version
-# (benxi_cp/datacache.py): each entry is checked against the database on every use, so several
-# processes never disagree; one entry per figure, language and year.
+# The reports' figures, forms and charts are cached under the tokens of what they read
+# (benxi_cp/datacache.py): each entry is checked against the database on every use, so
+# processes never disagree. Per process in local memory, or shared in Redis (REDIS_URL) where
+# several processes serve the site, so that a figure is computed once for all of them.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "benxi-cp",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "benxi-cp",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    )
 }
 
 AUTH_PASSWORD_VALIDATORS = [

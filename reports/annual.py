@@ -762,10 +762,20 @@ FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
     "options": (_("Options by aspect and fee class"), options_form),
     "targets": (_("Target progress"), targets_form),
 }
+# What each form reads (benxi_cp.datacache scopes): it is cached until one of them changes.
+FORM_SCOPES: dict[str, tuple[str, ...]] = {
+    "programme": ("register", "audits", "discharge"),
+    "audits": ("register", "audits"),
+    "discharge": ("register", "discharge", "reports"),
+    "options": ("register", "audits"),
+    "targets": ("targets",),
+}
 
 
 def build(name: str, year: int) -> AnnualForm:
     """The form `name` for `year`; KeyError for an unknown name. Cached until a record
     changes (benxi_cp.datacache)."""
     build_form = FORMS[name][1]
-    return datacache.cached("annual-form", name, year, compute=lambda: build_form(year))
+    return datacache.cached(
+        "annual-form", name, year, compute=lambda: build_form(year), depends=FORM_SCOPES[name]
+    )

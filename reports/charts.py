@@ -2,7 +2,8 @@
 
 Each chart function takes plain series and returns SVG text; each drawn series carries an
 id (`series-<key>`) so that tests and pages can find it. `cached_svg` keys a chart on the
-data version (benxi_cp.datacache), so a chart is drawn again whenever any record changes.
+tokens of the scopes it reads (benxi_cp.datacache), so a chart is drawn again whenever one of
+them changes.
 """
 
 from __future__ import annotations
@@ -203,7 +204,9 @@ def progress_bars(
 # Cache --------------------------------------------------------------------------------
 
 
-def cached_svg(name: str, params: dict, draw: Callable[[], str]) -> str:
-    """The chart from the cache while no record has changed since it was drawn
-    (benxi_cp.datacache: the data version is part of the key, and so is the language)."""
-    return datacache.cached("chart", VERSION, name, sorted(params.items()), compute=draw)
+def cached_svg(name: str, params: dict, draw: Callable[[], str], depends: tuple[str, ...]) -> str:
+    """The chart from the cache while none of the records it `depends` on (scopes of
+    benxi_cp.datacache) has changed since it was drawn; the language is part of the key."""
+    return datacache.cached(
+        "chart", VERSION, name, sorted(params.items()), compute=draw, depends=depends
+    )

@@ -109,7 +109,7 @@ def is_large(difference: Decimal | None, claimed: Decimal, baseline: Decimal | N
     return gap > LARGE_GAP_PCT * claimed and gap > MATERIAL_PCT * baseline
 
 
-@datacache.figure("claims")
+@datacache.figure("claims", depends=("register", "audits", "discharge"))
 def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]:
     """Each (enterprise, pollutant) pair with a claimed reduction by the end of `year`,
     sorted by enterprise code and pollutant, in five queries."""
@@ -182,7 +182,7 @@ def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]
 PAGE_SIZE = 50
 
 
-@datacache.figure("claims-page")
+@datacache.figure("claims-page", depends=("register", "audits", "discharge"))
 def page(year: int, pollutant_code: str = "", number: str | None = None) -> dict:
     """One page of the comparisons of `year` (of one pollutant, when given) with the city
     totals over all of them: at province scale there are thousands of pairs."""

@@ -1,7 +1,8 @@
 """The catalogue of charts: what each one shows, the records behind it and its parameters.
 
-`chart_svg(name, params)` validates the parameters and returns the SVG cached under the data
-version (benxi_cp.datacache), or draws it. Views, dashboards and tests use only this.
+`chart_svg(name, params)` validates the parameters and returns the SVG cached under the
+tokens of the scopes the chart reads (benxi_cp.datacache), or draws it. Views, dashboards and
+tests use only this.
 """
 
 from __future__ import annotations
@@ -176,14 +177,23 @@ def draw_targets(params: Params) -> str:
 class Chart:
     title: str
     draw: object  # (Params) -> SVG
+    depends: tuple[str, ...]  # what it reads (benxi_cp.datacache scopes)
 
 
 CHARTS: dict[str, Chart] = {
-    "city-discharge": Chart(gettext_lazy("City discharge per year"), draw_city_discharge),
-    "discharge": Chart(gettext_lazy("Discharge per year"), draw_discharge),
-    "investment": Chart(gettext_lazy("Investment and annual benefit per year"), draw_investment),
-    "options": Chart(gettext_lazy("Options implemented by aspect and fee class"), draw_options),
-    "targets": Chart(gettext_lazy("Target progress"), draw_targets),
+    "city-discharge": Chart(
+        gettext_lazy("City discharge per year"), draw_city_discharge, ("register", "discharge")
+    ),
+    "discharge": Chart(
+        gettext_lazy("Discharge per year"), draw_discharge, ("register", "discharge", "audits")
+    ),
+    "investment": Chart(
+        gettext_lazy("Investment and annual benefit per year"), draw_investment, ("audits",)
+    ),
+    "options": Chart(
+        gettext_lazy("Options implemented by aspect and fee class"), draw_options, ("audits",)
+    ),
+    "targets": Chart(gettext_lazy("Target progress"), draw_targets, ("targets",)),
 }
 
 
@@ -193,4 +203,4 @@ def chart_svg(name: str, params: Params) -> str:
         chart = CHARTS[name]
     except KeyError:
         raise Http404(name) from None
-    return charts.cached_svg(name, params.key(), lambda: chart.draw(params))
+    return charts.cached_svg(name, params.key(), lambda: chart.draw(params), chart.depends)

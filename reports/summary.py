@@ -211,7 +211,7 @@ KEY_LABELS = {
 }
 
 
-@datacache.figure("programme-summary")
+@datacache.figure("programme-summary", depends=("register", "audits", "discharge"))
 def programme_summary(year: int) -> ProgrammeSummary:
     """The programme summary of `year` from the raw records, in a fixed number of queries."""
     day = as_of(year)

@@ -15,7 +15,7 @@ from enterprises.models import Pollutant
 from reports.discharge import annual_discharge
 
 
-@datacache.figure("discharge-by-year")
+@datacache.figure("discharge-by-year", depends=("register", "discharge"))
 def discharge_by_year(
     pollutant: Pollutant,
     up_to: int,

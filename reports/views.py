@@ -57,7 +57,8 @@ class FormMixin(PermissionMixin, YearMixin):
 
 class FormPageView(FormMixin, TemplateView):
     """The form on screen (and for the browser's print). The document is rendered once per
-    data version and day (benxi_cp.datacache): at province scale it has thousands of rows."""
+    change of what it reads and per day (benxi_cp.datacache): at province scale it has
+    thousands of rows."""
 
     template_name = "reports/form_page.html"
 
@@ -71,7 +72,9 @@ class FormPageView(FormMixin, TemplateView):
             )
             return {"name": name, "title": form.title, "year": year, "html": html}
 
-        page = datacache.cached("form-page", name, year, today, compute=render)
+        page = datacache.cached(
+            "form-page", name, year, today, compute=render, depends=annual.FORM_SCOPES[name]
+        )
         return super().get_context_data(
             title=page["title"],
             form=page,
@@ -82,7 +85,7 @@ class FormPageView(FormMixin, TemplateView):
 
 
 class FormDownloadView(FormMixin, View):
-    """The form as PDF, XLSX or CSV, produced once per data version and day."""
+    """The form as PDF, XLSX or CSV, produced once per change of what it reads and per day."""
 
     def get(self, request, name: str, fmt: str):
         if fmt not in output.FORMATS:
@@ -95,6 +98,8 @@ class FormDownloadView(FormMixin, View):
             fmt,
             today,
             compute=lambda: output.render(annual.build(name, year), fmt, today),
+            depends=annual.FORM_SCOPES[name],
+            stale_ok=False,  # a file has no room for "as of": wait for the current one
         )
         response = HttpResponse(content, content_type=output.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = (

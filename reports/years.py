@@ -20,7 +20,7 @@ def data_years() -> list[int]:
     return _data_years(timezone.localdate().year)
 
 
-@datacache.figure("data-years")
+@datacache.figure("data-years", depends=("audits", "reports", "discharge"))
 def _data_years(this_year: int) -> list[int]:
     audits = Audit.objects.aggregate(first=Min("started_on"), last=Max("started_on"))
     reports = DischargeReport.objects.aggregate(first=Min("year"), last=Max("year"))

@@ -14,8 +14,8 @@ PASSWORD = "test-password-123"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Figures and charts are cached under the data version (benxi_cp.datacache), which a
-    test's rolled-back transaction winds back: each test starts from an empty cache."""
+    """Figures and charts are cached under the tokens of their scopes (benxi_cp.datacache),
+    which a test's rolled-back transaction winds back: each test starts from an empty cache."""
     cache.clear()
     yield
     cache.clear()

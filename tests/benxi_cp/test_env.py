@@ -46,3 +46,28 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _settings_of(**variables: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benxi_cp.settings", "DEBUG": "1", **variables}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CACHES['default']['BACKEND'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_redis_url_gives_the_shared_cache_and_a_bad_one_stops_the_start():
+    shared = _settings_of(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    local = _settings_of(REDIS_URL="")
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    bad = _settings_of(REDIS_URL="127.0.0.1:6379")
+    assert bad.returncode != 0 and "REDIS_URL" in bad.stderr

@@ -33,6 +33,7 @@ from django.db import DatabaseError, connections, transaction
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.conflicts import is_conflict
+from enterprises.ledger import pairs_q
 from enterprises.models import DischargeReport, DischargeValue, ReportLocked, ReportUnlock
 
 T = TypeVar("T")
@@ -69,8 +70,6 @@ def lock_pairs(pairs: Iterable[tuple[int, int]]) -> list[Locked]:
     """Lock the stored reports of these (enterprise, year) pairs in primary key order, until
     the transaction ends, and read them (SQLite has no row locks: it writes one transaction
     at a time)."""
-    from enterprises.ledger import pairs_q
-
     pairs = sorted(set(pairs))
     if not pairs:
         return []
@@ -87,22 +86,35 @@ def is_locked_error(error: BaseException) -> bool:
     return isinstance(error, DatabaseError) and LOCKED in str(error)
 
 
+def _unique_violation(error: BaseException) -> bool:
+    cause = error.__cause__ or error
+    return getattr(cause, "pgcode", None) == "23505" or "UNIQUE constraint failed" in str(error)
+
+
 def run_in_transaction(work: Callable[[], T], *, report=None, retries: int = 1) -> T:
     """`work()` in a transaction. A deadlock or serialization failure runs it again (when
     this is the outermost transaction: inside another, only its owner can start over), then
-    gives WriteConflict; the database's refusal of a locked report gives ReportLocked."""
+    gives WriteConflict; the database's refusal of a locked report gives ReportLocked.
+
+    A duplicate key is tried again too: two users creating the same report at once (no
+    stored report to lock yet) collide on its unique key; the second attempt finds the
+    other's report and says so (the workflow's WriteConflict), a real duplicate fails again.
+    """
     connection = transaction.get_connection()
     attempts = 1 if connection.in_atomic_block else 1 + retries
     for attempt in range(attempts):
+        last = attempt + 1 == attempts
         try:
             with transaction.atomic():
                 return work()
         except DatabaseError as error:
             if is_locked_error(error):
                 raise ReportLocked(report) from error
+            if _unique_violation(error) and not last:
+                continue
             if not is_conflict(error):
                 raise
-            if attempt + 1 == attempts:
+            if last:
                 raise WriteConflict() from error
     raise AssertionError("unreachable")
 

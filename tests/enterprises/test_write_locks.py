@@ -291,3 +291,24 @@ def test_an_import_racing_a_verification_never_writes_into_the_verified_report(s
     report.refresh_from_db()
     assert report.status == "verified" and report.values.get().amount == Decimal(100)
     assert not ReportUnlock.objects.exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_users_creating_the_same_report_at_once_get_one_saved_and_try_again(steel):
+    user = User.objects.create_superuser("creator", password="x")
+    cod = Pollutant.objects.get(code="COD")
+    outcomes: list[str] = []
+
+    def work(index: int) -> None:
+        report = DischargeReport(enterprise=steel, year=2000)  # each user's new report
+        try:
+            workflow.save_report(report, [ValueRow(cod, Decimal(index), "estimated")], user)
+        except locks.WriteConflict:
+            outcomes.append("try again")
+        else:
+            outcomes.append("saved")
+
+    assert in_threads(8, work) == []  # no IntegrityError, no other error
+    assert sorted(outcomes) == ["saved"] + ["try again"] * 7
+    assert DischargeReport.objects.get().values.count() == 1

@@ -16,3 +16,10 @@ def is_conflict(error: BaseException) -> bool:
     if code in CONFLICT_CODES:
         return True
     return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
+def is_duplicate_key(error: BaseException) -> bool:
+    """Whether `error` is a unique key violation: two writers creating the same record at
+    once collide on it, and the second, run again, finds the first's record."""
+    cause = error.__cause__ or error
+    return getattr(cause, "pgcode", None) == "23505" or "UNIQUE constraint failed" in str(error)

@@ -14,7 +14,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benxi_cp.conflicts import is_conflict
+from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.tabular import FileRefused, read_table
 
 CREATED = "created"
@@ -136,8 +136,9 @@ class Importer:
         if not rows and not result.errors:
             result.add(2, "", _("the file has no data rows"))
             return result
-        # A collision with another transaction (a deadlock) runs the file once more from
-        # prepare(), which reads (and locks) what the rows refer to afresh.
+        # A collision with another transaction (a deadlock, or the same new record created
+        # by someone else meanwhile) runs the file once more from prepare(), which reads
+        # (and locks) what the rows refer to afresh.
         attempts = 1 if transaction.get_connection().in_atomic_block else 2
         for attempt in range(attempts):
             result = ImportResult(dry_run=dry_run, rows=len(rows))
@@ -151,7 +152,7 @@ class Importer:
                     if result.errors or dry_run:
                         transaction.set_rollback(True)
             except DatabaseError as error:
-                if is_conflict(error) and attempt + 1 < attempts:
+                if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
                     continue
                 result.add(0, "", self.database_refusal(error))
             break

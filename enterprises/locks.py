@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.conflicts import is_conflict
+from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from enterprises.ledger import pairs_q
 from enterprises.models import DischargeReport, DischargeValue, ReportLocked, ReportUnlock
 
@@ -86,11 +86,6 @@ def is_locked_error(error: BaseException) -> bool:
     return isinstance(error, DatabaseError) and LOCKED in str(error)
 
 
-def _unique_violation(error: BaseException) -> bool:
-    cause = error.__cause__ or error
-    return getattr(cause, "pgcode", None) == "23505" or "UNIQUE constraint failed" in str(error)
-
-
 def run_in_transaction(work: Callable[[], T], *, report=None, retries: int = 1) -> T:
     """`work()` in a transaction. A deadlock or serialization failure runs it again (when
     this is the outermost transaction: inside another, only its owner can start over), then
@@ -110,7 +105,7 @@ def run_in_transaction(work: Callable[[], T], *, report=None, retries: int = 1) 
         except DatabaseError as error:
             if is_locked_error(error):
                 raise ReportLocked(report) from error
-            if _unique_violation(error) and not last:
+            if is_duplicate_key(error) and not last:
                 continue
             if not is_conflict(error):
                 raise

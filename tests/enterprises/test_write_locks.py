@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.test import Client
 
 from benxi_cp import roles
@@ -312,3 +312,27 @@ def test_users_creating_the_same_report_at_once_get_one_saved_and_try_again(stee
     assert in_threads(8, work) == []  # no IntegrityError, no other error
     assert sorted(outcomes) == ["saved"] + ["try again"] * 7
     assert DischargeReport.objects.get().values.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_collides_runs_once_more_and_a_verified_report_can_be_flushed(
+    steel, make_report, monkeypatch
+):
+    # transaction=True: the run is the outermost transaction, as on the web; and the test's
+    # teardown flushes a database holding a verified report (SQLite: row by row).
+    make_report(steel, 1999, {"COD": 1}, status="verified")
+    importer = get_importer("discharge")
+    finish = importer.finish
+    calls = []
+
+    def colliding(self, result):
+        calls.append(1)
+        if len(calls) == 1:  # as when another user created the same report meanwhile
+            raise IntegrityError("UNIQUE constraint failed: enterprises_dischargereport")
+        return finish(self, result)
+
+    monkeypatch.setattr(importer, "finish", colliding)
+    content = f"enterprise_code,year,period,pollutant,amount\n{steel.code},2000,Y,COD,5\n"
+    result = importer(user=None).run(content.encode(), "again.csv")
+    assert result.ok and result.created == 1 and len(calls) == 2
+    assert DischargeReport.objects.get(year=2000).values.get().amount == Decimal(5)

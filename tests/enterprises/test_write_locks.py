@@ -144,6 +144,53 @@ def test_the_admin_bulk_delete_keeps_the_ledger_and_refuses_verified(
     assert not AnnualDischarge.objects.filter(year=1998).exists()
 
 
+def figures(enterprise) -> dict[tuple[int, str], tuple]:
+    return {
+        (row.year, row.pollutant.code): (row.amount, row.basis, row.verified)
+        for row in AnnualDischarge.objects.filter(enterprise=enterprise).select_related("pollutant")
+    }
+
+
+@pytest.mark.django_db
+def test_the_admin_add_change_and_delete_keep_the_ledger(client, steel, pollutants):
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    url = "/admin/enterprises/dischargereport/"
+    data = {
+        "enterprise": steel.pk,
+        "year": 2000,
+        "period_kind": "Y",
+        "period_number": 0,
+        "values-TOTAL_FORMS": 1,
+        "values-INITIAL_FORMS": 0,
+        "values-0-pollutant": pollutants["COD"].pk,
+        "values-0-amount": "70",
+        "values-0-basis": "estimated",
+    }
+    assert client.post(f"{url}add/", data).status_code == 302
+    report = DischargeReport.objects.get()
+    assert figures(steel) == {(2000, "COD"): (Decimal(70), "Y", False)}
+    value = report.values.get()
+    data.update(
+        {
+            "values-INITIAL_FORMS": 1,
+            "values-0-id": value.pk,
+            "values-0-report": report.pk,
+            "values-0-amount": "75",
+        }
+    )
+    assert client.post(f"{url}{report.pk}/change/", data).status_code == 302
+    assert figures(steel) == {(2000, "COD"): (Decimal(75), "Y", False)}
+    data["values-0-DELETE"] = "on"  # an inline deletion
+    assert client.post(f"{url}{report.pk}/change/", data).status_code == 302
+    assert figures(steel) == {}
+    data.pop("values-0-DELETE")
+    data.update({"values-TOTAL_FORMS": 1, "values-INITIAL_FORMS": 0, "values-0-id": ""})
+    assert client.post(f"{url}{report.pk}/change/", data).status_code == 302
+    assert figures(steel) == {(2000, "COD"): (Decimal(75), "Y", False)}
+    assert client.post(f"{url}{report.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert figures(steel) == {} and not DischargeReport.objects.exists()
+
+
 # -- concurrency (PostgreSQL) -------------------------------------------------------------
 
 

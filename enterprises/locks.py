@@ -281,14 +281,14 @@ def install_guards(app_config=None, using: str = "default", **_kwargs) -> None:
     existing = set(connection.introspection.table_names())
     if not {DischargeValue._meta.db_table, ReportUnlock._meta.db_table} <= existing:
         return
-    if "pending" not in {
-        column.name
-        for column in connection.introspection.get_table_description(
-            connection.cursor(), ReportUnlock._meta.db_table
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(
+            cursor, ReportUnlock._meta.db_table
         )
-    }:
-        return  # migrated back below the unlock marker
     drop, create = builder()
+    if "pending" not in {column.name for column in columns}:
+        _execute(connection, drop)  # migrated back below the unlock marker: no lock
+        return
     with transaction.atomic(using=using):
         _execute(connection, drop + create)
 

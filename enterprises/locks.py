@@ -19,7 +19,8 @@ recorded in the same transaction: `workflow.unlock` writes a ReportUnlock row ma
 `pending`, and the report's trigger consumes it. On PostgreSQL a pending unlock that is not
 consumed by the end of its transaction is refused at commit. Derived columns (the grade, the
 `updated` stamps) may change on a verified report. Loaders of generated data (the demo, the
-scale seeder) write below the lock in `suspended()`.
+scale seeder) write below the lock in `suspended()`, and so does `manage.py flush` on
+SQLite, which empties tables row by row (enterprises/management/commands/flush.py).
 """
 
 from __future__ import annotations

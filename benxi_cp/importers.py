@@ -14,6 +14,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.tabular import FileRefused, read_table
 
@@ -156,22 +157,39 @@ class Importer:
         if not rows and not result.errors:
             result.add(2, "", _("the file has no data rows"))
             return result
-        result.rows = len(rows)
-        try:
-            with transaction.atomic():
-                self.prepare([values for _n, values in rows])
-                for number, values in rows:
-                    self._import_one(number, values, result)
-                if not result.errors:
-                    self.finish(result)
-                if result.errors or dry_run:
-                    transaction.set_rollback(True)
-        except DatabaseError as error:
-            result.add(0, "", _("the database refused the file: %(error)s") % {"error": error})
+        # A collision with another transaction (a deadlock, or the same new record created
+        # by someone else meanwhile) runs the file once more from prepare(), which reads
+        # (and locks) what the rows refer to afresh.
+        attempts = 1 if transaction.get_connection().in_atomic_block else 2
+        for attempt in range(attempts):
+            result = ImportResult(dry_run=dry_run, rows=len(rows))
+            try:
+                with transaction.atomic():
+                    self.prepare([values for _n, values in rows])
+                    for number, values in rows:
+                        self._import_one(number, values, result)
+                    if not result.errors:
+                        self.finish(result)
+                    if result.errors or dry_run:
+                        transaction.set_rollback(True)
+            except DatabaseError as error:
+                if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
+                    continue
+                result.add(0, "", self.database_refusal(error))
+            break
         if result.errors:
             result.created = result.updated = 0
             result.errors.sort(key=lambda issue: issue.row)
         return result
+
+    def database_refusal(self, error: DatabaseError) -> str:
+        """The message for the database's refusal of the file."""
+        if is_conflict(error):
+            return _(
+                "another change of the same records was under way; nothing was imported, "
+                "please try again"
+            )
+        return _("the database refused the file: %(error)s") % {"error": error}
 
     def _import_one(self, number: int, values: dict[str, str], result: ImportResult) -> None:
         try:

@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 
 LAST_YEAR = 2001  # the programme's last year (the demo's and the targets' years end here)
 FLUSH_ROWS = 250_000
@@ -853,10 +853,16 @@ def seed(spec: ScaleSpec, force: bool = False, stdout=None) -> SeedResult:
             "The database holds enterprises, audits or discharge reports; "
             "use --force to delete them first."
         )
-    wipe()
-    users = bench_users()
+    from enterprises import ledger, locks
+
     writer = _Writer()
-    _Generator(spec, users, writer).run()
+    # Generated data, verified reports with their values: written below the database's lock
+    # on verified reports (enterprises/locks.py), in one transaction; then the ledger.
+    with transaction.atomic(), locks.suspended():
+        wipe()
+        users = bench_users()
+        _Generator(spec, users, writer).run()
+        ledger.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Fresh statistics and visibility map, as autovacuum would leave them (VACUUM

@@ -1,13 +1,20 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from benxi_cp.conflicts import is_conflict
+from enterprises import ledger, locks
+from enterprises.choices import PeriodKind, ReportStatus
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
     Enterprise,
     Pollutant,
     ReliabilityFlag,
+    ReportLocked,
     ReportUnlock,
 )
 from enterprises.reliability_store import refresh_reports
@@ -48,7 +55,9 @@ class DischargeValueInline(admin.TabularInline):
 class DischargeReportAdmin(SimpleHistoryAdmin):
     """The workflow fields are read-only here: status changes go through the report page.
 
-    A verified report is read-only (the model refuses changes to it in any case).
+    A verified report is read-only (the model and the database refuse changes to it in any
+    case). Every change here takes the reports' lock order (enterprises/locks.py) and keeps
+    the ledger in the same transaction; a refusal becomes a message, never a server error.
     """
 
     list_display = ("enterprise", "year", "period_kind", "period_number", "status", "grade")
@@ -76,8 +85,79 @@ class DischargeReportAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj) and not (obj and obj.is_locked)
 
     def save_model(self, request, obj, form, change):
+        pairs = {(obj.enterprise_id, obj.year)}
+        if obj.pk is not None:  # the stored pair too: the form may move the report
+            pairs |= set(
+                DischargeReport.objects.filter(pk=obj.pk).values_list("enterprise_id", "year")
+            )
+        locks.lock_pairs(pairs)
+        obj._ledger_pairs = pairs
         obj.stamp(request.user)
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        locks.lock_pairs([(obj.enterprise_id, obj.year)])
+        super().delete_model(request, obj)  # the model's delete() refreshes the ledger
+        annual = DischargeReport.objects.filter(
+            enterprise_id=obj.enterprise_id, year=obj.year, period_kind=PeriodKind.YEAR
+        )
+        refresh_reports(annual.values_list("pk", flat=True))
+
+    def delete_queryset(self, request, queryset):
+        """The bulk delete action: none of the chosen reports if one of them is verified."""
+        with transaction.atomic():
+            pairs = set(queryset.order_by().values_list("enterprise_id", "year"))
+            locks.lock_pairs(pairs)
+            if queryset.filter(status=ReportStatus.VERIFIED).exists():
+                raise ValidationError(
+                    _("Verified reports are locked and cannot be deleted; nothing was deleted.")
+                )
+            super().delete_queryset(request, queryset)
+            ledger.refresh(pairs)
+            annual = DischargeReport.objects.filter(
+                ledger.pairs_q(pairs), period_kind=PeriodKind.YEAR
+            ).values_list("pk", flat=True)
+            refresh_reports(annual)
+
+    def _refused(self, request, error: Exception, url: str):
+        if isinstance(error, ValidationError):
+            text = " ".join(error.messages)
+        elif locks.is_locked_error(error):
+            text = " ".join(ReportLocked().messages)
+        else:
+            text = " ".join(locks.WriteConflict().messages)
+        self.message_user(request, text, messages.ERROR)
+        return HttpResponseRedirect(url)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, DatabaseError) as error:
+            if isinstance(error, DatabaseError) and not (
+                locks.is_locked_error(error) or is_conflict(error)
+            ):
+                raise
+            return self._refused(request, error, request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, DatabaseError) as error:
+            if isinstance(error, DatabaseError) and not (
+                locks.is_locked_error(error) or is_conflict(error)
+            ):
+                raise
+            return self._refused(request, error, request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except (ValidationError, DatabaseError) as error:
+            if isinstance(error, DatabaseError) and not (
+                locks.is_locked_error(error) or is_conflict(error)
+            ):
+                raise
+            return self._refused(request, error, request.get_full_path())
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -90,7 +170,9 @@ class DischargeReportAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        refresh_reports([form.instance.pk])
+        report = form.instance
+        refresh_reports([report.pk])
+        ledger.refresh(getattr(report, "_ledger_pairs", {(report.enterprise_id, report.year)}))
 
 
 @admin.register(ReliabilityFlag)

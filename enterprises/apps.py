@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,8 @@ class EnterprisesConfig(AppConfig):
     def ready(self) -> None:
         # The discharge panel of the enterprise page registers itself on import.
         from enterprises import views_discharge  # noqa: F401
+
+        # The database's own lock on verified reports (enterprises/locks.py).
+        from enterprises.locks import install_guards
+
+        post_migrate.connect(install_guards, dispatch_uid="enterprises.locks")

@@ -20,7 +20,7 @@ from benxi_cp.importers import (
     RowInvalid,
     register,
 )
-from enterprises import ledger
+from enterprises import ledger, locks
 from enterprises.choices import Basis, ReportStatus
 from enterprises.forms import EnterpriseImportForm, period_choices
 from enterprises.models import (
@@ -161,12 +161,16 @@ class DischargeImporter(Importer):
         years = {v.get("year", "").strip() for v in rows}
         self.reports = {
             (r.enterprise_id, r.year, r.period_kind, r.period_number): r
+            # Locked in primary key order (enterprises/locks.py) until the file is written: a
+            # report verified meanwhile waits for the import, or the import for it, and the
+            # statuses read here hold to the end.
             for r in DischargeReport.objects.filter(
                 enterprise__in=self.enterprises.values(),
                 year__in=[int(y) for y in years if y.isdigit() and len(y) <= 4],
             )
             .select_related("enterprise")
-            .order_by()  # not the reports' default order: a sort of every match for a dict
+            .select_for_update(of=("self",))
+            .order_by("pk")
         }
         # The stored values of those reports, by report key and pollutant, in one query.
         keys = {report.pk: key for key, report in self.reports.items()}
@@ -329,6 +333,14 @@ class DischargeImporter(Importer):
             self.outputs[key] = (row["output"], number)
         self.touched.add(key)
         return action, f"{label} {pollutant.code} {row['amount']} {pollutant.unit}"
+
+    def database_refusal(self, error) -> str:
+        if locks.is_locked_error(error):
+            return gettext(
+                "a report of the file was verified meanwhile and is locked; nothing was "
+                "imported (an administrator must unlock it first)"
+            )
+        return super().database_refusal(error)
 
     def finish(self, result: ImportResult) -> None:
         """Write the queued reports and values in bulk, with their history, then check them.

@@ -20,8 +20,10 @@ year is complete: a half-verified year would sum a part of the city and read as 
 The ledger (`AnnualDischarge`) holds one row per enterprise, year and pollutant with a
 figure. `refresh(pairs)` recomputes the rows of some (enterprise, year) pairs from the raw
 reports and writes only what changed, in the caller's transaction: every path that changes
-reports calls it (the workflow, the importers, the admin). `rebuild()` recomputes the whole
-ledger (`manage.py rebuild_ledger`).
+reports calls it (the workflow, the importers, the admin, a report's deletion), after
+locking the reports of those pairs (enterprises/locks.py: the ledger rows of a pair are only
+written under that lock). `rebuild()` recomputes the whole ledger (`manage.py
+rebuild_ledger`; the scale seeder after seeding).
 """
 
 from __future__ import annotations

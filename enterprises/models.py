@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -385,9 +385,15 @@ class DischargeReport(TrackedModel):
         return stored == ReportStatus.VERIFIED
 
     def delete(self, *args, **kwargs):
+        from enterprises import ledger
+
         if self._stored_is_locked():
             raise ReportLocked(self)
-        return super().delete(*args, **kwargs)
+        pair = (self.enterprise_id, self.year)
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            ledger.refresh({pair})  # its figures go, or fall back to the other reports
+        return deleted
 
 
 def entry_url(enterprise_id: int, year: int, period: str = "Y") -> str:
@@ -535,6 +541,13 @@ class ReportUnlock(models.Model):
     )
     unlocked_at = models.DateTimeField(_("unlocked at"), auto_now_add=True)
     reason = models.TextField(_("reason"))
+    # The database lets a verified report change only by consuming a pending unlock of the
+    # same transaction (enterprises/locks.py); then this turns false.
+    pending = models.BooleanField(
+        _("not yet applied"),
+        default=False,
+        help_text=_("Set while the unlock is being applied to the report."),
+    )
 
     class Meta:
         ordering = ["-unlocked_at"]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -24,6 +24,7 @@ from enterprises import reliability, reliability_store, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
 from enterprises.filters import DischargeReportFilter, FlagFilter
 from enterprises.forms import ReasonForm, ReportHeaderForm, ReportStartForm, ValueRowFormSet
+from enterprises.locks import WriteConflict
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
@@ -38,7 +39,7 @@ from enterprises.models import (
 from enterprises.panels import register_panel
 from enterprises.tables import DischargeReportTable, FlagTable
 from enterprises.templatetags.discharge import plain_amount
-from enterprises.workflow import TransitionRefused, ValueRow
+from enterprises.workflow import ValueRow
 
 ENTER_PERMISSIONS = ("enterprises.add_dischargereport", "enterprises.change_dischargereport")
 PIVOT_YEARS = 5
@@ -328,7 +329,7 @@ def _step(request, pk: int, permission: str, run, needs_reason: bool = False):
         args.append(form.cleaned_data["reason"])
     try:
         run(report, request.user, *args)
-    except TransitionRefused as refused:
+    except ValidationError as refused:  # TransitionRefused, ReportLocked, WriteConflict
         messages.error(request, " ".join(refused.messages))
     else:
         report.refresh_from_db(fields=["status"])
@@ -499,6 +500,8 @@ class ReportEntryView(PermissionMixin, View):
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
                 return redirect(report)
+            except WriteConflict as conflict:
+                header.add_error(None, " ".join(conflict.messages))
             except IntegrityError:
                 header.add_error(None, _("The database refused this report; check the values."))
             else:
@@ -510,7 +513,7 @@ class ReportEntryView(PermissionMixin, View):
         if action == "submit":
             try:
                 workflow.submit(report, request.user)
-            except TransitionRefused as refused:
+            except ValidationError as refused:  # TransitionRefused, WriteConflict
                 messages.error(request, " ".join(refused.messages))
                 return redirect(report.entry_url)
             messages.success(request, _("Saved and submitted to the EPB for verification."))

@@ -14,15 +14,18 @@ before; the grades of the changed reports are refreshed all the same. The target
 whose COD indicator is computed from the reports, is run again to follow. Loading the demo
 again finds the rate already at 33.3 % and changes nothing.
 
-The values are rewritten below the report lock, as a data load: this is the demo's own
-data being made, not a user's change to a verified report (the history records the reason).
+The values are rewritten below the report lock (enterprises/locks.py `suspended`, which the
+database's lock on verified reports allows to loaders of generated data only), as a data
+load: this is the demo's own data being made, not a user's change to a verified report
+(the history records the reason).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from enterprises import ledger
+from enterprises import ledger, locks
 from enterprises.models import DischargeValue
 from enterprises.reliability_store import refresh_reports
 from reports.summary import programme_summary
@@ -57,9 +60,10 @@ def load(stdout) -> None:
     )
     for value in values:
         value.amount = (value.amount * factor).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    bulk_update_with_history(
-        values, DischargeValue, ["amount"], batch_size=500, default_change_reason=REASON
-    )
+    with transaction.atomic(), locks.suspended():  # the demo's own data, as a data load
+        bulk_update_with_history(
+            values, DischargeValue, ["amount"], batch_size=500, default_change_reason=REASON
+        )
     refresh_reports({value.report_id for value in values})
     ledger.refresh(ledger.report_pairs({value.report_id for value in values}))
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audits.models import Audit
+from enterprises import locks
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 from targets import computations
 from targets.computations import recompute
@@ -151,12 +152,14 @@ def test_recompute_creates_updates_and_never_overwrites_entered_values(
 
     assert recompute(1998).unchanged == ["cod"]
     # A figure corrected after an unlock (a queryset update: verified reports are locked).
-    rep.values.filter(pollutant__code="COD").update(amount=Decimal("120"))
+    with locks.suspended():  # as the unlock would allow
+        rep.values.filter(pollutant__code="COD").update(amount=Decimal("120"))
     assert recompute(1998).updated == ["cod"]
     assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("120")
 
     # The report no longer counts: its figure goes.
-    DischargeReport.objects.filter(pk=rep.pk).update(status="returned")
+    with locks.suspended():
+        DischargeReport.objects.filter(pk=rep.pk).update(status="returned")
     summary = recompute(1998)
     assert summary.removed == ["cod"] and summary.kept_entered == ["so2"]
     assert not Actual.objects.filter(indicator=cod).exists()

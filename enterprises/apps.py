@@ -9,7 +9,11 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         # The discharge panel of the enterprise page registers itself on import.
-        from enterprises import views_discharge  # noqa: F401
+        # The ledger follows deleted reports (a post_delete receiver).
+        from enterprises import (
+            ledger,  # noqa: F401
+            views_discharge,  # noqa: F401
+        )
 
         # The database's own lock on verified reports (enterprises/locks.py).
         from enterprises.locks import install_guards

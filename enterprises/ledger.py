@@ -35,6 +35,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from enterprises.choices import PeriodKind, ReportStatus
 from enterprises.models import AnnualDischarge, DischargeReport, DischargeValue
@@ -193,6 +195,13 @@ def _row(key: Key, entry: Entry) -> AnnualDischarge:
         basis=entry.basis,
         verified=entry.verified,
     )
+
+
+@receiver(post_delete, sender=DischargeReport, dispatch_uid="enterprises.ledger.report_deleted")
+def _report_deleted(sender, instance: DischargeReport, **kwargs) -> None:
+    """A deleted report's figures go, or fall back to the enterprise's other reports of the
+    year; Django sends this inside the deletion's transaction, for a queryset's too."""
+    refresh({(instance.enterprise_id, instance.year)})
 
 
 def rebuild() -> int:

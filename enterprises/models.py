@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -385,15 +385,10 @@ class DischargeReport(TrackedModel):
         return stored == ReportStatus.VERIFIED
 
     def delete(self, *args, **kwargs):
-        from enterprises import ledger
-
+        # The ledger follows in the same transaction (enterprises.ledger's post_delete).
         if self._stored_is_locked():
             raise ReportLocked(self)
-        pair = (self.enterprise_id, self.year)
-        with transaction.atomic():
-            deleted = super().delete(*args, **kwargs)
-            ledger.refresh({pair})  # its figures go, or fall back to the other reports
-        return deleted
+        return super().delete(*args, **kwargs)
 
 
 def entry_url(enterprise_id: int, year: int, period: str = "Y") -> str:

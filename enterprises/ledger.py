@@ -245,9 +245,22 @@ class YearState:
         return self.verified > 0 and self.pending == 0
 
 
-def year_states(years: Iterable[int] | None = None) -> dict[int, YearState]:
-    """{year: YearState} for the years the ledger holds (or those of `years`), one query."""
-    rows = AnnualDischarge.objects.order_by()
+def _scoped(rows, enterprise_ids: Iterable[int] | None, sector: str | None):
+    if enterprise_ids is not None:
+        rows = rows.filter(enterprise_id__in=list(enterprise_ids))
+    if sector:
+        rows = rows.filter(enterprise__sector=sector)
+    return rows
+
+
+def year_states(
+    years: Iterable[int] | None = None,
+    enterprise_ids: Iterable[int] | None = None,
+    sector: str | None = None,
+) -> dict[int, YearState]:
+    """{year: YearState} for the years the ledger holds (or those of `years`), one query;
+    of the city, or of some enterprises or one sector when given."""
+    rows = _scoped(AnnualDischarge.objects.order_by(), enterprise_ids, sector)
     if years is not None:
         rows = rows.filter(year__in=list(years))
     counts = rows.values("year").annotate(
@@ -257,6 +270,26 @@ def year_states(years: Iterable[int] | None = None) -> dict[int, YearState]:
     return {
         row["year"]: YearState(row["year"], row["n_verified"], row["n_pending"]) for row in counts
     }
+
+
+def verified_sums(
+    pollutant_id: int,
+    up_to: int | None = None,
+    enterprise_ids: Iterable[int] | None = None,
+    sector: str | None = None,
+) -> dict[int, tuple[Decimal, int]]:
+    """{year: (sum of the verified figures of one pollutant, enterprises behind it)} of the
+    city, some enterprises or one sector, one query. A sum is a total only for a year the
+    scope's `year_states` call complete."""
+    rows = _scoped(
+        AnnualDischarge.objects.filter(pollutant_id=pollutant_id, verified=True).order_by(),
+        enterprise_ids,
+        sector,
+    )
+    if up_to is not None:
+        rows = rows.filter(year__lte=up_to)
+    sums = rows.values("year").annotate(total=Sum("amount"), count=Count("enterprise"))
+    return {row["year"]: (row["total"], row["count"]) for row in sums}
 
 
 def year_complete(year: int) -> bool:

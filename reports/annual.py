@@ -32,19 +32,13 @@ from django.utils.translation import pgettext_lazy
 
 from audits.choices import AcceptingBody, Aspect, FeeClass, StepStatus, Verdict
 from audits.models import STEP_COUNT, Audit, AuditStep, Option
+from audits.programme import as_of, implemented_q, percent, retained_q, round_half_up
 from benxi_cp import datacache
 from enterprises.choices import ReportStatus
 from enterprises.models import DischargeReport, Enterprise, Pollutant
 from reports import summary
 from reports.discharge import annual_discharge
-from reports.summary import (
-    KEY_LABELS,
-    ProgrammeSummary,
-    implemented_q,
-    percent,
-    retained_q,
-    round_half_up,
-)
+from reports.summary import KEY_LABELS, ProgrammeSummary
 from targets.choices import Dimension, Light
 from targets.progress import AMBER_POINTS, overview
 
@@ -122,7 +116,7 @@ class AnnualForm:
 
     @property
     def day(self) -> datetime.date:
-        return summary.as_of(self.year)
+        return as_of(self.year)
 
 
 def _label(choices, value: str) -> str:
@@ -310,7 +304,7 @@ def audit_rows(day: datetime.date) -> list[dict]:
 
 
 def audits_form(year: int) -> AnnualForm:
-    day = summary.as_of(year)
+    day = as_of(year)
     rows = audit_rows(day)
     for row in rows:
         verdict = _label(Verdict, row["assessment"])
@@ -590,7 +584,7 @@ def _aspect_table(key: str, title: str, found: dict) -> Table:
 
 
 def options_form(year: int) -> AnnualForm:
-    day = summary.as_of(year)
+    day = as_of(year)
     in_year = _aspect_table(
         "in_year",
         _("Implemented during the year"),

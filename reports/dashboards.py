@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from audits import programme
 from audits.choices import AcceptingBody, FeeClass
 from audits.models import STEP_COUNT, Audit
 from benxi_cp import datacache
@@ -37,7 +38,7 @@ def steps_table(year: int) -> list[Figure]:
     The audits list filters on the steps recorded now; where an audit has done more steps
     since that day, the count links to the audits form of the year instead, which lists
     each audit with its steps done as of that day."""
-    day = summary.as_of(year)
+    day = programme.as_of(year)
     audits = list(Audit.objects.filter(started_on__lte=day))
     done = steps_done_by(audits, day)
     counts = [0] * (STEP_COUNT + 1)

@@ -377,9 +377,9 @@ VERSIONS = {"programme": 4}
 # version for the years offered and for the rendered form.
 CACHED_PAGE = PAGE - 3 + 2
 FORM_QUERIES = {
-    # summary: register, audits, options, reductions claimed, first audits, baselines (2:
-    # annual reports, then quarters and months), pollutants
-    "programme": PAGE + 8,
+    # summary: register, audits, options, reductions claimed with their baselines from the
+    # ledger, pollutants
+    "programme": PAGE + 5,
     # audits with their enterprises, option figures per audit, step dates per audit
     "audits": PAGE + 3,
     # annual discharge (2), enterprises, pollutants, count of unverified reports

@@ -231,16 +231,16 @@ CACHED = {
     "trends": PAGE - 3 + 2 + 2,
 }
 QUERIES = {
-    # summary (8: register, audits, options, reductions claimed, first audits, baselines (2:
-    # annual reports, then quarters and months), pollutants); audits by steps (audits, their
-    # step dates); targets and their actuals
-    "dashboard": PAGE + 8 + 2 + 2,
-    # report queues, enterprises without a report, reliability flags, comparisons (6: claims
-    # by year, first audits, verified discharge (2), enterprises, pollutants)
-    "epb": PAGE + 3 + 6,
-    # comparisons (6)
-    "claims": PAGE + 6,
-    # the pollutant asked for, the verified discharge (2), the pollutant list
+    # summary (5: register, audits, options, reductions claimed with their baselines from
+    # the ledger, pollutants); audits by steps (audits, their step dates); targets and
+    # their actuals
+    "dashboard": PAGE + 5 + 2 + 2,
+    # report queues, enterprises without a report, reliability flags, comparisons (3: the
+    # pairs over the claims and the ledger in one query, enterprises, pollutants)
+    "epb": PAGE + 3 + 3,
+    # comparisons (3)
+    "claims": PAGE + 3,
+    # the pollutant asked for, the ledger's year states and verified sums, the pollutant list
     "trends": PAGE + 4,
     # count of the filtered enterprises, the page of them
     "enterprises": PAGE - 3 + 2,

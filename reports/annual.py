@@ -533,15 +533,18 @@ def discharge_form(year: int) -> AnnualForm:
             "The change is the year's figure minus the previous year's."
         )
     ]
-    for y in years:
-        if not complete[y]:
-            notes.append(
-                _(
-                    "%(year)s is not yet complete: %(count)s enterprise(s) still wait for "
-                    "verification, so the city shows no total for it."
-                )
-                % {"year": y, "count": states[y].pending if y in states else 0}
-            )
+    # Said under the city table, where the total is missing.
+    pending = [
+        _(
+            "%(year)s is not yet complete: %(count)s enterprise(s) still wait for "
+            "verification, so the city shows no total for it."
+        )
+        % {"year": y, "count": states[y].pending if y in states else 0}
+        for y in years
+        if not complete[y]
+    ]
+    if pending:
+        city.note = " ".join([*map(str, pending), str(city.note)])
     return AnnualForm(
         name="discharge",
         number="CP-3",

@@ -26,8 +26,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, ExtractYear
 
 from audits.choices import RETAINED_STATUSES, OptionStatus, Verdict
 from audits.models import Audit
@@ -128,4 +128,6 @@ def baseline_year(enterprise: str):
         .annotate(first=Min("started_on"))
         .values("first")
     )
-    return ExtractYear(Subquery(first)) - 1
+    # An integer, so that comparing it with a year column can use that column's index
+    # (PostgreSQL's EXTRACT gives a numeric).
+    return Cast(ExtractYear(Subquery(first)) - 1, IntegerField())

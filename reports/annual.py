@@ -495,28 +495,29 @@ def discharge_form(year: int) -> AnnualForm:
             ["city", "", "", pollutant.code, pollutant.unit]
             + [row[k] for k in ("previous", "current", "change", "change_pct")]
         )
-    names = {pollutant.pk: pollutant.display_name for pollutant in pollutants}  # once each
+    # Once each: at province scale this loop runs for every enterprise and pollutant.
+    catalogue = [(p.pk, p.code, p.unit, p.display_name) for p in pollutants]
     for pk, enterprise in enterprises.items():
         block = []
-        for pollutant in pollutants:
-            previous = values.get((pk, year - 1, pollutant.pk))
-            current = values.get((pk, year, pollutant.pk))
+        for pollutant_id, code, unit, name in catalogue:
+            previous = values.get((pk, year - 1, pollutant_id))
+            current = values.get((pk, year, pollutant_id))
             if previous is None and current is None:
                 continue
             change, change_pct = _change(current, previous)
             block.append(
                 {
-                    "pollutant": names[pollutant.pk],
-                    "unit": pollutant.unit,
+                    "pollutant": name,
+                    "unit": unit,
                     "previous": previous,
                     "current": current,
                     "change": change,
                     "change_pct": change_pct,
-                    "_code": pollutant.code,
+                    "_code": code,
                 }
             )
             csv_rows.append(
-                ["enterprise", enterprise.code, enterprise.name, pollutant.code, pollutant.unit]
+                ["enterprise", enterprise.code, enterprise.name, code, unit]
                 + [previous, current, change, change_pct]
             )
         if block:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -122,39 +122,33 @@ def pairs_query(year: int, enterprise_id: int | None = None):
     if enterprise_id:
         claims = claims.filter(option__audit__enterprise_id=enterprise_id)
     figures = AnnualDischarge.objects.filter(
-        enterprise_id=OuterRef("e"), pollutant_id=OuterRef("p"), verified=True
+        enterprise_id=OuterRef("e"), pollutant_id=OuterRef("p")
     ).order_by()
+
+    def verified_amount(year_field: str) -> Subquery:
+        # The one row of the unique (enterprise, year, pollutant) index; its amount when
+        # verified (the condition in the SELECT keeps the planner on that index).
+        return Subquery(
+            figures.filter(year=OuterRef(year_field))
+            .annotate(verified_amount=Case(When(verified=True, then=F("amount"))))
+            .values("verified_amount")[:1]
+        )
+
     latest_year = (
-        figures.filter(year__gt=OuterRef("baseline_year"), year__lte=year)
+        figures.filter(year__gt=OuterRef("baseline_year"), year__lte=year, verified=True)
         .order_by("-year")
         .values("year")[:1]
     )
-    # The claim by the end of the latest year (of `year` when there is none).
-    horizon = Coalesce(OuterRef("latest_year"), Value(year))
-    claimed = (
-        OptionReduction.objects.filter(
-            option__audit__enterprise_id=OuterRef("e"),
-            pollutant_id=OuterRef("p"),
-            option__status=OptionStatus.IMPLEMENTED,
-            option__implemented_on__year__lte=horizon,
-        )
-        .order_by()
-        .values("pollutant_id")
-        .annotate(total=Sum("amount_per_year"))
-        .values("total")
-    )
+    # The claim that can show in the latest year: options implemented by its end (by the
+    # end of `year` when there is no later figure).
+    horizon = Coalesce(F("latest_year"), Value(year))
     return (
         claims.values(e=F("option__audit__enterprise_id"), p=F("pollutant_id"))
-        .annotate(claims=Count("pk"))
-        .annotate(baseline_year=baseline_year("e"))
+        .annotate(baseline_year=baseline_year("e"), latest_year=Subquery(latest_year))
         .annotate(
-            baseline=Subquery(figures.filter(year=OuterRef("baseline_year")).values("amount")[:1]),
-            latest_year=Subquery(latest_year),
+            claimed=Sum("amount_per_year", filter=Q(option__implemented_on__year__lte=horizon))
         )
-        .annotate(
-            latest=Subquery(figures.filter(year=OuterRef("latest_year")).values("amount")[:1]),
-            claimed=Subquery(claimed),
-        )
+        .annotate(baseline=verified_amount("baseline_year"), latest=verified_amount("latest_year"))
         .order_by()
     )
 

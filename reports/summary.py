@@ -228,7 +228,8 @@ def claims_with_baselines(day: datetime.date):
         pollutant_id=OuterRef("p"),
         year=OuterRef("baseline_year"),
         verified=True,
-    ).values("amount")[:1]
+    ).order_by()  # one row by the unique (enterprise, year, pollutant): no ordering joins
+    baseline = baseline.values("amount")[:1]
     return (
         OptionReduction.objects.filter(implemented_q(day, "option__"))
         .values(e=F("option__audit__enterprise_id"), p=F("pollutant_id"))

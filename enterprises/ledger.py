@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 
 from enterprises.choices import PeriodKind, ReportStatus
 from enterprises.models import AnnualDischarge, DischargeReport, DischargeValue
@@ -312,3 +312,20 @@ def city_totals(
         rows = rows.filter(pollutant_id__in=list(pollutant_ids))
     totals = rows.values("year", "pollutant_id").annotate(total=Sum("amount"))
     return {(row["year"], row["pollutant_id"]): row["total"] for row in totals}
+
+
+def verified_amount(enterprise: str, year: str, pollutant: str) -> Subquery:
+    """SQL, for annotations: the verified figure of the enterprise, year and pollutant whose
+    ids are the outer query's fields `enterprise`, `year` and `pollutant` (NULL without
+    one). The one row of the unique (enterprise, year, pollutant) index; the verified
+    condition is in the SELECT, so that the planner keeps to that index."""
+    return Subquery(
+        AnnualDischarge.objects.filter(
+            enterprise_id=OuterRef(enterprise),
+            year=OuterRef(year),
+            pollutant_id=OuterRef(pollutant),
+        )
+        .order_by()
+        .annotate(verified_amount=Case(When(verified=True, then=F("amount"))))
+        .values("verified_amount")[:1]
+    )

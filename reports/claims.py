@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +35,7 @@ from audits.choices import OptionStatus
 from audits.models import OptionReduction
 from audits.programme import baseline_year, percent
 from benxi_cp import datacache
+from enterprises import ledger
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 
 LARGE_GAP_PCT = Decimal("30")
@@ -125,15 +126,6 @@ def pairs_query(year: int, enterprise_id: int | None = None):
         enterprise_id=OuterRef("e"), pollutant_id=OuterRef("p")
     ).order_by()
 
-    def verified_amount(year_field: str) -> Subquery:
-        # The one row of the unique (enterprise, year, pollutant) index; its amount when
-        # verified (the condition in the SELECT keeps the planner on that index).
-        return Subquery(
-            figures.filter(year=OuterRef(year_field))
-            .annotate(verified_amount=Case(When(verified=True, then=F("amount"))))
-            .values("verified_amount")[:1]
-        )
-
     latest_year = (
         figures.filter(year__gt=OuterRef("baseline_year"), year__lte=year, verified=True)
         .order_by("-year")
@@ -148,7 +140,10 @@ def pairs_query(year: int, enterprise_id: int | None = None):
         .annotate(
             claimed=Sum("amount_per_year", filter=Q(option__implemented_on__year__lte=horizon))
         )
-        .annotate(baseline=verified_amount("baseline_year"), latest=verified_amount("latest_year"))
+        .annotate(
+            baseline=ledger.verified_amount("e", "baseline_year", "p"),
+            latest=ledger.verified_amount("e", "latest_year", "p"),
+        )
         .order_by()
     )
 

@@ -45,7 +45,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import AcceptingBody, FeeClass
@@ -63,7 +63,8 @@ from audits.programme import (
     round_half_up,
 )
 from benxi_cp import datacache
-from enterprises.models import AnnualDischarge, Pollutant
+from enterprises import ledger
+from enterprises.models import Pollutant
 
 ZERO = Decimal("0")
 
@@ -223,20 +224,13 @@ def programme_summary(year: int) -> ProgrammeSummary:
 def claims_with_baselines(day: datetime.date):
     """Per enterprise and pollutant: the annual reduction claimed by its options implemented
     by `day`, beside its baseline from the ledger (None without one), in one query."""
-    baseline = AnnualDischarge.objects.filter(
-        enterprise_id=OuterRef("e"),
-        pollutant_id=OuterRef("p"),
-        year=OuterRef("baseline_year"),
-        verified=True,
-    ).order_by()  # one row by the unique (enterprise, year, pollutant): no ordering joins
-    baseline = baseline.values("amount")[:1]
     return (
         OptionReduction.objects.filter(implemented_q(day, "option__"))
         .values(e=F("option__audit__enterprise_id"), p=F("pollutant_id"))
         .annotate(claimed=Sum("amount_per_year"))
         .filter(claimed__gt=0)
         .annotate(baseline_year=baseline_year("e"))
-        .annotate(baseline=Subquery(baseline))
+        .annotate(baseline=ledger.verified_amount("e", "baseline_year", "p"))
         .order_by("e", "p")
     )
 

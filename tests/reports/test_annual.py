@@ -423,3 +423,16 @@ def test_each_form_page_runs_a_fixed_number_of_queries(
         again = client.get(url, {"year": 2000})
     document = response.content.split(b"<article", 1)[1].split(b"</article>", 1)[0]
     assert document.strip() and document in again.content
+
+
+def test_the_rows_written_in_python_escape_their_text():
+    from reports import output
+
+    cell = {"text": '<b>"甲" & 乙</b>', "numeric": False, "wrap": True, "light": ""}
+    assert output.row_html([cell]) == (
+        '<tr><td class="wrap">&lt;b&gt;&quot;甲&quot; &amp; 乙&lt;/b&gt;</td></tr>'
+    )
+    light = {"text": "1,234.50", "numeric": True, "wrap": False, "light": "red"}
+    assert output.row_html([light]) == (
+        '<tr><td class="num"><span class="dot dot-red"></span>1,234.50</td></tr>'
+    )

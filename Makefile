@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # These targets are for development machines: Django runs in debug mode unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test install messages check-messages bench clean
+.PHONY: run test install migrate import annual-report recompute-targets messages check-messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
-	$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
+	@$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0
 
 run: install
 	$(PY) manage.py migrate --no-input
@@ -26,6 +26,23 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: install
+	@$(PY) manage.py migrate --no-input --verbosity 0
+
+# The README's commands, in debug mode like `make run` (a production machine sets SECRET_KEY and
+# runs manage.py itself). Quiet, so that a CSV written to standard output is only the CSV.
+#   make import ARGS="enterprises docs/formats/enterprises.sample.csv --dry-run"
+#   make annual-report ARGS="--year 2001 --form programme --format csv"
+#   make recompute-targets ARGS="--year 2001"
+import: migrate
+	@$(PY) manage.py import_data $(ARGS)
+
+annual-report: migrate
+	@$(PY) manage.py annual_report $(ARGS)
+
+recompute-targets: migrate
+	@$(PY) manage.py recompute_targets $(ARGS)
 
 # Benchmark: REPLACES the data of the database DATABASE_URL names with generated data at two
 # scales (small, province) and writes docs/benchmarks.md. Options: BENCH_ARGS="--scales small,city".

@@ -1,4 +1,4 @@
-"""Coded values of CP audits and options; codes are those of shared/formats/."""
+"""Coded values of CP audits and options; codes are those of docs/formats/."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Importers of shared/formats/audits.md and options.md, on the shared machinery.
+"""Importers of docs/formats/audits.md and options.md, on the shared machinery.
 
 Every rule of the models is checked on each row (the forms run the models' validation),
 so a file cannot record what the pages would refuse; the machinery makes it all or nothing.
@@ -38,7 +38,7 @@ def row_data(values: dict[str, str], instance, header: list[str], fields) -> dic
 
 
 class AuditImportForm(forms.ModelForm):
-    """One row of shared/formats/audits.md."""
+    """One row of docs/formats/audits.md."""
 
     steps_completed = forms.IntegerField(min_value=0, max_value=8)
     assessment = CodedChoiceField(choices_class=Verdict, required=False)
@@ -88,6 +88,9 @@ class AuditImporter(Importer):
         "demonstration": False,
     }
 
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(AuditImportForm.base_fields)
+
     def prepare(self, rows: list[dict[str, str]]) -> None:
         refs = {values.get("ref", "").strip() for values in rows} - {""}
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
@@ -134,7 +137,7 @@ class AuditImporter(Importer):
 
 
 class OptionImportForm(forms.ModelForm):
-    """One row of shared/formats/options.md, without its reductions."""
+    """One row of docs/formats/options.md, without its reductions."""
 
     aspect = CodedChoiceField(choices_class=Aspect)
     fee_class = CodedChoiceField(choices_class=FeeClass)
@@ -184,6 +187,14 @@ class OptionImporter(Importer):
 
     def accepts_column(self, name: str) -> bool:
         return name in self.columns or name.startswith(REDUCTION_PREFIX)
+
+    def template_columns(self) -> list[str]:
+        """The columns, then a reduction column for each pollutant of the catalogue."""
+        codes = Pollutant.objects.values_list("code", flat=True)
+        return [*self.columns, *(REDUCTION_PREFIX + code for code in codes)]
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(OptionImportForm.base_fields)
 
     def check_header(self, header: list[str], result: ImportResult) -> None:
         super().check_header(header, result)

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.formatting import plain
 from audits.models import STEP_COUNT, Audit, Option
-from benxi_cp.tables import Table
 from enterprises.models import Pollutant
 
 # The attribute where a list's options carry their reductions (prefetched as a list);
@@ -46,7 +45,7 @@ def date_column(**kwargs) -> tables.DateColumn:
     return tables.DateColumn(format="Y-m-d", attrs=NOWRAP, **kwargs)
 
 
-class AuditTable(Table):
+class AuditTable(tables.Table):
     ref = tables.Column(linkify=True, attrs=NOWRAP)
     enterprise = tables.Column(
         linkify=lambda record: record.enterprise.get_absolute_url(),
@@ -70,7 +69,7 @@ class AuditTable(Table):
     accepted_on = date_column(visible=False)
     demonstration = tables.BooleanColumn()
 
-    class Meta(Table.Meta):
+    class Meta:
         model = Audit
         fields = (
             "ref",
@@ -119,7 +118,7 @@ class AuditTable(Table):
         return record.enterprise.display_name
 
 
-class OptionTable(Table):
+class OptionTable(tables.Table):
     # Ordered by the audit's id, not its own ordering (start date, a JOIN and a sort of every
     # option): with the code, the unique (audit, code) index gives the first page directly.
     audit = tables.Column(
@@ -152,7 +151,7 @@ class OptionTable(Table):
         attrs={"td": {"class": "small reductions-cell"}},
     )
 
-    class Meta(Table.Meta):
+    class Meta:
         model = Option
         fields = (
             "audit",

@@ -11,6 +11,8 @@ class BenxiCpConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its importers and navigation entries in modules of these names.
         autodiscover_modules("importers", "navigation")
+        from benxi_cp import checks  # noqa: F401  (registers the system checks)
+
         # Cached figures follow the records: every data table bumps the data version.
         from benxi_cp.datacache import install_triggers
 

@@ -3,8 +3,7 @@
 For each scale the database is seeded (benxi_cp/scale.py), then, in this process through
 the Django test client (the whole stack, no network): each page's SQL query count and its
 median and 90th-percentile server time over warm repeated requests; the summary and the
-dashboards against the bare SQL aggregates behind their figures; each list page against the
-Django admin changelist of the same model with the same page size; the discharge importer's
+dashboards against the bare SQL aggregates behind their figures; the discharge importer's
 throughput against a bare bulk_create of the same rows; the peak memory growth of exporting
 the whole reports list as CSV and XLSX. The result is a Markdown document.
 
@@ -40,11 +39,9 @@ SCALES = {
     "city": ScaleSpec(enterprises=500, years=10, monthly=True),
     "province": ScaleSpec(enterprises=5000, years=10, monthly=True),
 }
-PAGE_SIZE = 25  # ObjectListView's page size; the admin changelists are set to the same
 PAGE_GOAL_MS = 300
 PDF_GOAL_MS = 5000
 SQL_RATIO_GOAL = 3.0
-ADMIN_RATIO_GOAL = 1.0
 IMPORT_GOAL = 10_000  # rows per second
 CSV_MEMORY_GOAL_MB = 100
 SEED_GOAL_S = 15 * 60
@@ -72,7 +69,6 @@ class Page:
     label: str
     role: str
     url: str
-    admin_url: str = ""  # list pages: the admin changelist of the same model
     baseline: Callable[[], object] | None = None  # dashboards/summary: the bare SQL
     pdf: bool = False
 
@@ -81,7 +77,6 @@ class Page:
 class PageResult:
     page: Page
     timing: Timing
-    admin: Timing | None = None
     bare: Timing | None = None
 
 
@@ -107,17 +102,12 @@ def _reverse(name: str, *args, query: str = "") -> str | None:
     return f"{url}?{query}" if query else url
 
 
-def _admin(model) -> str:
-    meta = model._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
-
-
 def pages() -> list[Page]:
     """Every main page, with the objects picked the same way at every scale."""
     from django.db.models import Count
 
-    from audits.models import Audit, Option
-    from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
+    from audits.models import Audit
+    from enterprises.models import DischargeReport
 
     found: list[Page] = []
 
@@ -125,36 +115,12 @@ def pages() -> list[Page]:
         if url:
             found.append(Page(group, label, role, url, **extra))
 
-    add(
-        "list",
-        "Enterprise register",
-        "epb_staff",
-        _reverse("enterprises:list"),
-        admin_url=_admin(Enterprise),
-    )
-    add("list", "Audits", "epb_staff", _reverse("audits:list"), admin_url=_admin(Audit))
-    add("list", "Options", "epb_staff", _reverse("audits:option_list"), admin_url=_admin(Option))
-    add(
-        "list",
-        "Discharge reports",
-        "epb_staff",
-        _reverse("enterprises:report_list"),
-        admin_url=_admin(DischargeReport),
-    )
-    add(
-        "list",
-        "Flagged values",
-        "epb_staff",
-        _reverse("enterprises:flagged_values"),
-        admin_url=_admin(ReliabilityFlag),
-    )
-    add(
-        "list",
-        "Programme enterprises",
-        "leadership",
-        _reverse("reports:enterprises"),
-        admin_url=_admin(Enterprise),
-    )
+    add("list", "Enterprise register", "epb_staff", _reverse("enterprises:list"))
+    add("list", "Audits", "epb_staff", _reverse("audits:list"))
+    add("list", "Options", "epb_staff", _reverse("audits:option_list"))
+    add("list", "Discharge reports", "epb_staff", _reverse("enterprises:report_list"))
+    add("list", "Flagged values", "epb_staff", _reverse("enterprises:flagged_values"))
+    add("list", "Programme enterprises", "leadership", _reverse("reports:enterprises"))
     # One report: the latest annual report of the enterprise with the most values.
     report = (
         DischargeReport.objects.filter(period_kind="Y", year=LAST_YEAR)
@@ -325,8 +291,6 @@ def measure(
         limit = max(page_limit, PDF_LIMIT_S) if page.pdf else page_limit
         timing = _time_page(client, page.url, repeats, limit)
         entry = PageResult(page, timing)
-        if page.admin_url:
-            entry.admin = _time_admin(clients["administrator"], page.admin_url, repeats)
         if page.baseline:
             entry.bare = time_callable(page.baseline, repeats=repeats)
         result.pages.append(entry)
@@ -352,19 +316,6 @@ def _counts() -> dict[str, int]:
         "reports": DischargeReport.objects.count(),
         "values": DischargeValue.objects.count(),
     }
-
-
-def _time_admin(client, url: str, repeats: int) -> Timing:
-    """The admin changelist with the app's page size: the baseline a lazy list would get."""
-    from django.urls import resolve
-
-    model_admin = resolve(url).func.model_admin
-    saved = model_admin.list_per_page
-    model_admin.list_per_page = PAGE_SIZE
-    try:
-        return _time_page(client, url, repeats, PAGE_LIMIT_S)
-    finally:
-        model_admin.list_per_page = saved
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -624,23 +575,6 @@ def render(results: list[ScaleResult], command: str) -> str:
             f"| {entry.page.label} | {entry.timing.median_ms:.0f} | {_cold(entry.timing)} | "
             f"{entry.bare.median_ms:.0f} | {ratio:.2f}× | {cold:.1f}× | ≤ {SQL_RATIO_GOAL:.0f}× | "
             f"{_met(ratio <= SQL_RATIO_GOAL)} | {_met(cold <= SQL_RATIO_GOAL)} |"
-        )
-    lines += [
-        "",
-        "## List pages against the admin changelist",
-        "",
-        f"Both with {PAGE_SIZE} rows a page; the admin as a superuser.",
-        "",
-        "| list | page ms | admin ms | ratio | goal | met |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for entry in big.pages:
-        if entry.admin is None:
-            continue
-        ratio = entry.timing.median_ms / max(entry.admin.median_ms, 0.01)
-        lines.append(
-            f"| {entry.page.label} | {entry.timing.median_ms:.0f} | {entry.admin.median_ms:.0f} | "
-            f"{ratio:.2f}× | ≤ {ADMIN_RATIO_GOAL:.0f}× | {_met(ratio <= ADMIN_RATIO_GOAL)} |"
         )
     lines += [
         "",

@@ -7,14 +7,39 @@ through <img>, where page fonts do not apply.
 """
 
 import io
+from pathlib import Path
 
 import matplotlib
 from django.http import HttpResponse
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from benxi_cp.fonts import CJK_FAMILY, find_cjk_font
 
 matplotlib.use("Agg")
 
-CJK_FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk
+CJK_FONT = CJK_FAMILY  # Debian's fonts-noto-cjk
+
+
+def register_cjk_font(manager: font_manager.FontManager | None = None) -> Path | None:
+    """Make the Noto CJK file known to matplotlib, whatever its font cache says.
+
+    matplotlib lists the machine's fonts once, in a cache (MPLCONFIGDIR) that it does not
+    rebuild when fonts are installed later: a cache made before fonts-noto-cjk was
+    installed leaves every Chinese label as empty boxes. Adding the file by its path makes
+    the family known in this process. Returns the file, or None when there is none
+    (the system check benxi_cp.W001 says so at start-up).
+    """
+    manager = manager or font_manager.fontManager
+    path = find_cjk_font()
+    if path is None:
+        return None
+    if not any(entry.fname == str(path) for entry in manager.ttflist):
+        manager.addfont(path)
+    return path
+
+
+register_cjk_font()
 matplotlib.rcParams.update(
     {
         "font.family": "sans-serif",

@@ -1,4 +1,4 @@
-"""Form fields for what users type into import files and forms (shared/formats/README.md)."""
+"""Form fields for what users type into import files and forms (docs/formats/README.md)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """Bulk import machinery shared by every importer (enterprises, audits, options, discharge).
 
-Rules (shared/formats/README.md): unknown columns are refused; every row's errors are
+Rules (docs/formats/README.md): unknown columns are refused; every row's errors are
 collected as "row N, column: message" with N the row a spreadsheet user sees; the whole
 file goes in one transaction, all or nothing; a dry run reports the same and writes nothing.
 """
@@ -14,6 +14,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.tabular import FileRefused, read_table
 
 CREATED = "created"
@@ -82,6 +83,26 @@ class Importer:
 
     def __init__(self, user=None):
         self.user = user
+
+    # -- what the template files offer ------------------------------------------------
+    def template_columns(self) -> list[str]:
+        """Every column the importer accepts, in the order of the format."""
+        return list(self.columns)
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        """The form field that checks each column's cells, where one does."""
+        return {}
+
+    def column_choices(self) -> dict[str, list[str]]:
+        """The codes each coded column accepts, from the fields that check its cells: the
+        drop-down lists of the XLSX template."""
+        fields = self.cell_fields()
+        choices = {}
+        for column in self.template_columns():
+            codes = coded_values(fields.get(column))
+            if codes:
+                choices[column] = codes
+        return choices
 
     # -- header -----------------------------------------------------------------------
     def accepts_column(self, name: str) -> bool:
@@ -179,6 +200,17 @@ class Importer:
             result.preview.append({"row": number, "action": action, "label": label})
 
 
+def coded_values(field: forms.Field | None) -> list[str]:
+    """The codes a form field accepts when it is a choice of a few codes, else []."""
+    if isinstance(field, YesNoField):
+        return ["yes", "no"]
+    if isinstance(field, CodedChoiceField):
+        return list(field.choices_class.values)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return list(dict.fromkeys(str(value) for value, _label in field.choices if value != ""))
+    return []
+
+
 def validation_problems(error: ValidationError, default_column: str = "") -> list[tuple[str, str]]:
     """(column, message) pairs of a ValidationError or a form's error dict."""
     if hasattr(error, "error_dict"):
@@ -205,6 +237,9 @@ class ModelFormImporter(Importer):
     model = None
     form_class: type[forms.ModelForm] | None = None
     key: str = "code"
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(self.form_class.base_fields)
 
     def prepare(self, rows: list[dict[str, str]]) -> None:
         keys = {values.get(self.key, "") for values in rows} - {""}

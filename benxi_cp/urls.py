@@ -14,6 +14,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("import/<slug:kind>/", views.ImportView.as_view(), name="import"),
+    path(
+        "import/<slug:kind>/template.<slug:fmt>",
+        views.import_template,
+        name="import_template",
+    ),
+    path("formats/<str:name>/", views.FormatDocumentView.as_view(), name="format_document"),
     path("enterprises/", include("enterprises.urls")),
     path("audits/", include("audits.urls")),
     path("targets/", include("targets.urls")),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import export, roles
+from benxi_cp import export, formats, roles
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import get_importer
 from benxi_cp.models import SiteFlag
@@ -172,6 +172,15 @@ class ImportView(View):
                 "kind": self.kind,
                 "label": self.importer_class.label,
                 "columns": self.importer_class.columns,
+                "format_url": (
+                    reverse("format_document", args=[self.kind])
+                    if self.kind in formats.DOCUMENTS
+                    else None
+                ),
+                "template_urls": [
+                    (fmt.upper(), reverse("import_template", args=[self.kind, fmt]))
+                    for fmt in TEMPLATE_TYPES
+                ],
                 "result": result,
                 "token": token,
                 "suffix": suffix,
@@ -216,6 +225,55 @@ class ImportView(View):
             % {"created": result.created, "updated": result.updated},
         )
         return redirect("import", self.kind)
+
+
+TEMPLATE_TYPES = {"xlsx": export.XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
+
+
+def import_template(request, kind: str, fmt: str) -> HttpResponse:
+    """An empty file to fill in for an importer: its header row (and, in XLSX, drop-down
+    lists on the coded columns). For those who may import with it."""
+    try:
+        importer_class = get_importer(kind)
+    except KeyError:
+        raise Http404(kind) from None
+    if fmt not in TEMPLATE_TYPES:
+        raise Http404(fmt)
+    if not request.user.has_perms(importer_class.permissions):
+        raise PermissionDenied
+    importer = importer_class(user=request.user)
+    content = formats.template_xlsx(importer) if fmt == "xlsx" else formats.template_csv(importer)
+    response = HttpResponse(content, content_type=TEMPLATE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+    return response
+
+
+class FormatDocumentView(TemplateView):
+    """A format of docs/formats/ as a page: for every user, who may read what they exchange."""
+
+    template_name = "generic/format.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            text = formats.document_text(kwargs["name"])
+        except KeyError:
+            raise Http404(kwargs["name"]) from None
+        user = self.request.user
+        context.update(
+            title=formats.document_title(text),
+            body=formats.render_markdown(formats.document_body(text)),
+            documents=[
+                (name, reverse("format_document", args=[name])) for name in formats.DOCUMENTS
+            ],
+            name=kwargs["name"],
+            import_url=(
+                reverse("import", args=[kwargs["name"]])
+                if _may_import(user, kwargs["name"])
+                else None
+            ),
+        )
+        return context
 
 
 # The page a role lands on at "/", shown in place (by URL name, so no app is imported here).

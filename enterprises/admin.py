@@ -10,7 +10,7 @@ from enterprises.models import (
     ReliabilityFlag,
     ReportUnlock,
 )
-from enterprises.reliability import refresh_reports
+from enterprises.reliability_store import refresh_reports
 
 
 @admin.register(Enterprise)

@@ -1,4 +1,4 @@
-"""Coded values of the enterprise register; codes are those of shared/formats/enterprises.md."""
+"""Coded values of the enterprise register; codes are those of docs/formats/enterprises.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +85,8 @@ class Severity(models.TextChoices):
 
 
 class FlagCode(models.TextChoices):
-    """What a reliability check found; the checks live in enterprises/reliability.py."""
+    """What a reliability check found; the checks live in enterprises/reliability.py, their
+    messages in enterprises/flags.py."""
 
     EMPTY = "empty", _("No values")
     MISSING = "missing", _("Pollutant missing")

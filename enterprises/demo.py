@@ -1,7 +1,7 @@
 """The demo city's register: 64 invented key enterprises of an industrial city like Benxi.
 
 Names and figures are fictional. 50 are state-owned large or medium enterprises, the base
-of the programme's coverage rate; the first three match shared/formats/enterprises.sample.csv.
+of the programme's coverage rate; the first three match docs/formats/enterprises.sample.csv.
 """
 
 from enterprises.models import Enterprise
@@ -35,7 +35,7 @@ PLACES = [
     ("清水", "Qingshui"),
 ]
 ORDINALS = [("第一", "No. 1 "), ("第二", "No. 2 "), ("第三", "No. 3 ")]
-# The three enterprises of shared/formats/enterprises.sample.csv, as that file has them.
+# The three enterprises of docs/formats/enterprises.sample.csv, as that file has them.
 SAMPLE = [
     (
         "溪城第一钢铁厂",

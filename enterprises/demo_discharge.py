@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from enterprises import ledger
 from enterprises.choices import Basis, PeriodKind, ReportStatus
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
-from enterprises.reliability import refresh_reports
+from enterprises.reliability_store import refresh_reports
 
 YEARS = range(1995, 2002)
 QUARTERLY_YEARS = (2000, 2001)

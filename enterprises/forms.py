@@ -67,7 +67,7 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class EnterpriseImportForm(forms.ModelForm):
-    """One row of shared/formats/enterprises.md."""
+    """One row of docs/formats/enterprises.md."""
 
     sector = CodedChoiceField(choices_class=Sector)
     ownership = CodedChoiceField(choices_class=Ownership, required=False)
@@ -96,7 +96,7 @@ class EnterpriseImportForm(forms.ModelForm):
 
 # -- discharge reports ----------------------------------------------------------------------
 def period_choices() -> list[tuple[str, str]]:
-    """The periods of shared/formats/discharge.md: Y, Q1–Q4, M01–M12."""
+    """The periods of docs/formats/discharge.md: Y, Q1–Q4, M01–M12."""
     choices = [("Y", _("Whole year"))]
     choices += [(f"Q{n}", _("Quarter %(number)s") % {"number": n}) for n in range(1, 5)]
     choices += [(f"M{n:02d}", _("Month %(number)s") % {"number": n}) for n in range(1, 13)]

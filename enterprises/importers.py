@@ -22,7 +22,7 @@ from benxi_cp.importers import (
 )
 from enterprises import ledger
 from enterprises.choices import Basis, ReportStatus
-from enterprises.forms import EnterpriseImportForm
+from enterprises.forms import EnterpriseImportForm, period_choices
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
@@ -31,7 +31,7 @@ from enterprises.models import (
     parse_period,
     period_code,
 )
-from enterprises.reliability import refresh_reports
+from enterprises.reliability_store import refresh_reports
 from enterprises.signals import announce
 
 BATCH = 1000  # rows a bulk update writes
@@ -84,7 +84,7 @@ VALUE_COLUMNS = ["report_id", "pollutant_id", "amount", "basis"]
 
 @register
 class EnterpriseImporter(ModelFormImporter):
-    """shared/formats/enterprises.md: one row per enterprise; an existing code updates it."""
+    """docs/formats/enterprises.md: one row per enterprise; an existing code updates it."""
 
     kind = "enterprises"
     label = _("enterprises")
@@ -110,7 +110,7 @@ class EnterpriseImporter(ModelFormImporter):
 
 @register
 class DischargeImporter(Importer):
-    """shared/formats/discharge.md: one row per enterprise, period and pollutant.
+    """docs/formats/discharge.md: one row per enterprise, period and pollutant.
 
     The rows of one enterprise and period make up one report. A report the file creates
     comes in as submitted (the enterprise has handed it to the EPB), for the EPB to verify;
@@ -141,6 +141,18 @@ class DischargeImporter(Importer):
     # import_row checks each row and queues it; finish() writes every report and value in a
     # few bulk statements (with their history rows), then runs the reliability checks.
     row_savepoints = False
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        catalogue = list(Pollutant.objects.values_list("code", "unit"))
+        return {
+            "year": YEAR_FIELD.field,
+            "period": forms.ChoiceField(choices=period_choices()),
+            "pollutant": forms.ChoiceField(choices=[(code, code) for code, _unit in catalogue]),
+            "amount": AMOUNT_FIELD.field,
+            "unit": forms.ChoiceField(choices=[(unit, unit) for _code, unit in catalogue]),
+            "basis": BASIS_FIELD.field,
+            "output_10k_yuan": OUTPUT_FIELD.field,
+        }
 
     def prepare(self, rows: list[dict[str, str]]) -> None:
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}

@@ -24,6 +24,7 @@ from enterprises.choices import (
     Severity,
     Size,
 )
+from enterprises.flags import render_message
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -191,7 +192,7 @@ class DischargeReportQuerySet(models.QuerySet):
 
 
 def parse_period(text: str) -> tuple[str, int] | None:
-    """`Y` or empty, `Q1`–`Q4`, `M01`–`M12` (shared/formats/discharge.md) as (kind, number)."""
+    """`Y` or empty, `Q1`–`Q4`, `M01`–`M12` (docs/formats/discharge.md) as (kind, number)."""
     text = (text or "").strip().upper()
     if text in ("", "Y"):
         return PeriodKind.YEAR, 0
@@ -460,7 +461,7 @@ class DischargeValue(models.Model):
 class ReliabilityFlag(models.Model):
     """A doubt the reliability checks found about a report or one of its values.
 
-    Recomputed whenever the report is saved or imported (enterprises/reliability.py);
+    Recomputed whenever the report is saved or imported (enterprises/reliability_store.py);
     the message is rendered from `code` and `params` in the reader's language.
     """
 
@@ -517,8 +518,6 @@ class ReliabilityFlag(models.Model):
 
     @property
     def message(self) -> str:
-        from enterprises.reliability import render_message
-
         return render_message(self.code, self.params, self.pollutant)
 
 

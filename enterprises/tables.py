@@ -3,14 +3,15 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.tables import Table
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 from enterprises.templatetags.discharge import plain_amount
 
 
-class EnterpriseTable(Table):
+class EnterpriseTable(tables.Table):
     code = tables.Column(linkify=True)
     name = tables.Column(
+        # Named here: the accessor is a property, so django-tables2 finds no field's name.
+        verbose_name=capfirst(_("name")),
         linkify=True,
         accessor="display_name",
         order_by=("name",),
@@ -20,7 +21,7 @@ class EnterpriseTable(Table):
     state_large_medium = tables.BooleanColumn(verbose_name=_("State large/medium"))
     employees = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
 
-    class Meta(Table.Meta):
+    class Meta:
         model = Enterprise
         attrs = {"class": "table table-sm table-hover align-middle text-nowrap"}
         fields = (
@@ -69,7 +70,7 @@ class StatusColumn(tables.Column):
         return value
 
 
-class DischargeReportTable(Table):
+class DischargeReportTable(tables.Table):
     enterprise__code = tables.Column(
         verbose_name=capfirst(_("code")),
         linkify=lambda record: record.get_absolute_url(),
@@ -101,7 +102,7 @@ class DischargeReportTable(Table):
         format="Y-m-d", verbose_name=capfirst(_("changed")), attrs={"td": {"class": "text-nowrap"}}
     )
 
-    class Meta(Table.Meta):
+    class Meta:
         model = DischargeReport
         fields = (
             "enterprise__code",
@@ -123,7 +124,7 @@ class DischargeReportTable(Table):
         return value
 
 
-class FlagTable(Table):
+class FlagTable(tables.Table):
     severity = tables.Column(
         verbose_name=capfirst(_("severity")),
         order_by=("severity_rank",),
@@ -168,7 +169,7 @@ class FlagTable(Table):
         attrs={"td": {"class": "text-nowrap"}},
     )
 
-    class Meta(Table.Meta):
+    class Meta:
         model = ReliabilityFlag
         fields = (
             "severity",

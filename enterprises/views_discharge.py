@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from benxi_cp.importers import get_importer
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
-from enterprises import reliability, workflow
+from enterprises import reliability, reliability_store, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
 from enterprises.filters import DischargeReportFilter, FlagFilter
 from enterprises.forms import ReasonForm, ReportHeaderForm, ReportStartForm, ValueRowFormSet
@@ -203,7 +203,7 @@ class ReportDetailView(ObjectDetailView):
             rows=rows,
             report_flags=report_flags,
             previous=previous,
-            grade=reliability.flags_grade(report),
+            grade=reliability_store.flags_grade(report),
             grade_rule=reliability.GRADE_RULE,
             may_edit=editable,
             may_submit=editable

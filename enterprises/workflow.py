@@ -30,7 +30,7 @@ from enterprises.models import (
     ReportLocked,
     ReportUnlock,
 )
-from enterprises.reliability import refresh_reports
+from enterprises.reliability_store import refresh_reports
 from enterprises.signals import announce
 
 

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_update_with_history
 
 from enterprises import ledger
 from enterprises.models import DischargeValue
-from enterprises.reliability import refresh_reports
+from enterprises.reliability_store import refresh_reports
 from reports.summary import programme_summary
 
 YEAR = 2001

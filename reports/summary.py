@@ -1,4 +1,4 @@
-"""The programme summary (shared/formats/programme-summary.md) computed from the raw records.
+"""The programme summary (docs/formats/programme-summary.md) computed from the raw records.
 
 Everything is "as of 31 December of the year": a record counts when the date that makes it
 true falls on or before that day. The rules of who is in the programme, coverage,

@@ -9,9 +9,9 @@ Discharge figures are the ledger's (enterprises/ledger.py: the annual report, el
 verified quarters, else twelve verified months): a city total is the sum of the verified
 figures, and only once the year is complete (`ledger.city_totals`), so that a
 half-verified year never reads as a fall; the reports pages show the same totals. The
-programme counts follow audits/programme.py (an enterprise is in the programme in a year
-when one of its audits started on or before 31 December of that year), as the programme
-summary does.
+programme counts follow audits/programme.py and docs/formats/programme-summary.md (an
+enterprise is in the programme in a year when one of its audits started on or before 31
+December of that year), as the programme summary does.
 """
 
 from collections.abc import Callable

@@ -1,12 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.tables import Table
 from targets import computations
 from targets.models import Indicator
 
 
-class IndicatorTable(Table):
+class IndicatorTable(tables.Table):
     code = tables.Column(linkify=True)
     indicator = tables.Column(
         verbose_name=_("indicator"),
@@ -27,7 +26,7 @@ class IndicatorTable(Table):
         verbose_name=_("targets"), accessor="target_count", attrs={"td": {"class": "text-end"}}
     )
 
-    class Meta(Table.Meta):
+    class Meta:
         model = Indicator
         fields = ("code", "dimension", "name", "name_en", "unit", "direction", "department")
         sequence = (

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from benxi_cp import roles
 
-FORMATS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "formats"
+FORMATS_DIR = Path(__file__).resolve().parent.parent / "docs" / "formats"
 PASSWORD = "test-password-123"
 
 
@@ -24,7 +24,7 @@ def _empty_cache():
 @pytest.fixture
 def formats_dir() -> Path:
     if not FORMATS_DIR.is_dir():
-        pytest.fail(f"shared/formats not found at {FORMATS_DIR}")
+        pytest.fail(f"docs/formats not found at {FORMATS_DIR}")
     return FORMATS_DIR
 
 

@@ -1,4 +1,4 @@
-"""The pollutant catalogue a new installation starts with (shared/formats/discharge.md)."""
+"""The pollutant catalogue a new installation starts with (docs/formats/discharge.md)."""
 
 from django.db import migrations
 

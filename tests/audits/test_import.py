@@ -1,4 +1,4 @@
-"""Import of shared/formats/audits.md and options.md: the sample files, and every rule
+"""Import of docs/formats/audits.md and options.md: the sample files, and every rule
 refused with its row and column, all or nothing, on the web and the command line."""
 
 import io

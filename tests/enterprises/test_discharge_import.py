@@ -1,4 +1,4 @@
-"""The discharge importer (shared/formats/discharge.md): the sample, broken files, the lock."""
+"""The discharge importer (docs/formats/discharge.md): the sample, broken files, the lock."""
 
 import io
 from decimal import Decimal

@@ -309,7 +309,7 @@ def two_enterprises(steel, make_report):
         make_report(steel, 1995 + i, {"COD": cod}, status="verified")
     flagged = make_report(steel, 2000, {"COD": 5000}, status="submitted")
     make_report(coal, 2000, {"COD": 10}, status="draft", basis="estimated")
-    from enterprises.reliability import refresh_reports
+    from enterprises.reliability_store import refresh_reports
 
     refresh_reports(DischargeReport.objects.values_list("pk", flat=True))
     return steel, coal, flagged
@@ -419,7 +419,7 @@ def make_reports(count: int, pollutants: dict, make_report) -> None:
         enterprise = Enterprise.objects.create(code=f"Q-{i:03d}", name=f"厂{i}", sector="coal")
         make_report(enterprise, 2000, {"COD": 10 + i, "SO2": 5}, status="submitted")
         make_report(enterprise, 2001, {"COD": 100 + i}, basis="estimated")
-    from enterprises.reliability import refresh_reports
+    from enterprises.reliability_store import refresh_reports
 
     refresh_reports(DischargeReport.objects.values_list("pk", flat=True))
 
@@ -447,7 +447,7 @@ def test_the_report_detail_runs_a_fixed_number_of_queries(
     codes = list(pollutants)[:values]
     make_report(steel, 1999, dict.fromkeys(codes, 100), status="verified")
     report = make_report(steel, 2000, dict.fromkeys(codes, 1000), basis="estimated")
-    from enterprises.reliability import refresh_reports
+    from enterprises.reliability_store import refresh_reports
 
     refresh_reports([report.pk])
     assert report.flags.count() >= values

@@ -5,7 +5,9 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
+from enterprises import flags
 from enterprises import reliability as r
+from enterprises import reliability_store as store
 from enterprises.models import ReliabilityFlag
 from enterprises.reliability import Finding, PeriodFigures, ReportContext
 
@@ -177,10 +179,10 @@ def test_enterprise_grade_averages_the_latest_three_years():
 def test_messages_render_in_the_readers_language(pollutants):
     finding = r.check_trend("COD", D(3000), STEADY, D(990), "1999")[1]
     with translation.override("en"):
-        text = r.render_message(finding.code, finding.params, pollutants["COD"])
+        text = flags.render_message(finding.code, finding.params, pollutants["COD"])
         assert text.startswith("+203% against 1999 (990 t)")
     with translation.override("zh-hans"):
-        text = r.render_message(finding.code, finding.params, pollutants["COD"])
+        text = flags.render_message(finding.code, finding.params, pollutants["COD"])
         assert "1999" in text and "同比" in text
 
 
@@ -189,7 +191,7 @@ def test_refresh_stores_flags_on_values_and_the_grade(steel, make_report):
     for offset, amount in enumerate(STEADY):
         make_report(steel, 1995 + offset, {"COD": amount, "SO2": 20000}, status="verified")
     report = make_report(steel, 2000, {"COD": 4000, "SO2": 20500})
-    r.refresh_reports([report.pk])
+    store.refresh_reports([report.pk])
     report.refresh_from_db()
     flags = ReliabilityFlag.objects.filter(report=report)
     assert sorted(flags.values_list("code", "pollutant__code")) == [
@@ -200,7 +202,7 @@ def test_refresh_stores_flags_on_values_and_the_grade(steel, make_report):
     assert report.grade == "C"
     # A draft of an earlier year is not part of the history the checks trust.
     steel.discharge_reports.filter(year=1999).update(status="draft")
-    r.refresh_reports([report.pk])
+    store.refresh_reports([report.pk])
     assert sorted(flags.values_list("code", flat=True)) == ["outlier"]
 
 
@@ -211,7 +213,7 @@ def test_a_quarter_refreshes_its_year(steel, make_report):
         make_report(steel, 2000, {"COD": 400}, kind="Q", number=n, status="submitted")
         for n in (1, 2, 3)
     ]
-    r.refresh_reports([quarters[-1].pk])
+    store.refresh_reports([quarters[-1].pk])
     assert list(annual.flags.values_list("code", flat=True)) == ["subperiods"]
     annual.refresh_from_db()
     assert annual.grade == "C"  # derived data changes even on a locked report
@@ -227,7 +229,7 @@ def test_intensity_uses_the_other_enterprises_of_the_sector(steel, make_report):
     other_sector = Enterprise.objects.create(code="C-9", name="煤矿", sector="coal")
     make_report(other_sector, 2000, {"SO2": 10}, status="verified", output=500000)
     report = make_report(steel, 2000, {"SO2": 200000}, output=500000)
-    r.refresh_reports([report.pk])
+    store.refresh_reports([report.pk])
     flag = report.flags.get()
     assert (flag.code, flag.params["peers"], flag.params["ratio"]) == ("intensity", 3, "9.52")
 
@@ -246,10 +248,10 @@ def test_enterprise_grades_for_many_enterprises_in_one_query(
     draft = make_report(coal, 2001, {"COD": 1})
     type(draft).objects.filter(pk=draft.pk).update(grade="D")  # drafts do not count
     with django_assert_num_queries(1):
-        grades = r.enterprise_grades()
+        grades = store.enterprise_grades()
     assert grades[steel.pk].grade == "C"  # (3 + 2 + 2) / 3 = 2.33
     assert coal.pk not in grades and quiet.pk not in grades
-    assert r.enterprise_grades([coal.pk]) == {}
+    assert store.enterprise_grades([coal.pk]) == {}
 
 
 @pytest.mark.django_db
@@ -306,11 +308,11 @@ def test_one_batch_gives_the_flags_and_grades_of_one_report_at_a_time(steel, mak
         return flags, dict(DischargeReport.objects.values_list("pk", "grade"))
 
     for report in checked:
-        r.refresh_reports([report.pk])
+        store.refresh_reports([report.pk])
     one_by_one = stored()
     ReliabilityFlag.objects.all().delete()
     DischargeReport.objects.update(grade="")
-    r.refresh_reports(report.pk for report in checked)
+    store.refresh_reports(report.pk for report in checked)
     assert stored() == one_by_one
     # The hand-made history exercises most checks, so that the comparison means something.
     assert set(ReliabilityFlag.objects.values_list("code", flat=True)) >= {

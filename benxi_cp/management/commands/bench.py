@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Seed the database DATABASE_URL names at each scale (its data is DELETED) and measure "
         "every main page (queries, median and 90th-percentile time), the summary and "
-        "dashboards against their bare SQL, the lists against the admin changelist, the "
+        "dashboards against their bare SQL, the "
         "discharge import and the exports' memory; write docs/benchmarks.md and print it."
     )
 

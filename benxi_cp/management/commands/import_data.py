@@ -7,7 +7,7 @@ from benxi_cp.importers import get_importer, importer_kinds
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV or XLSX file in one of the formats of shared/formats/. All or nothing: "
+        "Import a CSV or XLSX file in one of the formats of docs/formats/. All or nothing: "
         "when any row has an error nothing is written, every error is printed as "
         "'row N, column: message' and the command exits non-zero. --dry-run checks only."
     )

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Produce an annual report form for a year, as of 31 December, from the records: "
         "programme (the programme summary; its CSV has the keys of "
-        "shared/formats/programme-summary.md), audits, discharge, options or targets. "
+        "docs/formats/programme-summary.md), audits, discharge, options or targets. "
         "CSV goes to standard output unless --output is given; PDF and XLSX are written to "
         "--output, or to FORM-YEAR.pdf|xlsx in the current folder."
     )

@@ -1,0 +1,189 @@
+"""The import formats and the programme summary contract (docs/formats/), as pages and templates.
+
+The format documents are Markdown files in the repository, the contract other systems rely
+on; `render_markdown` shows them as HTML (the few constructs they use: headings,
+paragraphs, lists, tables, code blocks and `code`). `template_csv` and `template_xlsx` make
+the empty files an importer accepts: its header row and, in the workbook, a drop-down list
+on each coded column with the codes the importer itself accepts (Importer.column_choices).
+"""
+
+import csv
+import io
+import re
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from benxi_cp.importers import Importer
+
+FORMATS_DIR = settings.BASE_DIR / "docs" / "formats"
+# The documents served as pages, by the name in their URL (their file name without ".md").
+DOCUMENTS = ("README", "enterprises", "audits", "options", "discharge", "programme-summary")
+LISTS_SHEET = "lists"  # the hidden sheet holding the drop-down lists' codes
+LAST_ROW = 1_048_576  # a drop-down applies to every data row a sheet can have
+
+
+def document_text(name: str) -> str:
+    """The Markdown text of a format document; KeyError for a name that is not one."""
+    if name not in DOCUMENTS:
+        raise KeyError(name)
+    return (FORMATS_DIR / f"{name}.md").read_text(encoding="utf-8")
+
+
+def document_title(text: str) -> str:
+    """The text of the document's first heading."""
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    return first.lstrip("#").strip()
+
+
+def document_body(text: str) -> str:
+    """The document without its first heading (the page shows it as its title)."""
+    lines = text.lstrip().splitlines()
+    return "\n".join(lines[1:] if lines and lines[0].startswith("#") else lines)
+
+
+# -- Markdown, the part the format documents use ---------------------------------------------
+_DOCUMENT_LINK = re.compile(r"^([a-z-]+|README)\.md$")
+
+
+def _inline(text: str) -> str:
+    """Escaped text with `code` spans; a span naming a format document links to its page."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick stays a backtick
+        parts[-2:] = ["`".join(parts[-2:])]
+    html = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            html.append(escape(part))
+            continue
+        match = _DOCUMENT_LINK.match(part)
+        if match and match.group(1) in DOCUMENTS:
+            url = reverse("format_document", args=[match.group(1)])
+            html.append(f'<a href="{url}"><code>{escape(part)}</code></a>')
+        else:
+            html.append(f"<code>{escape(part)}</code>")
+    return "".join(html)
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table(lines: list[str]) -> str:
+    header, body = _cells(lines[0]), lines[1:]
+    if body and set(body[0].replace("|", "").strip()) <= set("-: "):
+        body = body[1:]  # the separator row
+    html = ['<div class="table-responsive"><table class="table table-sm table-bordered">']
+    html.append("<thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in header) + "</tr></thead>")
+    html.append("<tbody>")
+    for line in body:
+        html.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in _cells(line)) + "</tr>")
+    html.append("</tbody></table></div>")
+    return "".join(html)
+
+
+def render_markdown(text: str) -> SafeString:
+    """HTML of the Markdown subset the format documents are written in; all text escaped."""
+    blocks: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+        elif line.startswith("#"):
+            level = min(len(line) - len(line.lstrip("#")) + 1, 6)
+            blocks.append(f"<h{level}>{_inline(line.lstrip('#').strip())}</h{level}>")
+            i += 1
+        elif line.startswith("    "):
+            code = []
+            while i < len(lines) and (lines[i].startswith("    ") or not lines[i].strip()):
+                code.append(lines[i][4:])
+                i += 1
+            blocks.append(f"<pre><code>{escape(chr(10).join(code).strip(chr(10)))}</code></pre>")
+        elif line.lstrip().startswith("|"):
+            table = []
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                table.append(lines[i])
+                i += 1
+            blocks.append(_table(table))
+        elif line.startswith("- "):
+            items: list[str] = []
+            while i < len(lines) and (
+                lines[i].startswith("- ") or (items and lines[i].startswith("  "))
+            ):
+                if lines[i].startswith("- "):
+                    items.append(lines[i][2:].strip())
+                else:
+                    items[-1] += " " + lines[i].strip()
+                i += 1
+            blocks.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in items) + "</ul>")
+        else:
+            paragraph = []
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and not lines[i].startswith(("#", "    ", "- ", "|"))
+            ):
+                paragraph.append(lines[i].strip())
+                i += 1
+            blocks.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+    return mark_safe("\n".join(blocks))  # noqa: S308  (every piece of text went through escape)
+
+
+# -- template files ---------------------------------------------------------------------------
+def template_csv(importer: Importer) -> bytes:
+    """The header row, UTF-8 with a BOM so that a spreadsheet opens it as UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(importer.template_columns())
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx(importer: Importer) -> bytes:
+    """The header row on the first sheet, with a drop-down list on every coded column.
+
+    The lists' codes sit in a hidden second sheet (an in-cell list is limited to 255
+    characters); the importer reads the first sheet only. A value outside the list gets a
+    warning, not a refusal, since the importer also accepts the codes' labels.
+    """
+    columns = importer.template_columns()
+    choices = importer.column_choices()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(importer.kind)[:31]
+    sheet.append(columns)
+    bold = Font(bold=True)
+    for index, name in enumerate(columns, start=1):
+        sheet.cell(row=1, column=index).font = bold
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 4)
+    sheet.freeze_panes = "A2"
+    lists = workbook.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    list_column = 0
+    for index, name in enumerate(columns, start=1):
+        codes = choices.get(name)
+        if not codes:
+            continue
+        list_column += 1
+        letter = get_column_letter(list_column)
+        lists.cell(row=1, column=list_column, value=name)
+        for row, code in enumerate(codes, start=2):
+            lists.cell(row=row, column=list_column, value=code)
+        source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(codes) + 1}"
+        validation = DataValidation(
+            type="list", formula1=source, allow_blank=True, errorStyle="warning"
+        )
+        validation.error = ", ".join(codes)[:255]
+        validation.showErrorMessage = True
+        target = get_column_letter(index)
+        validation.add(f"{target}2:{target}{LAST_ROW}")
+        sheet.add_data_validation(validation)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

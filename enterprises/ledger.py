@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -256,9 +256,22 @@ class YearState:
         return self.verified > 0 and self.pending == 0
 
 
-def year_states(years: Iterable[int] | None = None) -> dict[int, YearState]:
-    """{year: YearState} for the years the ledger holds (or those of `years`), one query."""
-    rows = AnnualDischarge.objects.order_by()
+def _scoped(rows, enterprise_ids: Iterable[int] | None, sector: str | None):
+    if enterprise_ids is not None:
+        rows = rows.filter(enterprise_id__in=list(enterprise_ids))
+    if sector:
+        rows = rows.filter(enterprise__sector=sector)
+    return rows
+
+
+def year_states(
+    years: Iterable[int] | None = None,
+    enterprise_ids: Iterable[int] | None = None,
+    sector: str | None = None,
+) -> dict[int, YearState]:
+    """{year: YearState} for the years the ledger holds (or those of `years`), one query;
+    of the city, or of some enterprises or one sector when given."""
+    rows = _scoped(AnnualDischarge.objects.order_by(), enterprise_ids, sector)
     if years is not None:
         rows = rows.filter(year__in=list(years))
     counts = rows.values("year").annotate(
@@ -268,6 +281,26 @@ def year_states(years: Iterable[int] | None = None) -> dict[int, YearState]:
     return {
         row["year"]: YearState(row["year"], row["n_verified"], row["n_pending"]) for row in counts
     }
+
+
+def verified_sums(
+    pollutant_id: int,
+    up_to: int | None = None,
+    enterprise_ids: Iterable[int] | None = None,
+    sector: str | None = None,
+) -> dict[int, tuple[Decimal, int]]:
+    """{year: (sum of the verified figures of one pollutant, enterprises behind it)} of the
+    city, some enterprises or one sector, one query. A sum is a total only for a year the
+    scope's `year_states` call complete."""
+    rows = _scoped(
+        AnnualDischarge.objects.filter(pollutant_id=pollutant_id, verified=True).order_by(),
+        enterprise_ids,
+        sector,
+    )
+    if up_to is not None:
+        rows = rows.filter(year__lte=up_to)
+    sums = rows.values("year").annotate(total=Sum("amount"), count=Count("enterprise"))
+    return {row["year"]: (row["total"], row["count"]) for row in sums}
 
 
 def year_complete(year: int) -> bool:
@@ -290,3 +323,20 @@ def city_totals(
         rows = rows.filter(pollutant_id__in=list(pollutant_ids))
     totals = rows.values("year", "pollutant_id").annotate(total=Sum("amount"))
     return {(row["year"], row["pollutant_id"]): row["total"] for row in totals}
+
+
+def verified_amount(enterprise: str, year: str, pollutant: str) -> Subquery:
+    """SQL, for annotations: the verified figure of the enterprise, year and pollutant whose
+    ids are the outer query's fields `enterprise`, `year` and `pollutant` (NULL without
+    one). The one row of the unique (enterprise, year, pollutant) index; the verified
+    condition is in the SELECT, so that the planner keeps to that index."""
+    return Subquery(
+        AnnualDischarge.objects.filter(
+            enterprise_id=OuterRef(enterprise),
+            year=OuterRef(year),
+            pollutant_id=OuterRef(pollutant),
+        )
+        .order_by()
+        .annotate(verified_amount=Case(When(verified=True, then=F("amount"))))
+        .values("verified_amount")[:1]
+    )

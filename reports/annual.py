@@ -8,7 +8,8 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
 - ``audits`` (b): each audit started by 31 December: steps done, options retained and
   implemented by fee class, investment, benefit, assessment, acceptance;
 - ``discharge`` (c): each enterprise's verified annual discharge per pollutant in the
-  year and the year before, with the change, and the city totals;
+  year and the year before (the ledger, enterprises/ledger.py), with the change, and the
+  city totals of the years that are complete;
 - ``options`` (d): options implemented by aspect and fee class, in the year and to date;
 - ``targets`` (e): every target's progress in the year (targets/progress.py: the latest
   actual up to the year, the share of the way from baseline to goal, the straight line's
@@ -26,25 +27,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audits.choices import AcceptingBody, Aspect, FeeClass, StepStatus, Verdict
 from audits.models import STEP_COUNT, Audit, AuditStep, Option
+from audits.programme import as_of, implemented_q, percent, retained_q, round_half_up
 from benxi_cp import datacache
-from enterprises.choices import ReportStatus
-from enterprises.models import DischargeReport, Enterprise, Pollutant
+from enterprises import ledger
+from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 from reports import summary
-from reports.discharge import annual_discharge
-from reports.summary import (
-    KEY_LABELS,
-    ProgrammeSummary,
-    implemented_q,
-    percent,
-    retained_q,
-    round_half_up,
-)
+from reports.summary import KEY_LABELS, ProgrammeSummary
 from targets.choices import Dimension, Light
 from targets.progress import AMBER_POINTS, overview
 
@@ -122,7 +116,7 @@ class AnnualForm:
 
     @property
     def day(self) -> datetime.date:
-        return summary.as_of(self.year)
+        return as_of(self.year)
 
 
 def _label(choices, value: str) -> str:
@@ -310,7 +304,7 @@ def audit_rows(day: datetime.date) -> list[dict]:
 
 
 def audits_form(year: int) -> AnnualForm:
-    day = summary.as_of(year)
+    day = as_of(year)
     rows = audit_rows(day)
     for row in rows:
         verdict = _label(Verdict, row["assessment"])
@@ -392,16 +386,50 @@ def audits_form(year: int) -> AnnualForm:
 # (c) pollution discharge by enterprise and pollutant -------------------------------------
 
 
+def discharge_city(year: int) -> dict[tuple[int, int], dict]:
+    """{(pollutant id, year): {"total", "count", "both"}} of the verified figures of `year`
+    and the year before, summed in SQL: all of them, how many enterprises, and those of the
+    enterprises with a verified figure of the pollutant in both years."""
+    in_other_year = AnnualDischarge.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"),
+        pollutant_id=OuterRef("pollutant_id"),
+        year=Value(2 * year - 1) - OuterRef("year"),  # the year before, or the year after
+        verified=True,
+    )
+    rows = (
+        AnnualDischarge.objects.filter(verified=True, year__in=[year - 1, year])
+        .values("pollutant_id", "year")
+        .annotate(
+            total=Sum("amount"),
+            count=Count("enterprise_id"),
+            both=Sum("amount", filter=Exists(in_other_year)),
+        )
+        .order_by()
+    )
+    return {(row["pollutant_id"], row["year"]): row for row in rows}
+
+
 def discharge_form(year: int) -> AnnualForm:
-    values = annual_discharge(years=[year - 1, year])
-    enterprise_ids = {pk for pk, _year, _pollutant in values}
+    """Form (c) from the ledger, in five queries: the years' states, the city sums, the
+    enterprises with a verified figure, their figures, the pollutants."""
+    years = [year - 1, year]
+    states = ledger.year_states(years)
+    complete = {y: y in states and states[y].complete for y in years}
+    city_sums = discharge_city(year)
+    figures = AnnualDischarge.objects.filter(verified=True, year__in=years)
     enterprises = {
-        e.pk: e for e in Enterprise.objects.filter(pk__in=enterprise_ids).order_by("code")
+        e.pk: e
+        for e in Enterprise.objects.filter(pk__in=figures.values("enterprise_id"))
+        .only("code", "name", "name_en")
+        .order_by("code")
+    }
+    values = {
+        (e, y, p): amount
+        for e, y, p, amount in figures.order_by().values_list(
+            "enterprise_id", "year", "pollutant_id", "amount"
+        )
     }
     pollutants = list(Pollutant.objects.all())
-    unverified = (
-        DischargeReport.objects.filter(year=year).exclude(status=ReportStatus.VERIFIED).count()
-    )
 
     columns = [
         Column("pollutant", _("Pollutant"), TEXT, 24),
@@ -422,8 +450,9 @@ def discharge_form(year: int) -> AnnualForm:
         ],
         note=_(
             "Enterprises reporting: with a verified figure in the previous year / in the "
-            "year. The change adds up the enterprises with a verified figure in both years, "
-            "so that a report not yet verified does not show as a fall."
+            "year. A year's city total is shown once every figure of it is verified. The "
+            "change adds up the enterprises with a verified figure in both years, so that a "
+            "report not yet verified does not show as a fall."
         ),
     )
     detail = Table(key="enterprises", title=_("By enterprise"), columns=columns)
@@ -440,28 +469,24 @@ def discharge_form(year: int) -> AnnualForm:
     ]
     csv_rows = []
     for pollutant in pollutants:
-        previous = [values.get((pk, year - 1, pollutant.pk)) for pk in enterprises]
-        current = [values.get((pk, year, pollutant.pk)) for pk in enterprises]
-        if all(v is None for v in previous + current):
+        previous = city_sums.get((pollutant.pk, year - 1))
+        current = city_sums.get((pollutant.pk, year))
+        if previous is None and current is None:
             continue
-        total_previous = sum((v for v in previous if v is not None), start=Decimal("0"))
-        total_current = sum((v for v in current if v is not None), start=Decimal("0"))
-        has_previous = any(v is not None for v in previous)
-        has_current = any(v is not None for v in current)
-        both = [(p, c) for p, c in zip(previous, current, strict=True) if None not in (p, c)]
         change, change_pct = _change(
-            sum((c for _p, c in both), start=Decimal("0")) if both else None,
-            sum((p for p, _c in both), start=Decimal("0")) if both else None,
+            current["both"] if previous and current else None,
+            previous["both"] if previous and current else None,
         )
         row = {
             "pollutant": pollutant.display_name,
             "unit": pollutant.unit,
-            "previous": total_previous if has_previous else None,
-            "current": total_current if has_current else None,
+            # A city total only for a complete year (enterprises/ledger.py).
+            "previous": previous["total"] if previous and complete[year - 1] else None,
+            "current": current["total"] if current and complete[year] else None,
             "change": change,
             "change_pct": change_pct,
             "reporting": (
-                f"{sum(v is not None for v in previous)} / {sum(v is not None for v in current)}"
+                f"{previous['count'] if previous else 0} / {current['count'] if current else 0}"
             ),
             "_code": pollutant.code,
         }
@@ -470,28 +495,29 @@ def discharge_form(year: int) -> AnnualForm:
             ["city", "", "", pollutant.code, pollutant.unit]
             + [row[k] for k in ("previous", "current", "change", "change_pct")]
         )
-    names = {pollutant.pk: pollutant.display_name for pollutant in pollutants}  # once each
+    # Once each: at province scale this loop runs for every enterprise and pollutant.
+    catalogue = [(p.pk, p.code, p.unit, p.display_name) for p in pollutants]
     for pk, enterprise in enterprises.items():
         block = []
-        for pollutant in pollutants:
-            previous = values.get((pk, year - 1, pollutant.pk))
-            current = values.get((pk, year, pollutant.pk))
+        for pollutant_id, code, unit, name in catalogue:
+            previous = values.get((pk, year - 1, pollutant_id))
+            current = values.get((pk, year, pollutant_id))
             if previous is None and current is None:
                 continue
             change, change_pct = _change(current, previous)
             block.append(
                 {
-                    "pollutant": names[pollutant.pk],
-                    "unit": pollutant.unit,
+                    "pollutant": name,
+                    "unit": unit,
                     "previous": previous,
                     "current": current,
                     "change": change,
                     "change_pct": change_pct,
-                    "_code": pollutant.code,
+                    "_code": code,
                 }
             )
             csv_rows.append(
-                ["enterprise", enterprise.code, enterprise.name, pollutant.code, pollutant.unit]
+                ["enterprise", enterprise.code, enterprise.name, code, unit]
                 + [previous, current, change, change_pct]
             )
         if block:
@@ -508,11 +534,18 @@ def discharge_form(year: int) -> AnnualForm:
             "The change is the year's figure minus the previous year's."
         )
     ]
-    if unverified:
-        notes.append(
-            _("%(count)s report(s) of this year are not verified yet and are not included.")
-            % {"count": unverified}
+    # Said under the city table, where the total is missing.
+    pending = [
+        _(
+            "%(year)s is not yet complete: %(count)s enterprise(s) still wait for "
+            "verification, so the city shows no total for it."
         )
+        % {"year": y, "count": states[y].pending if y in states else 0}
+        for y in years
+        if not complete[y]
+    ]
+    if pending:
+        city.note = " ".join([*map(str, pending), str(city.note)])
     return AnnualForm(
         name="discharge",
         number="CP-3",
@@ -590,7 +623,7 @@ def _aspect_table(key: str, title: str, found: dict) -> Table:
 
 
 def options_form(year: int) -> AnnualForm:
-    day = summary.as_of(year)
+    day = as_of(year)
     in_year = _aspect_table(
         "in_year",
         _("Implemented during the year"),

@@ -21,9 +21,8 @@ from benxi_cp.charts import PALETTE, new_figure, svg_bytes
 
 GREEN, GOLD, BLUE = PALETTE[0], PALETTE[1], PALETTE[2]
 GREY, RED, AMBER = "#8a9a94", "#b02a37", "#e0a800"
-PALE = "#a9c7bb"  # GREEN, faded: a year not every enterprise has reported yet
 PROGRESS_AXIS_MAX = 200.0  # progress beyond this is written at the bar's end
-VERSION = "4"  # bump when the drawing changes, so that old drawings are not served
+VERSION = "5"  # bump when the drawing changes, so that old drawings are not served
 _lock = threading.Lock()  # matplotlib's font cache is not thread-safe
 
 
@@ -56,29 +55,44 @@ def _empty(ax, message: str) -> None:
 
 
 def bar_by_year(
-    series: Sequence[tuple[int, Decimal]],
+    series: Sequence[tuple[int, Decimal | None]],
     key: str,
     ylabel: str,
     empty_message: str,
     marks: Sequence[int] = (),
     mark_label: str = "",
-    partial: Sequence[int] = (),
-    partial_label: str = "",
+    pending_label: str = "",
 ) -> str:
     """Bars per year for one series (a pollutant's discharge); `marks` draws a dashed line
-    at those years (an enterprise's audits starting); `partial` years are drawn pale (not
-    every enterprise's figure is verified yet)."""
+    at those years (an enterprise's audits starting). A year whose value is None is not
+    complete yet: it gets no bar, only `pending_label` written up from the axis."""
     with _lock:
         figure, ax = _figure()
         if not series:
             _empty(ax, empty_message)
             return _svg(figure)
         years = [year for year, _value in series]
-        colours = [PALE if year in partial else GREEN for year in years]
-        bars = ax.bar(years, _floats(v for _y, v in series), color=colours, width=0.65)
-        _name(bars, key, years)
-        if partial and partial_label:
-            ax.bar([years[0]], [0], color=PALE, label=partial_label)
+        drawn = [(year, value) for year, value in series if value is not None]
+        bars = ax.bar(
+            [year for year, _v in drawn], _floats(v for _y, v in drawn), color=GREEN, width=0.65
+        )
+        _name(bars, key, [year for year, _v in drawn])
+        if not drawn:
+            ax.set_ylim(0, 1)
+            ax.set_yticks([])
+        for year, value in series:
+            if value is None:
+                text = ax.text(
+                    year,
+                    0,
+                    f" {pending_label}",
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=GREY,
+                )
+                text.set_gid(f"pending-{key}-{year}")
         for index, year in enumerate(marks):
             line = ax.axvline(
                 year - 0.5,
@@ -88,10 +102,11 @@ def bar_by_year(
                 label=mark_label if index == 0 else None,
             )
             line.set_gid(f"mark-{year}")
-        if (marks and mark_label) or (partial and partial_label):
+        if marks and mark_label:
             ax.legend(loc="upper right", frameon=False, fontsize=8)
         ax.set_ylabel(ylabel)
         ax.set_xticks(years)
+        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
         ax.tick_params(axis="x", labelrotation=0)
         ax.grid(axis="x", visible=False)
         ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))

@@ -4,9 +4,10 @@ what the verified discharge reports show changed.
 For an enterprise and a pollutant that its implemented options reduce:
 
 - baseline: its annual discharge in the year before its first audit started (the same
-  baseline as the programme summary's rates; reports/discharge.py says what counts);
-- latest: its annual discharge in the latest year after the baseline year, up to the chosen
-  year, that has one;
+  baseline as the programme summary's rates): the ledger's verified figure
+  (enterprises/ledger.py says what counts);
+- latest: its verified annual discharge in the latest year after the baseline year, up to
+  the chosen year, that has one;
 - measured reduction: baseline − latest (a rise shows as a negative reduction);
 - claimed reduction: the annual reductions of its options implemented on or before
   31 December of that latest year (an option implemented later cannot show in it yet);
@@ -26,16 +27,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Min, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import OptionStatus
-from audits.models import Audit, OptionReduction
+from audits.models import OptionReduction
+from audits.programme import baseline_year, percent
 from benxi_cp import datacache
-from enterprises.models import Enterprise, Pollutant
-from reports.discharge import annual_discharge
-from reports.summary import percent
+from enterprises import ledger
+from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 
 LARGE_GAP_PCT = Decimal("30")
 MATERIAL_PCT = Decimal("5")
@@ -109,69 +110,70 @@ def is_large(difference: Decimal | None, claimed: Decimal, baseline: Decimal | N
     return gap > LARGE_GAP_PCT * claimed and gap > MATERIAL_PCT * baseline
 
 
-@datacache.figure("claims", depends=("register", "audits", "discharge"))
-def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]:
-    """Each (enterprise, pollutant) pair with a claimed reduction by the end of `year`,
-    sorted by enterprise code and pollutant, in five queries."""
-    reductions = OptionReduction.objects.filter(
+def pairs_query(year: int, enterprise_id: int | None = None):
+    """The comparisons of `year` as one SQL query over the options' reductions and the
+    ledger: one row per enterprise and pollutant with a claim by the end of `year`, with
+    its baseline year and figure, its latest year and figure, and the claim that can show
+    in that latest year (the options implemented by its end)."""
+    claims = OptionReduction.objects.filter(
         option__status=OptionStatus.IMPLEMENTED,
         option__implemented_on__year__lte=year,
         amount_per_year__gt=0,
     )
     if enterprise_id:
-        reductions = reductions.filter(option__audit__enterprise_id=enterprise_id)
-    # 1. Claims per enterprise, pollutant and year of implementation.
-    claimed_in: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    for row in (
-        reductions.annotate(year=ExtractYear("option__implemented_on"))
-        .values("option__audit__enterprise_id", "pollutant_id", "year")
-        .annotate(total=Sum("amount_per_year"))
-        .order_by()
-    ):
-        pair = (row["option__audit__enterprise_id"], row["pollutant_id"])
-        claimed_in[pair][row["year"]] = row["total"]
-    if not claimed_in:
-        return []
-    enterprise_ids = {pk for pk, _pollutant in claimed_in}
-    pollutant_ids = {pollutant for _pk, pollutant in claimed_in}
-    # 2. First audits; 3. verified annual discharge; 4. enterprises; 5. pollutants.
-    baseline_year = {
-        row["enterprise_id"]: row["first"].year - 1
-        for row in Audit.objects.filter(enterprise_id__in=enterprise_ids)
-        .values("enterprise_id")
-        .annotate(first=Min("started_on"))
-        .order_by()
-    }
-    discharge = annual_discharge(
-        years=range(min(baseline_year.values()), year + 1),
-        enterprise_ids=enterprise_ids,
-        pollutant_ids=pollutant_ids,
-    )
-    enterprises = Enterprise.objects.in_bulk(enterprise_ids)
-    pollutants = Pollutant.objects.in_bulk(pollutant_ids)
+        claims = claims.filter(option__audit__enterprise_id=enterprise_id)
+    figures = AnnualDischarge.objects.filter(
+        enterprise_id=OuterRef("e"), pollutant_id=OuterRef("p")
+    ).order_by()
 
+    latest_year = (
+        figures.filter(year__gt=OuterRef("baseline_year"), year__lte=year, verified=True)
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    # The claim that can show in the latest year: options implemented by its end (by the
+    # end of `year` when there is no later figure).
+    horizon = Coalesce(F("latest_year"), Value(year))
+    return (
+        claims.values(e=F("option__audit__enterprise_id"), p=F("pollutant_id"))
+        .annotate(baseline_year=baseline_year("e"), latest_year=Subquery(latest_year))
+        .annotate(
+            claimed=Sum("amount_per_year", filter=Q(option__implemented_on__year__lte=horizon))
+        )
+        .annotate(
+            baseline=ledger.verified_amount("e", "baseline_year", "p"),
+            latest=ledger.verified_amount("e", "latest_year", "p"),
+        )
+        .order_by()
+    )
+
+
+@datacache.figure("claims", depends=("register", "audits", "discharge"))
+def comparisons(year: int, enterprise_id: int | None = None) -> list[Comparison]:
+    """Each (enterprise, pollutant) pair with a claimed reduction by the end of `year`,
+    sorted by enterprise code and pollutant, in three queries: the pairs with their
+    figures (`pairs_query`), their enterprises, their pollutants."""
+    rows = list(pairs_query(year, enterprise_id))
+    if not rows:
+        return []
+    enterprises = Enterprise.objects.in_bulk({row["e"] for row in rows})
+    pollutants = Pollutant.objects.in_bulk({row["p"] for row in rows})
     result = []
-    for (pk, pollutant_id), by_year in claimed_in.items():
-        base_year = baseline_year[pk]
-        baseline = discharge.get((pk, base_year, pollutant_id))
-        later = [y for y in range(base_year + 1, year + 1) if (pk, y, pollutant_id) in discharge]
-        latest_year = max(later) if later else None
-        horizon = latest_year or year
-        claimed = sum((amount for y, amount in by_year.items() if y <= horizon), start=Decimal("0"))
+    for row in rows:
         reason = ""
-        if baseline is None:
+        if row["baseline"] is None:
             reason = NO_BASELINE
-        elif latest_year is None:
+        elif row["latest_year"] is None:
             reason = NO_LATER_YEAR
         result.append(
             Comparison(
-                enterprise=enterprises[pk],
-                pollutant=pollutants[pollutant_id],
-                baseline_year=base_year,
-                baseline=baseline,
-                latest_year=latest_year,
-                latest=discharge.get((pk, latest_year, pollutant_id)) if latest_year else None,
-                claimed=claimed,
+                enterprise=enterprises[row["e"]],
+                pollutant=pollutants[row["p"]],
+                baseline_year=row["baseline_year"],
+                baseline=row["baseline"],
+                latest_year=row["latest_year"],
+                latest=row["latest"],
+                claimed=row["claimed"] or Decimal("0"),
                 reason=str(reason) if reason else "",
             )
         )

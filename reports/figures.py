@@ -14,10 +14,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audits import programme
 from audits.choices import Aspect, FeeClass
 from enterprises.choices import Sector
 from enterprises.models import Enterprise, Pollutant
-from reports import charts, summary, trends
+from reports import charts, trends
 from reports.annual import options_by_aspect
 from reports.years import FIRST_YEAR, LAST_YEAR
 from targets.choices import Dimension
@@ -78,22 +79,15 @@ def _ylabel(pollutant: Pollutant) -> str:
     return f"{pollutant.display_name} ({pollutant.unit})"
 
 
-def _partial(series) -> list[int]:
-    """Years with fewer enterprises reporting than the best-reported year."""
-    most = max((n for _y, _t, n in series), default=0)
-    return [year for year, _total, n in series if n < most]
-
-
 def draw_city_discharge(params: Params) -> str:
     pollutant = _pollutant(params)
     series = trends.discharge_by_year(pollutant, params.year)
     return charts.bar_by_year(
-        [(year, total) for year, total, _n in series],
+        [(row.year, row.total) for row in series],
         pollutant.code,
         _ylabel(pollutant),
         _("No verified reports yet."),
-        partial=_partial(series),
-        partial_label=_("Not all enterprises verified yet"),
+        pending_label=_("not yet complete"),
     )
 
 
@@ -112,14 +106,13 @@ def draw_discharge(params: Params) -> str:
         else []
     )
     return charts.bar_by_year(
-        [(year, total) for year, total, _n in series],
+        [(row.year, row.total) for row in series],
         pollutant.code,
         _ylabel(pollutant),
         _("No verified reports yet."),
         marks=marks,
         mark_label=_("CP audit started"),
-        partial=[] if enterprise else _partial(series),
-        partial_label=_("Not all enterprises verified yet"),
+        pending_label=_("not yet complete"),
     )
 
 
@@ -137,7 +130,7 @@ def draw_investment(params: Params) -> str:
 
 
 def draw_options(params: Params) -> str:
-    found = options_by_aspect(summary.as_of(params.year))
+    found = options_by_aspect(programme.as_of(params.year))
     aspects = list(Aspect)
     return charts.stacked_bars(
         [str(aspect.label) for aspect in aspects],

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.choices import AcceptingBody
 from audits.models import Audit
+from audits.programme import accepted_q, as_of, demonstration_q, in_programme_q
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import DischargeReport, Enterprise
-from reports.summary import accepted_q, as_of, demonstration_q, in_programme_q
 
 YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 REPORTED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)

@@ -1,8 +1,10 @@
 """The programme summary (docs/formats/programme-summary.md) computed from the raw records.
 
 Everything is "as of 31 December of the year": a record counts when the date that makes it
-true falls on or before that day. The rules, decided once here and tested in
-tests/reports/test_summary.py:
+true falls on or before that day. The rules of who is in the programme, coverage,
+acceptance, demonstration and options retained or implemented live once in
+audits/programme.py (the targets' computations use them too); the annual discharge is the
+ledger's (enterprises/ledger.py). Tested in tests/reports/test_summary.py:
 
 - In the programme: an enterprise with at least one audit whose ``started_on`` is on or
   before the day.
@@ -29,12 +31,11 @@ tests/reports/test_summary.py:
   options; a pollutant appears when that sum is above zero.
 - Reduction rate: for each enterprise with such a reduction, its baseline is its annual
   discharge of the pollutant in the calendar year before its first audit started (its
-  earliest audit of all). Only verified reports count: a draft, submitted or returned
-  report is not yet an official figure. The annual report is used; without one, the sum of
-  four quarterly reports, else of twelve monthly ones; a partial set of quarters or months
-  is not an annual figure and gives no baseline. Enterprises without a baseline are left
-  out of both the numerator and the denominator, and counted (``without_baseline``). The
-  rate is empty when no enterprise has a baseline or the baselines total zero.
+  earliest audit of all): the ledger's verified figure of that year (the annual report,
+  else four quarters, else twelve months; a draft, submitted or returned report is not
+  yet an official figure). Enterprises without a baseline are left out of both the
+  numerator and the denominator, and counted (``without_baseline``). The rate is empty
+  when no enterprise has a baseline or the baselines total zero.
 - Rounding: half up; percentages to one decimal, amounts and the ratio to two.
 """
 
@@ -42,71 +43,30 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from audits.choices import RETAINED_STATUSES, AcceptingBody, FeeClass, OptionStatus, Verdict
+from audits.choices import AcceptingBody, FeeClass
 from audits.models import Audit, Option, OptionReduction
+from audits.programme import (
+    TWO_DECIMALS,
+    accepted_q,
+    as_of,
+    baseline_year,
+    demonstration_q,
+    implemented_q,
+    percent,
+    register,
+    retained_q,
+    round_half_up,
+)
 from benxi_cp import datacache
-from enterprises.models import Enterprise, Pollutant
-from reports.discharge import annual_discharge
+from enterprises import ledger
+from enterprises.models import Pollutant
 
 ZERO = Decimal("0")
-ONE_DECIMAL = Decimal("0.1")
-TWO_DECIMALS = Decimal("0.01")
-
-
-def as_of(year: int) -> datetime.date:
-    """The day the summary of `year` is taken: 31 December."""
-    return datetime.date(year, 12, 31)
-
-
-def round_half_up(value: Decimal | None, places: Decimal) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
-
-
-def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """part / whole × 100 to one decimal; None when the whole is zero."""
-    if not whole:
-        return None
-    return round_half_up(Decimal(part) * 100 / Decimal(whole), ONE_DECIMAL)
-
-
-# Query helpers shared with the dashboards and forms, so every page counts the same way.
-
-
-def in_programme_q(day: datetime.date, prefix: str = "") -> Q:
-    """Audits (or, with prefix "audits__", enterprises) in the programme on `day`."""
-    return Q(**{f"{prefix}started_on__lte": day})
-
-
-def accepted_q(day: datetime.date, body: str | None = None) -> Q:
-    """Audits whose acceptance passed on or before `day` (by `body`, when given)."""
-    q = Q(acceptance=Verdict.PASS, accepted_on__lte=day)
-    if body:
-        q &= Q(accepted_by=body)
-    return q
-
-
-def demonstration_q(day: datetime.date) -> Q:
-    """Audits whose enterprise had been named a demonstration enterprise by `day`."""
-    return Q(demonstration=True) & (
-        Q(demonstration_on__lte=day) | Q(demonstration_on__isnull=True, accepted_on__lte=day)
-    )
-
-
-def retained_q(day: datetime.date) -> Q:
-    """Options kept at screening, in audits started by `day`."""
-    return Q(status__in=RETAINED_STATUSES, audit__started_on__lte=day)
-
-
-def implemented_q(day: datetime.date, prefix: str = "") -> Q:
-    """Options (or, with a prefix such as "option__", their reductions) implemented by `day`."""
-    return Q(**{f"{prefix}status": OptionStatus.IMPLEMENTED, f"{prefix}implemented_on__lte": day})
 
 
 @dataclass(frozen=True)
@@ -217,12 +177,7 @@ def programme_summary(year: int) -> ProgrammeSummary:
     day = as_of(year)
 
     # 1. Register: enterprises in the programme, the state large/medium base and its share.
-    started = Q(audits__started_on__lte=day)
-    register = Enterprise.objects.aggregate(
-        in_programme=Count("pk", filter=started, distinct=True),
-        slm_total=Count("pk", filter=Q(state_large_medium=True), distinct=True),
-        slm_in=Count("pk", filter=started & Q(state_large_medium=True), distinct=True),
-    )
+    counts = register(day)
 
     # 2. Audits: acceptances per body, demonstration enterprises (distinct enterprises).
     audits = Audit.objects.aggregate(
@@ -250,9 +205,9 @@ def programme_summary(year: int) -> ProgrammeSummary:
 
     return ProgrammeSummary(
         year=year,
-        enterprises_in_programme=register["in_programme"],
-        state_large_medium_total=register["slm_total"],
-        state_large_medium_in_programme=register["slm_in"],
+        enterprises_in_programme=counts.in_programme,
+        state_large_medium_total=counts.state_large_medium_total,
+        state_large_medium_in_programme=counts.state_large_medium_in_programme,
         accepted_national_centre=audits["national"],
         accepted_municipality=audits["municipality"],
         demonstration=audits["demonstration"],
@@ -266,56 +221,41 @@ def programme_summary(year: int) -> ProgrammeSummary:
     )
 
 
-def claimed_reductions(day: datetime.date) -> dict[tuple[int, int], Decimal]:
-    """{(enterprise id, pollutant id): annual reduction claimed by options implemented by day}."""
-    rows = (
+def claims_with_baselines(day: datetime.date):
+    """Per enterprise and pollutant: the annual reduction claimed by its options implemented
+    by `day`, beside its baseline from the ledger (None without one), in one query."""
+    return (
         OptionReduction.objects.filter(implemented_q(day, "option__"))
-        .values("option__audit__enterprise_id", "pollutant_id")
-        .annotate(total=Sum("amount_per_year"))
-        .filter(total__gt=0)
+        .values(e=F("option__audit__enterprise_id"), p=F("pollutant_id"))
+        .annotate(claimed=Sum("amount_per_year"))
+        .filter(claimed__gt=0)
+        .annotate(baseline_year=baseline_year("e"))
+        .annotate(baseline=ledger.verified_amount("e", "baseline_year", "p"))
+        .order_by("e", "p")
     )
-    return {(r["option__audit__enterprise_id"], r["pollutant_id"]): r["total"] for r in rows}
-
-
-def baseline_years(enterprise_ids) -> dict[int, int]:
-    """{enterprise id: the calendar year before its first audit started}."""
-    firsts = (
-        Audit.objects.filter(enterprise_id__in=enterprise_ids)
-        .values("enterprise_id")
-        .annotate(first=Min("started_on"))
-    )
-    return {row["enterprise_id"]: row["first"].year - 1 for row in firsts}
 
 
 def reductions(day: datetime.date) -> list[Reduction]:
-    """Per pollutant: the claimed annual reduction and its rate against the baseline."""
-    claimed = claimed_reductions(day)
-    if not claimed:
+    """Per pollutant: the claimed annual reduction and its rate against the baseline, in two
+    queries (the claims with their baselines; the pollutants); the per-pollutant sums are
+    small and added up here."""
+    rows = list(claims_with_baselines(day))
+    if not rows:
         return []
-    enterprise_ids = {pk for pk, _pollutant in claimed}
-    pollutant_ids = {pollutant for _pk, pollutant in claimed}
-    years = baseline_years(enterprise_ids)
-    baselines = annual_discharge(
-        years=set(years.values()),
-        enterprise_ids=enterprise_ids,
-        pollutant_ids=pollutant_ids,
-        pairs={(pk, year) for pk, year in years.items()},
-    )
     result = []
-    for pollutant in Pollutant.objects.filter(pk__in=pollutant_ids):
+    for pollutant in Pollutant.objects.filter(pk__in={row["p"] for row in rows}):
         amount = with_baseline = baseline = ZERO
         count, missing = 0, []
-        for (pk, pollutant_id), reduced in sorted(claimed.items()):
-            if pollutant_id != pollutant.pk:
+        for row in rows:
+            if row["p"] != pollutant.pk:
                 continue
-            amount += reduced
+            amount += row["claimed"]
             count += 1
-            base = baselines.get((pk, years[pk], pollutant.pk))
-            if base is None:
-                missing.append(pk)
+            if row["baseline"] is None:
+                missing.append(row["e"])
             else:
-                with_baseline += reduced
-                baseline += base
+                with_baseline += row["claimed"]
+                baseline += row["baseline"]
         has_baseline = count > len(missing)
         result.append(
             Reduction(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -11,8 +11,22 @@ from django.db.models.functions import ExtractYear
 from audits.choices import OptionStatus
 from audits.models import Audit, Option
 from benxi_cp import datacache
+from enterprises import ledger
 from enterprises.models import Pollutant
-from reports.discharge import annual_discharge
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    """A year of a discharge trend: the total of the scope once the year is complete."""
+
+    year: int
+    total: Decimal | None  # None while the year is not complete
+    reporting: int  # enterprises with a verified figure of the pollutant
+    pending: int  # enterprises of the scope with a figure still waiting for verification
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None
 
 
 @datacache.figure("discharge-by-year", depends=("register", "discharge"))
@@ -21,21 +35,23 @@ def discharge_by_year(
     up_to: int,
     enterprise_id: int | None = None,
     sector: str | None = None,
-) -> list[tuple[int, Decimal, int]]:
-    """[(year, total annual discharge, enterprises reporting)] of the city, one enterprise or
-    one sector, from verified reports, for every year up to `up_to` that has any."""
-    values = annual_discharge(
-        pollutant_ids=[pollutant.pk],
-        enterprise_ids=[enterprise_id] if enterprise_id else None,
-        sector=sector,
-    )
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    counts: dict[int, int] = defaultdict(int)
-    for (_enterprise, year, _pollutant), amount in values.items():
-        if year <= up_to:
-            totals[year] += amount
-            counts[year] += 1
-    return [(year, totals[year], counts[year]) for year in sorted(totals)]
+) -> list[YearTotal]:
+    """Every year up to `up_to` that the ledger holds, of the city, one enterprise or one
+    sector, by the ledger's rule (enterprises/ledger.py): a total only for a year whose
+    figures are all verified; a year still waiting shows how many enterprises are pending.
+    Two queries: the years' states, the verified sums of the pollutant."""
+    scope = {"enterprise_ids": [enterprise_id] if enterprise_id else None, "sector": sector}
+    states = ledger.year_states(**scope)
+    sums = ledger.verified_sums(pollutant.pk, up_to=up_to, **scope)
+    result = []
+    for year, state in sorted(states.items()):
+        if year > up_to:
+            continue
+        total, reporting = sums.get(year, (None, 0))
+        if state.complete and total is None:
+            continue  # a complete year in which nobody reports this pollutant
+        result.append(YearTotal(year, total if state.complete else None, reporting, state.pending))
+    return result
 
 
 def investment_by_year(up_to: int) -> list[tuple[int, Decimal, Decimal, int]]:

@@ -215,17 +215,18 @@ class TrendsView(PermissionMixin, YearMixin, TemplateView):
         name = "discharge" if params.enterprise or params.sector else "city-discharge"
         rows = [
             {
-                "year": year,
-                "total": total,
-                "reporting": reporting,
+                "year": row.year,
+                "total": row.total,
+                "reporting": row.reporting,
+                "pending": row.pending,
                 "url": links.reports(
-                    year=year,
-                    status=ReportStatus.VERIFIED,
+                    year=row.year,
+                    status=ReportStatus.VERIFIED if row.complete else "",
                     enterprise=params.enterprise.pk if params.enterprise else "",
                     sector=params.sector,
                 ),
             }
-            for year, total, reporting in series
+            for row in series
         ]
         return super().get_context_data(
             title=_("Discharge per year"),

@@ -5,25 +5,26 @@ hold nothing to compute it from (None never becomes a stored zero). An indicator
 computation in `Indicator.computation`; `recompute(year)` stores the results as computed
 actual values and never overwrites a value somebody entered.
 
-Discharge figures come from verified annual reports only (period kind "Y", status
-"verified"): a city total is the sum over those reports, and only once the year is complete,
-that is, once every annual report filed for it is verified. A half-verified year would sum
-a part of the city and read as a fall in discharge. The programme counts follow
-docs/formats/programme-summary.md: an enterprise is in the programme in a year when one
-of its audits started on or before 31 December of that year.
+Discharge figures are the ledger's (enterprises/ledger.py: the annual report, else four
+verified quarters, else twelve verified months): a city total is the sum of the verified
+figures, and only once the year is complete (`ledger.city_totals`), so that a
+half-verified year never reads as a fall; the reports pages show the same totals. The
+programme counts follow audits/programme.py and docs/formats/programme-summary.md (an
+enterprise is in the programme in a year when one of its audits started on or before 31
+December of that year), as the programme summary does.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import PeriodKind, ReportStatus
-from enterprises.models import DischargeReport, DischargeValue, Enterprise
+from audits import programme
+from enterprises import ledger
+from enterprises.models import AnnualDischarge, Pollutant
 from targets.choices import ValueSource
 
 
@@ -67,34 +68,13 @@ def _quantize(value: Decimal, places: str) -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def _verified_annual_values(year: int):
-    return DischargeValue.objects.filter(
-        report__status=ReportStatus.VERIFIED,
-        report__period_kind=PeriodKind.YEAR,
-        report__year=year,
-    )
-
-
-def year_complete(year: int) -> bool:
-    """Whether every annual report filed for `year` is verified (and there is one)."""
-    statuses = set(
-        DischargeReport.objects.filter(year=year, period_kind=PeriodKind.YEAR)
-        .values_list("status", flat=True)
-        .distinct()
-    )
-    return statuses == {ReportStatus.VERIFIED}
-
-
 def discharge_total(pollutant_code: str, year: int) -> Decimal | None:
-    """The city's total of one pollutant in `year`: the sum over verified annual reports,
-    or None while the year is not complete."""
-    if not year_complete(year):
+    """The city's total of one pollutant in `year` from the ledger, or None while the year
+    is not complete or nobody reports the pollutant."""
+    pollutant = Pollutant.objects.filter(code=pollutant_code).first()
+    if pollutant is None:
         return None
-    total = (
-        _verified_annual_values(year)
-        .filter(pollutant__code=pollutant_code)
-        .aggregate(total=Sum("amount"))["total"]
-    )
+    total = ledger.city_totals(years=[year], pollutant_ids=[pollutant.pk]).get((year, pollutant.pk))
     return None if total is None else _quantize(total, "0.0001")
 
 
@@ -130,30 +110,21 @@ for _code, _label, _unit in DISCHARGE_TOTALS:
     "%",
 )
 def solid_waste_utilisation_rate(year: int) -> Decimal | None:
-    """Solid waste utilised / generated × 100, two decimals, over the verified annual reports
-    of `year` that report the waste generated (a report without it cannot give a rate);
-    None while the year is not complete."""
-    if not year_complete(year):
+    """Solid waste utilised / generated × 100, two decimals, over the ledger's verified
+    figures of `year` of the enterprises that report the waste generated (without it there
+    is no rate); None while the year is not complete."""
+    if not ledger.year_complete(year):
         return None
-    reports_with_generation = DischargeValue.objects.filter(pollutant__code="SW_GEN").values(
-        "report_id"
-    )
-    totals = (
-        _verified_annual_values(year)
-        .filter(report_id__in=reports_with_generation)
-        .aggregate(
-            generated=Sum("amount", filter=Q(pollutant__code="SW_GEN")),
-            utilised=Sum("amount", filter=Q(pollutant__code="SW_UTIL")),
-        )
+    figures = AnnualDischarge.objects.filter(year=year, verified=True)
+    generating = figures.filter(pollutant__code="SW_GEN").values("enterprise_id")
+    totals = figures.filter(enterprise_id__in=generating).aggregate(
+        generated=Sum("amount", filter=Q(pollutant__code="SW_GEN")),
+        utilised=Sum("amount", filter=Q(pollutant__code="SW_UTIL")),
     )
     generated = totals["generated"]
     if not generated:
         return None
     return _quantize((totals["utilised"] or Decimal(0)) / generated * 100, "0.01")
-
-
-def _in_programme_by(year: int) -> Q:
-    return Q(audits__started_on__lte=date(year, 12, 31))
 
 
 @register(
@@ -164,13 +135,10 @@ def _in_programme_by(year: int) -> Q:
 def enterprises_in_programme(year: int) -> Decimal | None:
     """How many enterprises had at least one audit started on or before 31 December of
     `year`; None while the register is empty."""
-    counts = Enterprise.objects.aggregate(
-        register=Count("pk", distinct=True),
-        in_programme=Count("pk", filter=_in_programme_by(year), distinct=True),
-    )
-    if not counts["register"]:
+    counts = programme.register(programme.as_of(year))
+    if not counts.enterprises:
         return None
-    return Decimal(counts["in_programme"])
+    return Decimal(counts.in_programme)
 
 
 @register(
@@ -181,13 +149,7 @@ def enterprises_in_programme(year: int) -> Decimal | None:
 def state_large_medium_coverage(year: int) -> Decimal | None:
     """State large/medium enterprises in the programme / all of them × 100, one decimal
     (coverage_pct of the programme summary); None when the register has none."""
-    counts = Enterprise.objects.filter(state_large_medium=True).aggregate(
-        total=Count("pk", distinct=True),
-        in_programme=Count("pk", filter=_in_programme_by(year), distinct=True),
-    )
-    if not counts["total"]:
-        return None
-    return _quantize(Decimal(counts["in_programme"]) / counts["total"] * 100, "0.1")
+    return programme.register(programme.as_of(year)).coverage_pct
 
 
 @dataclass

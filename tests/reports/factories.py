@@ -1,9 +1,11 @@
-"""Hand-made records for the reports tests, created directly with the ORM."""
+"""Hand-made records for the reports tests, created directly with the ORM (and the ledger
+refreshed after each report, as the real write paths do)."""
 
 import datetime
 from decimal import Decimal
 
 from audits.models import Audit, Option, OptionReduction
+from enterprises import ledger
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 
 
@@ -97,7 +99,7 @@ def make_report(
     output: str | None = None,
 ):
     """A report with its values; a verified one is verified after its values are in (a
-    verified report is locked)."""
+    verified report is locked). The ledger is brought in line, as every write path does."""
     report = DischargeReport.objects.create(
         enterprise=enterprise,
         year=year,
@@ -113,6 +115,7 @@ def make_report(
     if status == "verified":
         report.status = status
         report.save()
+    ledger.refresh({(enterprise.pk, year)})
     return report
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -142,6 +143,21 @@ def test_the_discharge_csv_has_totals_and_changes(programme):
     assert (e1["previous"], e1["current"], e1["change"]) == ("", "999999.0000", "")
     e2 = next(r for r in body if r["enterprise_code"] == "E2")
     assert (e2["previous"], e2["current"], e2["change_pct"]) == ("200.0000", "150.0000", "-25.0")
+
+
+@pytest.mark.django_db
+def test_a_year_not_yet_complete_has_no_city_total(programme):
+    make_report(programme["e2"], 1999, {"COD": "150"}, status="submitted")
+    with translation.override("en"):
+        form = annual.discharge_form(1999)
+    city = {row["_code"]: row for row in form.tables[0].rows}
+    # 1998 is complete: its total stands; 1999 waits for E2's report: no total, and the
+    # change adds up the enterprises verified in both years only (none for COD).
+    assert city["COD"]["previous"] == Decimal("200") and city["COD"]["current"] is None
+    assert city["COD"]["change"] is None
+    assert "1999 is not yet complete: 1 enterprise(s)" in form.tables[0].note
+    detail = [row for row in form.tables[1].rows if row.get("_code") == "COD"]
+    assert Decimal("999999") in [row["current"] for row in detail]  # E1's own figure
 
 
 @pytest.mark.django_db
@@ -377,9 +393,9 @@ VERSIONS = {"programme": 4}
 # version for the years offered and for the rendered form.
 CACHED_PAGE = PAGE - 3 + 2
 FORM_QUERIES = {
-    # summary: register, audits, options, reductions claimed, first audits, baselines (2:
-    # annual reports, then quarters and months), pollutants
-    "programme": PAGE + 8,
+    # summary: register, audits, options, reductions claimed with their baselines from the
+    # ledger, pollutants
+    "programme": PAGE + 5,
     # audits with their enterprises, option figures per audit, step dates per audit
     "audits": PAGE + 3,
     # annual discharge (2), enterprises, pollutants, count of unverified reports
@@ -407,3 +423,16 @@ def test_each_form_page_runs_a_fixed_number_of_queries(
         again = client.get(url, {"year": 2000})
     document = response.content.split(b"<article", 1)[1].split(b"</article>", 1)[0]
     assert document.strip() and document in again.content
+
+
+def test_the_rows_written_in_python_escape_their_text():
+    from reports import output
+
+    cell = {"text": '<b>"甲" & 乙</b>', "numeric": False, "wrap": True, "light": ""}
+    assert output.row_html([cell]) == (
+        '<tr><td class="wrap">&lt;b&gt;&quot;甲&quot; &amp; 乙&lt;/b&gt;</td></tr>'
+    )
+    light = {"text": "1,234.50", "numeric": True, "wrap": False, "light": "red"}
+    assert output.row_html([light]) == (
+        '<tr><td class="num"><span class="dot dot-red"></span>1,234.50</td></tr>'
+    )

@@ -232,16 +232,15 @@ CACHED = {
     "trends": PAGE - 3 + 2 + 2,
 }
 QUERIES = {
-    # summary (8: register, audits, options, reductions claimed, first audits, baselines (2:
-    # annual reports, then quarters and months), pollutants); audits by steps (audits, their
-    # step dates); targets and their actuals
-    "dashboard": PAGE + 8 + 2 + 2,
-    # report queues, enterprises without a report, reliability flags, comparisons (6: claims
-    # by year, first audits, verified discharge (2), enterprises, pollutants)
-    "epb": PAGE + 3 + 6,
-    # comparisons (6)
-    "claims": PAGE + 6,
-    # the pollutant asked for, the verified discharge (2), the pollutant list
+    # summary (5: register, audits, options, reductions claimed with their baselines from
+    # the ledger, pollutants); audits by steps done (one query); targets and their actuals
+    "dashboard": PAGE + 5 + 1 + 2,
+    # report queues, enterprises without a report, reliability flags, comparisons (3: the
+    # pairs over the claims and the ledger in one query, enterprises, pollutants)
+    "epb": PAGE + 3 + 3,
+    # comparisons (3)
+    "claims": PAGE + 3,
+    # the pollutant asked for, the ledger's year states and verified sums, the pollutant list
     "trends": PAGE + 4,
     # count of the filtered enterprises, the page of them
     "enterprises": PAGE - 3 + 2,
@@ -266,3 +265,29 @@ def test_each_page_runs_a_fixed_number_of_queries(
         with django_assert_num_queries(CACHED[name]):
             again = client.get(url, query)
         assert again.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_steps_table_counts_as_the_audits_form_does(programme):
+    """The dashboard counts steps done in SQL; the audits form per audit: the same rule."""
+    import datetime
+
+    from audits.choices import StepStatus
+    from audits.models import STEP_COUNT, Audit, AuditStep
+    from reports.annual import steps_done_by
+    from reports.dashboards import steps_table
+
+    audit = Audit.objects.get(ref="A3")
+    # Dated steps decide: two completed by the end of 2000, one in 2001.
+    for number, done_on in ((1, "2000-02-01"), (2, "2000-05-01"), (3, "2001-03-01")):
+        AuditStep.objects.filter(audit=audit, number=number).update(
+            status=StepStatus.COMPLETED, completed_on=datetime.date.fromisoformat(done_on)
+        )
+    for year in (1998, 1999, 2000, 2001):
+        day = datetime.date(year, 12, 31)
+        audits = list(Audit.objects.filter(started_on__lte=day))
+        expected = [0] * (STEP_COUNT + 1)
+        for steps in steps_done_by(audits, day).values():
+            expected[steps] += 1
+        assert [figure.value for figure in steps_table(year)] == expected, year
+    assert steps_table(2000)[2].value >= 1  # A3: two steps done by the end of 2000

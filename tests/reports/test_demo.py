@@ -67,3 +67,47 @@ def test_the_demo_reproduces_the_papers_figures_and_stays_so_when_loaded_again(c
             assert count == int(text.replace(",", "")), (href, text)
             checked += 1
     assert checked >= 19
+
+
+@pytest.mark.django_db
+def test_targets_and_the_reports_pages_give_the_same_city_totals(client_as):
+    """One rule for a city total (enterprises/ledger.py): for every year of the demo and
+    every computed discharge total, the targets' figure is the one the trends give, and a
+    year not yet complete has none on either side."""
+    from django.utils import translation
+
+    from enterprises import ledger
+    from enterprises.models import Pollutant
+    from reports import trends
+    from targets import computations
+
+    call_command("load_demo", stdout=io.StringIO())
+    states = ledger.year_states()
+    assert not states[2001].complete and states[2000].complete
+    last = max(states)
+    compared = 0
+    for code, _label, _unit in computations.DISCHARGE_TOTALS:
+        pollutant = Pollutant.objects.get(code=code)
+        series = {row.year: row for row in trends.discharge_by_year.compute(pollutant, last)}
+        for year in states:
+            target = computations.discharge_total(code, year)
+            row = series.get(year)
+            shown = row.total if row else None
+            assert target == shown, (code, year, target, shown)
+            if not states[year].complete:
+                assert target is None and (row is None or row.pending == states[year].pending)
+            compared += target is not None
+    assert compared >= 5 * len(computations.DISCHARGE_TOTALS) // 2
+
+    # The pages say it in both languages: no 2001 total, its enterprises still pending.
+    client = client_as("leadership")
+    pending = states[2001].pending
+    for language, words in (("en", "not yet complete"), ("zh-hans", "尚未齐全")):
+        with translation.override(language):
+            html = client.get(
+                reverse("reports:trends"),
+                {"year": 2001, "pollutant": "COD"},
+                headers={"accept-language": language},
+            ).content.decode()
+        assert words in html and str(pending) in html, language
+        assert "3,291" not in html

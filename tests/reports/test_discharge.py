@@ -1,11 +1,13 @@
-"""The annual discharge rule (reports/discharge.py), on hand-made reports."""
+"""The annual discharge rule as every report reads it (the ledger, enterprises/ledger.py),
+on hand-made reports."""
 
 from decimal import Decimal
 
 import pytest
 
+from enterprises import ledger
+from enterprises.ledger import verified_figures
 from enterprises.models import Pollutant
-from reports.discharge import annual_discharge
 from tests.reports.factories import make_enterprise, make_report
 
 
@@ -26,7 +28,7 @@ def test_the_annual_report_else_four_quarters_else_twelve_months():
         make_report(monthly, 2000, {"COD": "2"}, kind="M", number=month)
     quarters(partial, 2000, {"COD": "7"}, count=3)  # three quarters are not a year
 
-    found = annual_discharge(years=[2000])
+    found = verified_figures(years=[2000])
     assert found == {
         (annual.pk, 2000, cod): Decimal("100"),
         (quarterly.pk, 2000, cod): Decimal("20"),
@@ -46,7 +48,7 @@ def test_only_a_verified_annual_report_stands_for_the_year():
     make_report(verified, 2000, {"COD": "100"})
     quarters(verified, 2000, {"COD": "5", "SO2": "3"})
 
-    found = annual_discharge(years=[2000])
+    found = verified_figures(years=[2000])
     assert found == {(submitted.pk, 2000, cod): Decimal("20"), (verified.pk, 2000, cod): 100}
     assert (verified.pk, 2000, so2) not in found
 
@@ -59,14 +61,17 @@ def test_each_argument_narrows_the_result():
         make_report(enterprise, 1999, {"COD": "10", "SO2": "1"})
         quarters(enterprise, 2000, {"COD": "1", "SO2": "1"})
 
-    assert set(annual_discharge(pollutant_ids=[cod])) == {
+    assert set(verified_figures(pollutant_ids=[cod])) == {
         (first.pk, 1999, cod),
         (second.pk, 1999, cod),
         (first.pk, 2000, cod),
         (second.pk, 2000, cod),
     }
     pairs = {(first.pk, 1999), (second.pk, 2000)}
-    assert {key[:2] for key in annual_discharge(pairs=pairs)} == pairs
-    assert {key[0] for key in annual_discharge(sector="iron_steel")} == {first.pk}
-    assert {key[0] for key in annual_discharge(enterprise_ids=[second.pk])} == {second.pk}
-    assert annual_discharge(pairs=set()) == {}
+    assert {key[:2] for key in verified_figures(pairs=pairs)} == pairs
+    assert ledger.verified_sums(cod, sector="iron_steel") == {
+        1999: (Decimal("10"), 1),
+        2000: (Decimal("4"), 1),
+    }
+    assert {key[0] for key in verified_figures(enterprise_ids=[second.pk])} == {second.pk}
+    assert verified_figures(pairs=set()) == {}

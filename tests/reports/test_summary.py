@@ -146,7 +146,8 @@ def test_a_reduction_without_any_baseline_has_an_empty_rate():
 
 @pytest.mark.django_db
 def test_the_summary_runs_a_fixed_number_of_queries(programme, django_assert_num_queries):
-    # register, audits, options, reductions claimed, first audits, baselines (2: annual
-    # reports, then quarters and months), pollutants
-    with django_assert_num_queries(8):
+    # 1. register (in the programme, state large/medium), 2. audits (acceptances,
+    # demonstration), 3. options (retained, implemented, money), 4. reductions claimed
+    # with each enterprise's baseline from the ledger, 5. their pollutants
+    with django_assert_num_queries(5):
         programme_summary.compute(2000)

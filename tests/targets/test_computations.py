@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audits.models import Audit
-from enterprises import locks
+from enterprises import ledger, locks
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 from targets import computations
 from targets.computations import recompute
@@ -32,6 +32,7 @@ def report(ent, year, values: dict[str, str], status="verified", kind="Y", numbe
         )
     DischargeReport.objects.filter(pk=rep.pk).update(status=status)
     rep.status = status
+    ledger.refresh({(ent.pk, year)})  # as every write path does
     return rep
 
 
@@ -54,7 +55,8 @@ def test_discharge_total_sums_verified_annual_reports_only():
     DischargeReport.objects.filter(enterprise=c, year=1998, period_kind="Y").update(
         status="verified"
     )
-    assert cod(1998) == Decimal("7000.0000")  # annual reports only, not C's quarter
+    ledger.refresh({(c.pk, 1998)})
+    assert cod(1998) == Decimal("7000.0000")  # C's annual report, not its quarter
     assert computations.get("discharge_total_so2")(1998) == Decimal("300")
     assert cod(1999) is None  # no reports: no value, not zero
     assert computations.get("discharge_total_nh3n")(1998) is None  # nobody reports it
@@ -70,6 +72,7 @@ def test_solid_waste_utilisation_rate():
     rate = computations.get("solid_waste_utilisation_rate")
     assert rate(1998) is None  # D's report was returned: the year is not complete
     DischargeReport.objects.filter(enterprise=d).delete()
+    ledger.refresh({(d.pk, 1998)})
     assert rate(1998) == Decimal("60.00")  # 2400 / 4000
     report(c, 1999, {"SW_GEN": "300"})  # generated, nothing utilised
     assert rate(1999) == Decimal("0.00")
@@ -154,12 +157,14 @@ def test_recompute_creates_updates_and_never_overwrites_entered_values(
     # A figure corrected after an unlock (a queryset update: verified reports are locked).
     with locks.suspended():  # as the unlock would allow
         rep.values.filter(pollutant__code="COD").update(amount=Decimal("120"))
+    ledger.refresh({(a.pk, 1998)})
     assert recompute(1998).updated == ["cod"]
     assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("120")
 
     # The report no longer counts: its figure goes.
     with locks.suspended():
         DischargeReport.objects.filter(pk=rep.pk).update(status="returned")
+    ledger.refresh({(a.pk, 1998)})
     summary = recompute(1998)
     assert summary.removed == ["cod"] and summary.kept_entered == ["so2"]
     assert not Actual.objects.filter(indicator=cod).exists()

@@ -1,4 +1,6 @@
-"""Annual discharge from the verified reports: the one rule every report, chart and form uses.
+"""An independent reading of the programme's rule from the raw reports, for the tests only:
+the ledger (enterprises/ledger.py) must hold the same verified figures. (This was the
+reports' own implementation before the ledger; it is kept as the oracle.)
 
 An enterprise's discharge of a pollutant in a year is its verified annual report's value;
 when it has no verified annual report for the year, the sum of four verified quarterly
@@ -14,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from enterprises.choices import PeriodKind, ReportStatus
 from enterprises.models import DischargeReport, DischargeValue
@@ -85,19 +87,3 @@ def annual_discharge(
     for key, kinds in by_kind.items():
         result[key] = next(kinds[kind] for kind in PREFERENCE if kind in kinds)
     return result
-
-
-def totals_by_year(discharge: dict[Key, Decimal]) -> dict[tuple[int, int], Decimal]:
-    """{(year, pollutant id): total over enterprises} of an `annual_discharge` result."""
-    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for (_enterprise, year, pollutant), amount in discharge.items():
-        totals[(year, pollutant)] += amount
-    return dict(totals)
-
-
-def latest_verified_year(up_to: int | None = None) -> int | None:
-    """The latest year with a verified report (up to `up_to`, when given)."""
-    reports = DischargeReport.objects.filter(status=ReportStatus.VERIFIED)
-    if up_to is not None:
-        reports = reports.filter(year__lte=up_to)
-    return reports.aggregate(year=Max("year"))["year"]

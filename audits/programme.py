@@ -1,0 +1,133 @@
+"""The programme's rules about who is in it and what counts as of a day: the one home of
+them, used by the targets' computations and by every report (programme summary,
+dashboards, annual forms, the lists behind a figure).
+
+The rules follow docs/formats/programme-summary.md, as of a day (31 December of a year for
+the annual figures):
+
+- In the programme: an enterprise with at least one audit whose ``started_on`` is on or
+  before the day.
+- State large/medium coverage: those of the register's state large/medium enterprises
+  (flagged today: the register keeps no history of the flag) that are in the programme,
+  as a share of all of them, one decimal, half up.
+- Accepted by a body: an audit whose acceptance passed, by that body, on or before the day.
+- Demonstration: an audit flagged ``demonstration`` and named on or before the day
+  (``demonstration_on``, else ``accepted_on``).
+- Options retained: kept at screening (``RETAINED_STATUSES``) in an audit started by the
+  day; implemented: ``implemented`` with ``implemented_on`` on or before the day.
+- Baseline year of an enterprise: the calendar year before its first audit started (its
+  earliest audit of all); its baseline discharge is the ledger's verified figure of that
+  year (enterprises/ledger.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, ExtractYear
+
+from audits.choices import RETAINED_STATUSES, OptionStatus, Verdict
+from audits.models import Audit
+from enterprises.models import Enterprise
+
+ONE_DECIMAL = Decimal("0.1")
+TWO_DECIMALS = Decimal("0.01")
+
+
+def as_of(year: int) -> datetime.date:
+    """The day the figures of `year` are taken: 31 December."""
+    return datetime.date(year, 12, 31)
+
+
+def round_half_up(value: Decimal | None, places: Decimal) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """part / whole × 100 to one decimal, half up; None when the whole is zero."""
+    if not whole:
+        return None
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), ONE_DECIMAL)
+
+
+def in_programme_q(day: datetime.date, prefix: str = "") -> Q:
+    """Audits (or, with prefix "audits__", enterprises) in the programme on `day`."""
+    return Q(**{f"{prefix}started_on__lte": day})
+
+
+def accepted_q(day: datetime.date, body: str | None = None) -> Q:
+    """Audits whose acceptance passed on or before `day` (by `body`, when given)."""
+    q = Q(acceptance=Verdict.PASS, accepted_on__lte=day)
+    if body:
+        q &= Q(accepted_by=body)
+    return q
+
+
+def demonstration_q(day: datetime.date) -> Q:
+    """Audits whose enterprise had been named a demonstration enterprise by `day`."""
+    return Q(demonstration=True) & (
+        Q(demonstration_on__lte=day) | Q(demonstration_on__isnull=True, accepted_on__lte=day)
+    )
+
+
+def retained_q(day: datetime.date) -> Q:
+    """Options kept at screening, in audits started by `day`."""
+    return Q(status__in=RETAINED_STATUSES, audit__started_on__lte=day)
+
+
+def implemented_q(day: datetime.date, prefix: str = "") -> Q:
+    """Options (or, with a prefix such as "option__", their reductions) implemented by `day`."""
+    return Q(**{f"{prefix}status": OptionStatus.IMPLEMENTED, f"{prefix}implemented_on__lte": day})
+
+
+@dataclass(frozen=True)
+class Register:
+    """The register as of a day: its size, who is in the programme, state large/medium."""
+
+    enterprises: int
+    in_programme: int
+    state_large_medium_total: int
+    state_large_medium_in_programme: int
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        """State large/medium enterprises in the programme / all of them × 100."""
+        return percent(self.state_large_medium_in_programme, self.state_large_medium_total)
+
+
+def register(day: datetime.date) -> Register:
+    """The register's counts as of `day`, in one query."""
+    started = in_programme_q(day, "audits__")
+    slm = Q(state_large_medium=True)
+    counts = Enterprise.objects.aggregate(
+        enterprises=Count("pk", distinct=True),
+        in_programme=Count("pk", filter=started, distinct=True),
+        slm_total=Count("pk", filter=slm, distinct=True),
+        slm_in=Count("pk", filter=started & slm, distinct=True),
+    )
+    return Register(
+        enterprises=counts["enterprises"],
+        in_programme=counts["in_programme"],
+        state_large_medium_total=counts["slm_total"],
+        state_large_medium_in_programme=counts["slm_in"],
+    )
+
+
+def baseline_year(enterprise: str):
+    """SQL: the baseline year (the year before the first audit started) of the enterprise
+    whose id is the outer query's field `enterprise`, for annotations."""
+    first = (
+        Audit.objects.filter(enterprise_id=OuterRef(enterprise))
+        .order_by()
+        .values("enterprise_id")
+        .annotate(first=Min("started_on"))
+        .values("first")
+    )
+    # An integer, so that comparing it with a year column can use that column's index
+    # (PostgreSQL's EXTRACT gives a numeric).
+    return Cast(ExtractYear(Subquery(first)) - 1, IntegerField())

@@ -45,9 +45,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from benxi_cp import benchmark
+        from bench import benchmark
+        from bench.scale import holds_data
         from benxi_cp.models import SiteFlag
-        from benxi_cp.scale import holds_data
 
         # Seeding deletes every enterprise, audit and report: never those of a real or demo
         # database by accident, only data that an earlier bench run generated.

@@ -1,14 +1,14 @@
 """`manage.py bench`: every main page, the import and the exports, measured at two scales.
 
-For each scale the database is seeded (benxi_cp/scale.py), then, in this process through
+For each scale the database is seeded (bench/scale.py), then, in this process through
 the Django test client (the whole stack, no network): each page's SQL query count and its
 median and 90th-percentile server time over warm repeated requests; the summary and the
 dashboards against the bare SQL aggregates behind their figures; the discharge importer's
 throughput against a bare bulk_create of the same rows; the peak memory growth of exporting
 the whole reports list as CSV and XLSX. The result is a Markdown document.
 
-Imported lazily by the command (it reaches into every app). Times are for the table only;
-the guard test compares query counts, never times.
+Imported by the command once the apps are ready (it reaches into every app). Times are for
+the table only; the guard test compares query counts, never times.
 """
 
 import csv
@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from benxi_cp.bench import Timing, _consume, peak_rss_growth_mb, time_callable, time_request
-from benxi_cp.scale import LAST_YEAR, ScaleSpec, bench_users, seed
+from bench.scale import LAST_YEAR, ScaleSpec, bench_users, seed
+from bench.timing import Timing, _consume, peak_rss_growth_mb, time_callable, time_request
 
 SCALES = {
     # name: spec; "tiny"/"tiny2" are for the guard test (seconds)
@@ -143,7 +143,7 @@ def pages() -> list[Page]:
         add("detail", "Audit detail", "epb_staff", _reverse("audits:detail", audit.pk))
     add("other", "Targets overview", "leadership", _reverse("targets:overview"))
     year = f"year={LAST_YEAR}"
-    from benxi_cp import bench_sql
+    from bench import sql as bench_sql
 
     add(
         "dashboard",
@@ -560,7 +560,7 @@ def render(results: list[ScaleResult], command: str) -> str:
         "## Summary and dashboards against their bare SQL",
         "",
         "The bare SQL: the aggregates that produce the page's figures, run as raw SQL in the "
-        "same process on the same data (benxi_cp/bench_sql.py).",
+        "same process on the same data (bench/sql.py).",
         "",
         "| page | page warm ms | page cold ms | bare SQL ms | ratio warm | ratio cold | goal "
         "| met warm | met cold |",

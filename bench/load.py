@@ -239,9 +239,10 @@ def render_load(result: LoadResult, command: str) -> str:
         f"{READERS} reader threads loop over the pages below (each request timed whole, as "
         f"the reader sees it), {result.duration:.0f} s without and then {result.duration:.0f} s "
         f"with one writer: an administrator who every {WRITER_EVERY_S} s unlocks a verified "
-        "annual report (with a reason), changes a value in the entry grid, submits and "
-        "verifies it, over HTTP, so that every figure built on verified discharge changes "
-        f"({writer.report}; {writer.changes} changes, a cycle of four requests took "
+        "annual report (with a reason; it goes back to submitted), changes a value in the "
+        "entry grid and verifies it again, over HTTP, so that every figure built on verified "
+        "discharge changes; the value is put back at the end "
+        f"({writer.report}; {writer.changes} changes, a cycle (unlock, grid, save, verify) took "
         f"{_ms(cycle)} ms at the median"
         + (f"; {len(writer.failures)} failed: {writer.failures[0]}" if writer.failures else "")
         + f"). Before both, a warm-up of {result.warmup_s:.0f} s (two passes of every "
@@ -324,7 +325,8 @@ def render_load(result: LoadResult, command: str) -> str:
         f"| {HTTP_WRITERS} EPB users (each logged in) saving the entry grid of the same report "
         f"of two enterprises ({HTTP_WRITERS // 2} on each) at once, {HTTP_WRITER_ROUNDS} rounds "
         f"(the first creates the reports), over HTTP against gunicorn | {writes.http_requests} "
-        f"saves in {writes.http_wall_s:.1f} s: {statuses or 'none'} | no HTTP 5xx, no dropped "
+        f"saves in {writes.http_wall_s:.1f} s: {statuses or 'none'} (302: saved; 200: the grid "
+        f"shown again with a message) | no HTTP 5xx, no dropped "
         f"request | {_met(http_ok)} |",
         f"| a small write (one value of a draft report of an enterprise outside the file, "
         f"through the workflow's save_report) while a {writes.import_rows:,}-row discharge "

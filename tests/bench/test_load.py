@@ -182,3 +182,18 @@ def test_readers_and_a_writer_cycle_against_the_live_server(live_server):
     value.refresh_from_db()
     assert value.amount == original
     assert set(users) == {"administrator", "epb_staff", "auditor", "leadership"}
+
+
+def test_the_ledger_is_rebuilt_where_an_app_provides_the_command(monkeypatch):
+    import django.core.management as management
+
+    from bench import benchmark
+
+    called = []
+    monkeypatch.setattr(management, "call_command", lambda name, **kw: called.append(name))
+    monkeypatch.setattr(management, "get_commands", lambda: {"bench": "bench"})
+    benchmark.rebuild_derived(log=lambda _text: None)
+    assert called == []
+    monkeypatch.setattr(management, "get_commands", lambda: {"rebuild_ledger": "enterprises"})
+    benchmark.rebuild_derived(log=lambda _text: None)
+    assert called == ["rebuild_ledger"]

@@ -1,6 +1,7 @@
 """`manage.py bench`: measure every main page, the import and the exports at two scales."""
 
 import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -124,12 +125,13 @@ class Command(BaseCommand):
             raise CommandError("--duration must be between 0 and 3600 seconds.")
         settings.DEBUG = False
         name, spec = scale
+        started = time.monotonic()
         result = load.run_load(
             name,
             spec,
             duration=options["duration"],
             reuse=options["reuse"],
-            log=lambda text: self.stderr.write(text),
+            log=lambda text: self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {text}"),
         )
         section = load.render_load(result, command)
         document = load.merge_section(previous or "# Benchmarks\n", section)

@@ -199,6 +199,7 @@ class LoadResult:
     writes: WriteResults
     counts: dict[str, int] = field(default_factory=dict)
     warmup_s: float = 0.0
+    cache: str = ""  # where the figures are cached (the workers' settings are these)
 
 
 # -- the document ---------------------------------------------------------------------------
@@ -239,7 +240,8 @@ def render_load(result: LoadResult, command: str) -> str:
         f"Produced by `{command}` on {datetime.date.today().isoformat()}, scale "
         f"**{result.name}**: {result.spec.label}: {counts}; {seeded}.",
         "",
-        f"gunicorn with {WORKERS} sync workers, DEBUG off, on the same machine and database. "
+        f"gunicorn with {WORKERS} sync workers, DEBUG off, on the same machine and database; "
+        f"figures cached {result.cache or 'as configured'}. "
         f"{READERS} reader threads loop over the pages below (each request timed whole, as "
         f"the reader sees it), {result.duration:.0f} s without and then {result.duration:.0f} s "
         f"with one writer: an administrator who every {WRITER_EVERY_S} s unlocks a verified "
@@ -973,6 +975,14 @@ def run_load(
         name, spec, seconds, duration, load_pages(), {}, {}, WriterStats(), [], WriteResults()
     )
     result.counts = _counts()
+    backend = settings.CACHES["default"]["BACKEND"]
+    result.cache = (
+        "in Redis, shared by the workers (REDIS_URL)"
+        if "redis" in backend.lower()
+        else "in each worker's memory"
+        if "locmem" in backend.lower()
+        else f"by {backend}"
+    )
     connections.close_all()  # gunicorn and the threads open their own
     try:
         _serve_and_measure(result, report, enterprises, password, log)

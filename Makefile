@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # These targets are for development machines: Django runs in debug mode unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test install migrate import annual-report recompute-targets messages check-messages bench clean
+.PHONY: run test install migrate import annual-report recompute-targets messages check-messages bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ recompute-targets: migrate
 # It refuses a database holding records it did not generate (demo or real) unless --force.
 bench: install
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# Load mode (PostgreSQL only), at the last scale of --scales (province by default): gunicorn with
+# 3 workers, six readers without and with a writer, worker memory, concurrent writes; it replaces
+# only its own section of docs/benchmarks.md. BENCH_ARGS="--reuse --duration 60".
+bench-load: install
+	$(PY) manage.py bench --load $(BENCH_ARGS)
 
 # Re-extract every catalogue after changing user-visible strings, then translate the new entries.
 messages: $(STAMP)

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "audits",
     "targets",
     "reports",
+    # Benchmark tooling (manage.py bench, seed_scale): above every app, so last.
+    "bench",
 ]
 
 MIDDLEWARE = [

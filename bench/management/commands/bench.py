@@ -1,10 +1,13 @@
 """`manage.py bench`: measure every main page, the import and the exports at two scales."""
 
 import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from bench import load
 
 
 class Command(BaseCommand):
@@ -12,7 +15,9 @@ class Command(BaseCommand):
         "Seed the database DATABASE_URL names at each scale (its data is DELETED) and measure "
         "every main page (queries, median and 90th-percentile time), the summary and "
         "dashboards against their bare SQL, the "
-        "discharge import and the exports' memory; write docs/benchmarks.md and print it."
+        "discharge import and the exports' memory; write docs/benchmarks.md and print it. "
+        "With --load: serve the app with gunicorn and measure it under readers and a writer, "
+        "and concurrent writes (its own section of docs/benchmarks.md)."
     )
 
     def add_arguments(self, parser):
@@ -39,15 +44,29 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-write", action="store_true", help="print only")
         parser.add_argument(
+            "--load",
+            action="store_true",
+            help="load mode (PostgreSQL only), at the last scale of --scales: gunicorn with "
+            "3 workers, six readers over the main pages without and with a writer, worker "
+            "memory and concurrent writes; its section of the output replaces only the "
+            "previous load section",
+        )
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=60,
+            help="load mode: seconds of each run (readers only; readers and a writer)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="replace the data of a database that holds records bench did not generate",
         )
 
     def handle(self, *args, **options):
-        from benxi_cp import benchmark
+        from bench import benchmark
+        from bench.scale import holds_data
         from benxi_cp.models import SiteFlag
-        from benxi_cp.scale import holds_data
 
         # Seeding deletes every enterprise, audit and report: never those of a real or demo
         # database by accident, only data that an earlier bench run generated.
@@ -63,6 +82,14 @@ class Command(BaseCommand):
             scales = [benchmark.parse_scale(s) for s in options["scales"].split(",") if s]
         except ValueError as error:
             raise CommandError(str(error)) from None
+        if not scales:
+            raise CommandError("--scales names no scale.")
+        output = Path(options["output"])
+        previous = output.read_text(encoding="utf-8") if output.exists() else ""
+        command = ("manage.py bench " + " ".join(sys.argv[2:])).strip()
+        if options["load"]:
+            self._load(scales[-1], options, previous, output, command)
+            return
         # Measure what production runs: no query log, no template debug.
         settings.DEBUG = False
         if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
@@ -80,10 +107,38 @@ class Command(BaseCommand):
                     log=lambda text: self.stderr.write(text),
                 )
             )
-        command = "manage.py bench " + " ".join(sys.argv[2:])
-        document = benchmark.render(results, command.strip())
+        document = benchmark.render(results, command)
+        kept = load.load_section(previous)  # the last load run's section stays
+        if kept:
+            document = load.merge_section(document, kept)
+        self._write(document, output, options)
+
+    def _load(self, scale, options, previous: str, output: Path, command: str) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "--load needs PostgreSQL: set DATABASE_URL (gunicorn's workers and the "
+                "concurrent writers share the database)."
+            )
+        if options["duration"] <= 0 or options["duration"] > 3600:
+            raise CommandError("--duration must be between 0 and 3600 seconds.")
+        settings.DEBUG = False
+        name, spec = scale
+        started = time.monotonic()
+        result = load.run_load(
+            name,
+            spec,
+            duration=options["duration"],
+            reuse=options["reuse"],
+            log=lambda text: self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {text}"),
+        )
+        section = load.render_load(result, command)
+        document = load.merge_section(previous or "# Benchmarks\n", section)
+        self._write(document, output, options)
+
+    def _write(self, document: str, output: Path, options) -> None:
         if not options["no_write"]:
-            output = Path(options["output"])
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(document, encoding="utf-8")
         self.stdout.write(document)

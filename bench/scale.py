@@ -22,7 +22,7 @@ What is generated, per enterprise (magnitudes from shared/DOMAIN.md's table per 
   generated reports and audits.
 History tables get no rows for generated data.
 
-Imported lazily by the commands: benxi_cp must not depend on the apps at import time.
+The bench app sits above every other app: nothing but bench imports this module.
 """
 
 import datetime

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from benxi_cp import benchmark, scale
+from bench import benchmark, scale
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ benchmark compares the page's server time with these (goal: within 3×).
 
 from django.db import connection
 
-from benxi_cp.scale import LAST_YEAR
+from bench.scale import LAST_YEAR
 
 PROGRAMME = [
     # enterprises in the programme and the coverage of state large/medium enterprises

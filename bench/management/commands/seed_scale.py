@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="delete existing data first")
 
     def handle(self, *args, **options):
-        from benxi_cp.scale import DatabaseNotEmpty, ScaleSpec, seed
+        from bench.scale import DatabaseNotEmpty, ScaleSpec, seed
 
         if options["enterprises"] < 1 or not 1 <= options["years"] <= 50:
             raise CommandError("--enterprises must be at least 1 and --years between 1 and 50.")

@@ -1,0 +1,1059 @@
+"""`manage.py bench --load`: the app under gunicorn with readers, a writer and concurrent writes.
+
+At one scale (seeded, or reused with --reuse) on PostgreSQL:
+
+1. gunicorn serves the app (3 workers, DEBUG off, static files collected into a folder of
+   the run), on a free port of 127.0.0.1;
+2. six reader threads loop over the main pages (dashboards, programme summary, claims,
+   trends, the annual forms on screen, a few lists) for `duration` seconds, then again with
+   one writer: an administrator who, every 5 s, unlocks a verified annual report with a
+   reason, changes a value in the entry grid, submits and verifies it, all over HTTP, so
+   that every figure built on verified discharge changes; the value is put back at the end;
+3. the resident memory of each gunicorn worker after the start, after the warm-up and at
+   the end;
+4. three write paths: eight EPB users saving the reports of the same two enterprises at
+   once over HTTP (count of 5xx); then, in this process, a small write while a
+   20,000-row discharge import is in its transaction (how long it waits), and eight writers
+   on eight enterprises, each in a transaction of about 1 s (the wall time of all eight).
+
+Every loop is bounded in time and count, every request goes to 127.0.0.1, and gunicorn is
+stopped at the end even on error. Times are for docs/benchmarks.md, never for assertions.
+"""
+
+import csv
+import datetime
+import io
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection, connections, transaction
+from django.urls import reverse
+
+from bench.client import HttpUser, forms_of
+from bench.scale import LAST_YEAR, ScaleSpec, bench_users
+
+WORKERS = 3
+READERS = 6
+WRITER_EVERY_S = 5
+HTTP_WRITERS = 8
+HTTP_WRITER_ROUNDS = 5
+IMPORT_ROWS = 20_000
+SLOW_TRANSACTION_S = 1.0
+CONCURRENT_WRITERS = 8
+# Goals (issue 11)
+WRITER_RATIO_GOAL = 1.5  # reader p95 with the writer against without it
+GOAL_PAGE_P95_MS = 500  # the dashboards, the programme form and the claims page, with the writer
+SMALL_WRITE_GOAL_MS = 100
+CONCURRENT_GOAL_S = 2.0
+WORKER_GROWTH_GOAL_MB = 50  # no worker keeps its own copies of a province's figures and forms
+MAX_REQUESTS_PER_READER = 100_000
+START_TIMEOUT_S = 120
+STOP_TIMEOUT_S = 30
+BEGIN = "<!-- bench --load: begin -->"
+END = "<!-- bench --load: end -->"
+
+
+# -- pure parts -----------------------------------------------------------------------------
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between the closest ranks (numpy's default); None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class LoadPage:
+    label: str
+    role: str  # "leadership" or "epb_staff": whose session reads it
+    url: str
+    goal: bool = False  # held to GOAL_PAGE_P95_MS with the writer
+
+
+def load_pages(year: int = LAST_YEAR) -> list[LoadPage]:
+    """The pages the readers loop over."""
+    from reports import annual
+
+    query = f"?year={year}"
+    pages = [
+        LoadPage("Leadership dashboard", "leadership", reverse("reports:dashboard") + query, True),
+        LoadPage("EPB dashboard", "epb_staff", reverse("reports:epb_dashboard") + query, True),
+        LoadPage(
+            "Programme summary (form)",
+            "leadership",
+            reverse("reports:form", args=["programme"]) + query,
+            True,
+        ),
+        LoadPage("Claimed against measured", "leadership", reverse("reports:claims") + query, True),
+        LoadPage("Trends", "leadership", reverse("reports:trends") + query),
+    ]
+    for name in annual.FORMS:
+        if name != "programme":
+            pages.append(
+                LoadPage(f"Form {name}", "leadership", reverse("reports:form", args=[name]) + query)
+            )
+    pages += [
+        LoadPage("Enterprise register", "epb_staff", reverse("enterprises:list")),
+        LoadPage("Discharge reports", "epb_staff", reverse("enterprises:report_list")),
+        LoadPage("Audits", "epb_staff", reverse("audits:list")),
+        LoadPage("Programme enterprises", "leadership", reverse("reports:enterprises")),
+    ]
+    return pages
+
+
+@dataclass
+class PageSamples:
+    ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)  # status (or exception) -> count
+
+    def add_error(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+    @property
+    def p50(self) -> float | None:
+        return percentile(self.ms, 0.5)
+
+    @property
+    def p95(self) -> float | None:
+        return percentile(self.ms, 0.95)
+
+
+@dataclass
+class WriterStats:
+    changes: int = 0
+    cycle_ms: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    report: str = ""
+
+
+@dataclass
+class ProcessMemory:
+    label: str
+    pid: int
+    rss_mb: dict[str, float | None] = field(default_factory=dict)  # moment -> MB
+    pss_end_mb: float | None = None
+
+    @property
+    def growth_mb(self) -> float | None:
+        warm, end = self.rss_mb.get("after warm-up"), self.rss_mb.get("end")
+        return None if warm is None or end is None else end - warm
+
+
+@dataclass
+class WriteResults:
+    http_requests: int = 0
+    http_statuses: dict[str, int] = field(default_factory=dict)
+    http_wall_s: float = 0.0
+    import_rows: int = 0
+    import_s: float = 0.0
+    small_baseline_ms: list[float] = field(default_factory=list)
+    small_during_ms: list[float] = field(default_factory=list)
+    concurrent_wall_s: float | None = None
+    concurrent_each_s: list[float] = field(default_factory=list)
+    concurrent_errors: list[str] = field(default_factory=list)
+    import_error: str = ""
+
+    @property
+    def http_5xx(self) -> int:
+        """Answers 500–599, to a save or to the grid page before it."""
+        return sum(
+            count
+            for status, count in self.http_statuses.items()
+            if status[:3].isdigit() and status.startswith("5")
+        )
+
+    @property
+    def http_failed(self) -> int:
+        """Saves that got no HTTP answer at all (connection reset, timeout, failed login)."""
+        return sum(
+            count for status, count in self.http_statuses.items() if not status[:3].isdigit()
+        )
+
+
+@dataclass
+class LoadResult:
+    name: str
+    spec: ScaleSpec
+    seed_seconds: float | None
+    duration: float
+    pages: list[LoadPage]
+    without: dict[str, PageSamples]
+    with_writer: dict[str, PageSamples]
+    writer: WriterStats
+    memory: list[ProcessMemory]
+    writes: WriteResults
+    counts: dict[str, int] = field(default_factory=dict)
+    warmup_s: float = 0.0
+    cache: str = ""  # where the figures are cached (the workers' settings are these)
+
+
+# -- the document ---------------------------------------------------------------------------
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _met(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**not met**")
+
+
+def _errors(samples: PageSamples) -> str:
+    if not samples.errors:
+        return ""
+    return " (" + ", ".join(f"{count} × {what}" for what, count in samples.errors.items()) + ")"
+
+
+def _ratio(without: PageSamples, with_writer: PageSamples) -> float | None:
+    if without.p95 is None or with_writer.p95 is None:
+        return None
+    return with_writer.p95 / max(without.p95, 0.01)
+
+
+def render_load(result: LoadResult, command: str) -> str:
+    """The Markdown section (between BEGIN and END markers) for docs/benchmarks.md."""
+    counts = ", ".join(f"{v:,} {k}" for k, v in result.counts.items())
+    seeded = (
+        f"seeded in {result.seed_seconds:.0f} s"
+        if result.seed_seconds is not None
+        else "data reused"
+    )
+    writer = result.writer
+    cycle = percentile(writer.cycle_ms, 0.5)
+    lines = [
+        BEGIN,
+        "## Under load: gunicorn, six readers, one writer",
+        "",
+        f"Produced by `{command}` on {datetime.date.today().isoformat()}, scale "
+        f"**{result.name}**: {result.spec.label}: {counts}; {seeded}.",
+        "",
+        f"gunicorn with {WORKERS} sync workers, DEBUG off, on the same machine and database; "
+        f"figures cached {result.cache or 'as configured'}. "
+        f"{READERS} reader threads loop over the pages below (each request timed whole, as "
+        f"the reader sees it), {result.duration:.0f} s without and then {result.duration:.0f} s "
+        f"with one writer: an administrator who every {WRITER_EVERY_S} s unlocks a verified "
+        "annual report (with a reason; it goes back to submitted), changes a value in the "
+        "entry grid and verifies it again, over HTTP, so that every figure built on verified "
+        "discharge changes; the value is put back at the end "
+        f"({writer.report}; {writer.changes} changes, a cycle (unlock, grid, save, verify) took "
+        f"{_ms(cycle)} ms at the median"
+        + (f"; {len(writer.failures)} failed: {writer.failures[0]}" if writer.failures else "")
+        + f"). Before both, a warm-up of {result.warmup_s:.0f} s (two passes of every "
+        "reader) that is not counted. p50 / p95 in ms; failed requests are left out of the "
+        "times and shown beside the page.",
+        "",
+        "| page | requests without | p50 / p95 without | requests with | p50 / p95 with "
+        "| p95 with / without | goal | met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    every_without, every_with = PageSamples(), PageSamples()
+    for page in result.pages:
+        without = result.without.get(page.label, PageSamples())
+        with_writer = result.with_writer.get(page.label, PageSamples())
+        every_without.ms += without.ms
+        every_with.ms += with_writer.ms
+        ratio = _ratio(without, with_writer)
+        goals = [f"≤ {WRITER_RATIO_GOAL}×"]
+        oks = [ratio is not None and ratio <= WRITER_RATIO_GOAL]
+        if page.goal:
+            goals.append(f"p95 with < {GOAL_PAGE_P95_MS} ms")
+            oks.append(with_writer.p95 is not None and with_writer.p95 < GOAL_PAGE_P95_MS)
+        if without.errors or with_writer.errors:
+            oks.append(False)
+        shown_ratio = "—" if ratio is None else f"{ratio:.2f}×"
+        lines.append(
+            f"| {page.label} | {len(without.ms)}{_errors(without)} | "
+            f"{_ms(without.p50)} / {_ms(without.p95)} | "
+            f"{len(with_writer.ms)}{_errors(with_writer)} | "
+            f"{_ms(with_writer.p50)} / {_ms(with_writer.p95)} | "
+            f"{shown_ratio} | {'; '.join(goals)} | {_met(all(oks))} |"
+        )
+    ratio = _ratio(every_without, every_with)
+    lines += [
+        f"| **all pages** | {len(every_without.ms)} | {_ms(every_without.p50)} / "
+        f"{_ms(every_without.p95)} | {len(every_with.ms)} | {_ms(every_with.p50)} / "
+        f"{_ms(every_with.p95)} | {'—' if ratio is None else f'{ratio:.2f}×'} | "
+        f"≤ {WRITER_RATIO_GOAL}× | {_met(ratio is not None and ratio <= WRITER_RATIO_GOAL)} |",
+        "",
+        "### Worker memory",
+        "",
+        "Resident memory (RSS) of each gunicorn process after the start, after the warm-up "
+        "(every page computed at least once) and at the end of both runs; PSS (memory shared "
+        "between processes counted in shares) at the end. A worker that kept its own copy of "
+        "each version of the figures and forms would grow with every change the writer made.",
+        "",
+        "| process | RSS start MB | RSS after warm-up MB | RSS end MB | PSS end MB "
+        "| growth while measured | goal | met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for process in result.memory:
+        rss = process.rss_mb
+        growth = process.growth_mb
+        worker = process.label != "master"
+        ok = None if not worker or growth is None else growth < WORKER_GROWTH_GOAL_MB
+        lines.append(
+            f"| {process.label} (pid {process.pid}) | {_mb(rss.get('start'))} | "
+            f"{_mb(rss.get('after warm-up'))} | {_mb(rss.get('end'))} | "
+            f"{_mb(process.pss_end_mb)} | {_mb(growth)} | "
+            f"{f'< {WORKER_GROWTH_GOAL_MB} MB' if worker else '—'} | {_met(ok)} |"
+        )
+    writes = result.writes
+    statuses = ", ".join(
+        f"{count} × {status}" for status, count in sorted(writes.http_statuses.items())
+    )
+    during = max(writes.small_during_ms) if writes.small_during_ms else None
+    small_ok = None if during is None else during < SMALL_WRITE_GOAL_MS
+    if writes.import_error:
+        small_ok = False
+    alone = _ms(percentile(writes.small_baseline_ms, 0.5))
+    http_ok = writes.http_requests > 0 and not writes.http_5xx and not writes.http_failed
+    wall = writes.concurrent_wall_s
+    concurrent_ok = (
+        None if wall is None else wall <= CONCURRENT_GOAL_S and not writes.concurrent_errors
+    )
+    lines += [
+        "",
+        "### Writes at the same time",
+        "",
+        "| measurement | result | goal | met |",
+        "|---|---|---|---|",
+        f"| {HTTP_WRITERS} EPB users (each logged in) saving the entry grid of the same report "
+        f"of two enterprises ({HTTP_WRITERS // 2} on each) at once, {HTTP_WRITER_ROUNDS} rounds "
+        f"(the first creates the reports), over HTTP against gunicorn | {writes.http_requests} "
+        f"saves in {writes.http_wall_s:.1f} s: {statuses or 'none'} (302: saved; 200: the grid "
+        f"shown again with a message) | no HTTP 5xx, no dropped "
+        f"request | {_met(http_ok)} |",
+        f"| a small write (one value of a draft report of an enterprise outside the file, "
+        f"through the workflow's save_report) while a {writes.import_rows:,}-row discharge "
+        f"import is in its transaction ({writes.import_s:.1f} s; rolled back, as the locks it "
+        f"holds are the same until then) | longest {_ms(during)} ms of "
+        f"{len(writes.small_during_ms)} writes; alone {alone} ms at the median"
+        + (f"; failed: {writes.import_error}" if writes.import_error else "")
+        + " | "
+        f"< {SMALL_WRITE_GOAL_MS} ms | {_met(small_ok)} |",
+        f"| {CONCURRENT_WRITERS} writers on {CONCURRENT_WRITERS} enterprises at once, each "
+        f"saving a draft report through save_report then waiting {SLOW_TRANSACTION_S:.0f} s in "
+        f"its transaction (rolled back) | all done in {'—' if wall is None else f'{wall:.2f}'} s "
+        f"(each {', '.join(f'{s:.2f}' for s in sorted(writes.concurrent_each_s))} s)"
+        + (f"; errors: {writes.concurrent_errors[0]}" if writes.concurrent_errors else "")
+        + f" | ≤ {CONCURRENT_GOAL_S:.0f} s (not {CONCURRENT_WRITERS} × "
+        f"{SLOW_TRANSACTION_S:.0f} s) | {_met(concurrent_ok)} |",
+        END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _mb(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def merge_section(document: str, section: str) -> str:
+    """`document` with its load section replaced by `section` (inserted before the notes,
+    or at the end, where it has none)."""
+    begin, end = document.find(BEGIN), document.find(END)
+    if begin != -1 and end > begin:
+        return document[:begin] + section.rstrip("\n") + document[end + len(END) :]
+    notes = document.find("\n## Notes")
+    if notes != -1:
+        return document[: notes + 1] + section + "\n" + document[notes + 1 :]
+    return document.rstrip("\n") + "\n\n" + section
+
+
+def load_section(document: str) -> str | None:
+    begin, end = document.find(BEGIN), document.find(END)
+    if begin == -1 or end < begin:
+        return None
+    return document[begin : end + len(END)] + "\n"
+
+
+# -- readers and writer ---------------------------------------------------------------------
+def read_pages(
+    users: dict[str, HttpUser],
+    pages: list[LoadPage],
+    samples: dict[str, PageSamples],
+    lock: threading.Lock,
+    *,
+    until: float,
+    offset: int = 0,
+    passes: int | None = None,
+    max_requests: int = MAX_REQUESTS_PER_READER,
+) -> int:
+    """One reader: loop over `pages` (starting at `offset`) until `until` (a perf_counter
+    time), `passes` full passes or `max_requests`, whichever comes first."""
+    done = 0
+    order = pages[offset % len(pages) :] + pages[: offset % len(pages)]
+    while done < max_requests and time.perf_counter() < until:
+        if passes is not None and done >= passes * len(order):
+            break
+        page = order[done % len(order)]
+        done += 1
+        try:
+            response = users[page.role].get(page.url)
+        except OSError as error:
+            with lock:
+                samples.setdefault(page.label, PageSamples()).add_error(type(error).__name__)
+            continue
+        with lock:
+            entry = samples.setdefault(page.label, PageSamples())
+            if response.status == 200:
+                entry.ms.append(response.ms)
+            else:
+                entry.add_error(f"HTTP {response.status}")
+    return done
+
+
+def run_readers(
+    users: dict[str, HttpUser],
+    pages: list[LoadPage],
+    seconds: float,
+    *,
+    readers: int = READERS,
+    passes: int | None = None,
+) -> dict[str, PageSamples]:
+    """`readers` threads, each with its own copy of the sessions, for `seconds`."""
+    samples: dict[str, PageSamples] = {}
+    lock = threading.Lock()
+    until = time.perf_counter() + seconds
+    threads = []
+    step = max(1, len(pages) // readers)
+    for number in range(readers):
+        own = {role: user.copy() for role, user in users.items()}
+        thread = threading.Thread(
+            target=read_pages,
+            args=(own, pages, samples, lock),
+            kwargs={"until": until, "offset": number * step, "passes": passes},
+            name=f"bench-reader-{number}",
+            daemon=True,
+        )
+        threads.append(thread)
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 2 * START_TIMEOUT_S)
+    return samples
+
+
+class Writer(threading.Thread):
+    """Every WRITER_EVERY_S seconds: unlock, change a value in the grid, submit, verify."""
+
+    def __init__(self, user: HttpUser, report, until: float):
+        super().__init__(name="bench-writer", daemon=True)
+        self.user, self.until = user, until
+        self.detail = reverse("enterprises:report_detail", args=[report.pk])
+        self.unlock = reverse("enterprises:report_unlock", args=[report.pk])
+        self.submit = reverse("enterprises:report_submit", args=[report.pk])
+        self.verify = reverse("enterprises:report_verify", args=[report.pk])
+        self.entry = report.entry_url
+        self.pk = report.pk
+        self.stats = WriterStats(report=f"report {report} (id {report.pk})")
+        self.original: str | None = None
+        self.field = ""
+
+    def cycle(self, amount: Callable[[Decimal], Decimal]) -> None:
+        """One verified change: unlock (the report goes back to submitted), save one changed
+        amount in the grid, submit where the status asks for it, verify."""
+        from enterprises.models import DischargeReport
+
+        # A cycle cut short (a failed request) leaves the report unlocked: go on from there.
+        if DischargeReport.objects.filter(pk=self.pk, status="verified").exists():
+            token = self.user.form(self.detail, "reason").get("csrfmiddlewaretoken")
+            answer = self.user.post(
+                self.unlock,
+                [("csrfmiddlewaretoken", token), ("reason", "Benchmark: a verified value changes")],
+            )
+            _expect(answer, "unlock")
+        grid = self.user.form(self.entry, "rows-TOTAL_FORMS")
+        if not self.field:
+            self.field = next(
+                name
+                for name, value in grid.fields
+                if name.startswith("rows-") and name.endswith("-amount") and value
+            )
+            self.original = grid.get(self.field)
+        grid.set(self.field, f"{amount(Decimal(self.original)):.4f}")
+        grid.set("action", "save")
+        _expect(self.user.post(self.entry, grid.fields), "save")
+        steps = [("verify", self.verify)]
+        if DischargeReport.objects.filter(pk=self.pk, status__in=("draft", "returned")).exists():
+            steps.insert(0, ("submit", self.submit))
+        for step, url in steps:
+            token = self.user.form(self.detail, "csrfmiddlewaretoken").get("csrfmiddlewaretoken")
+            _expect(self.user.post(url, [("csrfmiddlewaretoken", token)]), step)
+        if not DischargeReport.objects.filter(pk=self.pk, status="verified").exists():
+            raise RuntimeError("the report is not verified after the cycle")
+
+    def run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            connections.close_all()
+
+    def _loop(self) -> None:
+        number = 0
+        next_at = time.perf_counter()
+        limit = int((self.until - next_at) / WRITER_EVERY_S) + 2
+        while number < limit and time.perf_counter() < self.until:
+            number += 1
+            start = time.perf_counter()
+            try:
+                self.cycle(lambda value, n=number: value * (1 + Decimal(n % 7 + 1) / 100))
+            except (OSError, RuntimeError, StopIteration) as error:
+                self.stats.failures.append(f"{type(error).__name__}: {error}")
+            else:
+                self.stats.changes += 1
+                self.stats.cycle_ms.append((time.perf_counter() - start) * 1000)
+            next_at += WRITER_EVERY_S
+            time.sleep(max(0.0, min(next_at, self.until) - time.perf_counter()))
+
+    def restore(self) -> None:
+        """Put the original value back, through the same steps."""
+        if self.original is not None:
+            try:
+                self.cycle(lambda _value: Decimal(self.original))
+            finally:
+                connections.close_all()
+
+
+def _expect(response, step: str) -> None:
+    if response.status != 302:
+        raise RuntimeError(f"{step}: HTTP {response.status}")
+
+
+# -- gunicorn -------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn serving the app on 127.0.0.1 in a process group of its own; `stop` always
+    ends it (TERM, then KILL)."""
+
+    def __init__(self, workdir: Path, workers: int = WORKERS, log=print):
+        self.workdir, self.workers, self.log = workdir, workers, log
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.static_root = workdir / "static"
+        self.log_path = workdir / "gunicorn.log"
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "bench.settings_gunicorn",
+                "BENCH_STATIC_ROOT": str(self.static_root),
+                "DEBUG": "0",
+                "SECRET_KEY": secrets.token_urlsafe(40),
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.setdefault("BENXI_VAR_DIR", str(self.workdir / "var"))
+        return env
+
+    def start(self) -> None:
+        env = self.environment()
+        base = Path(settings.BASE_DIR)
+        # DEBUG off: the manifest storage needs collected files for {% static %}.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=base,
+            env=env,
+            check=True,
+            timeout=600,
+        )
+        with open(self.log_path, "wb") as output:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "benxi_cp.wsgi",
+                    "-w",
+                    str(self.workers),
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                ],
+                cwd=base,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.perf_counter() + START_TIMEOUT_S
+        probe = HttpUser("127.0.0.1", self.port, timeout=10)
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start:\n{self.tail()}")
+            try:
+                if probe.get("/login/").status == 200 and len(self.worker_pids()) == self.workers:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_S} s:\n{self.tail()}")
+
+    def tail(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-3000:]
+        except OSError:
+            return ""
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        children = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:  # the parent pid
+                children.append(int(entry))
+        return sorted(children)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(STOP_TIMEOUT_S)
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def pss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# -- the write paths ------------------------------------------------------------------------
+def http_writers(server_port: int, users: list[tuple[str, str]], enterprises: list[int]) -> tuple:
+    """HTTP_WRITERS logged-in EPB users save the grid of the same new report of two
+    enterprises at once, HTTP_WRITER_ROUNDS rounds. Returns (statuses, requests, seconds)."""
+    year = LAST_YEAR + 1
+    browsers = [HttpUser("127.0.0.1", server_port) for _user in users]
+    statuses: dict[str, int] = {}
+    spans: list[tuple[float, float]] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(browsers), timeout=START_TIMEOUT_S)
+    from enterprises.models import entry_url
+
+    def save(number: int, browser: HttpUser) -> None:
+        url = entry_url(enterprises[number % 2], year, "M01")
+        try:
+            browser.login(*users[number])
+        except (OSError, RuntimeError) as error:
+            barrier.abort()
+            with lock:
+                statuses[f"login failed: {error}"] = 1
+            return
+        for round_number in range(HTTP_WRITER_ROUNDS):
+            try:
+                page = browser.get(url)
+                grids = [f for f in forms_of(page.text) if "rows-TOTAL_FORMS" in f.names()]
+                if page.status != 200 or not grids:
+                    raise _NoGrid(f"{page.status} (grid page)")
+                grid = grids[0]
+                amounts = [n for n, _v in grid.fields if n.endswith("-amount")]
+                for position, name in enumerate(amounts[:3]):
+                    grid.set(name, f"{10 + number + round_number + position}.5")
+                grid.set("action", "save")
+                barrier.wait()
+                answer = browser.post(url, grid.fields)
+                what = str(answer.status)
+                with lock:
+                    spans.append((time.perf_counter() - answer.ms / 1000, time.perf_counter()))
+            except threading.BrokenBarrierError:
+                what = "barrier broken"
+            except _NoGrid as missing:
+                what = str(missing)
+                barrier.abort()
+            except OSError as error:
+                what = type(error).__name__
+                barrier.abort()
+            with lock:
+                statuses[what] = statuses.get(what, 0) + 1
+
+    threads = [
+        threading.Thread(target=save, args=(n, b), daemon=True, name=f"bench-epb-{n}")
+        for n, b in enumerate(browsers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(HTTP_WRITER_ROUNDS * 2 * START_TIMEOUT_S)
+    # the saves' time: from the first POST's start to the last one's end (logins left out)
+    wall = max(e for _s, e in spans) - min(s for s, _e in spans) if spans else 0.0
+    return statuses, sum(statuses.values()), wall
+
+
+class _NoGrid(Exception):
+    pass
+
+
+def _in_thread(function: Callable[[], object]) -> Callable[[], object]:
+    """Run `function` with this thread's own database connection, closed at the end."""
+
+    def run():
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    return run
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _discharge_file(rows: int, year: int, exclude: int) -> bytes:
+    """A discharge file of `rows` rows from `year` on, for every enterprise but `exclude`."""
+    from enterprises.models import Enterprise, Pollutant
+
+    codes = list(Pollutant.objects.order_by("position").values_list("code", flat=True))[:10]
+    units = dict(Pollutant.objects.values_list("code", "unit"))
+    enterprises = list(
+        Enterprise.objects.exclude(pk=exclude).order_by("pk").values_list("code", flat=True)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    columns = ["enterprise_code", "year", "period", "pollutant", "amount", "unit", "basis"]
+    writer.writerow([*columns, "output_10k_yuan"])
+    written, period = 0, 0
+    while written < rows:
+        period_year, month = year + period // 13, period % 13
+        for code in enterprises:
+            for pollutant in codes:
+                writer.writerow(
+                    [
+                        code,
+                        period_year,
+                        f"M{month:02d}" if month else "Y",
+                        pollutant,
+                        f"{written % 997 * 1.25 + 1:.4f}",
+                        units[pollutant],
+                        "measured_sampling",
+                        "1000.00",
+                    ]
+                )
+                written += 1
+                if written >= rows:
+                    return buffer.getvalue().encode()
+        period += 1
+    return buffer.getvalue().encode()
+
+
+def small_write_during_import(results: WriteResults, users: dict, rows: int = IMPORT_ROWS):
+    """How long a small save waits while a large import holds its transaction open."""
+    from benxi_cp.importers import get_importer
+    from enterprises import workflow
+    from enterprises.models import DischargeReport
+
+    editable = DischargeReport.objects.filter(year=LAST_YEAR, values__isnull=False).order_by(
+        "enterprise_id", "period_kind", "period_number"
+    )
+    draft = editable.filter(status="draft").first() or editable.exclude(status="verified").first()
+    if draft is None:
+        raise RuntimeError("no report that is not verified to write to")
+    value = draft.values.select_related("pollutant").order_by("pollutant__position").first()
+    content = _discharge_file(rows, LAST_YEAR + 1, exclude=draft.enterprise_id)
+    user = users["epb_staff"]
+    original = value.amount
+
+    def small_write(number: int) -> float:
+        report = DischargeReport.objects.get(pk=draft.pk)
+        amount = original + (Decimal(1) if number % 2 else Decimal(0))
+        start = time.perf_counter()
+        workflow.save_report(
+            report, [workflow.ValueRow(value.pollutant, amount, value.basis)], user, replace=False
+        )
+        return (time.perf_counter() - start) * 1000
+
+    importing = threading.Event()
+    done = threading.Event()
+    failures: list[str] = []
+
+    def run_import():
+        importer = get_importer("discharge")
+        start = time.perf_counter()
+        try:
+            with transaction.atomic():
+                importing.set()
+                outcome = importer(user=user).run(content, "bench-load.csv", dry_run=False)
+                results.import_s = time.perf_counter() - start
+                if not outcome.ok:
+                    failures.append(f"the import was refused: {outcome.errors[:3]}")
+                raise _Rollback
+        except _Rollback:
+            pass
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            failures.append(f"the import failed: {type(error).__name__}: {error}")
+        finally:
+            done.set()
+
+    def writes():
+        try:
+            for number in range(5):
+                results.small_baseline_ms.append(small_write(number))
+            importer_thread.start()
+            importing.wait(START_TIMEOUT_S)
+            number = 0
+            while not done.is_set() and number < 10_000:
+                results.small_during_ms.append(small_write(number))
+                number += 1
+                time.sleep(0.1)
+            small_write(0)  # the original amount again
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            failures.append(f"the small write failed: {type(error).__name__}: {error}")
+
+    importer_thread = threading.Thread(target=_in_thread(run_import), daemon=True)
+    writer_thread = threading.Thread(target=_in_thread(writes), daemon=True)
+    writer_thread.start()
+    writer_thread.join(3600)
+    if importer_thread.ident is not None:
+        importer_thread.join(3600)
+    results.import_rows = rows
+    if failures:
+        raise RuntimeError(failures[0])
+
+
+def concurrent_writers(results: WriteResults, users: dict) -> None:
+    """CONCURRENT_WRITERS threads, each saving a new draft report of its own enterprise and
+    then holding its transaction SLOW_TRANSACTION_S; all rolled back."""
+    from enterprises import workflow
+    from enterprises.models import DischargeReport, Enterprise, Pollutant
+
+    enterprises = list(Enterprise.objects.order_by("-pk")[:CONCURRENT_WRITERS])
+    pollutant = Pollutant.objects.order_by("position").first()
+    user = users["epb_staff"]
+    barrier = threading.Barrier(len(enterprises), timeout=START_TIMEOUT_S)
+    spans: list[tuple[float, float]] = []
+    lock = threading.Lock()
+
+    def write(enterprise):
+        barrier.wait()
+        start = time.perf_counter()
+        try:
+            with transaction.atomic():
+                report = DischargeReport(
+                    enterprise=enterprise, year=LAST_YEAR + 2, period_kind="Y", period_number=0
+                )
+                rows = [workflow.ValueRow(pollutant, Decimal("12.5"), "measured_sampling")]
+                workflow.save_report(report, rows, user)
+                time.sleep(SLOW_TRANSACTION_S)
+                raise _Rollback
+        except _Rollback:
+            pass
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            with lock:
+                results.concurrent_errors.append(f"{type(error).__name__}: {error}")
+        with lock:
+            spans.append((start, time.perf_counter()))
+
+    threads = [
+        threading.Thread(target=_in_thread(lambda e=e: write(e)), daemon=True) for e in enterprises
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    if spans:  # from the first writer's start to the last one's end
+        results.concurrent_wall_s = max(e for _s, e in spans) - min(s for s, _e in spans)
+        results.concurrent_each_s = [e - s for s, e in spans]
+
+
+# -- the whole run --------------------------------------------------------------------------
+EXTRA_EPB_USERS = [f"bench_epb{n}" for n in range(2, HTTP_WRITERS + 1)]
+
+
+def _login_users(password: str) -> dict[str, object]:
+    """The bench users, with a password for this run; seven more EPB users."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group, User
+
+    users = bench_users()
+    group = Group.objects.get(name="epb_staff")
+    for username in EXTRA_EPB_USERS:
+        user, _created = User.objects.update_or_create(
+            username=username, defaults={"is_staff": False, "is_superuser": False}
+        )
+        user.groups.set([group])
+    # One hash for all of them: a password hash takes about a second on a busy machine.
+    User.objects.filter(
+        username__in=[*(u.username for u in users.values()), *EXTRA_EPB_USERS]
+    ).update(password=make_password(password))
+    return users
+
+
+def _forget_passwords() -> None:
+    from django.contrib.auth.models import User
+
+    for user in User.objects.filter(username__startswith="bench_"):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+
+
+def _writer_report():
+    """A verified annual report of the last year of an audited enterprise."""
+    from enterprises.models import DischargeReport
+
+    return (
+        DischargeReport.objects.filter(
+            year=LAST_YEAR, period_kind="Y", status="verified", enterprise__audits__isnull=False
+        )
+        .select_related("enterprise")
+        .order_by("enterprise_id")
+        .first()
+        or DischargeReport.objects.filter(year=LAST_YEAR, period_kind="Y", status="verified")
+        .select_related("enterprise")
+        .order_by("enterprise_id")
+        .first()
+    )
+
+
+def run_load(
+    name: str,
+    spec: ScaleSpec,
+    *,
+    duration: float = 60,
+    reuse: bool = False,
+    log=print,
+) -> LoadResult:
+    from bench.benchmark import _counts, prepare
+    from enterprises.models import DischargeReport, Enterprise
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the load benchmark needs PostgreSQL (DATABASE_URL)")
+    seconds = prepare(name, spec, reuse=reuse, log=log)
+    password = secrets.token_urlsafe(18)
+    users = _login_users(password)
+    report = _writer_report()
+    if report is None:
+        raise RuntimeError("no verified annual report of the last year to change")
+    enterprises = list(
+        Enterprise.objects.exclude(pk=report.enterprise_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2]
+    )
+    result = LoadResult(
+        name, spec, seconds, duration, load_pages(), {}, {}, WriterStats(), [], WriteResults()
+    )
+    result.counts = _counts()
+    backend = settings.CACHES["default"]["BACKEND"]
+    result.cache = (
+        "in Redis, shared by the workers (REDIS_URL)"
+        if "redis" in backend.lower()
+        else "in each worker's memory"
+        if "locmem" in backend.lower()
+        else f"by {backend}"
+    )
+    connections.close_all()  # gunicorn and the threads open their own
+    try:
+        _serve_and_measure(result, report, enterprises, password, log)
+        DischargeReport.objects.filter(enterprise__in=enterprises, year=LAST_YEAR + 1).delete()
+        log(f"a small write during a {IMPORT_ROWS:,}-row import")
+        try:
+            small_write_during_import(result.writes, users)
+        except (RuntimeError, DatabaseError) as error:
+            result.writes.import_error = f"{type(error).__name__}: {error}"
+        log(f"{CONCURRENT_WRITERS} writers with {SLOW_TRANSACTION_S:.0f} s transactions")
+        concurrent_writers(result.writes, users)
+    finally:
+        DischargeReport.objects.filter(enterprise__in=enterprises, year=LAST_YEAR + 1).delete()
+        _forget_passwords()
+    return result
+
+
+def _serve_and_measure(result: LoadResult, report, enterprises: list[int], password: str, log):
+    """Everything that goes through gunicorn; it is stopped at the end, whatever happens."""
+    pages = result.pages
+    duration = result.duration
+    with tempfile.TemporaryDirectory(prefix="benxi-bench-load-") as workdir:
+        server = Gunicorn(Path(workdir), log=log)
+        try:
+            log(f"gunicorn: collectstatic, then {WORKERS} workers on 127.0.0.1:{server.port}")
+            server.start()
+            memory = {server.process.pid: ProcessMemory("master", server.process.pid)}
+            for number, pid in enumerate(server.worker_pids()):
+                memory[pid] = ProcessMemory(f"worker {number + 1}", pid)
+            _measure_memory(memory, "start")
+            sessions = {}
+            for role, username in (("leadership", "bench_leader"), ("epb_staff", "bench_epb")):
+                sessions[role] = HttpUser("127.0.0.1", server.port)
+                sessions[role].login(username, password)
+            log("warm-up: two passes of every reader")
+            start = time.perf_counter()
+            run_readers(sessions, pages, 20 * 60, passes=2)
+            result.warmup_s = time.perf_counter() - start
+            _measure_memory(memory, "after warm-up")
+            log(f"readers only, {duration:.0f} s")
+            result.without = run_readers(sessions, pages, duration)
+            log(f"readers and a writer, {duration:.0f} s")
+            admin = HttpUser("127.0.0.1", server.port)
+            admin.login("bench_admin", password)
+            writer = Writer(admin, report, time.perf_counter() + duration)
+            writer.start()
+            result.with_writer = run_readers(sessions, pages, duration)
+            writer.join(duration + 4 * START_TIMEOUT_S)
+            try:
+                writer.restore()
+            except (OSError, RuntimeError, StopIteration) as error:
+                writer.stats.failures.append(f"restoring the value: {error}")
+            result.writer = writer.stats
+            _measure_memory(memory, "end")
+            for process in memory.values():
+                process.pss_end_mb = pss_mb(process.pid)
+            result.memory = list(memory.values())
+            log(f"{HTTP_WRITERS} EPB users saving two enterprises' reports at once")
+            statuses, requests, wall = http_writers(
+                server.port,
+                [("bench_epb", password)] + [(u, password) for u in EXTRA_EPB_USERS],
+                enterprises,
+            )
+            result.writes.http_statuses, result.writes.http_requests = statuses, requests
+            result.writes.http_wall_s = wall
+        finally:
+            server.stop()
+            if "Traceback" in server.tail():
+                log("gunicorn logged errors (the end of its log):\n" + server.tail())
+
+
+def _measure_memory(memory: dict[int, ProcessMemory], moment: str) -> None:
+    for process in memory.values():
+        process.rss_mb[moment] = rss_mb(process.pid)

@@ -11,7 +11,7 @@ Modes (the JSON argument gives their keys):
 
 - `small` (report, value, user): on each line `write N` it saves the value (its original
   amount, plus 1 when N is odd) through the workflow's save_report and answers the time in
-  ms; on `quit` it puts the original amount back and ends;
+  ms; on `quit` (or when its input closes) it puts the original amount back and ends;
 - `import` (rows, exclude, user, hold): on `go` it imports a discharge file of `rows` rows
   (every enterprise but `exclude`) in a transaction, says `written`, keeps the transaction
   and its rows `hold` seconds, then runs the commit's own work (the deferred triggers that
@@ -72,7 +72,8 @@ def small(report: int, value: int, user: int) -> None:
         return (time.perf_counter() - start) * 1000
 
     say(ready=True, pid=_backend_pid())
-    while (line := hear()) != "quit":
+    # until `quit`, or the driver gone (an empty line): the original amount goes back either way
+    while (line := sys.stdin.readline().strip()) not in ("quit", ""):
         say(ms=write(int(line.split()[1])))
     write(0)
     say(done=True)

@@ -373,7 +373,7 @@ def render_load(result: LoadResult, command: str) -> str:
         + " | — (CPU shared with the import) | — |",
         f"| the same, while the import holds its written rows {writes.import_hold_s:.0f} s and "
         "then does its commit's work (the deferred triggers that move the cache tokens), then "
-        "rolls back (the data stays as seeded) | "
+        "rolls back (the data stays as seeded); a write that overlapped this counts here | "
         + _small(writes.small_holding_ms, waits.get("holding", 0) + waits.get("released", 0))
         + (
             f"; the longest waited {_ms(extra)} ms more than the median alone"

@@ -38,6 +38,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from benxi_cp.bulk import insert_rows
 from enterprises.choices import PeriodKind, ReportStatus
 from enterprises.models import AnnualDischarge, DischargeReport, DischargeValue
 
@@ -46,6 +47,7 @@ Pair = tuple[int, int]  # (enterprise id, year)
 
 PERIODS_IN_YEAR = {PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
 SUB_PERIODS = (PeriodKind.QUARTER, PeriodKind.MONTH)  # the order of preference
+COLUMNS = ("enterprise_id", "year", "pollutant_id", "amount", "basis", "verified")
 BATCH = 500  # (enterprise, year) pairs per refresh query: bounded SQL, bounded memory
 
 
@@ -153,7 +155,8 @@ def _batches(pairs: list[Pair]) -> Iterator[list[Pair]]:
 
 def refresh(pairs: Iterable[Pair]) -> None:
     """Bring the ledger rows of `pairs` in line with their reports, in the caller's
-    transaction, writing only the rows that change."""
+    transaction, writing only the rows that change (new rows as plain tuples: COPY on
+    PostgreSQL, benxi_cp/bulk.py)."""
     pairs = sorted(set(pairs))
     if not pairs:
         return
@@ -161,40 +164,34 @@ def refresh(pairs: Iterable[Pair]) -> None:
         for batch in _batches(pairs):
             fresh = compute(batch)
             stored = {
-                (row.enterprise_id, row.year, row.pollutant_id): row
-                for row in AnnualDischarge.objects.filter(pairs_q(batch)).order_by()
+                (enterprise, year, pollutant): (pk, (amount, basis, verified))
+                for pk, enterprise, year, pollutant, amount, basis, verified in (
+                    AnnualDischarge.objects.filter(pairs_q(batch))
+                    .order_by()
+                    .values_list("pk", *COLUMNS)
+                )
             }
-            gone = [row.pk for key, row in stored.items() if key not in fresh]
+            gone = [pk for key, (pk, _figure) in stored.items() if key not in fresh]
             changed, created = [], []
             for key, entry in fresh.items():
                 row = stored.get(key)
+                figure = (entry.amount, entry.basis, entry.verified)
                 if row is None:
-                    created.append(_row(key, entry))
-                elif (row.amount, row.basis, row.verified) != (
-                    entry.amount,
-                    entry.basis,
-                    entry.verified,
-                ):
-                    row.amount, row.basis, row.verified = entry.amount, entry.basis, entry.verified
-                    changed.append(row)
+                    created.append((*key, *figure))
+                elif row[1] != figure:
+                    changed.append(
+                        AnnualDischarge(
+                            pk=row[0],
+                            amount=entry.amount,
+                            basis=entry.basis,
+                            verified=entry.verified,
+                        )
+                    )
             if gone:
                 AnnualDischarge.objects.filter(pk__in=gone).delete()
             if changed:
                 AnnualDischarge.objects.bulk_update(changed, ["amount", "basis", "verified"])
-            if created:
-                AnnualDischarge.objects.bulk_create(created)
-
-
-def _row(key: Key, entry: Entry) -> AnnualDischarge:
-    enterprise, year, pollutant = key
-    return AnnualDischarge(
-        enterprise_id=enterprise,
-        year=year,
-        pollutant_id=pollutant,
-        amount=entry.amount,
-        basis=entry.basis,
-        verified=entry.verified,
-    )
+            insert_rows(AnnualDischarge, COLUMNS, created)
 
 
 @receiver(post_delete, sender=DischargeReport, dispatch_uid="enterprises.ledger.report_deleted")
@@ -211,8 +208,11 @@ def rebuild() -> int:
         AnnualDischarge.objects.all().delete()
         years = DischargeReport.objects.order_by("year").values_list("year", flat=True).distinct()
         for year in list(years):
-            rows = [_row(key, entry) for key, entry in compute(year=year).items()]
-            AnnualDischarge.objects.bulk_create(rows, batch_size=5000)
+            rows = [
+                (*key, entry.amount, entry.basis, entry.verified)
+                for key, entry in compute(year=year).items()
+            ]
+            insert_rows(AnnualDischarge, COLUMNS, rows)
             count += len(rows)
     return count
 

@@ -35,6 +35,14 @@ back; on PostgreSQL the committed tokens do not show those writes yet). When an 
 missing or stale, one process computes it, holding a lock in the cache, while the others
 serve the previous entry marked with the time it was computed (`stale_since()`, shown on the
 page) or, when there is none, wait for it a bounded time.
+
+**Refreshing in the background.** With `BENXI_FIGURES_REFRESH = "background"` (the default
+setting) no reader waits for a figure that has a previous value: the request that takes the
+lock serves the previous value too, and a daemon thread of its process computes the new one
+(in the request's language, on its own database connection, which sees committed data only)
+and releases the lock. Inside a computation, nested figures are never served stale and never
+left to a thread: what is stored under the current tokens is computed from current figures.
+Downloads (`stale_ok=False`) and figures with nothing to show compute in the request.
 """
 
 from __future__ import annotations
@@ -43,7 +51,9 @@ import contextvars
 import datetime
 import functools
 import hashlib
+import logging
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -51,12 +61,15 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 SCOPES = ("register", "discharge", "reports", "audits", "targets")
 DATA_APPS = ("enterprises", "audits", "targets")
@@ -69,6 +82,7 @@ TIMEOUT = 7 * 24 * 3600  # an entry whose tokens are still current after a week 
 LOCK_TIMEOUT = 15 * 60  # the longest a computation may hold its lock (a province's forms)
 WAIT = 30.0  # seconds a reader waits for another's computation when there is nothing to show
 POLL = 0.1  # seconds between its looks
+REFRESH_MODES = ("background", "request")  # settings.BENXI_FIGURES_REFRESH
 VERIFIED = "verified"  # enterprises.choices.ReportStatus.VERIFIED (tests hold them equal)
 
 # SQLite's random() is a signed 64-bit integer: kept to 63 bits, never 0 ("never changed").
@@ -253,8 +267,13 @@ def cached(
 
     Missing or stale, one caller computes it under a lock in the cache; the others get the
     stale value, noted in `stale_since()` (unless `stale_ok` is false: files to download), or,
-    with nothing to show, wait up to WAIT seconds for it and then compute it themselves."""
+    with nothing to show, wait up to WAIT seconds for it and then compute it themselves. In
+    the "background" refresh mode the caller that takes the lock of a stale entry serves the
+    stale value too and leaves the computation to a thread. Called inside another figure's
+    computation, `stale_ok` is false: an outer figure is never built from stale ones."""
     scopes = _check_scopes(depends)
+    if _computing.get():
+        stale_ok = False
     tokens, written = _read(scopes)
     own = _in_own_transaction()
     if own and (written or connections["default"].vendor != "postgresql"):
@@ -286,20 +305,91 @@ def cached(
         if cache.get(lock) == holder:
             cache.delete(lock)
         return entry[2]
+    if entry is not None and stale_ok and refresh_mode() == "background":
+        _refresh_in_background(key, tokens, compute, lock=(lock, holder))
+        _served_stale(entry[1])
+        return entry[2]
     return _compute_and_store(key, tokens, compute, lock=(lock, holder))
+
+
+_computing: contextvars.ContextVar[bool] = contextvars.ContextVar("benxi_computing", default=False)
 
 
 def _compute_and_store(
     key: str, tokens: tuple, compute: Callable[[], T], lock: tuple[str, str] | None
 ) -> T:
     started = timezone.now()
+    computing = _computing.set(True)
     try:
         value = compute()
         cache.set(key, (tokens, started, value), TIMEOUT)
         return value
     finally:
+        _computing.reset(computing)
         if lock is not None and cache.get(lock[0]) == lock[1]:
             cache.delete(lock[0])
+
+
+# Refreshing in the background ------------------------------------------------------------
+
+_refreshes: set[threading.Thread] = set()
+_refreshes_lock = threading.Lock()
+
+
+def refresh_mode() -> str:
+    """settings.BENXI_FIGURES_REFRESH: "background" (a stale figure is served while a thread
+    computes it) or "request" (the request that takes the lock computes it)."""
+    mode = getattr(settings, "BENXI_FIGURES_REFRESH", "background")
+    if mode not in REFRESH_MODES:
+        raise ValueError(f"BENXI_FIGURES_REFRESH must be one of {REFRESH_MODES}; got {mode!r}")
+    return mode
+
+
+def _refresh_in_background(
+    key: str, tokens: tuple, compute: Callable[[], object], lock: tuple[str, str]
+) -> threading.Thread:
+    """Compute and store the entry `key` in a daemon thread, which releases `lock`, logs a
+    failure (the next reader retries) and closes the database connections it opened."""
+    language = get_language()
+
+    def run() -> None:
+        try:
+            with translation.override(language):
+                _compute_and_store(key, tokens, compute, lock=lock)
+        except Exception:
+            logger.exception("Refreshing the cached figure %s failed", key)
+        finally:
+            connections.close_all()
+            with _refreshes_lock:
+                _refreshes.discard(thread)
+
+    thread = threading.Thread(target=run, name=f"benxi-refresh {key}", daemon=True)
+    try:
+        thread.start()
+    except BaseException:
+        if cache.get(lock[0]) == lock[1]:
+            cache.delete(lock[0])
+        raise
+    with _refreshes_lock:
+        _refreshes.add(thread)  # a thread already over is dropped by wait_for_refreshes
+    return thread
+
+
+def wait_for_refreshes(timeout: float | None = None) -> bool:
+    """Join the background refreshes of this process (tests, commands that exit); True when
+    none is left running within `timeout` seconds."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        with _refreshes_lock:
+            _refreshes.difference_update([t for t in _refreshes if not t.is_alive()])
+            running = list(_refreshes)
+        if not running:
+            return True
+        for thread in running:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            thread.join(left)
+            if thread.is_alive():
+                return False
 
 
 def _part(value: object) -> object:

@@ -109,6 +109,11 @@ CACHES = {
     )
 }
 
+# A stale figure with a previous value is served at once, marked with its time, while a thread
+# of the process that noticed it computes the new one ("background"); "request": that
+# request computes it (the tests: their data is uncommitted, a thread cannot see it).
+BENXI_FIGURES_REFRESH = "background"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -13,3 +13,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
+# Each test runs in one transaction on one connection: a refresh thread could not see its
+# data. The background mode is tested on its own (tests/benxi_cp/test_datacache.py).
+BENXI_FIGURES_REFRESH = "request"

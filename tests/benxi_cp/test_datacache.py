@@ -434,6 +434,102 @@ def test_a_download_waits_for_the_current_figure_rather_than_serve_a_stale_one(m
     assert datacache.stale_since() is None
 
 
+@pytest.fixture
+def background(settings, shared_cache):
+    """The refresh mode of production: stale figures are recomputed by a thread, which sees
+    committed data only (hence transaction=True tests)."""
+    settings.BENXI_FIGURES_REFRESH = "background"
+    cache.clear()
+    yield
+    assert datacache.wait_for_refreshes(60)
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_figure_is_served_at_once_and_refreshed_by_a_thread(background, monkeypatch):
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def compute():
+        calls.append(translation.get_language())
+        if len(calls) > 1:  # the refresh: held until the stale value has been served
+            started.set()
+            assert release.wait(60)
+        return (Enterprise.objects.count(), translation.get_language())
+
+    def count():
+        return datacache.cached("bg", compute=compute, depends=("register",))
+
+    with translation.override("en"):
+        key = datacache.cache_key("bg")
+        assert count() == (0, "en")
+        computed = cache.get(key)[1]
+        make_enterprise("B1")  # committed: the entry is stale
+        datacache.forget_stale()
+        assert count() == (0, "en")  # served by the request that took the lock
+        assert datacache.stale_since() == computed
+        assert started.wait(60)  # the thread computes meanwhile, holding the lock
+        assert cache.get(key + ":lock") is not None
+        assert count() == (0, "en")  # another reader: the stale value too
+        release.set()
+        assert datacache.wait_for_refreshes(60)
+        assert cache.get(key + ":lock") is None
+        datacache.forget_stale()
+        assert count() == (1, "en")  # computed by the thread, in the request's language
+        assert datacache.stale_since() is None
+    assert calls == ["en", "en"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_background_refresh_is_logged_and_retried(background, caplog):
+    fail = [False]
+
+    def compute():
+        if fail[0]:
+            raise RuntimeError("the figure cannot be computed")
+        return Enterprise.objects.count()
+
+    def count():
+        return datacache.cached("bg-fail", compute=compute, depends=("register",))
+
+    key = datacache.cache_key("bg-fail")
+    assert count() == 0
+    make_enterprise("E1")
+    fail[0] = True
+    assert count() == 0  # the stale value; the thread fails
+    assert datacache.wait_for_refreshes(60)
+    assert "the figure cannot be computed" in caplog.text
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
+    assert cache.get(key + ":lock") is None  # released
+    fail[0] = False
+    assert count() == 0  # still stale: the next reader takes the lock and retries
+    assert datacache.wait_for_refreshes(60)
+    assert count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_background_mode_downloads_and_missing_figures_are_computed_in_the_request(
+    background,
+):
+    def inner():
+        return datacache.cached("bg-inner", compute=Enterprise.objects.count, depends=("register",))
+
+    def download():
+        return datacache.cached(
+            "bg-file", compute=lambda: ("file", inner()), depends=("register",), stale_ok=False
+        )
+
+    assert inner() == 0  # nothing to show: computed by the request
+    assert download() == ("file", 0)
+    make_enterprise("G1")
+    datacache.forget_stale()
+    # The file and the figure inside it are both stale: the file waits for the current
+    # figure, which is computed in the request too, never served stale nor left to a thread.
+    assert download() == ("file", 1)
+    assert datacache.stale_since() is None
+    assert not datacache._refreshes
+    assert inner() == 1
+
+
 @pytest.mark.django_db
 def test_the_page_says_when_its_figures_date_from(client_as, monkeypatch):
     client = client_as("leadership")

@@ -521,12 +521,7 @@ def discharge_form(year: int) -> AnnualForm:
                 + [previous, current, change, change_pct]
             )
         if block:
-            detail.rows.append(
-                {
-                    "_group": f"{enterprise.code} {enterprise.display_name}",
-                    "_enterprise": enterprise,
-                }
-            )
+            detail.rows.append({"_group": f"{enterprise.code} {enterprise.display_name}"})
             detail.rows.extend(block)
     notes = [
         _(

@@ -131,11 +131,11 @@ def pairs_query(year: int, enterprise_id: int | None = None):
         enterprise_id=OuterRef("e"), pollutant_id=OuterRef("p")
     ).order_by()
 
-    latest_year = (
-        figures.filter(year__gt=OuterRef("baseline_year"), year__lte=year, verified=True)
-        .order_by("-year")
-        .values("year")[:1]
-    )
+    # The latest verified figure after the baseline year, up to `year`: its year and amount.
+    latest_figure = figures.filter(
+        year__gt=OuterRef("baseline_year"), year__lte=year, verified=True
+    ).order_by("-year")
+    latest_year = latest_figure.values("year")[:1]
     # The claim that can show in the latest year: the pair's reductions of the options
     # implemented by its end (by the end of `year` when there is no later figure). When
     # none of the pair's options was implemented after that year (the usual case), that is
@@ -172,7 +172,7 @@ def pairs_query(year: int, enterprise_id: int | None = None):
             baseline_year=F("baseline_year"),
             latest_year=F("latest_year"),
             baseline=ledger.verified_amount("e", "baseline_year", "p"),
-            latest=ledger.verified_amount("e", "latest_year", "p"),
+            latest=Subquery(latest_figure.values("amount")[:1]),
         )
         .order_by()
     )

@@ -161,8 +161,9 @@ def pairs_query(year: int, enterprise_id: int | None = None):
         .alias(baseline_year=baseline_year("e"), latest_year=Subquery(latest_year))
         .annotate(
             claimed=Case(
+                # The usual case first: PostgreSQL then seldom works out the second.
                 When(
-                    Q(latest_year__isnull=True) | Q(last_implemented__lte=F("latest_year")),
+                    Q(last_implemented__lte=F("latest_year")) | Q(latest_year__isnull=True),
                     then=F("all_claimed"),
                 ),
                 default=Subquery(claimed_by_horizon),

@@ -121,13 +121,14 @@ def register(day: datetime.date) -> Register:
 def baseline_year(enterprise: str):
     """SQL: the baseline year (the year before the first audit started) of the enterprise
     whose id is the outer query's field `enterprise`, for annotations."""
-    first = (
+    # An integer, so that comparing it with a year column can use that column's index
+    # (PostgreSQL's EXTRACT gives a numeric). Worked out inside the subquery, so that the
+    # annotation is a Subquery: an aggregate query then groups by its outer reference (the
+    # enterprise) rather than by the whole expression, evaluated for each input row.
+    return Subquery(
         Audit.objects.filter(enterprise_id=OuterRef(enterprise))
         .order_by()
         .values("enterprise_id")
-        .annotate(first=Min("started_on"))
-        .values("first")
+        .annotate(baseline_year=Cast(ExtractYear(Min("started_on")) - 1, IntegerField()))
+        .values("baseline_year")
     )
-    # An integer, so that comparing it with a year column can use that column's index
-    # (PostgreSQL's EXTRACT gives a numeric).
-    return Cast(ExtractYear(Subquery(first)) - 1, IntegerField())

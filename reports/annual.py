@@ -521,12 +521,7 @@ def discharge_form(year: int) -> AnnualForm:
                 + [previous, current, change, change_pct]
             )
         if block:
-            detail.rows.append(
-                {
-                    "_group": f"{enterprise.code} {enterprise.display_name}",
-                    "_enterprise": enterprise,
-                }
-            )
+            detail.rows.append({"_group": f"{enterprise.code} {enterprise.display_name}"})
             detail.rows.extend(block)
     notes = [
         _(
@@ -807,8 +802,14 @@ FORM_SCOPES: dict[str, tuple[str, ...]] = {
 
 def build(name: str, year: int) -> AnnualForm:
     """The form `name` for `year`; KeyError for an unknown name. Cached until a record
-    changes (benxi_cp.datacache)."""
-    build_form = FORMS[name][1]
+    changes (benxi_cp.datacache), for the files to download."""
     return datacache.cached(
-        "annual-form", name, year, compute=lambda: build_form(year), depends=FORM_SCOPES[name]
+        "annual-form", name, year, compute=lambda: compose(name, year), depends=FORM_SCOPES[name]
     )
+
+
+def compose(name: str, year: int) -> AnnualForm:
+    """The form `name` for `year` from the records, not cached; KeyError for an unknown
+    name. The page caches its rendered document instead: storing the built form as well
+    (megabytes of figures at province scale) would only slow its first showing."""
+    return FORMS[name][1](year)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import OptionStatus
@@ -114,7 +114,12 @@ def pairs_query(year: int, enterprise_id: int | None = None):
     """The comparisons of `year` as one SQL query over the options' reductions and the
     ledger: one row per enterprise and pollutant with a claim by the end of `year`, with
     its baseline year and figure, its latest year and figure, and the claim that can show
-    in that latest year (the options implemented by its end)."""
+    in that latest year (the options implemented by its end).
+
+    The rows are grouped by enterprise and pollutant only; the per-pair figures are
+    subqueries whose only outer references are those two grouped columns (or aggregates),
+    so that the database works them out once per pair, not once per reduction, and does
+    not sort by them."""
     claims = OptionReduction.objects.filter(
         option__status=OptionStatus.IMPLEMENTED,
         option__implemented_on__year__lte=year,
@@ -126,23 +131,49 @@ def pairs_query(year: int, enterprise_id: int | None = None):
         enterprise_id=OuterRef("e"), pollutant_id=OuterRef("p")
     ).order_by()
 
-    latest_year = (
-        figures.filter(year__gt=OuterRef("baseline_year"), year__lte=year, verified=True)
-        .order_by("-year")
-        .values("year")[:1]
+    # The latest verified figure after the baseline year, up to `year`: its year and amount.
+    latest_figure = figures.filter(
+        year__gt=OuterRef("baseline_year"), year__lte=year, verified=True
+    ).order_by("-year")
+    latest_year = latest_figure.values("year")[:1]
+    # The claim that can show in the latest year: the pair's reductions of the options
+    # implemented by its end (by the end of `year` when there is no later figure). When
+    # none of the pair's options was implemented after that year (the usual case), that is
+    # all of its reductions, summed in the aggregate; otherwise a subquery sums them.
+    horizon = Coalesce(OuterRef("latest_year"), Value(year))
+    claimed_by_horizon = (
+        claims.filter(
+            option__audit__enterprise_id=OuterRef("e"),
+            pollutant_id=OuterRef("p"),
+            option__implemented_on__year__lte=horizon,
+        )
+        .order_by()
+        .values("pollutant_id")
+        .annotate(claimed=Sum("amount_per_year"))
+        .values("claimed")
     )
-    # The claim that can show in the latest year: options implemented by its end (by the
-    # end of `year` when there is no later figure).
-    horizon = Coalesce(F("latest_year"), Value(year))
     return (
         claims.values(e=F("option__audit__enterprise_id"), p=F("pollutant_id"))
-        .annotate(baseline_year=baseline_year("e"), latest_year=Subquery(latest_year))
+        .alias(
+            all_claimed=Sum("amount_per_year"),
+            last_implemented=Max(ExtractYear("option__implemented_on")),
+        )
+        .alias(baseline_year=baseline_year("e"), latest_year=Subquery(latest_year))
         .annotate(
-            claimed=Sum("amount_per_year", filter=Q(option__implemented_on__year__lte=horizon))
+            claimed=Case(
+                # The usual case first: PostgreSQL then seldom works out the second.
+                When(
+                    Q(last_implemented__lte=F("latest_year")) | Q(latest_year__isnull=True),
+                    then=F("all_claimed"),
+                ),
+                default=Subquery(claimed_by_horizon),
+            )
         )
         .annotate(
+            baseline_year=F("baseline_year"),
+            latest_year=F("latest_year"),
             baseline=ledger.verified_amount("e", "baseline_year", "p"),
-            latest=ledger.verified_amount("e", "latest_year", "p"),
+            latest=Subquery(latest_figure.values("amount")[:1]),
         )
         .order_by()
     )

@@ -189,17 +189,27 @@ def epb(year: int) -> dict:
     """The EPB's work: reports to verify, returned ones, enterprises that have not reported
     for the year, and claimed versus measured reductions. The counts are live (indexed
     COUNTs; flags change with every draft's edit); the comparisons are cached."""
-    queues = DischargeReport.objects.aggregate(
+    # Only the reports of the two statuses counted, so that the (status, year) index serves
+    # them rather than a scan of every report.
+    queues = DischargeReport.objects.filter(
+        status__in=(ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+    ).aggregate(
         submitted=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
         submitted_year=Count("pk", filter=Q(status=ReportStatus.SUBMITTED, year=year)),
         returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
         returned_year=Count("pk", filter=Q(status=ReportStatus.RETURNED, year=year)),
     )
-    reported = DischargeReport.objects.filter(year=year, status__in=REPORTED).values(
-        "enterprise_id"
+    # NOT EXISTS: an anti-join that stops at each enterprise's first reported report of the
+    # year (enterprise_id is never NULL, so it counts the same enterprises as NOT IN).
+    reported = DischargeReport.objects.filter(
+        enterprise_id=OuterRef("pk"), year=year, status__in=REPORTED
     )
-    missing = Enterprise.objects.exclude(pk__in=reported).count()
-    flags = ReliabilityFlag.objects.filter(report__year=year).aggregate(
+    missing = Enterprise.objects.filter(~Exists(reported)).count()
+    # Only the flags of the two severities counted (the severity index serves them), then
+    # those of the year's reports.
+    flags = ReliabilityFlag.objects.filter(
+        severity__in=(Severity.SERIOUS, Severity.WARNING), report__year=year
+    ).aggregate(
         serious=Count("pk", filter=Q(severity=Severity.SERIOUS)),
         warning=Count("pk", filter=Q(severity=Severity.WARNING)),
     )

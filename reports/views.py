@@ -66,7 +66,7 @@ class FormPageView(FormMixin, TemplateView):
         name, year, today = self.kwargs["name"], self.year, timezone.localdate()
 
         def render():
-            form = annual.build(name, year)
+            form = annual.compose(name, year)
             html = render_to_string(
                 "reports/_form_document.html", output.document_context(form, today)
             )

@@ -43,6 +43,11 @@ lock serves the previous value too, and a daemon thread of its process computes 
 and releases the lock. Inside a computation, nested figures are never served stale and never
 left to a thread: what is stored under the current tokens is computed from current figures.
 Downloads (`stale_ok=False`) and figures with nothing to show compute in the request.
+
+**At most one recomputation in a while.** A stale figure computed less than
+`BENXI_FIGURES_REFRESH_AFTER` seconds ago is served as it is, with its time: while the EPB
+enters reports all day, each figure is recomputed at most once in that time, not at every
+write (each recomputation costs seconds at province scale).
 """
 
 from __future__ import annotations
@@ -287,6 +292,11 @@ def cached(
     entry = cache.get(key)
     if entry is not None and entry[0] == tokens:
         return entry[2]
+    if entry is not None and stale_ok and _recent(entry[1]):
+        # Computed a moment ago: under a stream of writes, figures follow at most every
+        # BENXI_FIGURES_REFRESH_AFTER seconds, not at every write (each costs seconds).
+        _served_stale(entry[1])
+        return entry[2]
     lock = f"{key}:lock"
     holder = uuid.uuid4().hex
     deadline = time.monotonic() + WAIT
@@ -334,6 +344,13 @@ def _compute_and_store(
 
 _refreshes: set[threading.Thread] = set()
 _refreshes_lock = threading.Lock()
+
+
+def _recent(computed: datetime.datetime) -> bool:
+    """Whether a figure computed at `computed` is younger than
+    settings.BENXI_FIGURES_REFRESH_AFTER seconds (0: every change is followed at once)."""
+    after = getattr(settings, "BENXI_FIGURES_REFRESH_AFTER", 0)
+    return after > 0 and (timezone.now() - computed).total_seconds() < after
 
 
 def refresh_mode() -> str:

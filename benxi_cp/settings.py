@@ -113,6 +113,10 @@ CACHES = {
 # of the process that noticed it computes the new one ("background"); "request": that
 # request computes it (the tests: their data is uncommitted, a thread cannot see it).
 BENXI_FIGURES_REFRESH = "background"
+# Under a stream of writes a figure is recomputed at most once in this many seconds (each
+# recomputation costs seconds at province scale); meanwhile pages show it with its time.
+# Downloads always wait for the current figures. 0: every change is followed at once.
+BENXI_FIGURES_REFRESH_AFTER = env_int("BENXI_FIGURES_REFRESH_AFTER", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -16,3 +16,4 @@ ALLOWED_HOSTS = ["*"]
 # Each test runs in one transaction on one connection: a refresh thread could not see its
 # data. The background mode is tested on its own (tests/benxi_cp/test_datacache.py).
 BENXI_FIGURES_REFRESH = "request"
+BENXI_FIGURES_REFRESH_AFTER = 0  # every change is followed at once (tested on its own too)

@@ -1,6 +1,7 @@
 """Cached figures follow what they read: each write replaces the tokens of the scopes it
 touches, at commit, and nothing else; a token is never seen twice."""
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -416,6 +417,34 @@ def test_a_stale_figure_is_served_with_its_time_while_another_computes_it(shared
     cache.delete(datacache.cache_key("stale") + ":lock")
     datacache.forget_stale()
     assert count() == 1
+    assert datacache.stale_since() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_figure_computed_a_moment_ago_is_recomputed_only_after_a_while(settings):
+    def count():
+        return datacache.cached("recent", compute=Enterprise.objects.count, depends=("register",))
+
+    def download():
+        return datacache.cached(
+            "recent", compute=Enterprise.objects.count, depends=("register",), stale_ok=False
+        )
+
+    settings.BENXI_FIGURES_REFRESH_AFTER = 60
+    assert count() == 0
+    computed = cache.get(datacache.cache_key("recent"))[1]
+    make_enterprise("R1")
+    datacache.forget_stale()
+    assert count() == 0  # computed seconds ago: served with its time, not recomputed
+    assert datacache.stale_since() == computed
+    datacache.forget_stale()
+    assert download() == 1  # a file to download is always current
+    make_enterprise("R2")
+    key = datacache.cache_key("recent")
+    tokens, _computed, value = cache.get(key)
+    cache.set(key, (tokens, timezone.now() - datetime.timedelta(seconds=61), value))
+    datacache.forget_stale()
+    assert count() == 2  # older than the interval: recomputed at once
     assert datacache.stale_since() is None
 
 

@@ -1,5 +1,5 @@
 """The demo city's CP programme, 1996–2001, built from raw records so that the programme
-summary as of 2001-12-31 reproduces the paper's figures (shared/seed, DOMAIN.md):
+summary as of 2001-12-31 reproduces the paper's figures (Li Qiang, Benxi 2001):
 
 - 41 enterprises with an audit started 1996–2001, 34 of them state-owned large or medium
   (34 of the register's 50: 68%);

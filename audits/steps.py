@@ -1,4 +1,4 @@
-"""The eight steps of a CP audit and what each must produce (shared/DOMAIN.md)."""
+"""The eight steps of a CP audit and what each must produce."""
 
 from dataclasses import dataclass
 

@@ -4,7 +4,7 @@
 come from the models' fields) with PostgreSQL COPY, or `bulk_create` in batches elsewhere;
 never row-by-row saves, so 5,000 enterprises × 10 years × 12 months fit in minutes.
 
-What is generated, per enterprise (magnitudes from shared/DOMAIN.md's table per sector):
+What is generated, per enterprise (magnitudes of a 1990s industrial city, per sector):
 - the register entry (sector, city, ownership, size, state large/medium flag, employees);
 - its CP audits (about half the enterprises, some a second round) at every stage, with the
   eight steps, options at every status (no/low-fee and medium/high-fee), feasibility inputs
@@ -45,7 +45,7 @@ TRACKED = (
     "updated_by_id",
 )  # discharge values buffered before a COPY
 
-# Orders of magnitude per enterprise kind (shared/DOMAIN.md), annual, in each pollutant's unit.
+# Orders of magnitude per enterprise kind, annual, in each pollutant's unit.
 # soot + dust is split in halves.
 KINDS = {
     "steel": {

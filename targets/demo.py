@@ -1,4 +1,4 @@
-"""The demo city's target system (shared/DOMAIN.md, "An example target system").
+"""The demo city's target system (the domain notes' "example target system").
 
 Seven departments, 21 indicators in the four dimensions, baselines in 1996, goals in 2000 and
 2005. Entered indicators get invented actual values for 1996–2001 that follow a plausible

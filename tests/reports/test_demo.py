@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.reports.test_dashboards import figure_links, listed_count
 
-# Li Qiang, Benxi 2001 (shared/seed): 41 enterprises, 68 % of the state large and medium
+# Li Qiang, Benxi 2001: 41 enterprises, 68 % of the state large and medium
 # ones; 15 accepted by the national centre, 26 by the municipality, 4 demonstration
 # enterprises; 422 no/low-fee options retained, 384 implemented; 50 medium/high-fee
 # retained, 29 implemented; 7,509 × 10k yuan invested, 29,000 × 10k yuan a year, 1:3.9;

@@ -309,20 +309,13 @@ def year_complete(year: int) -> bool:
     return state is not None and state.complete
 
 
-def city_totals(
-    years: Iterable[int] | None = None, pollutant_ids: Iterable[int] | None = None
-) -> dict[tuple[int, int], Decimal]:
-    """{(year, pollutant id): the city's total} for the complete years only (of `years`),
-    summed in SQL over the verified figures."""
-    states = year_states(years)
-    complete = [year for year, state in states.items() if state.complete]
-    if not complete:
-        return {}
-    rows = AnnualDischarge.objects.filter(year__in=complete, verified=True).order_by()
-    if pollutant_ids is not None:
-        rows = rows.filter(pollutant_id__in=list(pollutant_ids))
-    totals = rows.values("year", "pollutant_id").annotate(total=Sum("amount"))
-    return {(row["year"], row["pollutant_id"]): row["total"] for row in totals}
+def city_total(pollutant_id: int, year: int) -> Decimal | None:
+    """The city's total of one pollutant in `year`: the sum of its verified figures (as the
+    trends show it, `verified_sums`), and a total only once the year is complete; else None."""
+    if not year_complete(year):
+        return None
+    total = verified_sums(pollutant_id, up_to=year).get(year)
+    return None if total is None else total[0]
 
 
 def verified_amount(enterprise: str, year: str, pollutant: str) -> Subquery:

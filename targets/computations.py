@@ -7,7 +7,7 @@ actual values and never overwrites a value somebody entered.
 
 Discharge figures are the ledger's (enterprises/ledger.py: the annual report, else four
 verified quarters, else twelve verified months): a city total is the sum of the verified
-figures, and only once the year is complete (`ledger.city_totals`), so that a
+figures, and only once the year is complete (`ledger.city_total`), so that a
 half-verified year never reads as a fall; the reports pages show the same totals. The
 programme counts follow audits/programme.py and docs/formats/programme-summary.md (an
 enterprise is in the programme in a year when one of its audits started on or before 31
@@ -74,7 +74,7 @@ def discharge_total(pollutant_code: str, year: int) -> Decimal | None:
     pollutant = Pollutant.objects.filter(code=pollutant_code).first()
     if pollutant is None:
         return None
-    total = ledger.city_totals(years=[year], pollutant_ids=[pollutant.pk]).get((year, pollutant.pk))
+    total = ledger.city_total(pollutant.pk, year)
     return None if total is None else _quantize(total, "0.0001")
 
 

@@ -695,26 +695,24 @@ class Gunicorn:
             self.process.wait(STOP_TIMEOUT_S)
 
 
-def rss_mb(pid: int) -> float | None:
+def _proc_mb(path: str, field: str) -> float | None:
+    """A memory figure of /proc (`field:` in kB, e.g. VmRSS, Pss) in MB; None when gone."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(path, encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def rss_mb(pid: int) -> float | None:
+    return _proc_mb(f"/proc/{pid}/status", "VmRSS")
 
 
 def pss_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    return _proc_mb(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 # -- the write paths ------------------------------------------------------------------------

@@ -332,7 +332,7 @@ class DischargeReport(TrackedModel):
             ),
         ]
         indexes = [
-            # City totals per year: verified annual reports of a year (summaries, targets).
+            # A year's reports by period kind and status (the ledger's rebuild and refresh).
             models.Index(fields=["year", "period_kind", "status"], name="report_year_kind_status"),
             # The EPB's work queues: reports by status.
             models.Index(fields=["status", "year"], name="report_status_year"),

@@ -502,11 +502,13 @@ def run_readers(
 
 
 class Writer(threading.Thread):
-    """Every WRITER_EVERY_S seconds: unlock, change a value in the grid, submit, verify."""
+    """Every WRITER_EVERY_S seconds: unlock, change a value in the grid, submit, verify.
 
-    def __init__(self, user: HttpUser, report, until: float):
+    `verifier` (another user: whoever entered a report may not verify it) verifies."""
+
+    def __init__(self, user: HttpUser, report, until: float, verifier: HttpUser):
         super().__init__(name="bench-writer", daemon=True)
-        self.user, self.until = user, until
+        self.user, self.until, self.verifier = user, until, verifier
         self.detail = reverse("enterprises:report_detail", args=[report.pk])
         self.unlock = reverse("enterprises:report_unlock", args=[report.pk])
         self.submit = reverse("enterprises:report_submit", args=[report.pk])
@@ -541,12 +543,13 @@ class Writer(threading.Thread):
         grid.set(self.field, f"{amount(Decimal(self.original)):.4f}")
         grid.set("action", "save")
         _expect(self.user.post(self.entry, grid.fields), "save")
-        steps = [("verify", self.verify)]
         if DischargeReport.objects.filter(pk=self.pk, status__in=("draft", "returned")).exists():
-            steps.insert(0, ("submit", self.submit))
-        for step, url in steps:
             token = self.user.form(self.detail, "csrfmiddlewaretoken").get("csrfmiddlewaretoken")
-            _expect(self.user.post(url, [("csrfmiddlewaretoken", token)]), step)
+            _expect(self.user.post(self.submit, [("csrfmiddlewaretoken", token)]), "submit")
+        # The confirmation page's form; a serious flag needs its acknowledgement.
+        confirm = self.verifier.form(self.verify, "confirm")
+        confirm.set("acknowledge", "1")
+        _expect(self.verifier.post(self.verify, confirm.fields), "verify")
         if not DischargeReport.objects.filter(pk=self.pk, status="verified").exists():
             raise RuntimeError("the report is not verified after the cycle")
 
@@ -1176,7 +1179,11 @@ def _serve_and_measure(result: LoadResult, report, enterprises: list[int], passw
             log(f"readers and a writer, {duration:.0f} s")
             admin = HttpUser("127.0.0.1", server.port)
             admin.login("bench_admin", password)
-            writer = Writer(admin, report, time.perf_counter() + duration)
+            # Neither the administrator who changes the value nor bench_epb, whose name the
+            # generated reports carry: the separation of duties.
+            verifier = HttpUser("127.0.0.1", server.port)
+            verifier.login(EXTRA_EPB_USERS[0], password)
+            writer = Writer(admin, report, time.perf_counter() + duration, verifier)
             writer.start()
             result.with_writer = run_readers(sessions, pages, duration)
             writer.join(duration + 4 * START_TIMEOUT_S)

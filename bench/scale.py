@@ -811,6 +811,7 @@ class _Generator:
                 number,
                 status,
                 f"{output:.2f}",
+                self.epb_id,  # entered_by
                 filed_at if submitted else None,
                 self.epb_id if submitted else None,
                 checked_at if verified else None,

@@ -8,6 +8,8 @@ DEMO_USERS = [
     # username, password, role, full name, staff (may open the admin)
     ("admin", "benxi-admin", roles.ADMINISTRATOR, "李强 (Li Qiang)", True),
     ("epb", "benxi-epb", roles.EPB_STAFF, "王芳 (Wang Fang)", False),
+    # A second member of the EPB: whoever entered a report does not verify it.
+    ("epb2", "benxi-epb2", roles.EPB_STAFF, "赵磊 (Zhao Lei)", False),
     ("auditor", "benxi-auditor", roles.AUDITOR, "张伟 (Zhang Wei)", False),
     ("auditor2", "benxi-auditor2", roles.AUDITOR, "刘洋 (Liu Yang)", False),
     ("leader", "benxi-leader", roles.LEADERSHIP, "陈明 (Chen Ming)", False),

@@ -118,6 +118,10 @@ BENXI_FIGURES_REFRESH = "background"
 # Downloads always wait for the current figures. 0: every change is followed at once.
 BENXI_FIGURES_REFRESH_AFTER = env_int("BENXI_FIGURES_REFRESH_AFTER", 30)
 
+# Separation of duties (enterprises/workflow.py): whoever entered or submitted a discharge
+# report may not verify it. A deployment with a single EPB clerk may allow it.
+BENXI_ALLOW_SELF_VERIFY = env_bool("BENXI_ALLOW_SELF_VERIFY", default=False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -69,6 +69,7 @@ class DischargeReportAdmin(SimpleHistoryAdmin):
     readonly_fields = (
         "status",
         "grade",
+        "entered_by",
         "submitted_at",
         "submitted_by",
         "verified_at",
@@ -93,6 +94,7 @@ class DischargeReportAdmin(SimpleHistoryAdmin):
         locks.lock_pairs(pairs)
         obj._ledger_pairs = pairs
         obj.stamp(request.user)
+        obj.entered_by = request.user  # who enters values here may not verify them
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):

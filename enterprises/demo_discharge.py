@@ -267,7 +267,8 @@ def _when(year: int, month: int, day: int) -> datetime.datetime:
 
 def load(stdout) -> None:
     pollutants = {p.code: p for p in Pollutant.objects.all()}
-    epb = get_user_model().objects.filter(username="epb").first()
+    users = get_user_model().objects
+    epb, epb2 = users.filter(username="epb").first(), users.filter(username="epb2").first()
     enterprises = list(Enterprise.objects.filter(code__startswith="DEMO-").order_by("code"))
     existing = set(
         DischargeReport.objects.filter(enterprise__in=enterprises).values_list(
@@ -277,6 +278,9 @@ def load(stdout) -> None:
     reports: list[DischargeReport] = []
     planned: list[tuple[DischargeReport, dict, dict]] = []
     for index, enterprise in enumerate(enterprises):
+        # Separation of duties: one member of the EPB enters and submits an enterprise's
+        # reports, the other verifies them; each has reports waiting for them to verify.
+        clerk, verifier = (epb2, epb) if index % 3 else (epb, epb2)
         series = _annual_series(enterprise)
         periods = [(year, PeriodKind.YEAR, 0) for year in YEARS]
         if enterprise.code in QUARTERLY:
@@ -304,24 +308,26 @@ def load(stdout) -> None:
                 period_number=number,
                 status=status,
                 output_10k_yuan=_round(float(annual["output"]) * share),
-                created_by=epb,
-                updated_by=epb,
+                created_by=clerk,
+                updated_by=clerk,
+                entered_by=clerk,
             )
+            report._history_user = clerk
             # Reports reach the EPB in the month after their period ends (a year's in February).
             month = 14 if kind == PeriodKind.YEAR else number * 3 + 1
             submitted_year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
             if status != ReportStatus.DRAFT:
                 report.submitted_at = _when(submitted_year, month, 15)
-                report.submitted_by = epb
+                report.submitted_by = clerk
             if status == ReportStatus.VERIFIED:
                 report.verified_at = _when(submitted_year, month, 28)
-                report.verified_by = epb
+                report.verified_by = report.updated_by = verifier
             if status == ReportStatus.RETURNED:
                 report.returned_at = _when(2002, 3, 20)
-                report.returned_by = epb
+                report.returned_by = report.updated_by = verifier
                 report.return_reason = RETURN_REASON
             reports.append(report)
-            planned.append((report, amounts, annual["bases"]))
+            planned.append((report, amounts, annual["bases"], clerk))
     if reports:
         with transaction.atomic(), locks.suspended():  # generated data: verified as created
             _write(reports, planned, enterprises, pollutants, epb)
@@ -344,17 +350,17 @@ def _write(reports, planned, enterprises, pollutants, epb) -> None:
         for r in DischargeReport.objects.filter(enterprise__in=enterprises)
     }
     values = []
-    for report, amounts, bases in planned:
+    for report, amounts, bases, clerk in planned:
         report_id = ids[
             (report.enterprise_id, report.year, report.period_kind, report.period_number)
         ]
         for code, amount in amounts.items():
-            values.append(
-                DischargeValue(
-                    report_id=report_id,
-                    pollutant=pollutants[code],
-                    amount=_round(amount),
-                    basis=bases.get(code, Basis.ESTIMATED),
-                )
+            value = DischargeValue(
+                report_id=report_id,
+                pollutant=pollutants[code],
+                amount=_round(amount),
+                basis=bases.get(code, Basis.ESTIMATED),
             )
+            value._history_user = clerk  # the history says who entered it
+            values.append(value)
     bulk_create_with_history(values, DischargeValue, batch_size=1000, default_user=epb)

@@ -200,3 +200,38 @@ class ReasonForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+
+
+class VerifyForm(forms.Form):
+    """The confirmation of a verification: with serious flags, that they were looked at."""
+
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    acknowledge = forms.BooleanField(
+        label=_("I have looked at the serious flags and the figures stand."),
+        required=False,
+    )
+
+    def __init__(self, *args, serious: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.serious = serious
+
+    def clean_acknowledge(self) -> bool:
+        acknowledged = self.cleaned_data.get("acknowledge", False)
+        if self.serious and not acknowledged:
+            raise forms.ValidationError(
+                _("The report has serious flags: confirm that you have looked at them.")
+            )
+        return acknowledged
+
+
+class SelectionForm(forms.Form):
+    """The reports chosen on the list for verifying at once, and the step: review, confirm."""
+
+    report = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    step = forms.ChoiceField(choices=[("review", "review"), ("confirm", "confirm")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number is a choice here: the workflow checks each report under its lock.
+        self.fields["report"].valid_value = lambda value: str(value).isdigit() and len(value) < 10
+        self.fields["report"].error_messages["required"] = _("Choose the reports to verify.")

@@ -310,6 +310,7 @@ class DischargeImporter(Importer):
                 updated=self.now,
             )
             report.stamp(self.user)
+            report.entered_by = report.created_by
         elif row["output"] is not None and report.output_10k_yuan != row["output"]:
             report.output_10k_yuan = row["output"]
             report.updated = self.now
@@ -398,6 +399,13 @@ class DischargeImporter(Importer):
                 ["amount", "basis"],
                 batch_size=BATCH,
                 default_user=user,
+            )
+        if user is not None:
+            # Whoever imported values into a report entered them: they may not verify it.
+            new_ids = {report.pk for report in new_reports}
+            earlier = {reports[key].pk for key in self.touched} - new_ids
+            DischargeReport.objects.filter(pk__in=earlier).exclude(entered_by=user).update(
+                entered_by=user
             )
         refresh_reports(reports[key].pk for key in self.touched)
         ledger.refresh({(reports[key].enterprise_id, reports[key].year) for key in self.touched})

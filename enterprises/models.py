@@ -190,6 +190,17 @@ class DischargeReportQuerySet(models.QuerySet):
             return self
         return self.filter(enterprise_match(text, "enterprise__"))
 
+    def to_verify_by(self, user) -> "DischargeReportQuerySet":
+        """The submitted reports `user` may verify, oldest submission first: not those they
+        created, last entered values into or submitted (unless the deployment allows it,
+        BENXI_ALLOW_SELF_VERIFY). The same rule as workflow.duties_refusal, for lists."""
+        reports = self.filter(status=ReportStatus.SUBMITTED)
+        if not settings.BENXI_ALLOW_SELF_VERIFY:
+            reports = (
+                reports.exclude(created_by=user).exclude(entered_by=user).exclude(submitted_by=user)
+            )
+        return reports.order_by(models.F("submitted_at").asc(nulls_last=True), "pk")
+
 
 def parse_period(text: str) -> tuple[str, int] | None:
     """`Y` or empty, `Q1`–`Q4`, `M01`–`M12` (docs/formats/discharge.md) as (kind, number)."""
@@ -242,6 +253,18 @@ class DischargeReport(TrackedModel):
     )
     output_10k_yuan = models.DecimalField(
         _("output value (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # Separation of duties (enterprises/workflow.py): whoever created the report, last saved
+    # its values (the grid, an import, the admin) or submitted it may not verify it.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("values entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("Who last saved the report's values (the grid, an import, the admin)."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -336,6 +359,8 @@ class DischargeReport(TrackedModel):
             models.Index(fields=["year", "period_kind", "status"], name="report_year_kind_status"),
             # The EPB's work queues: reports by status.
             models.Index(fields=["status", "year"], name="report_status_year"),
+            # "Verify next": the oldest submitted report (DischargeReportQuerySet.to_verify_by).
+            models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
             # The reports list's default order, newest period first (DischargeReportTable
             # order_by "-period"): read backwards, the first page needs no sort of every report.
             models.Index(fields=["year", "period_kind", "period_number"], name="report_period"),

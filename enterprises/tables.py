@@ -3,8 +3,10 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.choices import ReportStatus
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 from enterprises.templatetags.discharge import plain_amount
+from enterprises.workflow import SELECTION_GRADES
 
 
 class EnterpriseTable(tables.Table):
@@ -70,7 +72,30 @@ class StatusColumn(tables.Column):
         return value
 
 
+class SelectColumn(tables.CheckBoxColumn):
+    """A box to choose a submitted report of grade A or B, for verifying a selection at once
+    (the form `verify-selection` on the list page); other rows have none."""
+
+    def __init__(self, **kwargs):
+        attrs = {
+            "input": {"name": "report", "form": "verify-selection", "class": "form-check-input"}
+        }
+        super().__init__(
+            accessor="pk", attrs=attrs, orderable=False, exclude_from_export=True, **kwargs
+        )
+
+    @property
+    def header(self):
+        return self.verbose_name
+
+    def render(self, value, bound_column, record):
+        if record.status != ReportStatus.SUBMITTED or record.grade not in SELECTION_GRADES:
+            return ""
+        return super().render(value, bound_column, record)
+
+
 class DischargeReportTable(tables.Table):
+    select = SelectColumn(verbose_name=capfirst(_("choose")))
     enterprise__code = tables.Column(
         verbose_name=capfirst(_("code")),
         linkify=lambda record: record.get_absolute_url(),
@@ -105,6 +130,7 @@ class DischargeReportTable(tables.Table):
     class Meta:
         model = DischargeReport
         fields = (
+            "select",
             "enterprise__code",
             "enterprise",
             "sector",

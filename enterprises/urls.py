@@ -13,6 +13,10 @@ urlpatterns = [
     path("reports/entry/", views_discharge.ReportEntryView.as_view(), name="report_entry"),
     path("reports/flags/", views_discharge.FlaggedValuesView.as_view(), name="flagged_values"),
     path("reports/import/", views_discharge.report_import, name="report_import"),
+    path(
+        "reports/verify/", views_discharge.report_verify_selection, name="report_verify_selection"
+    ),
+    path("reports/verify/next/", views_discharge.report_verify_next, name="report_verify_next"),
     path("reports/<int:pk>/", views_discharge.ReportDetailView.as_view(), name="report_detail"),
     path(
         "reports/<int:pk>/history/",

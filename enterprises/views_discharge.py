@@ -23,7 +23,14 @@ from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
 from enterprises import reliability, reliability_store, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
 from enterprises.filters import DischargeReportFilter, FlagFilter
-from enterprises.forms import ReasonForm, ReportHeaderForm, ReportStartForm, ValueRowFormSet
+from enterprises.forms import (
+    ReasonForm,
+    ReportHeaderForm,
+    ReportStartForm,
+    SelectionForm,
+    ValueRowFormSet,
+    VerifyForm,
+)
 from enterprises.locks import WriteConflict
 from enterprises.models import (
     DischargeReport,
@@ -109,6 +116,17 @@ class ReportListView(ObjectListView):
             .select_related("enterprise")
             .annotate(flag_count=_counted_flags())
         )
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if not self.request.user.has_perm("enterprises.verify_dischargereport"):
+            kwargs["exclude"] = ("select",)  # choosing reports serves only to verify them
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_verify"] = self.request.user.has_perm("enterprises.verify_dischargereport")
+        return context
 
 
 class FlaggedValuesView(ObjectListView):
@@ -200,6 +218,7 @@ class ReportDetailView(ObjectDetailView):
         ]
         editable = not report.is_locked and user.has_perms(ENTER_PERMISSIONS)
         may_verify = user.has_perm("enterprises.verify_dischargereport")
+        duties = workflow.duties_refusal(report, user) if may_verify else ""
         context.update(
             rows=rows,
             report_flags=report_flags,
@@ -210,7 +229,9 @@ class ReportDetailView(ObjectDetailView):
             may_submit=editable
             and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
             and bool(rows),
-            may_verify=may_verify and report.status == ReportStatus.SUBMITTED,
+            may_verify=may_verify and report.status == ReportStatus.SUBMITTED and not duties,
+            may_return=may_verify and report.status == ReportStatus.SUBMITTED,
+            duties_refusal=duties if report.status == ReportStatus.SUBMITTED else "",
             may_unlock=report.is_locked and user.has_perm("enterprises.unlock_dischargereport"),
             reason_form=ReasonForm(),
         )
@@ -345,9 +366,143 @@ def report_submit(request, pk: int):
     return _step(request, pk, "enterprises.change_dischargereport", workflow.submit)
 
 
+class ReportVerifyView(ReportDetailView):
+    """Verifying a report: a confirmation page with its values, flags and grade (GET); the
+    confirmation (POST) verifies it and moves on to the next report the user may verify."""
+
+    permission_required = "enterprises.verify_dischargereport"
+    template_name = "enterprises/report_verify.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.status != ReportStatus.SUBMITTED:
+            messages.info(request, workflow.verify_refusal(self.object, request.user))
+            return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # A refused step is told by the workflow below; the confirmation is asked only of
+        # a report this user may verify.
+        if not workflow.verify_refusal(self.object, request.user):
+            form = self._form(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form))
+        try:
+            workflow.verify(self.object, request.user)
+        except ValidationError as refused:  # TransitionRefused, DutiesRefused, WriteConflict
+            messages.error(request, " ".join(refused.messages))
+            return redirect(self.object)
+        following = workflow.next_to_verify(request.user, after=self.object)
+        if following is None:
+            messages.success(
+                request,
+                _("%(report)s is verified and locked. No other report waits for you.")
+                % {"report": self.object},
+            )
+            return redirect(self.object)
+        messages.success(
+            request,
+            _("%(report)s is verified and locked. Next: %(next)s.")
+            % {"report": self.object, "next": following},
+        )
+        return redirect("enterprises:report_verify", following.pk)
+
+    def _form(self, data=None) -> VerifyForm:
+        serious = sum(1 for flag in self.object.flags.all() if flag.severity == Severity.SERIOUS)
+        return VerifyForm(data, serious=serious)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        flags = [flag for flag in report.flags.all() if flag.severity != Severity.INFO]
+        flags.sort(key=lambda flag: (flag.severity != Severity.SERIOUS, flag.pk))
+        context.update(
+            all_flags=flags,
+            serious_count=sum(1 for flag in flags if flag.severity == Severity.SERIOUS),
+            refusal=workflow.verify_refusal(report, self.request.user),
+        )
+        return context
+
+
+report_verify = ReportVerifyView.as_view()
+
+
+def report_verify_next(request):
+    """The oldest submitted report the user may verify, on its confirmation page."""
+    if not request.user.has_perm("enterprises.verify_dischargereport"):
+        raise PermissionDenied
+    following = workflow.next_to_verify(request.user)
+    if following is None:
+        messages.info(request, _("No submitted report waits for you to verify it."))
+        return redirect(f"{reverse('enterprises:report_list')}?status={ReportStatus.SUBMITTED}")
+    return redirect("enterprises:report_verify", following.pk)
+
+
 @require_POST
-def report_verify(request, pk: int):
-    return _step(request, pk, "enterprises.verify_dischargereport", workflow.verify)
+def report_verify_selection(request):
+    """Reports chosen on the list, verified at once: a review page listing each one with
+    its grade and flags and whether it may be verified, then one confirmation."""
+    if not request.user.has_perm("enterprises.verify_dischargereport"):
+        raise PermissionDenied
+    back = request.POST.get("back", "")
+    if not back.startswith(reverse("enterprises:report_list")):
+        back = reverse("enterprises:report_list")
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the reports to verify."))
+        return redirect(back)
+    ids = form.cleaned_data["report"]
+    if form.cleaned_data["step"] == "confirm":
+        try:
+            verified = workflow.verify_selection(ids, request.user)
+        except workflow.SelectionRefused as refused:
+            messages.error(
+                request,
+                ngettext(
+                    "Nothing was verified: %(count)s chosen report may not be verified "
+                    "with the others. %(reasons)s",
+                    "Nothing was verified: %(count)s chosen reports may not be verified "
+                    "with the others. %(reasons)s",
+                    len(refused.refused),
+                )
+                % {"count": len(refused.refused), "reasons": " ".join(refused.messages)},
+            )
+        except ValidationError as refused:  # TransitionRefused, WriteConflict
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s report verified and locked.",
+                    "%(count)s reports verified and locked.",
+                    len(verified),
+                )
+                % {"count": len(verified)},
+            )
+        return redirect(back)
+    reports = list(
+        DischargeReport.objects.for_user(request.user)
+        .filter(pk__in=ids)
+        .select_related("enterprise")
+        .annotate(flag_count=_counted_flags())
+        .order_by("enterprise__code", "year", "period_kind", "period_number")
+    )
+    rows = [
+        {"report": report, "refusal": workflow.selection_refusal(report, request.user)}
+        for report in reports
+    ]
+    return render(
+        request,
+        "enterprises/report_verify_selection.html",
+        {
+            "title": _("Verify the chosen reports"),
+            "rows": rows,
+            "refused": [row for row in rows if row["refusal"]],
+            "missing": len(ids) - len(reports),
+            "back": back,
+        },
+    )
 
 
 @require_POST

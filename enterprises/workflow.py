@@ -14,18 +14,24 @@ report's status under that lock, refuses what the status does not allow
 a reason. A collision that still happens is retried once, then WriteConflict ("please try
 again"). The model refuses any change to a verified report (ReportLocked), and the
 database refuses it below the model.
+
+Separation of duties: whoever created a report, last saved its values or submitted it may
+not verify it (DutiesRefused), unless the deployment allows it (BENXI_ALLOW_SELF_VERIFY).
+The rule lives here, so every path obeys it: the report page, the selection on the list,
+the admin, the API. `DischargeReportQuerySet.to_verify_by` is the same rule for lists.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises import ledger, locks
-from enterprises.choices import ReportStatus
+from enterprises.choices import Grade, ReportStatus
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
@@ -39,6 +45,25 @@ from enterprises.signals import announce
 
 class TransitionRefused(ValidationError):
     """The report's status does not allow this step."""
+
+
+class DutiesRefused(TransitionRefused):
+    """The user entered or submitted the report, and so may not verify it."""
+
+
+class SelectionRefused(TransitionRefused):
+    """Some reports of a selection may not be verified: none of them was.
+
+    `refused` lists (report, reason); the messages name each report with its reason."""
+
+    def __init__(self, refused: list[tuple[DischargeReport, str]]):
+        self.refused = refused
+        super().__init__([f"{report}: {reason}" for report, reason in refused])
+
+
+# A selection is verified at once only when the checks found little to doubt; a report of
+# grade C or D is verified on its own, after its flags were looked at.
+SELECTION_GRADES = (Grade.A, Grade.B)
 
 
 @dataclass(frozen=True)
@@ -97,6 +122,8 @@ def _save(report: DischargeReport, rows: list[ValueRow], user, replace: bool) ->
     ):
         raise locks.WriteConflict()
     report.stamp(user)
+    if user is not None and user.is_authenticated:
+        report.entered_by = user
     report.save()
     existing = {value.pollutant_id: value for value in report.values.all()}
     kept = set()
@@ -161,18 +188,100 @@ def verify(report: DischargeReport, user) -> DischargeReport:
     return locks.run_in_transaction(lambda: _verify(report, user), report=report)
 
 
+def duties_refusal(report: DischargeReport, user) -> str:
+    """Why `user` may not verify `report` by the separation of duties, or "" if they may."""
+    if settings.BENXI_ALLOW_SELF_VERIFY or user is None or not user.is_authenticated:
+        return ""
+    if user.pk in (report.created_by_id, report.entered_by_id):
+        return _("You entered this report's values; another member of the EPB must verify it.")
+    if user.pk == report.submitted_by_id:
+        return _("You submitted this report; another member of the EPB must verify it.")
+    return ""
+
+
+def _status_refusal(report: DischargeReport) -> str:
+    if report.status != ReportStatus.SUBMITTED:
+        return _("Only a submitted report can be verified; this one is %(status)s.") % {
+            "status": report.get_status_display()
+        }
+    return ""
+
+
+def verify_refusal(report: DischargeReport, user) -> str:
+    """Why `user` may not verify `report` as it stands (status, duties), or "" if they may.
+
+    For pages that offer the step; verify() checks again under the reports' lock."""
+    return _status_refusal(report) or duties_refusal(report, user)
+
+
 def _verify(report: DischargeReport, user) -> DischargeReport:
     stored = _fresh(report)
-    if stored.status != ReportStatus.SUBMITTED:
-        raise TransitionRefused(
-            _("Only a submitted report can be verified; this one is %(status)s.")
-            % {"status": stored.get_status_display()}
-        )
+    if refusal := _status_refusal(stored):
+        raise TransitionRefused(refusal)
+    if refusal := duties_refusal(stored, user):
+        raise DutiesRefused(refusal, code="duties")
+    _mark_verified(stored, user, timezone.now())
+    return stored
+
+
+def _mark_verified(stored: DischargeReport, user, when) -> None:
     stored.status = ReportStatus.VERIFIED
-    stored.verified_at, stored.verified_by = timezone.now(), user
+    stored.verified_at, stored.verified_by = when, user
     stored.stamp(user)
     _step(stored, "verify")
+
+
+def selection_refusal(report: DischargeReport, user) -> str:
+    """Why `report` cannot be verified as part of a selection by `user`, or ""."""
+    if refusal := verify_refusal(report, user):
+        return refusal
+    if report.grade not in SELECTION_GRADES:
+        return _("grade %(grade)s: verify it on its own, after looking at its flags.") % {
+            "grade": report.grade or "—"
+        }
+    return ""
+
+
+def verify_selection(report_ids: Iterable[int], user) -> list[DischargeReport]:
+    """Verify several submitted reports of grade A or B at once: all of them or none.
+
+    Each one is checked under the reports' lock for its status, its grade and the
+    separation of duties; if any is refused, nothing is verified and SelectionRefused
+    lists every refused report with its reason."""
+    _require(user, "enterprises.verify_dischargereport")
+    ids = sorted({int(pk) for pk in report_ids})
+    if not ids:
+        raise TransitionRefused(_("Choose the reports to verify."))
+    return locks.run_in_transaction(lambda: _verify_selection(ids, user))
+
+
+def _verify_selection(ids: list[int], user) -> list[DischargeReport]:
+    reports = DischargeReport.objects.filter(pk__in=ids)
+    locks.lock_pairs(set(reports.order_by().values_list("enterprise_id", "year")))
+    stored = list(
+        reports.select_related("enterprise").order_by(
+            "enterprise__code", "year", "period_kind", "period_number"
+        )
+    )
+    if len(stored) != len(ids):
+        raise TransitionRefused(
+            _("Some of the chosen reports no longer exist; nothing was verified.")
+        )
+    refused = [(report, reason) for report in stored if (reason := selection_refusal(report, user))]
+    if refused:
+        raise SelectionRefused(refused)
+    now = timezone.now()
+    for report in stored:
+        _mark_verified(report, user, now)
     return stored
+
+
+def next_to_verify(user, after: DischargeReport | None = None) -> DischargeReport | None:
+    """The oldest submitted report `user` may verify (other than `after`): "verify next"."""
+    reports = DischargeReport.objects.to_verify_by(user).select_related("enterprise")
+    if after is not None:
+        reports = reports.exclude(pk=after.pk)
+    return reports.first()
 
 
 def return_report(report: DischargeReport, user, reason: str) -> DischargeReport:

@@ -52,6 +52,12 @@ def epb_user(make_user) -> User:
 
 
 @pytest.fixture
+def epb_verifier(make_user) -> User:
+    """A second member of the EPB: verifies what `epb_user` entered (separation of duties)."""
+    return make_user(roles.EPB_STAFF, "epb-verifier")
+
+
+@pytest.fixture
 def auditor_user(make_user) -> User:
     return make_user(roles.AUDITOR)
 

@@ -191,7 +191,9 @@ def test_readers_and_a_writer_cycle_against_the_live_server(live_server):
     report = load._writer_report()
     admin = HttpUser(host, int(port))
     admin.login("bench_admin", "load-test-password")
-    writer = load.Writer(admin, report, until=0)
+    verifier = HttpUser(host, int(port))  # neither the value's nor the report's enterer
+    verifier.login(load.EXTRA_EPB_USERS[0], "load-test-password")
+    writer = load.Writer(admin, report, until=0, verifier=verifier)
     value = DischargeValue.objects.filter(report=report).order_by("pollutant__position").first()
     original = value.amount
     writer.cycle(lambda amount: amount * 2)

@@ -269,7 +269,7 @@ def test_the_start_form_proposes_the_next_year(client_as, steel, history):
 
 # -- workflow buttons -----------------------------------------------------------------------
 @pytest.mark.django_db
-def test_submit_verify_and_return_from_the_report_page(client_as, steel, make_report):
+def test_submit_verify_and_return_from_the_report_page(client_as, steel, make_report, epb_verifier):
     client = client_as("epb_staff")
     draft = make_report(steel, 2000, {"COD": 1})
     client.post(reverse("enterprises:report_submit", args=[draft.pk]))
@@ -288,7 +288,14 @@ def test_submit_verify_and_return_from_the_report_page(client_as, steel, make_re
     response = client.post(reverse("enterprises:report_verify", args=[draft.pk]), follow=True)
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
-    client.post(reverse("enterprises:report_submit", args=[draft.pk]))
+    client.post(reverse("enterprises:report_submit", args=[draft.pk]), follow=True)
+    # The submitter may not verify it: another member of the EPB does.
+    response = client.post(reverse("enterprises:report_verify", args=[draft.pk]), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert 'id="duties-note"' in response.content.decode()  # and the page says why
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+    client.force_login(epb_verifier)
     client.post(reverse("enterprises:report_verify", args=[draft.pk]))
     draft.refresh_from_db()
     assert draft.status == "verified"

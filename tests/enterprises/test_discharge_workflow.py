@@ -59,7 +59,7 @@ def rows(pollutants, **amounts) -> list[ValueRow]:
 
 
 @pytest.mark.django_db
-def test_the_whole_way_draft_submitted_verified(steel, pollutants, epb_user):
+def test_the_whole_way_draft_submitted_verified(steel, pollutants, epb_user, epb_verifier):
     report = DischargeReport(enterprise=steel, year=2000)
     workflow.save_report(report, rows(pollutants, COD=1200, SO2=15000), epb_user)
     assert report.status == "draft" and report.grade == "A"
@@ -69,9 +69,9 @@ def test_the_whole_way_draft_submitted_verified(steel, pollutants, epb_user):
     report.refresh_from_db()
     assert (report.status, report.submitted_by) == ("submitted", epb_user)
 
-    workflow.verify(report, epb_user)
+    workflow.verify(report, epb_verifier)
     report.refresh_from_db()
-    assert (report.status, report.verified_by) == ("verified", epb_user)
+    assert (report.status, report.verified_by) == ("verified", epb_verifier)
     assert report.is_locked
     reasons = list(report.history.values_list("history_change_reason", flat=True))
     assert reasons[:2] == ["verify", "submit"]
@@ -148,7 +148,7 @@ def test_a_verified_report_refuses_every_change_at_the_model(
 
 @pytest.mark.django_db
 def test_unlock_needs_an_administrator_and_a_reason_and_is_recorded(
-    steel, pollutants, administrator, epb_user, make_report
+    steel, pollutants, administrator, epb_user, epb_verifier, make_report
 ):
     report = make_report(steel, 1999, {"COD": 10}, status="verified")
     with pytest.raises(PermissionDenied):
@@ -167,7 +167,7 @@ def test_unlock_needs_an_administrator_and_a_reason_and_is_recorded(
     assert report.history.first().history_change_reason == "unlock: 企业更正了COD监测数据"
     # Now it can change, and be verified again.
     workflow.save_report(report, rows(pollutants, COD=11), epb_user)
-    workflow.verify(report, epb_user)
+    workflow.verify(report, epb_verifier)
     report.refresh_from_db()
     assert report.is_locked
     with pytest.raises(TransitionRefused):

@@ -59,7 +59,9 @@ def ledger_rows(enterprise) -> dict[tuple[int, str], tuple]:
 
 
 @pytest.mark.django_db
-def test_the_workflow_keeps_the_ledger_in_step(steel, pollutants, epb_user, administrator):
+def test_the_workflow_keeps_the_ledger_in_step(
+    steel, pollutants, epb_user, epb_verifier, administrator
+):
     from enterprises import workflow
     from enterprises.workflow import ValueRow
 
@@ -78,7 +80,7 @@ def test_the_workflow_keeps_the_ledger_in_step(steel, pollutants, epb_user, admi
     workflow.save_report(report, values(COD=12), epb_user)
     assert ledger_rows(steel) == {(1999, "COD"): (Decimal(12), "Y", False)}
     workflow.submit(report, epb_user)
-    workflow.verify(report, epb_user)
+    workflow.verify(report, epb_verifier)
     assert ledger_rows(steel) == {(1999, "COD"): (Decimal(12), "Y", True)}
     assert ledger.verified_figures() == {(steel.pk, 1999, pollutants["COD"].pk): Decimal(12)}
     workflow.unlock(report, administrator, "wrong unit")

@@ -98,7 +98,9 @@ def test_bulk_inserts_into_a_verified_report_are_refused(verified, pollutants):
 
 
 @pytest.mark.django_db
-def test_the_unlock_is_recorded_and_opens_the_report(verified, administrator, pollutants):
+def test_the_unlock_is_recorded_and_opens_the_report(
+    verified, administrator, epb_verifier, pollutants
+):
     workflow.unlock(verified, administrator, "a typing error in COD")
     verified.refresh_from_db()
     assert verified.status == "submitted"
@@ -108,7 +110,7 @@ def test_the_unlock_is_recorded_and_opens_the_report(verified, administrator, po
     workflow.save_report(verified, rows, administrator)
     assert verified.values.get().amount == Decimal(90)
     # An unlock row alone does not open another report: it is consumed by its own.
-    workflow.verify(verified, administrator)
+    workflow.verify(verified, epb_verifier)  # not the administrator, who entered the value
     assert refused(
         f"UPDATE {DischargeReport._meta.db_table} SET status = 'draft' WHERE id = %s",
         [verified.pk],

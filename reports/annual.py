@@ -39,7 +39,7 @@ from enterprises import ledger
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 from reports import summary
 from reports.summary import KEY_LABELS, ProgrammeSummary
-from targets.choices import Dimension, Light
+from targets.choices import Dimension
 from targets.progress import AMBER_POINTS, overview
 
 # Cell kinds: how a value is written on the page and which number format the XLSX uses.
@@ -717,7 +717,7 @@ def targets_form(year: int) -> AnnualForm:
                 "actual_value": row.actual_value,
                 "progress_pct": row.progress_pct,
                 "expected_pct": row.expected_pct,
-                "light": (row.light, str(Light(row.light).label)),
+                "light": (row.light, row.light_label),  # a limit: met / not met
                 "_code": indicator.code,
             }
         )

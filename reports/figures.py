@@ -22,6 +22,7 @@ from reports import charts, trends
 from reports.annual import options_by_aspect
 from reports.years import FIRST_YEAR, LAST_YEAR
 from targets.choices import Dimension
+from targets.models import plain_decimal
 from targets.progress import overview
 
 
@@ -147,13 +148,22 @@ def draw_options(params: Params) -> str:
     )
 
 
+def _target_label(row) -> str:
+    """A path target by its goal year; a limit (no bar: met or not) by ≤/≥ and its verdict."""
+    label = f"{row.indicator.display_name} → {row.target.goal_year}"
+    if not row.is_limit:
+        return label
+    sign = "≤" if row.kind == "ceiling" else "≥"
+    return f"{label} ({sign} {plain_decimal(row.target.goal_value)}: {row.light_label})"
+
+
 def draw_targets(params: Params) -> str:
     rows = overview(params.year, dimension=params.dimension or None)
     return charts.progress_bars(
         [
             (
                 f"{row.indicator.code}-{row.target.goal_year}",
-                f"{row.indicator.display_name} → {row.target.goal_year}",
+                _target_label(row),
                 float(row.progress_pct) if row.progress_pct is not None else None,
                 float(row.expected_pct) if row.expected_pct is not None else None,
                 row.light,

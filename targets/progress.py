@@ -1,41 +1,52 @@
 """Progress of a target: how far from baseline to goal, whether on track, and a traffic light.
 
-Definitions (all percentages are rounded to one decimal before they are compared, so that
-what a page shows agrees with the verdict it shows):
+Two kinds of target, told apart by where the goal lies against the baseline (by the
+indicator's direction: higher or lower is better):
+
+- A **path** target has a goal better than its baseline: COD from 17,300 t down to 14,705 t,
+  noise compliance from 70 % up to 80 %. Its progress is a share of the way.
+- A **limit** has a goal no better than its baseline: a **ceiling** when lower is better
+  ("at most X": unemployment may rise from 2.9 % but stay at most 3.2 %), a **floor** when
+  higher is better ("at least X": employment may fall from 96 % but stay at least 95 %), and
+  "keep the level" when the goal equals the baseline. A limit is met or not met; a share of
+  the way from baseline to a goal that is worse than the baseline would say nothing (moving
+  further past the baseline would read as more "progress").
+
+Definitions for a path target (percentages are rounded to one decimal before they are
+compared, so that what a page shows agrees with the verdict it shows):
 
 - The assessed actual is the latest actual value in a year up to the assessed year.
 - progress_pct = (actual − baseline) / (goal − baseline) × 100: 0 at the baseline, 100 at
-  the goal; below 0 when the indicator moved away from the goal, above 100 beyond it.
+  the goal, above 100 beyond it; below 0 when the indicator moved away from the goal, which
+  pages show as "worse than the baseline by …" in the indicator's unit (`moved_away_by`),
+  never as a negative share.
 - expected_pct = the straight line from baseline year to goal year, at the actual's year:
   (actual year − baseline year) / (goal year − baseline year) × 100, kept within 0–100
   (after the goal year the whole way is expected).
-- A goal better than its baseline (by the indicator's direction) is an improvement target:
-  on track when progress_pct ≥ expected_pct. A goal worse than its baseline is a ceiling
-  (lower is better) or a floor (higher is better), such as a cap on a pollutant while output
-  grows: on track when progress_pct ≤ expected_pct, that is while the indicator stays on the
-  good side of the straight line.
-- lead = how many points the indicator is ahead of the straight line (negative: behind).
+- On track when progress_pct ≥ expected_pct; lead = progress_pct − expected_pct, the points
+  the indicator is ahead of the straight line (negative: behind).
 
-The light:
+The light of a path target:
 - grey: no actual value after the baseline year, up to the assessed year (nothing to judge);
 - green: on track (lead ≥ 0);
 - amber: behind by less than AMBER_POINTS points, and not moving the wrong way;
-- red: behind by AMBER_POINTS points or more, or moving the wrong way (an improvement target
-  whose actual is worse than its baseline: progress_pct < 0).
+- red: behind by AMBER_POINTS points or more, or worse than the baseline (progress_pct < 0).
 
-A goal equal to its baseline is a hold target (keep the level): there is no share of a way,
-so progress_pct and expected_pct are None; it is on track (green) while the actual is at or
-better than the goal, amber while it is worse by less than AMBER_POINTS % of the goal's
-magnitude, red beyond.
+A limit has no progress_pct nor expected_pct. It is met (green) while the actual is at or
+better than the limit, not met (red) beyond it, and grey with nothing after the baseline
+year; `margin` is how far the actual is from the limit, in the indicator's unit.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from targets.choices import Dimension, Direction, Light
 
 AMBER_POINTS = Decimal("10")
 GREEN, AMBER, RED, GREY = Light.GREEN.value, Light.AMBER.value, Light.RED.value, Light.GREY.value
+PATH, CEILING, FLOOR = "path", "ceiling", "floor"
 LIGHTS = (GREEN, AMBER, RED, GREY)
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -52,17 +63,42 @@ class TargetProgress:
     expected_pct: Decimal | None
     on_track: bool | None
     light: str
+    kind: str = PATH
+
+    @property
+    def is_limit(self) -> bool:
+        return self.kind != PATH
 
     @property
     def lead_pct(self) -> Decimal | None:
         """Points ahead of (positive) or behind (negative) the straight line."""
         if self.progress_pct is None or self.expected_pct is None:
             return None
-        return _sign(self.target, self.indicator) * (self.progress_pct - self.expected_pct)
+        return self.progress_pct - self.expected_pct
 
     @property
     def light_label(self) -> str:
+        if self.is_limit and self.on_track is not None:
+            return str(_("Met") if self.on_track else _("Not met"))
         return str(Light(self.light).label)
+
+    @property
+    def moved_away_by(self) -> Decimal | None:
+        """A path target worse than its baseline: by how much, in the indicator's unit."""
+        if self.is_limit or self.progress_pct is None or self.progress_pct >= 0:
+            return None
+        return abs(self.actual_value - self.target.baseline_value)
+
+    @property
+    def goal_reached(self) -> bool:
+        return not self.is_limit and self.progress_pct is not None and self.progress_pct >= 100
+
+    @property
+    def margin(self) -> Decimal | None:
+        """A limit: how far the actual is from it, in the indicator's unit (≥ 0)."""
+        if not self.is_limit or self.actual_value is None:
+            return None
+        return abs(self.actual_value - self.target.goal_value)
 
     @property
     def stale(self) -> bool:
@@ -95,10 +131,12 @@ def _better(direction: str, a: Decimal, b: Decimal) -> bool:
     return a > b if direction == Direction.HIGHER else a < b
 
 
-def _sign(target, indicator) -> int:
-    """+1 for an improvement target, −1 for a ceiling or floor (goal worse than baseline)."""
-    worse_goal = _better(indicator.direction, target.baseline_value, target.goal_value)
-    return -1 if worse_goal else 1
+def kind_of(direction: str, baseline: Decimal, goal: Decimal) -> str:
+    """PATH when the goal is better than the baseline; else a limit: CEILING when lower is
+    better ("at most the goal"), FLOOR when higher is better ("at least the goal")."""
+    if _better(direction, goal, baseline):
+        return PATH
+    return FLOOR if direction == Direction.HIGHER else CEILING
 
 
 def progress_share(baseline: Decimal, goal: Decimal, actual: Decimal) -> Decimal | None:
@@ -125,18 +163,15 @@ def light_for(lead: Decimal, wrong_way: bool) -> str:
     return AMBER
 
 
-def _hold_light(direction: str, goal: Decimal, actual: Decimal) -> tuple[bool, str]:
-    if not _better(direction, goal, actual):  # actual at or better than the goal
-        return True, GREEN
-    shortfall = abs(actual - goal)
-    if goal != 0 and shortfall / abs(goal) * HUNDRED < AMBER_POINTS:
-        return False, AMBER
-    return False, RED
+def limit_met(direction: str, limit: Decimal, actual: Decimal) -> bool:
+    """At most the limit (lower is better) or at least it (higher is better)."""
+    return not _better(direction, limit, actual)
 
 
 def assess(target, actuals: dict[int, Decimal], year: int) -> TargetProgress:
     """Assess `target` in `year` from its indicator's actual values {year: value}."""
     indicator = target.indicator
+    baseline, goal = target.baseline_value, target.goal_value
     known = [y for y in actuals if y <= year]
     actual_year = max(known) if known else None
     actual_value = actuals[actual_year] if actual_year is not None else None
@@ -150,22 +185,22 @@ def assess(target, actuals: dict[int, Decimal], year: int) -> TargetProgress:
         expected_pct=None,
         on_track=None,
         light=GREY,
+        kind=kind_of(indicator.direction, baseline, goal),
     )
     if actual_value is None:
         return result
-    baseline, goal = target.baseline_value, target.goal_value
+    if result.is_limit:
+        if actual_year > target.baseline_year:  # else nothing after the baseline: no verdict
+            result.on_track = limit_met(indicator.direction, goal, actual_value)
+            result.light = GREEN if result.on_track else RED
+        return result
     result.progress_pct = progress_share(baseline, goal, actual_value)
     if actual_year <= target.baseline_year:
         return result  # nothing after the baseline yet: no verdict
-    if result.progress_pct is None:
-        result.on_track, result.light = _hold_light(indicator.direction, goal, actual_value)
-        return result
     result.expected_pct = expected_share(target.baseline_year, target.goal_year, actual_year)
-    sign = _sign(target, indicator)
-    lead = sign * (result.progress_pct - result.expected_pct)
-    wrong_way = sign > 0 and result.progress_pct < 0
+    lead = result.progress_pct - result.expected_pct
     result.on_track = lead >= 0
-    result.light = light_for(lead, wrong_way)
+    result.light = light_for(lead, wrong_way=result.progress_pct < 0)
     return result
 
 

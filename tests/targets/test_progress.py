@@ -4,6 +4,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from targets.progress import (
     AMBER_POINTS,
@@ -12,6 +13,12 @@ from targets.progress import (
     expected_share,
     progress_share,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def target(direction="higher", baseline=(1996, "100"), goal=(2000, "200")):
@@ -114,35 +121,83 @@ def test_past_the_goal_year_the_whole_way_is_expected():
     assert missed.light == "red"
 
 
-def test_goal_equal_to_baseline_is_a_hold_target():
+# -- a test per case: goal on either side of the baseline, either direction ----------------
+def test_higher_is_better_goal_above_the_baseline_is_a_path():
+    noise = target("higher", baseline=(1996, "70"), goal=(2000, "80"))
+    ahead = assess(noise, d({1998: "76"}), 1998)
+    assert ahead.kind == "path" and not ahead.is_limit
+    assert (ahead.progress_pct, ahead.expected_pct, ahead.light) == (
+        Decimal("60.0"),
+        Decimal("50.0"),
+        "green",
+    )
+    assert ahead.moved_away_by is None and not ahead.goal_reached
+    reached = assess(noise, d({2000: "81"}), 2001)
+    assert reached.goal_reached and reached.light == "green"
+
+
+def test_higher_is_better_worse_than_the_baseline_says_by_how_much_not_a_negative_share():
+    # The demo's noise compliance: 70 % in 1996, 80 % by 2000, 68.8 % in 2001.
+    noise = target("higher", baseline=(1996, "70"), goal=(2000, "80"))
+    fell = assess(noise, d({2001: "68.8"}), 2001)
+    assert fell.progress_pct == Decimal("-12.0") and fell.light == "red"
+    assert fell.moved_away_by == Decimal("1.2") and fell.bar_pct == 0
+    assert fell.on_track is False and fell.light_label == "Behind"
+
+
+def test_lower_is_better_goal_below_the_baseline_is_a_path():
+    energy = target("lower", baseline=(1996, "4.85"), goal=(2000, "3.90"))
+    row = assess(energy, d({1998: "4.40"}), 1998)
+    assert row.kind == "path" and row.progress_pct == Decimal("47.4")
+    assert row.light == "amber" and row.lead_pct == Decimal("-2.6")
+    worse = assess(energy, d({1998: "5.00"}), 1998)
+    assert worse.light == "red" and worse.moved_away_by == Decimal("0.15")
+
+
+def test_lower_is_better_goal_above_the_baseline_is_a_ceiling_met_or_not():
+    # The demo's unemployment: 2.9 % in 1996, at most 3.2 % by 2000; 3.7 % in 2001.
+    unemployment = target("lower", baseline=(1996, "2.9"), goal=(2000, "3.2"))
+    over = assess(unemployment, d({2001: "3.7"}), 2001)
+    assert over.kind == "ceiling" and over.is_limit
+    assert over.progress_pct is None and over.expected_pct is None and over.lead_pct is None
+    assert (over.on_track, over.light, over.light_label) == (False, "red", "Not met")
+    assert over.margin == Decimal("0.5") and over.bar_pct == 0
+    under = assess(unemployment, d({1998: "3.1"}), 1998)
+    assert (under.on_track, under.light, under.light_label) == (True, "green", "Met")
+    assert under.margin == Decimal("0.1")
+    assert assess(unemployment, d({1998: "3.2"}), 1998).light == "green"  # at the limit
+    assert assess(unemployment, d({1998: "2.5"}), 1998).light == "green"  # better still
+
+
+def test_higher_is_better_goal_below_the_baseline_is_a_floor_met_or_not():
+    employment = target("higher", baseline=(1996, "96"), goal=(2000, "95"))
+    held = assess(employment, d({1999: "95.5"}), 1999)
+    assert held.kind == "floor" and (held.on_track, held.light) == (True, "green")
+    fell = assess(employment, d({1999: "94"}), 1999)
+    assert (fell.on_track, fell.light, fell.margin) == (False, "red", Decimal("1"))
+    assert fell.progress_pct is None and fell.moved_away_by is None
+
+
+def test_goal_equal_to_the_baseline_is_a_limit_keep_the_level():
     hold = target("higher", baseline=(1996, "95"), goal=(2000, "95"))
     held = assess(hold, d({1998: "96"}), 1998)
-    assert held.progress_pct is None and held.expected_pct is None
+    assert held.kind == "floor" and held.progress_pct is None and held.expected_pct is None
     assert held.on_track is True and held.light == "green"
-    slipped = assess(hold, d({1998: "90"}), 1998)  # 5.3 % below the goal
-    assert slipped.on_track is False and slipped.light == "amber"
-    fell = assess(hold, d({1998: "80"}), 1998)
-    assert fell.light == "red"
+    assert assess(hold, d({1998: "94.9"}), 1998).light == "red"
     low = target("lower", baseline=(1996, "3"), goal=(2000, "3"))
     assert assess(low, d({1998: "2.5"}), 1998).light == "green"
-    assert assess(low, d({1998: "3.2"}), 1998).light == "amber"
+    assert assess(low, d({1998: "3.2"}), 1998).light == "red"
     zero = target("lower", baseline=(1996, "0"), goal=(2000, "0"))
     assert assess(zero, d({1998: "0"}), 1998).light == "green"
     assert assess(zero, d({1998: "1"}), 1998).light == "red"
 
 
-def test_a_goal_worse_than_the_baseline_is_a_ceiling():
-    # SO2 may grow from 100 to at most 120 by 2000 (lower is better): a cap on a straight line
+def test_a_limit_with_nothing_after_the_baseline_is_grey():
     cap = target("lower", baseline=(1996, "100"), goal=(2000, "120"))
-    under = assess(cap, d({1998: "105"}), 1998)  # line allows 110
-    assert under.progress_pct == Decimal("25.0") and under.expected_pct == Decimal("50.0")
-    assert under.on_track and under.light == "green" and under.lead_pct == Decimal("25.0")
-    falling = assess(cap, d({1998: "90"}), 1998)  # below the baseline: better still
-    assert falling.light == "green"
-    over = assess(cap, d({1998: "111"}), 1998)  # 5 points over the line
-    assert over.light == "amber"
-    far_over = assess(cap, d({1998: "125"}), 1998)
-    assert far_over.light == "red"
+    only_baseline = assess(cap, d({1996: "100"}), 1999)
+    assert only_baseline.light == "grey" and only_baseline.on_track is None
+    assert only_baseline.light_label == "No data yet"
+    assert assess(cap, {}, 1999).margin is None
 
 
 def test_bar_widths_are_steps_of_five_within_0_and_100():

@@ -1,4 +1,5 @@
-"""EPB staff enter a report in the grid by keyboard, see the trend flag, submit, verify."""
+"""EPB staff enter a report in the grid by keyboard, see the trend flag, submit; another
+member of the EPB verifies it after acknowledging its serious flag."""
 
 from decimal import Decimal
 
@@ -23,7 +24,9 @@ def verified_history(enterprise: Enterprise) -> None:
         report.save()
 
 
-def test_epb_staff_enter_submit_and_verify_a_report_by_keyboard(login, live_server, epb_user):
+def test_epb_staff_enter_submit_and_another_verifies_a_report_by_keyboard(
+    login, live_server, epb_user, epb_verifier
+):
     steel = Enterprise.objects.create(
         code="DEMO-0100", name="溪城特钢厂", name_en="Xicheng Special Steel", sector="iron_steel"
     )
@@ -60,18 +63,35 @@ def test_epb_staff_enter_submit_and_verify_a_report_by_keyboard(login, live_serv
     assert report.status == "draft" and report.grade == "C"
     assert report.values.get(pollutant__code="COD").amount == Decimal(9800)
 
-    # Submit from the grid (keyboard: focus the button, press Enter), then verify.
+    # Submit from the grid (keyboard: focus the button, press Enter). Whoever entered it
+    # may not verify it: the page says so, and offers no verify button.
     page.focus("#submit-button")
     page.keyboard.press("Enter")
     expect(page.locator("#report-status")).to_have_text("已提交")
     expect(page.locator("#report-grade")).to_have_text("C")
-    page.focus("#verify-button")
+    expect(page.locator("#duties-note")).to_be_visible()
+    expect(page.locator("#verify-button")).to_have_count(0)
+
+    # Another member of the EPB: "verify next" opens the confirmation page with the flags
+    # and the grade; the serious flag must be acknowledged before the report is locked.
+    page = login(epb_verifier)
+    page.goto(f"{live_server.url}/enterprises/reports/")
+    page.click("#verify-next")
+    expect(page.locator("#report-grade")).to_have_text("C")
+    expect(page.locator("#verify-flags .severity-serious").first).to_be_visible()
+    page.focus("#confirm-verify")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_acknowledge")).to_have_class("form-check-input is-invalid")
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    page.check("#id_acknowledge")
+    page.focus("#confirm-verify")
     page.keyboard.press("Enter")
     expect(page.locator("#report-status")).to_have_text("已核实")
     expect(page.locator("#locked-note")).to_be_visible()
     expect(page.locator("#edit-link")).to_have_count(0)
     report.refresh_from_db()
-    assert report.status == "verified" and report.verified_by == epb_user
+    assert report.status == "verified" and report.verified_by == epb_verifier
 
     # The grid no longer opens for it: straight back to the locked report.
     page.goto(f"{live_server.url}{report.entry_url}")

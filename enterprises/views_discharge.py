@@ -180,7 +180,12 @@ class ReportDetailView(ObjectDetailView):
         return (
             DischargeReport.objects.for_user(self.request.user)
             .select_related(
-                "enterprise", "updated_by", "submitted_by", "verified_by", "returned_by"
+                "enterprise",
+                "updated_by",
+                "entered_by",
+                "submitted_by",
+                "verified_by",
+                "returned_by",
             )
             .prefetch_related(
                 Prefetch(

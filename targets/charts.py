@@ -6,12 +6,14 @@ from matplotlib.ticker import MaxNLocator
 
 from benxi_cp.charts import PALETTE, new_figure
 from targets.choices import ValueSource
+from targets.models import plain_decimal
+from targets.progress import CEILING, PATH, kind_of
 
 
 def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
     """Actual values as a line with markers (computed ones hollow), each target as a dashed
-    line from its baseline to its goal. Series carry SVG ids: `series-actual`,
-    `series-target-<goal year>`."""
+    line from its baseline to its goal (a limit: a dotted level line at its value). Series
+    carry SVG ids: `series-actual`, `series-target-<goal year>`."""
     fig = new_figure()
     ax = fig.add_subplot()
     ax.set_title(f"{indicator.display_name} ({indicator.display_unit})", loc="left", fontsize=11)
@@ -31,6 +33,29 @@ def indicator_chart(indicator, actuals: list, targets: list) -> Figure:
         return fig
     for number, target in enumerate(targets):
         color = PALETTE[(number + 1) % len(PALETTE)]
+        kind = kind_of(indicator.direction, target.baseline_value, target.goal_value)
+        if kind != PATH:
+            # A limit holds at its level (at most / at least): a level line, not a way to go.
+            sign = "≤" if kind == CEILING else "≥"
+            (line,) = ax.plot(
+                [target.baseline_year, target.goal_year],
+                [float(target.goal_value)] * 2,
+                linestyle=":",
+                color=color,
+                marker="*",
+                markevery=[1],
+                markersize=11,
+                zorder=3,
+                label=_("Limit %(sign)s %(value)s (%(baseline)s–%(goal)s)")
+                % {
+                    "sign": sign,
+                    "value": plain_decimal(target.goal_value),
+                    "baseline": target.baseline_year,
+                    "goal": target.goal_year,
+                },
+            )
+            line.set_gid(f"series-target-{target.goal_year}")
+            continue
         (line,) = ax.plot(
             [target.baseline_year, target.goal_year],
             [float(target.baseline_value), float(target.goal_value)],

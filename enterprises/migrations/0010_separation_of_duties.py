@@ -9,8 +9,25 @@ from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 # Going back, the lock triggers (made after every migrate, reading every data column of the
-# report) go first, as in 0009.
-drop_triggers = import_module("enterprises.migrations.0009_unlock_pending").drop_triggers
+# report) go first, as in 0009: the operation stands after the fields, so that it runs
+# before their removal.
+drop_lock_triggers = import_module("enterprises.migrations.0009_unlock_pending").drop_triggers
+
+
+def drop_triggers(apps, schema_editor):
+    """The lock triggers, and on SQLite the figure cache's triggers too: removing a column
+    remakes the table there, which their statements disturb. Every migrate makes both anew
+    (enterprises.locks, benxi_cp.datacache)."""
+    drop_lock_triggers(apps, schema_editor)
+    if schema_editor.connection.vendor == "sqlite":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                ["benxi_touch_%"],
+            )
+            names = [name for (name,) in cursor.fetchall()]
+        for name in names:
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
 def entered_by_from_history(apps, schema_editor):
@@ -35,7 +52,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, drop_triggers),
         migrations.AddField(
             model_name="dischargereport",
             name="entered_by",
@@ -69,5 +85,6 @@ class Migration(migrations.Migration):
             model_name="dischargereport",
             index=models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers),
         migrations.RunPython(entered_by_from_history, migrations.RunPython.noop),
     ]

@@ -458,6 +458,13 @@ def report_verify_selection(request):
         messages.error(request, _("Choose the reports to verify."))
         return redirect(back)
     ids = form.cleaned_data["report"]
+    if len(set(ids)) > workflow.SELECTION_MAX:
+        messages.error(
+            request,
+            _("Choose at most %(max)s reports at once; nothing was verified.")
+            % {"max": workflow.SELECTION_MAX},
+        )
+        return redirect(back)
     if form.cleaned_data["step"] == "confirm":
         try:
             verified = workflow.verify_selection(ids, request.user)

@@ -64,6 +64,8 @@ class SelectionRefused(TransitionRefused):
 # A selection is verified at once only when the checks found little to doubt; a report of
 # grade C or D is verified on its own, after its flags were looked at.
 SELECTION_GRADES = (Grade.A, Grade.B)
+# A selection is a page or a few of the list, not the whole register.
+SELECTION_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,11 @@ def verify_selection(report_ids: Iterable[int], user) -> list[DischargeReport]:
     ids = sorted({int(pk) for pk in report_ids})
     if not ids:
         raise TransitionRefused(_("Choose the reports to verify."))
+    if len(ids) > SELECTION_MAX:
+        raise TransitionRefused(
+            _("Choose at most %(max)s reports at once; nothing was verified.")
+            % {"max": SELECTION_MAX}
+        )
     return locks.run_in_transaction(lambda: _verify_selection(ids, user))
 
 

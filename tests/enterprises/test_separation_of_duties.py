@@ -173,6 +173,8 @@ def test_a_selection_needs_reports_that_exist_and_the_permission(
         workflow.verify_selection([], epb_verifier)
     with pytest.raises(TransitionRefused, match="no longer exist"):
         workflow.verify_selection([report.pk, report.pk + 1000], epb_verifier)
+    with pytest.raises(TransitionRefused, match="at most 200"):
+        workflow.verify_selection(range(report.pk, report.pk + 201), epb_verifier)
     with pytest.raises(PermissionDenied):
         workflow.verify_selection([report.pk], auditor_user)
     report.refresh_from_db()
@@ -380,6 +382,13 @@ def test_the_selection_refuses_nothing_chosen_and_a_foreign_back_address(client_
     )
     assert response.redirect_chain[-1][0] == reverse("enterprises:report_list")
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    too_many = [str(n) for n in range(1, 202)]
+    response = client.post(
+        reverse("enterprises:report_verify_selection"),
+        {"report": too_many, "step": "review"},
+        follow=True,
+    )
+    assert "at most 200" in " ".join(str(m) for m in response.context["messages"])
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from benxi_cp import roles
 
 
 def role_choices():
-    return [(name, label) for name, label in roles.ROLES.items()]
+    # No role is preselected: giving one (above all the administrator's) is a choice.
+    return [("", "---------"), *roles.ROLES.items()]
 
 
 def group_role(user) -> str | None:

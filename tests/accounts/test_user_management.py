@@ -298,3 +298,37 @@ def test_administrators_do_not_manage_superusers(client, administrator, django_u
     assert response.status_code == 404
     client.force_login(root)
     assert client.get(reverse("accounts:user_edit", args=[administrator.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_site_does_not_let_administrators_make_superusers(
+    client, make_user, django_user_model
+):
+    administrator = make_user(roles.ADMINISTRATOR, "office")
+    administrator.is_staff = True
+    administrator.save()
+    root = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(administrator)
+    assert client.get(reverse("admin:auth_user_change", args=[root.pk])).status_code == 302
+    url = reverse("admin:auth_user_change", args=[administrator.pk])
+    page = client.get(url).content.decode()
+    assert 'name="username"' in page and 'name="is_superuser"' not in page
+    assert 'name="groups"' not in page and 'name="user_permissions"' not in page
+    response = client.post(
+        url,
+        {
+            "username": "office",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302
+    administrator.refresh_from_db()
+    assert not administrator.is_superuser
+    assert roles.role_of(administrator) == roles.ADMINISTRATOR  # groups untouched
+    client.force_login(root)
+    page = client.get(url).content.decode()
+    assert 'name="is_superuser"' in page

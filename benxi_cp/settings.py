@@ -146,6 +146,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("BENXI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENXI_LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful log-in does not clear the failures (AXES_RESET_ON_SUCCESS off): it would clear
+# those of its address too, so anyone with an account could keep guessing another one's.
 AXES_LOCKOUT_CALLABLE = "benxi_cp.accounts.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "benxi_cp.accounts.security.client_ip"
 # Behind a reverse proxy every request comes from the proxy's address: set the number of

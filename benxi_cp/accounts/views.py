@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
@@ -151,6 +152,8 @@ class UserPasswordView(_ManagedUserMixin, FormView):
         with transaction.atomic():
             user = form.save()
             axes_reset(username=user.username)
+        if user.pk == self.request.user.pk:
+            update_session_auth_hash(self.request, user)  # their own: this session goes on
         messages.success(
             self.request,
             _("The password of %(user)s has been changed; their other sessions have ended.")

@@ -332,3 +332,38 @@ def test_the_admin_site_does_not_let_administrators_make_superusers(
     client.force_login(root)
     page = client.get(url).content.decode()
     assert 'name="is_superuser"' in page
+
+
+@pytest.mark.django_db
+def test_an_administrator_setting_their_own_password_stays_logged_in(client, administrator):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("accounts:user_password", args=[administrator.pk]),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+@pytest.mark.django_db
+def test_the_lockouts_page_in_a_fixed_number_of_queries(
+    client, administrator, django_assert_num_queries
+):
+    client.force_login(administrator)
+    url = reverse("accounts:lockouts")
+    client.get(url)
+
+    def fail(count: int) -> None:
+        for n in range(count):
+            log_in(english_client(f"10.3.0.{n}"), f"nobody-{n}", WRONG)
+
+    fail(1)
+    with django_assert_num_queries(10):
+        # session, user; the navigation's permissions (the user's, their groups'); the locked
+        # accounts, the locked addresses; the count, the page of failures; the user menu's
+        # role; the demo flag
+        client.get(url)
+    fail(6)
+    with django_assert_num_queries(10):  # the same
+        page = client.get(url).content.decode()
+    assert "nobody-5" in page and "10.3.0.5" in page

@@ -6,10 +6,13 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.utils import construct_change_message
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
@@ -36,6 +39,30 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
     success_message = gettext_lazy("Your password has been changed.")
     extra_context = {"title": gettext_lazy("Change password")}
+
+
+def record(request, user, flag: int, fields: list[str] | None = None, form=None) -> None:
+    """Note a change to `user` in the admin's log (LogEntry), so that it shows in the user's
+    history here and in the admin site: who changed what, when. Field names are stored
+    untranslated and translated when shown."""
+    if form is not None:
+        message = construct_change_message(form, [], flag == ADDITION)
+    elif flag == ADDITION:
+        message = [{"added": {}}]
+    else:
+        message = [{"changed": {"fields": fields or []}}]
+    if message:
+        LogEntry.objects.log_actions(request.user.pk, [user], flag, message, single_object=True)
+
+
+def history(user, limit: int = 20):
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+        )
+        .select_related("user")
+        .order_by("-action_time")[:limit]
+    )
 
 
 def _threshold():
@@ -90,6 +117,7 @@ class UserCreateView(PermissionMixin, CreateView):
     def form_valid(self, form):
         with transaction.atomic():
             user = form.save()
+            record(self.request, user, ADDITION)
         messages.success(self.request, _("User %(user)s created.") % {"user": user.username})
         return redirect("accounts:user_list")
 
@@ -116,12 +144,14 @@ class UserEditView(_ManagedUserMixin, UpdateView):
             title=_("User %(user)s") % {"user": self.object.username},
             may_unlock=self.request.user.has_perm("axes.delete_accessattempt"),
             failure_limit=settings.AXES_FAILURE_LIMIT,
+            history=history(self.object),
             **kwargs,
         )
 
     def form_valid(self, form):
         with transaction.atomic():
             user = form.save()
+            record(self.request, user, CHANGE, form=form)
         messages.success(self.request, _("User %(user)s saved.") % {"user": user.username})
         return redirect("accounts:user_list")
 
@@ -152,6 +182,7 @@ class UserPasswordView(_ManagedUserMixin, FormView):
         with transaction.atomic():
             user = form.save()
             axes_reset(username=user.username)
+            record(self.request, user, CHANGE, ["password"])
         if user.pk == self.request.user.pk:
             update_session_auth_hash(self.request, user)  # their own: this session goes on
         messages.success(
@@ -172,8 +203,11 @@ def user_set_active(request, pk: int):
     if not active and user.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate your own account."))
         return redirect("accounts:user_edit", pk=user.pk)
-    user.is_active = active
-    user.save(update_fields=["is_active"])
+    if user.is_active != active:
+        with transaction.atomic():
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+            record(request, user, CHANGE, ["active"])
     if active:
         messages.success(request, _("User %(user)s reactivated.") % {"user": user.username})
     else:
@@ -186,7 +220,9 @@ def user_set_active(request, pk: int):
 def user_unlock(request, pk: int):
     """Clear the failed log-ins of a user's account (and so of the addresses they came from)."""
     user = get_object_or_404(managed_users(request.user), pk=pk)
-    count = axes_reset(username=user.username)
+    with transaction.atomic():
+        count = axes_reset(username=user.username)
+        record(request, user, CHANGE, ["failed log-ins"])
     messages.success(
         request,
         _("%(user)s may log in again (%(count)d failed log-ins cleared).")

@@ -367,3 +367,36 @@ def test_the_lockouts_page_in_a_fixed_number_of_queries(
     with django_assert_num_queries(10):  # the same
         page = client.get(url).content.decode()
     assert "nobody-5" in page and "10.3.0.5" in page
+
+
+@pytest.mark.django_db
+def test_changes_to_a_user_are_kept_in_their_history(client, administrator):
+    client.force_login(administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "qian",
+            "role": roles.AUDITOR,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    user = User.objects.get(username="qian")
+    client.post(
+        reverse("accounts:user_edit", args=[user.pk]),
+        {"first_name": "", "last_name": "", "email": "", "is_active": "on", "role": "leadership"},
+    )
+    client.post(reverse("accounts:user_set_active", args=[user.pk]), {"active": "0"})
+    client.post(
+        reverse("accounts:user_password", args=[user.pk]),
+        {"new_password1": "Ore yard at dawn", "new_password2": "Ore yard at dawn"},
+    )
+    url = reverse("accounts:user_edit", args=[user.pk])
+    history = client.get(url).content.decode().split('id="user-history"')[1]
+    assert history.count("<li") == 4
+    for text in ("Added.", "Changed role.", "Changed active.", "Changed password."):
+        assert text in history
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    history = client.get(url).content.decode().split('id="user-history"')[1]
+    assert "角色" in history  # the field's name translated when shown

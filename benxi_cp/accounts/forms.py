@@ -57,7 +57,7 @@ class UserEditForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email", "is_active")
-        labels = {"is_active": _("active")}
+        labels = {"is_active": _("Active")}
         help_texts = {"is_active": _("An inactive user cannot log in; their records stay.")}
 
     def __init__(self, *args, actor, **kwargs):

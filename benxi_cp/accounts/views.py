@@ -207,7 +207,7 @@ def user_set_active(request, pk: int):
         with transaction.atomic():
             user.is_active = active
             user.save(update_fields=["is_active"])
-            record(request, user, CHANGE, ["active"])
+            record(request, user, CHANGE, ["Active"])
     if active:
         messages.success(request, _("User %(user)s reactivated.") % {"user": user.username})
     else:
@@ -221,12 +221,11 @@ def user_unlock(request, pk: int):
     """Clear the failed log-ins of a user's account (and so of the addresses they came from)."""
     user = get_object_or_404(managed_users(request.user), pk=pk)
     with transaction.atomic():
-        count = axes_reset(username=user.username)
+        axes_reset(username=user.username)
         record(request, user, CHANGE, ["failed log-ins"])
     messages.success(
         request,
-        _("%(user)s may log in again (%(count)d failed log-ins cleared).")
-        % {"user": user.username, "count": count},
+        _("%(user)s may log in again: their failed log-ins are cleared.") % {"user": user.username},
     )
     return redirect("accounts:user_edit", pk=user.pk)
 
@@ -276,18 +275,16 @@ def lockout_unlock(request):
     username = request.POST.get("username", "").strip()
     address = request.POST.get("ip_address", "").strip()
     if username:
-        count = axes_reset(username=username)
+        axes_reset(username=username)
         messages.success(
             request,
-            _("Account %(name)s unlocked (%(count)d failed log-ins cleared).")
-            % {"name": username, "count": count},
+            _("Account %(name)s unlocked: its failed log-ins are cleared.") % {"name": username},
         )
     elif address:
-        count = axes_reset(ip=address)
+        axes_reset(ip=address)
         messages.success(
             request,
-            _("Address %(name)s unlocked (%(count)d failed log-ins cleared).")
-            % {"name": address, "count": count},
+            _("Address %(name)s unlocked: its failed log-ins are cleared.") % {"name": address},
         )
     else:
         messages.error(request, _("Name an account or an address to unlock."))

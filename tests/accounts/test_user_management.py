@@ -395,7 +395,7 @@ def test_changes_to_a_user_are_kept_in_their_history(client, administrator):
     url = reverse("accounts:user_edit", args=[user.pk])
     history = client.get(url).content.decode().split('id="user-history"')[1]
     assert history.count("<li") == 4
-    for text in ("Added.", "Changed role.", "Changed active.", "Changed password."):
+    for text in ("Added.", "Changed role.", "Changed Active.", "Changed password."):
         assert text in history
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     history = client.get(url).content.decode().split('id="user-history"')[1]

@@ -142,7 +142,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # After this many failed log-ins within the cool-off period, both the account (whatever the
 # address) and the address (whatever the account) are locked for the cool-off period; each
-# further attempt restarts it. An administrator can unlock them (Users > Log-in lockouts).
+# further attempt restarts it. Administrators unlock them (user menu: Log-in lockouts).
 AXES_FAILURE_LIMIT = env_int("BENXI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENXI_LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

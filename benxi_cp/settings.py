@@ -145,6 +145,10 @@ LOGOUT_REDIRECT_URL = "login"
 # further attempt restarts it. Administrators unlock them (user menu: Log-in lockouts).
 AXES_FAILURE_LIMIT = env_int("BENXI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENXI_LOGIN_COOLOFF_MINUTES", 30))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ImproperlyConfigured(
+        "BENXI_LOGIN_FAILURE_LIMIT and BENXI_LOGIN_COOLOFF_MINUTES must be at least 1."
+    )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A successful log-in does not clear the failures (AXES_RESET_ON_SUCCESS off): it would clear
 # those of its address too, so anyone with an account could keep guessing another one's.
@@ -154,6 +158,8 @@ AXES_CLIENT_IP_CALLABLE = "benxi_cp.accounts.security.client_ip"
 # proxies in front of the app that append the client's address to X-Forwarded-For (1 for one
 # nginx), or every address would share one lockout. 0: the connection's own address.
 BENXI_PROXY_COUNT = env_int("BENXI_PROXY_COUNT", 0)
+if BENXI_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("BENXI_PROXY_COUNT must be 0 or more.")
 # A session ends after this many minutes without a request (checked by
 # benxi_cp.accounts.security.IdleTimeoutMiddleware, which records the time of the last
 # request in the session at most every few minutes, so reading pages writes no session row).

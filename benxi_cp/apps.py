@@ -13,6 +13,7 @@ class BenxiCpConfig(AppConfig):
         # Each app registers its importers and navigation entries in modules of these names.
         autodiscover_modules("importers", "navigation")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
+        from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 
         # Cached figures follow the records: the data tables' writes replace their scopes'
         # tokens; each request starts with no figure served stale.

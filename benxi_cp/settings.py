@@ -1,5 +1,6 @@
 """Settings for Benxi CP. Everything that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "benxi_cp",
     "enterprises",
     "audits",
@@ -56,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Authentication (below): idle sessions end; locked-out log-ins get the lockout page.
+    "benxi_cp.accounts.security.IdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_cp.urls"
@@ -122,13 +127,52 @@ BENXI_FIGURES_REFRESH_AFTER = env_int("BENXI_FIGURES_REFRESH_AFTER", 30)
 # report may not verify it. A deployment with a single EPB clerk may allow it.
 BENXI_ALLOW_SELF_VERIFY = env_bool("BENXI_ALLOW_SELF_VERIFY", default=False)
 
+# -- Authentication -------------------------------------------------------------------------
+# Log-in throttling (django-axes), idle sessions, password rules. Users and their roles are
+# managed in the app by administrators (benxi_cp/accounts/).
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# After this many failed log-ins within the cool-off period, both the account (whatever the
+# address) and the address (whatever the account) are locked for the cool-off period; each
+# further attempt restarts it. Administrators unlock them (user menu: Log-in lockouts).
+AXES_FAILURE_LIMIT = env_int("BENXI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BENXI_LOGIN_COOLOFF_MINUTES", 30))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ImproperlyConfigured(
+        "BENXI_LOGIN_FAILURE_LIMIT and BENXI_LOGIN_COOLOFF_MINUTES must be at least 1."
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful log-in does not clear the failures (AXES_RESET_ON_SUCCESS off): it would clear
+# those of its address too, so anyone with an account could keep guessing another one's.
+AXES_LOCKOUT_CALLABLE = "benxi_cp.accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "benxi_cp.accounts.security.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address: set the number of
+# proxies in front of the app that append the client's address to X-Forwarded-For (1 for one
+# nginx), or every address would share one lockout. 0: the connection's own address.
+BENXI_PROXY_COUNT = env_int("BENXI_PROXY_COUNT", 0)
+if BENXI_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("BENXI_PROXY_COUNT must be 0 or more.")
+# A session ends after this many minutes without a request (checked by
+# benxi_cp.accounts.security.IdleTimeoutMiddleware, which records the time of the last
+# request in the session at most every few minutes, so reading pages writes no session row).
+BENXI_SESSION_IDLE_MINUTES = env_int("BENXI_SESSION_IDLE_MINUTES", 120)
+if BENXI_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("BENXI_SESSION_IDLE_MINUTES must be at least 1.")
+# The cookie outlives the idle period a little, so that the app (not the browser) ends an
+# idle session and can say why on the log-in page.
+SESSION_COOKIE_AGE = BENXI_SESSION_IDLE_MINUTES * 60 + 600
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -156,7 +156,7 @@ def test_gunicorn_serves_the_site_with_debug_off_behind_an_https_proxy(site):
         status, headers, body = fetch(f"{base}/login/", **https)
         assert status == 200
         assert (
-            "max-age=31536000; includeSubDomains; preload" == headers["Strict-Transport-Security"]
+            headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
         )
         assert "script-src 'self'" in headers["Content-Security-Policy"]
         assert "unsafe-inline" not in headers["Content-Security-Policy"]

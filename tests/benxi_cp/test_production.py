@@ -105,6 +105,16 @@ def test_static_files_not_collected_stop_the_start(tmp_path):
         timeout=120,
     )
     assert started.returncode != 0 and "benxi_cp.E002" in started.stderr
+    # Any other WSGI server: the application itself refuses to load.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import benxi_cp.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert loaded.returncode != 0 and "ImproperlyConfigured: benxi_cp.E002" in loaded.stderr
 
 
 def free_port() -> int:

@@ -45,6 +45,17 @@ def detail_pages() -> list[str]:
         indicator.get_absolute_url(),
         reverse("reports:dashboard") + "?year=2001",
         "/no-such-page/",
+        # Forms and grids, with their scripts (a role without the right gets the 403 page).
+        reverse("enterprises:create"),
+        reverse("enterprises:edit", args=[enterprise.pk]),
+        reverse("enterprises:report_entry") + f"?enterprise={enterprise.pk}&year=2001",
+        reverse("enterprises:report_import"),
+        reverse("audits:edit", args=[audit.pk]),
+        reverse("audits:step", args=[audit.pk, 1]),
+        reverse("audits:balance", args=[audit.pk]),
+        reverse("audits:options", args=[audit.pk]),
+        reverse("targets:indicator_edit", args=[indicator.code]),
+        reverse("targets:chart", args=[indicator.code]),
     ]
 
 

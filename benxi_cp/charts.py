@@ -79,9 +79,9 @@ def svg_bytes(fig: Figure) -> bytes:
 SVG_POLICY = {"default-src": [NONE], "style-src": [UNSAFE_INLINE], "frame-ancestors": [NONE]}
 
 
-def svg_http_response(svg: bytes | str) -> HttpResponse:
+def svg_http_response(svg: bytes | str, content_type: str = "image/svg+xml") -> HttpResponse:
     """An SVG chart as a response: drawn from the records, so the browser asks again."""
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(svg, content_type=content_type)
     response["Cache-Control"] = "private, no-cache"
     response._csp_config = SVG_POLICY  # django-csp's per-response policy (its @csp decorator)
     return response

@@ -119,7 +119,9 @@ class ChartView(PermissionMixin, View):
             raise Http404(name)
         default_year = None if request.GET.get("year") else data_years()[-1]
         params = figures.parse_params(request.GET, default_year)
-        return svg_http_response(figures.chart_svg(name, params))
+        return svg_http_response(
+            figures.chart_svg(name, params), content_type="image/svg+xml; charset=utf-8"
+        )
 
 
 class DashboardView(PermissionMixin, YearMixin, TemplateView):

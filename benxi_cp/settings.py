@@ -200,7 +200,7 @@ if BENXI_HTTPS:
 # --- Content-Security-Policy (django-csp) -------------------------------------------------------
 # Every script and style comes from the site's own static files: no inline script, no style
 # attribute, no <style>. Bootstrap draws a few icons with data: URLs. Charts are SVG files shown
-# through <img>; an SVG opened by itself gets its own policy (benxi_cp.charts.svg_response).
+# through <img>; an SVG opened by itself gets its own (benxi_cp.charts.svg_http_response).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # These targets are for development machines: Django runs in debug mode unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test install migrate import annual-report recompute-targets messages check-messages bench bench-load clean
+.PHONY: run test install migrate serve backup restore import annual-report recompute-targets messages check-messages bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo $(DEMO_ARGS)
 	$(PY) manage.py runserver $(HOST)
 
 test: install
@@ -29,6 +29,26 @@ test: install
 
 migrate: install
 	@$(PY) manage.py migrate --no-input --verbosity 0
+
+# Production (README, "Production"): DEBUG off, whatever DEBUG says; SECRET_KEY, ALLOWED_HOSTS
+# (and BENXI_HTTPS=1 behind an HTTPS proxy) from the environment. The static files are collected
+# first (without them every page would fail: gunicorn refuses to start), then the database is
+# migrated, then gunicorn serves on BENXI_BIND (127.0.0.1:8000) with deploy/gunicorn.conf.py.
+serve: install
+	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --no-input
+	DEBUG=0 $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
+# The database and the uploaded documents, into a new folder (default backups/<date-time>):
+#   make backup [DIR=backups/before-upgrade]
+#   make restore DIR=backups/20011231-235900   (asks first; stop the site before)
+backup: install
+	$(PY) manage.py backup $(or $(DIR),backups/$(shell date +%Y%m%d-%H%M%S))
+
+restore: install
+	@test -n "$(DIR)" || { echo "make restore DIR=<folder of a backup>"; exit 2; }
+	$(PY) manage.py restore $(DIR)
+	$(PY) manage.py migrate --no-input
 
 # The README's commands, in debug mode like `make run` (a production machine sets SECRET_KEY and
 # runs manage.py itself). Quiet, so that a CSV written to standard output is only the CSV.

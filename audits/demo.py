@@ -609,6 +609,15 @@ def _reductions(options: list[Option], pollutants: dict[str, Pollutant]) -> list
     return reductions
 
 
+def foreign_records(loaded: bool) -> dict[str, int]:
+    """Audits the demo did not make (it deletes its own that it no longer plans): all of them
+    in a database it was never loaded into, else those outside its references."""
+    audits = Audit.objects.all()
+    if loaded:
+        audits = audits.exclude(ref__startswith=REF_PREFIX)
+    return {"audits": audits.count()}
+
+
 def load(stdout) -> None:
     rng = random.Random(SEED)
     codes = STATE_LARGE_MEDIUM + OTHERS

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import matplotlib
+from csp.constants import NONE, UNSAFE_INLINE
 from django.http import HttpResponse
 from matplotlib import font_manager
 from matplotlib.figure import Figure
@@ -72,7 +73,19 @@ def svg_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def svg_response(fig: Figure) -> HttpResponse:
-    response = HttpResponse(svg_bytes(fig), content_type="image/svg+xml")
+# An SVG opened by itself (not through <img>) is a document of its own: matplotlib styles it
+# with a <style> element and style attributes, and it needs nothing else. Its policy allows
+# exactly that: no script, no fetch.
+SVG_POLICY = {"default-src": [NONE], "style-src": [UNSAFE_INLINE], "frame-ancestors": [NONE]}
+
+
+def svg_http_response(svg: bytes | str, content_type: str = "image/svg+xml") -> HttpResponse:
+    """An SVG chart as a response: drawn from the records, so the browser asks again."""
+    response = HttpResponse(svg, content_type=content_type)
     response["Cache-Control"] = "private, no-cache"
+    response._csp_config = SVG_POLICY  # django-csp's per-response policy (its @csp decorator)
     return response
+
+
+def svg_response(fig: Figure) -> HttpResponse:
+    return svg_http_response(svg_bytes(fig))

@@ -28,6 +28,15 @@ def load(stdout) -> None:
     stdout.write(f"Demo users: {len(DEMO_USERS)}, one or more per role.")
 
 
+def foreign_records(loaded: bool) -> dict[str, int]:
+    """Users the demo did not make: every user of a database it was never loaded into (an
+    `admin` there is a real one), else those outside DEMO_USERS."""
+    users = User.objects.all()
+    if loaded:
+        users = users.exclude(username__in=[row[0] for row in DEMO_USERS])
+    return {"users": users.count()}
+
+
 def print_logins(stdout) -> None:
     stdout.write("Demo logins (user / password / role):")
     for username, password, role, _name, _staff in DEMO_USERS:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "csp",
     "benxi_cp",
     "enterprises",
     "audits",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -190,7 +193,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` puts the static files (`make serve` runs it before gunicorn).
+STATIC_ROOT = Path(env_str("BENXI_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
@@ -219,16 +223,78 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
 SITE_TITLE = _("Benxi Cleaner Production")
 PRODUCING_OFFICE = _("Benxi Agenda 21 Administrative Centre")
 
+# --- Production: HTTPS behind a reverse proxy ---------------------------------------------------
+# BENXI_HTTPS=1 where the site is reached over HTTPS only, through a proxy (deploy/nginx.conf)
+# that terminates TLS and sets X-Forwarded-Proto: HSTS, redirect of plain HTTP, cookies sent over
+# HTTPS only. With DEBUG=0, a SECRET_KEY and ALLOWED_HOSTS, `check --deploy` then has nothing to
+# report.
+BENXI_HTTPS = env_bool("BENXI_HTTPS", default=False)
+SESSION_COOKIE_SECURE = BENXI_HTTPS or env_bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if BENXI_HTTPS:
+    # Trust the scheme the proxy reports; the proxy must overwrite this header, never pass on
+    # one a client sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("BENXI_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------
+# Every script and style comes from the site's own static files: no inline script, no style
+# attribute, no <style>. Bootstrap draws a few icons with data: URLs. Charts are SVG files shown
+# through <img>; an SVG opened by itself gets its own (benxi_cp.charts.svg_http_response).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Errors and logs ----------------------------------------------------------------------------
+# One line per request that ends in an error; a 4xx (a denied page, a missing one, a failed CSRF
+# check) without a traceback, a 5xx with it. BENXI_LOG_LEVEL: DEBUG, INFO, WARNING (default),
+# ERROR. The error pages are templates/403.html, 404.html, 500.html and 403_csrf.html.
+CSRF_FAILURE_VIEW = "benxi_cp.errors.csrf_failure"
+BENXI_LOG_LEVEL = env_str("BENXI_LOG_LEVEL", env_str("LOG_LEVEL", "WARNING")).upper()
+if BENXI_LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"BENXI_LOG_LEVEL={BENXI_LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {"client_errors_in_one_line": {"()": "benxi_cp.logs.ClientErrorsInOneLine"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["client_errors_in_one_line"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": BENXI_LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers of these print to the console only in DEBUG, or mail admins:
+        # the root handler above takes every record, once.
+        "django": {"handlers": [], "level": BENXI_LOG_LEVEL, "propagate": True},
+    },
 }
+
+# --- Demo data ----------------------------------------------------------------------------------
+# `manage.py load_demo` resets the demo accounts to the passwords the README prints: it refuses
+# with DEBUG off (unless --force). The test settings allow it (pytest runs with DEBUG off).
+BENXI_DEMO_ALLOWED = DEBUG

@@ -8,6 +8,9 @@ from django.views.i18n import set_language
 
 from benxi_cp import views
 
+# A server error's page needs no database (403 and 404: Django's views and templates).
+handler500 = "benxi_cp.errors.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -126,6 +126,15 @@ def demo_rows() -> list[dict]:
     return rows
 
 
+def foreign_records(loaded: bool) -> dict[str, int]:
+    """Enterprises the demo did not make (their reports go with them): all of them in a
+    database it was never loaded into, else those outside its DEMO- codes."""
+    enterprises = Enterprise.objects.all()
+    if loaded:
+        enterprises = enterprises.exclude(code__startswith="DEMO-")
+    return {"enterprises": enterprises.count()}
+
+
 def load(stdout) -> None:
     from enterprises import demo_discharge
 

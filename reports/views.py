@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from benxi_cp import datacache
+from benxi_cp.charts import svg_http_response
 from benxi_cp.views import ObjectListView, PermissionMixin
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
@@ -118,12 +119,9 @@ class ChartView(PermissionMixin, View):
             raise Http404(name)
         default_year = None if request.GET.get("year") else data_years()[-1]
         params = figures.parse_params(request.GET, default_year)
-        response = HttpResponse(
+        return svg_http_response(
             figures.chart_svg(name, params), content_type="image/svg+xml; charset=utf-8"
         )
-        # The drawing follows the records: the browser asks again rather than keep it.
-        response["Cache-Control"] = "private, no-cache"
-        return response
 
 
 class DashboardView(PermissionMixin, YearMixin, TemplateView):

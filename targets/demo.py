@@ -167,6 +167,16 @@ def _computed_goal(spec: str, baseline: Decimal, decimals: int) -> Decimal:
     return Decimal(spec)
 
 
+def foreign_records(loaded: bool) -> dict[str, int]:
+    """Departments and indicators the demo did not make: all of them in a database it was
+    never loaded into, else those outside its lists."""
+    departments, indicators = Department.objects.all(), Indicator.objects.all()
+    if loaded:
+        departments = departments.exclude(code__in=[row[0] for row in DEPARTMENTS])
+        indicators = indicators.exclude(code__in=[row[0] for row in INDICATORS])
+    return {"departments": departments.count(), "indicators": indicators.count()}
+
+
 def load(stdout) -> None:
     departments = {}
     for code, name, name_en, duties_zh, duties_en in DEPARTMENTS:

@@ -19,6 +19,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from benxi_cp.importers import get_importer
+from benxi_cp.models import EditConflict
+from benxi_cp.versions import Difference, refuse
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
 from enterprises import reliability, reliability_store, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
@@ -496,7 +498,9 @@ class ReportEntryView(PermissionMixin, View):
                 if form.cleaned_data.get("amount") is not None
             ]
             try:
-                workflow.save_report(report, rows, request.user)
+                workflow.save_report(report, rows, request.user, read_version=header.read_version)
+            except EditConflict as conflict:
+                self._refuse(header, conflict, rows)
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
                 return redirect(report)
@@ -531,6 +535,17 @@ class ReportEntryView(PermissionMixin, View):
                 % {"status": report.get_status_display(), "grade": report.grade},
             )
         return redirect(report.entry_url)
+
+    def _refuse(self, header, conflict: EditConflict, rows: list[ValueRow]) -> None:
+        """Someone saved the report since the grid was opened: nothing is written, the grid
+        comes back with the user's entries and, above it, what differs from the stored
+        report, value by value."""
+        result = refuse(header, conflict)
+        if result.deleted:
+            return
+        stored = DischargeReport.objects.get(pk=conflict.instance.pk)
+        since = _moved_on(stored, conflict.read_version)
+        result.rows.extend(value_differences(stored, rows, since, self._catalogue()))
 
     # helpers
     def _catalogue(self) -> dict[int, Pollutant]:
@@ -610,6 +625,67 @@ class ReportEntryView(PermissionMixin, View):
             },
             status=status,
         )
+
+
+def _moved_on(report: DischargeReport, version: int):
+    """When the report was first saved past `version` (its history's record of that save:
+    a save writes the report, then its values), or None when the history does not say."""
+    return (
+        report.history.filter(version__gt=version)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+
+
+def value_differences(
+    stored: DischargeReport, rows: list[ValueRow], since, catalogue: dict[int, Pollutant]
+) -> list[Difference]:
+    """The grid's rows whose entry differs from the stored value, or whose stored value was
+    changed from `since` on (the first save after the grid's version; None: unknown), with
+    who changed it and when from the values' history."""
+    yours = {row.pollutant.pk: (row.amount, row.basis) for row in rows}
+    now = {value.pollutant_id: (value.amount, value.basis) for value in stored.values.all()}
+    changes: dict[int, tuple] = {}
+    if since is not None:
+        for record in (
+            DischargeValue.history.filter(report_id=stored.pk, history_date__gte=since)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        ):
+            changes[record.pollutant_id] = (record.history_user, record.history_date)
+    differences = []
+    for pollutant_id in sorted(set(yours) | set(now), key=lambda pk: _position(catalogue[pk])):
+        mine, theirs = yours.get(pollutant_id), now.get(pollutant_id)
+        changed = None if since is None else pollutant_id in changes
+        if _same_value(mine, theirs) and not changed:
+            continue
+        by, on = changes.get(pollutant_id, (None, None))
+        pollutant = catalogue[pollutant_id]
+        differences.append(
+            Difference(
+                label=f"{pollutant.display_name} ({pollutant.unit})",
+                yours=_value_text(mine),
+                stored=_value_text(theirs),
+                changed_by=by,
+                changed_on=on,
+                changed_since_read=changed,
+            )
+        )
+    return differences
+
+
+def _same_value(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[0] == b[0] and a[1] == b[1]
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return "—"
+    amount, basis = value
+    return f"{plain_amount(amount, grouping=False)} ({Basis(basis).label})"
 
 
 def _row_css(flags) -> str:

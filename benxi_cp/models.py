@@ -80,21 +80,24 @@ class VersionedModel(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "version" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "version"]
-        with transaction.atomic(using=kwargs.get("using") or self._state.db, savepoint=False):
-            if expected is not None:
-                claimed = (
-                    type(self)
-                    ._base_manager.using(kwargs.get("using") or self._state.db)
-                    .filter(pk=self.pk, version=expected)
-                    .update(version=expected + 1)
-                )
-                if not claimed:
-                    raise EditConflict(self, expected)
+        if expected is None:
+            self.version = (self.version or 0) + 1
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or self._state.db
+        # As Django's own save: no savepoint, a failed write fails the caller's transaction.
+        # A refusal has written nothing, and leaves that transaction usable.
+        with transaction.atomic(using=using, savepoint=False):
+            claimed = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk, version=expected)
+                .update(version=expected + 1)
+            )
+            if claimed:
                 self.version = expected + 1
                 self._read_version = None
-            else:
-                self.version = (self.version or 0) + 1
-            return super().save(*args, **kwargs)
+                return super().save(*args, **kwargs)
+        raise EditConflict(self, expected)
 
     def expect_version(self, version: int | None) -> None:
         """Make the next save of this row refuse (EditConflict) if it is no longer at

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,9 @@ class Difference:
     changed_by: object = None
     changed_on: datetime | None = None
     changed_since_read: bool | None = None
+    # The user left this field as read and someone else changed it: the re-shown form now
+    # holds the stored value, so that saving again does not undo the other's change.
+    taken: bool = False
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Conflict:
     changed_on: datetime | None = None
     rows: list[Difference] = field(default_factory=list)
     deleted: bool = False
+    taken: list[str] = field(default_factory=list)  # names of the fields taken as stored
 
 
 def refuse(form, conflict: EditConflict) -> Conflict:
@@ -109,15 +114,27 @@ def refuse(form, conflict: EditConflict) -> Conflict:
                 "values, then save again to replace the stored values with yours."
             ),
         )
-        move_version(form, stored.version)
+        move_version(form, stored.version, take_from=stored, fields=result.taken)
     form.conflicts = [result]
     return result
 
 
-def move_version(form, version: int) -> None:
-    """Let the re-shown form carry the stored version (the user has now seen it)."""
+def move_version(form, version: int, take_from=None, fields: list[str] = ()) -> None:
+    """Let the re-shown form carry the stored version (the user has now seen it), and the
+    stored values of `fields`, which the user had left as read."""
     data = form.data.copy()
     data[form.add_prefix(VERSION_FIELD)] = str(version)
+    for name in fields:
+        key = form.add_prefix(name)
+        model_field = take_from._meta.get_field(name)
+        value = form.fields[name].prepare_value(model_field.value_from_object(take_from))
+        if isinstance(form.fields[name].widget, forms.CheckboxInput):
+            if value:
+                data[key] = "on"
+            else:
+                data.pop(key, None)
+        else:
+            data[key] = "" if value is None else str(value)
     form.data = data
 
 
@@ -137,6 +154,8 @@ def describe(form, stored: models.Model, read_version: int) -> Conflict:
             model_field = stored._meta.get_field(name)
         except FieldDoesNotExist:
             continue
+        if isinstance(model_field, ForeignObjectRel):  # a form field named as a reverse relation
+            continue
         if model_field.many_to_many:
             yours_key = {obj.pk for obj in cleaned[name] or []}
             stored_objects = list(getattr(stored, name).all())
@@ -155,7 +174,15 @@ def describe(form, stored: models.Model, read_version: int) -> Conflict:
         since_read = None if then_key is UNKNOWN else then_key != stored_key
         if yours_key == stored_key and not since_read:
             continue
-        by, on = _field_change(model_field, snapshot, later) if since_read else (None, None)
+        taken = bool(since_read) and then_key == yours_key and not model_field.many_to_many
+        if taken:
+            result.taken.append(name)
+        if since_read:
+            by, on = _field_change(model_field, snapshot, later)
+        elif since_read is None:  # unknown: the record's last save says who, at least
+            by, on = last_by, last_on
+        else:
+            by, on = None, None
         result.rows.append(
             Difference(
                 label=str(form_field.label or model_field.verbose_name),
@@ -164,6 +191,7 @@ def describe(form, stored: models.Model, read_version: int) -> Conflict:
                 changed_by=by,
                 changed_on=on,
                 changed_since_read=since_read,
+                taken=taken,
             )
         )
     return result

@@ -246,7 +246,7 @@ CASES = {
     "report grid": Case(
         lambda w: (
             reverse("enterprises:report_entry")
-            + "?enterprise=%s&year=1998&period=Y" % w["enterprise"].pk
+            + f"?enterprise={w['enterprise'].pk}&year=1998&period=Y"
         ),
         "amount",
         lambda w: plain(
@@ -417,9 +417,9 @@ def test_an_import_moves_the_grid_on(world, two_clients, alice):
     url = CASES["report grid"].url(world)
     mine = open_form(first, url)
     content = (
-        "enterprise_code,year,period,pollutant,amount,unit,basis,output_10k_yuan\n"
-        "E-1,1998,Y,COD,140,t,measured_sampling,\n"
-    ).encode()
+        b"enterprise_code,year,period,pollutant,amount,unit,basis,output_10k_yuan\n"
+        b"E-1,1998,Y,COD,140,t,measured_sampling,\n"
+    )
     result = DischargeImporter(user=alice).run(content, "values.csv", dry_run=False)
     assert result.ok, result
     refused = first.post(url, change(mine, "amount", "99"))

@@ -19,6 +19,7 @@ from benxi_cp.models import EditConflict
 from enterprises import workflow
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 from targets.models import Actual, Department, Indicator, Target
+from tests.enterprises.test_write_locks import in_threads, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -462,3 +463,29 @@ def test_a_verified_reports_version_may_move_its_data_may_not(world):
     DischargeReport.objects.filter(pk=report.pk).update(version=F("version") + 1)
     with pytest.raises(DatabaseError), transaction.atomic():
         DischargeReport.objects.filter(pk=report.pk).update(output_10k_yuan=Decimal("1"))
+
+
+# -- at the same moment: the database decides ----------------------------------------------
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["enterprise", "report grid"])
+def test_eight_saves_of_the_same_version_at_once_one_wins(kind, world, make_user):
+    """Eight people opened the same form; their saves arrive together. With row locks (and
+    no form check to race past), one is saved and seven are refused, none overwritten."""
+    case = CASES[kind]
+    url = case.url(world)
+    clients = []
+    for n in range(8):
+        client = Client()
+        client.force_login(make_user(roles.ADMINISTRATOR, f"editor-{n}"))
+        clients.append((client, open_form(client, url)))
+    statuses: dict[int, int] = {}
+
+    def work(index: int) -> None:
+        client, values = clients[index]
+        statuses[index] = client.post(url, change(values, case.field, str(200 + index))).status_code
+
+    assert in_threads(8, work) == []
+    winners = [index for index, status in statuses.items() if status == 302]
+    assert len(winners) == 1 and sorted(statuses.values()) == [200] * 7 + [302]
+    assert case.stored(world) == str(200 + winners[0])

@@ -110,8 +110,8 @@ def refuse(form, conflict: EditConflict) -> Conflict:
             None,
             _(
                 "Someone else saved this record after you opened it; nothing of yours was "
-                "saved. Your entries are still in the form: compare them with the stored "
-                "values, then save again to replace the stored values with yours."
+                "saved. Your entries are still in the form, and what you left alone now shows "
+                "the stored value: compare them, then save again to store your entries."
             ),
         )
         move_version(form, stored.version, take_from=stored, fields=result.taken)

@@ -39,7 +39,12 @@ from audits.services import set_reductions, sync_steps_completed
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
 from benxi_cp.models import EditConflict
-from benxi_cp.versions import refuse, refuse_in_formset, refuse_stale_rows
+from benxi_cp.versions import (
+    refuse,
+    refuse_in_formset,
+    refuse_stale_rows,
+    refused_rows_message,
+)
 from benxi_cp.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -379,6 +384,7 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
             messages.error(request, REFUSED)
             return self.render_page(formset)
         if formset.conflicts:
+            messages.error(request, refused_rows_message())
             return self.render_page(formset)
         messages.success(request, _("Material balance saved."))
         return redirect("audits:balance", self.audit.pk)
@@ -452,6 +458,7 @@ class OptionGridView(PermissionMixin, AuditScopedMixin, View):
             messages.error(request, REFUSED)
             return self.render_page(formset)
         if formset.conflicts:
+            messages.error(request, refused_rows_message())
             return self.render_page(formset)
         messages.success(
             request,

@@ -90,16 +90,19 @@ class Conflict:
     taken: list[str] = field(default_factory=list)  # names of the fields taken as stored
 
 
-def refuse(form, conflict: EditConflict) -> Conflict:
+def refuse(form, conflict: EditConflict, *, row: bool = False) -> Conflict:
     """Turn `conflict` into the form's error and its list of differences (`form.conflicts`),
-    keep the user's entries, and move the hidden version to the stored one."""
+    keep the user's entries, and move the hidden version to the stored one. A `row` of a
+    grid gets a short error: the page says the rest once (refused_rows_message)."""
     instance = conflict.instance
     stored = type(instance)._base_manager.filter(pk=instance.pk).first() if instance.pk else None
     if stored is None:
         result = Conflict(title=str(instance), version=0, deleted=True)
         form.add_error(
             None,
-            _(
+            _("Deleted by someone else meanwhile.")
+            if row
+            else _(
                 "Someone else deleted this record after you opened it; nothing was saved. "
                 "Your entries are still in the form."
             ),
@@ -108,7 +111,9 @@ def refuse(form, conflict: EditConflict) -> Conflict:
         result = describe(form, stored, conflict.read_version)
         form.add_error(
             None,
-            _(
+            _("Saved by someone else meanwhile: see the differences above.")
+            if row
+            else _(
                 "Someone else saved this record after you opened it; nothing of yours was "
                 "saved. Your entries are still in the form, and what you left alone now shows "
                 "the stored value: compare them, then save again to store your entries."
@@ -263,6 +268,14 @@ def _shown(model_field, value) -> str:
     return str(value)
 
 
+def refused_rows_message() -> str:
+    return _(
+        "Someone else saved rows of this table after you opened it; nothing of yours was "
+        "saved. Your entries are still in the table, and what you left alone in those rows "
+        "now shows the stored value: compare them, then save again to store your entries."
+    )
+
+
 def refuse_stale_rows(formset) -> list[Conflict]:
     """In the saving transaction, before a model formset saves: refuse every row the user
     changed or deletes whose record moved on since it was read (with its differences on
@@ -283,7 +296,7 @@ def refuse_stale_rows(formset) -> list[Conflict]:
         .values_list("pk", VERSION_FIELD)
     )
     conflicts = [
-        refuse(form, EditConflict(form.instance, form.read_version))
+        refuse(form, EditConflict(form.instance, form.read_version), row=True)
         for form in rows
         if current.get(form.instance.pk) != form.read_version
     ]
@@ -295,6 +308,9 @@ def refuse_in_formset(formset, conflict: EditConflict) -> None:
     """A row's own save found its record moved on (after refuse_stale_rows' look)."""
     for form in formset.forms:
         if form.instance is conflict.instance:
-            formset.conflicts = [*getattr(formset, "conflicts", []), refuse(form, conflict)]
+            formset.conflicts = [
+                *getattr(formset, "conflicts", []),
+                refuse(form, conflict, row=True),
+            ]
             return
     formset.conflicts = [*getattr(formset, "conflicts", [])]

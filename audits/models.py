@@ -122,6 +122,8 @@ class Audit(VersionedModel, TrackedModel):
 
     history = HistoricalRecords()
     objects = AuditQuerySet.as_manager()
+    # Kept by the steps' saves (audits.services.sync_steps_completed): no edit of the audit.
+    derived_fields = frozenset({"steps_completed"})
 
     class Meta:
         ordering = ["-started_on", "ref"]

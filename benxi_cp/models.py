@@ -68,6 +68,10 @@ class VersionedModel(models.Model):
         help_text=_("Counts the saves of this record; an edit form keeps the one it read."),
     )
 
+    # Derived fields a model keeps up to date itself: a save of these alone (update_fields)
+    # is no edit, and leaves the version as it is.
+    derived_fields: frozenset[str] = frozenset()
+
     class Meta:
         abstract = True
 
@@ -78,6 +82,9 @@ class VersionedModel(models.Model):
                 raise EditConflict(self, expected)
             return super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
+        derived = self.derived_fields | {"updated"}
+        if expected is None and update_fields is not None and set(update_fields) <= derived:
+            return super().save(*args, **kwargs)
         if update_fields is not None and "version" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "version"]
         if expected is None:

@@ -453,6 +453,27 @@ def test_every_save_counts_and_bulk_inserts_start_at_one(world):
     assert Enterprise.objects.get(code="E-2").version == 1
 
 
+def test_a_derived_field_saved_alone_is_no_edit(world, two_clients):
+    """Completing a step stores the audit's count of completed steps: the audit's edit form
+    opened before is not stopped by it (the count is not on the form, nor anyone's edit)."""
+    from audits.services import sync_steps_completed
+
+    first, _second = two_clients
+    audit = world["audit"]
+    url = reverse("audits:edit", args=[audit.pk])
+    mine = open_form(first, url)
+    step = audit.steps.get(number=1)
+    step.status, step.started_on = "completed", datetime.date(1998, 3, 1)
+    step.completed_on = datetime.date(1998, 3, 20)
+    step.save()
+    assert sync_steps_completed(Audit.objects.get(pk=audit.pk)) == 1
+    assert Audit.objects.get(pk=audit.pk).version == 1
+    response = first.post(url, change(mine, "focus", "炼铁车间"))
+    assert response.status_code == 302, form_errors(response)
+    stored = Audit.objects.get(pk=audit.pk)
+    assert (stored.focus, stored.steps_completed, stored.version) == ("炼铁车间", 1, 2)
+
+
 def test_a_verified_reports_version_may_move_its_data_may_not(world):
     """The lock's trigger leaves the save counter alone (it records no data)."""
     from django.db import DatabaseError, transaction

@@ -158,6 +158,9 @@ def describe(form, stored: models.Model, read_version: int) -> Conflict:
         try:
             model_field = stored._meta.get_field(name)
         except FieldDoesNotExist:
+            extra = _form_only(form, name, form_field, cleaned[name], result)
+            if extra is not None:
+                result.rows.append(extra)
             continue
         if isinstance(model_field, ForeignObjectRel):  # a form field named as a reverse relation
             continue
@@ -200,6 +203,23 @@ def describe(form, stored: models.Model, read_version: int) -> Conflict:
             )
         )
     return result
+
+
+def _form_only(form, name: str, form_field, yours, result: Conflict) -> Difference | None:
+    """A field of the form that is not the model's (an option's reductions): its value as
+    the form gives it for the record as loaded for this save, beside the user's."""
+    if isinstance(form_field, forms.FileField):
+        return None
+    stored = form.get_initial_for_field(form_field, name)
+    if not isinstance(stored, (str, int, Decimal, type(None))) or _key(yours) == _key(stored):
+        return None
+    return Difference(
+        label=str(form_field.label or name),
+        yours=_shown(None, yours),
+        stored=_shown(None, stored),
+        changed_by=result.changed_by,
+        changed_on=result.changed_on,
+    )
 
 
 def _history(stored: models.Model, read_version: int):
@@ -254,7 +274,7 @@ def _key(value):
 def _shown(model_field, value) -> str:
     if value is None or value == "":
         return "—"
-    if model_field.choices:
+    if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")

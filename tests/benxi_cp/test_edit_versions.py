@@ -297,6 +297,24 @@ def test_the_second_save_is_refused_and_shows_what_changed(kind, world, two_clie
     assert case.stored(world) == case.second
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "version"),
+    [
+        ("audits:assessment", ["audit"], "1"),
+        ("audits:acceptance", ["audit"], "1"),
+        ("enterprises:create", [], "0"),
+        ("audits:create", [], "0"),
+        ("targets:department_create", [], "0"),
+    ],
+)
+def test_other_forms_carry_the_version_too(name, args, version, world, two_clients):
+    """Assessment and acceptance edit the audit through the same save as its edit form;
+    a create form says 0 (no record yet)."""
+    first, _second = two_clients
+    url = reverse(name, args=[world[arg].pk for arg in args])
+    assert version_of(open_form(first, url)) == version
+
+
 def form_errors(response) -> str:
     if response.status_code != 200:
         return str(response.status_code)
@@ -338,6 +356,23 @@ def test_only_what_differs_is_listed_and_the_others_change_is_taken(world, two_c
     assert second.post(url, again).status_code == 302
     enterprise.refresh_from_db()
     assert (enterprise.name, enterprise.address, enterprise.version) == ("新名字", "平山区", 3)
+
+
+def test_a_field_outside_the_model_is_compared_too(world, two_clients):
+    """An option's reductions are rows of their own, edited on the option's form: the first
+    enters one, the second's save (another field) shows it beside the second's empty one."""
+    first, second = two_clients
+    url = reverse("audits:option_edit", args=[world["option"].pk])
+    mine, theirs = open_form(first, url), open_form(second, url)
+    assert first.post(url, {**mine, "reduction_COD": ["12.5"]}).status_code == 302
+    refused = second.post(url, change(theirs, "title", "乙的标题"))
+    assert refused.status_code == 200
+    rows = lxml.html.fromstring(refused.content.decode()).xpath(
+        "//table[contains(@class, 'conflict-table')]//tbody/tr"
+    )
+    cells = [[c.text_content().strip() for c in row] for row in rows]
+    assert any("(t/a)" in row[0] and row[1:3] == ["—", "12.5"] for row in cells), cells
+    assert world["option"].reductions.get().amount_per_year == Decimal("12.5")
 
 
 def test_a_grid_row_deleted_over_a_newer_version_is_refused(world, two_clients):

@@ -19,7 +19,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import ForeignObjectRel
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from benxi_cp.models import EditConflict
@@ -282,6 +282,8 @@ def _shown(model_field, value) -> str:
         text = format(value.normalize(), "f")
         return text
     if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return formats.date_format(value, "Y-m-d H:i")
     if hasattr(value, "isoformat"):
         return value.isoformat()

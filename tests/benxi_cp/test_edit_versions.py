@@ -545,3 +545,34 @@ def test_eight_saves_of_the_same_version_at_once_one_wins(kind, world, make_user
     winners = [index for index, status in statuses.items() if status == 302]
     assert len(winners) == 1 and sorted(statuses.values()) == [200] * 7 + [302]
     assert case.stored(world) == str(200 + winners[0])
+
+
+# -- the admin's change pages ---------------------------------------------------------------
+def admin_form(response) -> dict[str, list[str]]:
+    page = lxml.html.fromstring(response.content.decode())
+    form = page.xpath("//form[@id='enterprise_form' or contains(@id, '_form')]")[0]
+    return browser_values(form)
+
+
+def test_the_admin_refuses_a_save_over_a_newer_version_too(world, alice, bob):
+    for user in (alice, bob):
+        user.is_staff = True
+        user.save()
+    first, second = Client(), Client()
+    first.force_login(alice)
+    second.force_login(bob)
+    url = reverse("admin:enterprises_enterprise_change", args=[world["enterprise"].pk])
+    mine, theirs = admin_form(first.get(url)), admin_form(second.get(url))
+    assert mine["version"] == theirs["version"] == ["1"]
+    assert first.post(url, {**mine, "name": ["甲改的"]}).status_code == 302
+    refused = second.post(url, {**theirs, "name": ["乙改的"]})
+    assert refused.status_code == 200
+    errors = lxml.html.fromstring(refused.content.decode()).xpath(
+        "//ul[contains(@class, 'errorlist')]"
+    )
+    text = " ".join(e.text_content() for e in errors)
+    assert "乙改的" in text and "甲改的" in text and "alice" in text
+    assert Enterprise.objects.get(pk=world["enterprise"].pk).name == "甲改的"
+    # Saving the re-shown form again stores the second's name on purpose.
+    assert second.post(url, admin_form(refused)).status_code == 302
+    assert Enterprise.objects.get(pk=world["enterprise"].pk).name == "乙改的"

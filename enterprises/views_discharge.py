@@ -500,7 +500,10 @@ class ReportEntryView(PermissionMixin, View):
             try:
                 workflow.save_report(report, rows, request.user, read_version=header.read_version)
             except EditConflict as conflict:
-                self._refuse(header, conflict, rows)
+                merged = self._refuse(request, header, conflict, rows)
+                if merged is not None:
+                    formset = ValueRowFormSet(merged, prefix=self.prefix)
+                    formset.is_valid()
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
                 return redirect(report)
@@ -536,16 +539,43 @@ class ReportEntryView(PermissionMixin, View):
             )
         return redirect(report.entry_url)
 
-    def _refuse(self, header, conflict: EditConflict, rows: list[ValueRow]) -> None:
+    def _refuse(self, request, header, conflict: EditConflict, rows: list[ValueRow]):
         """Someone saved the report since the grid was opened: nothing is written, the grid
         comes back with the user's entries and, above it, what differs from the stored
-        report, value by value."""
+        report, value by value. The rows the user left as they were and someone else
+        changed now hold the stored values (the grid's data, returned), so that saving
+        again does not undo the other's change."""
         result = refuse(header, conflict)
         if result.deleted:
-            return
+            return None
         stored = DischargeReport.objects.get(pk=conflict.instance.pk)
         since = _moved_on(stored, conflict.read_version)
-        result.rows.extend(value_differences(stored, rows, since, self._catalogue()))
+        differences, taken = value_differences(stored, rows, since, self._catalogue())
+        result.rows.extend(differences)
+        return self._with_stored_rows(request.POST, taken)
+
+    def _with_stored_rows(self, posted, taken: dict[int, tuple | None]):
+        data = posted.copy()
+        prefix = self.prefix
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        except ValueError:
+            return data
+        rows = {data.get(f"{prefix}-{i}-pollutant"): i for i in range(total)}
+        for pollutant_id, value in taken.items():
+            index = rows.get(str(pollutant_id))
+            if index is None:
+                if value is None:
+                    continue
+                index, total = total, total + 1
+                data[f"{prefix}-{index}-pollutant"] = str(pollutant_id)
+            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", Basis.ESTIMATED))
+            data[f"{prefix}-{index}-amount"] = (
+                "" if amount is None else plain_amount(amount, grouping=False)
+            )
+            data[f"{prefix}-{index}-basis"] = basis
+        data[f"{prefix}-TOTAL_FORMS"] = str(total)
+        return data
 
     # helpers
     def _catalogue(self) -> dict[int, Pollutant]:
@@ -640,27 +670,39 @@ def _moved_on(report: DischargeReport, version: int):
 
 def value_differences(
     stored: DischargeReport, rows: list[ValueRow], since, catalogue: dict[int, Pollutant]
-) -> list[Difference]:
-    """The grid's rows whose entry differs from the stored value, or whose stored value was
-    changed from `since` on (the first save after the grid's version; None: unknown), with
-    who changed it and when from the values' history."""
+) -> tuple[list[Difference], dict[int, tuple | None]]:
+    """The grid's rows whose entry differs from the stored value, or whose stored value
+    changed since the grid was read (up to `since`, the first save after the grid's
+    version; None: unknown), with who changed it and when from the values' history; and the
+    values to take as stored (the rows the user left as read, which someone else changed:
+    pollutant -> (amount, basis), or None for a value removed)."""
     yours = {row.pollutant.pk: (row.amount, row.basis) for row in rows}
     now = {value.pollutant_id: (value.amount, value.basis) for value in stored.values.all()}
+    then: dict[int, tuple | None] | None = None
     changes: dict[int, tuple] = {}
     if since is not None:
+        then = {}
         for record in (
-            DischargeValue.history.filter(report_id=stored.pk, history_date__gte=since)
+            DischargeValue.history.filter(report_id=stored.pk)
             .select_related("history_user")
             .order_by("history_date", "history_id")
         ):
-            changes[record.pollutant_id] = (record.history_user, record.history_date)
-    differences = []
+            if record.history_date < since:
+                then[record.pollutant_id] = (
+                    None if record.history_type == "-" else (record.amount, record.basis)
+                )
+            else:
+                changes[record.pollutant_id] = (record.history_user, record.history_date)
+    differences, taken = [], {}
     for pollutant_id in sorted(set(yours) | set(now), key=lambda pk: _position(catalogue[pk])):
         mine, theirs = yours.get(pollutant_id), now.get(pollutant_id)
-        changed = None if since is None else pollutant_id in changes
+        changed = None if then is None else not _same_value(then.get(pollutant_id), theirs)
         if _same_value(mine, theirs) and not changed:
             continue
-        by, on = changes.get(pollutant_id, (None, None))
+        left_alone = bool(changed) and _same_value(mine, then.get(pollutant_id))
+        if left_alone:
+            taken[pollutant_id] = theirs
+        by, on = changes.get(pollutant_id, (None, None)) if changed else (None, None)
         pollutant = catalogue[pollutant_id]
         differences.append(
             Difference(
@@ -670,9 +712,10 @@ def value_differences(
                 changed_by=by,
                 changed_on=on,
                 changed_since_read=changed,
+                taken=left_alone,
             )
         )
-    return differences
+    return differences, taken
 
 
 def _same_value(a, b) -> bool:

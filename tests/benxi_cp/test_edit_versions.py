@@ -576,3 +576,47 @@ def test_the_admin_refuses_a_save_over_a_newer_version_too(world, alice, bob):
     # Saving the re-shown form again stores the second's name on purpose.
     assert second.post(url, admin_form(refused)).status_code == 302
     assert Enterprise.objects.get(pk=world["enterprise"].pk).name == "乙改的"
+
+
+def test_report_grid_rows_left_alone_take_the_others_values(world, two_clients):
+    """The first changes SO2 and adds dust; the second changes COD. The second's save is
+    refused and comes back with COD as entered, SO2 and dust as now stored: saving it again
+    keeps all three changes."""
+    report = world["report"]
+    catalogue = {p.code: p for p in Pollutant.objects.all()}
+    DischargeValue.objects.create(
+        report=report, pollutant=catalogue["SO2"], amount=Decimal("50"), basis="estimated"
+    )
+    DischargeReport.objects.get(pk=report.pk).save()  # the grid's own save moves it on too
+    first, second = two_clients
+    url = CASES["report grid"].url(world)
+    mine, theirs = open_form(first, url), open_form(second, url)
+
+    def row(values, code: str) -> str:
+        pk = str(catalogue[code].pk)
+        name = next(n for n, v in values.items() if n.endswith("-pollutant") and v == [pk])
+        return name.removesuffix("-pollutant")
+
+    so2, cod = row(mine, "SO2"), row(theirs, "COD")
+    total = int(mine["rows-TOTAL_FORMS"][0])
+    added = {
+        f"rows-{total}-pollutant": [str(catalogue["DUST"].pk)],
+        f"rows-{total}-amount": ["5"],
+        f"rows-{total}-basis": ["estimated"],
+        "rows-TOTAL_FORMS": [str(total + 1)],
+    }
+    saved = first.post(url, {**mine, f"{so2}-amount": ["60"], **added})
+    assert saved.status_code == 302, form_errors(saved)
+    refused = second.post(url, {**theirs, f"{cod}-amount": ["130"]})
+    assert refused.status_code == 200
+    again = form_of(refused)
+    assert again[f"{cod}-amount"] == ["130"]
+    assert again[f"{row(again, 'SO2')}-amount"] == ["60"]
+    assert again[f"{row(again, 'DUST')}-amount"] == ["5"]
+    taken = lxml.html.fromstring(refused.content.decode()).xpath(
+        "//*[contains(@class, 'conflict-taken')]"
+    )
+    assert len(taken) == 2
+    assert second.post(url, again).status_code == 302
+    stored = dict(report.values.values_list("pollutant__code", "amount"))
+    assert stored == {"COD": Decimal("130"), "SO2": Decimal("60"), "DUST": Decimal("5")}

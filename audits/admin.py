@@ -10,6 +10,7 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
+from benxi_cp.admin import VersionedAdminMixin
 
 
 class StepInline(admin.TabularInline):
@@ -21,7 +22,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Audit)
-class AuditAdmin(SimpleHistoryAdmin):
+class AuditAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "ref",
         "enterprise",
@@ -43,7 +44,7 @@ class ReductionInline(admin.TabularInline):
 
 
 @admin.register(Option)
-class OptionAdmin(SimpleHistoryAdmin):
+class OptionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ("audit", "code", "title", "fee_class", "status", "investment_10k_yuan")
     list_filter = ("fee_class", "status", "aspect")
     search_fields = ("code", "title", "audit__ref")
@@ -51,6 +52,14 @@ class OptionAdmin(SimpleHistoryAdmin):
     inlines = [ReductionInline]
 
 
-admin.site.register(OptionFeasibility, SimpleHistoryAdmin, raw_id_fields=("option",))
-admin.site.register(MaterialBalanceLine, raw_id_fields=("audit",))
+@admin.register(OptionFeasibility)
+class OptionFeasibilityAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    raw_id_fields = ("option",)
+
+
+@admin.register(MaterialBalanceLine)
+class MaterialBalanceLineAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    raw_id_fields = ("audit",)
+
+
 admin.site.register(AuditDocument, raw_id_fields=("audit", "step"))

@@ -24,12 +24,14 @@ from audits.models import (
     OptionFeasibility,
 )
 from audits.validators import document_type
+from benxi_cp.versions import VersionedFormMixin
 from enterprises.models import Enterprise, Pollutant
 
 
-class ModelRulesForm(forms.ModelForm):
+class ModelRulesForm(VersionedFormMixin, forms.ModelForm):
     """A model form whose model rules may name fields it does not show: those errors are
-    shown for the whole form instead of raising (Django refuses unknown field names)."""
+    shown for the whole form instead of raising (Django refuses unknown field names); it
+    carries the version of the record it was read at (benxi_cp/versions.py)."""
 
     def _update_errors(self, errors):
         if hasattr(errors, "error_dict"):

@@ -26,7 +26,7 @@ from audits.choices import (
 from audits.finance import Evaluation, evaluate
 from audits.steps import definition
 from audits.validators import MAX_DOCUMENT_BYTES
-from benxi_cp.models import TrackedModel
+from benxi_cp.models import TrackedModel, VersionedModel
 from enterprises.models import Enterprise, Pollutant, enterprise_match
 
 STEP_COUNT = 8
@@ -75,7 +75,7 @@ class AuditQuerySet(models.QuerySet):
         )
 
 
-class Audit(TrackedModel):
+class Audit(VersionedModel, TrackedModel):
     """One CP audit of one enterprise, from planning to acceptance."""
 
     enterprise = models.ForeignKey(
@@ -122,6 +122,8 @@ class Audit(TrackedModel):
 
     history = HistoricalRecords()
     objects = AuditQuerySet.as_manager()
+    # Kept by the steps' saves (audits.services.sync_steps_completed): no edit of the audit.
+    derived_fields = frozenset({"steps_completed"})
 
     class Meta:
         ordering = ["-started_on", "ref"]
@@ -316,7 +318,7 @@ class Audit(TrackedModel):
         return bool(self.assessment)
 
 
-class AuditStep(models.Model):
+class AuditStep(VersionedModel, models.Model):
     """One of the eight steps of an audit, created with the audit."""
 
     audit = models.ForeignKey(
@@ -446,7 +448,7 @@ class AuditStep(models.Model):
         errors.raise_any()
 
 
-class MaterialBalanceLine(models.Model):
+class MaterialBalanceLine(VersionedModel, models.Model):
     """One input or output of the audit focus's material (or water) balance, from step 3."""
 
     audit = models.ForeignKey(
@@ -549,7 +551,7 @@ class OptionQuerySet(models.QuerySet):
         )
 
 
-class Option(TrackedModel):
+class Option(VersionedModel, TrackedModel):
     """A CP option (方案) of an audit: what it costs, what it saves, where it stands."""
 
     audit = models.ForeignKey(
@@ -764,7 +766,7 @@ class OptionReduction(models.Model):
         return self.option.get_absolute_url()
 
 
-class OptionFeasibility(TrackedModel):
+class OptionFeasibility(VersionedModel, TrackedModel):
     """The feasibility inputs of a medium/high-fee option; the figures follow (finance.py)."""
 
     option = models.OneToOneField(

@@ -38,6 +38,13 @@ from audits.models import (
 from audits.services import set_reductions, sync_steps_completed
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
+from benxi_cp.models import EditConflict
+from benxi_cp.versions import (
+    refuse,
+    refuse_in_formset,
+    refuse_stale_rows,
+    refused_rows_message,
+)
 from benxi_cp.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -287,6 +294,9 @@ class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
                     )
                     document.stamp(request.user)
                     document.save()
+        except EditConflict as conflict:
+            refuse(form, conflict)
+            return self.render_page(form, self.get_step(audit))
         except IntegrityError:
             form.add_error(None, REFUSED)
             return self.render_page(form, self.get_step(audit))
@@ -366,9 +376,15 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
             return self.render_page(formset)
         try:
             with transaction.atomic():
-                formset.save()
+                if not refuse_stale_rows(formset):
+                    formset.save()
+        except EditConflict as conflict:
+            refuse_in_formset(formset, conflict)
         except IntegrityError:
             messages.error(request, REFUSED)
+            return self.render_page(formset)
+        if formset.conflicts:
+            messages.error(request, refused_rows_message())
             return self.render_page(formset)
         messages.success(request, _("Material balance saved."))
         return redirect("audits:balance", self.audit.pk)
@@ -429,14 +445,20 @@ class OptionGridView(PermissionMixin, AuditScopedMixin, View):
             return self.render_page(formset)
         try:
             with transaction.atomic():
-                options = formset.save(commit=False)
-                for option in options:
-                    option.stamp(request.user)
-                    option.save()
-                for option in formset.deleted_objects:
-                    option.delete()
+                if not refuse_stale_rows(formset):
+                    options = formset.save(commit=False)
+                    for option in options:
+                        option.stamp(request.user)
+                        option.save()
+                    for option in formset.deleted_objects:
+                        option.delete()
+        except EditConflict as conflict:
+            refuse_in_formset(formset, conflict)
         except IntegrityError:
             messages.error(request, REFUSED)
+            return self.render_page(formset)
+        if formset.conflicts:
+            messages.error(request, refused_rows_message())
             return self.render_page(formset)
         messages.success(
             request,
@@ -524,6 +546,9 @@ class OptionUpdateView(ObjectUpdateView):
             with transaction.atomic():
                 option.save()
                 set_reductions(option, form.reductions())
+        except EditConflict as conflict:
+            refuse(form, conflict)
+            return self.form_invalid(form)
         except IntegrityError:
             form.add_error(None, REFUSED)
             return self.form_invalid(form)
@@ -587,6 +612,9 @@ class FeasibilityView(PermissionMixin, View):
                 if form.concluded_option is not None:
                     form.concluded_option.stamp(request.user)
                     form.concluded_option.save()
+        except EditConflict as conflict:
+            refuse(form, conflict)
+            return self.render_page(form, evaluation)
         except IntegrityError:
             form.add_error(None, REFUSED)
             return self.render_page(form, evaluation)

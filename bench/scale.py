@@ -289,7 +289,8 @@ class _Writer:
         # The generator's tuples list the tracked fields (created, updated, by) last.
         self.fields = {}
         for name, model in self.models.items():
-            fields = model._meta.concrete_fields
+            # A save counter (benxi_cp.models.VersionedModel) starts at 1 by its default.
+            fields = [f for f in model._meta.concrete_fields if f.attname != "version"]
             self.fields[name] = [f for f in fields if f.attname not in TRACKED] + [
                 f for f in fields if f.attname in TRACKED
             ]

@@ -1,7 +1,7 @@
 """What every app shares: the audit-trail base model and the site's own flags."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +38,78 @@ class TrackedModel(models.Model):
             if self._state.adding and self.created_by_id is None:
                 self.created_by = user
             self.updated_by = user
+
+
+class EditConflict(Exception):
+    """The record was saved by someone else after the form being saved read it."""
+
+    def __init__(self, instance: models.Model, read_version: int):
+        super().__init__(f"{instance._meta.label} {instance.pk}: read at version {read_version}")
+        self.instance = instance
+        self.read_version = read_version
+
+
+class VersionedModel(models.Model):
+    """Abstract base: a counter of the row's saves, so that an edit form that read version
+    n cannot overwrite a version n+1 it never saw (benxi_cp/versions.py).
+
+    The check is a compare-and-swap in the database: `UPDATE … SET version = n+1 WHERE
+    id = ? AND version = n`, in the save's transaction, before the row is written; no row
+    matched means someone else's save came first (EditConflict), and nothing is written.
+    Saves that did not read a version for a user (the workflow, computations) count on.
+    Rows inserted without the ORM (COPY, bulk inserts) start at 1 by the column's default.
+    """
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text=_("Counts the saves of this record; an edit form keeps the one it read."),
+    )
+
+    # Derived fields a model keeps up to date itself: a save of these alone (update_fields)
+    # is no edit, and leaves the version as it is.
+    derived_fields: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        expected = getattr(self, "_read_version", None)
+        if self._state.adding or self.pk is None:
+            if expected:  # the form read a stored row, which is gone now
+                raise EditConflict(self, expected)
+            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        derived = self.derived_fields | {"updated"}
+        if expected is None and update_fields is not None and set(update_fields) <= derived:
+            return super().save(*args, **kwargs)
+        if update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        if expected is None:
+            self.version = (self.version or 0) + 1
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or self._state.db
+        # As Django's own save: no savepoint, a failed write fails the caller's transaction.
+        # A refusal has written nothing, and leaves that transaction usable.
+        with transaction.atomic(using=using, savepoint=False):
+            claimed = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk, version=expected)
+                .update(version=expected + 1)
+            )
+            if claimed:
+                self.version = expected + 1
+                self._read_version = None
+                return super().save(*args, **kwargs)
+        raise EditConflict(self, expected)
+
+    def expect_version(self, version: int | None) -> None:
+        """Make the next save of this row refuse (EditConflict) if it is no longer at
+        `version` (0: the row did not exist when the form was read)."""
+        self._read_version = version
 
 
 class SiteFlag(models.Model):

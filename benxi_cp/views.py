@@ -23,8 +23,9 @@ from django_tables2 import SingleTableMixin
 from benxi_cp import export, formats, roles
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import get_importer
-from benxi_cp.models import SiteFlag
+from benxi_cp.models import EditConflict, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
+from benxi_cp.versions import refuse
 
 
 class PermissionMixin(PermissionRequiredMixin):
@@ -83,7 +84,9 @@ class ObjectDetailView(PermissionMixin, DetailView):
 
 
 class _SaveMixin:
-    """Stamp the author, save atomically, and turn a database refusal into a form error."""
+    """Stamp the author, save atomically, and turn a database refusal into a form error; a
+    record saved by someone else since the form was read is not overwritten (the form comes
+    back with the differences, benxi_cp/versions.py)."""
 
     success_message = gettext_lazy("Saved.")
 
@@ -95,6 +98,9 @@ class _SaveMixin:
             with transaction.atomic():
                 obj.save()
                 form.save_m2m()
+        except EditConflict as conflict:
+            refuse(form, conflict)
+            return self.form_invalid(form)
         except IntegrityError:
             form.add_error(None, _("The database refused this record; check the values."))
             return self.form_invalid(form)

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from benxi_cp.admin import VersionedAdminMixin
 from benxi_cp.conflicts import is_conflict
 from enterprises import ledger, locks
 from enterprises.choices import PeriodKind, ReportStatus
@@ -21,7 +22,7 @@ from enterprises.reliability_store import refresh_reports
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "sector", "district", "state_large_medium", "cp_status")
     list_filter = ("sector", "ownership", "size", "state_large_medium", "cp_status")
     search_fields = ("code", "name", "name_en")
@@ -52,7 +53,7 @@ class DischargeValueInline(admin.TabularInline):
 
 
 @admin.register(DischargeReport)
-class DischargeReportAdmin(SimpleHistoryAdmin):
+class DischargeReportAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """The workflow fields are read-only here: status changes go through the report page.
 
     A verified report is read-only (the model and the database refuse changes to it in any

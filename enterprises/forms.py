@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.fields import CodedChoiceField, YesNoField
+from benxi_cp.versions import VersionedFormMixin
 from enterprises.choices import Basis, Ownership, Sector, Size
 from enterprises.models import DischargeReport, Enterprise
 from enterprises.templatetags.discharge import plain_amount
@@ -27,7 +28,7 @@ FIELDS = [
 ]
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = FIELDS
@@ -115,7 +116,7 @@ class ReportStartForm(forms.Form):
     period = forms.ChoiceField(label=capfirst(_("period")), choices=period_choices, initial="Y")
 
 
-class ReportHeaderForm(forms.ModelForm):
+class ReportHeaderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DischargeReport
         fields = ["output_10k_yuan"]

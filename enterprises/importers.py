@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import router
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -355,6 +356,13 @@ class DischargeImporter(Importer):
         new_reports = [
             self.reports[key] for key in sorted(self.touched) if self.reports[key].pk is None
         ]
+        # An open entry grid holds its report's version (benxi_cp/versions.py): a report
+        # whose row or values the file changes moves on, so that grid cannot save over it.
+        moved = {value.report_id for value in self.changed_values.values()}
+        moved.update(self.reports[key].pk for key, *_ in self.new_values if self.reports[key].pk)
+        for report in self.changed_reports.values():
+            report.version += 1
+            moved.discard(report.pk)
         rows = [tuple(getattr(r, name) for name in REPORT_COLUMNS) for r in new_reports]
         keys = insert_rows(DischargeReport, REPORT_COLUMNS, rows, returning=True)
         for report, pk in zip(new_reports, keys, strict=True):
@@ -374,7 +382,7 @@ class DischargeImporter(Importer):
             bulk_update_with_history(
                 list(self.changed_reports.values()),
                 DischargeReport,
-                ["output_10k_yuan", "updated", "updated_by"],
+                ["output_10k_yuan", "updated", "updated_by", "version"],
                 batch_size=BATCH,
                 default_user=user,
             )
@@ -407,6 +415,8 @@ class DischargeImporter(Importer):
             DischargeReport.objects.filter(pk__in=earlier).exclude(entered_by=user).update(
                 entered_by=user
             )
+        if moved:
+            DischargeReport.objects.filter(pk__in=moved).update(version=F("version") + 1)
         refresh_reports(reports[key].pk for key in self.touched)
         ledger.refresh({(reports[key].enterprise_id, reports[key].year) for key in self.touched})
         for year in sorted({reports[key].year for key in self.touched}):

@@ -43,8 +43,9 @@ T = TypeVar("T")
 LOCKED = "benxi_report_locked"
 # PostgreSQL: the transaction's setting under which loaders of generated data write.
 LOAD = "benxi.load_below_lock"
-# Columns a verified report may change: derived data and the stamps of who touched it last.
-DERIVED = {"id", "grade", "updated", "updated_by_id"}
+# Columns a verified report may change: derived data, the stamps of who touched it last, and
+# its save counter (benxi_cp.models.VersionedModel), which records no data.
+DERIVED = {"id", "grade", "updated", "updated_by_id", "version"}
 
 
 class WriteConflict(ValidationError):

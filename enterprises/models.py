@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from benxi_cp.models import TrackedModel
+from benxi_cp.models import TrackedModel, VersionedModel
 from enterprises.choices import (
     Basis,
     CpStatus,
@@ -52,7 +52,7 @@ class EnterpriseQuerySet(models.QuerySet):
         return self.filter(enterprise_match(text))
 
 
-class Enterprise(TrackedModel):
+class Enterprise(VersionedModel, TrackedModel):
     """A key enterprise of the city, whether or not it takes part in the CP programme."""
 
     code = models.CharField(
@@ -226,7 +226,7 @@ def period_code(kind: str, number: int) -> str:
     return "Y"
 
 
-class DischargeReport(TrackedModel):
+class DischargeReport(VersionedModel, TrackedModel):
     """An enterprise's pollution discharge report to the EPB for one period.
 
     A verified report is locked: save() and delete() refuse while the stored row is

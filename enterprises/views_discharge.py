@@ -19,6 +19,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from benxi_cp.importers import get_importer
+from benxi_cp.models import EditConflict
+from benxi_cp.versions import Difference, refuse
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
 from enterprises import reliability, reliability_store, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
@@ -663,7 +665,12 @@ class ReportEntryView(PermissionMixin, View):
                 if form.cleaned_data.get("amount") is not None
             ]
             try:
-                workflow.save_report(report, rows, request.user)
+                workflow.save_report(report, rows, request.user, read_version=header.read_version)
+            except EditConflict as conflict:
+                merged = self._refuse(request, header, conflict, rows)
+                if merged is not None:
+                    formset = ValueRowFormSet(merged, prefix=self.prefix)
+                    formset.is_valid()
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
                 return redirect(report)
@@ -698,6 +705,44 @@ class ReportEntryView(PermissionMixin, View):
                 % {"status": report.get_status_display(), "grade": report.grade},
             )
         return redirect(report.entry_url)
+
+    def _refuse(self, request, header, conflict: EditConflict, rows: list[ValueRow]):
+        """Someone saved the report since the grid was opened: nothing is written, the grid
+        comes back with the user's entries and, above it, what differs from the stored
+        report, value by value. The rows the user left as they were and someone else
+        changed now hold the stored values (the grid's data, returned), so that saving
+        again does not undo the other's change."""
+        result = refuse(header, conflict)
+        if result.deleted:
+            return None
+        stored = DischargeReport.objects.get(pk=conflict.instance.pk)
+        since = _moved_on(stored, conflict.read_version)
+        differences, taken = value_differences(stored, rows, since, self._catalogue())
+        result.rows.extend(differences)
+        return self._with_stored_rows(request.POST, taken)
+
+    def _with_stored_rows(self, posted, taken: dict[int, tuple | None]):
+        data = posted.copy()
+        prefix = self.prefix
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        except ValueError:
+            return data
+        rows = {data.get(f"{prefix}-{i}-pollutant"): i for i in range(total)}
+        for pollutant_id, value in taken.items():
+            index = rows.get(str(pollutant_id))
+            if index is None:
+                if value is None:
+                    continue
+                index, total = total, total + 1
+                data[f"{prefix}-{index}-pollutant"] = str(pollutant_id)
+            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", Basis.ESTIMATED))
+            data[f"{prefix}-{index}-amount"] = (
+                "" if amount is None else plain_amount(amount, grouping=False)
+            )
+            data[f"{prefix}-{index}-basis"] = basis
+        data[f"{prefix}-TOTAL_FORMS"] = str(total)
+        return data
 
     # helpers
     def _catalogue(self) -> dict[int, Pollutant]:
@@ -777,6 +822,80 @@ class ReportEntryView(PermissionMixin, View):
             },
             status=status,
         )
+
+
+def _moved_on(report: DischargeReport, version: int):
+    """When the report was first saved past `version` (its history's record of that save:
+    a save writes the report, then its values), or None when the history does not say."""
+    return (
+        report.history.filter(version__gt=version)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+
+
+def value_differences(
+    stored: DischargeReport, rows: list[ValueRow], since, catalogue: dict[int, Pollutant]
+) -> tuple[list[Difference], dict[int, tuple | None]]:
+    """The grid's rows whose entry differs from the stored value, or whose stored value
+    changed since the grid was read (up to `since`, the first save after the grid's
+    version; None: unknown), with who changed it and when from the values' history; and the
+    values to take as stored (the rows the user left as read, which someone else changed:
+    pollutant -> (amount, basis), or None for a value removed)."""
+    yours = {row.pollutant.pk: (row.amount, row.basis) for row in rows}
+    now = {value.pollutant_id: (value.amount, value.basis) for value in stored.values.all()}
+    then: dict[int, tuple | None] | None = None
+    changes: dict[int, tuple] = {}
+    if since is not None:
+        then = {}
+        for record in (
+            DischargeValue.history.filter(report_id=stored.pk)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        ):
+            if record.history_date < since:
+                then[record.pollutant_id] = (
+                    None if record.history_type == "-" else (record.amount, record.basis)
+                )
+            else:
+                changes[record.pollutant_id] = (record.history_user, record.history_date)
+    differences, taken = [], {}
+    for pollutant_id in sorted(set(yours) | set(now), key=lambda pk: _position(catalogue[pk])):
+        mine, theirs = yours.get(pollutant_id), now.get(pollutant_id)
+        changed = None if then is None else not _same_value(then.get(pollutant_id), theirs)
+        if _same_value(mine, theirs) and not changed:
+            continue
+        left_alone = bool(changed) and _same_value(mine, then.get(pollutant_id))
+        if left_alone:
+            taken[pollutant_id] = theirs
+        by, on = changes.get(pollutant_id, (None, None)) if changed else (None, None)
+        pollutant = catalogue[pollutant_id]
+        differences.append(
+            Difference(
+                label=f"{pollutant.display_name} ({pollutant.unit})",
+                yours=_value_text(mine),
+                stored=_value_text(theirs),
+                changed_by=by,
+                changed_on=on,
+                changed_since_read=changed,
+                taken=left_alone,
+            )
+        )
+    return differences, taken
+
+
+def _same_value(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[0] == b[0] and a[1] == b[1]
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return "—"
+    amount, basis = value
+    return f"{plain_amount(amount, grouping=False)} ({Basis(basis).label})"
 
 
 def _row_css(flags) -> str:

@@ -93,6 +93,7 @@ def save_report(
     user,
     *,
     replace: bool = True,
+    read_version: int | None = None,
 ) -> DischargeReport:
     """Store the report's header and its values, then recompute its flags and grade.
 
@@ -100,12 +101,18 @@ def save_report(
     every row); without it, other values are kept (an import adds and updates). A report
     that someone else created meanwhile (this one has no key yet) is not overwritten:
     WriteConflict, the user sees it and saves again.
+
+    With `read_version` (the entry grid's: the report's version when the grid was opened, 0
+    for a report not stored then), a report saved by anyone since is not overwritten:
+    EditConflict, decided in the database under the report's lock (VersionedModel.save).
     """
     rows = list(rows)
     key, adding = report.pk, report._state.adding
 
     def attempt() -> None:
         report.pk, report._state.adding = key, adding  # as before a failed attempt
+        if read_version is not None:
+            report.expect_version(read_version)
         _save(report, rows, user, replace)
 
     locks.run_in_transaction(attempt, report=report)

@@ -6,6 +6,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.versions import VersionedFormMixin
 from targets import computations
 from targets.choices import Dimension
 from targets.models import Actual, Department, Indicator, Target, plain_decimal
@@ -17,7 +18,7 @@ def _year_widget(field: forms.Field) -> None:
     field.widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX, step=1)
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["code", "name", "name_en", "duties", "duties_en"]
@@ -40,7 +41,7 @@ class DepartmentForm(forms.ModelForm):
         return self.cleaned_data["code"].strip().lower()
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, forms.ModelForm):
     computation = forms.ChoiceField(
         label=_("actual values"),
         required=False,
@@ -129,7 +130,7 @@ class _OnePerIndicatorMixin:
         return cleaned
 
 
-class TargetForm(_OnePerIndicatorMixin, forms.ModelForm):
+class TargetForm(_OnePerIndicatorMixin, VersionedFormMixin, forms.ModelForm):
     unique_field = "goal_year"
     unique_message = _("This indicator already has a target for that goal year.")
 
@@ -159,7 +160,7 @@ class TargetForm(_OnePerIndicatorMixin, forms.ModelForm):
         )
 
 
-class ActualForm(_OnePerIndicatorMixin, forms.ModelForm):
+class ActualForm(_OnePerIndicatorMixin, VersionedFormMixin, forms.ModelForm):
     """An actual value typed in by a person: always saved as entered."""
 
     unique_field = "year"

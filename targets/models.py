@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from benxi_cp.models import TrackedModel
+from benxi_cp.models import TrackedModel, VersionedModel
 from enterprises.models import bilingual
 from targets.choices import Dimension, Direction, ValueSource
 
 
-class Department(models.Model):
+class Department(VersionedModel, models.Model):
     """A municipal department of the leading team, responsible for some indicators."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
@@ -102,7 +102,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(dimension=Dimension.ENVIRONMENTAL)
 
 
-class Indicator(TrackedModel):
+class Indicator(VersionedModel, TrackedModel):
     """An indicator of the target system, with its unit, direction and responsible department."""
 
     code = models.SlugField(_("code"), max_length=48, unique=True)
@@ -168,7 +168,7 @@ class Indicator(TrackedModel):
         return bilingual(self.unit, self.unit_en)
 
 
-class Target(TrackedModel):
+class Target(VersionedModel, TrackedModel):
     """A goal for an indicator: from a baseline (year, value) to a goal (year, value)."""
 
     indicator = models.ForeignKey(
@@ -212,7 +212,7 @@ class Target(TrackedModel):
         return self.indicator.get_absolute_url()
 
 
-class Actual(TrackedModel):
+class Actual(VersionedModel, TrackedModel):
     """An indicator's actual value for one year, entered or computed from the records."""
 
     indicator = models.ForeignKey(

@@ -24,5 +24,6 @@ urlpatterns = [
     path("audits/", include("audits.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,8 @@ nothing the second time); a verified one is refused. Errors come back as
 
 from dataclasses import dataclass
 
+from rest_framework.settings import api_settings
+
 from enterprises.importers import DischargeImporter
 from enterprises.models import period_code
 
@@ -71,7 +73,11 @@ def submit_batch(reports: list[dict], user, dry_run: bool = False) -> tuple[bool
             if error not in errors:  # a report's header is checked once per value
                 errors.append(error)
         return False, {"errors": [error.as_dict() for error in errors]}
-    written = [importer.reports[key] for key in sorted(importer.touched)]
+    # The reports in the batch's order: by the first row (value) of each.
+    first_row: dict[tuple, int] = {}
+    for (key, _pollutant), number in importer.seen.items():
+        first_row[key] = min(number, first_row.get(key, number))
+    written = [importer.reports[key] for key in sorted(importer.touched, key=first_row.get)]
     return True, {
         "dry_run": dry_run,
         "created": result.created,
@@ -90,31 +96,38 @@ def submit_batch(reports: list[dict], user, dry_run: bool = False) -> tuple[bool
 
 
 def serializer_errors(detail) -> list[dict]:
-    """DRF's nested errors of the batch's shape as the same `item N, field: message` list."""
+    """DRF's nested errors of the batch's shape as the same `item N, field: message` list.
+    DRF keys the errors of a list's members by their index (from 0), or lists them."""
     errors: list[BatchError] = []
 
+    def members(node) -> list[tuple[int, object]] | None:
+        if isinstance(node, dict) and node and all(isinstance(k, int) for k in node):
+            return sorted(node.items())
+        if isinstance(node, list) and not all(isinstance(child, str) for child in node):
+            return list(enumerate(node))
+        return None
+
     def walk(node, item, path):
-        if isinstance(node, dict):
+        indexed = members(node)
+        if indexed is not None:
+            for index, child in indexed:
+                walk(child, item, f"{path}[{index + 1}]")
+        elif isinstance(node, dict):
             for key, child in node.items():
-                walk(child, item, f"{path}.{key}" if path else str(key))
+                if key == api_settings.NON_FIELD_ERRORS_KEY:
+                    walk(child, item, path)
+                else:
+                    walk(child, item, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):
-            if all(isinstance(child, str) for child in node):
-                for message in node:
-                    errors.append(BatchError(item, path, str(message)))
-                return
-            for index, child in enumerate(node, start=1):
-                walk(child, item, f"{path}[{index}]")
+            errors.extend(BatchError(item, path, str(message)) for message in node)
         else:
             errors.append(BatchError(item, path, str(node)))
 
     for key, child in detail.items():
-        if (
-            key == "reports"
-            and isinstance(child, list)
-            and not all(isinstance(c, str) for c in child)
-        ):
-            for item, report_errors in enumerate(child, start=1):
-                walk(report_errors, item, "")
+        reports = members(child) if key == "reports" else None
+        if reports is not None:
+            for index, report_errors in reports:
+                walk(report_errors, index + 1, "")
         else:
             walk(child, None, key)
     return [error.as_dict() for error in errors]

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audits.models import Audit, AuditStep, Option, OptionReduction
+from enterprises.choices import Grade
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
 from targets.models import Actual, Indicator, Target
 
@@ -141,6 +142,13 @@ class DischargeReportSerializer(serializers.ModelSerializer):
     enterprise_code = serializers.CharField(source="enterprise.code", read_only=True)
     period = serializers.CharField(
         source="period_code", read_only=True, help_text=_("Y, Q1–Q4 or M01–M12.")
+    )
+    # The model's field is not editable: declared here so that the schema allows its blank.
+    grade = serializers.ChoiceField(
+        choices=Grade.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Follows from the reliability flags; empty until the report is checked."),
     )
     values = DischargeValueSerializer(many=True, read_only=True)
     flags = ReliabilityFlagSerializer(many=True, read_only=True)

@@ -2,7 +2,7 @@
 served by the app), /api/tokens/ (the administrators' token pages)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -25,6 +25,7 @@ v1 = [
         views.ProgrammeSummaryView.as_view(),
         name="programme-summary",
     ),
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found, name="not-found"),
 ]
 # Token clients carry no session: the API authenticates them itself (401, not a redirect to
 # the log-in page).

@@ -3,12 +3,14 @@ of discharge reports through the importer, the workflow steps of the pages."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,6 +37,9 @@ CONFLICT = OpenApiResponse(
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [PagePermission]
     permission_required: str = ""
+    # Ids are bigints: anything else is no record (a JSON 404 from `not_found`), never a
+    # value the database refuses.
+    lookup_value_regex = "[0-9]{1,18}"
 
 
 @extend_schema(tags=["enterprises"])
@@ -135,7 +140,12 @@ class DischargeReportViewSet(ReadViewSet):
     def batch(self, request):
         if not request.user.has_perms(DischargeImporter.permissions):
             self.permission_denied(request)
-        shape = serializers.BatchSerializer(data=request.data)
+        try:
+            data = request.data
+        except ParseError as error:
+            refused = batch.BatchError(None, "", str(error.detail))
+            return Response({"errors": [refused.as_dict()]}, status=status.HTTP_400_BAD_REQUEST)
+        shape = serializers.BatchSerializer(data=data)
         if not shape.is_valid():
             return Response(
                 {"errors": batch.serializer_errors(shape.errors)},
@@ -178,12 +188,7 @@ class DischargeReportViewSet(ReadViewSet):
     @extend_schema(
         summary=_("Return a submitted report to the enterprise, with a reason"),
         request=serializers.ReturnSerializer,
-        responses={
-            200: serializers.DischargeReportSerializer,
-            400: serializers.DetailSerializer,
-            403: REFUSED,
-            409: CONFLICT,
-        },
+        responses={200: serializers.DischargeReportSerializer, 403: REFUSED, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path="return", filterset_class=None)
     def return_report(self, request, pk=None):
@@ -231,3 +236,9 @@ class ProgrammeSummaryView(APIView):
         summary = programme_summary(year)
         figures = {key: (value if value != "" else None) for key, value in summary.rows()}
         return Response({"year": year, "figures": figures})
+
+
+@csrf_exempt  # it changes nothing: a POST to a wrong URL is a 404, not a CSRF failure
+def not_found(request, path: str = ""):
+    """Any other URL under /api/v1/: a 404 in JSON like the API's own, not the HTML page."""
+    return JsonResponse({"detail": str(_("Not found."))}, status=404)

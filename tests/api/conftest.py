@@ -106,7 +106,7 @@ def api_as(token_for):
 
     def client(who) -> APIClient:
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(who)}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(who)}", HTTP_ACCEPT_LANGUAGE="en")
         return api
 
     return client

@@ -26,6 +26,10 @@ from reports.summary import programme_summary
 from targets.filters import IndicatorFilter
 from targets.models import Indicator
 
+STEP_DESCRIPTION = _(
+    "The workflow step of the report page, with the same permission; 409 with the reason when "
+    "the report's status does not allow it."
+)
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # as DischargeReport's year_range constraint
 REFUSED = OpenApiResponse(serializers.DetailSerializer, description=_("Not allowed"))
 CONFLICT = OpenApiResponse(
@@ -42,7 +46,10 @@ class ReadViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
 
-@extend_schema(tags=["enterprises"])
+@extend_schema(
+    tags=["enterprises"],
+    description=_("The enterprise register, with the filters of the enterprises list."),
+)
 class EnterpriseViewSet(ReadViewSet):
     """The enterprise register, with the filters of the enterprises list."""
 
@@ -52,7 +59,13 @@ class EnterpriseViewSet(ReadViewSet):
     filterset_class = EnterpriseFilter
 
 
-@extend_schema(tags=["audits"])
+@extend_schema(
+    tags=["audits"],
+    description=_(
+        "CP audits with their eight steps, with the filters of the audits list; an auditor "
+        "sees the audits of their teams only."
+    ),
+)
 class AuditViewSet(ReadViewSet):
     """CP audits with their eight steps; an auditor sees the audits of their teams only."""
 
@@ -70,7 +83,13 @@ class AuditViewSet(ReadViewSet):
         )
 
 
-@extend_schema(tags=["audits"])
+@extend_schema(
+    tags=["audits"],
+    description=_(
+        "CP options with their annual reductions, with the filters of the options list; an "
+        "auditor sees the options of their teams' audits only."
+    ),
+)
 class OptionViewSet(ReadViewSet):
     """CP options with their annual reductions; an auditor sees their teams' audits' only."""
 
@@ -93,7 +112,13 @@ class OptionViewSet(ReadViewSet):
         )
 
 
-@extend_schema(tags=["discharge"])
+@extend_schema(
+    tags=["discharge"],
+    description=_(
+        "Discharge reports with their values, reliability flags and grade, with the filters "
+        "of the reports list."
+    ),
+)
 class DischargeReportViewSet(ReadViewSet):
     """Discharge reports with their values, reliability flags and grade; batch submission
     and the workflow steps of the report pages."""
@@ -169,6 +194,7 @@ class DischargeReportViewSet(ReadViewSet):
 
     @extend_schema(
         summary=_("Submit a draft or returned report to the EPB"),
+        description=STEP_DESCRIPTION,
         request=None,
         responses={200: serializers.DischargeReportSerializer, 403: REFUSED, 409: CONFLICT},
     )
@@ -178,6 +204,7 @@ class DischargeReportViewSet(ReadViewSet):
 
     @extend_schema(
         summary=_("Verify a submitted report (it is locked from then on)"),
+        description=STEP_DESCRIPTION,
         request=None,
         responses={200: serializers.DischargeReportSerializer, 403: REFUSED, 409: CONFLICT},
     )
@@ -187,6 +214,7 @@ class DischargeReportViewSet(ReadViewSet):
 
     @extend_schema(
         summary=_("Return a submitted report to the enterprise, with a reason"),
+        description=STEP_DESCRIPTION,
         request=serializers.ReturnSerializer,
         responses={200: serializers.DischargeReportSerializer, 403: REFUSED, 409: CONFLICT},
     )
@@ -205,7 +233,13 @@ class DischargeReportViewSet(ReadViewSet):
         )
 
 
-@extend_schema(tags=["targets"])
+@extend_schema(
+    tags=["targets"],
+    description=_(
+        "The programme's indicators with their targets (baseline and goal) and actual values, "
+        "with the filters of the indicators list."
+    ),
+)
 class IndicatorViewSet(ReadViewSet):
     """The programme's indicators with their targets and actual values."""
 
@@ -223,6 +257,10 @@ class ProgrammeSummaryView(APIView):
 
     @extend_schema(
         tags=["reports"],
+        description=_(
+            "The programme summary as of 31 December of the year, with the keys of "
+            "docs/formats/programme-summary.md (the same figures as the page and its CSV)."
+        ),
         parameters=[
             OpenApiParameter(
                 "year", int, OpenApiParameter.PATH, description=_("1949–2100"), required=True

@@ -1,5 +1,5 @@
-"""/api/v1/ (the API), /api/schema/ (OpenAPI 3), /api/docs/ and /api/redoc/ (documentation
-served by the app), /api/tokens/ (the administrators' token pages)."""
+"""/api/v1/ (the API), /api/schema/ (OpenAPI 3), /api/docs/ (documentation served by
+the app), /api/tokens/ (the administrators' token pages)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
@@ -40,7 +40,6 @@ urlpatterns = [
         name="schema",
     ),
     path("docs/", views_pages.SwaggerView.as_view(), name="docs"),
-    path("redoc/", views_pages.RedocView.as_view(), name="redoc"),
     path("tokens/", views_pages.TokenListView.as_view(), name="tokens"),
     path("tokens/new/", views_pages.TokenIssueView.as_view(), name="token_issue"),
     path("tokens/<int:pk>/revoke/", views_pages.token_revoke, name="token_revoke"),

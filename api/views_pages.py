@@ -21,11 +21,6 @@ class SwaggerView(TemplateView):
     extra_context = {"title": gettext_lazy("API documentation")}
 
 
-class RedocView(TemplateView):
-    template_name = "api/redoc.html"
-    extra_context = {"title": gettext_lazy("API documentation")}
-
-
 class TokenListView(PermissionMixin, ListView):
     """Every token: whose, what for, issued and last used, active or revoked."""
 

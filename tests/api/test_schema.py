@@ -78,11 +78,10 @@ def test_schema_needs_a_login(db):
     assert APIClient().get("/api/schema/").status_code == 401
 
 
-@pytest.mark.parametrize("name", ["api:docs", "api:redoc"])
-def test_documentation_pages_without_inline_script(client_as, name):
+def test_documentation_page_without_inline_script(client_as):
     from django.urls import reverse
 
-    response = client_as(roles.ADMINISTRATOR).get(reverse(name))
+    response = client_as(roles.ADMINISTRATOR).get(reverse("api:docs"))
     assert response.status_code == 200
     html = response.content.decode()
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)

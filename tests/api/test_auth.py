@@ -149,3 +149,14 @@ def test_token_pages_query_count(client_as, make_user, django_assert_num_queries
     with django_assert_num_queries(8):
         response = client.get(reverse("api:tokens"))
     assert response.content.decode().count("platform ") == 5
+
+
+def test_browsable_api_for_the_session(client_as, city):
+    """DRF's own pages for a logged-in browser: scripts from static files only (its one
+    inline <script> is a JSON data block, which a CSP does not execute)."""
+    response = client_as(roles.LEADERSHIP).get("/api/v1/enterprises/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "S-1" in html
+    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+        assert 'src="' in attrs or 'type="application/json"' in attrs, attrs

@@ -158,5 +158,5 @@ def test_browsable_api_for_the_session(client_as, city):
     assert response.status_code == 200
     html = response.content.decode()
     assert "S-1" in html
-    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+    for attrs, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
         assert 'src="' in attrs or 'type="application/json"' in attrs, attrs

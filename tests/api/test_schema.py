@@ -8,7 +8,9 @@ import re
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import URLResolver, get_resolver
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
@@ -114,14 +116,25 @@ def no_throttle(settings):
     settings.API_THROTTLE_RATE = None  # hundreds of requests in a few seconds
 
 
+@pytest.fixture
+def keep_connection():
+    """As Django's test client does: the WSGI handler's request signals would close the
+    connection that holds the test's transaction (on PostgreSQL)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_contract(case, token, city, no_throttle):
+def test_api_contract(case, token, city, no_throttle, keep_connection):
     # Every check of schemathesis but two about how strictly requests are read, not about
     # the responses: a filter on a record that does not exist (?enterprise=0) is
     # schema-valid and refused with 400, as the lists refuse it; and, as on the lists, a

@@ -13,7 +13,7 @@ from audits.choices import (
     Verdict,
 )
 from audits.models import Audit, Option
-from benxi_cp.filters import CodeOrChoiceFilter
+from benxi_cp.filters import CodeOrChoiceFilter, YearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 
@@ -62,11 +62,9 @@ class AuditFilter(django_filters.FilterSet):
     )
     accepted_by = django_filters.ChoiceFilter(label=_("accepted by"), choices=AcceptingBody.choices)
     demonstration = django_filters.BooleanFilter(label=_("demonstration enterprise"), widget=YES_NO)
-    year = django_filters.NumberFilter(
-        label=_("year started"), field_name="started_on", lookup_expr="year"
-    )
+    year = YearFilter(label=_("year started"), field_name="started_on", lookup_expr="year")
     # "As of 31 December": what the reports' figures count (reports/summary.py).
-    started_by = django_filters.NumberFilter(
+    started_by = YearFilter(
         label=_("started by the end of"), field_name="started_on", lookup_expr="year__lte"
     )
 
@@ -113,16 +111,16 @@ class OptionFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="audit__enterprise__sector", choices=Sector.choices
     )
-    implemented_year = django_filters.NumberFilter(
+    implemented_year = YearFilter(
         label=_("year implemented"), field_name="implemented_on", lookup_expr="year"
     )
     # "As of 31 December": what the reports' figures count (reports/summary.py).
-    started_by = django_filters.NumberFilter(
+    started_by = YearFilter(
         label=_("audit started by the end of"),
         field_name="audit__started_on",
         lookup_expr="year__lte",
     )
-    implemented_by = django_filters.NumberFilter(
+    implemented_by = YearFilter(
         label=_("implemented by the end of"), field_name="implemented_on", lookup_expr="year__lte"
     )
 

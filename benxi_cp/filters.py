@@ -97,3 +97,19 @@ class CodeOrChoiceField(forms.ModelChoiceField):
 
 class CodeOrChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = CodeOrChoiceField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """The year of a date (`lookup_expr="year"`, `"year__lte"`): a whole number a date can
+    have, 1–9999, so that `?year=0` or `?year=0.5` is the filter form's error, not a date
+    the database layer cannot build."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value above

@@ -157,6 +157,13 @@ class Importer:
         if not rows and not result.errors:
             result.add(2, "", _("the file has no data rows"))
             return result
+        return self.run_rows(rows, dry_run)
+
+    def run_rows(
+        self, rows: list[tuple[int, dict[str, str]]], dry_run: bool = False
+    ) -> ImportResult:
+        """Import (number, {column: cell}) rows, all or nothing: a file's rows, or the values
+        of an API batch (api/batch.py), numbered as the caller reports them."""
         # A collision with another transaction (a deadlock, or the same new record created
         # by someone else meanwhile) runs the file once more from prepare(), which reads
         # (and locks) what the rows refer to afresh.

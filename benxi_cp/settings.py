@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "audits",
     "targets",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     # Benchmark tooling (manage.py bench, seed_scale): above every app, so last.
     "bench",
 ]
@@ -186,6 +190,7 @@ LOCALE_PATHS = [
     BASE_DIR / "audits" / "locale",
     BASE_DIR / "targets" / "locale",
     BASE_DIR / "reports" / "locale",
+    BASE_DIR / "api" / "locale",
     BASE_DIR / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"
@@ -298,3 +303,50 @@ LOGGING = {
 # `manage.py load_demo` resets the demo accounts to the passwords the README prints: it refuses
 # with DEBUG off (unless --force). The test settings allow it (pytest runs with DEBUG off).
 BENXI_DEMO_ALLOWED = DEBUG
+
+# API --------------------------------------------------------------------------------------
+# The data exchange API under /api/v1/ (api/): tokens issued in the app (Authorization: Token
+# <key>) or the browser's session; the pages' permissions and scoping; OpenAPI at
+# /api/schema/, documentation at /api/docs/ from drf-spectacular-sidecar's static files.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+# Requests per token (a session: per user) and period: "1200/minute", "100/second"…
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("Benxi Cleaner Production API"),
+    "DESCRIPTION": _(
+        "Data exchange with the city's Cleaner Production programme: the enterprise register, "
+        "CP audits and options, discharge reports (read, submitted in batches, and their "
+        "workflow), targets and the programme summary. Authenticate with an API token that "
+        "an administrator issues (header `Authorization: Token <key>`) or the browser's "
+        "session. Each token acts with its user's role: the same permissions and scoping as "
+        "the pages. Lists are paged by cursor (`next`, `previous`)."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # An audit's assessment and acceptance share one set of verdicts.
+    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "audits.choices.Verdict"},
+}

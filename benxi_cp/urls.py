@@ -28,5 +28,6 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("benxi_cp.accounts.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.navigation import NavItem, register
+
+API = _("API")
+
+register(
+    NavItem(_("API tokens"), "api:tokens", permission="api.view_apitoken", order=90, menu=API),
+    NavItem(_("API documentation"), "api:docs", permission="api.view_apitoken", order=91, menu=API),
+)

@@ -2,6 +2,9 @@
 
 Every rule of the models is checked on each row (the forms run the models' validation),
 so a file cannot record what the pages would refuse; the machinery makes it all or nothing.
+That includes the audit rules: steps 3, 4 and 5 complete only with what they produce, a
+medium/high-fee option is feasible or implemented only with its feasibility analysis, and
+an accepted audit is locked.
 """
 
 from decimal import Decimal
@@ -153,6 +156,8 @@ class OptionImportForm(forms.ModelForm):
             "status",
             "investment_10k_yuan",
             "annual_benefit_10k_yuan",
+            "actual_investment_10k_yuan",
+            "actual_annual_benefit_10k_yuan",
             "implemented_on",
         ]
 
@@ -182,6 +187,8 @@ class OptionImporter(Importer):
         "status": True,
         "investment_10k_yuan": False,
         "annual_benefit_10k_yuan": False,
+        "actual_investment_10k_yuan": False,
+        "actual_annual_benefit_10k_yuan": False,
         "implemented_on": False,
     }
 
@@ -216,7 +223,7 @@ class OptionImporter(Importer):
         self.existing = {
             (option.audit.ref, option.code): option
             for option in Option.objects.filter(audit__in=self.audits.values())
-            .select_related("audit")
+            .select_related("audit", "feasibility")
             .prefetch_related("reductions")
         }
         self.reduction_columns = {

@@ -187,7 +187,7 @@ def test_duplicate_refs_in_a_file_are_refused(register):
 # -- options: each rule refused -------------------------------------------------------------
 @pytest.fixture
 def audits(register):
-    run("audits", AUDIT_HEADER + "A-1,DEMO-0001,1999-04-01,5,,,,,,,,\n")
+    run("audits", AUDIT_HEADER + "A-1,DEMO-0001,1999-04-01,2,,,,,,,,\n")
     return Audit.objects.get()
 
 

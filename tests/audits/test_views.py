@@ -7,9 +7,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audits import locks
 from audits.models import Audit, AuditDocument, Option, OptionFeasibility
 from benxi_cp import roles
 from tests.audits.conftest import passed
@@ -149,9 +151,12 @@ def spread(make_audit, enterprise, make_user):
     from enterprises.models import Enterprise
 
     coal = Enterprise.objects.create(code="C-9", name="乙煤矿", name_en="Coal B", sector="coal")
-    first = passed(make_audit(ref="A-97", started_on=D(1997, 3, 1)), accepted=D(1999, 6, 1))
-    first.demonstration = True
-    first.accepted_by = "national_centre"
+    first = passed(
+        make_audit(ref="A-97", started_on=D(1997, 3, 1)),
+        accepted=D(1999, 6, 1),
+        body="national_centre",
+    )
+    first.demonstration = True  # named after the acceptance: the lock lets it change
     first.save()
     make_audit(ref="A-99", steps=3, started_on=D(1999, 4, 1))
     third = make_audit(ref="C-00", steps=8, started_on=D(2000, 5, 1), enterprise=coal)
@@ -214,6 +219,12 @@ def test_my_audits_are_those_whose_team_includes_me(client, spread, team_auditor
 
 @pytest.fixture
 def options_spread(spread, make_audit):
+    # A-97 is accepted, so locked: its options are written below the lock, as a loader does.
+    with transaction.atomic(), locks.suspended():
+        return _options_spread()
+
+
+def _options_spread():
     a97 = Audit.objects.get(ref="A-97")
     c00 = Audit.objects.get(ref="C-00")
     make = Option.objects.create

@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from audits.choices import OptionStatus, StepStatus
 from audits.formatting import plain
 from audits.models import (
+    BALANCE_KEPT,
     Audit,
     AuditStep,
     MaterialBalanceLine,
     Option,
     OptionFeasibility,
+    balance_required,
 )
 from audits.validators import document_type
 from enterprises.models import Enterprise, Pollutant
@@ -202,6 +204,19 @@ class BalanceLineForm(ModelRulesForm):
 
 
 class BaseBalanceFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Once step 3 is completed, the balance it produced keeps at least one line."""
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+        if not kept and balance_required(self.instance):
+            raise ValidationError(BALANCE_KEPT)
+
     def save_new(self, form, commit=True):
         form.instance.position = form.prefix.rsplit("-", 1)[-1]
         return super().save_new(form, commit)

@@ -133,9 +133,10 @@ class AuditImporter(Importer):
             raise RowInvalid(problems)
         audit = form.save(commit=False)
         audit.stamp(self.user)
-        audit.save()
         if instance is not None:
+            # The steps first: once the row says "accepted", the audit is locked.
             set_steps_completed(audit, audit.steps_completed)
+        audit.save()
         return (UPDATED if instance else CREATED), f"{audit.ref} {audit.enterprise.code}"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -321,7 +321,18 @@ class Audit(TrackedModel):
     def delete(self, *args, **kwargs):
         if self.pk and self.is_locked:
             raise AuditLocked(self)
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk and self.stored_acceptance == Verdict.PASS:
+                # Unlocked: the acceptance goes first (the database keeps an accepted audit's
+                # row while its unlock is open, and its unlocks go with it).
+                Audit.objects.filter(pk=self.pk).update(
+                    acceptance="",
+                    accepted_by="",
+                    accepted_on=None,
+                    demonstration=False,
+                    demonstration_on=None,
+                )
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         """The order of an audit's end: eight steps, assessment, acceptance, demonstration."""
@@ -645,6 +656,12 @@ class MaterialBalanceLine(LockedWithAudit, models.Model):
 
     def clean(self) -> None:
         self.check_lock()
+
+    def delete(self, *args, **kwargs):
+        others = MaterialBalanceLine.objects.filter(audit_id=self.audit_id).exclude(pk=self.pk)
+        if not others.exists() and balance_required(self.audit):
+            raise ValidationError(BALANCE_KEPT)
+        return super().delete(*args, **kwargs)
 
 
 def document_path(document: "AuditDocument", filename: str) -> str:
@@ -1158,6 +1175,9 @@ class OptionFeasibility(LockedWithAudit, TrackedModel):
             return None
         if (self.negative_npv_reason or "").strip():
             return None
+        inputs = (self.tax_rate_pct, self.discount_rate_pct, self.investment_10k_yuan)
+        if any(value is None for value in inputs):
+            return None  # the fields say what is missing
         npv = self.evaluate().npv
         if isinstance(npv, Decimal) and npv < 0:
             return _(
@@ -1212,6 +1232,14 @@ def step_refusal(audit: Audit, number: int) -> str | None:
                 "feasibility analysis; missing for: %(codes)s."
             ) % {"codes": codes}
     return None
+
+
+BALANCE_KEPT = _("Step 3 of the audit is completed: its material balance keeps at least one line.")
+
+
+def balance_required(audit: Audit) -> bool:
+    """Step 3 of the audit is completed, so its material balance must stay."""
+    return bool(audit.pk) and audit.steps.filter(number=3, status=StepStatus.COMPLETED).exists()
 
 
 def _codes(options) -> str:

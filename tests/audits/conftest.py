@@ -67,6 +67,25 @@ def other_auditor(make_user):
     return make_user(roles.AUDITOR, "other-auditor")
 
 
+def analyse(option: Option, saving: str = "40", reason: str = "", **fields):
+    """A feasibility analysis of a medium/high-fee option (investment 80, by default a
+    positive NPV; a saving of 5 gives a negative one)."""
+    from decimal import Decimal
+
+    from audits.models import OptionFeasibility
+
+    values = {
+        "investment_10k_yuan": Decimal(80),
+        "annual_net_saving_10k_yuan": Decimal(saving),
+        "depreciation_years": 10,
+        "tax_rate_pct": Decimal(33),
+        "discount_rate_pct": Decimal(10),
+        "life_years": 10,
+        "negative_npv_reason": reason,
+    } | fields
+    return OptionFeasibility.objects.create(option=option, **values)
+
+
 def give_balance(audit: Audit) -> None:
     """The material balance step 3 needs (one input, one output), unless it has one."""
     if not audit.balance_lines.exists():

@@ -310,11 +310,12 @@ def test_option_list_filters_by_audit_and_enterprise_and_exports_reductions(
     a97 = Audit.objects.get(ref="A-97")
     assert option_keys(client, audit=a97.pk) == ["A-97/F1", "A-97/F2", "A-97/F3"]
     assert option_keys(client, enterprise=enterprise.pk) == ["A-97/F1", "A-97/F2", "A-97/F3"]
-    OptionReduction.objects.create(
-        option=Option.objects.get(audit=a97, code="F2"),
-        pollutant=Pollutant.objects.get(code="SO2"),
-        amount_per_year=1200,
-    )
+    with transaction.atomic(), locks.suspended():  # A-97 is accepted: below the lock
+        OptionReduction.objects.create(
+            option=Option.objects.get(audit=a97, code="F2"),
+            pollutant=Pollutant.objects.get(code="SO2"),
+            amount_per_year=1200,
+        )
     response = client.get(
         reverse("audits:option_list"), {"status": "implemented", "_export": "xlsx"}
     )
@@ -662,9 +663,25 @@ def test_assessment_and_acceptance_in_order(client_as, make_audit, enterprise):
         True,
         "demonstration",
     )
-    # A failed re-assessment with an acceptance on record is refused, not a server error.
+    # A failed re-assessment of the accepted audit is refused (it is locked), not a server
+    # error; the demonstration, named after the acceptance, still may change.
     response = client.post(assess, {"assessment": "fail", "assessed_on": "1999-05-01"})
-    assert response.status_code == 200 and "passed assessment" in response.content.decode()
+    assert response.status_code == 200 and "is locked" in response.content.decode()
+    response = client.post(
+        accept,
+        {
+            "acceptance": "pass",
+            "accepted_by": "national_centre",
+            "accepted_on": "1999-06-01",
+            "demonstration": "on",
+            "demonstration_on": "1999-12-02",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        accept, {"acceptance": "pass", "accepted_by": "municipality", "accepted_on": "1999-06-01"}
+    )
+    assert response.status_code == 200 and "is locked" in response.content.decode()
 
 
 @pytest.mark.django_db

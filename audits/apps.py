@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,8 @@ class AuditsConfig(AppConfig):
         # Signals keep the enterprise's CP status current; panels add the enterprise's audits
         # to its page (the register knows nothing of audits).
         from audits import panels, signals  # noqa: F401
+
+        # The database's own lock on accepted audits (audits/locks.py).
+        from audits.locks import install_guards
+
+        post_migrate.connect(install_guards, dispatch_uid="audits.locks")

@@ -7,7 +7,9 @@ summary as of 2001-12-31 reproduces the paper's figures (Li Qiang, Benxi 2001):
   demonstration enterprises, and 26 whose audit passed acceptance by the municipality;
 - no/low-fee options retained at screening 422, implemented 384; medium/high-fee retained
   50, implemented 29; plus options still proposed and options rejected at screening;
-- implemented options: investment 7,509.00 and annual benefit 29,000.00 (10k yuan, 1:3.86),
+- implemented options: actual investment 7,509.00 and annual benefit 29,000.00 (10k yuan,
+  1:3.86), beside their estimates (a medium/high-fee option's from its feasibility
+  analysis, a no/low-fee option's within a few percent of what it cost);
   annual reductions COD 5,759 t, waste gas 280,000 × 10k Nm³ (2,800 million Nm³) and
   solid waste generated 26,000 t (other pollutants invented).
 
@@ -18,6 +20,12 @@ starters are still in the first steps of their next round. Seven more enterprise
 second rounds begun in 1999–2000, which gives audits at every step, an assessment failed,
 an assessment awaiting acceptance and an acceptance failed. Nothing is dated after
 2001-12-31.
+
+The records obey the audit rules: step 3 done only with a material balance, step 4 only
+with no option left proposed, step 5 only with a feasibility analysis of every kept
+medium/high-fee option (so the selected ones of an audit past step 5 have one, concluding
+nothing yet), and a medium/high-fee option feasible or implemented only with its analysis.
+Accepted audits are locked (audits/locks.py): the demo writes below the lock.
 
 Deterministic: every "random" choice comes from one generator with a fixed seed. Loading
 again rewrites the demo audits (references BX-…) in place, keeping their ids, and builds
@@ -31,7 +39,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
+from audits import locks
 from audits.choices import BalanceDirection, FeeClass, OptionStatus, StepStatus
 from audits.models import (
     Audit,
@@ -99,8 +109,9 @@ JUNE_2001 = [
     Plan(3, {(LN, P): 4, (MH, P): 1}),
     Plan(3, {(LN, P): 4, (MH, P): 1}),
     Plan(3, {(LN, P): 4, (MH, P): 1}),
-    Plan(4, {(LN, S): 5, (LN, R): 3, (LN, P): 1, (MH, S): 2, (MH, R): 1, (MH, P): 1}),
-    Plan(4, {(LN, S): 5, (LN, R): 3, (LN, P): 1, (MH, S): 2, (MH, R): 1, (MH, P): 1}),
+    # Step 4 done: every option screened, none left proposed.
+    Plan(4, {(LN, S): 5, (LN, R): 3, (MH, S): 2, (MH, R): 1}),
+    Plan(4, {(LN, S): 5, (LN, R): 3, (MH, S): 2, (MH, R): 1}),
 ]
 EARLIER_SECOND_ROUNDS = [
     Plan(
@@ -528,6 +539,9 @@ def _amounts(options: list[Option], rng: random.Random) -> None:
             BENEFIT[fee_class], [float(i) * r for i, r in zip(investments, ratios, strict=True)]
         )
         for option, investment, benefit in zip(done, investments, benefits, strict=True):
+            option.actual_investment_10k_yuan = investment
+            option.actual_annual_benefit_10k_yuan = benefit
+            # The estimate, until the feasibility analysis gives a medium/high-fee one its own.
             option.investment_10k_yuan, option.annual_benefit_10k_yuan = investment, benefit
     for option in options:
         if option.status == IM:
@@ -555,15 +569,21 @@ SECTOR_SIZE = {"iron_steel": 3.0, "power": 2.5, "nonferrous": 2.0, "chemicals": 
 
 
 def _feasibility(option: Option, rng: random.Random) -> OptionFeasibility:
-    """Inputs of a medium/high-fee option's analysis; the conclusion the figures support."""
+    """Inputs of a medium/high-fee option's analysis; the conclusion the figures support.
+    An implemented option's estimate is the analysis's (its actual figures stay)."""
     investment = option.investment_10k_yuan
+    saving = option.annual_benefit_10k_yuan
     if option.status == IM:
         # Estimated before implementation: within 10% of what it cost.
         investment = cents(float(investment) * (0.9 + rng.random() * 0.2))
+        option.investment_10k_yuan = investment
+    elif option.status == S:
+        # Analysed, not yet concluded: figures that will support "feasible".
+        saving = cents(float(investment) * 0.45)
     return OptionFeasibility(
         option=option,
         investment_10k_yuan=investment,
-        annual_net_saving_10k_yuan=option.annual_benefit_10k_yuan,
+        annual_net_saving_10k_yuan=saving,
         depreciation_years=10,
         tax_rate_pct=Decimal(33),
         discount_rate_pct=Decimal(10 if rng.random() < 0.7 else 12),
@@ -618,7 +638,32 @@ def foreign_records(loaded: bool) -> dict[str, int]:
     return {"audits": audits.count()}
 
 
+def _low_estimates(options: list[Option]) -> None:
+    """No/low-fee implemented options: estimated within a few percent of what they cost."""
+    done = [o for o in options if o.fee_class == LN and o.status == IM]
+    for index, option in enumerate(done):
+        factor = Decimal(95 + (index * 7) % 11) / 100
+        option.investment_10k_yuan = cents(option.actual_investment_10k_yuan * factor)
+        option.annual_benefit_10k_yuan = cents(option.actual_annual_benefit_10k_yuan * factor)
+
+
+def analysed(option: Option) -> bool:
+    """Medium/high-fee options with a feasibility analysis: concluded or implemented, and the
+    selected ones of an audit past step 5."""
+    if option.fee_class != MH:
+        return False
+    return option.status in (FE, NF, IM) or (
+        option.status == S and option.audit.steps_completed >= 5
+    )
+
+
 def load(stdout) -> None:
+    """The demo audits, written below the lock on accepted audits (one transaction)."""
+    with transaction.atomic(), locks.suspended():
+        _load(stdout)
+
+
+def _load(stdout) -> None:
     rng = random.Random(SEED)
     codes = STATE_LARGE_MEDIUM + OTHERS
     enterprises = Enterprise.objects.in_bulk(codes, field_name="code")
@@ -648,11 +693,11 @@ def load(stdout) -> None:
             lines += _balance(audit, rng, flagged=index % 17 == 5)
         all_options += options
     _amounts(all_options, rng)
+    analyses = [_feasibility(o, rng) for o in all_options if analysed(o)]
+    _low_estimates(all_options)
     Option.objects.bulk_create(all_options)
     MaterialBalanceLine.objects.bulk_create(lines)
-    OptionFeasibility.objects.bulk_create(
-        _feasibility(o, rng) for o in all_options if o.fee_class == MH and o.status in (FE, NF, IM)
-    )
+    OptionFeasibility.objects.bulk_create(analyses)
     OptionReduction.objects.bulk_create(_reductions(all_options, pollutants))
     refresh_cp_status(enterprises[code].pk for code in codes)
     stdout.write(

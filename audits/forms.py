@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from audits.choices import OptionStatus, StepStatus
 from audits.formatting import plain
 from audits.models import (
+    BALANCE_KEPT,
     Audit,
     AuditStep,
     MaterialBalanceLine,
     Option,
     OptionFeasibility,
+    balance_required,
 )
 from audits.validators import document_type
 from benxi_cp.versions import VersionedFormMixin
@@ -204,6 +206,19 @@ class BalanceLineForm(ModelRulesForm):
 
 
 class BaseBalanceFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Once step 3 is completed, the balance it produced keeps at least one line."""
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+        if not kept and balance_required(self.instance):
+            raise ValidationError(BALANCE_KEPT)
+
     def save_new(self, form, commit=True):
         form.instance.position = form.prefix.rsplit("-", 1)[-1]
         return super().save_new(form, commit)
@@ -237,6 +252,8 @@ class OptionGridForm(ModelRulesForm):
             "status",
             "investment_10k_yuan",
             "annual_benefit_10k_yuan",
+            "actual_investment_10k_yuan",
+            "actual_annual_benefit_10k_yuan",
             "implemented_on",
         ]
         widgets = {
@@ -252,6 +269,12 @@ class OptionGridForm(ModelRulesForm):
                 attrs={"class": SMALL_INPUT + " text-end", "min": 0, "step": "0.01"}
             ),
             "annual_benefit_10k_yuan": forms.NumberInput(
+                attrs={"class": SMALL_INPUT + " text-end", "min": 0, "step": "0.01"}
+            ),
+            "actual_investment_10k_yuan": forms.NumberInput(
+                attrs={"class": SMALL_INPUT + " text-end", "min": 0, "step": "0.01"}
+            ),
+            "actual_annual_benefit_10k_yuan": forms.NumberInput(
                 attrs={"class": SMALL_INPUT + " text-end", "min": 0, "step": "0.01"}
             ),
             "implemented_on": DateInput(attrs={"class": SMALL_INPUT}),
@@ -272,7 +295,9 @@ class BaseOptionGridFormSet(BaseModelFormSet):
 
     def __init__(self, *args, audit: Audit, **kwargs):
         self.audit = audit
-        kwargs.setdefault("queryset", audit.options.select_related("audit").order_by("code"))
+        kwargs.setdefault(
+            "queryset", audit.options.select_related("audit", "feasibility").order_by("code")
+        )
         super().__init__(*args, **kwargs)
 
     def _construct_form(self, i, **kwargs):
@@ -328,6 +353,8 @@ class OptionForm(ModelRulesForm):
             "status",
             "investment_10k_yuan",
             "annual_benefit_10k_yuan",
+            "actual_investment_10k_yuan",
+            "actual_annual_benefit_10k_yuan",
             "implemented_on",
         ]
         widgets = {
@@ -370,10 +397,28 @@ class OptionForm(ModelRulesForm):
                 Column("step", css_class="col-md-2"),
                 Column("status", css_class="col-md-3"),
             ),
-            Row(
-                Column("investment_10k_yuan", css_class="col-md-4"),
-                Column("annual_benefit_10k_yuan", css_class="col-md-4"),
-                Column("implemented_on", css_class="col-md-4"),
+            Fieldset(
+                _("Estimated and actual figures"),
+                HTML(
+                    '<p class="small text-muted">'
+                    + str(
+                        _(
+                            "The estimate stays when the actual figures are entered. The "
+                            "programme figures count the actual ones of implemented options, "
+                            "and the estimate where none is recorded."
+                        )
+                    )
+                    + "</p>"
+                ),
+                Row(
+                    Column("investment_10k_yuan", css_class="col-md-6"),
+                    Column("annual_benefit_10k_yuan", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("actual_investment_10k_yuan", css_class="col-md-6"),
+                    Column("actual_annual_benefit_10k_yuan", css_class="col-md-6"),
+                ),
+                Row(Column("implemented_on", css_class="col-md-4")),
             ),
             Fieldset(
                 _("Annual environmental benefit (reduction per pollutant)"),
@@ -416,10 +461,12 @@ class FeasibilityForm(ModelRulesForm):
             "life_years",
             "technical_evaluation",
             "environmental_evaluation",
+            "negative_npv_reason",
         ]
         widgets = {
             "technical_evaluation": forms.Textarea(attrs={"rows": 3}),
             "environmental_evaluation": forms.Textarea(attrs={"rows": 3}),
+            "negative_npv_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, option: Option, **kwargs):
@@ -460,28 +507,31 @@ class FeasibilityForm(ModelRulesForm):
             "technical_evaluation",
             "environmental_evaluation",
             *(["conclusion"] if "conclusion" in self.fields else []),
+            "negative_npv_reason",
             Submit("save", _("Save and compute")),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def _post_clean(self):
+        # The instance takes the entered figures here; the conclusion is checked after, on
+        # them (on a copy of the option: a refused conclusion leaves it shown as it is).
+        super()._post_clean()
         self.concluded_option = None
-        conclusion = cleaned.get("conclusion")
-        if conclusion:
-            # Checked on a copy: a refused conclusion leaves the option shown as it is.
-            option = copy.copy(self.option)
-            option.status = conclusion
-            if option.investment_10k_yuan is None:
-                option.investment_10k_yuan = cleaned.get("investment_10k_yuan")
-            try:
-                option.full_clean()
-            except forms.ValidationError as error:
-                for messages in error.message_dict.values():
-                    for message in messages:
-                        self.add_error("conclusion", message)
-            else:
-                self.concluded_option = option
-        return cleaned
+        conclusion = self.cleaned_data.get("conclusion")
+        if not conclusion or self.errors:
+            return
+        option = copy.copy(self.option)
+        option.status = conclusion
+        option._pending_feasibility = self.instance
+        if option.investment_10k_yuan is None:
+            option.investment_10k_yuan = self.cleaned_data.get("investment_10k_yuan")
+        try:
+            option.full_clean()
+        except forms.ValidationError as error:
+            for messages in error.message_dict.values():
+                for message in messages:
+                    self.add_error("conclusion", message)
+        else:
+            self.concluded_option = option
 
 
 class AssessmentForm(ModelRulesForm):

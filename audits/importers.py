@@ -2,6 +2,9 @@
 
 Every rule of the models is checked on each row (the forms run the models' validation),
 so a file cannot record what the pages would refuse; the machinery makes it all or nothing.
+That includes the audit rules: steps 3, 4 and 5 complete only with what they produce, a
+medium/high-fee option is feasible or implemented only with its feasibility analysis, and
+an accepted audit is locked.
 """
 
 from decimal import Decimal
@@ -130,9 +133,10 @@ class AuditImporter(Importer):
             raise RowInvalid(problems)
         audit = form.save(commit=False)
         audit.stamp(self.user)
-        audit.save()
         if instance is not None:
+            # The steps first: once the row says "accepted", the audit is locked.
             set_steps_completed(audit, audit.steps_completed)
+        audit.save()
         return (UPDATED if instance else CREATED), f"{audit.ref} {audit.enterprise.code}"
 
 
@@ -153,6 +157,8 @@ class OptionImportForm(forms.ModelForm):
             "status",
             "investment_10k_yuan",
             "annual_benefit_10k_yuan",
+            "actual_investment_10k_yuan",
+            "actual_annual_benefit_10k_yuan",
             "implemented_on",
         ]
 
@@ -182,6 +188,8 @@ class OptionImporter(Importer):
         "status": True,
         "investment_10k_yuan": False,
         "annual_benefit_10k_yuan": False,
+        "actual_investment_10k_yuan": False,
+        "actual_annual_benefit_10k_yuan": False,
         "implemented_on": False,
     }
 
@@ -216,7 +224,7 @@ class OptionImporter(Importer):
         self.existing = {
             (option.audit.ref, option.code): option
             for option in Option.objects.filter(audit__in=self.audits.values())
-            .select_related("audit")
+            .select_related("audit", "feasibility")
             .prefetch_related("reductions")
         }
         self.reduction_columns = {

@@ -1,18 +1,20 @@
 """CP audits through their eight steps, and the options they produce."""
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.choices import (
+    RETAINED_STATUSES,
     AcceptingBody,
     Aspect,
     BalanceDirection,
@@ -42,6 +44,28 @@ class Refusals(dict):
     def raise_any(self) -> None:
         if self:
             raise ValidationError(dict(self))
+
+
+class AuditLocked(ValidationError):
+    """A record of an accepted (locked) audit was about to change without an unlock."""
+
+    def __init__(self, audit=None):
+        super().__init__(lock_message(audit), code="audit_locked")
+
+
+def lock_message(audit=None) -> str:
+    return _(
+        "The audit %(audit)s has been accepted and is locked: its options and figures do not "
+        "change unless an administrator unlocks it, with a reason."
+    ) % {"audit": audit.ref if audit is not None else ""}
+
+
+# Set on the connection while a loader of generated data writes below the lock.
+SUSPENDED = "benxi_audit_lock_suspended"
+
+
+def lock_suspended(using: str = "default") -> bool:
+    return getattr(connections[using], SUSPENDED, False)
 
 
 def audit_scope(user, prefix: str = "") -> Q | None:
@@ -226,11 +250,61 @@ class Audit(VersionedModel, TrackedModel):
         instance = super().from_db(db, field_names, values)
         # The enterprise it was stored under: moving an audit changes two CP statuses.
         instance._stored_enterprise_id = getattr(instance, "enterprise_id", None)
+        # The columns an accepted audit keeps (LOCKED_FIELDS), as stored.
+        instance._stored_locked = {
+            name: getattr(instance, name, None) for name in Audit.LOCKED_FIELDS
+        }
         return instance
+
+    # What an accepted audit keeps until an administrator unlocks it; the demonstration
+    # comes after the acceptance, and the focus, lead and team are descriptions.
+    LOCKED_FIELDS = (
+        "enterprise_id",
+        "ref",
+        "started_on",
+        "steps_completed",
+        "assessment",
+        "assessed_on",
+        "assessment_score",
+        "acceptance",
+        "accepted_by",
+        "accepted_on",
+    )
+
+    @property
+    def stored_acceptance(self) -> str | None:
+        return getattr(self, "_stored_locked", {}).get("acceptance")
+
+    @property
+    def is_locked(self) -> bool:
+        """Accepted as stored, and no administrator's unlock is open (one query at most).
+        Never while a loader writes below the lock (audits.locks.suspended)."""
+        if self.stored_acceptance != Verdict.PASS or lock_suspended():
+            return False
+        if not hasattr(self, "_is_locked"):
+            self._is_locked = not self.unlocks.filter(relocked_at__isnull=True).exists()
+        return self._is_locked
+
+    def forget_lock(self) -> None:
+        """Read the lock again on next use (after an unlock or a relock)."""
+        self.__dict__.pop("_is_locked", None)
+
+    def locked_changes(self) -> list[str]:
+        """The locked columns this instance changes from what is stored."""
+        stored = getattr(self, "_stored_locked", {})
+        return [name for name in self.LOCKED_FIELDS if stored.get(name) != getattr(self, name)]
+
+    def guard(self) -> None:
+        """Refuse to write an accepted audit's locked columns without an unlock."""
+        if self.pk and self.locked_changes() and self.is_locked:
+            raise AuditLocked(self)
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
+        if not adding:
+            self.guard()
         super().save(*args, **kwargs)
+        self._stored_locked = {name: getattr(self, name) for name in self.LOCKED_FIELDS}
         if adding:
             # The eight steps come with the audit, the first `steps_completed` of them done.
             AuditStep.objects.bulk_create(
@@ -246,10 +320,34 @@ class Audit(VersionedModel, TrackedModel):
                 for number in range(1, STEP_COUNT + 1)
             )
 
+    def delete(self, *args, **kwargs):
+        if self.pk and self.is_locked:
+            raise AuditLocked(self)
+        with transaction.atomic():
+            if self.pk and self.stored_acceptance == Verdict.PASS:
+                # Unlocked: the acceptance goes first (the database keeps an accepted audit's
+                # row while its unlock is open, and its unlocks go with it).
+                Audit.objects.filter(pk=self.pk).update(
+                    acceptance="",
+                    accepted_by="",
+                    accepted_on=None,
+                    demonstration=False,
+                    demonstration_on=None,
+                )
+            return super().delete(*args, **kwargs)
+
     def clean(self) -> None:
         """The order of an audit's end: eight steps, assessment, acceptance, demonstration."""
         errors = Refusals()
         refuse = errors.add
+        if self.pk and self.locked_changes() and self.is_locked:
+            raise AuditLocked(self)
+        stored_steps = getattr(self, "_stored_locked", {}).get("steps_completed") or 0
+        for number in range(stored_steps + 1, min(self.steps_completed or 0, STEP_COUNT) + 1):
+            message = step_refusal(self, number)
+            if message:
+                refuse("steps_completed", message)
+                break
 
         started = self.started_on
         if self.steps_completed is not None and self.steps_completed > STEP_COUNT:
@@ -318,7 +416,63 @@ class Audit(VersionedModel, TrackedModel):
         return bool(self.assessment)
 
 
-class AuditStep(VersionedModel, models.Model):
+class LockedWithAudit(models.Model):
+    """A record of an audit that the audit's acceptance locks (options, their reductions and
+    feasibility, balance lines, steps): a change of its data is refused while the audit is
+    locked (`Audit.is_locked`); saving it unchanged writes nothing."""
+
+    # Stamps of who touched a record last are not its data.
+    LOCK_IGNORED = frozenset({"id", "created", "updated", "created_by_id", "updated_by_id"})
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        audit = self.lock_audit()
+        if audit is not None and audit.is_locked:
+            if self.changes_data():
+                raise AuditLocked(audit)
+            return  # unchanged: nothing to write, and nothing the lock would refuse
+        super().save(*args, **kwargs)
+        self._lock_snapshot = self._lock_values()
+
+    def delete(self, *args, **kwargs):
+        audit = self.lock_audit()
+        if audit is not None and audit.is_locked:
+            raise AuditLocked(audit)
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._lock_snapshot = instance._lock_values()
+        return instance
+
+    def _lock_values(self) -> dict:
+        return {
+            field.attname: self.__dict__[field.attname]
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__ and field.attname not in self.LOCK_IGNORED
+        }
+
+    def lock_audit(self) -> "Audit | None":
+        raise NotImplementedError
+
+    def changes_data(self) -> bool:
+        """Whether saving this record would change what is stored (always, when new)."""
+        snapshot = getattr(self, "_lock_snapshot", None)
+        if self._state.adding or snapshot is None:
+            return True
+        return any(getattr(self, name) != value for name, value in snapshot.items())
+
+    def check_lock(self) -> None:
+        """Refuse a change while the audit is locked (AuditLocked, a ValidationError)."""
+        audit = self.lock_audit()
+        if audit is not None and self.changes_data() and audit.is_locked:
+            raise AuditLocked(audit)
+
+
+class AuditStep(LockedWithAudit, VersionedModel, models.Model):
     """One of the eight steps of an audit, created with the audit."""
 
     audit = models.ForeignKey(
@@ -380,6 +534,9 @@ class AuditStep(VersionedModel, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("audits:step", args=[self.audit_id, self.number])
 
+    def lock_audit(self) -> "Audit | None":
+        return self.audit if self.audit_id else None
+
     @property
     def definition(self):
         return definition(self.number)
@@ -394,16 +551,18 @@ class AuditStep(VersionedModel, models.Model):
         return [(key, label, key in done) for key, label in self.definition.deliverables]
 
     def clean(self) -> None:
-        """Steps complete in order, and reopen only while the next one is still open."""
+        """Steps complete in order, and reopen only while the next one is still open; steps
+        3, 4 and 5 complete only with what they produce (`step_refusal`)."""
         errors = Refusals()
         refuse = errors.add
 
+        audit = self.audit
+        self.check_lock()
         unknown = set(self.checklist or []) - set(self.definition.keys)
         if unknown:
             refuse("checklist", _("Unknown deliverables: %s") % ", ".join(sorted(unknown)))
         if self.completed_on is not None and self.status != StepStatus.COMPLETED:
             refuse("completed_on", _("Only a completed step has a completion date."))
-        audit = self.audit
         for field in ("started_on", "completed_on"):
             value = getattr(self, field)
             if value and audit.started_on and value < audit.started_on:
@@ -433,6 +592,9 @@ class AuditStep(VersionedModel, models.Model):
                     _("A step cannot be completed before the step before it (%(date)s).")
                     % {"date": before.completed_on.isoformat()},
                 )
+            message = step_refusal(audit, self.number)
+            if message:
+                refuse("status", message)
         else:
             if after is not None and after.is_completed:
                 refuse(
@@ -448,7 +610,7 @@ class AuditStep(VersionedModel, models.Model):
         errors.raise_any()
 
 
-class MaterialBalanceLine(VersionedModel, models.Model):
+class MaterialBalanceLine(LockedWithAudit, VersionedModel, models.Model):
     """One input or output of the audit focus's material (or water) balance, from step 3."""
 
     audit = models.ForeignKey(
@@ -490,6 +652,18 @@ class MaterialBalanceLine(VersionedModel, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("audits:balance", args=[self.audit_id])
+
+    def lock_audit(self) -> "Audit | None":
+        return self.audit if self.audit_id else None
+
+    def clean(self) -> None:
+        self.check_lock()
+
+    def delete(self, *args, **kwargs):
+        others = MaterialBalanceLine.objects.filter(audit_id=self.audit_id).exclude(pk=self.pk)
+        if not others.exists() and balance_required(self.audit):
+            raise ValidationError(BALANCE_KEPT)
+        return super().delete(*args, **kwargs)
 
 
 def document_path(document: "AuditDocument", filename: str) -> str:
@@ -551,7 +725,7 @@ class OptionQuerySet(models.QuerySet):
         )
 
 
-class Option(VersionedModel, TrackedModel):
+class Option(LockedWithAudit, VersionedModel, TrackedModel):
     """A CP option (方案) of an audit: what it costs, what it saves, where it stands."""
 
     audit = models.ForeignKey(
@@ -568,22 +742,45 @@ class Option(VersionedModel, TrackedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=OptionStatus.choices, default=OptionStatus.PROPOSED
     )
+    # The estimate (screening, feasibility) and, once implemented, the actual figures, side
+    # by side: the programme counts the actual figure, else the estimate (audits/programme.py).
     investment_10k_yuan = models.DecimalField(
-        _("investment (10k yuan)"),
+        _("estimated investment (10k yuan)"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
         validators=NON_NEGATIVE,
-        help_text=_("Estimated; the actual investment once implemented."),
+        help_text=_("As estimated before implementation; kept when the actual one is entered."),
     )
     annual_benefit_10k_yuan = models.DecimalField(
-        _("annual economic benefit (10k yuan/year)"),
+        _("estimated annual economic benefit (10k yuan/year)"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
         validators=NON_NEGATIVE,
+    )
+    actual_investment_10k_yuan = models.DecimalField(
+        _("actual investment (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_(
+            "What the implemented option cost. The programme figures count it; where it is "
+            "empty they count the estimate, and say so."
+        ),
+    )
+    actual_annual_benefit_10k_yuan = models.DecimalField(
+        _("actual annual economic benefit (10k yuan/year)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("What the implemented option brings in a year, as measured."),
     )
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
 
@@ -631,6 +828,27 @@ class Option(VersionedModel, TrackedModel):
                 ),
             ),
             models.CheckConstraint(
+                condition=(
+                    Q(actual_investment_10k_yuan__isnull=True)
+                    | Q(actual_investment_10k_yuan__gte=0)
+                )
+                & (
+                    Q(actual_annual_benefit_10k_yuan__isnull=True)
+                    | Q(actual_annual_benefit_10k_yuan__gte=0)
+                ),
+                name="%(app_label)s_%(class)s_actual_amounts_non_negative",
+                violation_error_message=_("Investment and benefit cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OptionStatus.IMPLEMENTED)
+                | Q(
+                    actual_investment_10k_yuan__isnull=True,
+                    actual_annual_benefit_10k_yuan__isnull=True,
+                ),
+                name="%(app_label)s_%(class)s_actual_only_when_implemented",
+                violation_error_message=_("Only an implemented option has actual figures."),
+            ),
+            models.CheckConstraint(
                 condition=Q(step__gte=1, step__lte=STEP_COUNT),
                 name="%(app_label)s_%(class)s_step_range",
                 violation_error_message=_("Steps are numbered 1 to 8."),
@@ -645,6 +863,11 @@ class Option(VersionedModel, TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.audit.ref}/{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+        self._stored_fee_class = self.fee_class
 
     def get_absolute_url(self) -> str:
         return reverse("audits:option_detail", args=[self.pk])
@@ -683,9 +906,11 @@ class Option(VersionedModel, TrackedModel):
         return self.fee_class == FeeClass.MEDIUM_HIGH
 
     def clean(self) -> None:
-        """Transitions, dates and the investment a medium/high-fee option needs."""
+        """Transitions, dates, the investment and feasibility a medium/high-fee option needs,
+        what the audit's completed steps promise, and the lock of an accepted audit."""
         errors = Refusals()
         refuse = errors.add
+        self.check_lock()
 
         stored = self.stored_status
         fee_class = self.transition_fee_class
@@ -722,10 +947,93 @@ class Option(VersionedModel, TrackedModel):
                     "implemented."
                 ),
             )
+        if self.status != OptionStatus.IMPLEMENTED:
+            for field in ("actual_investment_10k_yuan", "actual_annual_benefit_10k_yuan"):
+                if getattr(self, field) is not None:
+                    refuse(field, _("Only an implemented option has actual figures."))
+        if self.fee_class == FeeClass.MEDIUM_HIGH:
+            self._feasibility_rules(refuse)
+        if self.audit_id:
+            self._step_rules(refuse)
         errors.raise_any()
 
+    def feasibility_for_rules(self) -> "OptionFeasibility | None":
+        """The analysis the rules read: one being saved with this option (the feasibility
+        page), else the stored one."""
+        pending = getattr(self, "_pending_feasibility", None)
+        if pending is not None:
+            return pending
+        if not self.pk:
+            return None
+        try:
+            return self.feasibility
+        except OptionFeasibility.DoesNotExist:
+            return None
 
-class OptionReduction(models.Model):
+    def _feasibility_rules(self, refuse) -> None:
+        """A medium/high-fee option is feasible or implemented only with its analysis; with
+        a negative NPV, only with a written reason."""
+        if self.status not in (OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTED):
+            return
+        feasibility = self.feasibility_for_rules()
+        if feasibility is None:
+            refuse(
+                "status",
+                _(
+                    "A medium/high-fee option becomes “%(status)s” only with its feasibility "
+                    "analysis: record it first."
+                )
+                % {"status": OptionStatus(self.status).label},
+            )
+            return
+        message = feasibility.negative_npv_refusal(self.status)
+        if message:
+            refuse("status", message)
+
+    def _step_rules(self, refuse) -> None:
+        """What completed steps 4 and 5 of the audit promise: no option left proposed, and
+        every medium/high-fee option kept at screening with its feasibility analysis."""
+        completed = self.audit.steps_completed or 0
+        if completed >= 4 and self.status == OptionStatus.PROPOSED:
+            refuse(
+                "status",
+                _(
+                    "Step 4 of the audit is completed: every option is screened (selected or "
+                    "rejected), none stays “Proposed”."
+                ),
+            )
+        if (
+            completed >= 5
+            and self.fee_class == FeeClass.MEDIUM_HIGH
+            and self.status in RETAINED_STATUSES
+            and self.feasibility_for_rules() is None
+        ):
+            refuse(
+                "status",
+                _(
+                    "Step 5 of the audit is completed: a medium/high-fee option kept at "
+                    "screening needs its feasibility analysis."
+                ),
+            )
+
+    def lock_audit(self) -> "Audit | None":
+        return self.audit if self.audit_id else None
+
+    @property
+    def counted_investment(self) -> Decimal | None:
+        """What the programme counts: the actual investment, else the estimate."""
+        if self.actual_investment_10k_yuan is not None:
+            return self.actual_investment_10k_yuan
+        return self.investment_10k_yuan
+
+    @property
+    def counted_benefit(self) -> Decimal | None:
+        if self.actual_annual_benefit_10k_yuan is not None:
+            return self.actual_annual_benefit_10k_yuan
+        return self.annual_benefit_10k_yuan
+
+
+class OptionReduction(LockedWithAudit, models.Model):
     """What an option cuts each year of one pollutant, in the pollutant's unit."""
 
     option = models.ForeignKey(
@@ -765,8 +1073,14 @@ class OptionReduction(models.Model):
     def get_absolute_url(self) -> str:
         return self.option.get_absolute_url()
 
+    def lock_audit(self) -> "Audit | None":
+        return self.option.audit if self.option_id else None
 
-class OptionFeasibility(VersionedModel, TrackedModel):
+    def clean(self) -> None:
+        self.check_lock()
+
+
+class OptionFeasibility(LockedWithAudit, VersionedModel, TrackedModel):
     """The feasibility inputs of a medium/high-fee option; the figures follow (finance.py)."""
 
     option = models.OneToOneField(
@@ -806,6 +1120,14 @@ class OptionFeasibility(VersionedModel, TrackedModel):
     )
     technical_evaluation = models.TextField(_("technical evaluation"), blank=True)
     environmental_evaluation = models.TextField(_("environmental evaluation"), blank=True)
+    negative_npv_reason = models.TextField(
+        _("reason to go ahead despite a negative NPV"),
+        blank=True,
+        help_text=_(
+            "Required when the option is concluded feasible (or implemented) although its net "
+            "present value is negative: why it is worth doing."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -839,8 +1161,35 @@ class OptionFeasibility(VersionedModel, TrackedModel):
         return reverse("audits:option_feasibility", args=[self.option_id])
 
     def clean(self) -> None:
-        if self.option_id and self.option.fee_class != FeeClass.MEDIUM_HIGH:
+        if not self.option_id:
+            return
+        self.check_lock()
+        if self.option.fee_class != FeeClass.MEDIUM_HIGH:
             raise ValidationError(_("Only a medium/high-fee option has a feasibility analysis."))
+        message = self.negative_npv_refusal(self.option.status)
+        if message:
+            raise ValidationError({"negative_npv_reason": message})
+
+    def negative_npv_refusal(self, status: str) -> str | None:
+        """The refusal of `status` (feasible, implemented) for these figures: a negative NPV
+        needs a written reason. None when nothing is refused."""
+        if status not in (OptionStatus.FEASIBLE, OptionStatus.IMPLEMENTED):
+            return None
+        if (self.negative_npv_reason or "").strip():
+            return None
+        inputs = (self.tax_rate_pct, self.discount_rate_pct, self.investment_10k_yuan)
+        if any(value is None for value in inputs):
+            return None  # the fields say what is missing
+        npv = self.evaluate().npv
+        if isinstance(npv, Decimal) and npv < 0:
+            return _(
+                "The net present value is negative (%(npv)s): an option is “%(status)s” "
+                "only with a written reason to go ahead."
+            ) % {"npv": npv, "status": OptionStatus(status).label}
+        return None
+
+    def lock_audit(self) -> "Audit | None":
+        return self.option.audit if self.option_id else None
 
     def evaluate(self) -> Evaluation:
         return evaluate(
@@ -851,3 +1200,122 @@ class OptionFeasibility(VersionedModel, TrackedModel):
             discount_rate=self.discount_rate_pct / 100,
             life_years=self.life_years,
         )
+
+
+def step_refusal(audit: Audit, number: int) -> str | None:
+    """Why step `number` of `audit` cannot be completed yet (None: it can). Steps 3, 4 and 5
+    complete only with what they produce: the material balance, every option screened,
+    every kept medium/high-fee option's feasibility analysis."""
+    if number == 3:
+        if not audit.pk or not MaterialBalanceLine.objects.filter(audit_id=audit.pk).exists():
+            return _(
+                "Step 3 is completed only with a material balance: enter its inputs and "
+                "outputs first."
+            )
+    elif number == 4:
+        codes = _codes(Option.objects.filter(audit_id=audit.pk, status=OptionStatus.PROPOSED))
+        if audit.pk and codes:
+            return _(
+                "Step 4 is completed only when no option is left “Proposed”; still proposed: "
+                "%(codes)s."
+            ) % {"codes": codes}
+    elif number == 5:
+        codes = _codes(
+            Option.objects.filter(
+                audit_id=audit.pk,
+                fee_class=FeeClass.MEDIUM_HIGH,
+                status__in=RETAINED_STATUSES,
+                feasibility__isnull=True,
+            )
+        )
+        if audit.pk and codes:
+            return _(
+                "Step 5 is completed only when every selected medium/high-fee option has its "
+                "feasibility analysis; missing for: %(codes)s."
+            ) % {"codes": codes}
+    return None
+
+
+BALANCE_KEPT = _("Step 3 of the audit is completed: its material balance keeps at least one line.")
+
+
+def balance_required(audit: Audit) -> bool:
+    """Step 3 of the audit is completed, so its material balance must stay."""
+    return bool(audit.pk) and audit.steps.filter(number=3, status=StepStatus.COMPLETED).exists()
+
+
+def _codes(options) -> str:
+    codes = list(options.order_by("code").values_list("code", flat=True)[:11])
+    return ", ".join(codes[:10]) + (" …" if len(codes) > 10 else "")
+
+
+class AuditUnlock(models.Model):
+    """An administrator's unlocking of an accepted audit: who, when, why, and when it was
+    locked again. While it is open, the audit's options and figures may change."""
+
+    audit = models.ForeignKey(
+        Audit, verbose_name=_("audit"), on_delete=models.CASCADE, related_name="unlocks"
+    )
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unlocked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unlocked_at = models.DateTimeField(_("unlocked at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    relocked_at = models.DateTimeField(_("locked again at"), null=True, blank=True)
+    relocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked again by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-unlocked_at", "-pk"]
+        verbose_name = _("audit unlock")
+        verbose_name_plural = _("audit unlocks")
+        permissions = [("unlock_audit", _("Can unlock accepted audits"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_reason_required",
+                violation_error_message=_("An unlock needs a reason."),
+            ),
+            models.UniqueConstraint(
+                fields=["audit"],
+                condition=Q(relocked_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_per_audit",
+                violation_error_message=_("The audit is already unlocked."),
+            ),
+            models.CheckConstraint(
+                condition=Q(relocked_at__isnull=True, relocked_by__isnull=True)
+                | Q(relocked_at__isnull=False),
+                name="%(app_label)s_%(class)s_relocked_by_with_date",
+                violation_error_message=_("Who locked the audit again needs the date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit} {self.unlocked_at:%Y-%m-%d}" if self.unlocked_at else str(self.audit)
+
+    def get_absolute_url(self) -> str:
+        return self.audit.get_absolute_url()
+
+    @property
+    def is_open(self) -> bool:
+        return self.relocked_at is None
+
+
+def locked_audits_q(prefix: str = "") -> Q:
+    """Audits (or, with a prefix, records of them) locked now: accepted, no unlock open."""
+    return Q(**{f"{prefix}acceptance": Verdict.PASS}) & ~Q(
+        Exists(
+            AuditUnlock.objects.filter(
+                audit_id=OuterRef(f"{prefix}pk" if prefix else "pk"), relocked_at__isnull=True
+            )
+        )
+    )

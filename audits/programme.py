@@ -15,6 +15,9 @@ the annual figures):
   (``demonstration_on``, else ``accepted_on``).
 - Options retained: kept at screening (``RETAINED_STATUSES``) in an audit started by the
   day; implemented: ``implemented`` with ``implemented_on`` on or before the day.
+- Investment and annual benefit of an implemented option: its actual figure, else (none
+  recorded) its estimate; the options counted at the estimate are counted too
+  (``at_estimate_q``), so that a report can say so.
 - Baseline year of an enterprise: the calendar year before its first audit started (its
   earliest audit of all); its baseline discharge is the ledger's verified figure of that
   year (enterprises/ledger.py).
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from audits.choices import RETAINED_STATUSES, OptionStatus, Verdict
 from audits.models import Audit
@@ -83,6 +86,23 @@ def retained_q(day: datetime.date) -> Q:
 def implemented_q(day: datetime.date, prefix: str = "") -> Q:
     """Options (or, with a prefix such as "option__", their reductions) implemented by `day`."""
     return Q(**{f"{prefix}status": OptionStatus.IMPLEMENTED, f"{prefix}implemented_on__lte": day})
+
+
+def counted_investment(prefix: str = "") -> Coalesce:
+    """SQL: the investment an implemented option counts with: the actual, else the estimate."""
+    return Coalesce(f"{prefix}actual_investment_10k_yuan", f"{prefix}investment_10k_yuan")
+
+
+def counted_benefit(prefix: str = "") -> Coalesce:
+    """SQL: the annual benefit counted: the actual, else the estimate."""
+    return Coalesce(f"{prefix}actual_annual_benefit_10k_yuan", f"{prefix}annual_benefit_10k_yuan")
+
+
+def at_estimate_q(prefix: str = "") -> Q:
+    """Options counted (in part) at their estimate: an actual figure is missing."""
+    return Q(**{f"{prefix}actual_investment_10k_yuan__isnull": True}) | Q(
+        **{f"{prefix}actual_annual_benefit_10k_yuan__isnull": True}
+    )
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,14 @@ up to date from the enterprise's audits, and `Audit.steps_completed` from the st
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audits.choices import StepStatus, Verdict
-from audits.models import Audit, AuditStep, Option, OptionReduction
+from audits.models import Audit, AuditStep, AuditUnlock, Option, OptionReduction
 from enterprises.choices import CpStatus
 from enterprises.models import Enterprise, Pollutant
 
@@ -90,3 +94,45 @@ def set_reductions(option: Option, amounts: dict[Pollutant, Decimal | None]) -> 
         elif current.amount_per_year != amount:
             current.amount_per_year = amount
             current.save(update_fields=["amount_per_year"])
+
+
+class UnlockRefused(ValidationError):
+    pass
+
+
+def unlock_audit(audit: Audit, user, reason: str) -> AuditUnlock:
+    """An administrator opens an accepted audit for changes, with a reason; the unlock
+    (who, when, why) is kept, and the audit's history notes it."""
+    if not user.has_perm("audits.unlock_audit"):
+        raise UnlockRefused(_("Only an administrator may unlock an accepted audit."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise UnlockRefused(_("An unlock needs a reason."))
+    with transaction.atomic():
+        stored = Audit.objects.select_for_update().get(pk=audit.pk)
+        if stored.acceptance != Verdict.PASS:
+            raise UnlockRefused(_("Only an accepted audit is locked; this one is not."))
+        if stored.unlocks.filter(relocked_at__isnull=True).exists():
+            raise UnlockRefused(_("The audit is already unlocked."))
+        unlock = AuditUnlock.objects.create(audit=stored, unlocked_by=user, reason=reason)
+    audit.forget_lock()
+    return unlock
+
+
+def relock_audit(audit: Audit, user) -> AuditUnlock:
+    """Close the audit's open unlock: it is locked again."""
+    if not user.has_perm("audits.unlock_audit"):
+        raise UnlockRefused(_("Only an administrator may unlock an accepted audit."))
+    with transaction.atomic():
+        unlock = (
+            AuditUnlock.objects.select_for_update()
+            .filter(audit_id=audit.pk, relocked_at__isnull=True)
+            .first()
+        )
+        if unlock is None:
+            raise UnlockRefused(_("The audit is not unlocked."))
+        unlock.relocked_at = timezone.now()
+        unlock.relocked_by = user
+        unlock.save(update_fields=["relocked_at", "relocked_by"])
+    audit.forget_lock()
+    return unlock

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from audits.balance import CLOSURE_LIMIT_PCT, closures
-from audits.choices import FeeClass, OptionStatus
+from audits.choices import FeeClass, OptionStatus, Verdict
 from audits.filters import AuditFilter, OptionFilter
 from audits.finance import Evaluation
 from audits.forms import (
@@ -35,7 +35,14 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
-from audits.services import set_reductions, sync_steps_completed
+from audits.programme import at_estimate_q, counted_benefit, counted_investment
+from audits.services import (
+    UnlockRefused,
+    relock_audit,
+    set_reductions,
+    sync_steps_completed,
+    unlock_audit,
+)
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
 from benxi_cp.models import EditConflict
@@ -186,6 +193,12 @@ class AuditDetailView(ObjectDetailView):
         audit = self.object
         user = self.request.user
         steps = list(audit.steps.all())
+        # Only an accepted audit has a lock, and so unlocks to show.
+        unlocks = (
+            list(audit.unlocks.select_related("unlocked_by", "relocked_by"))
+            if audit.acceptance == Verdict.PASS
+            else []
+        )
         current = next((s.number for s in steps if not s.is_completed), None)
         context.update(
             steps=steps,
@@ -197,9 +210,37 @@ class AuditDetailView(ObjectDetailView):
             may_edit_options=user.has_perms(("audits.add_option", "audits.change_option")),
             may_edit_balance=user.has_perm("audits.change_materialbalanceline"),
             may_assess=user.has_perm("audits.assess_audit"),
+            may_unlock=user.has_perm("audits.unlock_audit"),
+            unlocks=unlocks,
+            locked=audit.acceptance == Verdict.PASS and not any(u.is_open for u in unlocks),
             step_count=STEP_COUNT,
         )
         return context
+
+
+class AuditLockView(PermissionMixin, AuditScopedMixin, View):
+    """An administrator unlocks an accepted audit (with a reason), or locks it again."""
+
+    permission_required = "audits.unlock_audit"
+
+    def post(self, request, *args, **kwargs):
+        audit = self.audit
+        try:
+            if self.kwargs.get("relock"):
+                relock_audit(audit, request.user)
+                messages.success(request, _("The audit is locked again."))
+            else:
+                unlock_audit(audit, request.user, request.POST.get("reason", ""))
+                messages.success(
+                    request,
+                    _(
+                        "The audit is unlocked: its options and figures may change until it is "
+                        "locked again."
+                    ),
+                )
+        except UnlockRefused as error:
+            messages.error(request, error.messages[0])
+        return redirect(audit.get_absolute_url() + "#audit-lock")
 
 
 def option_summary(audit: Audit) -> dict:
@@ -209,8 +250,9 @@ def option_summary(audit: Audit) -> dict:
         .values("fee_class", "status")
         .annotate(
             n=Count("pk"),
-            investment=Sum("investment_10k_yuan"),
-            benefit=Sum("annual_benefit_10k_yuan"),
+            investment=Sum(counted_investment()),
+            benefit=Sum(counted_benefit()),
+            at_estimate=Count("pk", filter=at_estimate_q()),
         )
         .order_by()
     )
@@ -228,6 +270,7 @@ def option_summary(audit: Audit) -> dict:
         "total": sum(totals),
         "implemented_investment": sum((r["investment"] or 0) for r in implemented),
         "implemented_benefit": sum((r["benefit"] or 0) for r in implemented),
+        "implemented_at_estimate": sum(r["at_estimate"] for r in implemented),
     }
 
 

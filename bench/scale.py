@@ -611,6 +611,9 @@ class _Generator:
                 status,
                 f"{investment:.2f}",
                 f"{benefit:.2f}",
+                # Actual figures beside the estimate, for implemented options only.
+                f"{investment:.2f}" if implemented_on else None,
+                f"{benefit:.2f}" if implemented_on else None,
                 implemented_on,
                 stamp,
                 stamp,
@@ -633,6 +636,7 @@ class _Generator:
                     12,
                     "",
                     "",
+                    "",  # no negative NPV to explain
                     stamp,
                     stamp,
                     self.auditor_id,
@@ -855,12 +859,14 @@ def seed(spec: ScaleSpec, force: bool = False, stdout=None) -> SeedResult:
             "The database holds enterprises, audits or discharge reports; "
             "use --force to delete them first."
         )
+    from audits import locks as audit_locks
     from enterprises import ledger, locks
 
     writer = _Writer()
-    # Generated data, verified reports with their values: written below the database's lock
-    # on verified reports (enterprises/locks.py), in one transaction; then the ledger.
-    with transaction.atomic(), locks.suspended():
+    # Generated data, verified reports with their values and accepted audits with their
+    # options: written below the database's locks (enterprises/locks.py, audits/locks.py),
+    # in one transaction; then the ledger.
+    with transaction.atomic(), locks.suspended(), audit_locks.suspended():
         wipe()
         users = bench_users()
         _Generator(spec, users, writer).run()

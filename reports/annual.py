@@ -33,12 +33,20 @@ from django.utils.translation import pgettext_lazy
 
 from audits.choices import AcceptingBody, Aspect, FeeClass, StepStatus, Verdict
 from audits.models import STEP_COUNT, Audit, AuditStep, Option
-from audits.programme import as_of, implemented_q, percent, retained_q, round_half_up
+from audits.programme import (
+    as_of,
+    counted_benefit,
+    counted_investment,
+    implemented_q,
+    percent,
+    retained_q,
+    round_half_up,
+)
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 from reports import summary
-from reports.summary import KEY_LABELS, ProgrammeSummary
+from reports.summary import KEY_LABELS, ProgrammeSummary, investment_note
 from targets.choices import Dimension
 from targets.progress import AMBER_POINTS, overview
 
@@ -188,7 +196,7 @@ def programme_form(year: int, data: ProgrammeSummary | None = None) -> AnnualFor
                 "_code": reduction.pollutant.code,
             }
         )
-    notes = []
+    notes = [investment_note(data.implemented_at_estimate)]
     if data.without_baseline:
         notes.append(
             _("%(count)s enterprise(s) have no verified baseline and are left out of the rates.")
@@ -263,8 +271,8 @@ def audit_rows(day: datetime.date) -> list[dict]:
             options_low_no_implemented=Count("pk", filter=implemented & low),
             options_medium_high_retained=Count("pk", filter=retained & high),
             options_medium_high_implemented=Count("pk", filter=implemented & high),
-            investment_10k_yuan=Sum("investment_10k_yuan", filter=implemented),
-            annual_benefit_10k_yuan=Sum("annual_benefit_10k_yuan", filter=implemented),
+            investment_10k_yuan=Sum(counted_investment(), filter=implemented),
+            annual_benefit_10k_yuan=Sum(counted_benefit(), filter=implemented),
         )
         .order_by()
     }
@@ -567,8 +575,8 @@ def options_by_aspect(day: datetime.date, since: datetime.date | None = None) ->
         options.values("aspect", "fee_class")
         .annotate(
             count=Count("pk"),
-            investment=Sum("investment_10k_yuan"),
-            benefit=Sum("annual_benefit_10k_yuan"),
+            investment=Sum(counted_investment()),
+            benefit=Sum(counted_benefit()),
         )
         .order_by()
     )

@@ -26,7 +26,10 @@ ledger's (enterprises/ledger.py). Tested in tests/reports/test_summary.py:
 - Options implemented: status ``implemented`` and ``implemented_on`` on or before the day.
   An option implemented after the day still counts as retained (it was kept at screening),
   not as implemented, and neither its investment nor its benefit nor its reductions count.
-- Investment and annual benefit: the sums over implemented options; an empty amount is 0.
+- Investment and annual benefit: the sums over implemented options of their actual
+  figures; where an option has no actual figure recorded, its estimate is counted, and the
+  number of such options is given (``implemented_at_estimate``) so that the summary says so.
+  An empty amount is 0.
 - Reduction of a pollutant: the sum of ``OptionReduction.amount_per_year`` of implemented
   options; a pollutant appears when that sum is above zero.
 - Reduction rate: for each enterprise with such a reduction, its baseline is its annual
@@ -47,6 +50,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audits.choices import AcceptingBody, FeeClass
 from audits.models import Audit, Option, OptionReduction
@@ -54,7 +58,10 @@ from audits.programme import (
     TWO_DECIMALS,
     accepted_q,
     as_of,
+    at_estimate_q,
     baseline_year,
+    counted_benefit,
+    counted_investment,
     demonstration_q,
     implemented_q,
     percent,
@@ -108,6 +115,8 @@ class ProgrammeSummary:
     investment_10k_yuan: Decimal
     annual_benefit_10k_yuan: Decimal
     reductions: list[Reduction] = field(default_factory=list)
+    # Implemented options counted at their estimate (no actual figure recorded).
+    implemented_at_estimate: int = 0
 
     @property
     def day(self) -> datetime.date:
@@ -171,6 +180,19 @@ KEY_LABELS = {
 }
 
 
+def investment_note(at_estimate: int) -> str:
+    """Which figures the investment and benefit count: the actual ones, else the estimate."""
+    if not at_estimate:
+        return str(_("Investment and benefit count the actual figures of implemented options."))
+    return ngettext(
+        "Investment and benefit count the actual figures of implemented options; "
+        "%(count)s option has none recorded and is counted at its estimate.",
+        "Investment and benefit count the actual figures of implemented options; "
+        "%(count)s options have none recorded and are counted at their estimate.",
+        at_estimate,
+    ) % {"count": at_estimate}
+
+
 @datacache.figure("programme-summary", depends=("register", "audits", "discharge"))
 def programme_summary(year: int) -> ProgrammeSummary:
     """The programme summary of `year` from the raw records, in a fixed number of queries."""
@@ -199,8 +221,9 @@ def programme_summary(year: int) -> ProgrammeSummary:
         low_implemented=Count("pk", filter=implemented & low),
         high_retained=Count("pk", filter=retained & high),
         high_implemented=Count("pk", filter=implemented & high),
-        investment=Sum("investment_10k_yuan", filter=implemented),
-        benefit=Sum("annual_benefit_10k_yuan", filter=implemented),
+        investment=Sum(counted_investment(), filter=implemented),
+        benefit=Sum(counted_benefit(), filter=implemented),
+        at_estimate=Count("pk", filter=implemented & at_estimate_q()),
     )
 
     return ProgrammeSummary(
@@ -218,6 +241,7 @@ def programme_summary(year: int) -> ProgrammeSummary:
         investment_10k_yuan=options["investment"] or ZERO,
         annual_benefit_10k_yuan=options["benefit"] or ZERO,
         reductions=reductions(day),
+        implemented_at_estimate=options["at_estimate"],
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear
 
 from audits.choices import OptionStatus
 from audits.models import Audit, Option
+from audits.programme import counted_benefit, counted_investment
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import Pollutant
@@ -62,8 +63,8 @@ def investment_by_year(up_to: int) -> list[tuple[int, Decimal, Decimal, int]]:
         .annotate(year=ExtractYear("implemented_on"))
         .values("year")
         .annotate(
-            investment=Sum("investment_10k_yuan"),
-            benefit=Sum("annual_benefit_10k_yuan"),
+            investment=Sum(counted_investment()),
+            benefit=Sum(counted_benefit()),
             count=Count("pk"),
         )
         .order_by("year")

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from audits.models import Audit, Option
+from audits.models import Audit, MaterialBalanceLine, Option
 from benxi_cp import roles
 from enterprises.models import Enterprise
 
@@ -67,15 +67,47 @@ def other_auditor(make_user):
     return make_user(roles.AUDITOR, "other-auditor")
 
 
+def analyse(option: Option, saving: str = "40", reason: str = "", **fields):
+    """A feasibility analysis of a medium/high-fee option (investment 80, by default a
+    positive NPV; a saving of 5 gives a negative one)."""
+    from decimal import Decimal
+
+    from audits.models import OptionFeasibility
+
+    values = {
+        "investment_10k_yuan": Decimal(80),
+        "annual_net_saving_10k_yuan": Decimal(saving),
+        "depreciation_years": 10,
+        "tax_rate_pct": Decimal(33),
+        "discount_rate_pct": Decimal(10),
+        "life_years": 10,
+        "negative_npv_reason": reason,
+    } | fields
+    return OptionFeasibility.objects.create(option=option, **values)
+
+
+def give_balance(audit: Audit) -> None:
+    """The material balance step 3 needs (one input, one output), unless it has one."""
+    if not audit.balance_lines.exists():
+        MaterialBalanceLine.objects.bulk_create(
+            [
+                MaterialBalanceLine(audit=audit, direction=d, item=i, quantity=100, unit="t/a")
+                for d, i in (("input", "原料"), ("output", "产品"))
+            ]
+        )
+
+
 def passed(audit: Audit, assessed=datetime.date(1999, 5, 1), accepted=None, body="municipality"):
-    """Take an audit through all eight steps, a passed assessment and, if dated, acceptance."""
+    """Take an audit through all eight steps, a passed assessment and, if dated, acceptance
+    (with the material balance step 3 needs)."""
     from audits.services import set_steps_completed
 
+    give_balance(audit)
     audit.steps_completed = 8
     audit.assessment, audit.assessed_on, audit.assessment_score = "pass", assessed, 85
     if accepted:
         audit.acceptance, audit.accepted_by, audit.accepted_on = "pass", body, accepted
     audit.full_clean()
+    set_steps_completed(audit, 8)  # before the acceptance locks the steps
     audit.save()
-    set_steps_completed(audit, 8)
     return audit

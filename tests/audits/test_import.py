@@ -2,6 +2,7 @@
 refused with its row and column, all or nothing, on the web and the command line."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +12,7 @@ from django.utils import translation
 from audits.models import Audit, Option, OptionReduction
 from benxi_cp.importers import get_importer
 from enterprises.models import Enterprise
-from tests.audits.conftest import passed
+from tests.audits.conftest import analyse, give_balance, passed
 
 AUDIT_HEADER = (
     "ref,enterprise_code,started_on,steps_completed,focus,assessment,assessed_on,"
@@ -51,41 +52,73 @@ def has(result, prefix: str, words: str = "") -> bool:
 # -- the sample files -----------------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_sample_files_import_and_then_update(register, formats_dir):
+    """The documented order: the audits (at most two steps), their options, the records the
+    later steps need (balance, feasibility analyses), then the audits moved on and accepted;
+    an accepted audit is locked, and a file cannot change it."""
     audits = (formats_dir / "audits.sample.csv").read_bytes()
     options = (formats_dir / "options.sample.csv").read_bytes()
     result = run("audits", audits)
     assert result.ok, errors(result)
     assert (result.created, result.updated) == (2, 0)
-    accepted = Audit.objects.get(ref="A-1997-01")
-    assert accepted.steps_completed == 8 and accepted.steps.filter(status="completed").count() == 8
-    assert (accepted.acceptance, accepted.accepted_by, accepted.demonstration) == (
-        "pass",
-        "national_centre",
-        True,
-    )
-    assert accepted.enterprise.cp_status == "demonstration"
-    assert Audit.objects.get(ref="A-1999-01").steps.filter(status="completed").count() == 5
-    assert Enterprise.objects.get(code="DEMO-0002").cp_status == "auditing"
+    first = Audit.objects.get(ref="A-1997-01")
+    assert first.steps_completed == 2 and first.steps.filter(status="completed").count() == 2
+    assert first.enterprise.cp_status == "auditing"
 
     result = run("options", options)
     assert result.ok, errors(result)
     assert (result.created, result.updated) == (4, 0)
-    desulphurise = Option.objects.get(audit__ref="A-1997-01", code="F03")
-    assert desulphurise.status == "implemented" and desulphurise.investment_10k_yuan == 850
-    assert desulphurise.reductions.get().pollutant.code == "SO2"
-    assert desulphurise.reductions.get().amount_per_year == 1200
-
+    leaks = Option.objects.get(audit__ref="A-1997-01", code="F01")
+    # Estimate and actual side by side; F02 has no actual figures (counted at its estimate).
+    assert (leaks.investment_10k_yuan, leaks.actual_investment_10k_yuan) == (
+        Decimal("0.5"),
+        Decimal("0.6"),
+    )
+    assert Option.objects.get(audit__ref="A-1997-01", code="F02").actual_investment_10k_yuan is None
     again = run("options", options)
     assert (again.created, again.updated) == (0, 4)
-    assert (run("audits", audits).created, Option.objects.count()) == (0, 4)
+
+    # Moving on needs the balance (step 3) and the analyses of the kept medium/high-fee
+    # options (step 5): refused without them, with the reason.
+    later = AUDIT_HEADER + (
+        "A-1997-01,DEMO-0001,1997-03-01,8,Sintering plant,pass,1998-05-10,86,pass,"
+        "national_centre,1998-09-01,yes\n"
+    )
+    result = run("audits", later)
+    assert has(result, "row 2, steps_completed", "material balance"), errors(result)
+    give_balance(first)
+    result = run("audits", later)
+    assert has(result, "row 2, steps_completed", "F03"), errors(result)
+    analyse(Option.objects.get(audit=first, code="F03"))
+    result = run("audits", later)
+    assert result.ok, errors(result)
+    first.refresh_from_db()
+    assert first.steps.filter(status="completed").count() == 8
+    assert (first.acceptance, first.accepted_by, first.demonstration) == (
+        "pass",
+        "national_centre",
+        True,
+    )
+    assert first.enterprise.cp_status == "demonstration"
+
+    # Accepted, so locked: neither file changes it any more.
+    changed = options.replace(b"0.6,11.5", b"0.7,11.5")
+    result = run("options", changed)
+    assert not result.ok and has(result, "row 2", "locked"), errors(result)
+    assert Option.objects.get(pk=leaks.pk).actual_investment_10k_yuan == Decimal("0.6")
+    result = run("audits", later.replace("1998-09-01", "1998-09-02"))
+    assert has(result, "row 2", "locked"), errors(result)
+    assert (run("options", options).updated, Option.objects.count()) == (4, 4)  # unchanged rows
 
 
 @pytest.mark.django_db
 def test_an_update_moves_the_steps_and_keeps_what_the_file_leaves_out(register):
     run("audits", AUDIT_HEADER + "R-1,DEMO-0001,1999-01-01,2,焦化车间,,,,,,,\n")
-    result = run(
-        "audits", "ref,enterprise_code,started_on,steps_completed\nR-1,DEMO-0001,1999-01-01,6\n"
-    )
+    six = "ref,enterprise_code,started_on,steps_completed\nR-1,DEMO-0001,1999-01-01,6\n"
+    result = run("audits", six)
+    assert has(result, "row 2, steps_completed", "material balance"), errors(result)
+    assert Audit.objects.get().steps_completed == 2
+    give_balance(Audit.objects.get())
+    result = run("audits", six)
     assert result.ok, errors(result)
     audit = Audit.objects.get()
     assert audit.focus == "焦化车间" and audit.steps_completed == 6
@@ -187,7 +220,7 @@ def test_duplicate_refs_in_a_file_are_refused(register):
 # -- options: each rule refused -------------------------------------------------------------
 @pytest.fixture
 def audits(register):
-    run("audits", AUDIT_HEADER + "A-1,DEMO-0001,1999-04-01,5,,,,,,,,\n")
+    run("audits", AUDIT_HEADER + "A-1,DEMO-0001,1999-04-01,2,,,,,,,,\n")
     return Audit.objects.get()
 
 

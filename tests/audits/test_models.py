@@ -21,11 +21,11 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
-from audits.services import set_steps_completed, sync_steps_completed
+from audits.services import set_steps_completed, sync_steps_completed, unlock_audit
 from audits.validators import document_type
 from benxi_cp import roles
 from enterprises.models import Enterprise, Pollutant
-from tests.audits.conftest import START, passed
+from tests.audits.conftest import START, analyse, passed
 
 D = datetime.date
 
@@ -269,6 +269,9 @@ def test_an_option_moves_only_along_the_transitions(make_option, fee_class, old,
         status=old, implemented_on=D(1998, 6, 1) if old == "implemented" else None
     )
     option = Option.objects.get()
+    if fee_class == "medium_high":
+        analyse(option)  # feasible or implemented only with the analysis
+        option = Option.objects.get()
     option.status = new
     option.implemented_on = D(1998, 6, 1) if new == "implemented" else None
     if allowed:
@@ -456,7 +459,7 @@ def test_documents_over_the_size_limit_are_refused(monkeypatch):
 
 # -- CP status and access -------------------------------------------------------------------
 @pytest.mark.django_db
-def test_the_enterprise_cp_status_follows_its_audits(make_audit, enterprise):
+def test_the_enterprise_cp_status_follows_its_audits(make_audit, enterprise, make_user):
     def status() -> str:
         enterprise.refresh_from_db()
         return enterprise.cp_status
@@ -473,6 +476,8 @@ def test_the_enterprise_cp_status_follows_its_audits(make_audit, enterprise):
     audit.save()
     assert status() == "demonstration"
     other = Enterprise.objects.create(code="E-2", name="乙厂", sector="coal")
+    # Accepted, the audit is locked: an administrator unlocks it to correct its enterprise.
+    unlock_audit(audit, make_user(roles.ADMINISTRATOR, "admin"), "recorded under E-1 by mistake")
     audit.enterprise = other
     audit.save()
     assert status() == "none"

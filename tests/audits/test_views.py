@@ -7,9 +7,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audits import locks
 from audits.models import Audit, AuditDocument, Option, OptionFeasibility
 from benxi_cp import roles
 from tests.audits.conftest import passed
@@ -149,9 +151,12 @@ def spread(make_audit, enterprise, make_user):
     from enterprises.models import Enterprise
 
     coal = Enterprise.objects.create(code="C-9", name="乙煤矿", name_en="Coal B", sector="coal")
-    first = passed(make_audit(ref="A-97", started_on=D(1997, 3, 1)), accepted=D(1999, 6, 1))
-    first.demonstration = True
-    first.accepted_by = "national_centre"
+    first = passed(
+        make_audit(ref="A-97", started_on=D(1997, 3, 1)),
+        accepted=D(1999, 6, 1),
+        body="national_centre",
+    )
+    first.demonstration = True  # named after the acceptance: the lock lets it change
     first.save()
     make_audit(ref="A-99", steps=3, started_on=D(1999, 4, 1))
     third = make_audit(ref="C-00", steps=8, started_on=D(2000, 5, 1), enterprise=coal)
@@ -214,6 +219,12 @@ def test_my_audits_are_those_whose_team_includes_me(client, spread, team_auditor
 
 @pytest.fixture
 def options_spread(spread, make_audit):
+    # A-97 is accepted, so locked: its options are written below the lock, as a loader does.
+    with transaction.atomic(), locks.suspended():
+        return _options_spread()
+
+
+def _options_spread():
     a97 = Audit.objects.get(ref="A-97")
     c00 = Audit.objects.get(ref="C-00")
     make = Option.objects.create
@@ -299,11 +310,12 @@ def test_option_list_filters_by_audit_and_enterprise_and_exports_reductions(
     a97 = Audit.objects.get(ref="A-97")
     assert option_keys(client, audit=a97.pk) == ["A-97/F1", "A-97/F2", "A-97/F3"]
     assert option_keys(client, enterprise=enterprise.pk) == ["A-97/F1", "A-97/F2", "A-97/F3"]
-    OptionReduction.objects.create(
-        option=Option.objects.get(audit=a97, code="F2"),
-        pollutant=Pollutant.objects.get(code="SO2"),
-        amount_per_year=1200,
-    )
+    with transaction.atomic(), locks.suspended():  # A-97 is accepted: below the lock
+        OptionReduction.objects.create(
+            option=Option.objects.get(audit=a97, code="F2"),
+            pollutant=Pollutant.objects.get(code="SO2"),
+            amount_per_year=1200,
+        )
     response = client.get(
         reverse("audits:option_list"), {"status": "implemented", "_export": "xlsx"}
     )
@@ -651,9 +663,25 @@ def test_assessment_and_acceptance_in_order(client_as, make_audit, enterprise):
         True,
         "demonstration",
     )
-    # A failed re-assessment with an acceptance on record is refused, not a server error.
+    # A failed re-assessment of the accepted audit is refused (it is locked), not a server
+    # error; the demonstration, named after the acceptance, still may change.
     response = client.post(assess, {"assessment": "fail", "assessed_on": "1999-05-01"})
-    assert response.status_code == 200 and "passed assessment" in response.content.decode()
+    assert response.status_code == 200 and "is locked" in response.content.decode()
+    response = client.post(
+        accept,
+        {
+            "acceptance": "pass",
+            "accepted_by": "national_centre",
+            "accepted_on": "1999-06-01",
+            "demonstration": "on",
+            "demonstration_on": "1999-12-02",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        accept, {"acceptance": "pass", "accepted_by": "municipality", "accepted_on": "1999-06-01"}
+    )
+    assert response.status_code == 200 and "is locked" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -319,8 +320,15 @@ def test_each_xlsx_template_filled_with_one_row_imports(client_as):
     from enterprises.models import DischargeValue, Enterprise
 
     assert Enterprise.objects.get(code="DEMO-0001").employees == 48000
-    assert Audit.objects.get(ref="A-1997-01").accepted_by == "national_centre"
-    assert Option.objects.get(audit__ref="A-1997-01", code="F01").status == "implemented"
+    audit = Audit.objects.get(ref="A-1997-01")
+    assert (audit.focus, audit.steps_completed) == ("Sintering plant", 2)
+    option = Option.objects.get(audit__ref="A-1997-01", code="F01")
+    assert option.status == "implemented"
+    # The estimate and the actual investment, side by side (numbers typed as numbers).
+    assert (option.investment_10k_yuan, option.actual_investment_10k_yuan) == (
+        Decimal("0.5"),
+        Decimal("0.6"),
+    )
     value = DischargeValue.objects.get()
     assert (value.pollutant.code, value.amount, value.basis) == ("COD", 1850, "measured_sampling")
 

@@ -1,0 +1,242 @@
+"""The database's lock on accepted audits: like the lock on verified reports
+(enterprises/locks.py), below every form, grid, importer, admin page and raw SQL.
+
+An audit whose acceptance passed is locked: its options, their reductions and feasibility
+analyses, its material balance and its steps cannot be inserted, changed or deleted, and
+its own row keeps its figures (`Audit.LOCKED_FIELDS`; the demonstration, named after the
+acceptance, and the descriptions may change) and cannot be deleted, unless an administrator
+has unlocked it: an open `AuditUnlock` row (with its reason) lets the changes through until
+the audit is locked again (`audits.services.unlock_audit`, `relock_audit`).
+
+The models refuse first, with a clear message (`AuditLocked`); the triggers here catch
+what goes around them (bulk updates, queryset deletes, raw SQL). Loaders of generated data
+(the demo) and `manage.py flush` on SQLite write below the lock in `suspended()`: on
+PostgreSQL the transaction's setting the report lock reads (`enterprises.locks.LOAD`), on
+SQLite the triggers are dropped and made again in the same transaction.
+
+Trigger names start with `audit_lock_`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connections, transaction
+
+from audits.models import (
+    SUSPENDED,
+    Audit,
+    AuditStep,
+    AuditUnlock,
+    MaterialBalanceLine,
+    Option,
+    OptionFeasibility,
+    OptionReduction,
+)
+from enterprises.locks import LOAD
+
+# The message of the triggers' refusal, found again in the driver's error.
+LOCKED = "benxi_audit_locked"
+PASS = "pass"
+
+
+def is_locked_error(error: BaseException) -> bool:
+    return isinstance(error, DatabaseError) and LOCKED in str(error)
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "audit": Audit._meta.db_table,
+        "unlock": AuditUnlock._meta.db_table,
+        "option": Option._meta.db_table,
+    }
+
+
+# (trigger stem, table, how its rows reach their audit: "audit" or "option", events). An
+# audit's eight steps are inserted with it (one per number, 1 to 8): only their changes and
+# deletions are guarded, so that an audit recorded as accepted gets its steps.
+def _children() -> list[tuple[str, str, str, tuple[str, ...]]]:
+    every = ("insert", "update", "delete")
+    return [
+        ("option", Option._meta.db_table, "audit", every),
+        ("balance", MaterialBalanceLine._meta.db_table, "audit", every),
+        ("step", AuditStep._meta.db_table, "audit", ("update", "delete")),
+        ("reduction", OptionReduction._meta.db_table, "option", every),
+        ("feasibility", OptionFeasibility._meta.db_table, "option", every),
+    ]
+
+
+def _locked_sql(audit_id: str) -> str:
+    """SQL: the audit `audit_id` (an expression) is accepted and has no open unlock."""
+    n = _tables()
+    return (
+        f"EXISTS (SELECT 1 FROM {n['audit']} a WHERE a.id = {audit_id} "
+        f"AND a.acceptance = '{PASS}' AND NOT EXISTS (SELECT 1 FROM {n['unlock']} u "
+        "WHERE u.audit_id = a.id AND u.relocked_at IS NULL))"
+    )
+
+
+def _audit_changes(distinct: str) -> str:
+    columns = [
+        Audit._meta.get_field(name.removesuffix("_id")).column for name in Audit.LOCKED_FIELDS
+    ]
+    return " OR ".join(f"NEW.{column} {distinct} OLD.{column}" for column in columns)
+
+
+def _open_unlock(audit: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM {_tables()['unlock']} u WHERE u.audit_id = {audit} "
+        "AND u.relocked_at IS NULL)"
+    )
+
+
+def _postgresql() -> tuple[list[str], list[str]]:
+    n = _tables()
+    refuse = (
+        f"RAISE EXCEPTION '{LOCKED}: audit % is accepted and locked; unlock it first', "
+        "locked USING ERRCODE = '23000'"
+    )
+    create = [
+        f"""CREATE OR REPLACE FUNCTION audit_lock_child() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE ids bigint[] := ARRAY[]::bigint[]; locked bigint;
+        BEGIN
+            IF current_setting('{LOAD}', true) = 'on' THEN
+                RETURN COALESCE(NEW, OLD);
+            END IF;
+            IF TG_ARGV[0] = 'audit' THEN
+                IF TG_OP <> 'DELETE' THEN ids := ids || NEW.audit_id::bigint; END IF;
+                IF TG_OP <> 'INSERT' THEN ids := ids || OLD.audit_id::bigint; END IF;
+            ELSE
+                IF TG_OP <> 'DELETE' THEN
+                    ids := ids || (SELECT audit_id::bigint FROM {n["option"]}
+                                   WHERE id = NEW.option_id);
+                END IF;
+                IF TG_OP <> 'INSERT' THEN
+                    ids := ids || (SELECT audit_id::bigint FROM {n["option"]}
+                                   WHERE id = OLD.option_id);
+                END IF;
+            END IF;
+            SELECT a.id INTO locked FROM {n["audit"]} a WHERE a.id = ANY(ids)
+                AND a.acceptance = '{PASS}' AND NOT {_open_unlock("a.id")} LIMIT 1;
+            IF locked IS NOT NULL THEN
+                {refuse};
+            END IF;
+            RETURN COALESCE(NEW, OLD);
+        END $$""",
+        f"""CREATE OR REPLACE FUNCTION audit_lock_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE locked bigint := OLD.id;
+        BEGIN
+            IF current_setting('{LOAD}', true) = 'on' OR {_open_unlock("OLD.id")} THEN
+                RETURN COALESCE(NEW, OLD);
+            END IF;
+            IF TG_OP = 'DELETE' OR ({_audit_changes("IS DISTINCT FROM")}) THEN
+                {refuse};
+            END IF;
+            RETURN COALESCE(NEW, OLD);
+        END $$""",
+        f"""CREATE TRIGGER audit_lock_audit BEFORE UPDATE OR DELETE ON {n["audit"]}
+            FOR EACH ROW WHEN (OLD.acceptance = '{PASS}') EXECUTE FUNCTION audit_lock_audit()""",
+    ]
+    drop = [f"DROP TRIGGER IF EXISTS audit_lock_audit ON {n['audit']}"]
+    for stem, table, via, events in _children():
+        create.append(
+            f"""CREATE TRIGGER audit_lock_{stem} BEFORE {" OR ".join(events).upper()} ON {table}
+            FOR EACH ROW EXECUTE FUNCTION audit_lock_child('{via}')"""
+        )
+        drop.append(f"DROP TRIGGER IF EXISTS audit_lock_{stem} ON {table}")
+    return drop, create
+
+
+def _sqlite() -> tuple[list[str], list[str]]:
+    n = _tables()
+    refuse = f"SELECT RAISE(ABORT, '{LOCKED}: the audit is accepted and locked; unlock it first')"
+    create, names = [], []
+    rows_of = {"insert": ("NEW",), "update": ("NEW", "OLD"), "delete": ("OLD",)}
+    for stem, table, via, events in _children():
+
+        def audit_of(row: str, via=via) -> str:
+            if via == "audit":
+                return f"{row}.audit_id"
+            return f"(SELECT audit_id FROM {n['option']} WHERE id = {row}.option_id)"
+
+        for event in ("insert", "update", "delete"):
+            rows = rows_of[event]
+            if event not in events:
+                names.append(f"audit_lock_{stem}_{event}")  # dropped, never made
+                continue
+            name = f"audit_lock_{stem}_{event}"
+            condition = " OR ".join(_locked_sql(audit_of(row)) for row in rows)
+            create.append(
+                f"""CREATE TRIGGER {name} BEFORE {event.upper()} ON {table}
+                WHEN {condition} BEGIN {refuse}; END"""
+            )
+            names.append(name)
+    unlocked = _open_unlock("OLD.id")
+    create += [
+        f"""CREATE TRIGGER audit_lock_audit_update BEFORE UPDATE ON {n["audit"]}
+            WHEN OLD.acceptance = '{PASS}' AND NOT {unlocked} AND ({_audit_changes("IS NOT")})
+            BEGIN {refuse}; END""",
+        f"""CREATE TRIGGER audit_lock_audit_delete BEFORE DELETE ON {n["audit"]}
+            WHEN OLD.acceptance = '{PASS}' AND NOT {unlocked} BEGIN {refuse}; END""",
+    ]
+    names += ["audit_lock_audit_update", "audit_lock_audit_delete"]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names], create
+
+
+_BUILDERS = {"postgresql": _postgresql, "sqlite": _sqlite}
+
+
+def _execute(connection, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def install_guards(app_config=None, using: str = "default", **_kwargs) -> None:
+    """(Re)create the lock triggers; run after each migrate (post_migrate)."""
+    if app_config is not None and app_config.label != "audits":
+        return
+    connection = connections[using]
+    builder = _BUILDERS.get(connection.vendor)
+    if builder is None:
+        return
+    if AuditUnlock._meta.db_table not in set(connection.introspection.table_names()):
+        return  # migrated back below the unlocks: no lock (the migration dropped it)
+    drop, create = builder()
+    with transaction.atomic(using=using):
+        _execute(connection, drop + create)
+
+
+def remove_guards(using: str = "default") -> None:
+    connection = connections[using]
+    builder = _BUILDERS.get(connection.vendor)
+    if builder is not None:
+        _execute(connection, builder()[0])
+
+
+@contextmanager
+def suspended(using: str = "default") -> Iterator[None]:
+    """Write below the lock (a load of generated data). Inside a transaction only: on
+    PostgreSQL a setting local to the transaction turns the checks off; on SQLite the
+    triggers are dropped and made again in it. A rollback restores the lock."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("suspended() needs a transaction")
+    if getattr(connection, SUSPENDED, False):
+        yield  # already below the lock
+        return
+    setattr(connection, SUSPENDED, True)  # the models' own checks (Audit.is_locked)
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [LOAD])
+            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'off', true)", [LOAD])
+            return
+        remove_guards(using)
+        yield
+        install_guards(using=using)
+    finally:
+        setattr(connection, SUSPENDED, False)

@@ -154,12 +154,15 @@ def _url(report, step: str) -> str:
     return f"/api/v1/discharge-reports/{report.pk}/{step}/"
 
 
-def test_submit_verify_and_the_lock(api_as, city):
+def test_submit_verify_and_the_lock(api_as, city, epb_verifier):
     api = api_as(roles.EPB_STAFF)
     draft = city["reports"]["draft"]
     response = api.post(_url(draft, "submit"))
     assert response.status_code == 200 and response.json()["status"] == "submitted"
+    # Separation of duties: whoever submitted it may not verify it, through the API too.
     response = api.post(_url(draft, "verify"))
+    assert response.status_code == 409 and response.json()["detail"]
+    response = api_as(epb_verifier).post(_url(draft, "verify"))
     assert response.status_code == 200 and response.json()["status"] == "verified"
     assert AnnualDischarge.objects.get(
         enterprise=city["steel"], year=1999, pollutant__code="COD"

@@ -38,6 +38,7 @@ from audits.models import (
 from audits.services import set_reductions, sync_steps_completed
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
+from benxi_cp import closing
 from benxi_cp.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -287,8 +288,8 @@ class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
                     )
                     document.stamp(request.user)
                     document.save()
-        except IntegrityError:
-            form.add_error(None, REFUSED)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
             return self.render_page(form, self.get_step(audit))
         messages.success(request, _("Step %(number)s saved.") % {"number": step.number})
         return redirect(audit.get_absolute_url() + f"#step-{step.number}")
@@ -367,8 +368,8 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
         try:
             with transaction.atomic():
                 formset.save()
-        except IntegrityError:
-            messages.error(request, REFUSED)
+        except IntegrityError as error:
+            messages.error(request, closing.message(error, REFUSED))
             return self.render_page(formset)
         messages.success(request, _("Material balance saved."))
         return redirect("audits:balance", self.audit.pk)
@@ -435,8 +436,8 @@ class OptionGridView(PermissionMixin, AuditScopedMixin, View):
                     option.save()
                 for option in formset.deleted_objects:
                     option.delete()
-        except IntegrityError:
-            messages.error(request, REFUSED)
+        except IntegrityError as error:
+            messages.error(request, closing.message(error, REFUSED))
             return self.render_page(formset)
         messages.success(
             request,
@@ -524,8 +525,8 @@ class OptionUpdateView(ObjectUpdateView):
             with transaction.atomic():
                 option.save()
                 set_reductions(option, form.reductions())
-        except IntegrityError:
-            form.add_error(None, REFUSED)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(option.get_absolute_url())
@@ -587,8 +588,8 @@ class FeasibilityView(PermissionMixin, View):
                 if form.concluded_option is not None:
                     form.concluded_option.stamp(request.user)
                     form.concluded_option.save()
-        except IntegrityError:
-            form.add_error(None, REFUSED)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
             return self.render_page(form, evaluation)
         messages.success(request, _("Feasibility figures saved."))
         return redirect("audits:option_feasibility", self.option.pk)

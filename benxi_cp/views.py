@@ -20,7 +20,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import export, formats, roles
+from benxi_cp import closing, export, formats, roles
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import get_importer
 from benxi_cp.models import SiteFlag
@@ -95,8 +95,9 @@ class _SaveMixin:
             with transaction.atomic():
                 obj.save()
                 form.save_m2m()
-        except IntegrityError:
-            form.add_error(None, _("The database refused this record; check the values."))
+        except IntegrityError as error:
+            refused = _("The database refused this record; check the values.")
+            form.add_error(None, closing.message(error, refused))
             return self.form_invalid(form)
         self.object = obj
         messages.success(self.request, self.success_message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -379,10 +379,10 @@ class ReopenYearView(PermissionMixin, View):
                     % {"year": year},
                 )
                 return redirect("reports:year", year)
-        view = YearView.as_view()
-        response = view(request, year=year, reopen_form=form)
-        response.status_code = 400 if response.status_code == 200 else response.status_code
-        return response
+        page = YearView()
+        page.setup(request, year=year)
+        context = page.get_context_data(reopen_form=form)
+        return render(request, page.template_name, context, status=400)
 
 
 class RecordCopyView(PermissionMixin, View):

@@ -292,8 +292,8 @@ def test_the_years_page_in_a_fixed_number_of_queries(
 ):
     client = client_as("leadership")
     client.get(reverse("reports:years"))
-    # session, user, permissions (groups) and the menu's, the closings, the years (cached
-    # tokens of the years' figure)
-    with django_assert_num_queries(5):
+    # session, user, user and group permissions, the closings, the tokens of the cached
+    # years, the user's groups (the role in the menu), the demo flag (base page)
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:years"))
     assert 'id="year-2000"' in response.content.decode()

@@ -149,15 +149,15 @@ def _postgresql() -> tuple[list[str], list[str]]:
     for key, model, year_of, unguarded in GUARDED:
         table = _t(model)
         for event, rows, expr, referencing in (
-            ("insert", f"{PREFIX}_new n", year_of("n", v), f"NEW TABLE AS {PREFIX}_new"),
+            ("insert", f"{PREFIX}_new nr", year_of("nr", v), f"NEW TABLE AS {PREFIX}_new"),
             (
                 "update",
-                f"{PREFIX}_old o JOIN {PREFIX}_new n ON o.id = n.id "
-                f"WHERE {_changes(model, unguarded, 'o', 'n', 'IS DISTINCT FROM')}",
-                f"COALESCE({year_of('o', v)}, {year_of('n', v)})",
+                f"{PREFIX}_old orow JOIN {PREFIX}_new nr ON orow.id = nr.id "
+                f"WHERE {_changes(model, unguarded, 'orow', 'nr', 'IS DISTINCT FROM')}",
+                f"COALESCE({year_of('orow', v)}, {year_of('nr', v)})",
                 f"OLD TABLE AS {PREFIX}_old NEW TABLE AS {PREFIX}_new",
             ),
-            ("delete", f"{PREFIX}_old o", year_of("o", v), f"OLD TABLE AS {PREFIX}_old"),
+            ("delete", f"{PREFIX}_old orow", year_of("orow", v), f"OLD TABLE AS {PREFIX}_old"),
         ):
             name = f"{PREFIX}_{key}_{event}"
             create += [

@@ -58,7 +58,7 @@ class Blocker:
 
 def blockers(year: int) -> list[Blocker]:
     """What still keeps `year` from closing: the year not over, reports not verified, audits
-    with their eight steps done and no assessment (three queries)."""
+    with their eight steps done by the year's end and no assessment (three queries)."""
     found = []
     if year >= timezone.localdate().year:
         found.append(Blocker(str(_("The year is not over yet.")), 1, None))
@@ -81,9 +81,12 @@ def blockers(year: int) -> list[Blocker]:
                     links.reports(year=year, status=status),
                 )
             )
-    waiting = Audit.objects.filter(
-        started_on__lte=as_of(year), steps_completed=STEP_COUNT, assessment=""
-    ).count()
+    day = as_of(year)
+    unassessed = list(
+        Audit.objects.filter(started_on__lte=day, steps_completed=STEP_COUNT, assessment="")
+    )
+    done = annual.steps_done_by(unassessed, day)  # the eight steps done by 31 December
+    waiting = sum(1 for audit in unassessed if done[audit.pk] == STEP_COUNT)
     if waiting:
         found.append(
             Blocker(

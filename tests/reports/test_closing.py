@@ -309,3 +309,21 @@ def test_loading_the_demo_again_reopens_closed_years(closed_2000):
     assert closing.current(2000) is None
     assert closing.latest(2000).reopened_by_name == "load_demo"
     assert "reopened" in out.getvalue()
+
+
+def test_compare_names_each_figure_that_differs():
+    recorded = {"header": ["table", "aspect", "fee_class", "options"], "rows": [
+        ["in_year", "waste", "low_no", 3],
+        ["in_year", "management", "low_no", 1],
+    ]}  # fmt: skip
+    current = {"header": ["table", "aspect", "fee_class", "options"], "rows": [
+        ["in_year", "waste", "low_no", 4],
+        ["to_date", "waste", "low_no", 9],
+    ]}  # fmt: skip
+    found = {(d.row, d.column): (d.recorded, d.current) for d in closing.compare(
+        recorded, current, "options")}  # fmt: skip
+    assert found == {
+        ("in_year / waste / low_no", "options"): (3, 4),
+        ("in_year / management / low_no", "options"): (1, None),
+        ("to_date / waste / low_no", "options"): (None, 9),
+    }

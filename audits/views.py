@@ -45,6 +45,7 @@ from audits.services import (
 )
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
+from benxi_cp import closing
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import (
     refuse,
@@ -340,8 +341,8 @@ class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
         except EditConflict as conflict:
             refuse(form, conflict)
             return self.render_page(form, self.get_step(audit))
-        except IntegrityError:
-            form.add_error(None, REFUSED)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
             return self.render_page(form, self.get_step(audit))
         messages.success(request, _("Step %(number)s saved.") % {"number": step.number})
         return redirect(audit.get_absolute_url() + f"#step-{step.number}")
@@ -423,8 +424,8 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
                     formset.save()
         except EditConflict as conflict:
             refuse_in_formset(formset, conflict)
-        except IntegrityError:
-            messages.error(request, REFUSED)
+        except IntegrityError as error:
+            messages.error(request, closing.message(error, REFUSED))
             return self.render_page(formset)
         if formset.conflicts:
             messages.error(request, refused_rows_message())
@@ -497,8 +498,8 @@ class OptionGridView(PermissionMixin, AuditScopedMixin, View):
                         option.delete()
         except EditConflict as conflict:
             refuse_in_formset(formset, conflict)
-        except IntegrityError:
-            messages.error(request, REFUSED)
+        except IntegrityError as error:
+            messages.error(request, closing.message(error, REFUSED))
             return self.render_page(formset)
         if formset.conflicts:
             messages.error(request, refused_rows_message())
@@ -592,8 +593,8 @@ class OptionUpdateView(ObjectUpdateView):
         except EditConflict as conflict:
             refuse(form, conflict)
             return self.form_invalid(form)
-        except IntegrityError:
-            form.add_error(None, REFUSED)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(option.get_absolute_url())
@@ -658,8 +659,8 @@ class FeasibilityView(PermissionMixin, View):
         except EditConflict as conflict:
             refuse(form, conflict)
             return self.render_page(form, evaluation)
-        except IntegrityError:
-            form.add_error(None, REFUSED)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
             return self.render_page(form, evaluation)
         messages.success(request, _("Feasibility figures saved."))
         return redirect("audits:option_feasibility", self.option.pk)

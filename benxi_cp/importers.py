@@ -14,6 +14,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benxi_cp import closing
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.tabular import FileRefused, read_table
@@ -196,6 +197,8 @@ class Importer:
                 "another change of the same records was under way; nothing was imported, "
                 "please try again"
             )
+        if (refused := closing.refusal(error)) is not None:
+            return refused.messages[0]
         return _("the database refused the file: %(error)s") % {"error": error}
 
     def _import_one(self, number: int, values: dict[str, str], result: ImportResult) -> None:
@@ -215,7 +218,11 @@ class Importer:
                 result.add(number, column, message)
             return
         except IntegrityError as error:
-            result.add(number, "", _("refused by the database: %(error)s") % {"error": error})
+            result.add(
+                number,
+                "",
+                closing.message(error, _("refused by the database: %(error)s") % {"error": error}),
+            )
             return
         if action == CREATED:
             result.created += 1

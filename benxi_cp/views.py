@@ -20,7 +20,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import export, formats, roles
+from benxi_cp import closing, export, formats, roles
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import get_importer
 from benxi_cp.models import EditConflict, SiteFlag
@@ -101,8 +101,9 @@ class _SaveMixin:
         except EditConflict as conflict:
             refuse(form, conflict)
             return self.form_invalid(form)
-        except IntegrityError:
-            form.add_error(None, _("The database refused this record; check the values."))
+        except IntegrityError as error:
+            refused = _("The database refused this record; check the values.")
+            form.add_error(None, closing.message(error, refused))
             return self.form_invalid(form)
         self.object = obj
         messages.success(self.request, self.success_message)

@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp import closing
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from enterprises.ledger import pairs_q
 from enterprises.models import DischargeReport, DischargeValue, ReportLocked, ReportUnlock
@@ -107,6 +108,8 @@ def run_in_transaction(work: Callable[[], T], *, report=None, retries: int = 1) 
         except DatabaseError as error:
             if is_locked_error(error):
                 raise ReportLocked(report) from error
+            if (refused := closing.refusal(error)) is not None:
+                raise refused from error
             if is_duplicate_key(error) and not last:
                 continue
             if not is_conflict(error):
@@ -302,6 +305,11 @@ def remove_guards(using: str = "default") -> None:
         _execute(connection, builder()[0])
 
 
+# Other apps' locks that loaders write below as well (reports: closed years), as (remove,
+# install) functions of `using` for SQLite; their PostgreSQL triggers read LOAD.
+ALSO_SUSPENDED: list[tuple[Callable[[str], None], Callable[..., None]]] = []
+
+
 @contextmanager
 def suspended(using: str = "default") -> Iterator[None]:
     """Write below the lock: a load of generated data that creates verified reports with
@@ -320,5 +328,9 @@ def suspended(using: str = "default") -> Iterator[None]:
             cursor.execute("SELECT set_config(%s, 'off', true)", [LOAD])
         return
     remove_guards(using)
+    for remove, _install in ALSO_SUSPENDED:
+        remove(using)
     yield
     install_guards(using=using)
+    for _remove, install in ALSO_SUSPENDED:
+        install(using=using)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from benxi_cp.closing import YearClosed
 from benxi_cp.importers import get_importer
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import Difference, refuse
@@ -674,7 +675,7 @@ class ReportEntryView(PermissionMixin, View):
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
                 return redirect(report)
-            except WriteConflict as conflict:
+            except (WriteConflict, YearClosed) as conflict:
                 header.add_error(None, " ".join(conflict.messages))
             except IntegrityError:
                 header.add_error(None, _("The database refused this report; check the values."))

@@ -808,11 +808,17 @@ FORM_SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def build(name: str, year: int) -> AnnualForm:
+def build(name: str, year: int, *, stale_ok: bool = True) -> AnnualForm:
     """The form `name` for `year`; KeyError for an unknown name. Cached until a record
-    changes (benxi_cp.datacache), for the files to download."""
+    changes (benxi_cp.datacache), for the files to download; `stale_ok=False` for figures
+    that must be current (a copy of record, reports/closing.py)."""
     return datacache.cached(
-        "annual-form", name, year, compute=lambda: compose(name, year), depends=FORM_SCOPES[name]
+        "annual-form",
+        name,
+        year,
+        compute=lambda: compose(name, year),
+        depends=FORM_SCOPES[name],
+        stale_ok=stale_ok,
     )
 
 

@@ -23,11 +23,13 @@ load: this is the demo's own data being made, not a user's change to a verified 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models.functions import Now
 from simple_history.utils import bulk_update_with_history
 
 from enterprises import ledger, locks
 from enterprises.models import DischargeValue
 from enterprises.reliability_store import refresh_reports
+from reports.models import YearClosing
 from reports.summary import programme_summary
 
 YEAR = 2001
@@ -35,6 +37,17 @@ POLLUTANT = "COD"
 PAPER_RATE_PCT = Decimal("33.3")
 DEMO_PREFIX = "DEMO-"
 REASON = "demo calibration: COD reduction rate of the 2001 programme summary"
+REOPEN_REASON = "The demo data was loaded again (manage.py load_demo)."
+
+
+def prepare(stdout) -> None:
+    """Before the apps load the demo again: reopen the closed years (their records are about
+    to be loaded anew), so that the demo always leaves every year open."""
+    reopened = YearClosing.objects.filter(reopened_at__isnull=True).update(
+        reopened_at=Now(), reopened_by_name="load_demo", reopen_reason=REOPEN_REASON
+    )
+    if reopened:
+        stdout.write(f"Reports: {reopened} closed year(s) reopened to load the demo again.")
 
 
 def cod_reduction(year: int = YEAR):

@@ -17,4 +17,5 @@ register(
         REPORTS,
     ),
     NavItem(_("Annual report forms"), "reports:forms", "reports.view_annual_forms", 60, REPORTS),
+    NavItem(_("Closing of years"), "reports:years", "reports.view_annual_forms", 61, REPORTS),
 )

@@ -11,6 +11,7 @@ import copy
 import csv
 import datetime
 import io
+import json
 from decimal import Decimal
 from html import escape
 
@@ -181,6 +182,33 @@ def _csv_value(value, places: int | None):
     if places is not None and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"{Decimal(value):.{places}f}"
     return value
+
+
+def _json_value(value, places: int | None):
+    value = _csv_value(value, places)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)  # a Decimal without set places, as written
+
+
+def figures(form: AnnualForm) -> dict:
+    """The form's figures as the CSV holds them (keys, codes, numbers with their places), for
+    a copy of record (JSON) and to compare with it."""
+    places = [form.csv_places.get(key) for key in form.csv_header]
+    return {
+        "form": form.name,
+        "number": form.number,
+        "year": form.year,
+        "header": list(form.csv_header),
+        "rows": [
+            [_json_value(value, dp) for value, dp in zip(row, places, strict=True)]
+            for row in form.csv_rows
+        ],
+    }
+
+
+def render_json(form: AnnualForm) -> bytes:
+    return json.dumps(figures(form), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 NUMBER_FORMATS = {INT: "#,##0", DEC1: "#,##0.0", DEC2: "#,##0.00", DATE: "yyyy-mm-dd"}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,9 +19,12 @@ from benxi_cp.views import ObjectListView, PermissionMixin
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
 from enterprises.tables import EnterpriseTable
-from reports import annual, claims, dashboards, figures, links, output, trends
+from reports import annual, claims, closing, dashboards, figures, links, output, trends
+from reports.choices import CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
-from reports.years import chosen_year, data_years
+from reports.forms import ReopenForm
+from reports.models import RecordCopy, YearClosing
+from reports.years import FIRST_YEAR, LAST_YEAR, chosen_year, data_years
 
 
 class YearMixin:
@@ -79,10 +85,23 @@ class FormPageView(FormMixin, TemplateView):
         return super().get_context_data(
             title=page["title"],
             form=page,
+            record=record_context(name, year),
             document=mark_safe(page["html"]),  # noqa: S308 (our own template's output)
             formats=output.FORMATS,
             **kwargs,
         )
+
+
+def record_context(name: str, year: int) -> dict | None:
+    """The year's latest closing, the form's copy of record and what differs from it."""
+    latest = closing.latest(year)
+    if latest is None:
+        return None
+    return {
+        "closing": latest,
+        "copies": list(latest.copies.filter(form=name).defer("content").order_by("fmt")),
+        "differences": closing.differences(latest, name),
+    }
 
 
 class FormDownloadView(FormMixin, View):
@@ -249,3 +268,139 @@ class ProgrammeEnterpriseListView(ObjectListView):
     filterset_class = ProgrammeEnterpriseFilter
     title = _("Enterprises in the programme")
     export_name = "programme-enterprises"
+
+
+# Closing years -----------------------------------------------------------------------------
+
+
+class YearListView(PermissionMixin, TemplateView):
+    """Every year of the records with its state: open, closed (by whom, when) or reopened."""
+
+    permission_required = "reports.view_annual_forms"
+    template_name = "reports/year_list.html"
+
+    def get_context_data(self, **kwargs):
+        latest = {}
+        for item in YearClosing.objects.order_by("year", "closed_at", "pk"):
+            latest[item.year] = item
+        years = sorted({*data_years(), *latest}, reverse=True)
+        rows = [{"year": year, "closing": latest.get(year)} for year in years]
+        return super().get_context_data(title=_("Closing of years"), rows=rows, **kwargs)
+
+
+class YearView(PermissionMixin, TemplateView):
+    """One year: what blocks its closing, its copy of record, closing and reopening."""
+
+    permission_required = "reports.view_annual_forms"
+    template_name = "reports/year.html"
+
+    def get_context_data(self, **kwargs):
+        year = self.kwargs["year"]
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise Http404(year)
+        history = list(YearClosing.objects.filter(year=year).order_by("-closed_at", "-pk"))
+        latest = history[0] if history else None
+        in_force = latest if latest is not None and latest.is_closed else None
+        copies = []
+        changed = {}
+        if latest is not None:
+            copies = list(
+                latest.copies.defer("content").order_by("form", "fmt").select_related("closing")
+            )
+            changed = closing.changed_forms(latest)
+        forms = [
+            {
+                "name": name,
+                "title": title,
+                "copies": [c for c in copies if c.form == name],
+                "changed": changed.get(name, 0),
+            }
+            for name, (title, _build) in annual.FORMS.items()
+        ]
+        may_close = self.request.user.has_perm("reports.close_year")
+        return super().get_context_data(
+            title=_("Closing of %(year)s") % {"year": year},
+            year=year,
+            history=history,
+            latest=latest,
+            in_force=in_force,
+            blockers=[] if in_force else closing.blockers(year),
+            forms=forms,
+            may_close=may_close,
+            reopen_form=kwargs.get("reopen_form") or ReopenForm(),
+            **{k: v for k, v in kwargs.items() if k not in ("reopen_form", "year")},
+        )
+
+
+def _refusal_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+class CloseYearView(PermissionMixin, View):
+    """POST: close the year and keep its copy of record."""
+
+    permission_required = "reports.close_year"
+
+    def post(self, request, year: int):
+        try:
+            closing.close(year, request.user)
+        except ValidationError as error:
+            for message in _refusal_messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(year)s is closed; its copy of record is kept below.") % {"year": year},
+            )
+        return redirect("reports:year", year)
+
+
+class ReopenYearView(PermissionMixin, View):
+    """POST: reopen the closed year, with a reason."""
+
+    permission_required = "reports.close_year"
+
+    def post(self, request, year: int):
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                closing.reopen(year, request.user, form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(year)s is reopened. Its forms show each figure that differs from "
+                        "the copy of record."
+                    )
+                    % {"year": year},
+                )
+                return redirect("reports:year", year)
+        page = YearView()
+        page.setup(request, year=year)
+        context = page.get_context_data(reopen_form=form)
+        return render(request, page.template_name, context, status=400)
+
+
+class RecordCopyView(PermissionMixin, View):
+    """A file of a copy of record, as it was kept: checked against its SHA-256."""
+
+    permission_required = "reports.view_annual_forms"
+
+    def get(self, request, year: int, pk: int):
+        copy = get_object_or_404(RecordCopy.objects.select_related("closing"), pk=pk)
+        if copy.closing.year != year:
+            raise Http404(pk)
+        try:
+            content = closing.verified_content(copy)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("reports:year", year)
+        content_type = (
+            "application/json" if copy.fmt == CopyFormat.JSON else output.CONTENT_TYPES[copy.fmt]
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{copy.filename}"'
+        response["X-Content-SHA256"] = copy.sha256
+        return response

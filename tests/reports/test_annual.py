@@ -384,14 +384,15 @@ def test_the_page_shows_the_form_in_both_languages(programme, client_as):
 
 # Every page: 1 session, 2 user, 3 the user's groups (role in the menu), 4 the user's own
 # permissions, 5 the groups' permissions, 6 demo flag; the years offered: 7 audits' first and
-# last start, 8 reports' first and last year, 9 the latest implementation.
-PAGE = 9
+# last start, 8 reports' first and last year, 9 the latest implementation; 10 the year's
+# latest closing (reports/closing.py: a copy of record to compare with).
+PAGE = 10
 # Each cached figure (benxi_cp.datacache) reads the data version first: the years offered,
 # the rendered form (and the programme form's summary). The page builds the form uncached
 # (annual.compose): one version read fewer than when it also cached the built form.
 VERSIONS = {"programme": 3}
 # Cached: session, user, groups, permissions, groups' permissions, demo flag, and the data
-# version for the years offered and for the rendered form.
+# version for the years offered and for the rendered form, the year's latest closing.
 CACHED_PAGE = PAGE - 3 + 2
 FORM_QUERIES = {
     # summary: register, audits, options, reductions claimed with their baselines from the

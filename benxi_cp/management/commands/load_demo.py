@@ -37,10 +37,10 @@ class Command(BaseCommand):
     help = (
         "Load the demonstration city: demo users (one per role), enterprises and, as the apps "
         "provide them, audits, discharge reports and targets. Each app's demo.py is run in the "
-        "order of INSTALLED_APPS. Running it twice leaves the same data. It sets the demo "
-        "accounts' passwords to the ones the README prints, and replaces the demo's records: "
-        "it refuses with DEBUG off, and on a database holding users or records it did not "
-        "make, unless --force."
+        "order of INSTALLED_APPS, after each one's prepare() if it has one. Running it twice "
+        "leaves the same data, every year open. It sets the demo accounts' passwords to the "
+        "ones the README prints, and replaces the demo's records: it refuses with DEBUG off, "
+        "and on a database holding users or records it did not make, unless --force."
     )
 
     def add_arguments(self, parser):
@@ -68,6 +68,11 @@ class Command(BaseCommand):
                     "DATABASE_URL at another database, or pass --force."
                 )
         with transaction.atomic():
+            # What must happen before any app loads (reports: closed years are reopened, so
+            # that their records can be loaded again).
+            for module in modules:
+                if hasattr(module, "prepare"):
+                    module.prepare(self.stdout)
             for module in modules:
                 module.load(self.stdout)
             SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})

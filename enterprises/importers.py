@@ -1,5 +1,6 @@
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -154,7 +155,7 @@ class DischargeImporter(Importer):
             "output_10k_yuan": OUTPUT_FIELD.field,
         }
 
-    def prepare(self, rows: list[dict[str, str]]) -> None:
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
         self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code")
         self.pollutants = {p.code: p for p in Pollutant.objects.all()}

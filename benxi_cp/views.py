@@ -267,7 +267,8 @@ class ImportJobListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["jobs"] = list(ImportJob.objects.filter(user=self.request.user)[: self.limit])
+        mine = ImportJob.objects.filter(user=self.request.user).defer("errors", "preview")
+        context["jobs"] = list(mine[: self.limit])
         context["title"] = _("My imports")
         return context
 

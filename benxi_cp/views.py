@@ -20,9 +20,9 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import export, formats, jobs, roles
+from benxi_cp import export, formats, jobs, roles, tabular
 from benxi_cp.forms import ImportUploadForm
-from benxi_cp.importers import get_importer
+from benxi_cp.importers import ImportResult, get_importer
 from benxi_cp.models import ImportJob, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
 
@@ -200,6 +200,9 @@ class ImportView(View):
             return self.render(form)
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
+        refused = _over_limits(upload)
+        if refused is not None:
+            return self.render(ImportUploadForm(), result=refused)
         if upload.size > settings.BENXI_IMPORT_BACKGROUND_BYTES:
             return self.enqueue(request, upload)
         _clean_spool()
@@ -249,6 +252,23 @@ class ImportView(View):
             % {"created": result.created, "updated": result.updated},
         )
         return redirect("import", self.kind)
+
+
+def _over_limits(upload) -> ImportResult | None:
+    """The refusal of an upload over the limits (a zip bomb, say), found from its size and
+    zip directory before anything is parsed or queued; None when it is within them."""
+    if hasattr(upload, "temporary_file_path"):
+        source = Path(upload.temporary_file_path())
+    else:
+        source = upload.read()  # a small upload, already in memory
+        upload.seek(0)
+    try:
+        tabular.check_limits(source, upload.name)
+    except tabular.FileRefused as refused:
+        result = ImportResult(dry_run=True)
+        result.add(refused.row or 1, "", refused.message)
+        return result
+    return None
 
 
 def _own_job(request, pk: int) -> ImportJob:

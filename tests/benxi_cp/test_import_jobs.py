@@ -150,3 +150,16 @@ def test_the_database_backends_worker_runs_the_job(client_as, background, settin
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert Enterprise.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_upload_is_refused_in_the_request_not_queued(admin_client, background, settings):
+    from tests.benxi_cp.test_import_limits import zip_bomb
+
+    settings.BENXI_IMPORT_MAX_UNPACKED_BYTES = 8 * 1024 * 1024
+    file = io.BytesIO(zip_bomb(16))
+    file.name = "bomb.xlsx"
+    response = admin_client.post(reverse("import", args=["enterprises"]), {"file": file})
+    assert response.status_code == 200
+    assert "the workbook unpacks to 16 MB, more than the 8 MB allowed" in response.content.decode()
+    assert not ImportJob.objects.exists()

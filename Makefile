@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1:8000
 # These targets are for development machines: Django runs in debug mode unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: run test install migrate serve backup restore import annual-report recompute-targets messages check-messages bench bench-load clean
+# `make run` and `make serve` run the background worker of large imports beside the server (stopped with it).
+.PHONY: run worker test install migrate serve backup restore import annual-report recompute-targets messages check-messages bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,13 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo $(DEMO_ARGS)
+	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
+
+# The background worker alone (imports of large files; django-tasks' database backend).
+worker: migrate
+	$(PY) manage.py db_worker
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

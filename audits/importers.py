@@ -7,6 +7,7 @@ medium/high-fee option is feasible or implemented only with its feasibility anal
 an accepted audit is locked.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -94,7 +95,7 @@ class AuditImporter(Importer):
     def cell_fields(self) -> dict[str, forms.Field]:
         return dict(AuditImportForm.base_fields)
 
-    def prepare(self, rows: list[dict[str, str]]) -> None:
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
         refs = {values.get("ref", "").strip() for values in rows} - {""}
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
         audits = Audit.objects.all() if self.user is None else Audit.objects.for_user(self.user)
@@ -217,7 +218,7 @@ class OptionImporter(Importer):
                         _("the pollutant catalogue has no code “%(code)s”") % {"code": code},
                     )
 
-    def prepare(self, rows: list[dict[str, str]]) -> None:
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
         refs = {values.get("audit_ref", "").strip() for values in rows} - {""}
         audits = Audit.objects.all() if self.user is None else Audit.objects.for_user(self.user)
         self.audits = audits.in_bulk(refs, field_name="ref") if refs else {}

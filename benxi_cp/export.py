@@ -15,6 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from benxi_cp import safecells
+
 FORMATS = ("csv", "xlsx")
 CHUNK_ROWS = 2000  # rows fetched from the database at a time while exporting
 WIDTH_SAMPLE_ROWS = 500  # XLSX column widths follow the header and the first rows
@@ -36,14 +38,20 @@ def _plain(value):
     return value
 
 
+def _csv_cell(value):
+    """A CSV cell: plain, and a text a spreadsheet would run as a formula neutralised."""
+    return safecells.csv_value(_plain(value))
+
+
 def csv_response(rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
-    """Stream rows as UTF-8 CSV with a BOM, so that Excel shows Chinese names correctly."""
+    """Stream rows as UTF-8 CSV with a BOM, so that Excel shows Chinese names correctly;
+    texts that a spreadsheet would run as formulas are neutralised (benxi_cp/safecells.py)."""
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"
         for row in rows:
-            yield writer.writerow([_plain(v) for v in row])
+            yield writer.writerow([_csv_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -51,7 +59,8 @@ def csv_response(rows: Iterable[Iterable], filename: str) -> StreamingHttpRespon
 
 
 def xlsx_response(rows: Iterable[Iterable], filename: str, title: str = "Sheet1") -> HttpResponse:
-    """Write rows to a one-sheet workbook; the first row is the bold header.
+    """Write rows to a one-sheet workbook; the first row is the bold header. Texts are string
+    cells, neutralised like the CSV's (benxi_cp/safecells.py), never formulas.
 
     openpyxl's write-only mode streams rows to a temporary file; only the first rows are
     held in memory, to size the columns (widths must be set before the first row is written)."""
@@ -70,14 +79,15 @@ def xlsx_response(rows: Iterable[Iterable], filename: str, title: str = "Sheet1"
         if index == 0:
             header = []
             for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
+                cell = WriteOnlyCell(sheet)
+                safecells.set_text(cell, value)
                 cell.font = Font(bold=True)
                 header.append(cell)
             sheet.append(header)
         else:
-            sheet.append(values)
+            sheet.append(safecells.write_only_row(sheet, values))
     for row in rows:
-        sheet.append([_plain(v) for v in row])
+        sheet.append(safecells.write_only_row(sheet, [_plain(v) for v in row]))
     # The rows go to disk; the response holds the compressed file only.
     with tempfile.TemporaryFile() as output:
         workbook.save(output)

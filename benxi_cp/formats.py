@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from benxi_cp import safecells
 from benxi_cp.importers import Importer
 
 FORMATS_DIR = settings.BASE_DIR / "docs" / "formats"
@@ -141,7 +142,9 @@ def render_markdown(text: str) -> SafeString:
 def template_csv(importer: Importer) -> bytes:
     """The header row, UTF-8 with a BOM so that a spreadsheet opens it as UTF-8."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(importer.template_columns())
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        [safecells.csv_value(name) for name in importer.template_columns()]
+    )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -157,9 +160,9 @@ def template_xlsx(importer: Importer) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(importer.kind)[:31]
-    sheet.append(columns)
     bold = Font(bold=True)
     for index, name in enumerate(columns, start=1):
+        safecells.set_text(sheet.cell(row=1, column=index), name)
         sheet.cell(row=1, column=index).font = bold
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 4)
     sheet.freeze_panes = "A2"
@@ -172,9 +175,9 @@ def template_xlsx(importer: Importer) -> bytes:
             continue
         list_column += 1
         letter = get_column_letter(list_column)
-        lists.cell(row=1, column=list_column, value=name)
+        safecells.set_text(lists.cell(row=1, column=list_column), name)
         for row, code in enumerate(codes, start=2):
-            lists.cell(row=row, column=list_column, value=code)
+            safecells.set_text(lists.cell(row=row, column=list_column), code)
         source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(codes) + 1}"
         validation = DataValidation(
             type="list", formula1=source, allow_blank=True, errorStyle="warning"

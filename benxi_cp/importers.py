@@ -5,8 +5,9 @@ collected as "row N, column: message" with N the row a spreadsheet user sees; th
 file goes in one transaction, all or nothing; a dry run reports the same and writes nothing.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,7 +18,12 @@ from django.utils.translation import gettext_lazy
 from benxi_cp import closing
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
-from benxi_cp.tabular import FileRefused, read_table
+from benxi_cp.tabular import FileRefused, Table
+
+# At most this many errors are kept and shown, with the count of all of them: a file of a
+# million bad rows must not become a page of a million lines.
+MAX_LISTED_ERRORS = 200
+PROGRESS_ROWS = 1000  # an import reports its progress every this many rows
 
 CREATED = "created"
 UPDATED = "updated"
@@ -45,23 +51,39 @@ class RowInvalid(Exception):
 
 @dataclass
 class ImportResult:
+    """What a run found. `errors` lists the first MAX_LISTED_ERRORS errors, `error_count`
+    counts all of them."""
+
     dry_run: bool
     created: int = 0
     updated: int = 0
     rows: int = 0
     errors: list[RowIssue] = field(default_factory=list)
+    error_count: int = 0
     preview: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
 
     @property
     def summary(self) -> str:
         return f"created {self.created}, updated {self.updated}"
 
+    @property
+    def errors_cut(self) -> bool:
+        return self.error_count > len(self.errors)
+
     def add(self, row: int, column: str, message) -> None:
-        self.errors.append(RowIssue(row, column, str(message)))
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowIssue(row, column, str(message)))
+
+    def merge(self, other: "ImportResult") -> None:
+        """Add the errors of `other` (its count too, beyond those it lists)."""
+        for issue in other.errors:
+            self.add(issue.row, issue.column, issue.message)
+        self.error_count += other.error_count - len(other.errors)
 
 
 class Importer:
@@ -125,8 +147,10 @@ class Importer:
                 result.add(1, name, _("required column is missing"))
 
     # -- rows -------------------------------------------------------------------------
-    def prepare(self, rows: list[dict[str, str]]) -> None:
-        """Load what the rows refer to in a few queries, before the first row."""
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
+        """Load what the rows refer to in a few queries, before the first row. `rows` may be
+        iterated several times; each time it reads the file again (keep sets of keys, not
+        the rows)."""
 
     def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
         raise NotImplementedError
@@ -134,48 +158,73 @@ class Importer:
     def finish(self, result: ImportResult) -> None:
         """Checks across rows, after every row was imported; add errors to `result`."""
 
-    def run(self, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+    def run(
+        self,
+        source: bytes | Path,
+        filename: str,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
+        """Check (and unless `dry_run`, write) the file: its bytes, or the path of the
+        spooled file. The rows are read from the file as they are needed, never all at once
+        (benxi_cp/tabular.py); `progress(done, total)` is called every PROGRESS_ROWS rows."""
         result = ImportResult(dry_run=dry_run)
         try:
-            header, raw_rows = read_table(content, filename)
+            with Table(source, filename) as table:
+                return self._run(table, result, dry_run, progress)
         except FileRefused as refused:
+            result = ImportResult(dry_run=dry_run)
             result.add(refused.row or 1, "", refused.message)
             return result
+
+    def _run(self, table: Table, result: ImportResult, dry_run: bool, progress) -> ImportResult:
+        header = table.header
         self.check_header(header, result)
         if result.errors:
             return result
         self.header = header
-        rows: list[tuple[int, dict[str, str]]] = []
-        for offset, cells in enumerate(raw_rows):
-            if not cells:
-                continue
-            number = offset + 2
+        # A first reading counts the rows and checks their shape (and the row limit),
+        # before anything is read from the database.
+        shape = ImportResult(dry_run=dry_run)
+        total = 0
+        for number, cells in self._numbered(table):
+            total += 1
             if len(cells) > len(header) and any(cells[len(header) :]):
-                result.add(number, "", _("the row has more cells than the header has columns"))
-                continue
-            cells = cells + [""] * (len(header) - len(cells))
-            rows.append((number, dict(zip(header, cells, strict=False))))
-        if not rows and not result.errors:
+                shape.add(number, "", _("the row has more cells than the header has columns"))
+        if not total and not shape.errors:
             result.add(2, "", _("the file has no data rows"))
             return result
-        return self.run_rows(rows, dry_run)
+        return self.run_rows(_Rows(self, table), dry_run, total, shape, progress)
 
     def run_rows(
-        self, rows: list[tuple[int, dict[str, str]]], dry_run: bool = False
+        self,
+        rows: "_Rows | list[tuple[int, dict[str, str]]]",
+        dry_run: bool = False,
+        total: int | None = None,
+        shape: "ImportResult | None" = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
-        """Import (number, {column: cell}) rows, all or nothing: a file's rows, or the values
-        of an API batch (api/batch.py), numbered as the caller reports them."""
+        """Import (number, {column: cell}) rows, all or nothing: a file's rows (read again
+        from the file each time they are gone over), or the values of an API batch
+        (api/batch.py), numbered as the caller reports them."""
+        if isinstance(rows, list):
+            rows = _ListedRows(rows)
+            total = len(rows.rows)
         # A collision with another transaction (a deadlock, or the same new record created
         # by someone else meanwhile) runs the file once more from prepare(), which reads
         # (and locks) what the rows refer to afresh.
         attempts = 1 if transaction.get_connection().in_atomic_block else 2
         for attempt in range(attempts):
-            result = ImportResult(dry_run=dry_run, rows=len(rows))
+            result = ImportResult(dry_run=dry_run, rows=total)
+            if shape is not None:
+                result.merge(shape)
             try:
                 with transaction.atomic():
-                    self.prepare([values for _n, values in rows])
-                    for number, values in rows:
+                    self.prepare(rows)
+                    for done, (number, values) in enumerate(rows.numbered(), start=1):
                         self._import_one(number, values, result)
+                        if progress is not None and done % PROGRESS_ROWS == 0:
+                            progress(done, total)
                     if not result.errors:
                         self.finish(result)
                     if result.errors or dry_run:
@@ -185,10 +234,18 @@ class Importer:
                     continue
                 result.add(0, "", self.database_refusal(error))
             break
+        if progress is not None:
+            progress(total, total)
         if result.errors:
             result.created = result.updated = 0
             result.errors.sort(key=lambda issue: issue.row)
         return result
+
+    @staticmethod
+    def _numbered(table: Table) -> Iterator[tuple[int, list[str]]]:
+        for offset, cells in enumerate(table.rows()):
+            if cells:
+                yield offset + 2, cells
 
     def database_refusal(self, error: DatabaseError) -> str:
         """The message for the database's refusal of the file."""
@@ -232,6 +289,42 @@ class Importer:
             result.preview.append({"row": number, "action": action, "label": label})
 
 
+class _Rows:
+    """The data rows of a file as {column: cell} dicts, read from the file again each time
+    they are iterated (prepare() may go over them several times); the rows with more cells
+    than the header are left out (the first reading reported them)."""
+
+    def __init__(self, importer: Importer, table: Table):
+        self.header = importer.header
+        self.table = table
+
+    def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
+        width = len(self.header)
+        for number, cells in Importer._numbered(self.table):
+            if len(cells) > width and any(cells[width:]):
+                continue
+            cells = cells + [""] * (width - len(cells))
+            yield number, dict(zip(self.header, cells, strict=False))
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        for _number, values in self.numbered():
+            yield values
+
+
+class _ListedRows:
+    """Rows given as a list of (number, {column: cell}) (an API batch), read as _Rows."""
+
+    def __init__(self, rows: list[tuple[int, dict[str, str]]]):
+        self.rows = rows
+
+    def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return iter(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        for _number, values in self.rows:
+            yield values
+
+
 def coded_values(field: forms.Field | None) -> list[str]:
     """The codes a form field accepts when it is a choice of a few codes, else []."""
     if isinstance(field, YesNoField):
@@ -273,7 +366,7 @@ class ModelFormImporter(Importer):
     def cell_fields(self) -> dict[str, forms.Field]:
         return dict(self.form_class.base_fields)
 
-    def prepare(self, rows: list[dict[str, str]]) -> None:
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
         keys = {values.get(self.key, "") for values in rows} - {""}
         self.existing = self.model.objects.in_bulk(keys, field_name=self.key) if keys else {}
         self.seen: dict[str, int] = {}

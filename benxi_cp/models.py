@@ -150,3 +150,68 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}={self.token}"
+
+
+def import_storage():
+    """Where the files of import jobs are kept until their import is done (the spool)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.IMPORT_SPOOL_DIR)
+
+
+class ImportJob(models.Model):
+    """An import of a large file, checked and then written by the background worker
+    (benxi_cp/jobs.py): who, what, the stored file, where it stands and what it found.
+
+    The file is stored before the job is queued; a job first checks the file (a dry run),
+    then, once its user confirms, imports it, all or nothing. While it runs, its progress
+    is in a small file beside the stored one (the import's transaction holds the row)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        CHECKED = "checked", _("checked: ready to import")
+        REFUSED = "refused", _("refused: nothing written")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("stopped on an error: nothing written")
+
+    FINISHED = (Status.CHECKED, Status.REFUSED, Status.DONE, Status.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="jobs/", storage=import_storage, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    dry_run = models.BooleanField(_("check only"), default=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("first errors"), default=list, blank=True)
+    preview = models.JSONField(_("first rows"), default=list, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["user", "-created"], name="importjob_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "benxi_cp",
     "enterprises",
     "audits",
@@ -217,7 +219,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
-IMPORT_SPOOL_DIR = VAR_DIR / "imports"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
@@ -350,3 +351,19 @@ SPECTACULAR_SETTINGS = {
     # An audit's assessment and acceptance share one set of verdicts.
     "ENUM_NAME_OVERRIDES": {"VerdictEnum": "audits.choices.Verdict"},
 }
+
+# -- Imports and background tasks ----------------------------------------------------------
+# The limits of an uploaded file (README, "Imports"; docs/formats/README.md). A file over a
+# limit is refused before it is parsed; a workbook by its zip directory and its sheets'
+# declared dimensions.
+IMPORT_SPOOL_DIR = VAR_DIR / "imports"  # uploaded files, until their import is done
+BENXI_IMPORT_MAX_BYTES = env_int("BENXI_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+BENXI_IMPORT_MAX_ROWS = env_int("BENXI_IMPORT_MAX_ROWS", 1_000_000)
+BENXI_IMPORT_MAX_COLUMNS = env_int("BENXI_IMPORT_MAX_COLUMNS", 200)
+BENXI_IMPORT_MAX_UNPACKED_BYTES = env_int("BENXI_IMPORT_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+# A file larger than this is checked and imported by the background worker
+# (`manage.py db_worker`), with a progress page; a smaller one at once, in the request.
+BENXI_IMPORT_BACKGROUND_BYTES = env_int("BENXI_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
+# django-tasks with its database backend: the queue is a table of the application's
+# database, so neither SQLite nor PostgreSQL needs another server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -19,3 +19,7 @@ BENXI_FIGURES_REFRESH = "request"
 BENXI_FIGURES_REFRESH_AFTER = 0  # every change is followed at once (tested on its own too)
 # pytest runs with DEBUG off; its databases are thrown away (benxi_cp.settings: load_demo).
 BENXI_DEMO_ALLOWED = True
+# Background imports run at once, in the request that queues them (on commit: tests use
+# django_capture_on_commit_callbacks); tests/benxi_cp/test_import_jobs.py also runs the
+# database backend's worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

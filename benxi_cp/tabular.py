@@ -1,12 +1,33 @@
-"""Reading an uploaded CSV or XLSX file into a header and rows of text cells."""
+"""Reading an uploaded CSV or XLSX file into a header and rows of text cells, row by row.
+
+The file is never held whole as Python objects: a CSV file is read from its bytes (or from
+the spooled file) one row at a time, each time it is iterated; an XLSX workbook is read
+once by openpyxl's streaming reader and its first sheet written to a temporary CSV file,
+which is then read the same way. Before anything is parsed the file is checked against the
+limits of the settings (README, "Imports and background tasks"): its size, and for a
+workbook the uncompressed size of its parts and each sheet's declared dimension, read from
+the zip directory and the sheet's `<dimension ref>` (a zip bomb is refused from its
+directory, without inflating it). The number of rows is checked as they are read.
+"""
 
 import csv
 import datetime
 import io
+import re
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+# The beginning of a sheet's XML that is read to find its <dimension ref="A1:H200"/>: it
+# comes before the rows (ECMA-376 orders the children of <worksheet>).
+DIMENSION_PROBE_BYTES = 64 * 1024
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)"')
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
 class FileRefused(Exception):
@@ -16,6 +37,14 @@ class FileRefused(Exception):
         super().__init__(message)
         self.message = message
         self.row = row
+
+
+def max_bytes() -> int:
+    return settings.BENXI_IMPORT_MAX_BYTES
+
+
+def max_rows() -> int:
+    return settings.BENXI_IMPORT_MAX_ROWS
 
 
 def _cell_text(value) -> str:
@@ -37,52 +66,213 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = content[: error.start].count(b"\n") + 1
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def _open_binary(source: bytes | Path):
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+
+
+def _size(source: bytes | Path) -> int:
+    return len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+
+
+def is_xlsx(source: bytes | Path, filename: str) -> bool:
+    if filename.lower().endswith(".xlsx"):
+        return True
+    with _open_binary(source) as file:
+        return file.read(4) == b"PK\x03\x04"
+
+
+def check_limits(source: bytes | Path, filename: str) -> None:
+    """Refuse, before parsing, a file over the size limit, and a workbook whose parts would
+    inflate past the unpacked limit or whose sheets declare more rows or columns than
+    allowed. Reads the zip directory and the first bytes of each sheet only."""
+    size = _size(source)
+    if size > max_bytes():
         raise FileRefused(
-            _("the file is not UTF-8 text (save it as “CSV UTF-8”); the first bad byte is here"),
-            row=row,
-        ) from None
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as error:
-        raise FileRefused(_("the CSV file cannot be read: %(error)s") % {"error": error}) from None
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+            _("the file is %(size)s MB, more than the %(limit)s MB allowed")
+            % {"size": _megabytes(size), "limit": _megabytes(max_bytes())}
+        )
+    if not is_xlsx(source, filename):
+        return
+    from openpyxl.utils.cell import range_boundaries
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        with _open_binary(source) as file, zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > settings.BENXI_IMPORT_MAX_UNPACKED_BYTES:
+                raise FileRefused(
+                    _(
+                        "the workbook unpacks to %(size)s MB, more than the %(limit)s MB "
+                        "allowed; save it again, or as CSV"
+                    )
+                    % {
+                        "size": _megabytes(unpacked),
+                        "limit": _megabytes(settings.BENXI_IMPORT_MAX_UNPACKED_BYTES),
+                    }
+                )
+            for part in parts:
+                if not _SHEET_PART.fullmatch(part.filename):
+                    continue
+                with archive.open(part) as sheet:
+                    found = _DIMENSION.search(sheet.read(DIMENSION_PROBE_BYTES))
+                if not found:
+                    continue  # no declared dimension: the rows are counted as they are read
+                _min_col, _min_row, last_col, last_row = range_boundaries(found.group(1).decode())
+                if (last_row or 0) > max_rows() + 1:
+                    raise FileRefused(
+                        _(
+                            "a sheet of the workbook has %(rows)s rows; at most %(limit)s "
+                            "are allowed"
+                        )
+                        % {"rows": last_row - 1, "limit": max_rows()}
+                    )
+                if (last_col or 0) > settings.BENXI_IMPORT_MAX_COLUMNS:
+                    raise FileRefused(
+                        _(
+                            "a sheet of the workbook has %(columns)s columns; at most "
+                            "%(limit)s are allowed"
+                        )
+                        % {"columns": last_col, "limit": settings.BENXI_IMPORT_MAX_COLUMNS}
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, TypeError):
         raise FileRefused(
             _("the XLSX file cannot be opened; is it a real Excel workbook?")
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """The header (lower-cased names) and the data rows of a CSV or XLSX file.
+def _too_many_rows() -> FileRefused:
+    return FileRefused(
+        _("the file has more than %(limit)s data rows; split it into several files")
+        % {"limit": max_rows()},
+        row=max_rows() + 2,
+    )
+
+
+def _bad_byte_row(source: bytes | Path) -> int:
+    """The line of the first byte that is not UTF-8 (a line never splits a UTF-8 sequence)."""
+    with _open_binary(source) as file:
+        for number, line in enumerate(file, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
+class Table:
+    """A file's header (lower-cased names) and, each time `rows()` is called, its data rows
+    from the first one, read one at a time.
 
     Rows keep their position (row 2 is the first data row) even when blank, so that
     messages name the row a spreadsheet user sees; fully blank rows come back empty.
     """
-    is_xlsx = filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04"
-    rows = _read_xlsx(content) if is_xlsx else _read_csv(content)
-    if not rows or not any(rows[0]):
-        raise FileRefused(_("the file has no header row"), row=1)
-    header = [name.strip().lower() for name in rows[0]]
-    while header and not header[-1]:
-        header.pop()
-    data = []
-    for row in rows[1:]:
-        cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in row]
-        data.append(cells if any(cells) else [])
-    return header, data
+
+    def __init__(self, source: bytes | Path, filename: str):
+        check_limits(source, filename)
+        self._spool = None
+        if is_xlsx(source, filename):
+            self._spool = _xlsx_to_csv(source)
+            self.source: bytes | Path = Path(self._spool.name)
+        else:
+            self.source = source
+        first = next(self._raw_rows(), None)
+        if not first or not any(first):
+            raise FileRefused(_("the file has no header row"), row=1)
+        header = [name.strip().lower() for name in first]
+        while header and not header[-1]:
+            header.pop()
+        if len(header) > settings.BENXI_IMPORT_MAX_COLUMNS:
+            raise FileRefused(
+                _("the file has %(columns)s columns; at most %(limit)s are allowed")
+                % {"columns": len(header), "limit": settings.BENXI_IMPORT_MAX_COLUMNS},
+                row=1,
+            )
+        self.header = header
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _raw_rows(self) -> Iterator[list[str]]:
+        with _open_binary(self.source) as binary:
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text)
+            try:
+                yield from reader
+            except UnicodeDecodeError:
+                raise FileRefused(
+                    _(
+                        "the file is not UTF-8 text (save it as “CSV UTF-8”); the first bad "
+                        "byte is here"
+                    ),
+                    row=_bad_byte_row(self.source),
+                ) from None
+            except csv.Error as error:
+                raise FileRefused(
+                    _("the CSV file cannot be read: %(error)s") % {"error": error},
+                    row=reader.line_num or None,
+                ) from None
+
+    def rows(self) -> Iterator[list[str]]:
+        """The data rows (after the header), stripped; at most the row limit."""
+        raw = self._raw_rows()
+        next(raw, None)
+        limit = max_rows()
+        for count, row in enumerate(raw, start=1):
+            if count > limit:
+                raise _too_many_rows()
+            cells = [cell.strip() for cell in row]
+            yield cells if any(cells) else []
+
+
+def _xlsx_to_csv(source: bytes | Path):
+    """The first sheet of a workbook, read by openpyxl's streaming reader, as a temporary
+    UTF-8 CSV file (the rows of text a user would have typed); the row limit is checked
+    as the rows come."""
+    from openpyxl import load_workbook
+
+    try:
+        with _open_binary(source) as binary:
+            workbook = load_workbook(binary, read_only=True, data_only=True)
+            spool = tempfile.NamedTemporaryFile(  # noqa: SIM115  (closed by Table.close)
+                mode="w+", encoding="utf-8", newline="", suffix=".csv"
+            )
+            try:
+                writer = csv.writer(spool)
+                limit = max_rows() + 1  # and the header
+                for count, row in enumerate(
+                    workbook.worksheets[0].iter_rows(values_only=True), start=1
+                ):
+                    if count > limit:
+                        raise _too_many_rows()
+                    cells = [_cell_text(value) for value in row]
+                    writer.writerow(cells if any(cells) else [])
+                spool.flush()
+            except BaseException:
+                spool.close()
+                raise
+            finally:
+                workbook.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
+        raise FileRefused(
+            _("the XLSX file cannot be opened; is it a real Excel workbook?")
+        ) from None
+    return spool
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
+    """The header and every data row of a small file, as lists (for the callers that want
+    them whole: a batch of an API request, a test). Imports read rows with `Table`."""
+    with Table(content, filename) as table:
+        return table.header, list(table.rows())

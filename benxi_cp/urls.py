@@ -16,6 +16,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("import/jobs/", views.ImportJobListView.as_view(), name="import_jobs"),
+    path("import/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
+    path("import/jobs/<int:pk>/status/", views.import_job_status, name="import_job_status"),
     path("import/<slug:kind>/", views.ImportView.as_view(), name="import"),
     path(
         "import/<slug:kind>/template.<slug:fmt>",

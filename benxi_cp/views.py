@@ -9,21 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import closing, export, formats, roles
+from benxi_cp import closing, export, formats, jobs, roles, tabular
 from benxi_cp.forms import ImportUploadForm
-from benxi_cp.importers import get_importer
-from benxi_cp.models import EditConflict, SiteFlag
+from benxi_cp.importers import ImportResult, get_importer
+from benxi_cp.models import EditConflict, ImportJob, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.versions import refuse
 
@@ -151,7 +151,7 @@ def _spool_path(token: str, suffix: str) -> Path:
 def _clean_spool(max_age_seconds: int = 24 * 3600) -> None:
     cutoff = time.time() - max_age_seconds
     for path in _spool_dir().glob("*"):
-        if path.stat().st_mtime < cutoff:
+        if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
 
@@ -191,6 +191,7 @@ class ImportView(View):
                 "result": result,
                 "token": token,
                 "suffix": suffix,
+                "background_mb": f"{settings.BENXI_IMPORT_BACKGROUND_BYTES / 1048576:g}",
                 "title": _("Import %(label)s") % {"label": self.importer_class.label},
             },
         )
@@ -206,23 +207,49 @@ class ImportView(View):
             return self.render(form)
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
-        content = upload.read()
-        result = self.importer_class(user=request.user).run(content, upload.name, dry_run=True)
-        token = ""
-        if result.ok:
-            _clean_spool()
-            token = uuid.uuid4().hex
-            _spool_path(token, suffix).write_bytes(content)
+        refused = _over_limits(upload)
+        if refused is not None:
+            return self.render(ImportUploadForm(), result=refused)
+        if upload.size > settings.BENXI_IMPORT_BACKGROUND_BYTES:
+            return self.enqueue(request, upload)
+        _clean_spool()
+        token = uuid.uuid4().hex
+        path = _spool_path(token, suffix)
+        with path.open("wb") as spooled:
+            for chunk in upload.chunks():  # the upload is not held in memory whole
+                spooled.write(chunk)
+        result = self.importer_class(user=request.user).run(path, upload.name, dry_run=True)
+        if not result.ok:
+            path.unlink(missing_ok=True)
+            token = ""
         return self.render(ImportUploadForm(), result=result, token=token, suffix=suffix)
+
+    def enqueue(self, request, upload):
+        """A large file: stored, then checked by the background worker; its page follows."""
+        job = ImportJob(
+            user=request.user,
+            kind=self.kind,
+            filename=Path(upload.name).name[:255],
+            size=upload.size,
+            language=get_language() or "",
+        )
+        with transaction.atomic():
+            job.file.save(
+                f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload, save=False
+            )
+            job.save()
+            jobs.enqueue(job)
+        return redirect("import_job", job.pk)
 
     def commit(self, request):
         try:
             path = _spool_path(request.POST.get("token", ""), request.POST.get("suffix", ""))
-            content = path.read_bytes()
+            if not path.is_file():
+                raise OSError(path)
         except (ValueError, OSError):
             messages.error(request, _("The uploaded file has expired; please upload it again."))
             return redirect("import", self.kind)
-        result = self.importer_class(user=request.user).run(content, path.name, dry_run=False)
+        result = self.importer_class(user=request.user).run(path, path.name, dry_run=False)
         if not result.ok:
             return self.render(ImportUploadForm(), result=result)
         path.unlink(missing_ok=True)
@@ -232,6 +259,104 @@ class ImportView(View):
             % {"created": result.created, "updated": result.updated},
         )
         return redirect("import", self.kind)
+
+
+def _over_limits(upload) -> ImportResult | None:
+    """The refusal of an upload over the limits (a zip bomb, say), found from its size and
+    zip directory before anything is parsed or queued; None when it is within them."""
+    if hasattr(upload, "temporary_file_path"):
+        source = Path(upload.temporary_file_path())
+    else:
+        source = upload.read()  # a small upload, already in memory
+        upload.seek(0)
+    try:
+        tabular.check_limits(source, upload.name)
+    except tabular.FileRefused as refused:
+        result = ImportResult(dry_run=True)
+        result.add(refused.row or 1, "", refused.message)
+        return result
+    return None
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    """A job of the user's own (another's is a 404, as if it did not exist)."""
+    try:
+        return ImportJob.objects.get(pk=pk, user=request.user)
+    except ImportJob.DoesNotExist:
+        raise Http404(pk) from None
+
+
+class ImportJobListView(TemplateView):
+    """The user's own imports of large files, the latest first."""
+
+    template_name = "generic/import_jobs.html"
+    limit = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mine = ImportJob.objects.filter(user=self.request.user).defer("errors", "preview")
+        context["jobs"] = list(mine[: self.limit])
+        context["title"] = _("My imports")
+        return context
+
+
+class ImportJobView(View):
+    """One job: where it stands (refreshed by static/js/import-job.js), what it found, and
+    the button that imports a checked file."""
+
+    template_name = "generic/import_job.html"
+
+    def get(self, request, pk: int):
+        job = _own_job(request, pk)
+        done, total = jobs.read_progress(job)
+        try:
+            label = get_importer(job.kind).label
+        except KeyError:
+            label = job.kind
+        return render(
+            request,
+            self.template_name,
+            {
+                "job": job,
+                "done": done,
+                "total": total,
+                "title": _("Import of %(file)s") % {"file": job.filename},
+                "label": label,
+                "may_import": job.status == ImportJob.Status.CHECKED
+                and _may_import(request.user, job.kind),
+                "status_url": reverse("import_job_status", args=[job.pk]),
+            },
+        )
+
+    def post(self, request, pk: int):
+        """Import the checked file (once: a second press finds the job under way)."""
+        job = _own_job(request, pk)
+        if not _may_import(request.user, job.kind):
+            raise PermissionDenied
+        with transaction.atomic():
+            started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+                status=ImportJob.Status.QUEUED, dry_run=False, finished=None
+            )
+            if started:
+                jobs.enqueue(job)
+        if not started:
+            messages.warning(request, _("This file is not waiting to be imported."))
+        return redirect("import_job", job.pk)
+
+
+def import_job_status(request, pk: int) -> JsonResponse:
+    """Where a job stands, for its page to follow."""
+    job = _own_job(request, pk)
+    done, total = jobs.read_progress(job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "done": done,
+            "total": total,
+            "finished": job.is_finished,
+        }
+    )
 
 
 TEMPLATE_TYPES = {"xlsx": export.XLSX_TYPE, "csv": "text/csv; charset=utf-8"}

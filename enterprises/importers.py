@@ -1,5 +1,6 @@
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -36,6 +37,7 @@ from enterprises.reliability_store import refresh_reports
 from enterprises.signals import announce
 
 BATCH = 1000  # rows a bulk update writes
+WRITE_BATCH = 20_000  # new rows written (with their history) at a time: memory stays flat
 
 
 def _quick_year(text: str):
@@ -58,11 +60,12 @@ def _quick_decimal(whole: int, places: int, required: bool):
     return quick
 
 
-_BASES = frozenset(Basis.values)
+_BASES = {code: code for code in Basis.values}
 
 
 def _quick_basis(text: str):
-    return text if not text or text in _BASES else SLOW
+    # The catalogue's own string, not the cell's: a file's rows then share one per code.
+    return _BASES.get(text, SLOW) if text else text
 
 
 # The discharge columns' checks, made once (not once a row): plain cells take the quick path,
@@ -155,7 +158,7 @@ class DischargeImporter(Importer):
             "output_10k_yuan": OUTPUT_FIELD.field,
         }
 
-    def prepare(self, rows: list[dict[str, str]]) -> None:
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
         self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code")
         self.pollutants = {p.code: p for p in Pollutant.objects.all()}
@@ -184,6 +187,7 @@ class DischargeImporter(Importer):
         self.seen: dict[tuple, int] = {}
         self.outputs: dict[tuple, tuple] = {}
         self.touched: set[tuple] = set()
+        self.keys: dict[tuple, tuple] = {}
         self.now = timezone.now()
 
     def _parse(self, values: dict[str, str]) -> dict:
@@ -258,6 +262,8 @@ class DischargeImporter(Importer):
         row = self._parse(values)
         enterprise, pollutant = row["enterprise"], row["pollutant"]
         key = (enterprise.pk, row["year"], row["kind"], row["number"])
+        # One tuple per report, shared by its rows' entries in the queues below.
+        key = self.keys.setdefault(key, key)
         label = f"{enterprise.code} {row['year']} {period_code(row['kind'], row['number'])}"
         earlier = self.seen.get((key, pollutant.code))
         if earlier is not None:
@@ -363,21 +369,23 @@ class DischargeImporter(Importer):
         for report in self.changed_reports.values():
             report.version += 1
             moved.discard(report.pk)
-        rows = [tuple(getattr(r, name) for name in REPORT_COLUMNS) for r in new_reports]
-        keys = insert_rows(DischargeReport, REPORT_COLUMNS, rows, returning=True)
-        for report, pk in zip(new_reports, keys, strict=True):
-            report.pk = pk
-            report._state.adding = False
-            report._state.db = router.db_for_write(DischargeReport)
         history_columns = ["id", *REPORT_COLUMNS]
-        insert_history(
-            DischargeReport,
-            history_columns,
-            [(r.pk, *row) for r, row in zip(new_reports, rows, strict=True)],
-            history_type="+",
-            user=user,
-            date=self.now,
-        )
+        for start in range(0, len(new_reports), WRITE_BATCH):
+            batch = new_reports[start : start + WRITE_BATCH]
+            rows = [tuple(getattr(r, name) for name in REPORT_COLUMNS) for r in batch]
+            keys = insert_rows(DischargeReport, REPORT_COLUMNS, rows, returning=True)
+            for report, pk in zip(batch, keys, strict=True):
+                report.pk = pk
+                report._state.adding = False
+                report._state.db = router.db_for_write(DischargeReport)
+            insert_history(
+                DischargeReport,
+                history_columns,
+                [(pk, *row) for pk, row in zip(keys, rows, strict=True)],
+                history_type="+",
+                user=user,
+                date=self.now,
+            )
         if self.changed_reports:
             bulk_update_with_history(
                 list(self.changed_reports.values()),
@@ -387,19 +395,22 @@ class DischargeImporter(Importer):
                 default_user=user,
             )
         reports = self.reports
-        rows = [
-            (reports[key].pk, pollutant, amount, basis)
-            for key, pollutant, amount, basis in self.new_values
-        ]
-        keys = insert_rows(DischargeValue, VALUE_COLUMNS, rows, returning=True)
-        insert_history(
-            DischargeValue,
-            ["id", *VALUE_COLUMNS],
-            [(pk, *row) for pk, row in zip(keys, rows, strict=True)],
-            history_type="+",
-            user=user,
-            date=self.now,
-        )
+        # In batches: the COPY text of every new value at once would hold the file's size
+        # several times over.
+        for start in range(0, len(self.new_values), WRITE_BATCH):
+            rows = [
+                (reports[key].pk, pollutant, amount, basis)
+                for key, pollutant, amount, basis in self.new_values[start : start + WRITE_BATCH]
+            ]
+            keys = insert_rows(DischargeValue, VALUE_COLUMNS, rows, returning=True)
+            insert_history(
+                DischargeValue,
+                ["id", *VALUE_COLUMNS],
+                [(pk, *row) for pk, row in zip(keys, rows, strict=True)],
+                history_type="+",
+                user=user,
+                date=self.now,
+            )
         if self.changed_values:
             bulk_update_with_history(
                 list(self.changed_values.values()),

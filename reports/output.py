@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from benxi_cp import safecells
 from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -167,7 +168,7 @@ def render_csv(form: AnnualForm, bom: bool = True) -> bytes:
     Excel reads the Chinese names."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(form.csv_header)
+    writer.writerow([safecells.csv_value(key) for key in form.csv_header])
     places = [form.csv_places.get(key) for key in form.csv_header]
     for row in form.csv_rows:
         writer.writerow([_csv_value(value, dp) for value, dp in zip(row, places, strict=True)])
@@ -181,7 +182,8 @@ def _csv_value(value, places: int | None):
         return value.isoformat()
     if places is not None and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"{Decimal(value):.{places}f}"
-    return value
+    # A text (a name, a title) that a spreadsheet would run as a formula is neutralised.
+    return safecells.csv_value(value)
 
 
 def _json_value(value, places: int | None):
@@ -231,7 +233,8 @@ def _xlsx_value(value, kind: str):
 
 def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> bytes:
     """One sheet: title, the tables with their number formats, notes and signature lines,
-    set up to print on A4 with the page number in the footer."""
+    set up to print on A4 with the page number in the footer. Every text is a string cell,
+    neutralised (benxi_cp/safecells.py): never a formula."""
     produced_on = produced_on or timezone.localdate()
     workbook = Workbook()
     sheet = workbook.active
@@ -243,7 +246,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     bold = Font(bold=True)
 
     def merged(row: int, text: str, font: Font | None = None, align: str = "left") -> None:
-        sheet.cell(row=row, column=1, value=text)
+        safecells.set_text(sheet.cell(row=row, column=1), text)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         cell = sheet.cell(row=row, column=1)
         cell.alignment = Alignment(horizontal=align, wrap_text=True, vertical="center")
@@ -274,7 +277,8 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
             for spec in cells:
                 while (row, col) in covered:
                     col += 1
-                cell = sheet.cell(row=row, column=col, value=str(spec["label"]))
+                cell = sheet.cell(row=row, column=col)
+                safecells.set_text(cell, str(spec["label"]))
                 last_row, last_col = row + spec["rowspan"] - 1, col + spec["colspan"] - 1
                 for r in range(row, last_row + 1):
                     for c in range(col, last_col + 1):
@@ -299,7 +303,8 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
                 # Not merged: openpyxl checks each new merged range against every earlier one,
                 # which at thousands of enterprises took minutes. The label runs on into the
                 # empty cells beside it, as in a merged row.
-                cell = sheet.cell(row=row, column=1, value=values["_group"])
+                cell = sheet.cell(row=row, column=1)
+                safecells.set_text(cell, values["_group"])
                 if "_group" in styles:
                     cell._style = copy.copy(styles["_group"])
                 else:
@@ -309,9 +314,8 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
                 continue
             for col, column in enumerate(table.columns, start=1):
                 kind = cell_kind(values, column)
-                cell = sheet.cell(
-                    row=row, column=col, value=_xlsx_value(values.get(column.key), kind)
-                )
+                cell = sheet.cell(row=row, column=col)
+                safecells.set_text(cell, _xlsx_value(values.get(column.key), kind))
                 style_key = (kind, column.wrap, is_total)
                 if style_key in styles:  # openpyxl hashes a style object on each assignment
                     cell._style = copy.copy(styles[style_key])
@@ -336,10 +340,9 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     labels = [str(label) for label in form.signatures] + [_("Date of report")]
     step = max(1, width // len(labels))
     for index, label in enumerate(labels):
-        sheet.cell(
-            row=row,
-            column=1 + index * step,
-            value=_("%(label)s:") % {"label": label} + " ____________",
+        safecells.set_text(
+            sheet.cell(row=row, column=1 + index * step),
+            _("%(label)s:") % {"label": label} + " ____________",
         )
     for col, chars in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = chars + 2
@@ -349,7 +352,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
-    sheet.oddHeader.left.text = f"{form.number} {form.title}"
+    sheet.oddHeader.left.text = safecells.xlsx_text(f"{form.number} {form.title}")
     sheet.oddHeader.right.text = str(form.year)
     sheet.oddFooter.left.text = str(settings.PRODUCING_OFFICE)
     sheet.oddFooter.center.text = "&P / &N"

@@ -112,7 +112,7 @@ class FormDownloadView(FormMixin, View):
             raise Http404(fmt)
         year, today = self.year, timezone.localdate()
         content = datacache.cached(
-            "form-file",
+            "form-file-safe",  # since texts are neutralised (benxi_cp/safecells.py)
             name,
             year,
             fmt,

@@ -18,16 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
 
     def handle(self, *args, kind: str, file: Path, dry_run: bool, **options):
-        try:
-            content = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"cannot read {file}: {error.strerror}") from None
-        result = get_importer(kind)().run(content, file.name, dry_run=dry_run)
+        if not file.is_file():
+            raise CommandError(f"cannot read {file}: no such file")
+        # The rows are read from the file as they are needed (benxi_cp/tabular.py).
+        result = get_importer(kind)().run(file, file.name, dry_run=dry_run)
         if not result.ok:
             for issue in result.errors:
                 self.stderr.write(str(issue))
+            if result.errors_cut:
+                self.stderr.write(f"(the first {len(result.errors)} errors)")
             raise CommandError(
-                f"{file.name} refused: {len(result.errors)} error(s), nothing written"
+                f"{file.name} refused: {result.error_count} error(s), nothing written"
             )
         prefix = "dry run: would have " if dry_run else ""
         self.stdout.write(prefix + result.summary)

@@ -44,6 +44,8 @@ migrate: install
 serve: install
 	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --no-input
+	DEBUG=0 $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
 
 # The database and the uploaded documents, into a new folder (default backups/<date-time>):

@@ -16,3 +16,12 @@ class AuditsConfig(AppConfig):
         from audits.locks import install_guards
 
         post_migrate.connect(install_guards, dispatch_uid="audits.locks")
+
+        # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
+        from audits.locks import is_locked_error
+        from audits.models import AuditLocked
+        from benxi_cp import refusals
+
+        refusals.register(
+            lambda error: " ".join(AuditLocked().messages) if is_locked_error(error) else None
+        )

@@ -54,10 +54,15 @@ class AuditLocked(ValidationError):
 
 
 def lock_message(audit=None) -> str:
+    if audit is None:
+        return _(
+            "The audit has been accepted and is locked: its options and figures do not change "
+            "unless an administrator unlocks it, with a reason."
+        )
     return _(
         "The audit %(audit)s has been accepted and is locked: its options and figures do not "
         "change unless an administrator unlocks it, with a reason."
-    ) % {"audit": audit.ref if audit is not None else ""}
+    ) % {"audit": audit.ref}
 
 
 # Set on the connection while a loader of generated data writes below the lock.

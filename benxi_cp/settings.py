@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database guard's refusal that no view caught (the admin site): a message, not a 500.
+    "benxi_cp.refusals.RefusalMiddleware",
     # Authentication (below): idle sessions end; locked-out log-ins get the lockout page.
     "benxi_cp.accounts.security.IdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -19,3 +19,12 @@ class EnterprisesConfig(AppConfig):
         from enterprises.locks import install_guards
 
         post_migrate.connect(install_guards, dispatch_uid="enterprises.locks")
+
+        # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
+        from benxi_cp import refusals
+        from enterprises.locks import is_locked_error
+        from enterprises.models import ReportLocked
+
+        refusals.register(
+            lambda error: " ".join(ReportLocked().messages) if is_locked_error(error) else None
+        )

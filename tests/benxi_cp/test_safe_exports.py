@@ -10,9 +10,11 @@ import csv
 import io
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from audits import locks as audit_locks
 from audits.models import Option
 from benxi_cp import roles, safecells
 from benxi_cp.importers import importer_kinds
@@ -65,8 +67,10 @@ def hostile_programme(db):
             address=HOSTILE[(index + 2) % len(HOSTILE)],
             contact_person="@evil",
         )
-    for index, option in enumerate(Option.objects.order_by("pk")):
-        Option.objects.filter(pk=option.pk).update(title=HOSTILE[index % len(HOSTILE)])
+    # Below the lock of accepted audits, as a loader of generated data writes.
+    with transaction.atomic(), audit_locks.suspended():
+        for index, option in enumerate(Option.objects.order_by("pk")):
+            Option.objects.filter(pk=option.pk).update(title=HOSTILE[index % len(HOSTILE)])
     Department.objects.update(name=HOSTILE[1], name_en=HOSTILE[0])
     Indicator.objects.update(name=HOSTILE[0], name_en=HOSTILE[1])
     return programme

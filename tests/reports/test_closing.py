@@ -240,6 +240,23 @@ def test_the_option_form_shows_the_closed_year_and_keeps_the_value(
     assert l6.annual_benefit_10k_yuan is None
 
 
+def test_the_admin_site_shows_a_closed_years_refusal(closed_2000, client, administrator):
+    """The admin site does not catch the database's refusal itself: the page comes back with
+    the closed year's message (benxi_cp/refusals.py), never a server error, and nothing is
+    deleted."""
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    l6 = Option.objects.get(code="L6")  # implemented in 2000
+    url = reverse("admin:audits_option_delete", args=[l6.pk])
+    response = client.post(url, {"post": "yes"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0] == (url, 302)
+    said = [str(message) for message in response.context["messages"]]
+    assert any("closed year" in text or "2000 is closed" in text for text in said), said
+    assert Option.objects.filter(pk=l6.pk).exists()
+
+
 def test_who_may_close_and_reopen(programme, client_as):
     client = client_as("leadership")
     assert client.get(reverse("reports:years")).status_code == 200

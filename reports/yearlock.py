@@ -10,7 +10,8 @@ any path (forms, imports, the admin, bulk updates, raw SQL, COPY):
   options, option reductions and feasibility analyses;
 - options implemented in the year (whatever their audit), their reductions and feasibility.
 
-A change that only touches the `updated` stamps (a form saved unchanged) passes. What the
+A change that only touches the `updated` stamps and the save counter `version` (a form
+saved unchanged) passes. What the
 year's forms also read but is not the year's own record stays open: the register
 (enterprise names, CP status), the year before's discharge in form CP-3, the targets and
 their actuals, audits still under way. A closed year's forms show any difference of those
@@ -38,7 +39,9 @@ from reports.models import RecordCopy, YearClosing
 
 PREFIX = "closed_year"
 KEPT = "benxi_record_kept"
-STAMPS = {"id", "updated", "updated_by_id"}
+# Not the record's data: the `updated` stamps, and the save counter of the edit forms
+# (benxi_cp/versions.py), which a form saved unchanged moves on.
+STAMPS = {"id", "updated", "updated_by_id", "version"}
 
 
 def _t(model) -> str:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionReduction
+from audits.services import unlock_audit
 from benxi_cp import closing as shared
 from enterprises import locks, workflow
 from enterprises.importers import DischargeImporter
@@ -124,7 +125,7 @@ def test_a_closing_and_its_copies_are_kept(closed_2000, administrator):
 # The database's lock ---------------------------------------------------------------------------
 
 
-def test_a_closed_year_refuses_audit_changes_by_any_path(closed_2000):
+def test_a_closed_year_refuses_audit_changes_by_any_path(closed_2000, administrator):
     l6 = Option.objects.get(code="L6")  # implemented in 2000 (its audit is under way)
     refused(lambda: Option.objects.filter(pk=l6.pk).update(annual_benefit_10k_yuan=9), 2000)
     with connection.cursor() as cursor:
@@ -135,6 +136,11 @@ def test_a_closed_year_refuses_audit_changes_by_any_path(closed_2000):
             2000,
         )
     # A2 was accepted in 2000: the audit, its steps, options and their reductions.
+    a2 = Audit.objects.get(ref="A2")
+    # The locks of accepted audits (A1 in 1999, A2 in 2000) are lifted: the closed year's
+    # lock still holds.
+    for accepted in Audit.objects.filter(ref__in=["A1", "A2"]):
+        unlock_audit(accepted, administrator, "a correction")
     a2 = Audit.objects.get(ref="A2")
     l5 = a2.options.get(code="L5")  # implemented in 1999
     refused(lambda: Audit.objects.filter(pk=a2.pk).update(focus="changed"), 2000)

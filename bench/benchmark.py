@@ -63,9 +63,13 @@ def parse_scale(text: str) -> tuple[str, ScaleSpec]:
 
 
 # -- what is measured -----------------------------------------------------------------------
+# The groups of pages (`manage.py bench --groups` times only some of them).
+GROUPS = ("list", "api", "detail", "dashboard", "form", "chart", "other")
+
+
 @dataclass
 class Page:
-    group: str  # "list", "detail", "dashboard", "form", "chart", "other"
+    group: str  # one of GROUPS
     label: str
     role: str
     url: str
@@ -121,6 +125,11 @@ def pages() -> list[Page]:
     add("list", "Discharge reports", "epb_staff", _reverse("enterprises:report_list"))
     add("list", "Flagged values", "epb_staff", _reverse("enterprises:flagged_values"))
     add("list", "Programme enterprises", "leadership", _reverse("reports:enterprises"))
+    # The data exchange API's lists (first page of a cursor, as JSON), with the session.
+    add("api", "API: enterprises", "epb_staff", _reverse("api:enterprise-list"))
+    add("api", "API: audits", "epb_staff", _reverse("api:audit-list"))
+    add("api", "API: options", "epb_staff", _reverse("api:option-list"))
+    add("api", "API: discharge reports", "epb_staff", _reverse("api:dischargereport-list"))
     # One report: the latest annual report of the enterprise with the most values.
     report = (
         DischargeReport.objects.filter(period_kind="Y", year=LAST_YEAR)

@@ -44,6 +44,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-write", action="store_true", help="print only")
         parser.add_argument(
+            "--groups",
+            default="",
+            help="time only the pages of these groups (comma-separated: list, api, detail, "
+            "dashboard, form, chart, other); all by default",
+        )
+        parser.add_argument(
             "--load",
             action="store_true",
             help="load mode (PostgreSQL only), at the last scale of --scales: gunicorn with "
@@ -94,6 +100,11 @@ class Command(BaseCommand):
         settings.DEBUG = False
         if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        groups = {g for g in options["groups"].split(",") if g}
+        known = set(benchmark.GROUPS) if groups else set()
+        if groups - known:
+            raise CommandError(f"--groups: unknown {', '.join(sorted(groups - known))}.")
+        skip = tuple(sorted(known - groups))
         results = []
         for name, spec in scales:
             results.append(
@@ -104,6 +115,7 @@ class Command(BaseCommand):
                     reuse=options["reuse"],
                     import_rows=options["import_rows"],
                     page_limit=options["page_limit"],
+                    skip_groups=skip,
                     log=lambda text: self.stderr.write(text),
                 )
             )

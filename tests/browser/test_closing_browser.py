@@ -78,11 +78,12 @@ def test_close_2001_download_refused_change_reopen_and_difference(login, live_se
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == copy.sha256
 
-    # The annual benefit of an option of an audit accepted in 2001 cannot change.
+    # The actual annual benefit (what the programme counts) of an option of an audit
+    # accepted in 2001 cannot change.
     option = Option.objects.filter(status="implemented", audit__accepted_on__year=2001).first()
-    before = option.annual_benefit_10k_yuan or Decimal("0")
+    before = option.actual_annual_benefit_10k_yuan or Decimal("0")
     page.goto(f"{live_server.url}/audits/options/{option.pk}/edit/")
-    page.fill("#id_annual_benefit_10k_yuan", str(before + 100))
+    page.fill("#id_actual_annual_benefit_10k_yuan", str(before + 100))
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     expect(
@@ -90,7 +91,7 @@ def test_close_2001_download_refused_change_reopen_and_difference(login, live_se
     ).to_contain_text("已关账")
     shot(page, "option-refused-zh")
     option.refresh_from_db()
-    assert (option.annual_benefit_10k_yuan or Decimal("0")) == before
+    assert (option.actual_annual_benefit_10k_yuan or Decimal("0")) == before
 
     # Reopened with a reason, the change goes in, and the form shows the difference.
     page.goto(year_url)
@@ -100,11 +101,11 @@ def test_close_2001_download_refused_change_reopen_and_difference(login, live_se
     expect(page.locator("#year-state .badge")).to_have_text("已重新开放")
     expect(page.locator("#reopen-reason")).to_have_text("审核员更正了一个已实施方案的年经济效益")
     page.goto(f"{live_server.url}/audits/options/{option.pk}/edit/")
-    page.fill("#id_annual_benefit_10k_yuan", str(before + 100))
+    page.fill("#id_actual_annual_benefit_10k_yuan", str(before + 100))
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     option.refresh_from_db()
-    assert option.annual_benefit_10k_yuan == before + 100
+    assert option.actual_annual_benefit_10k_yuan == before + 100
 
     page.goto(f"{live_server.url}/reports/forms/programme/?year=2001")
     rows = page.locator(".record-differences tbody tr")

@@ -15,6 +15,20 @@ PostgreSQL the transaction's setting the report lock reads (`enterprises.locks.L
 SQLite the triggers are dropped and made again in the same transaction.
 
 Trigger names start with `audit_lock_`.
+
+The same triggers' builders also hold the audit rules where SQL can express them (names
+`audit_rule_*`, refusal marked RULE), below the models' own checks (`Option.clean`,
+`AuditStep.clean`):
+
+- a medium/high-fee option becomes "feasible" or "implemented" (or is created so) only
+  with its feasibility analysis;
+- step 3 completes only with a material balance, step 4 only when no option is left
+  "proposed", step 5 only when every selected medium/high-fee option has its feasibility:
+  a step's change to "completed". The steps an audit is created with (`steps_completed`,
+  at most two by `Audit.clean`) are the models' to check.
+
+The reason a negative NPV needs is not among them: the NPV is computed from the analysis's
+figures (numpy-financial), not stored, and the models and forms check it.
 """
 
 from __future__ import annotations
@@ -24,6 +38,7 @@ from contextlib import contextmanager
 
 from django.db import DatabaseError, connections, transaction
 
+from audits.choices import FeeClass, OptionStatus, StepStatus
 from audits.models import (
     SUSPENDED,
     Audit,
@@ -38,11 +53,63 @@ from enterprises.locks import LOAD
 
 # The message of the triggers' refusal, found again in the driver's error.
 LOCKED = "benxi_audit_locked"
+RULE = "benxi_audit_rule"
 PASS = "pass"
+MH = FeeClass.MEDIUM_HIGH.value
+ANALYSED = (OptionStatus.FEASIBLE.value, OptionStatus.IMPLEMENTED.value)
+COMPLETED = StepStatus.COMPLETED.value
 
 
 def is_locked_error(error: BaseException) -> bool:
     return isinstance(error, DatabaseError) and LOCKED in str(error)
+
+
+def is_rule_error(error: BaseException) -> bool:
+    return isinstance(error, DatabaseError) and RULE in str(error)
+
+
+def _step_rules(step: str) -> list[tuple[int, str, str]]:
+    """(step number, SQL condition that refuses its completion, message) over the step row
+    `step`."""
+    n = _tables()
+    balance = MaterialBalanceLine._meta.db_table
+    feasibility = OptionFeasibility._meta.db_table
+    return [
+        (
+            3,
+            f"NOT EXISTS (SELECT 1 FROM {balance} b WHERE b.audit_id = {step}.audit_id)",
+            "step 3 completes only with a material balance",
+        ),
+        (
+            4,
+            f"EXISTS (SELECT 1 FROM {n['option']} o WHERE o.audit_id = {step}.audit_id "
+            f"AND o.status = '{OptionStatus.PROPOSED.value}')",
+            "step 4 completes only when no option is left proposed",
+        ),
+        (
+            5,
+            f"EXISTS (SELECT 1 FROM {n['option']} o WHERE o.audit_id = {step}.audit_id "
+            f"AND o.fee_class = '{MH}' AND o.status = '{OptionStatus.SELECTED.value}' "
+            f"AND NOT EXISTS (SELECT 1 FROM {feasibility} f WHERE f.option_id = o.id))",
+            "step 5 completes only when every selected medium/high-fee option has its "
+            "feasibility analysis",
+        ),
+    ]
+
+
+def _analysed_sql(row: str) -> str:
+    """SQL: the option `row` is medium/high-fee and feasible or implemented."""
+    return f"{row}.fee_class = '{MH}' AND {row}.status IN ('{ANALYSED[0]}', '{ANALYSED[1]}')"
+
+
+def _without_feasibility(row: str) -> str:
+    table = OptionFeasibility._meta.db_table
+    return f"NOT EXISTS (SELECT 1 FROM {table} f WHERE f.option_id = {row}.id)"
+
+
+OPTION_RULE = (
+    "a medium/high-fee option becomes feasible or implemented only with its feasibility analysis"
+)
 
 
 def _tables() -> dict[str, str]:
@@ -139,6 +206,43 @@ def _postgresql() -> tuple[list[str], list[str]]:
             FOR EACH ROW WHEN (OLD.acceptance = '{PASS}') EXECUTE FUNCTION audit_lock_audit()""",
     ]
     drop = [f"DROP TRIGGER IF EXISTS audit_lock_audit ON {n['audit']}"]
+    # The audit rules.
+    steps = "".join(
+        f"""
+            ELSIF NEW.number = {number} AND {condition} THEN
+                RAISE EXCEPTION '{RULE}: {message}' USING ERRCODE = '23000';"""
+        for number, condition, message in _step_rules("NEW")
+    ).replace("ELSIF", "IF", 1)
+    step_table = AuditStep._meta.db_table
+    create += [
+        f"""CREATE OR REPLACE FUNCTION audit_rule_option() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF current_setting('{LOAD}', true) = 'on' THEN RETURN NEW; END IF;
+            IF {_analysed_sql("NEW")} AND (TG_OP = 'INSERT'
+                    OR NEW.status IS DISTINCT FROM OLD.status
+                    OR NEW.fee_class IS DISTINCT FROM OLD.fee_class)
+                    AND {_without_feasibility("NEW")} THEN
+                RAISE EXCEPTION '{RULE}: {OPTION_RULE} (%)', NEW.code USING ERRCODE = '23000';
+            END IF;
+            RETURN NEW;
+        END $$""",
+        f"""CREATE TRIGGER audit_rule_option BEFORE INSERT OR UPDATE ON {n["option"]}
+            FOR EACH ROW EXECUTE FUNCTION audit_rule_option()""",
+        f"""CREATE OR REPLACE FUNCTION audit_rule_step() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF current_setting('{LOAD}', true) = 'on' THEN RETURN NEW; END IF;
+            IF NEW.status = '{COMPLETED}' AND OLD.status IS DISTINCT FROM '{COMPLETED}' THEN{steps}
+                END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
+        f"""CREATE TRIGGER audit_rule_step BEFORE UPDATE ON {step_table}
+            FOR EACH ROW EXECUTE FUNCTION audit_rule_step()""",
+    ]
+    drop += [
+        f"DROP TRIGGER IF EXISTS audit_rule_option ON {n['option']}",
+        f"DROP TRIGGER IF EXISTS audit_rule_step ON {step_table}",
+    ]
     for stem, table, via, events in _children():
         create.append(
             f"""CREATE TRIGGER audit_lock_{stem} BEFORE {" OR ".join(events).upper()} ON {table}
@@ -181,6 +285,28 @@ def _sqlite() -> tuple[list[str], list[str]]:
             WHEN OLD.acceptance = '{PASS}' AND NOT {unlocked} BEGIN {refuse}; END""",
     ]
     names += ["audit_lock_audit_update", "audit_lock_audit_delete"]
+    # The audit rules (SQLite's RAISE takes a fixed text).
+    create += [
+        f"""CREATE TRIGGER audit_rule_option_insert BEFORE INSERT ON {n["option"]}
+            WHEN {_analysed_sql("NEW")}
+            BEGIN SELECT RAISE(ABORT, '{RULE}: {OPTION_RULE}'); END""",
+        f"""CREATE TRIGGER audit_rule_option_update BEFORE UPDATE ON {n["option"]}
+            WHEN {_analysed_sql("NEW")}
+                AND (NEW.status IS NOT OLD.status OR NEW.fee_class IS NOT OLD.fee_class)
+                AND {_without_feasibility("NEW")}
+            BEGIN SELECT RAISE(ABORT, '{RULE}: {OPTION_RULE}'); END""",
+    ]
+    names += ["audit_rule_option_insert", "audit_rule_option_update"]
+    step_table = AuditStep._meta.db_table
+    for number, condition, message in _step_rules("NEW"):
+        name = f"audit_rule_step{number}"
+        create.append(
+            f"""CREATE TRIGGER {name} BEFORE UPDATE ON {step_table}
+            WHEN NEW.number = {number} AND NEW.status = '{COMPLETED}'
+                AND OLD.status IS NOT '{COMPLETED}' AND {condition}
+            BEGIN SELECT RAISE(ABORT, '{RULE}: {message}'); END"""
+        )
+        names.append(name)
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names], create
 
 

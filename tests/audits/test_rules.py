@@ -478,3 +478,84 @@ def test_the_admin_unlocks_with_a_reason_and_shows_locked_options_read_only(
     assert response.status_code == 302
     assert AuditUnlock.objects.get().unlocked_by == admin
     assert 'name="title"' in client.get(change).content.decode()
+
+
+# -- the rules in the database (audits/locks.py, audit_rule_*) ------------------------------
+
+
+def rule_refuses(work) -> None:
+    """`work()` is refused by an audit rule's trigger, below the models."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        work()
+    assert locks.is_rule_error(caught.value), caught.value
+
+
+def test_the_database_holds_the_feasibility_rule(make_option):
+    option = high(make_option)
+    for status in ("feasible", "implemented"):
+        implemented = D(1999, 3, 1) if status == "implemented" else None
+        rule_refuses(
+            lambda status=status, implemented=implemented: Option.objects.filter(
+                pk=option.pk
+            ).update(status=status, implemented_on=implemented)
+        )
+    rule_refuses(  # reclassified into the rule, feasible already
+        lambda: Option.objects.filter(pk=make_option(code="L1", status="feasible").pk).update(
+            fee_class="medium_high", investment_10k_yuan=80
+        )
+    )
+    rule_refuses(  # created feasible
+        lambda: Option.objects.create(
+            audit=option.audit,
+            code="N1",
+            title="新",
+            aspect="management",
+            fee_class="medium_high",
+            status="feasible",
+            investment_10k_yuan=80,
+        )  # fmt: skip
+    )
+    analyse(option)
+    Option.objects.filter(pk=option.pk).update(status="feasible")
+    assert fresh(Option, option.pk).status == "feasible"
+
+
+def test_the_database_holds_the_step_rules(audit, make_option):
+    def complete(number):
+        return lambda: AuditStep.objects.filter(audit=audit, number=number).update(
+            status="completed", completed_on=D(1998, 8, 1)
+        )
+
+    complete(1)()
+    complete(2)()
+    rule_refuses(complete(3))  # no material balance
+    give_balance(audit)
+    complete(3)()
+    proposed = make_option(code="L1")
+    rule_refuses(complete(4))  # an option still proposed
+    Option.objects.filter(pk=proposed.pk).update(status="rejected")
+    complete(4)()
+    selected = high(make_option)
+    rule_refuses(complete(5))  # a selected medium/high-fee option without its feasibility
+    analyse(selected)
+    complete(5)()
+    assert AuditStep.objects.filter(audit=audit, status="completed").count() == 5
+
+
+def test_loaders_write_below_the_rules(audit):
+    with transaction.atomic(), locks.suspended():  # step 3 without a material balance
+        AuditStep.objects.filter(audit=audit, number__lte=3).update(status="completed")
+    assert AuditStep.objects.filter(audit=audit, status="completed").count() == 3
+    # The rules hold again after the load.
+    step3 = AuditStep.objects.filter(audit=audit, number=3)
+    step3.update(status="in_progress")
+    rule_refuses(lambda: step3.update(status="completed"))
+
+
+def test_a_rule_refusal_no_view_caught_has_its_message(audit):
+    """benxi_cp/refusals.py: shown as a message (the admin site's pages), never a 500."""
+    from benxi_cp import refusals
+
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        AuditStep.objects.filter(audit=audit, number=3).update(status="completed")
+    assert "breaks an audit rule" in refusals.message_for(caught.value)

@@ -30,10 +30,10 @@ class AuditsConfig(AppConfig):
         refusals.register(
             lambda error: (
                 gettext(
-                    "The database refused the change: it breaks an audit rule (a medium/high-fee "
-                    "option needs its feasibility analysis; step 3 needs a material balance, step 4 "
-                    "no option left proposed, step 5 the feasibility of every selected "
-                    "medium/high-fee option). Nothing was saved."
+                    "The database refused the change: it breaks an audit rule (a "
+                    "medium/high-fee option needs its feasibility analysis; step 3 needs a "
+                    "material balance, step 4 no option left proposed, step 5 the feasibility "
+                    "of every selected medium/high-fee option). Nothing was saved."
                 )
                 if is_rule_error(error)
                 else None

@@ -10,8 +10,9 @@ class BenxiCpConfig(AppConfig):
     verbose_name = _("Benxi CP")
 
     def ready(self) -> None:
-        # Each app registers its importers and navigation entries in modules of these names.
-        autodiscover_modules("importers", "navigation")
+        # Each app registers its importers, navigation entries and work-queue sources
+        # in modules of these names.
+        autodiscover_modules("importers", "navigation", "worklist")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 

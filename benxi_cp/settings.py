@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "audits",
     "targets",
     "reports",
+    "programme",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -195,6 +196,7 @@ LOCALE_PATHS = [
     BASE_DIR / "targets" / "locale",
     BASE_DIR / "reports" / "locale",
     BASE_DIR / "api" / "locale",
+    BASE_DIR / "programme" / "locale",
     BASE_DIR / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"

@@ -30,6 +30,7 @@ urlpatterns = [
     path("audits/", include("audits.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
+    path("programme/", include("programme.urls")),
     path("accounts/", include("benxi_cp.accounts.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

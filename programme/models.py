@@ -1,0 +1,1 @@
+"""The programme office's own registers (see `programme/apps.py`)."""

@@ -39,11 +39,17 @@ def menu_for(user, path: str) -> list[dict]:
     perms = user.get_all_permissions()
     menus: list[dict] = []
     by_label: dict[str, dict] = {}
-    for item in sorted(_REGISTRY, key=lambda i: i.order):
-        if not item.visible_to(user, perms):
-            continue
-        url = reverse(item.url_name)
-        entry = {"label": item.label, "url": url, "active": path.startswith(url) and url != "/"}
+    visible = [
+        (item, reverse(item.url_name))
+        for item in sorted(_REGISTRY, key=lambda i: i.order)
+        if item.visible_to(user, perms)
+    ]
+    # The current entry is the one whose address matches most of the path: on a report's
+    # page that is "All reports" (/enterprises/reports/), not "Enterprises" as well.
+    matching = [url for _item, url in visible if url != "/" and path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    for item, url in visible:
+        entry = {"label": item.label, "url": url, "active": url == current}
         if item.menu is None and not item.in_user_menu:
             menus.append({"label": item.label, "url": url, "active": entry["active"], "items": []})
             continue

@@ -126,6 +126,7 @@ def overdue_audits(user, today: datetime.date):
         [timetable_item("audits.overdue", audit) for audit in audits],
         total=total,
         overdue=total,
+        more_url=f"{reverse('audits:list')}?overdue=true",
     )
 
 

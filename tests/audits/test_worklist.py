@@ -146,3 +146,18 @@ def test_the_overdue_count_agrees_with_the_items(make_audit, administrator, monk
     group = kinds(administrator, kind="audits.overdue")["audits.overdue"]
     assert group.shown == 2 and group.total == 4 and group.overdue == 4
     assert audit_queues.START_WITHIN_MONTHS == 2 and audit_queues.FINISH_WITHIN_MONTHS == 12
+
+
+@pytest.mark.django_db
+def test_the_overdue_queue_links_to_the_audits_list_filtered_alike(
+    client, make_audit, administrator
+):
+    make_audit("A-1", started_on=datetime.date(2001, 6, 1))  # long overdue
+    make_audit("A-2", started_on=datetime.date.today())  # just started
+    group = kinds(administrator, datetime.date.today(), "audits.overdue")["audits.overdue"]
+    assert group.more_url == "/audits/?overdue=true"
+    client.force_login(administrator)
+    html = client.get(group.more_url).content.decode()
+    assert "A-1" in html and "A-2" not in html
+    html = client.get("/audits/?overdue=false").content.decode()
+    assert "A-2" in html and "A-1" not in html

@@ -105,7 +105,9 @@ def sources() -> dict[str, Source]:
 
 
 def items_for(user, today: datetime.date | None = None, kinds=None) -> list[WorkItem]:
-    """Every item waiting for `user`, overdue first, then by due date, undated last."""
+    """Every item waiting for `user`, overdue first, then by due date, undated last. A source
+    that returns a Batch gives its first `LIMIT` items (the longest waiting or most overdue
+    first); its `total` and `overdue` count the rest (groups_for)."""
     today = today or datetime.date.today()
     found: list[WorkItem] = []
     for kind, source in _SOURCES.items():

@@ -69,7 +69,7 @@ def test_the_glossary_names_every_term_in_both_languages(client_as, lang, role):
 @pytest.mark.django_db
 def test_the_glossary_speaks_chinese_by_default(client_as):
     content = page(client_as(roles.EPB_STAFF), reverse("help"), "zh-hans")
-    assert "词汇表" in content
+    assert "术语表" in content
     assert "Reliability grades" not in content
     assert "Far from own history" not in content
 

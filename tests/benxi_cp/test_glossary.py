@@ -183,3 +183,14 @@ def test_every_help_link_lands_on_an_anchor_of_the_glossary(client_as, records, 
 def test_the_help_entry_is_in_the_user_menu(client_as):
     content = page(client_as(roles.AUDITOR), reverse("home"), "en")
     assert f'href="{reverse("help")}" id="help-menu-link">Help</a>' in content
+
+
+BASE = 6  # session, user, the user's groups (role), user permissions, group permissions, demo flag
+
+
+@pytest.mark.django_db
+def test_the_glossary_runs_a_fixed_number_of_queries(client_as, django_assert_num_queries):
+    client = client_as(roles.AUDITOR)
+    # BASE, the pollutant catalogue.
+    with django_assert_num_queries(BASE + 1):
+        assert client.get(reverse("help")).status_code == 200

@@ -70,12 +70,13 @@ NAVBAR = """() => ({
   toggler: document.querySelector('.navbar-toggler').offsetParent !== null,
 })"""
 
-# The text a reader sees, without the language switch (which names English in English).
+# The text a reader sees, without what is marked as English on purpose: the language switch
+# (which names English in English) and text in lang="en" (a glossary's other name).
 VISIBLE_TEXT = """() => {
-  const switcher = document.getElementById('language-form');
-  if (switcher) switcher.hidden = true;
+  const english = [...document.querySelectorAll('#language-form, [lang|="en"]')];
+  english.forEach((el) => el.style.setProperty('display', 'none', 'important'));
   const text = document.body.innerText;
-  if (switcher) switcher.hidden = false;
+  english.forEach((el) => el.style.removeProperty('display'));
   return text;
 }"""
 

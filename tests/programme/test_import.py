@@ -103,7 +103,8 @@ def test_training_rows_are_refused_all_together(enterprises):
     assert not TrainingEvent.objects.exists()
 
 
-INCENTIVES = """kind,enterprise_code,amount_10k_yuan,granted_on,decision_number,audit_ref,policy_number
+INCENTIVES = """\
+kind,enterprise_code,amount_10k_yuan,granted_on,decision_number,audit_ref,policy_number
 reward,E-1,5,1999-12-20,D-1,A-1,本政发〔1998〕40号
 cp_fund_grant,E-2,40,2000-05-10,D-2,,
 """

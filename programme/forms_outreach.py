@@ -71,11 +71,18 @@ class ParticipationForm(forms.ModelForm):
     class Meta:
         model = TrainingParticipation
         fields = ["enterprise", "participants"]
-        widgets = {"participants": forms.NumberInput(attrs={"min": 1})}
+        widgets = {
+            "participants": forms.NumberInput(
+                attrs={"min": 1, "class": "form-control form-control-sm"}
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.order_by("code")
+        self.fields["enterprise"].widget.attrs["class"] = "form-select form-select-sm"
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
 
 
 class BaseParticipationFormSet(forms.BaseInlineFormSet):

@@ -15,6 +15,7 @@ def date_column(**kwargs) -> tables.DateColumn:
 
 class TrainingEventTable(tables.Table):
     held_on = date_column()
+    kind = tables.Column(attrs=NOWRAP)
     title = tables.Column(linkify=True)
     total_participants = tables.Column(
         verbose_name=_("participants"),

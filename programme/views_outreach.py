@@ -47,9 +47,13 @@ REFUSED = gettext_lazy("The database refused this record; check the values.")
 
 def events_with_counts(user):
     """The events `user` may see, with their enterprises and participants counted in SQL."""
-    return TrainingEvent.objects.for_user(user).annotate(
-        enterprises=Count("participations"),
-        enterprise_participants=Coalesce(Sum("participations__participants"), 0),
+    return (
+        TrainingEvent.objects.for_user(user)
+        .annotate(
+            enterprises=Count("participations"),
+            enterprise_participants=Coalesce(Sum("participations__participants"), 0),
+        )
+        .order_by(*TrainingEvent._meta.ordering)  # a grouped query drops Meta.ordering
     )
 
 

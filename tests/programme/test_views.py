@@ -236,3 +236,37 @@ def test_the_menu_has_one_programme_office_entry(client_as):
     menus = [m for m in response.context["nav_menus"] if str(m["label"]) == str(MENU)]
     assert len(menus) == 1
     assert len(menus[0]["items"]) >= 3
+
+
+@pytest.mark.django_db
+def test_the_office_records_a_policy_with_its_document(client_as, make_user, client):
+    office = client_as(roles.ADMINISTRATOR)
+    data = {
+        "title": "本溪市清洁生产基金管理办法",
+        "level": "municipal",
+        "kind": "cp_fund",
+        "status": "in_force",
+        "issuer": "本溪市财政局",
+        "number": "本财发〔1998〕22号",
+        "issued_on": "1998-03-10",
+        "effective_on": "1998-04-01",
+        "upload": SimpleUploadedFile("rules.pdf", b"%PDF-1.4 rules"),
+    }
+    response = office.post(reverse("programme:policy_create"), data)
+    assert response.status_code == 302
+    from programme.models import Policy
+
+    policy = Policy.objects.get()
+    assert (policy.document_name, policy.document_type) == ("rules.pdf", "application/pdf")
+    download = office.get(reverse("programme:policy_document", args=[policy.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 rules"
+    # a file that is not what its name says is refused
+    data |= {"number": "2", "upload": SimpleUploadedFile("fake.pdf", b"MZ not a pdf")}
+    response = office.post(reverse("programme:policy_create"), data)
+    assert response.status_code == 200 and "upload" in response.context["form"].errors
+    data |= {"upload": SimpleUploadedFile("ok.txt", b"text"), "effective_on": "1998-01-01"}
+    response = office.post(reverse("programme:policy_create"), data)
+    assert response.status_code == 200  # effective before issued: the form says so
+    assert Policy.objects.count() == 1
+    client.force_login(make_user(roles.AUDITOR, "reader"))  # auditors read policies
+    assert client.get(policy.get_absolute_url()).status_code == 200

@@ -219,7 +219,7 @@ class Policy(VersionedModel, TrackedModel):
 
     title = models.CharField(_("title"), max_length=255)
     level = models.CharField(_("level"), max_length=16, choices=PolicyLevel.choices)
-    issuer = models.CharField(_("issued by"), max_length=200)
+    issuer = models.CharField(_("issuing authority"), max_length=200)
     number = models.CharField(
         _("document number"), max_length=64, blank=True, help_text=_("The issuer's number (文号).")
     )

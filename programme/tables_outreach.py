@@ -22,7 +22,7 @@ class TrainingEventTable(tables.Table):
         attrs=NUMBER,
         order_by=("enterprise_participants",),
     )
-    enterprises = tables.Column(verbose_name=_("enterprises"), attrs=NUMBER)
+    enterprises = tables.Column(verbose_name=_("enterprises listed"), attrs=NUMBER)
 
     class Meta:
         model = TrainingEvent
@@ -75,6 +75,7 @@ class IncentiveTable(tables.Table):
     )
     policy = tables.Column(linkify=True, order_by=("policy__title",))
     amount_10k_yuan = tables.Column(attrs=NUMBER)
+    decision_number = tables.Column(attrs=NOWRAP)
 
     class Meta:
         model = Incentive

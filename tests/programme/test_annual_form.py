@@ -55,3 +55,36 @@ def test_the_summary_page_shows_the_years_training(client_as, events):
     assert (training["events"], training["participants"]) == (3, 210)
     assert training["to_date"]["events"] == 3  # 2000's event is later
     assert 'id="training-outreach"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_closing_a_year_keeps_the_form_and_locks_the_years_training(
+    events, enterprises, administrator, make_event
+):
+    from django.db import IntegrityError, transaction
+
+    from benxi_cp import closing as shared
+    from programme.models import TrainingEvent, TrainingParticipation
+    from reports import closing
+
+    kept = closing.close(1999, administrator)
+    assert kept.copies.filter(form="training").count() == 3  # PDF, XLSX, JSON
+
+    def refused(work):
+        with pytest.raises(IntegrityError) as caught, transaction.atomic():
+            work()
+        assert shared.is_closed_year_error(caught.value), caught.value
+
+    event = TrainingEvent.objects.get(title="b")
+    refused(lambda: TrainingEvent.objects.filter(pk=event.pk).update(hours=9))
+    refused(lambda: make_event(title="new", held_on=datetime.date(1999, 8, 1)))
+    refused(
+        lambda: TrainingParticipation.objects.create(
+            event=event, enterprise=enterprises["E-2"], participants=1
+        )
+    )
+    refused(lambda: event.participations.all().delete())
+    # 2000 stays open
+    make_event(title="open", held_on=datetime.date(2000, 8, 1))
+    closing.reopen(1999, administrator, "a late attendance sheet")
+    TrainingEvent.objects.filter(pk=event.pk).update(hours=9)

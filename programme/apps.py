@@ -8,3 +8,7 @@ class ProgrammeConfig(AppConfig):
 
     name = "programme"
     verbose_name = _("Programme office")
+
+    def ready(self) -> None:
+        # Training and incentives on the enterprise and audit pages (their panel hooks).
+        from programme import panels_outreach  # noqa: F401

@@ -44,6 +44,7 @@ IDENTITY = {
     "discharge": ("table", "enterprise_code", "pollutant"),
     "options": ("table", "aspect", "fee_class"),
     "targets": ("indicator_code",),
+    "training": ("audience", "kind"),
 }
 
 

@@ -175,6 +175,7 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
             },
         ]
         context["targets_chart"] = links.chart("targets", year, dimension="environmental")
+        context["training"] = dashboards.training(year)
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 

@@ -8,3 +8,8 @@ class ProgrammeConfig(AppConfig):
 
     name = "programme"
     verbose_name = _("Programme office")
+
+    def ready(self) -> None:
+        # Organisation: the department page's panel, and the language users log in with
+        # (their reminder e-mails are written in it).
+        from programme import panels_organisation, signals_organisation  # noqa: F401

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BodyKind(models.TextChoices):
@@ -20,6 +21,6 @@ class MemberRole(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("task status", "Open")
+    DONE = "done", pgettext_lazy("task status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("task status", "Cancelled")

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
@@ -96,9 +97,12 @@ class Member(VersionedModel, TrackedModel):
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="members"
     )
-    person_name = models.CharField(_("name"), max_length=100)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     position = models.CharField(
-        _("position"), max_length=100, blank=True, help_text=_("Their office, e.g. mayor.")
+        pgettext_lazy("member", "position"),
+        max_length=100,
+        blank=True,
+        help_text=_("Their office, e.g. mayor."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,7 +176,7 @@ class Meeting(VersionedModel, TrackedModel):
         Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings"
     )
     date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     decisions = models.TextField(

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programme.models import Body, Meeting, Member, Task, UserProfile
 
@@ -142,7 +143,7 @@ class UserProfileTable(tables.Table):
         accessor="user__username",
         linkify=lambda record: record.get_absolute_url(),
     )
-    name = tables.Column(verbose_name=_("name"), accessor="user__first_name")
+    name = tables.Column(verbose_name=pgettext_lazy("person", "name"), accessor="user__first_name")
     department = tables.Column(linkify=True)
 
     class Meta:

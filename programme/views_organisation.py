@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from benxi_cp import closing
@@ -377,9 +377,9 @@ class StaffUpdateView(ObjectUpdateView):
 # -- history ----------------------------------------------------------------------------------
 HISTORY_MODELS = {"body": Body, "member": Member, "meeting": Meeting, "task": Task}
 ACTIONS = {
-    "+": gettext_lazy("created"),
-    "~": gettext_lazy("changed"),
-    "-": gettext_lazy("deleted"),
+    "+": pgettext_lazy("history", "created"),
+    "~": pgettext_lazy("history", "changed"),
+    "-": pgettext_lazy("history", "deleted"),
 }
 HIDDEN_FIELDS = {"id", "version", "created", "updated", "created_by", "updated_by"}
 

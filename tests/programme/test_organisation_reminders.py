@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from benxi_cp import worklist
 from benxi_cp.worklist import WorkItem
-from programme.models import ReminderSent
+from programme.models import ReminderSent, UserProfile
 from tests.programme.organisation_builders import TODAY
 
 
@@ -78,11 +78,18 @@ def test_the_message_is_in_the_users_language(clerk, place, org):
 
 
 @pytest.mark.django_db
-def test_a_user_who_logs_in_in_english_gets_english(clerk, client):
-    client.cookies["django_language"] = "en"
-    client.force_login(clerk)  # force_login sends user_logged_in
+def test_a_user_who_logs_in_in_english_gets_english(clerk):
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/login/", HTTP_ACCEPT_LANGUAGE="en")
+    user_logged_in.send(sender=type(clerk), request=request, user=clerk)
     run()
     assert "Dear" in mail.outbox[0].body
+    # a language the office chose is kept
+    request = RequestFactory().get("/login/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    user_logged_in.send(sender=type(clerk), request=request, user=clerk)
+    assert UserProfile.objects.get(user=clerk).language == "en"
 
 
 @pytest.mark.django_db

@@ -120,10 +120,10 @@ def test_the_office_records_a_meeting_and_assigns_a_task(client_as, o):
     # done, but without the date it was done: the database's rule, as a message
     response = client.post(url, task | {"status": "done", "version": "0"})
     assert response.status_code == 200
-    assert "A done task needs the date it was done." in response.content.decode()
+    assert "已完成的任务须填写完成日期。" in response.content.decode()
     # done before the meeting
     response = client.post(url, task | {"status": "done", "done_date": "2001-11-01"})
-    assert "A task cannot be done before its meeting." in response.content.decode()
+    assert "任务的完成日期不能早于布置它的会议。" in response.content.decode()
     response = client.post(url, task | {"status": "open", "version": "0"})
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     created = Task.objects.get(text="拨付专项资金")

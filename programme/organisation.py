@@ -3,6 +3,7 @@ department has waiting."""
 
 import datetime
 
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from targets.models import Department
@@ -16,23 +17,18 @@ def department_of(user) -> Department | None:
     cached = getattr(user, "_programme_department", False)
     if cached is not False:
         return cached
-    from programme.models import Member, UserProfile
-
-    profile = (
-        UserProfile.objects.filter(user=user, department__isnull=False)
-        .select_related("department")
+    today = timezone.localdate()
+    seat = Q(
+        body_members__user=user,
+        body_members__term_start__lte=today,
+    ) & (Q(body_members__term_end__isnull=True) | Q(body_members__term_end__gte=today))
+    # One query: the profile's department first, else the latest current seat's.
+    department = (
+        Department.objects.filter(Q(staff__user=user) | seat)
+        .annotate(from_profile=Case(When(staff__user=user, then=Value(0)), default=Value(1)))
+        .order_by("from_profile", "-body_members__term_start", "code")
         .first()
     )
-    department = profile.department if profile else None
-    if department is None:
-        seat = (
-            Member.objects.current()
-            .filter(user=user, department__isnull=False)
-            .select_related("department")
-            .order_by("-term_start")
-            .first()
-        )
-        department = seat.department if seat else None
     user._programme_department = department  # asked again within one request: no query
     return department
 

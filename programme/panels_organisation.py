@@ -44,6 +44,8 @@ def organisation_panel(request, department):
         if may_see_tasks
         else []
     )
+    seated = {seat.user_id for seat in seats if seat.user_id}
+    staff = [profile for profile in staff if profile.user_id not in seated]  # listed once
     if not (staff or seats or may_see_tasks):
         return None
     return "programme/panel_department.html", {

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from programme.models import Body, Meeting, Member, Task, UserProfile
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+DATE = "Y-m-d"
 
 
 class BodyTable(tables.Table):
@@ -19,6 +20,7 @@ class BodyTable(tables.Table):
         order_by=("name",),
     )
     parent = tables.Column(linkify=True)
+    established = tables.DateColumn(format=DATE)
     members = tables.Column(
         verbose_name=_("current members"),
         accessor="current_members",
@@ -41,6 +43,8 @@ class MemberTable(tables.Table):
     department = tables.Column(linkify=True)
     user = tables.Column(verbose_name=_("user account"), accessor="user__username")
     current = tables.BooleanColumn(verbose_name=_("current"), empty_values=(), orderable=False)
+    term_start = tables.DateColumn(format=DATE, attrs={"td": {"class": "text-nowrap"}})
+    term_end = tables.DateColumn(format=DATE, attrs={"td": {"class": "text-nowrap"}})
 
     class Meta:
         model = Member
@@ -76,7 +80,7 @@ class MemberTable(tables.Table):
 
 
 class MeetingTable(tables.Table):
-    date = tables.Column(linkify=True)
+    date = tables.DateColumn(format=DATE, linkify=True, attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column(linkify=True)
     body = tables.Column(linkify=True)
     tasks = tables.Column(
@@ -95,16 +99,26 @@ class MeetingTable(tables.Table):
         order_by = "-date"
 
 
+STATUS_BADGES = {
+    "open": "text-bg-primary",
+    "done": "text-bg-success",
+    "cancelled": "text-bg-secondary",
+}
+
+
 class StatusColumn(tables.Column):
     """The status as a badge; an open task past its due date shows as overdue."""
 
     def render(self, record, value):
         if record.is_overdue():
             return format_html(
-                '<span class="badge task-status task-overdue">{}</span>', _("Overdue")
+                '<span class="badge text-bg-danger task-overdue">{}</span>', _("Overdue")
             )
         return format_html(
-            '<span class="badge task-status task-{}">{}</span>', record.status, value
+            '<span class="badge {} task-{}">{}</span>',
+            STATUS_BADGES.get(record.status, "text-bg-light"),
+            record.status,
+            value,
         )
 
     def value(self, record, value):
@@ -112,17 +126,19 @@ class StatusColumn(tables.Column):
 
 
 class TaskTable(tables.Table):
-    id = tables.Column(verbose_name=_("no."), linkify=True)
+    id = tables.Column(verbose_name=_("no."), linkify=True, attrs={"th": {"class": "text-nowrap"}})
     text = tables.Column(linkify=True, attrs={"td": {"class": "text-wrap task-text"}})
     department = tables.Column(linkify=True)
     meeting = tables.Column(linkify=True)
-    status = StatusColumn()
+    due_date = tables.DateColumn(format=DATE, attrs={"td": {"class": "text-nowrap"}})
+    status = StatusColumn(attrs={"td": {"class": "text-nowrap"}})
+    done_date = tables.DateColumn(format=DATE, attrs={"td": {"class": "text-nowrap"}})
 
     class Meta:
         model = Task
         attrs = TABLE_ATTRS
         fields = ("id", "text", "department", "due_date", "status", "done_date", "meeting")
-        order_by = "due_date"
+        # unordered: the view's queryset puts the open tasks first, the soonest due first
 
     def render_text(self, record):
         return str(record)

@@ -5,7 +5,7 @@ through `Task.objects.for_user`, so a task the user may not see is a 404 everywh
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -238,8 +238,11 @@ class TaskListView(ObjectListView):
     import_kind = "tasks"
 
     def get_queryset(self):
-        return Task.objects.for_user(self.request.user).select_related(
-            "department", "meeting__body"
+        open_first = Case(When(status=TaskStatus.OPEN, then=Value(0)), default=Value(1))
+        return (
+            Task.objects.for_user(self.request.user)
+            .select_related("department", "meeting__body")
+            .order_by(open_first, "due_date", "pk")
         )
 
 

@@ -90,6 +90,19 @@ class MemberQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(term_end__lt=today)
 
+    def by_rank(self) -> "MemberQuerySet":
+        """Leaders first, then deputies, directors, members and liaison officers (the roles'
+        own order, not the alphabet's), by name within a role."""
+        rank = models.Case(
+            *(
+                models.When(role=value, then=models.Value(n))
+                for n, value in enumerate(MemberRole.values)
+            ),
+            default=models.Value(len(MemberRole.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(role_rank=rank).order_by("body__code", "role_rank", "person_name")
+
 
 class Member(VersionedModel, TrackedModel):
     """A person's seat on a body: their role, the department they come from and their term."""

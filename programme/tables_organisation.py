@@ -38,11 +38,12 @@ class BodyTable(tables.Table):
 
 
 class MemberTable(tables.Table):
-    person_name = tables.Column(linkify=True)
+    person_name = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
+    role = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     body = tables.Column(linkify=True)
     department = tables.Column(linkify=True)
     user = tables.Column(verbose_name=_("user account"), accessor="user__username")
-    current = tables.BooleanColumn(verbose_name=_("current"), empty_values=(), orderable=False)
+    current = tables.Column(verbose_name=_("current"), empty_values=(), orderable=False)
     term_start = tables.DateColumn(format=DATE, attrs={"td": {"class": "text-nowrap"}})
     term_end = tables.DateColumn(format=DATE, attrs={"td": {"class": "text-nowrap"}})
 
@@ -60,14 +61,16 @@ class MemberTable(tables.Table):
             "term_end",
         )
         sequence = (*fields, "current")
-        order_by = ("body", "role")
+        # unordered: the view's queryset gives each body's members by the roles' rank
 
     def __init__(self, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
 
     def render_current(self, record):
-        return record.is_current(self.today)
+        if record.is_current(self.today):
+            return format_html('<span class="badge text-bg-success">{}</span>', _("current"))
+        return "—"
 
     def value_current(self, record):
         return "yes" if record.is_current(self.today) else "no"

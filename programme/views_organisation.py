@@ -83,9 +83,7 @@ class BodyDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        members = self.object.members.select_related("department", "user").order_by(
-            "role", "person_name"
-        )
+        members = self.object.members.select_related("department", "user").by_rank()
         return super().get_context_data(
             title=self.object.display_name,
             current=list(members.current(today)),
@@ -121,7 +119,7 @@ class BodyUpdateView(_ToObjectMixin, ObjectUpdateView):
 # -- members ----------------------------------------------------------------------------------
 class MemberListView(ObjectListView):
     permission_required = "programme.view_member"
-    queryset = Member.objects.select_related("body", "department", "user")
+    queryset = Member.objects.select_related("body", "department", "user").by_rank()
     table_class = MemberTable
     filterset_class = MemberFilter
     title = gettext_lazy("Members")

@@ -157,16 +157,18 @@ class TaskTable(tables.Table):
 
 
 class UserProfileTable(tables.Table):
-    user = tables.Column(
-        verbose_name=_("user"),
-        accessor="user__username",
-        linkify=lambda record: record.get_absolute_url(),
-    )
+    user = tables.Column(verbose_name=_("user"), accessor="user__username")
     name = tables.Column(verbose_name=pgettext_lazy("person", "name"), accessor="user__first_name")
     department = tables.Column(linkify=True)
+    edit = tables.Column(
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+    )
 
     class Meta:
         model = UserProfile
         attrs = TABLE_ATTRS
         fields = ("user", "name", "department", "language")
         order_by = "user"
+
+    def render_edit(self, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), _("Edit"))

@@ -354,6 +354,11 @@ class StaffListView(ObjectListView):
     create_url_name = "programme:staff_create"
     create_permission = "programme.add_userprofile"
 
+    def get_table_kwargs(self):
+        if self.request.user.has_perm("programme.change_userprofile"):
+            return {}
+        return {"exclude": ("edit",)}
+
 
 class StaffCreateView(ObjectCreateView):
     permission_required = "programme.add_userprofile"

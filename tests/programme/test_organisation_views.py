@@ -291,3 +291,13 @@ def test_the_lists_run_a_fixed_number_of_queries(client_as, django_assert_num_qu
     # with parents and current member counts
     with django_assert_num_queries(8):
         client.get(reverse("programme:bodies"))
+
+
+@pytest.mark.django_db
+def test_the_staff_list_offers_edits_to_the_office_only(client_as, o, place, make_user):
+    profile_user = place(make_user("epb_staff", "wang"), o["epb"])
+    edit = reverse("programme:staff_edit", args=[profile_user.programme_profile.pk])
+    assert edit in client_as(ADMIN).get(reverse("programme:staff")).content.decode()
+    page = client_as("leadership").get(reverse("programme:staff")).content.decode()
+    assert "wang" in page and edit not in page
+    assert client_as("leadership").get(edit).status_code == 403

@@ -49,6 +49,16 @@ def due_items(user, today: datetime.date, days: int) -> tuple[list[WorkItem], li
     return overdue, soon
 
 
+def by_kind(rows: list[tuple]) -> list[tuple[str, list[tuple]]]:
+    """(heading, rows) per kind of item, in the order of the kinds' queues on the landing
+    pages; the rows keep their order (by due date) within a kind."""
+    groups: dict[str, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(row[0].kind, []).append(row)
+    kinds = sorted(groups, key=lambda key: (worklist.kind(key).order, key))
+    return [(str(worklist.kind(key).label or key), groups[key]) for key in kinds]
+
+
 def absolute(url: str) -> str:
     return url if "://" in url else f"{settings.BENXI_SITE_URL}{url}"
 
@@ -64,8 +74,10 @@ def build_message(user, today: datetime.date, days: int) -> EmailMultiAlternativ
             "name": user.get_full_name() or user.get_username(),
             "today": today,
             "days": days,
-            "overdue": [(item, absolute(item.url), (today - item.due).days) for item in overdue],
-            "soon": [(item, absolute(item.url), (item.due - today).days) for item in soon],
+            "overdue": by_kind(
+                [(item, absolute(item.url), (today - item.due).days) for item in overdue]
+            ),
+            "soon": by_kind([(item, absolute(item.url), (item.due - today).days) for item in soon]),
             "site_url": settings.BENXI_SITE_URL,
         }
         subject = _("Benxi CP: %(overdue)s overdue, %(soon)s due within %(days)s days") % {

@@ -60,6 +60,8 @@ def test_one_message_lists_overdue_and_soon_due_items_of_every_source(clerk, oth
     assert "Far away" not in text  # due in 90 days: not soon
     overdue, soon = text.index("汇总排污申报"), text.index("核实监测数据")
     assert overdue < soon  # the overdue part comes first
+    # grouped under the queues' headings, as the landing page shows them
+    assert text.index("领导小组和办公室会议布置的任务") < overdue
     assert "/programme/tasks/" in text and "http" in text  # absolute links
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "<a href=" in html and "汇总排污申报" in html

@@ -192,3 +192,7 @@ def template_xlsx(importer: Importer) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Organisation (programme): the members and tasks importers' formats
+DOCUMENTS = (*DOCUMENTS, "members", "tasks")

@@ -1,5 +1,7 @@
-"""Demo records of the programme office's registers (each register's own module)."""
+"""Demo records of the programme office's registers; each register's part lives in its own
+module."""
 
+from programme import demo_organisation
 from programme.demo_outreach import delete_outreach, foreign_outreach, load_outreach
 
 
@@ -9,12 +11,14 @@ def prepare(stdout) -> None:
 
 
 def load(stdout) -> None:
+    demo_organisation.load(stdout)
     # Training and outreach; policies and incentives
     load_outreach(stdout)
 
 
 def foreign_records(loaded: bool) -> dict[str, int]:
     found: dict[str, int] = {}
+    found.update(demo_organisation.foreign_records(loaded))
     # Training and outreach; policies and incentives
     found.update(foreign_outreach(loaded))
     return found

@@ -1,15 +1,14 @@
 """Importers of the programme office's registers, on the shared machinery."""
 
-# Training and outreach; incentives (docs/formats/training.md, incentives.md) -----------------
-from collections.abc import Iterable  # noqa: E402
+from collections.abc import Iterable
 
-from django import forms  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from django.utils.translation import gettext_lazy  # noqa: E402
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audits.models import Audit  # noqa: E402
-from benxi_cp.fields import CodedChoiceField  # noqa: E402
-from benxi_cp.importers import (  # noqa: E402
+from audits.models import Audit
+from benxi_cp.fields import CodedChoiceField
+from benxi_cp.importers import (
     CREATED,
     UPDATED,
     Importer,
@@ -17,14 +16,17 @@ from benxi_cp.importers import (  # noqa: E402
     form_problems,
     register,
 )
-from enterprises.models import Enterprise  # noqa: E402
-from programme.choices_outreach import Audience, EventKind, IncentiveKind  # noqa: E402
-from programme.models import (  # noqa: E402
+from enterprises.models import Enterprise
+from programme.choices_outreach import Audience, EventKind, IncentiveKind
+from programme.models import (
     Incentive,
     Policy,
     TrainingEvent,
     TrainingParticipation,
 )
+
+# Training and outreach; incentives (docs/formats/training.md, incentives.md) -----------------
+
 
 EVENT_COLUMNS = (
     "kind",
@@ -298,3 +300,9 @@ class IncentiveImporter(Importer):
         incentive.stamp(self.user)
         incentive.save()
         return (UPDATED if instance else CREATED), str(incentive)
+
+
+"""The programme's importers (autodiscovered by benxi_cp; each registers itself)."""
+
+# Organisation: members of bodies, tasks
+from programme import importers_organisation  # noqa: E402, F401

@@ -40,5 +40,9 @@ urlpatterns += [
     path("staff/", organisation.StaffListView.as_view(), name="staff"),
     path("staff/new/", organisation.StaffCreateView.as_view(), name="staff_create"),
     path("staff/<int:pk>/edit/", organisation.StaffUpdateView.as_view(), name="staff_edit"),
-    path("history/<slug:kind>/<str:key>/", organisation.HistoryView.as_view(), name="history"),
+    path(
+        "organisation/history/<slug:kind>/<str:key>/",
+        organisation.HistoryView.as_view(),
+        name="history",
+    ),
 ]

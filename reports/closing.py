@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from audits.filters import NOT_RECORDED
+from audits.choices import NOT_RECORDED
 from audits.models import STEP_COUNT, Audit
 from audits.programme import as_of
 from enterprises import locks

@@ -371,3 +371,11 @@ BENXI_IMPORT_BACKGROUND_BYTES = env_int("BENXI_IMPORT_BACKGROUND_BYTES", 1024 * 
 # django-tasks with its database backend: the queue is a table of the application's
 # database, so neither SQLite nor PostgreSQL needs another server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) -------
+# A download of an annual form for a year with more records than this (discharge reports of
+# the year and audits) is produced by the background worker, with a progress page; a
+# smaller one at once, in the request. Closing a year always runs in the background.
+BENXI_FORM_BACKGROUND_RECORDS = env_int("BENXI_FORM_BACKGROUND_RECORDS", 2000)
+BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"  # the files background jobs produce
+BENXI_JOB_KEEP_HOURS = env_int("BENXI_JOB_KEEP_HOURS", 24)  # then the job and its file go

@@ -1,0 +1,99 @@
+"""The reports' long work as background jobs (benxi_cp/jobs.py): an annual form's file for a
+year with many records, and the closing of a year. Their pages follow the stages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audits.models import Audit
+from benxi_cp import datacache, jobs
+from benxi_cp.models import BackgroundJob
+from enterprises.models import DischargeReport
+from reports import annual, closing, output
+
+
+def record_count(year: int) -> int:
+    """What a form of `year` is made from, roughly: the year's discharge reports and the
+    audits started by its end (two counts). Above settings.BENXI_FORM_BACKGROUND_RECORDS,
+    its files are made in the background."""
+    reports = DischargeReport.objects.filter(year=year).count()
+    audits = Audit.objects.filter(started_on__year__lte=year).count()
+    return reports + audits
+
+
+def in_background(year: int) -> bool:
+    """Whether a download of a form of `year` is a background job (it would be slow)."""
+    return record_count(year) > settings.BENXI_FORM_BACKGROUND_RECORDS
+
+
+def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
+    """The form's file as its download serves it: produced once per change of what it reads
+    and per day (benxi_cp.datacache), never stale. `progress(done, total, stage)` is told of
+    the stages when it is produced."""
+    today = timezone.localdate()
+
+    def produce() -> bytes:
+        if progress is not None:
+            progress(0, 2, _("computing the figures"))
+        form = annual.build(name, year)
+        if progress is not None:
+            progress(1, 2, FILE_STAGES[fmt]())
+        return output.render(form, fmt, today)
+
+    return datacache.cached(
+        "form-file-safe",  # since texts are neutralised (benxi_cp/safecells.py)
+        name,
+        year,
+        fmt,
+        today,
+        compute=produce,
+        depends=annual.FORM_SCOPES[name],
+        stale_ok=False,  # a file has no room for "as of": wait for the current one
+    )
+
+
+FILE_STAGES = {
+    "pdf": lambda: _("writing the PDF"),
+    "xlsx": lambda: _("writing the workbook (XLSX)"),
+    "csv": lambda: _("writing the CSV file"),
+    "json": lambda: _("writing the figures (JSON)"),
+}
+
+
+@jobs.runner(BackgroundJob.Kind.FORM_EXPORT)
+def export_form(job: BackgroundJob, progress):
+    name, year, fmt = job.params["name"], int(job.params["year"]), job.params["fmt"]
+    content = form_file(name, year, fmt, progress)
+    return content, output.filename(name, year, fmt), output.CONTENT_TYPES[fmt]
+
+
+@jobs.runner(BackgroundJob.Kind.CLOSE_YEAR)
+def close_year(job: BackgroundJob, progress):
+    language = translation.get_language()
+
+    def step(done: int, total: int, form: str | None, what: str) -> None:
+        with translation.override(language):  # the closing writes in the programme's
+            if form is None:
+                stage = _("checking what keeps the year open")
+            elif what == "figures":
+                stage = _("%(form)s: computing the figures") % {"form": annual.FORMS[form][0]}
+            else:
+                stage = f"{annual.FORMS[form][0]}: {FILE_STAGES[what]()}"
+            progress(done, total, stage)
+
+    user = get_user_model().objects.get(pk=job.user_id)
+    closing.close(int(job.params["year"]), user, progress=step)
+    return None
+
+
+def queue(user, kind: str, **params) -> BackgroundJob:
+    """Store a job of `user` and start it (with the immediate backend: done on return)."""
+    job = BackgroundJob.objects.create(
+        user=user, kind=kind, params=params, language=translation.get_language() or ""
+    )
+    jobs.start(job)
+    job.refresh_from_db()
+    return job

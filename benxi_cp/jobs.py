@@ -112,16 +112,29 @@ def run_import(job_id: int) -> None:
 # (and, on SQLite, the database's one writer) to the end.
 
 RUNNERS: dict = {}
+STAGE_LABELS: dict = {}  # kind: function(stage code) -> its label, in the active language
 
 
-def runner(kind: str):
-    """Register the function that does the work of jobs of `kind`."""
+def runner(kind: str, stages=None):
+    """Register the function that does the work of jobs of `kind`, and the one that names
+    the stages it reports (codes, so that each page names them in its own language)."""
 
     def register(function):
         RUNNERS[kind] = function
+        if stages is not None:
+            STAGE_LABELS[kind] = stages
         return function
 
     return register
+
+
+def stage_label(job, stage: str) -> str:
+    if not stage or job.kind not in STAGE_LABELS:
+        return stage
+    try:
+        return str(STAGE_LABELS[job.kind](stage))
+    except (KeyError, ValueError):
+        return stage
 
 
 def job_progress_path(job) -> Path:
@@ -146,7 +159,7 @@ def read_job_progress(job) -> tuple[int, int, str]:
     if job.status == BackgroundJob.Status.RUNNING:
         try:
             done, total, *stage = job_progress_path(job).read_text().split(" ", 2)
-            return int(done), int(total), stage[0] if stage else ""
+            return int(done), int(total), stage_label(job, stage[0] if stage else "")
         except (OSError, ValueError):
             pass
     return job.steps_done, job.steps_total, ""

@@ -32,15 +32,15 @@ def in_background(year: int) -> bool:
 def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
     """The form's file as its download serves it: produced once per change of what it reads
     and per day (benxi_cp.datacache), never stale. `progress(done, total, stage)` is told of
-    the stages when it is produced."""
+    the stages ("figures", then the format) when it is produced."""
     today = timezone.localdate()
 
     def produce() -> bytes:
         if progress is not None:
-            progress(0, 2, _("computing the figures"))
+            progress(0, 2, "figures")
         form = annual.build(name, year)
         if progress is not None:
-            progress(1, 2, FILE_STAGES[fmt]())
+            progress(1, 2, fmt)
         return output.render(form, fmt, today)
 
     return datacache.cached(
@@ -55,34 +55,36 @@ def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
     )
 
 
-FILE_STAGES = {
+STEP_LABELS = {
+    "figures": lambda: _("computing the figures"),
     "pdf": lambda: _("writing the PDF"),
     "xlsx": lambda: _("writing the workbook (XLSX)"),
     "csv": lambda: _("writing the CSV file"),
     "json": lambda: _("writing the figures (JSON)"),
+    "checks": lambda: _("checking what keeps the year open"),
 }
 
 
-@jobs.runner(BackgroundJob.Kind.FORM_EXPORT)
+def step_label(stage: str) -> str:
+    """The label of a stage code: a step ("pdf"), or a form's step ("audits/pdf")."""
+    form, _sep, step = stage.rpartition("/")
+    label = STEP_LABELS[step]()
+    if form:
+        return _("%(form)s: %(step)s") % {"form": annual.FORMS[form][0], "step": label}
+    return label
+
+
+@jobs.runner(BackgroundJob.Kind.FORM_EXPORT, stages=step_label)
 def export_form(job: BackgroundJob, progress):
     name, year, fmt = job.params["name"], int(job.params["year"]), job.params["fmt"]
     content = form_file(name, year, fmt, progress)
     return content, output.filename(name, year, fmt), output.CONTENT_TYPES[fmt]
 
 
-@jobs.runner(BackgroundJob.Kind.CLOSE_YEAR)
+@jobs.runner(BackgroundJob.Kind.CLOSE_YEAR, stages=step_label)
 def close_year(job: BackgroundJob, progress):
-    language = translation.get_language()
-
     def step(done: int, total: int, form: str | None, what: str) -> None:
-        with translation.override(language):  # the closing writes in the programme's
-            if form is None:
-                stage = _("checking what keeps the year open")
-            elif what == "figures":
-                stage = _("%(form)s: computing the figures") % {"form": annual.FORMS[form][0]}
-            else:
-                stage = f"{annual.FORMS[form][0]}: {FILE_STAGES[what]()}"
-            progress(done, total, stage)
+        progress(done, total, f"{form}/{what}" if form else what)
 
     user = get_user_model().objects.get(pk=job.user_id)
     closing.close(int(job.params["year"]), user, progress=step)

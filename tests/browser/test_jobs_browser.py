@@ -43,7 +43,7 @@ def test_a_large_download_follows_its_job_then_hands_over_the_file(
     # The worker takes it: the page follows its stage and percentage.
     BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
     job.refresh_from_db()
-    jobs.write_job_progress(job, 1, 2, "正在生成 PDF")
+    jobs.write_job_progress(job, 1, 2, "pdf")
     expect(page.locator("#job-stage")).to_have_text("正在生成 PDF")
     expect(page.locator("#job-percent")).to_have_text("50 %")
     expect(page.locator("#job-counts")).to_have_text("第 1 步，共 2 步")
@@ -71,7 +71,7 @@ def test_a_large_download_follows_its_job_then_hands_over_the_file(
     second = BackgroundJob.objects.latest("pk")
     BackgroundJob.objects.filter(pk=second.pk).update(status=BackgroundJob.Status.RUNNING)
     second.refresh_from_db()
-    jobs.write_job_progress(second, 1, 2, "writing the workbook (XLSX)")
+    jobs.write_job_progress(second, 1, 2, "xlsx")
     expect(page.locator("#job-stage")).to_have_text("writing the workbook (XLSX)")
     expect(page.locator("#job-percent")).to_have_text("50 %")
     shot(page, "job-progress-en")
@@ -90,3 +90,35 @@ def test_a_direct_download_says_preparing_until_the_file_comes(login, live_serve
     expect(button).to_have_text("XLSX")  # the response came: the button is back
     expect(button).not_to_have_class(re.compile(r"\bdisabled\b"))
     assert not BackgroundJob.objects.exists()
+
+
+def test_closing_a_year_follows_its_job_then_shows_the_year(
+    login, live_server, administrator, settings
+):
+    build()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page = login(administrator)
+    page.goto(f"{live_server.url}/reports/years/2000/")
+    page.click("#close-year")
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    job = BackgroundJob.objects.get()
+    expect(page.locator("h1")).to_have_text("2000年度关账")
+    # The year's page says a closing is under way, and offers no second one.
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/reports/years/2000/")
+    expect(other.locator("#closing-under-way")).to_be_visible()
+    expect(other.locator("#close-year")).to_have_count(0)
+    other.close()
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
+    job.refresh_from_db()
+    jobs.write_job_progress(job, 6, 21, "audits/pdf")
+    expect(page.locator("#job-stage")).to_have_text("企业清洁生产审核情况表：正在生成 PDF")
+    expect(page.locator("#job-percent")).to_have_text("29 %")
+    expect(page.locator("#job-counts")).to_have_text("第 6 步，共 21 步")
+    shot(page, "closing-progress-zh")
+    # Done: the page leads to the year, closed, with its copy of record.
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.QUEUED)
+    jobs.run_job.call(job.pk)
+    page.wait_for_url(re.compile(r"/reports/years/2000/$"))
+    expect(page.locator("#year-state .badge")).to_have_text("已关账")
+    expect(page.locator("#record-copies")).to_be_visible()

@@ -118,7 +118,7 @@ def test_a_job_is_queued_runs_with_its_stages_and_ends_done(admin_client, large,
     # While it runs, the worker's progress file is what the page and its JSON read.
     BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
     job.refresh_from_db()
-    jobs.write_job_progress(job, 1, 2, "writing the PDF")
+    jobs.write_job_progress(job, 1, 2, "pdf")
     status = admin_client.get(url).json()
     assert (status["status"], status["stage"], status["percent"]) == (
         "running",
@@ -324,3 +324,22 @@ def test_the_database_backends_worker_makes_the_file(programme, client_as, large
     assert job.status == BackgroundJob.Status.DONE and job.filename == "targets-2000.csv"
     served = client.get(reverse("background_job_file", args=[job.pk]))
     assert b"".join(served.streaming_content) == job.file.open("rb").read()
+
+
+def test_a_closings_stages_are_named_in_the_pages_language(admin_client, settings):
+    settings.TASKS = DUMMY
+    admin_client.post(reverse("reports:close_year", args=[2000]))
+    job = BackgroundJob.objects.get()
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
+    job.refresh_from_db()
+    jobs.write_job_progress(job, 6, 21, "audits/pdf")
+    url = reverse("background_job_status", args=[job.pk])
+    status = admin_client.get(url).json()
+    assert status["stage"] == "CP audit status of enterprises: writing the PDF"
+    assert (status["percent"], status["counts"]) == (29, "step 6 of 21")
+    admin_client.cookies["django_language"] = "zh-hans"
+    status = admin_client.get(url).json()
+    assert status["stage"] == "企业清洁生产审核情况表：正在生成 PDF"
+    assert status["counts"] == "第 6 步，共 21 步"
+    jobs.write_job_progress(job, 0, 21, "checks")
+    assert admin_client.get(url).json()["stage"] == "正在检查阻碍关账的事项"

@@ -1,5 +1,6 @@
 """Generic views every app reuses: permission checks, filtered tables with export, forms, import."""
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -53,7 +54,7 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
             if not filterset.is_valid():
                 raise Http404(_("The filter is not valid."))
             table = self.get_table_class()(filterset.qs)
-            return export.table_response(table, fmt, self.export_name)
+            return mark_download(request, export.table_response(table, fmt, self.export_name))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -62,6 +63,7 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("_export", None)
+        query.pop("download", None)
         context.update(
             title=self.title,
             filter_query=query.urlencode(),
@@ -533,3 +535,15 @@ def background_job_file(request, pk: int):
     return FileResponse(
         handle, as_attachment=True, filename=job.filename, content_type=job.content_type
     )
+
+
+DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
+
+
+def mark_download(request, response):
+    """Tell the page's waiting indicator (static/js/download-wait.js) that the response it
+    waited for has come: a cookie named by the token the link sent (?download=)."""
+    token = request.GET.get("download", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        response.set_cookie(f"benxi_download_{token}", "1", max_age=120, samesite="Lax")
+    return response

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -18,7 +16,7 @@ from django.views.generic import TemplateView
 from benxi_cp import datacache
 from benxi_cp.charts import svg_http_response
 from benxi_cp.models import BackgroundJob
-from benxi_cp.views import ObjectListView, PermissionMixin
+from benxi_cp.views import ObjectListView, PermissionMixin, mark_download
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
 from enterprises.tables import EnterpriseTable
@@ -106,18 +104,6 @@ def record_context(name: str, year: int) -> dict | None:
         "copies": list(latest.copies.filter(form=name).defer("content").order_by("fmt")),
         "differences": closing.differences(latest, name),
     }
-
-
-DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
-
-
-def mark_download(request, response):
-    """Tell the page's waiting indicator (static/js/download-wait.js) that the response it
-    waited for has come: a cookie named by the token the link sent."""
-    token = request.GET.get("download", "")
-    if DOWNLOAD_TOKEN.fullmatch(token):
-        response.set_cookie(f"benxi_download_{token}", "1", max_age=120, samesite="Lax")
-    return response
 
 
 class FormDownloadView(FormMixin, View):

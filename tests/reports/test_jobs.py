@@ -343,3 +343,13 @@ def test_a_closings_stages_are_named_in_the_pages_language(admin_client, setting
     assert status["counts"] == "第 6 步，共 21 步"
     jobs.write_job_progress(job, 0, 21, "checks")
     assert admin_client.get(url).json()["stage"] == "正在检查阻碍关账的事项"
+
+
+def test_a_list_export_answers_the_waiting_indicators_token(admin_client):
+    url = reverse("enterprises:list")
+    response = admin_client.get(url, {"_export": "csv", "download": "t0k3n"})
+    assert response.status_code == 200
+    assert response.cookies["benxi_download_t0k3n"].value == "1"
+    page = admin_client.get(url, {"download": "t0k3n"}).content.decode()
+    assert 'id="export-csv" data-download-wait data-preparing="Preparing…"' in page
+    assert "js/download-wait.js" in page

@@ -91,8 +91,25 @@ def close_year(job: BackgroundJob, progress):
     return None
 
 
+def under_way(kind: str, **params):
+    """The job of `kind` with these parameters that is waiting or running, if any."""
+    return (
+        BackgroundJob.objects.filter(kind=kind, status__in=UNFINISHED)
+        .select_related("user")
+        .filter(**{f"params__{key}": value for key, value in params.items()})
+        .first()
+    )
+
+
+UNFINISHED = (BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING)
+
+
 def queue(user, kind: str, **params) -> BackgroundJob:
-    """Store a job of `user` and start it (with the immediate backend: done on return)."""
+    """Store a job of `user` and start it (with the immediate backend: done on return). The
+    same work already asked for by the user and not finished is not asked for twice."""
+    waiting = under_way(kind, **params)
+    if waiting is not None and waiting.user_id == user.pk:
+        return waiting
     job = BackgroundJob.objects.create(
         user=user, kind=kind, params=params, language=translation.get_language() or ""
     )

@@ -318,15 +318,7 @@ class YearView(PermissionMixin, TemplateView):
             for name, (title, _build) in annual.FORMS.items()
         ]
         may_close = self.request.user.has_perm("reports.close_year")
-        closing_job = (
-            BackgroundJob.objects.filter(
-                kind=BackgroundJob.Kind.CLOSE_YEAR,
-                params__year=year,
-                status__in=[BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING],
-            )
-            .select_related("user")
-            .first()
-        )
+        closing_job = report_jobs.under_way(BackgroundJob.Kind.CLOSE_YEAR, year=year)
         return super().get_context_data(
             title=_("Closing of %(year)s") % {"year": year},
             year=year,
@@ -350,6 +342,14 @@ class CloseYearView(PermissionMixin, View):
     permission_required = "reports.close_year"
 
     def post(self, request, year: int):
+        waiting = report_jobs.under_way(BackgroundJob.Kind.CLOSE_YEAR, year=year)
+        if waiting is not None and waiting.user_id != request.user.pk:
+            messages.warning(
+                request,
+                _("A closing of %(year)s is under way, asked for by %(who)s.")
+                % {"year": year, "who": waiting.user.get_username()},
+            )
+            return redirect("reports:year", year)
         job = report_jobs.queue(request.user, BackgroundJob.Kind.CLOSE_YEAR, year=year)
         if job.status == BackgroundJob.Status.DONE:
             messages.success(request, closed_message(year))

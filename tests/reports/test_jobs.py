@@ -45,6 +45,7 @@ def download(client, name="programme", fmt="xlsx", year=2000, **extra):
 def other_client(make_user, role=roles.LEADERSHIP) -> Client:
     other = Client()
     other.force_login(make_user(role, "someone-else"))
+    other.cookies["django_language"] = "en"
     return other
 
 
@@ -112,6 +113,8 @@ def test_a_job_is_queued_runs_with_its_stages_and_ends_done(admin_client, large,
         "file_url": "",
         "next_url": "/reports/forms/audits/?year=2000",
     }
+    download(admin_client, name="audits", fmt="pdf")  # asked for again: the same job
+    assert BackgroundJob.objects.count() == 1
     page = admin_client.get(job.get_absolute_url()).content.decode()
     assert 'data-finished="false"' in page and "Waiting for the worker to start…" in page
     assert re.search(r'data-status-url="/jobs/\d+/status/"', page)
@@ -297,6 +300,13 @@ def test_a_closing_under_way_shows_on_the_year_and_its_page(admin_client, settin
     year = other.get(reverse("reports:year", args=[2000])).content.decode()
     assert 'id="closing-under-way"' in year and job.get_absolute_url() not in year
     assert other.get(job.get_absolute_url()).status_code == 404
+    # Asked for again: by its user, the same job; by another, a warning and no second one.
+    response = admin_client.post(reverse("reports:close_year", args=[2000]))
+    assert response.url == job.get_absolute_url()
+    response = other.post(reverse("reports:close_year", args=[2000]), follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    assert said == ["A closing of 2000 is under way, asked for by administrator-user."]
+    assert BackgroundJob.objects.count() == 1
     jobs.run_job.call(job.pk)
     assert closing.current(2000) is not None
     year = admin_client.get(reverse("reports:year", args=[2000])).content.decode()

@@ -86,6 +86,7 @@ def test_a_direct_download_says_preparing_until_the_file_comes(login, live_serve
         button.click()
         expect(button).to_have_class(re.compile(r"\bdisabled\b"))
         expect(button).to_contain_text("正在准备…")
+        shot(page, "download-preparing-zh")
     assert download.value.suggested_filename == "programme-2000.xlsx"
     expect(button).to_have_text("XLSX")  # the response came: the button is back
     expect(button).not_to_have_class(re.compile(r"\bdisabled\b"))
@@ -108,6 +109,7 @@ def test_closing_a_year_follows_its_job_then_shows_the_year(
     other.goto(f"{live_server.url}/reports/years/2000/")
     expect(other.locator("#closing-under-way")).to_be_visible()
     expect(other.locator("#close-year")).to_have_count(0)
+    shot(other, "year-closing-under-way-zh")
     other.close()
     BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
     job.refresh_from_db()

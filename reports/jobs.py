@@ -36,12 +36,16 @@ def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
     today = timezone.localdate()
 
     def produce() -> bytes:
-        if progress is not None:
-            progress(0, 2, "figures")
+        if progress is None:
+            return output.render(annual.build(name, year), fmt, today)
+        total = 3 if fmt == "pdf" else 2  # a PDF's pages are laid out, then written
+        progress(0, total, "figures")
         form = annual.build(name, year)
-        if progress is not None:
-            progress(1, 2, fmt)
-        return output.render(form, fmt, today)
+        if fmt != "pdf":
+            progress(1, total, fmt)
+            return output.render(form, fmt, today)
+        progress(1, total, "layout")
+        return output.render_pdf(form, today, laid_out=lambda: progress(2, total, "pdf"))
 
     return datacache.cached(
         "form-file-safe",  # since texts are neutralised (benxi_cp/safecells.py)
@@ -57,6 +61,7 @@ def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
 
 STEP_LABELS = {
     "figures": lambda: _("computing the figures"),
+    "layout": lambda: _("laying out the pages"),
     "pdf": lambda: _("writing the PDF"),
     "xlsx": lambda: _("writing the workbook (XLSX)"),
     "csv": lambda: _("writing the CSV file"),

@@ -136,7 +136,7 @@ def test_a_job_is_queued_runs_with_its_stages_and_ends_done(admin_client, large,
     jobs.run_job.call(job.pk)
     jobs.run_job.call(job.pk)  # delivered twice: the second finds it taken
     job.refresh_from_db()
-    assert (job.status, job.steps_done, job.steps_total) == ("done", 2, 2)
+    assert (job.status, job.steps_done, job.steps_total) == ("done", 3, 3)  # PDF: 3 stages
     assert job.started <= job.finished and job.file.read().startswith(b"%PDF")
     assert not jobs.job_progress_path(job).exists()
     status = admin_client.get(url).json()

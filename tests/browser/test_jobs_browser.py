@@ -75,6 +75,10 @@ def test_a_large_download_follows_its_job_then_hands_over_the_file(
     expect(page.locator("#job-stage")).to_have_text("writing the workbook (XLSX)")
     expect(page.locator("#job-percent")).to_have_text("50 %")
     shot(page, "job-progress-en")
+    page.set_viewport_size({"width": 390, "height": 800})  # on a phone: the card fits
+    card = page.locator("#background-job").bounding_box()
+    assert card["x"] >= 0 and card["x"] + card["width"] <= 390
+    shot(page, "job-progress-en-390")
 
 
 def test_a_direct_download_says_preparing_until_the_file_comes(login, live_server, administrator):

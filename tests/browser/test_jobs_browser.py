@@ -128,3 +128,27 @@ def test_closing_a_year_follows_its_job_then_shows_the_year(
     page.wait_for_url(re.compile(r"/reports/years/2000/$"))
     expect(page.locator("#year-state .badge")).to_have_text("已关账")
     expect(page.locator("#record-copies")).to_be_visible()
+
+
+def test_an_import_jobs_page_still_follows_its_rows(login, live_server, administrator, settings):
+    """The page script serves the imports' jobs as before (rows done of rows)."""
+    from benxi_cp.models import ImportJob
+
+    settings.BENXI_IMPORT_BACKGROUND_BYTES = 10
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page = login(administrator)
+    page.goto(f"{live_server.url}/import/enterprises/")
+    text = "code,name,sector,state_large_medium\n" + "J-1,甲,coal,no\n"
+    page.set_input_files(
+        "#upload-form input[type=file]",
+        {"name": "e.csv", "mimeType": "text/csv", "buffer": text.encode()},
+    )
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/import/jobs/\d+/$"))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    job.refresh_from_db()
+    jobs.write_progress(job, 1000, 30000)
+    expect(page.locator("#import-job-counts")).to_have_text(re.compile(r"1,000 / 30,000"))
+    expect(page.locator("#import-job-status")).to_have_text("进行中")
+    expect(page.locator("a[href='/jobs/']").first).to_have_text("我的任务")

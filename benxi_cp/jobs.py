@@ -182,7 +182,13 @@ def clean_up() -> int:
 
     from benxi_cp.models import BackgroundJob
 
-    limit = timezone.now() - datetime.timedelta(hours=settings.BENXI_JOB_KEEP_HOURS)
+    now = timezone.now()
+    limit = now - datetime.timedelta(hours=settings.BENXI_JOB_KEEP_HOURS)
+    # A job still waiting or running after that long lost its worker: it is said to have
+    # stopped (its page says so), and goes in its turn.
+    BackgroundJob.objects.filter(
+        status__in=[BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING], created__lt=limit
+    ).update(status=BackgroundJob.Status.FAILED, finished=now)
     old = list(BackgroundJob.objects.filter(finished__lt=limit))
     for job in old:
         discard_job_file(job)

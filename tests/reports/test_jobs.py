@@ -363,3 +363,17 @@ def test_a_list_export_answers_the_waiting_indicators_token(admin_client):
     page = admin_client.get(url, {"download": "t0k3n"}).content.decode()
     assert 'id="export-csv" data-download-wait data-preparing="Preparing…"' in page
     assert "js/download-wait.js" in page
+
+
+def test_a_job_that_lost_its_worker_is_said_to_have_stopped(admin_client, large, settings):
+    settings.TASKS = DUMMY
+    download(admin_client)
+    lost = BackgroundJob.objects.get()
+    BackgroundJob.objects.filter(pk=lost.pk).update(
+        created=timezone.now() - datetime.timedelta(hours=settings.BENXI_JOB_KEEP_HOURS + 1)
+    )
+    download(admin_client, fmt="csv")  # a new job cleans up
+    lost.refresh_from_db()
+    assert lost.status == BackgroundJob.Status.FAILED and lost.finished is not None
+    page = admin_client.get(lost.get_absolute_url()).content.decode()
+    assert "The file could not be produced" in page

@@ -395,3 +395,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Benxi CP <benxi-cp@localhost
 BENXI_SITE_URL = (env_str("BENXI_SITE_URL", "http://localhost:8000") or "").rstrip("/")
 # An item due within this many days is "soon due" in the reminder.
 BENXI_REMINDER_DAYS = env_int("BENXI_REMINDER_DAYS", 7)
+# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) -------
+# A download of an annual form for a year with more records than this (discharge reports of
+# the year and audits) is produced by the background worker, with a progress page; a
+# smaller one at once, in the request. Closing a year always runs in the background.
+BENXI_FORM_BACKGROUND_RECORDS = env_int("BENXI_FORM_BACKGROUND_RECORDS", 2000)
+BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"  # the files background jobs produce
+BENXI_JOB_KEEP_HOURS = env_int("BENXI_JOB_KEEP_HOURS", 24)  # then the job and its file go

@@ -8,3 +8,7 @@ class ProgrammeConfig(AppConfig):
 
     name = "programme"
     verbose_name = _("Programme office")
+
+    def ready(self) -> None:
+        # Environmental investment: its panel on the enterprise page.
+        from programme import panels_investment  # noqa: F401

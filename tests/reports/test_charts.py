@@ -79,7 +79,12 @@ def test_discharge_of_a_sector(programme):
 @pytest.mark.django_db
 def test_investment_and_benefit_per_year(programme):
     # Implemented: 1998 (L1), 1999 (L5), 2000 (M1, L6); 2002 is after the year.
-    assert series_of(draw("investment", year=2000)) == {"investment": 3, "benefit": 3}
+    # Environmental investment (programme app): none recorded, a zero bar for each year.
+    assert series_of(draw("investment", year=2000)) == {
+        "investment": 3,
+        "benefit": 3,
+        "environmental": 3,
+    }
 
 
 @pytest.mark.django_db

@@ -17,16 +17,16 @@ YEARS = range(1996, 2003)
 PLANNED_FROM = 2002
 # Sectors whose plants build treatment facilities, with the range of a project (10k yuan).
 TREATMENT = {
-    "iron_steel": (["烧结机烟气除尘改造", "焦化废水处理站", "高炉煤气回收"], (200, 1500)),
-    "coal": (["矿井水处理站", "煤矸石山治理"], (80, 600)),
-    "building_materials": (["水泥窑电除尘器", "粉尘无组织排放治理"], (60, 500)),
-    "chemicals": (["化工废水处理站扩建", "废气焚烧装置"], (100, 900)),
-    "power": (["锅炉烟气脱硫", "灰渣场防渗"], (300, 2000)),
-    "nonferrous": (["冶炼烟气制酸", "含重金属废水处理"], (150, 1200)),
-    "machinery": (["电镀废水处理", "铸造车间除尘"], (30, 200)),
-    "light_industry": (["造纸黑液碱回收", "中段水处理"], (80, 700)),
-    "pharmaceuticals": (["发酵废水厌氧处理"], (50, 400)),
-    "other": (["印染废水处理"], (30, 250)),
+    "iron_steel": (["烧结机烟气除尘改造", "焦化废水处理站", "高炉煤气回收"], (120, 800)),
+    "coal": (["矿井水处理站", "煤矸石山治理"], (40, 300)),
+    "building_materials": (["水泥窑电除尘器", "粉尘无组织排放治理"], (30, 250)),
+    "chemicals": (["化工废水处理站扩建", "废气焚烧装置"], (50, 450)),
+    "power": (["锅炉烟气脱硫", "灰渣场防渗"], (150, 1000)),
+    "nonferrous": (["冶炼烟气制酸", "含重金属废水处理"], (80, 600)),
+    "machinery": (["电镀废水处理", "铸造车间除尘"], (15, 100)),
+    "light_industry": (["造纸黑液碱回收", "中段水处理"], (40, 350)),
+    "pharmaceuticals": (["发酵废水厌氧处理"], (25, 200)),
+    "other": (["印染废水处理"], (15, 120)),
 }
 OTHER = [
     (InvestmentCategory.MONITORING, "污染源在线监测系统", (10, 60)),
@@ -59,7 +59,7 @@ def rows(enterprises: list[Enterprise], rng: random.Random) -> list[Environmenta
             status = (
                 InvestmentStatus.PLANNED if year >= PLANNED_FROM else InvestmentStatus.COMPLETED
             )
-            if rng.random() < 0.35:
+            if rng.random() < 0.3:
                 name = rng.choice(names)
                 made.append(
                     EnvironmentalInvestment(

@@ -17,7 +17,9 @@ class InvestmentTable(tables.Table):
         linkify=lambda record: record.enterprise.get_absolute_url(),
         attrs=NOWRAP,
     )
-    enterprise = tables.Column(accessor="enterprise__name", order_by=("enterprise__name",))
+    enterprise = tables.Column(
+        verbose_name=_("enterprise"), accessor="enterprise__name", order_by=("enterprise__name",)
+    )
     year = tables.Column(attrs=NOWRAP)
     project = tables.Column(linkify=True)
     category = tables.Column()

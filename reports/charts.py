@@ -140,7 +140,8 @@ def grouped_bars_by_year(
         ax.set_xticks(list(years))
         ax.set_ylabel(ylabel)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="upper left", frameon=False)
+        # Above the plot, so that no bar hides behind it whatever the series' heights.
+        figure.legend(loc="outside upper center", ncols=len(series), frameon=False, fontsize=8)
         ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
         return _svg(figure)
 

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from enterprises import ledger, locks
+from benxi_cp import guards
+from enterprises import ledger
 from enterprises.models import DischargeValue
 from reports import figures
 from reports.figures import Params
@@ -132,7 +133,7 @@ def test_a_chart_is_cached_until_its_records_change(programme, django_assert_num
 
     # A correction below the report lock (as an unlock allows), with the ledger brought in
     # line as the write paths do: the chart follows.
-    with locks.suspended():
+    with guards.suspended():
         DischargeValue.objects.filter(pk=value.pk).update(amount=Decimal("300"))
     ledger.refresh({(report.enterprise_id, 1998)})
     assert figures.chart_svg("city-discharge", Params(year=2000, pollutant=cod)) != changed

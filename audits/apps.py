@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,12 +9,17 @@ class AuditsConfig(AppConfig):
     def ready(self) -> None:
         # Signals keep the enterprise's CP status current; panels add the enterprise's audits
         # to its page (the register knows nothing of audits).
-        from audits import panels, signals  # noqa: F401
+        # The database's own lock on accepted audits and the audit rules (audits/locks.py),
+        # installed with the other guards after each migrate (benxi_cp/guards.py).
+        from audits import locks, panels, signals  # noqa: F401
+        from benxi_cp import guards
 
-        # The database's own lock on accepted audits (audits/locks.py).
-        from audits.locks import install_guards
-
-        post_migrate.connect(install_guards, dispatch_uid="audits.locks")
+        guards.register(
+            "audits.locks",
+            postgresql=locks.postgresql_triggers,
+            sqlite=locks.sqlite_triggers,
+            tables=locks.guarded_tables,
+        )
 
         # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
         from django.utils.translation import gettext

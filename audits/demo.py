@@ -41,7 +41,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from audits import locks
 from audits.choices import BalanceDirection, FeeClass, OptionStatus, StepStatus
 from audits.models import (
     Audit,
@@ -54,6 +53,7 @@ from audits.models import (
 )
 from audits.services import refresh_cp_status
 from audits.steps import STEPS
+from benxi_cp import guards
 from enterprises.models import Enterprise, Pollutant
 
 REF_PREFIX = "BX-"
@@ -659,7 +659,7 @@ def analysed(option: Option) -> bool:
 
 def load(stdout) -> None:
     """The demo audits, written below the lock on accepted audits (one transaction)."""
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         _load(stdout)
 
 

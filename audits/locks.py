@@ -9,10 +9,12 @@ has unlocked it: an open `AuditUnlock` row (with its reason) lets the changes th
 the audit is locked again (`audits.services.unlock_audit`, `relock_audit`).
 
 The models refuse first, with a clear message (`AuditLocked`); the triggers here catch
-what goes around them (bulk updates, queryset deletes, raw SQL). Loaders of generated data
-(the demo) and `manage.py flush` on SQLite write below the lock in `suspended()`: on
-PostgreSQL the transaction's setting the report lock reads (`enterprises.locks.LOAD`), on
-SQLite the triggers are dropped and made again in the same transaction.
+what goes around them (bulk updates, queryset deletes, raw SQL). They are installed after
+every migrate by `benxi_cp.guards` (audits/apps.py registers them). Loaders of generated
+data (the demo) and `manage.py flush` on SQLite write below the lock in
+`benxi_cp.guards.suspended()`: on PostgreSQL the transaction's setting every guard reads
+(`benxi_cp.guards.LOAD`), on SQLite the triggers are dropped and made again in the same
+transaction.
 
 Trigger names start with `audit_lock_`.
 
@@ -33,14 +35,10 @@ figures (numpy-financial), not stored, and the models and forms check it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError
 
 from audits.choices import FeeClass, OptionStatus, StepStatus
 from audits.models import (
-    SUSPENDED,
     Audit,
     AuditStep,
     AuditUnlock,
@@ -49,7 +47,7 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
-from enterprises.locks import LOAD
+from benxi_cp.guards import LOAD
 
 # The message of the triggers' refusal, found again in the driver's error.
 LOCKED = "benxi_audit_locked"
@@ -158,7 +156,7 @@ def _open_unlock(audit: str) -> str:
     )
 
 
-def _postgresql() -> tuple[list[str], list[str]]:
+def postgresql_triggers() -> tuple[list[str], list[str]]:
     n = _tables()
     refuse = (
         f"RAISE EXCEPTION '{LOCKED}: audit % is accepted and locked; unlock it first', "
@@ -252,7 +250,7 @@ def _postgresql() -> tuple[list[str], list[str]]:
     return drop, create
 
 
-def _sqlite() -> tuple[list[str], list[str]]:
+def sqlite_triggers() -> tuple[list[str], list[str]]:
     n = _tables()
     refuse = f"SELECT RAISE(ABORT, '{LOCKED}: the audit is accepted and locked; unlock it first')"
     create, names = [], []
@@ -310,59 +308,6 @@ def _sqlite() -> tuple[list[str], list[str]]:
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names], create
 
 
-_BUILDERS = {"postgresql": _postgresql, "sqlite": _sqlite}
-
-
-def _execute(connection, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def install_guards(app_config=None, using: str = "default", **_kwargs) -> None:
-    """(Re)create the lock triggers; run after each migrate (post_migrate)."""
-    if app_config is not None and app_config.label != "audits":
-        return
-    connection = connections[using]
-    builder = _BUILDERS.get(connection.vendor)
-    if builder is None:
-        return
-    if AuditUnlock._meta.db_table not in set(connection.introspection.table_names()):
-        return  # migrated back below the unlocks: no lock (the migration dropped it)
-    drop, create = builder()
-    with transaction.atomic(using=using):
-        _execute(connection, drop + create)
-
-
-def remove_guards(using: str = "default") -> None:
-    connection = connections[using]
-    builder = _BUILDERS.get(connection.vendor)
-    if builder is not None:
-        _execute(connection, builder()[0])
-
-
-@contextmanager
-def suspended(using: str = "default") -> Iterator[None]:
-    """Write below the lock (a load of generated data). Inside a transaction only: on
-    PostgreSQL a setting local to the transaction turns the checks off; on SQLite the
-    triggers are dropped and made again in it. A rollback restores the lock."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        raise RuntimeError("suspended() needs a transaction")
-    if getattr(connection, SUSPENDED, False):
-        yield  # already below the lock
-        return
-    setattr(connection, SUSPENDED, True)  # the models' own checks (Audit.is_locked)
-    try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'on', true)", [LOAD])
-            yield
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'off', true)", [LOAD])
-            return
-        remove_guards(using)
-        yield
-        install_guards(using=using)
-    finally:
-        setattr(connection, SUSPENDED, False)
+def guarded_tables() -> set[str]:
+    """The tables the triggers need: below the unlocks (migrated back), no lock."""
+    return {AuditUnlock._meta.db_table}

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from audits.choices import (
 from audits.finance import Evaluation, evaluate
 from audits.steps import definition
 from audits.validators import MAX_DOCUMENT_BYTES
+from benxi_cp import guards
 from benxi_cp.models import TrackedModel, VersionedModel
 from enterprises.models import Enterprise, Pollutant, enterprise_match
 
@@ -65,12 +66,9 @@ def lock_message(audit=None) -> str:
     ) % {"audit": audit.ref}
 
 
-# Set on the connection while a loader of generated data writes below the lock.
-SUSPENDED = "benxi_audit_lock_suspended"
-
-
 def lock_suspended(using: str = "default") -> bool:
-    return getattr(connections[using], SUSPENDED, False)
+    """Whether a loader of generated data writes below the lock (benxi_cp.guards)."""
+    return guards.is_suspended(using)
 
 
 def audit_scope(user, prefix: str = "") -> Q | None:
@@ -283,7 +281,7 @@ class Audit(VersionedModel, TrackedModel):
     @property
     def is_locked(self) -> bool:
         """Accepted as stored, and no administrator's unlock is open (one query at most).
-        Never while a loader writes below the lock (audits.locks.suspended)."""
+        Never while a loader writes below the lock (benxi_cp.guards.suspended)."""
         if self.stored_acceptance != Verdict.PASS or lock_suspended():
             return False
         if not hasattr(self, "_is_locked"):

@@ -859,14 +859,14 @@ def seed(spec: ScaleSpec, force: bool = False, stdout=None) -> SeedResult:
             "The database holds enterprises, audits or discharge reports; "
             "use --force to delete them first."
         )
-    from audits import locks as audit_locks
-    from enterprises import ledger, locks
+    from benxi_cp import guards
+    from enterprises import ledger
 
     writer = _Writer()
     # Generated data, verified reports with their values and accepted audits with their
-    # options: written below the database's locks (enterprises/locks.py, audits/locks.py),
+    # options: written below the database's guards (benxi_cp/guards.py),
     # in one transaction; then the ledger.
-    with transaction.atomic(), locks.suspended(), audit_locks.suspended():
+    with transaction.atomic(), guards.suspended():
         wipe()
         users = bench_users()
         _Generator(spec, users, writer).run()

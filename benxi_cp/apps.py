@@ -21,4 +21,10 @@ class BenxiCpConfig(AppConfig):
         from benxi_cp.datacache import forget_stale, install_triggers
 
         post_migrate.connect(install_triggers, dispatch_uid="benxi_cp.datacache")
+
+        # The apps' guards (verified reports, accepted audits, closed years), registered in
+        # their ready(), are made again after each migrate (benxi_cp/guards.py).
+        from benxi_cp import guards
+
+        post_migrate.connect(guards.install, dispatch_uid="benxi_cp.guards")
         request_started.connect(forget_stale, dispatch_uid="benxi_cp.datacache.stale")

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,15 +9,22 @@ class EnterprisesConfig(AppConfig):
     def ready(self) -> None:
         # The discharge panel of the enterprise page registers itself on import.
         # The ledger follows deleted reports (a post_delete receiver).
+        # The database's own lock on verified reports (enterprises/locks.py), installed with
+        # the other guards after each migrate (benxi_cp/guards.py).
+        from benxi_cp import guards
         from enterprises import (
             ledger,  # noqa: F401
+            locks,
             views_discharge,  # noqa: F401
         )
 
-        # The database's own lock on verified reports (enterprises/locks.py).
-        from enterprises.locks import install_guards
-
-        post_migrate.connect(install_guards, dispatch_uid="enterprises.locks")
+        guards.register(
+            "enterprises.locks",
+            postgresql=locks.postgresql_triggers,
+            sqlite=locks.sqlite_triggers,
+            tables=locks.guarded_tables,
+            present=locks.schema_ready,
+        )
 
         # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
         from benxi_cp import refusals

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from enterprises import ledger, locks
+from benxi_cp import guards
+from enterprises import ledger
 from enterprises.choices import Basis, PeriodKind, ReportStatus
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 from enterprises.reliability_store import refresh_reports
@@ -329,7 +330,7 @@ def load(stdout) -> None:
             reports.append(report)
             planned.append((report, amounts, annual["bases"], clerk))
     if reports:
-        with transaction.atomic(), locks.suspended():  # generated data: verified as created
+        with transaction.atomic(), guards.suspended():  # generated data: verified as created
             _write(reports, planned, enterprises, pollutants, epb)
     all_ids = list(
         DischargeReport.objects.filter(enterprise__in=enterprises).values_list("pk", flat=True)

@@ -12,29 +12,31 @@ What still collides (two users creating the very same new report at once, a dead
 writer outside this order) is retried once from the start (`run_in_transaction`), then
 turned into `WriteConflict`, a clear "please try again", never a server error.
 
-The database's lock (installed after every migrate, `install_guards`): a value of a verified
+The database's lock (triggers built here, installed after every migrate by
+`benxi_cp.guards`, where enterprises/apps.py registers them): a value of a verified
 report cannot be inserted, changed or deleted, by any path (COPY, bulk updates, raw SQL); a
 verified report's row cannot change its data or leave "verified" unless an unlock is
 recorded in the same transaction: `workflow.unlock` writes a ReportUnlock row marked
 `pending`, and the report's trigger consumes it. On PostgreSQL a pending unlock that is not
 consumed by the end of its transaction is refused at commit. Derived columns (the grade, the
 `updated` stamps) may change on a verified report. Loaders of generated data (the demo, the
-scale seeder) write below the lock in `suspended()`, and so does `manage.py flush` on
-SQLite, which empties tables row by row (enterprises/management/commands/flush.py).
+scale seeder) write below the lock in `benxi_cp.guards.suspended()`, and so does
+`manage.py flush` on SQLite, which empties tables row by row
+(enterprises/management/commands/flush.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp import closing
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
+from benxi_cp.guards import LOAD
 from enterprises.ledger import pairs_q
 from enterprises.models import DischargeReport, DischargeValue, ReportLocked, ReportUnlock
 
@@ -42,8 +44,6 @@ T = TypeVar("T")
 
 # The message of the triggers' refusal, found again in the driver's error.
 LOCKED = "benxi_report_locked"
-# PostgreSQL: the transaction's setting under which loaders of generated data write.
-LOAD = "benxi.load_below_lock"
 # Columns a verified report may change: derived data, the stamps of who touched it last, and
 # its save counter (benxi_cp.models.VersionedModel), which records no data.
 DERIVED = {"id", "grade", "updated", "updated_by_id", "version"}
@@ -147,7 +147,7 @@ def _names() -> dict[str, str]:
     }
 
 
-def _postgresql() -> tuple[list[str], list[str]]:
+def postgresql_triggers() -> tuple[list[str], list[str]]:
     n = _names()
     changes = _report_changes("IS DISTINCT FROM")
     create = [
@@ -229,7 +229,7 @@ def _postgresql() -> tuple[list[str], list[str]]:
     return drop, create
 
 
-def _sqlite() -> tuple[list[str], list[str]]:
+def sqlite_triggers() -> tuple[list[str], list[str]]:
     n = _names()
     verified = f"SELECT 1 FROM {n['report']} WHERE status = '{n['verified']}' AND id = "
     refuse = f"SELECT RAISE(ABORT, '{n['locked']}: the report is verified; unlock it first')"
@@ -266,71 +266,16 @@ def _sqlite() -> tuple[list[str], list[str]]:
     return drop, create
 
 
-_BUILDERS = {"postgresql": _postgresql, "sqlite": _sqlite}
+def guarded_tables() -> set[str]:
+    """The tables the triggers need (benxi_cp.guards installs them when these exist)."""
+    return {DischargeValue._meta.db_table, ReportUnlock._meta.db_table}
 
 
-def _execute(connection, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def install_guards(app_config=None, using: str = "default", **_kwargs) -> None:
-    """(Re)create the lock triggers; run after each migrate (post_migrate)."""
-    if app_config is not None and app_config.label != "enterprises":
-        return
-    connection = connections[using]
-    builder = _BUILDERS.get(connection.vendor)
-    if builder is None:
-        return
-    existing = set(connection.introspection.table_names())
-    if not {DischargeValue._meta.db_table, ReportUnlock._meta.db_table} <= existing:
-        return
+def schema_ready(connection) -> bool:
+    """Whether the unlock marker the triggers read is there (else: migrated back below it,
+    no lock)."""
     with connection.cursor() as cursor:
         columns = connection.introspection.get_table_description(
             cursor, ReportUnlock._meta.db_table
         )
-    drop, create = builder()
-    if "pending" not in {column.name for column in columns}:
-        _execute(connection, drop)  # migrated back below the unlock marker: no lock
-        return
-    with transaction.atomic(using=using):
-        _execute(connection, drop + create)
-
-
-def remove_guards(using: str = "default") -> None:
-    connection = connections[using]
-    builder = _BUILDERS.get(connection.vendor)
-    if builder is not None:
-        _execute(connection, builder()[0])
-
-
-# Other apps' locks that loaders write below as well (reports: closed years), as (remove,
-# install) functions of `using` for SQLite; their PostgreSQL triggers read LOAD.
-ALSO_SUSPENDED: list[tuple[Callable[[str], None], Callable[..., None]]] = []
-
-
-@contextmanager
-def suspended(using: str = "default") -> Iterator[None]:
-    """Write below the lock: a load of generated data that creates verified reports with
-    their values (the demo, the scale seeder). Inside a transaction only, and for it alone:
-    on PostgreSQL a setting local to the transaction turns the triggers' checks off; on
-    SQLite (one writer at a time) the triggers are dropped and made again in it. On an
-    error the transaction's rollback restores the lock."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        raise RuntimeError("suspended() needs a transaction")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, 'on', true)", [LOAD])
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, 'off', true)", [LOAD])
-        return
-    remove_guards(using)
-    for remove, _install in ALSO_SUSPENDED:
-        remove(using)
-    yield
-    install_guards(using=using)
-    for _remove, install in ALSO_SUSPENDED:
-        install(using=using)
+    return "pending" in {column.name for column in columns}

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from benxi_cp.admin import VersionedAdminMixin
 from programme.models import (
     Body,
+    EnvironmentalInvestment,
     Incentive,
     Meeting,
     Member,
@@ -110,3 +111,15 @@ class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ("week", "user", "items", "sent")
     list_filter = ("week",)
     list_select_related = ("user",)
+
+
+# Environmental investment ----------------------------------------------------------------
+
+
+@admin.register(EnvironmentalInvestment)
+class EnvironmentalInvestmentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("enterprise", "year", "project", "category", "amount_10k_yuan", "status")
+    list_filter = ("category", "source", "status", "year")
+    list_select_related = ("enterprise",)
+    search_fields = ("project", "enterprise__code", "enterprise__name")
+    raw_id_fields = ("enterprise",)

@@ -13,8 +13,10 @@ class ProgrammeConfig(AppConfig):
         # Training and incentives on the enterprise and audit pages (their panel hooks).
         # Organisation: the department page's panel, and the language users log in with
         # (their reminder e-mails are written in it).
+        # Environmental investment: its panel on the enterprise page.
         from programme import (  # noqa: F401
+            panels_investment,
             panels_organisation,
-            panels_outreach,  # noqa: F401
+            panels_outreach,
             signals_organisation,
         )

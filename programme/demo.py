@@ -1,7 +1,7 @@
 """Demo records of the programme office's registers; each register's part lives in its own
 module."""
 
-from programme import demo_organisation
+from programme import demo_investment, demo_organisation
 from programme.demo_outreach import delete_outreach, foreign_outreach, load_outreach
 
 
@@ -14,6 +14,8 @@ def load(stdout) -> None:
     demo_organisation.load(stdout)
     # Training and outreach; policies and incentives
     load_outreach(stdout)
+    # Environmental investment
+    demo_investment.load(stdout)
 
 
 def foreign_records(loaded: bool) -> dict[str, int]:
@@ -21,4 +23,6 @@ def foreign_records(loaded: bool) -> dict[str, int]:
     found.update(demo_organisation.foreign_records(loaded))
     # Training and outreach; policies and incentives
     found.update(foreign_outreach(loaded))
+    # Environmental investment
+    found.update(demo_investment.foreign_records(loaded))
     return found

@@ -39,3 +39,14 @@ register(
         menu=MENU,
     ),
 )
+
+# Environmental investment
+register(
+    NavItem(
+        _("Environmental investment"),
+        "programme:investment_list",
+        permission="programme.view_environmentalinvestment",
+        order=78,
+        menu=MENU,
+    ),
+)

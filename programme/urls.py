@@ -1,15 +1,16 @@
 """The programme office's own registers (see `programme/apps.py`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
+from programme import views_investment
 from programme import views_organisation as organisation
+from programme.urls_outreach import urlpatterns as outreach_urls
 
 app_name = "programme"
 
 urlpatterns: list = []
 
 # Training and outreach; policies and incentives
-from programme.urls_outreach import urlpatterns as outreach_urls  # noqa: E402
 
 urlpatterns += outreach_urls
 
@@ -44,5 +45,26 @@ urlpatterns += [
         "organisation/history/<slug:kind>/<str:key>/",
         organisation.HistoryView.as_view(),
         name="history",
+    ),
+]
+
+# Environmental investment ----------------------------------------------------------------
+
+urlpatterns += [
+    path("investment/", views_investment.InvestmentListView.as_view(), name="investment_list"),
+    path(
+        "investment/new/",
+        views_investment.InvestmentCreateView.as_view(),
+        name="investment_create",
+    ),
+    path(
+        "investment/<int:pk>/",
+        views_investment.InvestmentDetailView.as_view(),
+        name="investment_detail",
+    ),
+    path(
+        "investment/<int:pk>/edit/",
+        views_investment.InvestmentUpdateView.as_view(),
+        name="investment_edit",
     ),
 ]

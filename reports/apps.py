@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import pgettext_lazy
 
 
@@ -8,11 +7,14 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        # The database's lock on closed years (reports/yearlock.py), lifted with the lock on
-        # verified reports for loaders of generated data and SQLite's flush.
-        from enterprises import locks
+        # The database's lock on closed years (reports/yearlock.py), installed and lifted
+        # with the other guards (benxi_cp/guards.py).
+        from benxi_cp import guards
         from reports import jobs, yearlock  # noqa: F401 (jobs: its background jobs' work)
 
-        post_migrate.connect(yearlock.install, dispatch_uid="reports.yearlock")
-        if (yearlock.remove, yearlock.install) not in locks.ALSO_SUSPENDED:
-            locks.ALSO_SUSPENDED.append((yearlock.remove, yearlock.install))
+        guards.register(
+            "reports.yearlock",
+            postgresql=yearlock.postgresql_triggers,
+            sqlite=yearlock.sqlite_triggers,
+            tables=yearlock.guarded_tables,
+        )

@@ -22,7 +22,7 @@ from benxi_cp.charts import PALETTE, new_figure, svg_bytes
 GREEN, GOLD, BLUE = PALETTE[0], PALETTE[1], PALETTE[2]
 GREY, RED, AMBER = "#8a9a94", "#b02a37", "#e0a800"
 PROGRESS_AXIS_MAX = 200.0  # progress beyond this is written at the bar's end
-VERSION = "5"  # bump when the drawing changes, so that old drawings are not served
+VERSION = "6"  # bump when the drawing changes, so that old drawings are not served
 _lock = threading.Lock()  # matplotlib's font cache is not thread-safe
 
 
@@ -140,7 +140,8 @@ def grouped_bars_by_year(
         ax.set_xticks(list(years))
         ax.set_ylabel(ylabel)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="upper left", frameon=False)
+        # Above the plot, so that no bar hides behind it whatever the series' heights.
+        figure.legend(loc="outside upper center", ncols=len(series), frameon=False, fontsize=8)
         ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
         return _svg(figure)
 

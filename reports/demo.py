@@ -14,7 +14,7 @@ before; the grades of the changed reports are refreshed all the same. The target
 whose COD indicator is computed from the reports, is run again to follow. Loading the demo
 again finds the rate already at 33.3 % and changes nothing.
 
-The values are rewritten below the report lock (enterprises/locks.py `suspended`, which the
+The values are rewritten below the report lock (benxi_cp/guards.py `suspended`, which the
 database's lock on verified reports allows to loaders of generated data only), as a data
 load: this is the demo's own data being made, not a user's change to a verified report
 (the history records the reason).
@@ -26,7 +26,8 @@ from django.db import transaction
 from django.db.models.functions import Now
 from simple_history.utils import bulk_update_with_history
 
-from enterprises import ledger, locks
+from benxi_cp import guards
+from enterprises import ledger
 from enterprises.models import DischargeValue
 from enterprises.reliability_store import refresh_reports
 from reports.models import YearClosing
@@ -73,7 +74,7 @@ def load(stdout) -> None:
     )
     for value in values:
         value.amount = (value.amount * factor).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    with transaction.atomic(), locks.suspended():  # the demo's own data, as a data load
+    with transaction.atomic(), guards.suspended():  # the demo's own data, as a data load
         bulk_update_with_history(
             values, DischargeValue, ["amount"], batch_size=500, default_change_reason=REASON
         )

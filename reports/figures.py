@@ -8,6 +8,7 @@ tests use only this.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import BadRequest, ObjectDoesNotExist
 from django.http import Http404
@@ -118,15 +119,25 @@ def draw_discharge(params: Params) -> str:
 
 
 def draw_investment(params: Params) -> str:
-    series = trends.investment_by_year(params.year)
+    """Per year: the investment in CP options implemented that year and their annual benefit,
+    beside the enterprises' completed environmental investment beyond CP options."""
+    options = {year: (inv, ben) for year, inv, ben, _n in trends.investment_by_year(params.year)}
+    environmental = trends.environmental_investment_by_year(params.year)
+    years = sorted(set(options) | set(environmental))
+    zero = (Decimal("0"), Decimal("0"))
     return charts.grouped_bars_by_year(
-        [year for year, *_rest in series],
+        years,
         [
-            ("investment", _("Investment"), [inv for _y, inv, _b, _n in series]),
-            ("benefit", _("Annual economic benefit"), [ben for _y, _i, ben, _n in series]),
+            ("investment", _("CP option investment"), [options.get(y, zero)[0] for y in years]),
+            ("benefit", _("Annual economic benefit"), [options.get(y, zero)[1] for y in years]),
+            (
+                "environmental",
+                _("Environmental investment beyond CP options"),
+                [environmental.get(y, Decimal("0")) for y in years],
+            ),
         ],
         _("10k yuan"),
-        _("No option implemented yet."),
+        _("No option implemented and no environmental investment yet."),
     )
 
 
@@ -191,7 +202,9 @@ CHARTS: dict[str, Chart] = {
         gettext_lazy("Discharge per year"), draw_discharge, ("register", "discharge", "audits")
     ),
     "investment": Chart(
-        gettext_lazy("Investment and annual benefit per year"), draw_investment, ("audits",)
+        gettext_lazy("CP option and environmental investment per year"),
+        draw_investment,
+        ("audits", "programme"),
     ),
     "options": Chart(
         gettext_lazy("Options implemented by aspect and fee class"), draw_options, ("audits",)

@@ -14,6 +14,7 @@ from audits.programme import counted_benefit, counted_investment
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import Pollutant
+from programme import investment
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ def investment_by_year(up_to: int) -> list[tuple[int, Decimal, Decimal, int]]:
         )
         for row in rows
     ]
+
+
+def environmental_investment_by_year(up_to: int) -> dict[int, Decimal]:
+    """{year: completed environmental investment beyond CP options} up to `up_to` (10k yuan),
+    of every enterprise (programme/investment.py)."""
+    return investment.completed_by_year(up_to)
 
 
 def audit_start_years(enterprise_id: int) -> list[int]:

@@ -164,7 +164,7 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
                 "url": links.trends(year, pollutant="SO2"),
             },
             {
-                "title": _("Investment and annual benefit of implemented options"),
+                "title": _("Investment per year: CP options and environmental investment"),
                 "src": links.chart("investment", year),
                 "url": links.options(year, implemented=True),
             },

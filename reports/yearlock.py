@@ -1,4 +1,5 @@
-"""The database's lock on a closed year: triggers `closed_year_*`, made after every migrate.
+"""The database's lock on a closed year: triggers `closed_year_*`, made after every migrate
+(by `benxi_cp.guards`, where reports/apps.py registers them).
 
 While a year is closed (a YearClosing row of the year not reopened), these are refused by
 any path (forms, imports, the admin, bulk updates, raw SQL, COPY):
@@ -25,17 +26,16 @@ only its reopening fields are filled in, once.
 
 The refusal's message carries `benxi_cp.closing.MARKER` (and the year on PostgreSQL), which
 the write paths turn into a clear message. Loaders of generated data write below this lock
-as below the lock of verified reports (`enterprises.locks.suspended`: PostgreSQL's triggers
-read the same setting; on SQLite the triggers are dropped and made again).
+as below every guard (`benxi_cp.guards.suspended`: PostgreSQL's triggers read its setting;
+on SQLite the triggers are dropped and made again).
 """
 
 from __future__ import annotations
 
-from django.db import connections, transaction
-
 from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionReduction
 from benxi_cp.closing import MARKER
-from enterprises.locks import DERIVED, LOAD
+from benxi_cp.guards import LOAD
+from enterprises.locks import DERIVED
 from enterprises.models import DischargeReport, DischargeValue
 from programme.models import TrainingEvent, TrainingParticipation
 from reports.models import RecordCopy, YearClosing
@@ -156,7 +156,7 @@ def _names() -> list[tuple[str, str]]:
     return names
 
 
-def _postgresql() -> tuple[list[str], list[str]]:
+def postgresql_triggers() -> tuple[list[str], list[str]]:
     v = "postgresql"
     closings = _t(YearClosing)
     drop = [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in _names()]
@@ -214,7 +214,7 @@ def _postgresql() -> tuple[list[str], list[str]]:
     return drop, create
 
 
-def _sqlite() -> tuple[list[str], list[str]]:
+def sqlite_triggers() -> tuple[list[str], list[str]]:
     v = "sqlite"
     refuse = f"SELECT RAISE(ABORT, '{MARKER}: the year is closed; reopen the year first')"
     kept = f"SELECT RAISE(ABORT, '{KEPT}: a closing and its copy of record are kept as recorded')"
@@ -252,34 +252,6 @@ def _sqlite() -> tuple[list[str], list[str]]:
     return drop, create
 
 
-_BUILDERS = {"postgresql": _postgresql, "sqlite": _sqlite}
-
-
-def _execute(connection, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def install(app_config=None, using: str = "default", **_kwargs) -> None:
-    """(Re)create the closed-year triggers; run after each migrate (post_migrate)."""
-    if app_config is not None and app_config.label != "reports":
-        return
-    connection = connections[using]
-    builder = _BUILDERS.get(connection.vendor)
-    if builder is None:
-        return
-    existing = set(connection.introspection.table_names())
-    tables = {_t(model) for _k, model, _f, _u in GUARDED} | {_t(YearClosing), _t(RecordCopy)}
-    drop, create = builder()
-    if not tables <= existing:
-        return
-    with transaction.atomic(using=using):
-        _execute(connection, drop + create)
-
-
-def remove(using: str = "default") -> None:
-    connection = connections[using]
-    builder = _BUILDERS.get(connection.vendor)
-    if builder is not None:
-        _execute(connection, builder()[0])
+def guarded_tables() -> set[str]:
+    """The tables the triggers need (benxi_cp.guards installs them when these exist)."""
+    return {_t(model) for _k, model, _f, _u in GUARDED} | {_t(YearClosing), _t(RecordCopy)}

@@ -23,7 +23,7 @@ from audits.models import (
     OptionReduction,
 )
 from audits.services import UnlockRefused, relock_audit, unlock_audit
-from benxi_cp import roles
+from benxi_cp import guards, roles
 from benxi_cp.importers import get_importer
 from enterprises.models import Pollutant
 from reports.summary import programme_summary
@@ -408,7 +408,7 @@ def test_the_database_refuses_what_goes_around_the_models(accepted, make_user):
         AuditStep.objects.filter(audit=audit).update(notes="x")
     # A loader writes below the lock.
     relock_audit(audit, fresh(AuditUnlock, AuditUnlock.objects.get().pk).unlocked_by)
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         Option.objects.filter(pk=option.pk).update(annual_benefit_10k_yuan=6)
     with pytest.raises(IntegrityError), transaction.atomic():
         Option.objects.filter(pk=option.pk).update(annual_benefit_10k_yuan=7)
@@ -543,7 +543,7 @@ def test_the_database_holds_the_step_rules(audit, make_option):
 
 
 def test_loaders_write_below_the_rules(audit):
-    with transaction.atomic(), locks.suspended():  # step 3 without a material balance
+    with transaction.atomic(), guards.suspended():  # step 3 without a material balance
         AuditStep.objects.filter(audit=audit, number__lte=3).update(status="completed")
     assert AuditStep.objects.filter(audit=audit, status="completed").count() == 3
     # The rules hold again after the load.

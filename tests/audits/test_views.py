@@ -11,9 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from audits import locks
 from audits.models import Audit, AuditDocument, Option, OptionFeasibility
-from benxi_cp import roles
+from benxi_cp import guards, roles
 from tests.audits.conftest import passed
 
 D = datetime.date
@@ -220,7 +219,7 @@ def test_my_audits_are_those_whose_team_includes_me(client, spread, team_auditor
 @pytest.fixture
 def options_spread(spread, make_audit):
     # A-97 is accepted, so locked: its options are written below the lock, as a loader does.
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         return _options_spread()
 
 
@@ -310,7 +309,7 @@ def test_option_list_filters_by_audit_and_enterprise_and_exports_reductions(
     a97 = Audit.objects.get(ref="A-97")
     assert option_keys(client, audit=a97.pk) == ["A-97/F1", "A-97/F2", "A-97/F3"]
     assert option_keys(client, enterprise=enterprise.pk) == ["A-97/F1", "A-97/F2", "A-97/F3"]
-    with transaction.atomic(), locks.suspended():  # A-97 is accepted: below the lock
+    with transaction.atomic(), guards.suspended():  # A-97 is accepted: below the lock
         OptionReduction.objects.create(
             option=Option.objects.get(audit=a97, code="F2"),
             pollutant=Pollutant.objects.get(code="SO2"),

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audits.models import Option
-from benxi_cp import datacache
+from benxi_cp import datacache, guards
 from benxi_cp.bulk import insert_rows
-from enterprises import locks, workflow
+from enterprises import workflow
 from enterprises.choices import ReportStatus
 from enterprises.models import (
     AnnualDischarge,
@@ -146,7 +146,7 @@ def test_each_kind_of_write_replaces_the_token_of_its_scope_only():
     ) == {"reports", "discharge"}
 
     def correct() -> None:  # below the database's lock on verified reports, as an unlock
-        with transaction.atomic(), locks.suspended():
+        with transaction.atomic(), guards.suspended():
             DischargeValue.objects.filter(pk=value.pk).update(amount=Decimal(4))
 
     assert changed(correct) == {"discharge"}

@@ -16,19 +16,21 @@ from benxi_cp.export import XLSX_TYPE
 from benxi_cp.importers import get_importer
 from tests.fixtures import ALL_ROLES, FORMATS_DIR
 
-KINDS = ["enterprises", "audits", "options", "discharge"]
+KINDS = ["enterprises", "audits", "options", "discharge", "environmental-investment"]
 # Who may import each kind (benxi_cp.roles), and who may not.
 IMPORTING_ROLE = {
     "enterprises": "epb_staff",
     "audits": "epb_staff",
     "options": "auditor",
     "discharge": "epb_staff",
+    "environmental-investment": "epb_staff",
 }
 REFUSED_ROLE = {
     "enterprises": "auditor",
     "audits": "leadership",
     "options": "leadership",
     "discharge": "auditor",
+    "environmental-investment": "leadership",
 }
 
 

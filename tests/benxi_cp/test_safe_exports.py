@@ -14,9 +14,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from audits import locks as audit_locks
 from audits.models import Option
-from benxi_cp import roles, safecells
+from benxi_cp import guards, roles, safecells
 from benxi_cp.importers import importer_kinds
 from enterprises.models import Enterprise
 from reports.annual import FORMS
@@ -68,7 +67,7 @@ def hostile_programme(db):
             contact_person="@evil",
         )
     # Below the lock of accepted audits, as a loader of generated data writes.
-    with transaction.atomic(), audit_locks.suspended():
+    with transaction.atomic(), guards.suspended():
         for index, option in enumerate(Option.objects.order_by("pk")):
             Option.objects.filter(pk=option.pk).update(title=HOSTILE[index % len(HOSTILE)])
     Department.objects.update(name=HOSTILE[1], name_en=HOSTILE[0])

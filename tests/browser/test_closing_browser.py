@@ -13,7 +13,8 @@ from django.db import transaction
 from playwright.sync_api import expect
 
 from audits.models import Audit, Option
-from enterprises import ledger, locks
+from benxi_cp import guards
+from enterprises import ledger
 from enterprises.models import DischargeReport
 from reports.models import RecordCopy
 
@@ -33,7 +34,7 @@ def shot(page, name: str) -> None:
 def finish_2001() -> None:
     """The demo leaves 2001 with reports to verify and an audit to assess: the EPB's and the
     assessors' work, done here as a data load."""
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         pending = DischargeReport.objects.filter(year=2001).exclude(status="verified")
         pairs = set(pending.values_list("enterprise_id", "year"))
         pending.update(status="verified")

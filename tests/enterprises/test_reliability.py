@@ -5,7 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from enterprises import flags, locks
+from benxi_cp import guards
+from enterprises import flags
 from enterprises import reliability as r
 from enterprises import reliability_store as store
 from enterprises.models import ReliabilityFlag
@@ -201,7 +202,7 @@ def test_refresh_stores_flags_on_values_and_the_grade(steel, make_report):
     assert {flag.value.amount for flag in flags} == {D(4000)}
     assert report.grade == "C"
     # A draft of an earlier year is not part of the history the checks trust.
-    with locks.suspended():  # verified reports are locked: below the lock, as a data load
+    with guards.suspended():  # verified reports are locked: below the lock, as a data load
         steel.discharge_reports.filter(year=1999).update(status="draft")
     store.refresh_reports([report.pk])
     assert sorted(flags.values_list("code", flat=True)) == ["outlier"]

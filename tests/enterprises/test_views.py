@@ -143,8 +143,9 @@ def test_detail_shows_the_enterprise_and_a_fixed_number_of_queries(
     # session, user, groups, user perms, group perms, the enterprise with its editor,
     # the audits panel's audits (audits app), the discharge panel's reports and its annual
     # values, demo flag; the programme office's panels: the training the enterprise took
-    # part in, its incentives (the auditor's scope)
-    with django_assert_num_queries(10 + 2):
+    # part in, its incentives (the auditor's scope), the environmental investment's sums by
+    # year
+    with django_assert_num_queries(10 + 3):
         response = client.get(enterprise.get_absolute_url())
     assert "溪城钢铁厂" in response.content.decode()
 

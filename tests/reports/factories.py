@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from audits import locks
 from audits.models import Audit, Option, OptionReduction
+from benxi_cp import guards
 from enterprises import ledger
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 
@@ -72,7 +72,7 @@ def make_option(
 ):
     """An option, written below the lock on accepted audits (audits/locks.py), as the demo
     writes its generated records: the reports tests build finished audits first."""
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         return _make_option(
             audit, code, fee_class, status, investment, benefit, implemented_on, aspect, reductions
         )

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from enterprises import ledger, locks
+from benxi_cp import guards
+from enterprises import ledger
 from enterprises.models import DischargeValue
 from reports import figures
 from reports.figures import Params
@@ -79,7 +80,12 @@ def test_discharge_of_a_sector(programme):
 @pytest.mark.django_db
 def test_investment_and_benefit_per_year(programme):
     # Implemented: 1998 (L1), 1999 (L5), 2000 (M1, L6); 2002 is after the year.
-    assert series_of(draw("investment", year=2000)) == {"investment": 3, "benefit": 3}
+    # Environmental investment (programme app): none recorded, a zero bar for each year.
+    assert series_of(draw("investment", year=2000)) == {
+        "investment": 3,
+        "benefit": 3,
+        "environmental": 3,
+    }
 
 
 @pytest.mark.django_db
@@ -127,7 +133,7 @@ def test_a_chart_is_cached_until_its_records_change(programme, django_assert_num
 
     # A correction below the report lock (as an unlock allows), with the ledger brought in
     # line as the write paths do: the chart follows.
-    with locks.suspended():
+    with guards.suspended():
         DischargeValue.objects.filter(pk=value.pk).update(amount=Decimal("300"))
     ledger.refresh({(report.enterprise_id, 1998)})
     assert figures.chart_svg("city-discharge", Params(year=2000, pollutant=cod)) != changed

@@ -17,7 +17,8 @@ from django.utils import translation
 from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionReduction
 from audits.services import unlock_audit
 from benxi_cp import closing as shared
-from enterprises import locks, workflow
+from benxi_cp import guards
+from enterprises import workflow
 from enterprises.importers import DischargeImporter
 from enterprises.models import DischargeReport, DischargeValue, Pollutant
 from reports import annual, closing, output
@@ -177,7 +178,7 @@ def test_a_closed_year_refuses_audit_changes_by_any_path(closed_2000, administra
     Option.objects.filter(code="L1").update(annual_benefit_10k_yuan=6)
     Audit.objects.filter(ref="A6").update(focus="accepted in 2001")
     # Loaders of generated data write below the lock.
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         Option.objects.filter(pk=l6.pk).update(annual_benefit_10k_yuan=9)
 
 
@@ -191,7 +192,7 @@ def test_a_closed_year_refuses_discharge_reports(programme, administrator):
         workflow.unlock(report, administrator, "a typo")
     report.refresh_from_db()
     assert report.status == "verified" and not report.unlocks.exists()
-    with transaction.atomic(), locks.suspended():  # below both locks: allowed
+    with transaction.atomic(), guards.suspended():  # below both locks: allowed
         DischargeValue.objects.filter(report=report).update(amount=1)
     # 1998 is open: its draft report changes.
     draft = DischargeReport.objects.get(enterprise=programme["e2"], year=1998, period_kind="Y")
@@ -309,7 +310,7 @@ def test_close_download_reopen_and_see_the_difference(programme, client_as):
 
 def test_an_altered_copy_is_not_served(closed_2000, client_as):
     copy = closed_2000.copies.get(form="audits", fmt="pdf")
-    with transaction.atomic(), locks.suspended():
+    with transaction.atomic(), guards.suspended():
         RecordCopy.objects.filter(pk=copy.pk).update(content=b"%PDF forged")
     response = client_as("leadership").get(reverse("reports:record_copy", args=[2000, copy.pk]))
     assert response.status_code == 302

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audits.models import Audit
-from enterprises import ledger, locks
+from benxi_cp import guards
+from enterprises import ledger
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, Pollutant
 from targets import computations
 from targets.computations import recompute
@@ -155,14 +156,14 @@ def test_recompute_creates_updates_and_never_overwrites_entered_values(
 
     assert recompute(1998).unchanged == ["cod"]
     # A figure corrected after an unlock (a queryset update: verified reports are locked).
-    with locks.suspended():  # as the unlock would allow
+    with guards.suspended():  # as the unlock would allow
         rep.values.filter(pollutant__code="COD").update(amount=Decimal("120"))
     ledger.refresh({(a.pk, 1998)})
     assert recompute(1998).updated == ["cod"]
     assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("120")
 
     # The report no longer counts: its figure goes.
-    with locks.suspended():
+    with guards.suspended():
         DischargeReport.objects.filter(pk=rep.pk).update(status="returned")
     ledger.refresh({(a.pk, 1998)})
     summary = recompute(1998)

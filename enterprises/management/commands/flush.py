@@ -4,14 +4,14 @@ PostgreSQL empties the tables with TRUNCATE, which no row trigger sees; SQLite d
 their rows one table at a time, in no set order, and the database's lock on verified
 reports (enterprises/locks.py) would refuse the values of a verified report, and the
 lock on accepted audits (audits/locks.py) the rows of an accepted audit. Here the
-whole flush runs in one transaction with that lock lifted, and put back at its end.
+whole flush runs in one transaction with every guard lifted (benxi_cp/guards.py), and put
+back at its end.
 """
 
 from django.core.management.commands import flush
 from django.db import connections, transaction
 
-from audits import locks as audit_locks
-from enterprises import locks
+from benxi_cp import guards
 
 
 class Command(flush.Command):
@@ -21,7 +21,6 @@ class Command(flush.Command):
             return super().handle(**options)
         with (
             transaction.atomic(using=database),
-            locks.suspended(using=database),
-            audit_locks.suspended(using=database),
+            guards.suspended(using=database),
         ):
             return super().handle(**options)

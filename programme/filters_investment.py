@@ -1,0 +1,42 @@
+"""The filter of the environmental investment list (also what its export exports)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.filters import CodeOrChoiceFilter
+from enterprises.choices import Sector
+from enterprises.models import Enterprise
+from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
+from programme.models import INVESTMENT_FIRST_YEAR, INVESTMENT_LAST_YEAR, EnvironmentalInvestment
+
+
+def _enterprises(request):
+    return Enterprise.objects.order_by("code")
+
+
+class InvestmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("project or enterprise")}),
+    )
+    enterprise = CodeOrChoiceFilter(
+        label=_("enterprise"), queryset=_enterprises, code_placeholder=_("enterprise code")
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
+    )
+    year = django_filters.NumberFilter(
+        label=_("year"), min_value=INVESTMENT_FIRST_YEAR, max_value=INVESTMENT_LAST_YEAR
+    )
+    category = django_filters.ChoiceFilter(label=_("category"), choices=InvestmentCategory.choices)
+    source = django_filters.ChoiceFilter(label=_("source of funds"), choices=FundSource.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=InvestmentStatus.choices)
+
+    class Meta:
+        model = EnvironmentalInvestment
+        fields = ["q", "enterprise", "sector", "year", "category", "source", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

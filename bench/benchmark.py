@@ -227,7 +227,8 @@ def _time_page(client, url: str, repeats: int, limit: float = 0) -> Timing:
         executed.append(sql)
         return execute(sql, params, many, context)
 
-    if repeats <= 0:  # quick mode: one counted request
+    if repeats <= 0:  # quick mode: one counted request, cold (no figure left by a scale before)
+        cache.clear()
         return time_request(client, url, repeats=0)
     use_alarm = limit and hasattr(signal, "setitimer")
     cache.clear()

@@ -56,6 +56,12 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
             return export.table_response(table, fmt, self.export_name)
         return super().get(request, *args, **kwargs)
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if table.empty_text is None:
+            table.empty_text = empty_text(getattr(self, "filterset", None))
+        return table
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -429,3 +435,19 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["demo_flag"] = SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).first()
         return context
+
+
+# --- Localisation (issue 15): what an empty list says ---
+
+
+def empty_text(filterset) -> str:
+    """An empty table's message: the filter found nothing, or nothing is recorded yet."""
+    data = getattr(filterset, "data", None)
+    filtering = data is not None and any(
+        value not in ("", None)
+        for name in filterset.filters
+        for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+    )
+    if filtering:
+        return _("No matching records. Change or clear the filter to see more.")
+    return _("Nothing recorded yet.")

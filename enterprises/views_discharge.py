@@ -874,7 +874,7 @@ def value_differences(
         pollutant = catalogue[pollutant_id]
         differences.append(
             Difference(
-                label=f"{pollutant.display_name} ({pollutant.unit})",
+                label=f"{pollutant.display_name} ({pollutant.display_unit})",
                 yours=_value_text(mine),
                 stored=_value_text(theirs),
                 changed_by=by,

@@ -27,6 +27,12 @@ UNITS = {
     "10k yuan/a": pgettext_lazy("unit", "10k yuan/a"),
     "yuan": pgettext_lazy("unit", "yuan"),
     "t/a": pgettext_lazy("unit", "t/a"),
+    "10k t/a": pgettext_lazy("unit", "10k t/a"),
+    "m³": pgettext_lazy("unit", "m³"),
+    "m³/a": pgettext_lazy("unit", "m³/a"),
+    "m3/a": pgettext_lazy("unit", "m³/a"),
+    "kWh/a": pgettext_lazy("unit", "kWh/a"),
+    "tce/a": pgettext_lazy("unit", "tce/a"),
     "kWh": pgettext_lazy("unit", "kWh"),
     "10k kWh": pgettext_lazy("unit", "10k kWh"),
     "m3": pgettext_lazy("unit", "m3"),
@@ -49,8 +55,9 @@ def per_year(unit: str | None) -> str:
 
 
 def figure(value, places: int | None = None) -> str:
-    """1234.5 → "1,234.5"; with `places`, exactly that many decimals ("1,234.50"); without,
-    whole numbers without decimals and others with at most two. None or "" → "—"."""
+    """1234.5 → "1,234.5"; with `places`, exactly that many decimals ("1,234.50"), with a
+    negative one at most that many ("-3": 1,234.5); without, whole numbers without decimals
+    and others with at most two. None or "" → "—"."""
     if value is None or value == "":
         return "—"
     try:
@@ -59,15 +66,13 @@ def figure(value, places: int | None = None) -> str:
         return str(value)
     if not number.is_finite():
         return str(value)
-    if places is None:
-        places = 0 if number == number.to_integral_value() else 2
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        if places and number == number.to_integral_value():
-            places = 0
+    places = None if places is None else int(places)
+    if places is None or places < 0:
+        places = 2 if places is None else -places
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) + 0
         text = f"{number:,.{places}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return text
-    places = int(places)
-    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) + 0  # no -0
     return f"{number:,.{places}f}"

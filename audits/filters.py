@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import (
@@ -68,6 +69,11 @@ class AuditFilter(FilterSet):
     started_by = YearFilter(
         label=_("started by the end of"), field_name="started_on", lookup_expr="year__lte"
     )
+    # Open audits past their timetable's deadline (audits/worklist.py): the landing page's
+    # "overdue audits" queue links here.
+    overdue = django_filters.BooleanFilter(
+        label=_("behind the timetable"), method="filter_overdue", widget=YES_NO
+    )
 
     class Meta:
         model = Audit
@@ -82,10 +88,23 @@ class AuditFilter(FilterSet):
             "demonstration",
             "year",
             "started_by",
+            "overdue",
         ]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_overdue(self, queryset, name, value):
+        from audits.worklist import open_audits, overdue_q, with_timetable
+
+        late = with_timetable(open_audits(Audit.objects.all())).filter(
+            overdue_q(timezone.localdate())
+        )
+        return (
+            queryset.filter(pk__in=late.values("pk"))
+            if value
+            else queryset.exclude(pk__in=late.values("pk"))
+        )
 
 
 class OptionFilter(FilterSet):

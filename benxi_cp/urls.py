@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from benxi_cp import views
+from benxi_cp import views, views_help
 
 # A server error's page needs no database (403 and 404: Django's views and templates).
 handler500 = "benxi_cp.errors.server_error"
@@ -34,4 +34,7 @@ urlpatterns = [
     path("accounts/", include("benxi_cp.accounts.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
+    # Search across the application and the glossary (issue 15)
+    path("search/", views_help.SearchView.as_view(), name="search"),
+    path("help/", views_help.GlossaryView.as_view(), name="help"),
 ]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,7 +21,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import closing, export, formats, jobs, roles, tabular
+from benxi_cp import closing, export, formats, jobs, roles, tabular, worklist
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, get_importer
 from benxi_cp.models import EditConflict, ImportJob, SiteFlag
@@ -415,9 +416,9 @@ class FormatDocumentView(TemplateView):
 
 
 # The page a role lands on at "/", shown in place (by URL name, so no app is imported here).
+# The other roles land on their work queues (benxi_cp/worklist.py).
 LANDING_PAGES = {
     roles.LEADERSHIP: "reports:dashboard",
-    roles.EPB_STAFF: "reports:epb_dashboard",
 }
 
 
@@ -434,7 +435,28 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["demo_flag"] = SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).first()
+        today = timezone.localdate()
+        groups = worklist.groups_for(self.request.user, today)
+        context.update(
+            title=_("My work"),
+            today=today,
+            groups=groups,
+            waiting=sum(group.total for group in groups),
+            overdue=sum(group.overdue for group in groups),
+            dashboards=[
+                (label, reverse(name))
+                for label, name, permission in HOME_DASHBOARDS
+                if self.request.user.has_perm(permission)
+            ],
+        )
         return context
+
+
+# The dashboards linked from the work queues' page (they stay in the menu too).
+HOME_DASHBOARDS = (
+    (gettext_lazy("EPB dashboard"), "reports:epb_dashboard", "reports.view_epb_dashboard"),
+    (gettext_lazy("Programme dashboard"), "reports:dashboard", "reports.view_dashboard"),
+)
 
 
 # --- Localisation (issue 15): what an empty list says ---

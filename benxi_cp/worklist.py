@@ -10,6 +10,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
+
 Source = Callable[[object, datetime.date], Iterable["WorkItem"]]
 
 
@@ -22,6 +24,8 @@ class WorkItem:
     url: str
     due: datetime.date | None = None
     detail: str = ""
+    # Optional badges beside the title: (text, tone), tone one of TONES (e.g. a grade).
+    tags: tuple[tuple[str, str], ...] = ()
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due is not None and self.due < today
@@ -30,12 +34,70 @@ class WorkItem:
         return self.due is not None and self.due <= today + datetime.timedelta(days=days)
 
 
+TONES = ("secondary", "success", "info", "warning", "danger")
+
+
+class Batch(list):
+    """A source's items when it shows only the first `limit` of them (optional: a source may
+    return any iterable). `total` and `overdue` count them all, from the records; `more_url`
+    lists them all; `actions` are (label, url) buttons for the group, e.g. "Verify next"."""
+
+    def __init__(self, items=(), total=None, overdue=None, more_url="", actions=()):
+        super().__init__(items)
+        self.total = len(self) if total is None else total
+        self.overdue = overdue
+        self.more_url = more_url
+        self.actions = tuple(actions)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How the landing pages show a kind of item: heading, place, words for an empty queue,
+    and a note (a rule, such as the audit timetable's)."""
+
+    key: str
+    label: str = ""
+    order: int = 100
+    empty: str = ""
+    note: str = ""
+    applies: Callable[[object], bool] | None = None  # None: every user
+
+    def applies_to(self, user) -> bool:
+        return self.applies is None or bool(self.applies(user))
+
+
 _SOURCES: dict[str, Source] = {}
+_KINDS: dict[str, Kind] = {}
+LIMIT = 10  # the items a group shows; the rest behind its "all" link
 
 
-def register(kind: str, source: Source) -> None:
-    """Add a source of work items under `kind` (registering the same kind again replaces it)."""
+def register(
+    kind: str,
+    source: Source,
+    *,
+    label="",
+    order: int = 100,
+    empty="",
+    note="",
+    applies: Callable[[object], bool] | None = None,
+) -> None:
+    """Add a source of work items under `kind` (registering the same kind again replaces it).
+
+    The keywords are optional: the heading of the group (default: the kind), its place on
+    the page (lower first), what an empty queue says, a note under the heading, and which
+    users the queue is for (`applies(user)`; a source may also return None for "not for
+    this user")."""
     _SOURCES[kind] = source
+    _KINDS[kind] = Kind(kind, label, order, empty, note, applies)
+
+
+def lazy_text(text, **params):
+    """`text % params`, translated when shown (a lazy string's % would translate at import)."""
+    return lazy(lambda: str(text) % params, str)()
+
+
+def kind(key: str) -> Kind:
+    return _KINDS.get(key) or Kind(key)
 
 
 def sources() -> dict[str, Source]:
@@ -43,15 +105,87 @@ def sources() -> dict[str, Source]:
 
 
 def items_for(user, today: datetime.date | None = None, kinds=None) -> list[WorkItem]:
-    """Every item waiting for `user`, overdue first, then by due date, undated last."""
+    """Every item waiting for `user`, overdue first, then by due date, undated last. A source
+    that returns a Batch gives its first `LIMIT` items (the longest waiting or most overdue
+    first); its `total` and `overdue` count the rest (groups_for)."""
     today = today or datetime.date.today()
     found: list[WorkItem] = []
     for kind, source in _SOURCES.items():
-        if kinds is None or kind in kinds:
-            found.extend(source(user, today))
+        if (kinds is None or kind in kinds) and _KINDS[kind].applies_to(user):
+            found.extend(source(user, today) or ())
     return sorted(found, key=lambda item: (item.due is None, item.due or datetime.date.max))
 
 
 def overdue_for(user, today: datetime.date | None = None) -> list[WorkItem]:
     today = today or datetime.date.today()
     return [item for item in items_for(user, today) if item.is_overdue(today)]
+
+
+@dataclass
+class Group:
+    """One kind's items for one user, as a landing page shows them."""
+
+    kind: Kind
+    items: list[WorkItem]
+    total: int
+    overdue: int
+    more_url: str = ""
+    actions: tuple = ()
+
+    @property
+    def key(self) -> str:
+        return self.kind.key
+
+    @property
+    def anchor(self) -> str:
+        return "queue-" + self.kind.key.replace(".", "-").replace("_", "-")
+
+    @property
+    def label(self) -> str:
+        return str(self.kind.label or self.kind.key)
+
+    @property
+    def shown(self) -> int:
+        return len(self.items)
+
+
+def groups_for(user, today: datetime.date | None = None, kinds=None) -> list[Group]:
+    """The user's queues, one per kind that applies to them (empty ones too, so a page can
+    say so), in the kinds' order; within a group, overdue first, then by due date, undated
+    last, keeping the source's order otherwise."""
+    today = today or datetime.date.today()
+    groups = []
+    for key, source in _SOURCES.items():
+        meta = kind(key)
+        if (kinds is not None and key not in kinds) or not meta.applies_to(user):
+            continue
+        found = source(user, today)
+        if found is None:
+            continue
+        items = sorted(found, key=lambda item: (item.due is None, item.due or datetime.date.max))
+        overdue = getattr(found, "overdue", None)
+        groups.append(
+            Group(
+                kind=meta,
+                items=items,
+                total=getattr(found, "total", len(items)),
+                overdue=(
+                    sum(1 for item in items if item.is_overdue(today))
+                    if overdue is None
+                    else overdue
+                ),
+                more_url=getattr(found, "more_url", ""),
+                actions=getattr(found, "actions", ()),
+            )
+        )
+    return sorted(groups, key=lambda group: (group.kind.order, group.label))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` moved by whole months, kept within the month (31 January + 1 month = 28 or 29
+    February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last))

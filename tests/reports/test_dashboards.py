@@ -53,12 +53,12 @@ def test_a_user_without_a_role_sees_none_of_it(client, make_user):
     "role,marker",
     [
         ("leadership", 'id="kpi-programme"'),
-        ("epb_staff", 'id="kpi-awaiting"'),
-        ("administrator", "home-links"),
-        ("auditor", "home-links"),
+        ("epb_staff", 'id="queue-enterprises-verify"'),
+        ("administrator", 'id="queue-audits-assessment"'),
+        ("auditor", 'id="queue-audits-timetable"'),
     ],
 )
-def test_leadership_and_the_epb_land_on_their_dashboard(client_as, role, marker):
+def test_leadership_lands_on_its_dashboard_the_others_on_their_queues(client_as, role, marker):
     page = client_as(role).get(reverse("home"))
     assert page.status_code == 200
     assert marker in page.content.decode()

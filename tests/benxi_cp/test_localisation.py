@@ -145,6 +145,8 @@ def test_annual_forms_show_units_in_the_users_language(demo, client, make_user):
     page = client.get(url).content.decode()
     assert "<td>万吨</td>" in page or ">万吨<" in page
     assert ">tce<" not in page and ">10k t<" not in page
+    # the headers as unbreakable words (the PDF is made of the same document)
+    assert '<span class="nb">增减率</span>\u200b<span class="nb">（%）</span>' in page
     client.cookies["django_language"] = "en"
     page = client.get(url).content.decode()
     assert ">tce<" in page

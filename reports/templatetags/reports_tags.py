@@ -5,17 +5,15 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from benxi_cp import units
+
 register = template.Library()
 
 
 @register.filter
 def num(value, places: int = 0) -> str:
     """1234.5|num:2 → "1,234.50"; an empty figure is a dash."""
-    if value is None or value == "":
-        return "—"
-    quantum = Decimal(1).scaleb(-int(places))
-    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{int(places)}f}"
+    return units.figure(value, int(places))  # the one formatting of figures
 
 
 @register.filter

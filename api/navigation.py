@@ -5,6 +5,20 @@ from benxi_cp.navigation import NavItem, register
 API = _("API")
 
 register(
-    NavItem(_("API tokens"), "api:tokens", permission="api.view_apitoken", order=90, menu=API),
-    NavItem(_("API documentation"), "api:docs", permission="api.view_apitoken", order=91, menu=API),
+    NavItem(
+        _("API tokens"),
+        "api:tokens",
+        permission="api.view_apitoken",
+        order=90,
+        menu=API,
+        in_user_menu=True,
+    ),
+    NavItem(
+        _("API documentation"),
+        "api:docs",
+        permission="api.view_apitoken",
+        order=91,
+        menu=API,
+        in_user_menu=True,
+    ),
 )

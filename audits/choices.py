@@ -10,6 +10,10 @@ class StepStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+# The filters' value for "no verdict recorded yet" (a list filter and the links to it).
+NOT_RECORDED = "none"
+
+
 class Verdict(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import (
+    NOT_RECORDED,
     RETAINED_STATUSES,
     AcceptingBody,
     Aspect,
@@ -19,7 +20,6 @@ from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 
-NOT_RECORDED = "none"
 YES_NO = forms.Select(choices=YES_NO_CHOICES)
 VERDICTS = [*Verdict.choices, (NOT_RECORDED, _("Not recorded"))]
 

@@ -35,6 +35,7 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
+from audits.panels import audit_panels_for
 from audits.programme import at_estimate_q, counted_benefit, counted_investment
 from audits.services import (
     UnlockRefused,
@@ -207,6 +208,7 @@ class AuditDetailView(ObjectDetailView):
             closures=closures(audit.balance_lines.all()),
             closure_limit=CLOSURE_LIMIT_PCT,
             option_summary=option_summary(audit),
+            panels=audit_panels_for(self.request, audit),
             may_edit=user.has_perm("audits.change_audit"),
             may_edit_options=user.has_perms(("audits.add_option", "audits.change_option")),
             may_edit_balance=user.has_perm("audits.change_materialbalanceline"),

@@ -23,8 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audits.choices import FeeClass, OptionStatus, StepStatus, Verdict
-from audits.filters import NOT_RECORDED
+from audits.choices import NOT_RECORDED, FeeClass, OptionStatus, StepStatus, Verdict
 from audits.models import STEP_COUNT, Audit, AuditStep, AuditUnlock, Option, locked_audits_q
 from audits.steps import definition
 from benxi_cp import worklist

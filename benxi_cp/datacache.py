@@ -11,7 +11,8 @@ memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** the
   where a verified report is concerned (its status, its values);
 - `reports`: the reports' workflow: a report added or removed, or its year or status changed
   (the years the pages offer);
-- `audits`, `targets`: every table of those apps.
+- `audits`, `targets`, `programme`: every table of those apps (`programme`: the office's
+  own registers, such as training and outreach).
 
 History tables, report values of unverified reports, reliability flags and unlock records
 change no scope. `SCOPES_OF_TABLE` below says it table by table; a table of the data apps
@@ -79,6 +80,10 @@ logger = logging.getLogger(__name__)
 SCOPES = ("register", "discharge", "reports", "audits", "targets")
 DATA_APPS = ("enterprises", "audits", "targets")
 APP_SCOPE = {"enterprises": "register", "audits": "audits", "targets": "targets"}
+# The programme office's registers (training, incentives, ...): every table of the app.
+SCOPES += ("programme",)
+DATA_APPS += ("programme",)
+APP_SCOPE["programme"] = "programme"
 TABLE = "benxi_cp_dataversion"
 PENDING = "benxi_cp_pendingscope"  # PostgreSQL only: which scopes an open transaction touched
 TRIGGER = "benxi_touch"  # every trigger's and function's name starts with it

@@ -26,6 +26,8 @@ from benxi_cp.importers import Importer
 FORMATS_DIR = settings.BASE_DIR / "docs" / "formats"
 # The documents served as pages, by the name in their URL (their file name without ".md").
 DOCUMENTS = ("README", "enterprises", "audits", "options", "discharge", "programme-summary")
+# The programme office's registers (programme/importers.py)
+DOCUMENTS += ("training", "incentives")
 LISTS_SHEET = "lists"  # the hidden sheet holding the drop-down lists' codes
 LAST_ROW = 1_048_576  # a drop-down applies to every data row a sheet can have
 
@@ -190,3 +192,7 @@ def template_xlsx(importer: Importer) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Organisation (programme): the members and tasks importers' formats
+DOCUMENTS = (*DOCUMENTS, "members", "tasks")

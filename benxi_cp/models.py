@@ -159,7 +159,27 @@ def import_storage():
     return FileSystemStorage(location=settings.IMPORT_SPOOL_DIR)
 
 
-class ImportJob(models.Model):
+class JobBase(models.Model):
+    """Abstract base of the jobs the background worker runs for a user (benxi_cp/jobs.py):
+    imports of large files (ImportJob), and the long work of other pages (BackgroundJob)."""
+
+    kind = models.CharField(_("kind"), max_length=32)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    FINISHED: tuple = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+class ImportJob(JobBase):
     """An import of a large file, checked and then written by the background worker
     (benxi_cp/jobs.py): who, what, the stored file, where it stands and what it found.
 
@@ -183,11 +203,9 @@ class ImportJob(models.Model):
         on_delete=models.CASCADE,
         related_name="import_jobs",
     )
-    kind = models.CharField(_("kind"), max_length=32)
     filename = models.CharField(_("file name"), max_length=255)
     file = models.FileField(_("file"), upload_to="jobs/", storage=import_storage, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
-    language = models.CharField(_("language"), max_length=16, blank=True)
     dry_run = models.BooleanField(_("check only"), default=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
@@ -199,9 +217,6 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("first errors"), default=list, blank=True)
     preview = models.JSONField(_("first rows"), default=list, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    started = models.DateTimeField(_("started"), null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -212,6 +227,99 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("import_job", args=[self.pk])
+
+
+# -- Background jobs of other pages: form exports, closing a year (issue 15: progress) ------
+
+
+def job_storage():
+    """Where the files that background jobs produce are kept until they are cleaned up."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.BENXI_JOB_FILES_DIR)
+
+
+class BackgroundJob(JobBase):
+    """Long work of a page done by the background worker for its user (benxi_cp/jobs.py):
+    an annual form's file for a large year, the closing of a year. Its page follows the
+    stages; a file it produces is kept for its user alone, and cleaned up after
+    settings.BENXI_JOB_KEEP_HOURS."""
+
+    class Kind(models.TextChoices):
+        FORM_EXPORT = "form_export", _("annual form download")
+        CLOSE_YEAR = "close_year", _("closing of a year")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused: nothing written")
+        FAILED = "failed", _("stopped on an error")
+
+    FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="background_jobs",
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    steps_done = models.PositiveIntegerField(_("steps done"), default=0)
+    steps_total = models.PositiveIntegerField(_("steps"), default=0)
+    file = models.FileField(_("file"), upload_to="files/", storage=job_storage, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    messages = models.JSONField(_("messages"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["user", "-created"], name="backgroundjob_user_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["form_export", "close_year"]),
+                name="%(app_label)s_%(class)s_kind",
+                violation_error_message=_("Unknown kind of background job."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(steps_done__lte=models.F("steps_total")),
+                name="%(app_label)s_%(class)s_steps",
+                violation_error_message=_("A job cannot have done more steps than it has."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.params} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("background_job", args=[self.pk])
+
     @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED
+    def description(self) -> str:
+        """What the job does, in the language of the page that shows it."""
+        from django.utils.translation import gettext
+
+        year = self.params.get("year")
+        if self.kind == self.Kind.CLOSE_YEAR:
+            return gettext("Closing of %(year)s") % {"year": year}
+        from reports.annual import FORMS
+
+        name = self.params.get("name", "")
+        title = FORMS[name][0] if name in FORMS else name
+        return gettext("%(form)s, %(year)s (%(fmt)s)") % {
+            "form": title,
+            "year": year,
+            "fmt": str(self.params.get("fmt", "")).upper(),
+        }

@@ -1,6 +1,8 @@
 """The top navigation: each app registers its entries in its own `navigation.py`.
 
 An entry shows only to users holding its permission, so each role sees what it may use.
+Entries marked `in_user_menu` (the administrator's tools) are listed in the user's drop-down
+at the right instead of the bar, which keeps the bar within the width of a laptop screen.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ class NavItem:
     permission: str | None = None
     order: int = 100
     menu: str | None = None  # entries sharing a menu label form one drop-down
+    in_user_menu: bool = False  # listed under the user's drop-down, not in the bar
 
     def visible_to(self, user, perms: set[str]) -> bool:
         return self.permission is None or self.permission in perms or user.is_superuser
@@ -36,18 +39,31 @@ def menu_for(user, path: str) -> list[dict]:
     perms = user.get_all_permissions()
     menus: list[dict] = []
     by_label: dict[str, dict] = {}
-    for item in sorted(_REGISTRY, key=lambda i: i.order):
-        if not item.visible_to(user, perms):
-            continue
-        url = reverse(item.url_name)
-        entry = {"label": item.label, "url": url, "active": path.startswith(url) and url != "/"}
-        if item.menu is None:
+    visible = [
+        (item, reverse(item.url_name))
+        for item in sorted(_REGISTRY, key=lambda i: i.order)
+        if item.visible_to(user, perms)
+    ]
+    # The current entry is the one whose address matches most of the path: on a report's
+    # page that is "All reports" (/enterprises/reports/), not "Enterprises" as well.
+    matching = [url for _item, url in visible if url != "/" and path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    for item, url in visible:
+        entry = {"label": item.label, "url": url, "active": url == current}
+        if item.menu is None and not item.in_user_menu:
             menus.append({"label": item.label, "url": url, "active": entry["active"], "items": []})
             continue
-        menu = by_label.get(str(item.menu))
+        label = item.menu if item.menu is not None else item.label
+        menu = by_label.get(str(label))
         if menu is None:
-            menu = {"label": item.menu, "url": None, "active": False, "items": []}
-            by_label[str(item.menu)] = menu
+            menu = {
+                "label": label,
+                "url": None,
+                "active": False,
+                "items": [],
+                "in_user_menu": item.in_user_menu,
+            }
+            by_label[str(label)] = menu
             menus.append(menu)
         menu["items"].append(entry)
         menu["active"] = menu["active"] or entry["active"]

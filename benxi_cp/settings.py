@@ -371,3 +371,34 @@ BENXI_IMPORT_BACKGROUND_BYTES = env_int("BENXI_IMPORT_BACKGROUND_BYTES", 1024 * 
 # django-tasks with its database backend: the queue is a table of the application's
 # database, so neither SQLite nor PostgreSQL needs another server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# -- E-mail: the weekly reminders (programme/reminders.py, `manage.py send_reminders`) -------
+# With DEBUG on, messages are printed to the console unless EMAIL_BACKEND says otherwise; in
+# production they go out by SMTP (README, "Reminder e-mails").
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Benxi CP <benxi-cp@localhost>")
+# The address the e-mails' links start with (the site as its users reach it).
+BENXI_SITE_URL = (env_str("BENXI_SITE_URL", "http://localhost:8000") or "").rstrip("/")
+# An item due within this many days is "soon due" in the reminder.
+BENXI_REMINDER_DAYS = env_int("BENXI_REMINDER_DAYS", 7)
+# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) -------
+# A download of an annual form for a year with more records than this (discharge reports of
+# the year and audits) is produced by the background worker, with a progress page; a
+# smaller one at once, in the request. Closing a year always runs in the background.
+BENXI_FORM_BACKGROUND_RECORDS = env_int("BENXI_FORM_BACKGROUND_RECORDS", 2000)
+BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"  # the files background jobs produce
+BENXI_JOB_KEEP_HOURS = env_int("BENXI_JOB_KEEP_HOURS", 24)  # then the job and its file go

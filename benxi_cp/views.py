@@ -1,5 +1,6 @@
 """Generic views every app reuses: permission checks, filtered tables with export, forms, import."""
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -24,7 +25,7 @@ from django_tables2 import SingleTableMixin
 from benxi_cp import closing, export, formats, jobs, roles, tabular, worklist
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, get_importer
-from benxi_cp.models import EditConflict, ImportJob, SiteFlag
+from benxi_cp.models import BackgroundJob, EditConflict, ImportJob, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.versions import refuse
 
@@ -54,7 +55,7 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
             if not filterset.is_valid():
                 raise Http404(_("The filter is not valid."))
             table = self.get_table_class()(filterset.qs)
-            return export.table_response(table, fmt, self.export_name)
+            return mark_download(request, export.table_response(table, fmt, self.export_name))
         return super().get(request, *args, **kwargs)
 
     def get_table(self, **kwargs):
@@ -69,6 +70,7 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("_export", None)
+        query.pop("download", None)
         context.update(
             title=self.title,
             filter_query=query.urlencode(),
@@ -294,7 +296,8 @@ def _own_job(request, pk: int) -> ImportJob:
 
 
 class ImportJobListView(TemplateView):
-    """The user's own imports of large files, the latest first."""
+    """ "My jobs": the user's own imports of large files and background jobs (downloads of
+    large forms, closings of years), the latest first."""
 
     template_name = "generic/import_jobs.html"
     limit = 100
@@ -303,7 +306,10 @@ class ImportJobListView(TemplateView):
         context = super().get_context_data(**kwargs)
         mine = ImportJob.objects.filter(user=self.request.user).defer("errors", "preview")
         context["jobs"] = list(mine[: self.limit])
-        context["title"] = _("My imports")
+        context["background_jobs"] = list(
+            BackgroundJob.objects.filter(user=self.request.user).defer("messages")[: self.limit]
+        )
+        context["title"] = _("My jobs")
         return context
 
 
@@ -457,6 +463,118 @@ HOME_DASHBOARDS = (
     (gettext_lazy("EPB dashboard"), "reports:epb_dashboard", "reports.view_epb_dashboard"),
     (gettext_lazy("Programme dashboard"), "reports:dashboard", "reports.view_dashboard"),
 )
+
+
+# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) ------
+
+
+def _own_background_job(request, pk: int) -> BackgroundJob:
+    """A background job of the user's own (another's is a 404, as if it did not exist)."""
+    try:
+        return BackgroundJob.objects.get(pk=pk, user=request.user)
+    except BackgroundJob.DoesNotExist:
+        raise Http404(pk) from None
+
+
+def _job_links(job: BackgroundJob) -> dict:
+    """Where a finished job leads: its file, or the page of what it did."""
+    links = {"file_url": "", "next_url": ""}
+    if job.status == BackgroundJob.Status.DONE and job.file:
+        links["file_url"] = reverse("background_job_file", args=[job.pk])
+    if job.kind == BackgroundJob.Kind.CLOSE_YEAR:
+        links["next_url"] = reverse("reports:year", args=[job.params.get("year")])
+    elif job.kind == BackgroundJob.Kind.FORM_EXPORT:
+        links["next_url"] = (
+            reverse("reports:form", args=[job.params.get("name")])
+            + f"?year={job.params.get('year')}"
+        )
+    return links
+
+
+def _percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
+
+
+def _counts(done: int, total: int) -> str:
+    return _("step %(done)s of %(total)s") % {"done": done, "total": total} if total else ""
+
+
+class BackgroundJobView(View):
+    """One background job: its stages and percentage while it runs (followed by
+    static/js/import-job.js), then its file, its refusal or its error."""
+
+    template_name = "generic/background_job.html"
+
+    def get(self, request, pk: int):
+        job = _own_background_job(request, pk)
+        done, total, stage = jobs.read_job_progress(job)
+        return render(
+            request,
+            self.template_name,
+            {
+                "job": job,
+                "done": done,
+                "total": total,
+                "stage": stage,
+                "percent": _percent(done, total),
+                "counts": _counts(done, total),
+                "keep_hours": settings.BENXI_JOB_KEEP_HOURS,
+                "title": job.description,
+                "status_url": reverse("background_job_status", args=[job.pk]),
+                **_job_links(job),
+            },
+        )
+
+
+def background_job_status(request, pk: int) -> JsonResponse:
+    """Where a background job stands, for its page to follow."""
+    job = _own_background_job(request, pk)
+    done, total, stage = jobs.read_job_progress(job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "stage": stage,
+            "done": done,
+            "total": total,
+            "percent": _percent(done, total),
+            "counts": _counts(done, total),
+            "finished": job.is_finished,
+            **_job_links(job),
+        }
+    )
+
+
+def background_job_file(request, pk: int):
+    """The file a job produced, for its user (who must still have the right to it)."""
+    from django.http import FileResponse
+
+    job = _own_background_job(request, pk)
+    if job.kind == BackgroundJob.Kind.FORM_EXPORT and not request.user.has_perm(
+        "reports.view_annual_forms"
+    ):
+        raise PermissionDenied
+    if job.status != BackgroundJob.Status.DONE or not job.file:
+        raise Http404(pk)
+    try:
+        handle = job.file.open("rb")
+    except OSError:
+        raise Http404(pk) from None
+    return FileResponse(
+        handle, as_attachment=True, filename=job.filename, content_type=job.content_type
+    )
+
+
+DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
+
+
+def mark_download(request, response):
+    """Tell the page's waiting indicator (static/js/download-wait.js) that the response it
+    waited for has come: a cookie named by the token the link sent (?download=)."""
+    token = request.GET.get("download", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        response.set_cookie(f"benxi_download_{token}", "1", max_age=120, samesite="Lax")
+    return response
 
 
 # --- Localisation (issue 15): what an empty list says ---

@@ -87,7 +87,8 @@ class SelectColumn(tables.CheckBoxColumn):
 
     def __init__(self, **kwargs):
         attrs = {
-            "input": {"name": "report", "form": "verify-selection", "class": "form-check-input"}
+            "input": {"name": "report", "form": "verify-selection", "class": "form-check-input"},
+            "td": {"class": "col-select"},
         }
         super().__init__(
             accessor="pk", attrs=attrs, orderable=False, exclude_from_export=True, **kwargs

@@ -8,3 +8,13 @@ class ProgrammeConfig(AppConfig):
 
     name = "programme"
     verbose_name = _("Programme office")
+
+    def ready(self) -> None:
+        # Training and incentives on the enterprise and audit pages (their panel hooks).
+        # Organisation: the department page's panel, and the language users log in with
+        # (their reminder e-mails are written in it).
+        from programme import (  # noqa: F401
+            panels_organisation,
+            panels_outreach,  # noqa: F401
+            signals_organisation,
+        )

@@ -13,7 +13,9 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
 - ``options`` (d): options implemented by aspect and fee class, in the year and to date;
 - ``targets`` (e): every target's progress in the year (targets/progress.py: the latest
   actual up to the year, the share of the way from baseline to goal, the straight line's
-  share, and the traffic light).
+  share, and the traffic light);
+- ``training`` (f): training and outreach events of the year by audience (events, hours,
+  participants; programme/outreach.py), and the events one by one.
 
 Steps done as of a day (form b): an audit assessed by that day has done all eight steps;
 otherwise, when its steps carry completion dates, the steps completed by that day count;
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -45,6 +48,9 @@ from audits.programme import (
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
+from programme.choices_outreach import EventKind
+from programme.models import TrainingEvent
+from programme.outreach import year_by_audience
 from reports import summary
 from reports.summary import KEY_LABELS, ProgrammeSummary, investment_note
 from targets.choices import Dimension
@@ -791,12 +797,110 @@ def targets_form(year: int) -> AnnualForm:
     )
 
 
+# (f) training and outreach -------------------------------------------------------------
+
+
+def training_form(year: int) -> AnnualForm:
+    """Events, hours and participants of the year by audience (programme/outreach.py), and
+    the year's events one by one."""
+    events = TrainingEvent.objects.all()
+    counts = {kind: year_by_audience(events.filter(kind=kind), year) for kind in EventKind.values}
+    by_audience = Table(
+        key="audiences",
+        title=_("Training and outreach by audience"),
+        columns=[
+            Column("audience", _("Audience"), TEXT, 34, wrap=True),
+            Column("training_events", _("Events"), INT, 8),
+            Column("training_hours", _("Hours"), DEC1, 8),
+            Column("training_participants", _("Participants"), INT, 11),
+            Column("outreach_events", _("Events"), INT, 8),
+            Column("outreach_hours", _("Hours"), DEC1, 8),
+            Column("outreach_participants", _("Participants"), INT, 11),
+        ],
+        groups=[(None, 1), (EventKind.TRAINING.label, 3), (EventKind.OUTREACH.label, 3)],
+    )
+    csv_rows = []
+    totals = dict.fromkeys([c.key for c in by_audience.columns[1:]], 0)
+    for index, audience in enumerate(counts[EventKind.TRAINING]):
+        row = {"audience": audience.audience_label}
+        for kind in EventKind.values:
+            count = counts[kind][index]
+            row[f"{kind}_events"] = count.events
+            row[f"{kind}_hours"] = count.hours
+            row[f"{kind}_participants"] = count.participants
+            csv_rows.append(
+                [
+                    audience.audience,
+                    kind,
+                    count.events,
+                    count.hours,
+                    count.participants,
+                    count.participant_hours,
+                ]
+            )
+        for key in totals:
+            totals[key] += row[key]
+        by_audience.rows.append(row)
+    by_audience.total = {"audience": _("Total"), **totals}
+    listed = Table(
+        key="events",
+        title=_("Events of the year"),
+        columns=[
+            Column("held_on", _("Date"), DATE, 11),
+            Column("kind", _("Kind"), TEXT, 9),
+            Column("audience", _("Audience"), TEXT, 24, wrap=True),
+            Column("title", _("Title"), TEXT, 40, wrap=True),
+            Column("hours", _("Hours"), DEC1, 7),
+            Column("participants", _("Participants"), INT, 11),
+        ],
+    )
+    year_events = events.filter(held_on__year=year).annotate(
+        enterprise_participants=Coalesce(Sum("participations__participants"), 0)
+    )
+    for event in year_events.order_by("held_on", "title"):
+        listed.rows.append(
+            {
+                "held_on": event.held_on,
+                "kind": event.get_kind_display(),
+                "audience": event.get_audience_display(),
+                "title": event.title,
+                "hours": event.hours,
+                "participants": event.total_participants,
+            }
+        )
+    return AnnualForm(
+        name="training",
+        number="CP-6",
+        title=_("Training and outreach of the programme"),
+        year=year,
+        tables=[by_audience, listed],
+        csv_header=[
+            "audience",
+            "kind",
+            "events",
+            "hours",
+            "participants",
+            "participant_hours",
+        ],
+        csv_rows=csv_rows,
+        csv_places={"hours": 1, "participant_hours": 1},
+        notes=[
+            _(
+                "Hours: the length of the events added up. Participants: those sent by "
+                "enterprises of the register and the others (officials, the public)."
+            )
+        ],
+        landscape=True,
+    )
+
+
 FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
     "programme": (_("Programme summary"), programme_form),
     "audits": (_("CP audit status of enterprises"), audits_form),
     "discharge": (_("Pollution discharge by enterprise"), discharge_form),
     "options": (_("Options by aspect and fee class"), options_form),
     "targets": (_("Target progress"), targets_form),
+    "training": (_("Training and outreach"), training_form),
 }
 # What each form reads (benxi_cp.datacache scopes): it is cached until one of them changes.
 FORM_SCOPES: dict[str, tuple[str, ...]] = {
@@ -805,6 +909,7 @@ FORM_SCOPES: dict[str, tuple[str, ...]] = {
     "discharge": ("register", "discharge", "reports"),
     "options": ("register", "audits"),
     "targets": ("targets",),
+    "training": ("programme",),
 }
 
 

@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         # The database's lock on closed years (reports/yearlock.py), lifted with the lock on
         # verified reports for loaders of generated data and SQLite's flush.
         from enterprises import locks
-        from reports import yearlock
+        from reports import jobs, yearlock  # noqa: F401 (jobs: its background jobs' work)
 
         post_migrate.connect(yearlock.install, dispatch_uid="reports.yearlock")
         if (yearlock.remove, yearlock.install) not in locks.ALSO_SUSPENDED:

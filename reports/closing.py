@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from audits.filters import NOT_RECORDED
+from audits.choices import NOT_RECORDED
 from audits.models import STEP_COUNT, Audit
 from audits.programme import as_of
 from enterprises import locks
@@ -44,6 +44,7 @@ IDENTITY = {
     "discharge": ("table", "enterprise_code", "pollutant"),
     "options": ("table", "aspect", "fee_class"),
     "targets": ("indicator_code",),
+    "training": ("audience", "kind"),
 }
 
 
@@ -135,11 +136,23 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def close(year: int, user) -> YearClosing:
+# The steps of a closing, for its progress page: the check of what blocks it, then for each
+# form its figures and its three files.
+CLOSING_STEPS = ("figures", CopyFormat.PDF, CopyFormat.XLSX, CopyFormat.JSON)
+
+
+def close(year: int, user, progress=None) -> YearClosing:
     """Close `year` and keep its copy of record; ValidationError when it is closed already or
-    something still blocks it."""
+    something still blocks it. `progress(done, total, form, step)`, if given, is told of
+    each step (form None: the check of what blocks the year)."""
+    total = 1 + len(annual.FORMS) * len(CLOSING_STEPS)
+
+    def report(done: int, form: str | None, step: str) -> None:
+        if progress is not None:
+            progress(done, total, form, step)
 
     def work() -> YearClosing:
+        report(0, None, "checks")
         if current(year) is not None:
             raise ValidationError(
                 _("The year %(year)s is already closed.") % {"year": year}, code="closed"
@@ -154,14 +167,18 @@ def close(year: int, user) -> YearClosing:
                 [f"{problem.message}: {problem.count}" for problem in problems], code="blocked"
             )
         day = timezone.localdate()
+        done = 1
         with translation.override(settings.LANGUAGE_CODE):
             for name in annual.FORMS:
+                report(done, name, "figures")
                 form = annual.build(name, year, stale_ok=False)
-                files = {
-                    CopyFormat.PDF: output.render(form, "pdf", day),
-                    CopyFormat.XLSX: output.render(form, "xlsx", day),
-                    CopyFormat.JSON: output.render_json(form),
-                }
+                report(done + 1, name, CopyFormat.PDF)
+                files = {CopyFormat.PDF: output.render(form, "pdf", day)}
+                report(done + 2, name, CopyFormat.XLSX)
+                files[CopyFormat.XLSX] = output.render(form, "xlsx", day)
+                report(done + 3, name, CopyFormat.JSON)
+                files[CopyFormat.JSON] = output.render_json(form)
+                done += len(CLOSING_STEPS)
                 RecordCopy.objects.bulk_create(
                     RecordCopy(
                         closing=closing,

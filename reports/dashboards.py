@@ -263,3 +263,28 @@ def claims_overview(year: int) -> dict:
         "large_pairs": large[:LARGEST_SHOWN],
         "city": claims.city_totals(pairs),
     }
+
+
+# Training and outreach on the programme summary page ---------------------------------------
+@datacache.figure("dashboard-training", depends=("programme",))
+def training(year: int) -> dict:
+    """The year's training and outreach by audience (events, hours, participants) and the
+    years before, from the programme office's register (two grouped queries)."""
+    from programme.models import TrainingEvent
+    from programme.outreach import training_counts
+
+    counts = training_counts(TrainingEvent.objects.filter(held_on__year__lte=year))
+    in_year = [count for count in counts if count.year == year]
+    to_date = {"events": 0, "participants": 0, "hours": 0}
+    for count in counts:
+        to_date["events"] += count.events
+        to_date["participants"] += count.participants
+        to_date["hours"] += count.hours
+    return {
+        "in_year": in_year,
+        "events": sum(c.events for c in in_year),
+        "participants": sum(c.participants for c in in_year),
+        "hours": sum((c.hours for c in in_year), 0),
+        "to_date": to_date,
+        "url": links.form("training", year),
+    }

@@ -155,12 +155,19 @@ def document_context(form: AnnualForm, produced_on: datetime.date | None = None)
     }
 
 
-def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None) -> bytes:
+def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None, laid_out=None) -> bytes:
+    """`laid_out()`, if given, is called once the pages are laid out (the long part), before
+    the PDF is written (as HTML.write_pdf does it: render, then write)."""
     from weasyprint import CSS, HTML
+    from weasyprint import DEFAULT_OPTIONS as PDF_OPTIONS
 
     html = render_to_string("reports/form_pdf.html", document_context(form, produced_on))
     stylesheets = [CSS(filename=finders.find(name)) for name in STYLESHEETS]
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+    options = {**PDF_OPTIONS, "stylesheets": stylesheets}
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**options)
+    if laid_out is not None:
+        laid_out()
+    return document.write_pdf(**{key: options[key] for key in PDF_OPTIONS})
 
 
 def render_csv(form: AnnualForm, bom: bool = True) -> bytes:

@@ -15,11 +15,13 @@ from django.views.generic import TemplateView
 
 from benxi_cp import datacache
 from benxi_cp.charts import svg_http_response
-from benxi_cp.views import ObjectListView, PermissionMixin
+from benxi_cp.models import BackgroundJob
+from benxi_cp.views import ObjectListView, PermissionMixin, mark_download
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
 from enterprises.tables import EnterpriseTable
 from reports import annual, claims, closing, dashboards, figures, links, output, trends
+from reports import jobs as report_jobs
 from reports.choices import CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
 from reports.forms import ReopenForm
@@ -105,27 +107,25 @@ def record_context(name: str, year: int) -> dict | None:
 
 
 class FormDownloadView(FormMixin, View):
-    """The form as PDF, XLSX or CSV, produced once per change of what it reads and per day."""
+    """The form as PDF, XLSX or CSV, produced once per change of what it reads and per day.
+    For a year with many records (reports/jobs.py) the file is made by the background
+    worker: the user follows its progress page and gets the file there."""
 
     def get(self, request, name: str, fmt: str):
         if fmt not in output.FORMATS:
             raise Http404(fmt)
-        year, today = self.year, timezone.localdate()
-        content = datacache.cached(
-            "form-file-safe",  # since texts are neutralised (benxi_cp/safecells.py)
-            name,
-            year,
-            fmt,
-            today,
-            compute=lambda: output.render(annual.build(name, year), fmt, today),
-            depends=annual.FORM_SCOPES[name],
-            stale_ok=False,  # a file has no room for "as of": wait for the current one
-        )
+        year = self.year
+        if report_jobs.in_background(year):
+            job = report_jobs.queue(
+                request.user, BackgroundJob.Kind.FORM_EXPORT, name=name, year=year, fmt=fmt
+            )
+            return mark_download(request, redirect(job))
+        content = report_jobs.form_file(name, year, fmt)
         response = HttpResponse(content, content_type=output.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = (
             f'attachment; filename="{output.filename(name, year, fmt)}"'
         )
-        return response
+        return mark_download(request, response)
 
 
 class ChartView(PermissionMixin, View):
@@ -175,6 +175,7 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
             },
         ]
         context["targets_chart"] = links.chart("targets", year, dimension="environmental")
+        context["training"] = dashboards.training(year)
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 
@@ -318,6 +319,7 @@ class YearView(PermissionMixin, TemplateView):
             for name, (title, _build) in annual.FORMS.items()
         ]
         may_close = self.request.user.has_perm("reports.close_year")
+        closing_job = report_jobs.under_way(BackgroundJob.Kind.CLOSE_YEAR, year=year)
         return super().get_context_data(
             title=_("Closing of %(year)s") % {"year": year},
             year=year,
@@ -327,32 +329,41 @@ class YearView(PermissionMixin, TemplateView):
             blockers=[] if in_force else closing.blockers(year),
             forms=forms,
             may_close=may_close,
+            closing_job=closing_job,
             reopen_form=kwargs.get("reopen_form") or ReopenForm(),
             **{k: v for k, v in kwargs.items() if k not in ("reopen_form", "year")},
         )
 
 
-def _refusal_messages(error: ValidationError) -> list[str]:
-    return [str(message) for message in error.messages]
-
-
 class CloseYearView(PermissionMixin, View):
-    """POST: close the year and keep its copy of record."""
+    """POST: close the year and keep its copy of record, as a background job (rendering the
+    five forms takes a while): its progress page follows it. A job already finished (the
+    immediate backend of the tests) leads back to the year, as does its page when done."""
 
     permission_required = "reports.close_year"
 
     def post(self, request, year: int):
-        try:
-            closing.close(year, request.user)
-        except ValidationError as error:
-            for message in _refusal_messages(error):
+        waiting = report_jobs.under_way(BackgroundJob.Kind.CLOSE_YEAR, year=year)
+        if waiting is not None and waiting.user_id != request.user.pk:
+            messages.warning(
+                request,
+                _("A closing of %(year)s is under way, asked for by %(who)s.")
+                % {"year": year, "who": waiting.user.get_username()},
+            )
+            return redirect("reports:year", year)
+        job = report_jobs.queue(request.user, BackgroundJob.Kind.CLOSE_YEAR, year=year)
+        if job.status == BackgroundJob.Status.DONE:
+            messages.success(request, closed_message(year))
+        elif job.status == BackgroundJob.Status.REFUSED:
+            for message in job.messages:
                 messages.error(request, message)
         else:
-            messages.success(
-                request,
-                _("%(year)s is closed; its copy of record is kept below.") % {"year": year},
-            )
+            return redirect(job)
         return redirect("reports:year", year)
+
+
+def closed_message(year: int) -> str:
+    return _("%(year)s is closed; its copy of record is kept below.") % {"year": year}
 
 
 class ReopenYearView(PermissionMixin, View):

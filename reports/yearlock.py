@@ -8,7 +8,9 @@ any path (forms, imports, the admin, bulk updates, raw SQL, COPY):
   change or deletion of their values;
 - audits assessed or accepted in the year (by their stored or new dates) and their steps,
   options, option reductions and feasibility analyses;
-- options implemented in the year (whatever their audit), their reductions and feasibility.
+- options implemented in the year (whatever their audit), their reductions and feasibility;
+- training and outreach events held in the year and their participants by enterprise (the
+  programme office's register, form CP-6).
 
 A change that only touches the `updated` stamps and the save counter `version` (a form
 saved unchanged) passes. What the
@@ -35,6 +37,7 @@ from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionRed
 from benxi_cp.closing import MARKER
 from enterprises.locks import DERIVED, LOAD
 from enterprises.models import DischargeReport, DischargeValue
+from programme.models import TrainingEvent, TrainingParticipation
 from reports.models import RecordCopy, YearClosing
 
 PREFIX = "closed_year"
@@ -82,6 +85,12 @@ def _option_by_id(expr: str, v: str) -> str:
     return f"(SELECT {_option('o', v)} FROM {_t(Option)} o WHERE o.id = {expr})"
 
 
+def _event_by_id(expr: str, v: str) -> str:
+    return (
+        f"(SELECT {_closed(_year('e.held_on', v))} FROM {_t(TrainingEvent)} e WHERE e.id = {expr})"
+    )
+
+
 # (key, model, the closed year a row of it belongs to (SQL over the row `p`), unguarded columns)
 GUARDED = (
     ("report", DischargeReport, lambda p, v: _closed(f"{p}.year"), DERIVED),
@@ -99,6 +108,9 @@ GUARDED = (
     ("option", Option, _option, STAMPS),
     ("reduction", OptionReduction, lambda p, v: _option_by_id(f"{p}.option_id", v), STAMPS),
     ("feasibility", OptionFeasibility, lambda p, v: _option_by_id(f"{p}.option_id", v), STAMPS),
+    # The training and outreach of a closed year (its annual form, CP-6)
+    ("training", TrainingEvent, lambda p, v: _closed(_year(f"{p}.held_on", v)), STAMPS),
+    ("participation", TrainingParticipation, lambda p, v: _event_by_id(f"{p}.event_id", v), {"id"}),
 )
 
 

@@ -1,8 +1,9 @@
 """The demo city's target system (the domain notes' "example target system").
 
-Seven departments, 21 indicators in the four dimensions, baselines in 1996, goals in 2000 and
-2005. Entered indicators get invented actual values for 1996–2001 that follow a plausible
-path, some ahead of the straight line and some behind, so that every light shows. Computed
+Fourteen departments (the leading team's sections; seven answer for indicators), 21
+indicators in the four dimensions, baselines in 1996, goals in 2000 and 2005. Entered
+indicators get invented actual values for 1996–2001 that follow a plausible path, some
+ahead of the straight line and some behind, so that every light shows. Computed
 indicators are never typed in here: their values come from `recompute()` over whatever
 discharge reports and audits the demo holds, and their baselines are those computed values.
 """
@@ -65,6 +66,57 @@ DEPARTMENTS = [
         "Municipal Health Bureau",
         "负责医疗保障覆盖。",
         "Answers for medical insurance coverage.",
+    ),
+    # The other sections of the leading team's fourteen (the programme office's organisation,
+    # programme/demo_organisation.py); they answer for no indicator of the demo.
+    (
+        "finance",
+        "市财政局",
+        "Municipal Finance Bureau",
+        "安排清洁生产专项资金，落实财政贴息和补助。",
+        "Funds the CP fund and pays the interest subsidies and grants.",
+    ),
+    (
+        "science",
+        "市科学技术委员会",
+        "Municipal Science and Technology Commission",
+        "组织清洁生产技术开发、引进和推广，支持技术咨询服务。",
+        "Organises the development, import and spread of CP technology and technical advice.",
+    ),
+    (
+        "statistics",
+        "市统计局",
+        "Municipal Statistics Bureau",
+        "提供经济、资源和社会指标的统计数据，协助核实目标完成情况。",
+        "Provides the statistics of the economic, resource and social indicators.",
+    ),
+    (
+        "taxation",
+        "市税务局",
+        "Municipal Taxation Bureau",
+        "落实清洁生产项目的税收优惠政策。",
+        "Applies the tax reliefs for CP projects.",
+    ),
+    (
+        "construction",
+        "市建设委员会",
+        "Municipal Construction Commission",
+        "在建设项目审批和城市建设中落实清洁生产和“三同时”要求。",
+        "Applies CP and the three-simultaneous rule to construction projects and city works.",
+    ),
+    (
+        "commerce",
+        "市工商行政管理局",
+        "Municipal Administration for Industry and Commerce",
+        "在企业登记和年检中配合推行清洁生产，查处违法行为。",
+        "Supports CP in company registration and annual inspection; acts on breaches.",
+    ),
+    (
+        "legal",
+        "市政府法制办公室",
+        "Legal Affairs Office of the Municipal Government",
+        "起草和审查清洁生产地方法规和规章，组织执法监督。",
+        "Drafts and reviews the local CP rules and regulations; oversees their enforcement.",
     ),
 ]
 

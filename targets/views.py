@@ -39,6 +39,7 @@ from targets.forms import (
     TargetForm,
 )
 from targets.models import Actual, Department, Indicator, Target, may_write_actuals
+from targets.panels import panels_for
 from targets.progress import AMBER_POINTS, TargetProgress, assess, count_lights, overview
 from targets.tables import IndicatorTable
 
@@ -229,6 +230,7 @@ class DepartmentDetailView(ObjectDetailView):
             ),
             may_edit=user.has_perm("targets.change_department"),
             amber_points=AMBER_POINTS,
+            panels=panels_for(self.request, self.object),
             **kwargs,
         )
 

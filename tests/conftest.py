@@ -4,3 +4,6 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.fixtures"]
+
+# Organisation (programme): builders of bodies, meetings, tasks and departments' staff
+pytest_plugins += ["tests.programme.organisation_builders"]

@@ -1,5 +1,5 @@
 """Imports of large files as background jobs: stored, queued, checked, confirmed, imported;
-their page and its JSON, "My imports"; with the immediate backend and with the database
+their page and its JSON, "My jobs"; with the immediate backend and with the database
 backend's worker run in-process."""
 
 import io
@@ -124,12 +124,13 @@ def test_my_imports_takes_a_fixed_number_of_queries(
 ):
     upload(admin_client, GOOD)
     admin_client.get(reverse("import_jobs"))
-    # session, user, the jobs; the navigation's permissions and groups, the demo flag
-    with django_assert_num_queries(7):
+    # session, user, the imports, the background jobs; the navigation's permissions and
+    # groups, the demo flag
+    with django_assert_num_queries(8):
         admin_client.get(reverse("import_jobs"))
     for _ in range(3):
         upload(admin_client, GOOD)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = admin_client.get(reverse("import_jobs"))
     assert page.content.decode().count("e.csv") == 4
 

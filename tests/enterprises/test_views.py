@@ -142,8 +142,9 @@ def test_detail_shows_the_enterprise_and_a_fixed_number_of_queries(
     client = client_as("auditor")
     # session, user, groups, user perms, group perms, the enterprise with its editor,
     # the audits panel's audits (audits app), the discharge panel's reports and its annual
-    # values, demo flag
-    with django_assert_num_queries(10):
+    # values, demo flag; the programme office's panels: the training the enterprise took
+    # part in, its incentives (the auditor's scope)
+    with django_assert_num_queries(10 + 2):
         response = client.get(enterprise.get_absolute_url())
     assert "溪城钢铁厂" in response.content.decode()
 

@@ -77,6 +77,7 @@ CSV_HEADERS = {
         "on_track",
         "light",
     ],
+    "training": ["audience", "kind", "events", "hours", "participants", "participant_hours"],
 }
 
 
@@ -406,6 +407,8 @@ FORM_QUERIES = {
     "options": PAGE + 2,
     # targets with their indicators and departments, the actual values
     "targets": PAGE + 2,
+    # per kind of event: events and participants by audience (2 each); the year's events
+    "training": PAGE + 5,
 }
 
 

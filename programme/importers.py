@@ -1,0 +1,308 @@
+"""Importers of the programme office's registers, on the shared machinery."""
+
+from collections.abc import Iterable
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audits.models import Audit
+from benxi_cp.fields import CodedChoiceField
+from benxi_cp.importers import (
+    CREATED,
+    UPDATED,
+    Importer,
+    RowInvalid,
+    form_problems,
+    register,
+)
+from enterprises.models import Enterprise
+from programme.choices_outreach import Audience, EventKind, IncentiveKind
+from programme.models import (
+    Incentive,
+    Policy,
+    TrainingEvent,
+    TrainingParticipation,
+)
+
+# Training and outreach; incentives (docs/formats/training.md, incentives.md) -----------------
+
+
+EVENT_COLUMNS = (
+    "kind",
+    "audience",
+    "place",
+    "organiser",
+    "hours",
+    "other_participants",
+    "notes",
+)
+
+
+class TrainingEventImportForm(forms.ModelForm):
+    """The event's part of a row of docs/formats/training.md."""
+
+    kind = CodedChoiceField(choices_class=EventKind)
+    audience = CodedChoiceField(choices_class=Audience)
+    other_participants = forms.IntegerField(min_value=0, required=False)
+
+    class Meta:
+        model = TrainingEvent
+        fields = ["title", "held_on", *EVENT_COLUMNS]
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+    def clean_other_participants(self) -> int:
+        return self.cleaned_data.get("other_participants") or 0
+
+
+@register
+class TrainingImporter(Importer):
+    """One row per event and enterprise: the event (by date and title) is created or updated
+    once, on its first row; each row with an enterprise sets that enterprise's participants."""
+
+    kind = "training"
+    label = gettext_lazy("training and outreach events")
+    permissions = (
+        "programme.add_trainingevent",
+        "programme.change_trainingevent",
+        "programme.add_trainingparticipation",
+        "programme.change_trainingparticipation",
+    )
+    columns = {
+        "held_on": True,
+        "title": True,
+        "kind": True,
+        "audience": True,
+        "hours": True,
+        "place": False,
+        "organiser": False,
+        "other_participants": False,
+        "notes": False,
+        "enterprise_code": False,
+        "participants": False,
+    }
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(TrainingEventImportForm.base_fields)
+
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
+        codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
+        self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code") if codes else {}
+        self.events: dict[tuple[str, str], tuple[int, TrainingEvent, dict]] = {}
+        self.seen: dict[tuple, int] = {}
+
+    def _event(self, number: int, values: dict[str, str]) -> tuple[TrainingEvent, bool]:
+        key = (values.get("held_on", "").strip(), values.get("title", "").strip())
+        event_values = {name: values.get(name, "").strip() for name in self.header}
+        event_values.pop("enterprise_code", None)
+        event_values.pop("participants", None)
+        if key in self.events:
+            first, event, given = self.events[key]
+            differing = [name for name in given if given[name] != event_values.get(name)]
+            if differing:
+                raise RowInvalid(
+                    [
+                        (name, _("differs from row %(row)s of the same event") % {"row": first})
+                        for name in differing
+                    ]
+                )
+            return event, False
+        instance = (
+            TrainingEvent.objects.filter(held_on=key[0] or None, title=key[1]).first()
+            if (key[0] and key[1] and _is_date(key[0]))
+            else None
+        )
+        form = TrainingEventImportForm(data=event_values, instance=instance)
+        if not form.is_valid():
+            raise RowInvalid(form_problems(form))
+        event = form.save(commit=False)
+        event.stamp(self.user)
+        event.save()
+        self.events[key] = (number, event, event_values)
+        return event, instance is None
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        code = values.get("enterprise_code", "").strip()
+        people = values.get("participants", "").strip()
+        problems = []
+        enterprise = None
+        if code:
+            enterprise = self.enterprises.get(code)
+            if enterprise is None:
+                problems.append(
+                    ("enterprise_code", _("no enterprise with code “%(code)s”") % {"code": code})
+                )
+            if not people:
+                problems.append(("participants", _("give the enterprise's participants")))
+        elif people:
+            problems.append(("enterprise_code", _("give the enterprise of these participants")))
+        count = None
+        if people:
+            try:
+                count = int(people)
+            except ValueError:
+                count = None
+            if count is None or count < 1:
+                problems.append(("participants", _("a whole number of at least 1")))
+        if problems:
+            raise RowInvalid(problems)
+        event, created = self._event(number, values)
+        if enterprise is None:
+            return (CREATED if created else UPDATED), str(event)
+        key = (event.pk, enterprise.pk)
+        if key in self.seen:
+            raise RowInvalid(
+                [
+                    (
+                        "enterprise_code",
+                        _("duplicate of row %(row)s in this file") % {"row": self.seen[key]},
+                    )
+                ]
+            )
+        self.seen[key] = number
+        _row, made = TrainingParticipation.objects.update_or_create(
+            event=event, enterprise=enterprise, defaults={"participants": count}
+        )
+        return (CREATED if made else UPDATED), f"{event} · {enterprise.code}: {count}"
+
+
+def _is_date(text: str) -> bool:
+    try:
+        forms.DateField().clean(text)
+    except forms.ValidationError:
+        return False
+    return True
+
+
+class IncentiveImportForm(forms.ModelForm):
+    """One row of docs/formats/incentives.md."""
+
+    kind = CodedChoiceField(choices_class=IncentiveKind)
+
+    class Meta:
+        model = Incentive
+        fields = ["kind", "amount_10k_yuan", "granted_on", "decision_number", "decision"]
+
+    def clean_decision_number(self) -> str:
+        number = self.cleaned_data["decision_number"].strip()
+        if not number:
+            raise forms.ValidationError(_("This field is required."))
+        return number
+
+
+@register
+class IncentiveImporter(Importer):
+    """One row per incentive; an existing (decision number, enterprise, kind) updates it."""
+
+    kind = "incentives"
+    label = gettext_lazy("incentives")
+    permissions = ("programme.add_incentive", "programme.change_incentive")
+    columns = {
+        "kind": True,
+        "enterprise_code": True,
+        "amount_10k_yuan": True,
+        "granted_on": True,
+        "decision_number": True,
+        "audit_ref": False,
+        "policy_number": False,
+        "decision": False,
+    }
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(IncentiveImportForm.base_fields)
+
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
+        codes, refs, numbers = set(), set(), set()
+        for values in rows:
+            codes.add(values.get("enterprise_code", "").strip())
+            refs.add(values.get("audit_ref", "").strip())
+            numbers.add(values.get("policy_number", "").strip())
+        codes.discard("")
+        refs.discard("")
+        numbers.discard("")
+        self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code") if codes else {}
+        self.audits = Audit.objects.in_bulk(refs, field_name="ref") if refs else {}
+        self.policies: dict[str, list[Policy]] = {}
+        for policy in Policy.objects.filter(number__in=numbers):
+            self.policies.setdefault(policy.number, []).append(policy)
+        self.seen: dict[tuple, int] = {}
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        problems = []
+        code = values.get("enterprise_code", "").strip()
+        enterprise = self.enterprises.get(code)
+        if enterprise is None:
+            problems.append(
+                ("enterprise_code", _("no enterprise with code “%(code)s”") % {"code": code})
+            )
+        audit = None
+        ref = values.get("audit_ref", "").strip()
+        if ref:
+            audit = self.audits.get(ref)
+            if audit is None:
+                problems.append(
+                    ("audit_ref", _("no audit with reference “%(ref)s”") % {"ref": ref})
+                )
+            elif enterprise is not None and audit.enterprise_id != enterprise.pk:
+                problems.append(
+                    ("audit_ref", _("The audit rewarded must be an audit of the same enterprise."))
+                )
+        policy = None
+        policy_number = values.get("policy_number", "").strip()
+        if policy_number:
+            found = self.policies.get(policy_number, [])
+            if len(found) != 1:
+                problems.append(
+                    (
+                        "policy_number",
+                        _("no policy with number “%(number)s”")
+                        if not found
+                        else _("several policies have number “%(number)s”"),
+                    )
+                )
+                problems[-1] = (problems[-1][0], problems[-1][1] % {"number": policy_number})
+            else:
+                policy = found[0]
+        key = (
+            values.get("decision_number", "").strip(),
+            code,
+            values.get("kind", "").strip().lower(),
+        )
+        if key in self.seen:
+            problems.append(
+                (
+                    "decision_number",
+                    _("duplicate of row %(row)s in this file") % {"row": self.seen[key]},
+                )
+            )
+        self.seen.setdefault(key, number)
+        instance = None
+        form = IncentiveImportForm(data=values)
+        if form.is_valid() and enterprise is not None:
+            instance = Incentive.objects.filter(
+                decision_number=form.cleaned_data["decision_number"],
+                enterprise=enterprise,
+                kind=form.cleaned_data["kind"],
+            ).first()
+            if instance is not None:
+                form = IncentiveImportForm(data=values, instance=instance)
+        if enterprise is not None:
+            form.instance.enterprise = enterprise
+        form.instance.audit = audit
+        form.instance.policy = policy
+        if not form.is_valid():
+            problems.extend(form_problems(form))
+        if problems:
+            raise RowInvalid(problems)
+        incentive = form.save(commit=False)
+        incentive.stamp(self.user)
+        incentive.save()
+        return (UPDATED if instance else CREATED), str(incentive)
+
+
+"""The programme's importers (autodiscovered by benxi_cp; each registers itself)."""
+
+# Organisation: members of bodies, tasks
+from programme import importers_organisation  # noqa: E402, F401

@@ -1,0 +1,392 @@
+"""Pages of training and outreach events, policies and regulations, and incentives.
+
+Every record is fetched through its queryset's `for_user`, so what a user may not see is a
+404 on every page, export and download."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from benxi_cp import closing
+from benxi_cp.models import EditConflict
+from benxi_cp.versions import refuse
+from benxi_cp.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    PermissionMixin,
+)
+from programme.filters_outreach import IncentiveFilter, PolicyFilter, TrainingEventFilter
+from programme.forms_outreach import (
+    IncentiveForm,
+    ParticipationFormSet,
+    PolicyForm,
+    TrainingEventForm,
+)
+from programme.models import (
+    Incentive,
+    Policy,
+    TrainingEvent,
+    TrainingMaterial,
+    TrainingParticipation,
+)
+from programme.outreach import incentive_totals, totals_grid, training_counts
+from programme.tables_outreach import IncentiveTable, PolicyTable, TrainingEventTable
+
+REFUSED = gettext_lazy("The database refused this record; check the values.")
+
+
+def events_with_counts(user):
+    """The events `user` may see, with their enterprises and participants counted in SQL."""
+    return (
+        TrainingEvent.objects.for_user(user)
+        .annotate(
+            enterprises=Count("participations"),
+            enterprise_participants=Coalesce(Sum("participations__participants"), 0),
+        )
+        .order_by(*TrainingEvent._meta.ordering)  # a grouped query drops Meta.ordering
+    )
+
+
+def visible_incentives(user):
+    return Incentive.objects.for_user(user).select_related("enterprise", "audit", "policy")
+
+
+# -- training and outreach ------------------------------------------------------------------
+class TrainingEventListView(ObjectListView):
+    permission_required = "programme.view_trainingevent"
+    table_class = TrainingEventTable
+    filterset_class = TrainingEventFilter
+    title = gettext_lazy("Training and outreach")
+    export_name = "training-events"
+    create_url_name = "programme:event_create"
+    create_permission = "programme.add_trainingevent"
+    import_kind = "training"
+
+    def get_queryset(self):
+        return events_with_counts(self.request.user)
+
+
+class TrainingEventDetailView(ObjectDetailView):
+    permission_required = "programme.view_trainingevent"
+    template_name = "programme/event_detail.html"
+
+    def get_queryset(self):
+        return TrainingEvent.objects.for_user(self.request.user).prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=TrainingParticipation.objects.select_related("enterprise").order_by(
+                    "enterprise__code"
+                ),
+            ),
+            "materials",
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            participations=list(self.object.participations.all()),
+            materials=list(self.object.materials.all()),
+            may_edit=user.has_perm("programme.change_trainingevent"),
+            may_delete_materials=user.has_perm("programme.delete_trainingmaterial"),
+            **kwargs,
+        )
+
+
+class TrainingEventEditView(PermissionMixin, View):
+    """Create or edit an event with its participants by enterprise and new materials."""
+
+    template_name = "programme/event_form.html"
+
+    def get_permission_required(self):
+        if self.kwargs.get("pk"):
+            return ("programme.change_trainingevent",)
+        return ("programme.add_trainingevent",)
+
+    def get_event(self) -> TrainingEvent:
+        if self.kwargs.get("pk"):
+            return get_object_or_404(
+                TrainingEvent.objects.for_user(self.request.user), pk=self.kwargs["pk"]
+            )
+        return TrainingEvent()
+
+    def render_page(self, form, formset, event):
+        title = (
+            _("Edit %(object)s") % {"object": event}
+            if event.pk
+            else _("New training or outreach event")
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "formset": formset, "object": event, "title": title},
+        )
+
+    def get(self, request, *args, **kwargs):
+        event = self.get_event()
+        return self.render_page(
+            TrainingEventForm(instance=event), ParticipationFormSet(instance=event), event
+        )
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        form = TrainingEventForm(request.POST, request.FILES, instance=event)
+        formset = ParticipationFormSet(request.POST, instance=event)
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_page(form, formset, event)
+        try:
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                saved.stamp(request.user)
+                saved.save()
+                formset.instance = saved
+                formset.save()
+                for upload in form.cleaned_data.get("materials") or []:
+                    material = TrainingMaterial(
+                        event=saved,
+                        file=upload,
+                        filename=upload.name[:200],
+                        content_type=upload.checked_content_type,
+                        size_bytes=upload.size,
+                    )
+                    material.stamp(request.user)
+                    material.save()
+        except EditConflict as conflict:
+            refuse(form, conflict)
+            return self.render_page(form, formset, event)
+        except IntegrityError as error:
+            form.add_error(None, closing.message(error, REFUSED))
+            return self.render_page(form, formset, event)
+        messages.success(request, _("Saved."))
+        return redirect(saved)
+
+
+class MaterialMixin(PermissionMixin):
+    def get_material(self) -> TrainingMaterial:
+        return get_object_or_404(
+            TrainingMaterial.objects.filter(
+                event__in=TrainingEvent.objects.for_user(self.request.user)
+            ).select_related("event"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class MaterialDownloadView(MaterialMixin, View):
+    permission_required = "programme.view_trainingmaterial"
+
+    def get(self, request, *args, **kwargs):
+        material = self.get_material()
+        try:
+            handle = material.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file of this document is missing.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=material.filename,
+            content_type=material.content_type,
+        )
+
+
+class MaterialDeleteView(MaterialMixin, View):
+    permission_required = "programme.delete_trainingmaterial"
+
+    def post(self, request, *args, **kwargs):
+        material = self.get_material()
+        event = material.event
+        material.file.delete(save=False)
+        material.delete()
+        messages.success(request, _("Document deleted."))
+        return redirect(event)
+
+
+# -- policies ------------------------------------------------------------------------------
+class PolicyListView(ObjectListView):
+    permission_required = "programme.view_policy"
+    table_class = PolicyTable
+    filterset_class = PolicyFilter
+    title = gettext_lazy("Policies and regulations")
+    export_name = "policies"
+    create_url_name = "programme:policy_create"
+    create_permission = "programme.add_policy"
+
+    def get_queryset(self):
+        return Policy.objects.for_user(self.request.user)
+
+
+class PolicyDetailView(ObjectDetailView):
+    permission_required = "programme.view_policy"
+    template_name = "programme/policy_detail.html"
+
+    def get_queryset(self):
+        return Policy.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        incentives = visible_incentives(user).filter(policy=self.object)
+        return super().get_context_data(
+            incentives=list(incentives[:50]),
+            incentive_grid=totals_grid(incentive_totals(incentives)),
+            may_edit=user.has_perm("programme.change_policy"),
+            **kwargs,
+        )
+
+
+class PolicyCreateView(ObjectCreateView):
+    permission_required = "programme.add_policy"
+    model = Policy
+    form_class = PolicyForm
+    title = gettext_lazy("New policy or regulation")
+
+
+class PolicyUpdateView(ObjectUpdateView):
+    permission_required = "programme.change_policy"
+    model = Policy
+    form_class = PolicyForm
+
+    def get_queryset(self):
+        return Policy.objects.for_user(self.request.user)
+
+
+class PolicyDocumentView(PermissionMixin, View):
+    permission_required = "programme.view_policy"
+
+    def get(self, request, pk: int):
+        policy = get_object_or_404(Policy.objects.for_user(request.user), pk=pk)
+        if not policy.document:
+            raise Http404(_("This policy has no document."))
+        try:
+            handle = policy.document.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file of this document is missing.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=policy.document_name or "document",
+            content_type=policy.document_type or "application/octet-stream",
+        )
+
+
+# -- incentives ----------------------------------------------------------------------------
+class IncentiveListView(ObjectListView):
+    permission_required = "programme.view_incentive"
+    table_class = IncentiveTable
+    filterset_class = IncentiveFilter
+    title = gettext_lazy("Incentives")
+    export_name = "incentives"
+    create_url_name = "programme:incentive_create"
+    create_permission = "programme.add_incentive"
+    import_kind = "incentives"
+    template_name = "programme/incentive_list.html"
+
+    def get_queryset(self):
+        return visible_incentives(self.request.user)
+
+
+class IncentiveDetailView(ObjectDetailView):
+    permission_required = "programme.view_incentive"
+    template_name = "programme/incentive_detail.html"
+
+    def get_queryset(self):
+        return visible_incentives(self.request.user).select_related("updated_by")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            may_edit=self.request.user.has_perm("programme.change_incentive"), **kwargs
+        )
+
+
+class IncentiveCreateView(ObjectCreateView):
+    permission_required = "programme.add_incentive"
+    model = Incentive
+    form_class = IncentiveForm
+    title = gettext_lazy("New incentive")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("enterprise", "audit"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
+
+
+class IncentiveUpdateView(ObjectUpdateView):
+    permission_required = "programme.change_incentive"
+    model = Incentive
+    form_class = IncentiveForm
+
+    def get_queryset(self):
+        return visible_incentives(self.request.user)
+
+
+class TotalsView(PermissionMixin, TemplateView):
+    """Incentives by year and kind, and training by year and audience (SQL aggregates)."""
+
+    permission_required = "programme.view_incentive"
+    template_name = "programme/totals.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Incentives and training by year")
+        context["incentive_grid"] = totals_grid(incentive_totals(Incentive.objects.for_user(user)))
+        if user.has_perm("programme.view_trainingevent"):
+            context["training"] = training_counts(TrainingEvent.objects.for_user(user))
+        return context
+
+
+# -- history -------------------------------------------------------------------------------
+HISTORY_MODELS = {
+    "event": (TrainingEvent, "programme.view_trainingevent"),
+    "policy": (Policy, "programme.view_policy"),
+    "incentive": (Incentive, "programme.view_incentive"),
+}
+
+
+def history_view(request, kind: str, pk: int):
+    """The changes of one record: who, when, and each field's old and new value."""
+    if kind not in HISTORY_MODELS:
+        raise Http404(kind)
+    model, permission = HISTORY_MODELS[kind]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    record = get_object_or_404(model.objects.for_user(request.user), pk=pk)
+    records = list(record.history.select_related("history_user").order_by("-history_date"))
+    entries = []
+    for index, entry in enumerate(records):
+        changes = []
+        older = records[index + 1] if index + 1 < len(records) else None
+        if older is not None:
+            delta = entry.diff_against(older)
+            for change in delta.changes:
+                if change.field in ("version", "updated", "updated_by", "created_by"):
+                    continue
+                field = model._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+        entries.append(
+            {
+                "when": entry.history_date,
+                "who": entry.history_user,
+                "action": entry.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return render(
+        request,
+        "programme/history.html",
+        {
+            "object": record,
+            "entries": entries,
+            "title": _("History of %(object)s") % {"object": record},
+        },
+    )

@@ -15,11 +15,12 @@ from audits.choices import (
     Verdict,
 )
 from audits.models import Audit, Option
-from benxi_cp.filters import CodeOrChoiceFilter, YearFilter
+from benxi_cp.filters import YES_NO as YES_NO_CHOICES
+from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 
-YES_NO = forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+YES_NO = forms.Select(choices=YES_NO_CHOICES)
 VERDICTS = [*Verdict.choices, (NOT_RECORDED, _("Not recorded"))]
 
 
@@ -40,7 +41,7 @@ def _verdict(field: str):
     return apply
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -106,7 +107,7 @@ class AuditFilter(django_filters.FilterSet):
         )
 
 
-class OptionFilter(django_filters.FilterSet):
+class OptionFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

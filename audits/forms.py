@@ -26,6 +26,7 @@ from audits.models import (
     balance_required,
 )
 from audits.validators import document_type
+from benxi_cp import units
 from benxi_cp.versions import VersionedFormMixin
 from enterprises.models import Enterprise, Pollutant
 
@@ -375,7 +376,7 @@ class OptionForm(ModelRulesForm):
             stored = {r.pollutant_id: r.amount_per_year for r in self.instance.reductions.all()}
         for pollutant in self.pollutants:
             self.fields[self.reduction_field(pollutant)] = forms.DecimalField(
-                label=f"{pollutant.display_name} ({pollutant.unit}/a)",
+                label=f"{pollutant.display_name} ({units.per_year(pollutant.unit)})",
                 required=False,
                 min_value=0,
                 max_digits=16,

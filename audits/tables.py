@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.formatting import plain
 from audits.models import STEP_COUNT, Audit, Option
+from benxi_cp import units
+from benxi_cp.tables import FigureColumn
 from enterprises.models import Pollutant
 
 # The attribute where a list's options carry their reductions (prefetched as a list);
@@ -140,8 +142,8 @@ class OptionTable(tables.Table):
     )
     code = tables.Column(linkify=True, attrs=NOWRAP)
     title = tables.Column(linkify=True, attrs={"td": {"class": "col-title"}})
-    investment_10k_yuan = tables.Column(attrs=NUMBER)
-    annual_benefit_10k_yuan = tables.Column(attrs=NUMBER)
+    investment_10k_yuan = FigureColumn(places=2)
+    annual_benefit_10k_yuan = FigureColumn(places=2)
     implemented_on = date_column()
     reductions = tables.Column(
         verbose_name=capfirst(_("annual reductions")),
@@ -183,11 +185,17 @@ class OptionTable(tables.Table):
         return record.audit.enterprise.code
 
     def render_reductions(self, record):
+        # The pollutant by its name in the user's language; its code only as the tooltip.
         return format_html_join(
             " · ",
-            '<span class="text-nowrap">{} {} {}</span>',
+            '<span class="reduction text-nowrap" title="{}">{} {} {}</span>',
             (
-                (r.pollutant.code, plain(r.amount_per_year), r.pollutant.unit)
+                (
+                    r.pollutant.code,
+                    r.pollutant.display_name,
+                    units.figure(r.amount_per_year),
+                    r.pollutant.display_unit,
+                )
                 for r in reductions_of(record)
             ),
         )

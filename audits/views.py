@@ -526,7 +526,7 @@ def figure_rows(evaluation) -> list[dict]:
     rows = [
         ("D", _("Depreciation"), "I / Y", evaluation.depreciation, per_year),
         ("T", _("Taxable profit"), "P − D", evaluation.taxable_profit, per_year),
-        ("E", _("Net profit"), "T × (1 − tax)", evaluation.net_profit, per_year),
+        ("E", _("Net profit"), _("T × (1 − tax rate)"), evaluation.net_profit, per_year),
         ("F", _("Annual net cash flow"), "E + D", evaluation.cash_flow, per_year),
         ("N", _("Payback period"), "I / F", evaluation.payback_years, _("years")),
         ("NPV", _("Net present value"), "−I + Σ F/(1+r)ᵗ", evaluation.npv, yuan),

@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.query import ModelIterable
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Up to this many records the filter is a drop-down; beyond it (a province's thousands of
 # enterprises) a text box that takes the record's code, so no page renders thousands of
@@ -113,3 +115,44 @@ class YearFilter(django_filters.NumberFilter):
 
     def get_max_validator(self):
         return None  # max_value above
+
+
+# --- Localisation (issue 15): one label for "no choice" in every list's filters ---
+
+
+def all_label() -> str:
+    """What a filter's empty choice reads: it filters nothing, so every record is shown."""
+    return _("All")
+
+
+YES_NO = [("", ""), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
+
+
+class FilterSet(django_filters.FilterSet):
+    """The FilterSet every list's filters derive from: each drop-down's empty choice reads
+    "All" in the user's language instead of Django's "---------", whatever made the choice
+    (a ChoiceFilter, a record chooser, a yes/no drop-down's own list)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                label_empty_choice(field)
+        return self._form
+
+
+def label_empty_choice(field) -> None:
+    label = all_label()
+    if isinstance(field, forms.ModelChoiceField):
+        # Read when the drop-down is drawn (CodeOrSelect, ModelChoiceIterator): no query here.
+        if field.empty_label is not None:
+            field.empty_label = label
+        return
+    if getattr(field, "empty_label", None) is not None:
+        field.empty_label = label
+    widget = field.widget
+    if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+        widget.choices = [
+            (value, label if value in ("", None) else text) for value, text in widget.choices
+        ]

@@ -12,8 +12,8 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from benxi_cp import closing
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
@@ -36,9 +36,15 @@ class RowIssue:
     message: str
 
     def __str__(self) -> str:
+        # The whole line in the user's language; the column by its meaning and by the
+        # header the file uses ("第 2 行，数量（amount）列：输入一个数字。").
         if self.column:
-            return f"row {self.row}, {self.column}: {self.message}"
-        return f"row {self.row}: {self.message}"
+            return _("row %(row)s, %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": column_name(self.column),
+                "message": self.message,
+            }
+        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
 class RowInvalid(Exception):
@@ -411,3 +417,101 @@ def get_importer(kind: str) -> type[Importer]:
 
 def importer_kinds() -> list[str]:
     return sorted(_REGISTRY)
+
+
+# --- Localisation (issue 15): the import files' columns as a person knows them ---
+
+# The columns of the documented formats (docs/formats), by their header. A column named
+# "reduction_<CODE>" is an option's annual reduction of that pollutant.
+COLUMN_LABELS = {
+    "code": gettext_lazy("code"),
+    "name": gettext_lazy("name"),
+    "name_en": gettext_lazy("English name"),
+    "sector": gettext_lazy("sector"),
+    "district": gettext_lazy("district"),
+    "ownership": gettext_lazy("ownership"),
+    "size": gettext_lazy("size"),
+    "state_large_medium": gettext_lazy("state-owned large or medium"),
+    "employees": gettext_lazy("employees"),
+    "ref": gettext_lazy("audit reference"),
+    "audit_ref": gettext_lazy("audit reference"),
+    "enterprise_code": gettext_lazy("enterprise code"),
+    "started_on": gettext_lazy("started on"),
+    "steps_completed": gettext_lazy("steps completed"),
+    "focus": gettext_lazy("audit focus"),
+    "assessment": gettext_lazy("assessment"),
+    "assessed_on": gettext_lazy("assessed on"),
+    "assessment_score": gettext_lazy("assessment score"),
+    "acceptance": gettext_lazy("acceptance"),
+    "accepted_by": gettext_lazy("accepted by"),
+    "accepted_on": gettext_lazy("accepted on"),
+    "demonstration": gettext_lazy("demonstration enterprise"),
+    "title": gettext_lazy("title"),
+    "aspect": gettext_lazy("aspect"),
+    "fee_class": gettext_lazy("fee class"),
+    "status": gettext_lazy("status"),
+    "investment_10k_yuan": gettext_lazy("estimated investment (10k yuan)"),
+    "annual_benefit_10k_yuan": gettext_lazy("estimated annual benefit (10k yuan)"),
+    "actual_investment_10k_yuan": gettext_lazy("actual investment (10k yuan)"),
+    "actual_annual_benefit_10k_yuan": gettext_lazy("actual annual benefit (10k yuan)"),
+    "implemented_on": gettext_lazy("implemented on"),
+    "year": gettext_lazy("year"),
+    "period": gettext_lazy("period"),
+    "pollutant": gettext_lazy("pollutant"),
+    "amount": gettext_lazy("amount"),
+    "unit": gettext_lazy("unit"),
+    "basis": gettext_lazy("basis"),
+    "output_10k_yuan": gettext_lazy("industrial output (10k yuan)"),
+    # The programme office's registers (programme/importers*.py).
+    "id": gettext_lazy("number"),
+    "kind": gettext_lazy("kind"),
+    "held_on": gettext_lazy("held on"),
+    "hours": gettext_lazy("hours"),
+    "place": gettext_lazy("place"),
+    "organiser": gettext_lazy("organiser"),
+    "audience": gettext_lazy("audience"),
+    "participants": gettext_lazy("participants"),
+    "other_participants": gettext_lazy("other participants"),
+    "policy_number": gettext_lazy("policy number"),
+    "granted_on": gettext_lazy("granted on"),
+    "amount_10k_yuan": gettext_lazy("amount (10k yuan)"),
+    "body": gettext_lazy("body"),
+    "person_name": gettext_lazy("person's name"),
+    "username": gettext_lazy("user name"),
+    "role": gettext_lazy("role"),
+    "position": gettext_lazy("post"),
+    "department": gettext_lazy("department"),
+    "term_start": gettext_lazy("term start"),
+    "term_end": gettext_lazy("term end"),
+    "meeting_date": gettext_lazy("meeting date"),
+    "decision": gettext_lazy("decision"),
+    "decision_number": gettext_lazy("decision number"),
+    "text": gettext_lazy("task"),
+    "due_date": gettext_lazy("due date"),
+    "done_date": gettext_lazy("done on"),
+    "note": gettext_lazy("note"),
+    "notes": gettext_lazy("notes"),
+}
+REDUCTION_PREFIX = "reduction_"
+
+
+def column_name(column: str) -> str:
+    """A file's column for a person: its meaning in the user's language, then the header
+    the file uses, e.g. 数量列（amount）; in English, and for an unknown column, the header
+    alone (the headers are English words already)."""
+    if (get_language() or "en").startswith("en"):
+        return column
+    label = COLUMN_LABELS.get(column)
+    if label is None and column.lower().startswith(REDUCTION_PREFIX):
+        code = column[len(REDUCTION_PREFIX) :].upper()
+        label = _("annual reduction of %(pollutant)s") % {"pollutant": _pollutant_name(code)}
+    if label is None:
+        return _("column %(column)s") % {"column": column}
+    return _("%(label)s column (%(column)s)") % {"label": label, "column": column}
+
+
+def _pollutant_name(code: str) -> str:
+    from enterprises.models import Pollutant  # the catalogue; benxi_cp is below the apps
+
+    pollutant = Pollutant.objects.filter(code=code).only("name", "name_en").first()
+    return pollutant.display_name if pollutant is not None else code

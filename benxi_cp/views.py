@@ -58,6 +58,12 @@ class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
             return mark_download(request, export.table_response(table, fmt, self.export_name))
         return super().get(request, *args, **kwargs)
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if table.empty_text is None:
+            table.empty_text = empty_text(getattr(self, "filterset", None))
+        return table
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -569,3 +575,19 @@ def mark_download(request, response):
     if DOWNLOAD_TOKEN.fullmatch(token):
         response.set_cookie(f"benxi_download_{token}", "1", max_age=120, samesite="Lax")
     return response
+
+
+# --- Localisation (issue 15): what an empty list says ---
+
+
+def empty_text(filterset) -> str:
+    """An empty table's message: the filter found nothing, or nothing is recorded yet."""
+    data = getattr(filterset, "data", None)
+    filtering = data is not None and any(
+        value not in ("", None)
+        for name in filterset.filters
+        for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+    )
+    if filtering:
+        return _("No matching records. Change or clear the filter to see more.")
+    return _("Nothing recorded yet.")

@@ -1,8 +1,10 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import CodeOrChoiceFilter
+from benxi_cp.filters import YES_NO, CodeOrChoiceFilter, FilterSet
+from enterprises import districts
 from enterprises.choices import (
     CpStatus,
     FlagCode,
@@ -17,19 +19,19 @@ from enterprises.choices import (
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("code or name")}),
     )
     sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
-    district = django_filters.CharFilter(label=_("district"), lookup_expr="icontains")
+    district = django_filters.CharFilter(label=_("district"), method="filter_district")
     ownership = django_filters.ChoiceFilter(label=_("ownership"), choices=Ownership.choices)
     size = django_filters.ChoiceFilter(label=_("size"), choices=Size.choices)
     state_large_medium = django_filters.BooleanFilter(
         label=_("state-owned large or medium"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=YES_NO),
     )
     cp_status = django_filters.ChoiceFilter(label=_("CP status"), choices=CpStatus.choices)
 
@@ -40,8 +42,14 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_district(self, queryset, name, value):
+        # As recorded (Chinese) or by its English name.
+        return queryset.filter(
+            Q(district__icontains=value) | Q(district__in=districts.recorded_names(value))
+        )
 
-class DischargeReportFilter(django_filters.FilterSet):
+
+class DischargeReportFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -68,7 +76,7 @@ class DischargeReportFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
-class FlagFilter(django_filters.FilterSet):
+class FlagFilter(FilterSet):
     year = django_filters.NumberFilter(label=_("year"), field_name="report__year")
     severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
     code = django_filters.ChoiceFilter(label=_("check"), choices=FlagCode.choices)

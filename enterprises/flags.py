@@ -86,7 +86,7 @@ def render_message(code: str, params: Mapping, pollutant=None) -> str:
     """The flag's reason in the active language."""
     values = dict(params)
     if pollutant is not None:
-        values.setdefault("unit", pollutant.unit)
+        values.setdefault("unit", pollutant.display_unit)
         values.setdefault("pollutant", pollutant.display_name)
     if "kind" in values:
         values["kind"] = str(SUBPERIOD_KINDS.get(values["kind"], values["kind"]))

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp.units import unit_label
+from enterprises import districts
 from enterprises.choices import (
     Basis,
     CpStatus,
@@ -128,6 +130,10 @@ class Enterprise(VersionedModel, TrackedModel):
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
 
+    @property
+    def display_district(self) -> str:
+        return districts.display(self.district)
+
 
 class Pollutant(models.Model):
     """A pollutant or quantity of the catalogue, with the one unit it is reported in."""
@@ -160,6 +166,11 @@ class Pollutant(models.Model):
     @property
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
+
+    @property
+    def display_unit(self) -> str:
+        """The unit in the user's language (万吨 for "10k t"); `unit` is the files' code."""
+        return unit_label(self.unit)
 
 
 class ReportLocked(ValidationError):

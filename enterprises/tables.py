@@ -3,6 +3,9 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.tables import FigureColumn
+from benxi_cp.units import unit_label
+from enterprises import districts
 from enterprises.choices import ReportStatus
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
 from enterprises.templatetags.discharge import plain_amount
@@ -21,7 +24,7 @@ class EnterpriseTable(tables.Table):
     )
     name_en = tables.Column(visible=False)
     state_large_medium = tables.BooleanColumn(verbose_name=_("State large/medium"))
-    employees = tables.Column(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    employees = FigureColumn(places=0)
 
     class Meta:
         model = Enterprise
@@ -43,6 +46,12 @@ class EnterpriseTable(tables.Table):
     def value_name(self, record) -> str:
         # Exports carry the registered name; name_en has a column of its own.
         return record.name
+
+    def render_district(self, value):
+        return districts.display(value)
+
+    def value_district(self, value):
+        return value  # the file keeps the district as recorded
 
 
 class GradeColumn(tables.Column):
@@ -123,7 +132,7 @@ class DischargeReportTable(tables.Table):
     flag_count = tables.Column(
         verbose_name=capfirst(_("flags")), attrs={"td": {"class": "text-end"}}, orderable=True
     )
-    output_10k_yuan = tables.Column(attrs={"td": {"class": "text-end"}})
+    output_10k_yuan = FigureColumn()
     updated = tables.DateTimeColumn(
         format="Y-m-d", verbose_name=capfirst(_("changed")), attrs={"td": {"class": "text-nowrap"}}
     )
@@ -221,6 +230,12 @@ class FlagTable(tables.Table):
 
     def render_amount(self, value):
         return plain_amount(value)
+
+    def render_unit(self, value):
+        return unit_label(value)
+
+    def value_unit(self, value):
+        return value
 
     def render_message(self, record):
         return record.message

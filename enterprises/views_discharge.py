@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from benxi_cp.closing import YearClosed
 from benxi_cp.importers import get_importer
 from benxi_cp.models import EditConflict
+from benxi_cp.units import unit_label
 from benxi_cp.versions import Difference, refuse
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
 from enterprises import reliability, reliability_store, workflow
@@ -874,7 +875,7 @@ def value_differences(
         pollutant = catalogue[pollutant_id]
         differences.append(
             Difference(
-                label=f"{pollutant.display_name} ({pollutant.unit})",
+                label=f"{pollutant.display_name} ({pollutant.display_unit})",
                 yours=_value_text(mine),
                 stored=_value_text(theirs),
                 changed_by=by,
@@ -950,7 +951,7 @@ def discharge_panel(request, enterprise: Enterprise):
             code,
             {
                 "name": Pollutant(name=name, name_en=name_en).display_name,
-                "unit": unit,
+                "unit": unit_label(unit),
                 "position": position,
                 "cells": {},
             },

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.filters import YES_NO, FilterSet
 from programme.choices_organisation import BodyKind, MemberRole, TaskStatus
 from programme.models import Body, Meeting, Member, Task, UserProfile
 from targets.models import Department
@@ -23,7 +24,7 @@ def _body_filter():
     )
 
 
-class BodyFilter(django_filters.FilterSet):
+class BodyFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -42,7 +43,7 @@ class BodyFilter(django_filters.FilterSet):
         )
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -68,7 +69,7 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.current(today) if value == "current" else queryset.past(today)
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -88,7 +89,7 @@ class MeetingFilter(django_filters.FilterSet):
         )
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -99,7 +100,7 @@ class TaskFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("overdue"),
         method="filter_overdue",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=YES_NO),
     )
     body = django_filters.ModelChoiceFilter(
         label=_("body"),
@@ -123,7 +124,7 @@ class TaskFilter(django_filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class UserProfileFilter(django_filters.FilterSet):
+class UserProfileFilter(FilterSet):
     department = _department_filter()
 
     class Meta:

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import CodeOrChoiceFilter, YearFilter
+from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
 from enterprises.models import Enterprise
 from programme.choices_outreach import (
     Audience,
@@ -25,7 +25,7 @@ def _search(queryset, name, value):
     return queryset.search(value)
 
 
-class TrainingEventFilter(django_filters.FilterSet):
+class TrainingEventFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method=_search,
@@ -47,7 +47,7 @@ class TrainingEventFilter(django_filters.FilterSet):
         fields = ["q", "kind", "audience", "year", "enterprise"]
 
 
-class PolicyFilter(django_filters.FilterSet):
+class PolicyFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method=_search,
@@ -62,7 +62,7 @@ class PolicyFilter(django_filters.FilterSet):
         fields = ["q", "level", "kind", "status"]
 
 
-class IncentiveFilter(django_filters.FilterSet):
+class IncentiveFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method=_search,

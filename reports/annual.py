@@ -193,7 +193,7 @@ def programme_form(year: int, data: ProgrammeSummary | None = None) -> AnnualFor
         reductions.rows.append(
             {
                 "pollutant": reduction.pollutant.display_name,
-                "unit": reduction.pollutant.unit,
+                "unit": reduction.pollutant.display_unit,
                 "amount": reduction.amount,
                 "enterprises": reduction.enterprises,
                 "baseline": reduction.baseline,
@@ -493,7 +493,7 @@ def discharge_form(year: int) -> AnnualForm:
         )
         row = {
             "pollutant": pollutant.display_name,
-            "unit": pollutant.unit,
+            "unit": pollutant.display_unit,
             # A city total only for a complete year (enterprises/ledger.py).
             "previous": previous["total"] if previous and complete[year - 1] else None,
             "current": current["total"] if current and complete[year] else None,
@@ -510,10 +510,10 @@ def discharge_form(year: int) -> AnnualForm:
             + [row[k] for k in ("previous", "current", "change", "change_pct")]
         )
     # Once each: at province scale this loop runs for every enterprise and pollutant.
-    catalogue = [(p.pk, p.code, p.unit, p.display_name) for p in pollutants]
+    catalogue = [(p.pk, p.code, p.unit, p.display_name, p.display_unit) for p in pollutants]
     for pk, enterprise in enterprises.items():
         block = []
-        for pollutant_id, code, unit, name in catalogue:
+        for pollutant_id, code, unit, name, shown_unit in catalogue:
             previous = values.get((pk, year - 1, pollutant_id))
             current = values.get((pk, year, pollutant_id))
             if previous is None and current is None:
@@ -522,7 +522,7 @@ def discharge_form(year: int) -> AnnualForm:
             block.append(
                 {
                     "pollutant": name,
-                    "unit": unit,
+                    "unit": shown_unit,
                     "previous": previous,
                     "current": current,
                     "change": change,
@@ -721,7 +721,7 @@ def targets_form(year: int) -> AnnualForm:
         table.rows.append(
             {
                 "indicator": indicator.display_name,
-                "unit": indicator.unit,
+                "unit": indicator.display_unit,
                 "department": indicator.department.display_name,
                 "baseline_year": target.baseline_year,
                 "baseline_value": target.baseline_value,

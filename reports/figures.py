@@ -78,7 +78,7 @@ def _pollutant(params: Params) -> Pollutant:
 
 
 def _ylabel(pollutant: Pollutant) -> str:
-    return f"{pollutant.display_name} ({pollutant.unit})"
+    return f"{pollutant.display_name} ({pollutant.display_unit})"
 
 
 def draw_city_discharge(params: Params) -> str:

@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from audits.choices import AcceptingBody
 from audits.models import Audit
 from audits.programme import accepted_q, as_of, demonstration_q, in_programme_q
+from benxi_cp.filters import YES_NO, FilterSet
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import DischargeReport, Enterprise
 
-YES_NO = [("", "---------"), ("true", _("Yes")), ("false", _("No"))]
 REPORTED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
 
 
-class ProgrammeEnterpriseFilter(django_filters.FilterSet):
+class ProgrammeEnterpriseFilter(FilterSet):
     """Each filter counts exactly as reports/summary.py does for the chosen year."""
 
     q = django_filters.CharFilter(

@@ -2,11 +2,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.filters import YES_NO, FilterSet
 from targets.choices import Dimension
 from targets.models import Department, Indicator
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -21,7 +22,7 @@ class IndicatorFilter(django_filters.FilterSet):
     computed = django_filters.BooleanFilter(
         label=_("computed from the records"),
         method="filter_computed",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=YES_NO),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.filters import label_empty_choice
 from benxi_cp.versions import VersionedFormMixin
 from targets import computations
 from targets.choices import Dimension
@@ -200,12 +201,14 @@ class OverviewFilterForm(forms.Form):
         required=False,
     )
     dimension = forms.ChoiceField(
-        label=_("dimension"), choices=[("", "---------"), *Dimension.choices], required=False
+        label=_("dimension"), choices=[("", ""), *Dimension.choices], required=False
     )
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
+        for name in ("department", "dimension"):
+            label_empty_choice(self.fields[name])  # "All", as in every list's filters
 
 
 class RecomputeForm(forms.Form):

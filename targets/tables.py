@@ -6,13 +6,16 @@ from targets.models import Indicator
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column(linkify=True)
+    # The code is an internal identifier (cod_total): the export's first column, on the
+    # page only the name's tooltip.
+    code = tables.Column(linkify=True, visible=False)
     indicator = tables.Column(
         verbose_name=_("indicator"),
         accessor="display_name",
         linkify=lambda record: record.get_absolute_url(),
         order_by=("name",),
         exclude_from_export=True,
+        attrs={"a": {"title": lambda record: record.code}},
     )
     name = tables.Column(visible=False)
     name_en = tables.Column(visible=False)
@@ -31,8 +34,8 @@ class IndicatorTable(tables.Table):
         fields = ("code", "dimension", "name", "name_en", "unit", "direction", "department")
         sequence = (
             "code",
-            "dimension",
             "indicator",
+            "dimension",
             "name",
             "name_en",
             "unit",

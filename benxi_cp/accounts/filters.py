@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp import roles
+from benxi_cp.filters import YES_NO, FilterSet
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -18,7 +19,7 @@ class UserFilter(django_filters.FilterSet):
     )
     is_active = django_filters.BooleanFilter(
         label=_("active"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=YES_NO),
     )
 
     class Meta:

@@ -322,7 +322,8 @@ def test_option_list_filters_by_audit_and_enterprise_and_exports_reductions(
     column = rows[0].index("reduction_SO2 (t/a)")
     assert [row[column] for row in rows[1:]] == [None, "1200"]
     page = client.get(reverse("audits:option_list"), {"status": "implemented"}).content.decode()
-    assert "SO2 1200 t" in page
+    # the pollutant by its name in the page's language, its code as the tooltip
+    assert 'title="SO2">二氧化硫 1,200 吨</span>' in page
 
 
 # -- the step tracker -----------------------------------------------------------------------
@@ -545,7 +546,7 @@ def test_implementing_an_option_with_its_reductions(client_as, audit, make_optio
     client.post(reverse("audits:option_edit", args=[option.pk]), data)
     assert list(option.reductions.values_list("pollutant__code", flat=True)) == ["ENERGY"]
     page = client.get(option.get_absolute_url()).content.decode()
-    assert "120 tce/a" in page
+    assert "120 吨标准煤/年" in page
 
 
 @pytest.mark.django_db

@@ -101,7 +101,8 @@ def test_an_empty_result_and_a_bad_filter_are_said(demo, client, make_user):
     response = client.get(reverse("enterprises:list") + "?q=nothing-matches-this")
     page = response.content.decode()
     assert response.status_code == 200 and "0 records" in page
-    assert "<td" not in _table(page)
+    # No record's row; the one cell says the filter matched nothing (not "nothing yet").
+    assert _table(page).count("<td") == 1 and "No matching records." in _table(page)
     response = client.get(reverse("enterprises:report_list") + "?year=abc")
     page = response.content.decode()
     assert response.status_code == 200

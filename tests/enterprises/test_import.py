@@ -174,7 +174,8 @@ def test_the_command_line_importer_exits_non_zero(tmp_path):
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "benxi_cp.settings_test"},
     )
     assert result.returncode != 0
-    assert "row 1, colour:" in result.stderr
+    # The command speaks the site's language (Chinese): the whole line, not "row 1, colour:".
+    assert "第 1 行，colour 列：" in result.stderr
 
 
 @pytest.mark.django_db
@@ -200,7 +201,8 @@ def test_web_import_shows_row_errors_and_refuses_forged_tokens(client_as):
     upload = io.BytesIO((HEADER + "W-1,网厂,coal,yes,-3\n").encode())
     upload.name = "batch.csv"
     page = client.post(url, {"file": upload}).content.decode()
-    assert "row 2, employees:" in page and 'id="commit-form"' not in page
+    # The whole line in the page's language, the column by its name and by its header.
+    assert "第 2 行，职工人数列（employees）：" in page and 'id="commit-form"' not in page
     response = client.post(url, {"token": "../../etc/passwd", "suffix": ".csv"})
     assert response.status_code == 302
     assert not Enterprise.objects.exists()

@@ -47,7 +47,9 @@ def test_city_discharge_has_one_bar_per_year_with_verified_reports(programme):
     # COD: 1997 (E1), 1998 (E2 quarters), 1999 (E1; E3 has only three quarters)
     assert series_of(svg) == {"COD": 3}
     # The Chinese label is drawn with the CJK font, as outlines: the SVG needs no font.
-    assert "<!-- 化学需氧量 (t) -->" in svg and "NotoSansCJK" in svg
+    assert (
+        "<!-- 化学需氧量 (吨) -->" in svg
+    )  # the unit in the chart's language and "NotoSansCJK" in svg
     assert ET.fromstring(svg).find(f".//{SVG}text") is None
 
 

@@ -433,6 +433,9 @@ COLUMN_LABELS = {
     "size": gettext_lazy("size"),
     "state_large_medium": gettext_lazy("state-owned large or medium"),
     "employees": gettext_lazy("employees"),
+    "address": gettext_lazy("address"),
+    "contact_person": gettext_lazy("contact person"),
+    "phone": gettext_lazy("phone"),
     "ref": gettext_lazy("audit reference"),
     "audit_ref": gettext_lazy("audit reference"),
     "enterprise_code": gettext_lazy("enterprise code"),
@@ -491,6 +494,9 @@ COLUMN_LABELS = {
     "done_date": gettext_lazy("done on"),
     "note": gettext_lazy("note"),
     "notes": gettext_lazy("notes"),
+    "project": gettext_lazy("project"),
+    "category": gettext_lazy("category"),
+    "source": gettext_lazy("source of funds"),
 }
 REDUCTION_PREFIX = "reduction_"
 

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import CodeOrChoiceFilter
+from benxi_cp.filters import CodeOrChoiceFilter, FilterSet
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
@@ -15,7 +15,7 @@ def _enterprises(request):
     return Enterprise.objects.order_by("code")
 
 
-class InvestmentFilter(django_filters.FilterSet):
+class InvestmentFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

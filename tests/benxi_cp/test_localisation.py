@@ -161,3 +161,17 @@ def test_form_headers_break_between_words_only():
         header_words("Steps done") == '<span class="nb">Steps</span> <span class="nb">done</span>'
     )
     assert header_words("<b>") == '<span class="nb">&lt;b&gt;</span>'
+
+
+def test_every_importers_columns_have_a_name_in_the_users_language():
+    """An import error names its column as the user knows it (COLUMN_LABELS): a new format's
+    columns must be added there, or its errors would show bare headers in Chinese."""
+    from benxi_cp.importers import COLUMN_LABELS, get_importer, importer_kinds
+
+    unnamed = {
+        f"{kind}: {column}"
+        for kind in importer_kinds()
+        for column in get_importer(kind).columns
+        if column not in COLUMN_LABELS
+    }
+    assert unnamed == set()

@@ -40,13 +40,6 @@ ALLOWED_WORDS = {
     *("Tab", "Enter", "Alt", "Shift", "Ctrl", "Esc"),
 } | {row[0] for row in DEMO_USERS}
 
-# TEMPORARY, for the lead to shrink once the l10n work (issue 15 item 5) is merged: English
-# that item covers (units, pollutant codes shown as names, number formats, "All" in filters,
-# empty results). Each entry: a word the Chinese pages may still show, and where.
-L10N_PENDING = {
-    "tce",  # tonnes of coal equivalent (energy consumed): dashboards, claims, trends, flags
-}
-
 # The entries of the navigation bar and of the user's drop-down (Bootstrap keeps the
 # drop-downs in the document while closed).
 NAV_LINKS = """() => [...document.querySelectorAll('#main-nav a[href]')]
@@ -116,7 +109,7 @@ def catalogue_words() -> set[str]:
 def english_in(text: str, vocabulary: set[str], codes: frozenset[str] = frozenset()) -> list[str]:
     """Words of `text` that are English words of the catalogues (a header left in English) or
     lower-case words (a unit or a key), leaving codes, names and the allow-lists alone."""
-    allowed = ALLOWED_WORDS | L10N_PENDING | codes
+    allowed = ALLOWED_WORDS | codes
     found = []
     for word in WORD.findall(text):
         if len(word) < 3 or word in allowed:

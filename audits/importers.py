@@ -19,6 +19,7 @@ from audits.models import Audit, Option
 from audits.services import set_reductions, set_steps_completed
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.importers import (
+    COLUMN_PREFIXES,
     CREATED,
     UPDATED,
     Importer,
@@ -30,6 +31,16 @@ from benxi_cp.importers import (
 from enterprises.models import Enterprise, Pollutant
 
 REDUCTION_PREFIX = "reduction_"
+
+
+def reduction_column_name(code: str) -> str:
+    """How an import error names a "reduction_<CODE>" column: by its pollutant's name."""
+    pollutant = Pollutant.objects.filter(code=code.upper()).only("name", "name_en").first()
+    name = pollutant.display_name if pollutant is not None else code.upper()
+    return _("annual reduction of %(pollutant)s") % {"pollutant": name}
+
+
+COLUMN_PREFIXES[REDUCTION_PREFIX] = reduction_column_name
 
 
 def row_data(values: dict[str, str], instance, header: list[str], fields) -> dict:

@@ -421,8 +421,7 @@ def importer_kinds() -> list[str]:
 
 # --- Localisation (issue 15): the import files' columns as a person knows them ---
 
-# The columns of the documented formats (docs/formats), by their header. A column named
-# "reduction_<CODE>" is an option's annual reduction of that pollutant.
+# The columns of the documented formats (docs/formats), by their header.
 COLUMN_LABELS = {
     "code": gettext_lazy("code"),
     "name": gettext_lazy("name"),
@@ -498,7 +497,9 @@ COLUMN_LABELS = {
     "category": gettext_lazy("category"),
     "source": gettext_lazy("source of funds"),
 }
-REDUCTION_PREFIX = "reduction_"
+# Columns named by a prefix and what follows it, each named by the app whose format has them
+# (audits/importers.py: "reduction_<CODE>", an option's annual reduction of a pollutant).
+COLUMN_PREFIXES: dict[str, Callable[[str], str]] = {}
 
 
 def column_name(column: str) -> str:
@@ -508,16 +509,9 @@ def column_name(column: str) -> str:
     if (get_language() or "en").startswith("en"):
         return column
     label = COLUMN_LABELS.get(column)
-    if label is None and column.lower().startswith(REDUCTION_PREFIX):
-        code = column[len(REDUCTION_PREFIX) :].upper()
-        label = _("annual reduction of %(pollutant)s") % {"pollutant": _pollutant_name(code)}
+    for prefix, name_of in COLUMN_PREFIXES.items():
+        if label is None and column.lower().startswith(prefix):
+            label = name_of(column[len(prefix) :])
     if label is None:
         return _("column %(column)s") % {"column": column}
     return _("%(label)s column (%(column)s)") % {"label": label, "column": column}
-
-
-def _pollutant_name(code: str) -> str:
-    from enterprises.models import Pollutant  # the catalogue; benxi_cp is below the apps
-
-    pollutant = Pollutant.objects.filter(code=code).only("name", "name_en").first()
-    return pollutant.display_name if pollutant is not None else code

@@ -249,6 +249,10 @@ class BackgroundJob(JobBase):
     stages; a file it produces is kept for its user alone, and cleaned up after
     settings.BENXI_JOB_KEEP_HOURS."""
 
+    # The annual forms' titles by name (lazy strings), filled by the app that has the forms
+    # (reports/jobs.py): benxi_cp is below the apps and imports none of them.
+    form_titles: dict = {}
+
     class Kind(models.TextChoices):
         FORM_EXPORT = "form_export", _("annual form download")
         CLOSE_YEAR = "close_year", _("closing of a year")
@@ -314,10 +318,9 @@ class BackgroundJob(JobBase):
         year = self.params.get("year")
         if self.kind == self.Kind.CLOSE_YEAR:
             return gettext("Closing of %(year)s") % {"year": year}
-        from reports.annual import FORMS
-
         name = self.params.get("name", "")
-        title = FORMS[name][0] if name in FORMS else name
+        # The form's title, from the app whose forms they are (reports/jobs.py names them).
+        title = self.form_titles.get(name, name)
         return gettext("%(form)s, %(year)s (%(fmt)s)") % {
             "form": title,
             "year": year,

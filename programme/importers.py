@@ -17,6 +17,7 @@ from benxi_cp.importers import (
     register,
 )
 from enterprises.models import Enterprise
+from programme import importers_organisation  # noqa: F401 (registers members and tasks)
 from programme.choices import InvestmentStatus
 from programme.choices_outreach import Audience, EventKind, IncentiveKind
 from programme.forms_investment import FIELDS, InvestmentRowForm

@@ -79,6 +79,9 @@ def step_label(stage: str) -> str:
     return label
 
 
+BackgroundJob.form_titles.update({name: title for name, (title, _form) in annual.FORMS.items()})
+
+
 @jobs.runner(BackgroundJob.Kind.FORM_EXPORT, stages=step_label)
 def export_form(job: BackgroundJob, progress):
     name, year, fmt = job.params["name"], int(job.params["year"]), job.params["fmt"]

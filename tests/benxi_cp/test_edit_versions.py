@@ -371,7 +371,7 @@ def test_a_field_outside_the_model_is_compared_too(world, two_clients):
         "//table[contains(@class, 'conflict-table')]//tbody/tr"
     )
     cells = [[c.text_content().strip() for c in row] for row in rows]
-    assert any("(t/a)" in row[0] and row[1:3] == ["—", "12.5"] for row in cells), cells
+    assert any("(吨/年)" in row[0] and row[1:3] == ["—", "12.5"] for row in cells), cells
     assert world["option"].reductions.get().amount_per_year == Decimal("12.5")
 
 

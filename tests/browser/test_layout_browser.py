@@ -24,6 +24,7 @@ from django.urls import reverse
 from audits.models import Audit
 from benxi_cp.demo import DEMO_USERS
 from enterprises.models import DischargeReport, Enterprise
+from programme.models import Body
 from targets.models import Indicator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -153,8 +154,11 @@ def record_pages() -> list[str]:
 def test_every_page_fits_and_chinese_pages_are_chinese(page, live_server, login):
     call_command("load_demo", stdout=io.StringIO())
     vocabulary = catalogue_words()
-    # The indicators' codes (gdp, cod_total) are codes, shown as such in their list.
-    codes = frozenset(Indicator.objects.values_list("code", flat=True))
+    # The indicators' codes (gdp, cod_total) and the programme bodies' (office) are codes,
+    # shown as such in their lists.
+    codes = frozenset(Indicator.objects.values_list("code", flat=True)) | frozenset(
+        Body.objects.values_list("code", flat=True)
+    )
     assert {"Name", "Enterprise", "Filter"} <= vocabulary  # the catalogues were read
     passwords = {row[0]: row[1] for row in DEMO_USERS}
     problems: list[str] = []

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from programme import demo, demo_investment
+from programme import demo_investment
 from programme.models import EnvironmentalInvestment
 from tests.reports.factories import make_enterprise
 
@@ -13,16 +13,16 @@ from tests.reports.factories import make_enterprise
 def test_the_demo_projects_load_again_the_same():
     for number, sector in enumerate(["iron_steel", "power", "chemicals", "machinery"], start=1):
         make_enterprise(f"DEMO-{number:04d}", sector=sector)
-    demo.load(io.StringIO())
+    demo_investment.load(io.StringIO())
     first = sorted(EnvironmentalInvestment.objects.values_list("project", "amount_10k_yuan"))
     assert len(first) > 4
     assert EnvironmentalInvestment.objects.filter(status="planned", year__lt=2002).count() == 0
     assert EnvironmentalInvestment.objects.first().history.count() == 1
-    demo.load(io.StringIO())
+    demo_investment.load(io.StringIO())
     assert (
         sorted(EnvironmentalInvestment.objects.values_list("project", "amount_10k_yuan")) == first
     )
-    assert demo.foreign_records(loaded=True) == {"environmental investments": 0}
+    assert demo_investment.foreign_records(loaded=True) == {"environmental investments": 0}
     assert demo_investment.foreign_records(loaded=False) == {
         "environmental investments": len(first)
     }

@@ -24,3 +24,11 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("task status", "Open")
     DONE = "done", pgettext_lazy("task status", "Done")
     CANCELLED = "cancelled", pgettext_lazy("task status", "Cancelled")
+
+
+class MailLanguage(models.TextChoices):
+    """The languages a user's e-mails can be written in (settings.LANGUAGES, named in the
+    language of the page that shows them)."""
+
+    CHINESE = "zh-hans", _("Chinese")
+    ENGLISH = "en", _("English")

@@ -8,6 +8,7 @@ after the audits' demo (INSTALLED_APPS order); the records are rebuilt on every 
 
 import datetime
 import random
+import re
 from decimal import Decimal
 
 from audits.choices import Verdict
@@ -26,7 +27,8 @@ from programme.models import Incentive, Policy, TrainingEvent, TrainingParticipa
 SEED = 1996
 DECISION_PREFIX = "BX-"  # as the demo audits' references: what the demo made
 
-# title, level, issuer, number, issued, effective, status, kind, summary
+# title, level, issuer, number, issued, effective, status, kind, summary (as the office
+# writes it, in Chinese; the English glosses in brackets are left out when loaded)
 POLICIES = [
     (
         "征收排污费暂行办法 (Interim measures for pollution discharge charges)",
@@ -37,8 +39,7 @@ POLICIES = [
         datetime.date(1982, 7, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.POLLUTION_CHARGE,
-        "Charges for discharge above the standards; part of the charges returns to the "
-        "enterprises for pollution control.",
+        "超标排污收费；部分排污费返还企业用于污染治理。",
     ),
     (
         "关于推行清洁生产的若干意见 (Opinions on promoting cleaner production)",
@@ -49,7 +50,7 @@ POLICIES = [
         datetime.date(1997, 4, 14),
         PolicyStatus.IN_FORCE,
         PolicyKind.OTHER,
-        "CP audits in key enterprises; CP in the environmental impact assessment of new projects.",
+        "重点企业开展清洁生产审核；新建项目环境影响评价纳入清洁生产内容。",
     ),
     (
         "辽宁省清洁生产审核暂行办法 (Liaoning interim rules on CP audits)",
@@ -60,7 +61,7 @@ POLICIES = [
         datetime.date(1998, 7, 1),
         PolicyStatus.REVISED,
         PolicyKind.OTHER,
-        "The eight steps of an audit, and its assessment and acceptance in the province.",
+        "审核的八个步骤，以及省内的评估和验收。",
     ),
     (
         "本溪市推行清洁生产实施细则 (Benxi rules for implementing CP)",
@@ -71,7 +72,7 @@ POLICIES = [
         datetime.date(1996, 6, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.OTHER,
-        "Targets and duties of the departments; the leading team and its office.",
+        "各部门的目标和职责；领导小组及其办公室。",
     ),
     (
         "本溪市排污费加收规定 (Benxi additional regulation on discharge charges)",
@@ -82,7 +83,7 @@ POLICIES = [
         datetime.date(1997, 4, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.POLLUTION_CHARGE,
-        "Higher charges for enterprises that do not start a CP audit when listed.",
+        "列入计划而未开展清洁生产审核的企业加收排污费。",
     ),
     (
         "本溪市清洁生产基金管理办法 (Benxi CP fund management rules)",
@@ -93,7 +94,7 @@ POLICIES = [
         datetime.date(1998, 4, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.CP_FUND,
-        "Grants from the CP fund towards medium/high-fee options found feasible in an audit.",
+        "清洁生产基金资助审核中经可行性分析的中/高费方案。",
     ),
     (
         "本溪市排污许可证管理办法 (Benxi discharge permit rules)",
@@ -104,7 +105,7 @@ POLICIES = [
         datetime.date(1999, 1, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.PERMIT,
-        "Total-load discharge permits; an accepted CP audit counts towards renewal.",
+        "排放总量许可证；通过验收的清洁生产审核作为换证依据之一。",
     ),
     (
         "本溪市清洁生产奖励办法 (Benxi CP reward system)",
@@ -115,7 +116,7 @@ POLICIES = [
         datetime.date(1999, 1, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.REWARD,
-        "Rewards for enterprises whose audits are accepted, and for demonstration enterprises.",
+        "奖励审核通过验收的企业和示范企业。",
     ),
     (
         "本溪市清洁生产项目财税与贷款优惠政策 (Benxi tax and loan preferences for CP projects)",
@@ -126,7 +127,7 @@ POLICIES = [
         datetime.date(1999, 5, 1),
         PolicyStatus.IN_FORCE,
         PolicyKind.LOAN,
-        "Discounted loans through the municipal banks for medium/high-fee CP options.",
+        "通过市内银行为中/高费清洁生产方案提供贴息贷款。",
     ),
 ]
 
@@ -212,10 +213,10 @@ def _policies() -> dict[str, Policy]:
     made = {}
     for title, level, issuer, number, issued, effective, status, kind, summary in POLICIES:
         policy, _created = Policy.objects.update_or_create(
-            issuer=issuer,
+            issuer=_chinese(issuer),
             number=number,
             defaults={
-                "title": title,
+                "title": _chinese(title),
                 "level": level,
                 "issued_on": issued,
                 "effective_on": effective,
@@ -226,6 +227,12 @@ def _policies() -> dict[str, Policy]:
         )
         made[kind] = policy
     return made
+
+
+def _chinese(text: str) -> str:
+    """The record as a Chinese office writes it: the English gloss in brackets (kept above for
+    the reader of this file) left out, since these fields have no English twin."""
+    return re.sub(r"\s*\([^()]*[A-Za-z][^()]*\)\s*$", "", text)
 
 
 def _events(rng: random.Random, codes: list[str]) -> tuple[int, int]:
@@ -248,12 +255,12 @@ def _events(rng: random.Random, codes: list[str]) -> tuple[int, int]:
             if year == 1996 and index == 3:
                 continue  # the auditors' course started in 1997
             event = TrainingEvent(
-                title=f"{title} {year}",
+                title=f"{_chinese(title)} {year}",
                 audience=audience,
                 kind=kind,
                 held_on=datetime.date(year, month, day),
-                place=place,
-                organiser=organiser,
+                place=_chinese(place),
+                organiser=_chinese(organiser),
                 hours=Decimal(hours),
                 other_participants=max(0, others + rng.randint(-others // 5, others // 5)),
             )
@@ -324,7 +331,7 @@ def _incentives(rng: random.Random, policies: dict[str, Policy]) -> int:
 
 
 def demo_policy_keys() -> list[tuple[str, str]]:
-    return [(row[2], row[3]) for row in POLICIES]
+    return [(_chinese(row[2]), row[3]) for row in POLICIES]
 
 
 def load_outreach(stdout) -> None:
@@ -343,7 +350,7 @@ def load_outreach(stdout) -> None:
 
 
 def _demo_events():
-    titles = [row[0] for row in EVENTS]
+    titles = [_chinese(row[0]) for row in EVENTS]
     events = TrainingEvent.objects.none()
     for title in titles:
         events = events | TrainingEvent.objects.filter(title__startswith=title)

@@ -20,7 +20,7 @@ from audits.validators import MAX_DOCUMENT_BYTES
 from benxi_cp.models import TrackedModel, VersionedModel
 from enterprises.models import Enterprise, bilingual, enterprise_match
 from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
-from programme.choices_organisation import BodyKind, MemberRole, TaskStatus
+from programme.choices_organisation import BodyKind, MailLanguage, MemberRole, TaskStatus
 from programme.choices_outreach import (
     Audience,
     EventKind,
@@ -702,7 +702,7 @@ class UserProfile(VersionedModel, TrackedModel):
     language = models.CharField(
         _("language"),
         max_length=16,
-        choices=settings.LANGUAGES,
+        choices=MailLanguage.choices,
         blank=True,
         help_text=_("The language of their e-mails; empty: Chinese."),
     )

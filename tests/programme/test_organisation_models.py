@@ -125,3 +125,11 @@ def test_edits_keep_a_history(org):
     task.status, task.done_date = "done", TODAY
     task.save()
     assert [h.status for h in task.history.order_by("history_id")] == ["open", "done"]
+
+
+def test_the_mail_languages_are_the_sites_languages():
+    from django.conf import settings
+
+    from programme.choices_organisation import MailLanguage
+
+    assert set(MailLanguage.values) == {code for code, _name in settings.LANGUAGES}

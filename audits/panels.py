@@ -1,6 +1,7 @@
 """The enterprise page's panel of CP audits (registered with the register's panel hook)."""
 
 from audits.models import Audit
+from benxi_cp.panels import Panels
 from enterprises.panels import register_panel
 
 
@@ -21,29 +22,7 @@ def audits_panel(request, enterprise):
 
 
 # -- panels other apps add to the audit page (incentives, ...) --------------------------------
-_AUDIT_PANELS: list[tuple[int, object]] = []
-
-
-def register_audit_panel(order: int = 100):
-    """As enterprises.panels.register_panel, for the audit page: a function (request, audit)
-    returning (template, context) or None."""
-
-    def decorator(function):
-        if all(f is not function for _o, f in _AUDIT_PANELS):
-            _AUDIT_PANELS.append((order, function))
-            _AUDIT_PANELS.sort(key=lambda pair: pair[0])
-        return function
-
-    return decorator
-
-
-def audit_panels_for(request, audit) -> list:
-    from django.template.loader import render_to_string
-
-    rendered = []
-    for _order, function in _AUDIT_PANELS:
-        panel = function(request, audit)
-        if panel is not None:
-            template, context = panel
-            rendered.append(render_to_string(template, context, request=request))
-    return rendered
+# `@register_audit_panel(order)` on a function (request, audit) -> (template, context) or None.
+AUDIT_PANELS = Panels()
+register_audit_panel = AUDIT_PANELS.register
+audit_panels_for = AUDIT_PANELS.render

@@ -1,33 +1,9 @@
-"""Panels other apps add to the enterprise page (its audits, its discharge reports, ...).
-
-The register knows nothing of those apps: they register a function here that returns
-the panel's template and context for one enterprise, or None to show nothing.
+"""Panels other apps add to the enterprise page (its audits, its discharge reports, ...):
+`@register_panel(order)` on a function (request, enterprise) -> (template, context) or None.
 """
 
-from collections.abc import Callable
+from benxi_cp.panels import Panels
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
-
-PanelFunction = Callable[[object, object], tuple[str, dict] | None]
-_PANELS: list[tuple[int, PanelFunction]] = []
-
-
-def register_panel(order: int = 100) -> Callable[[PanelFunction], PanelFunction]:
-    def decorator(function: PanelFunction) -> PanelFunction:
-        if all(f is not function for _o, f in _PANELS):
-            _PANELS.append((order, function))
-            _PANELS.sort(key=lambda pair: pair[0])
-        return function
-
-    return decorator
-
-
-def panels_for(request, enterprise) -> list[SafeString]:
-    rendered = []
-    for _order, function in _PANELS:
-        panel = function(request, enterprise)
-        if panel is not None:
-            template, context = panel
-            rendered.append(render_to_string(template, context, request=request))
-    return rendered
+ENTERPRISE_PANELS = Panels()
+register_panel = ENTERPRISE_PANELS.register
+panels_for = ENTERPRISE_PANELS.render

@@ -246,10 +246,6 @@ def open_unlocks(user, today: datetime.date):
     return Batch(items, total=total)
 
 
-def _may(*permissions):
-    return lambda user: user.has_perms(permissions)
-
-
 TIMETABLE_NOTE = gettext_lazy(
     "An audit's step 1 is under way within 2 months of its start date (the day the "
     "enterprise was listed in the programme) and its eight steps are done within a year of it."
@@ -262,7 +258,7 @@ worklist.register(
     order=50,
     empty=gettext_lazy("You have no open audit."),
     note=TIMETABLE_NOTE,
-    applies=_may("audits.view_audit", "audits.serve_on_audit_team"),
+    applies=worklist.may("audits.view_audit", "audits.serve_on_audit_team"),
 )
 worklist.register(
     "audits.feasibility",
@@ -270,7 +266,7 @@ worklist.register(
     label=gettext_lazy("Options waiting for feasibility analysis"),
     order=55,
     empty=gettext_lazy("No medium/high-fee option of your audits is waiting for its analysis."),
-    applies=_may(
+    applies=worklist.may(
         "audits.view_option", "audits.serve_on_audit_team", "audits.add_optionfeasibility"
     ),
 )
@@ -281,7 +277,7 @@ worklist.register(
     order=60,
     empty=gettext_lazy("No audit is behind its timetable."),
     note=TIMETABLE_NOTE,
-    applies=_may("audits.view_all_audits", "audits.change_audit"),
+    applies=worklist.may("audits.view_all_audits", "audits.change_audit"),
 )
 worklist.register(
     "audits.assessment",
@@ -289,7 +285,7 @@ worklist.register(
     label=gettext_lazy("Audits awaiting assessment"),
     order=65,
     empty=gettext_lazy("No audit is waiting for its assessment."),
-    applies=_may("audits.view_audit", "audits.assess_audit"),
+    applies=worklist.may("audits.view_audit", "audits.assess_audit"),
 )
 worklist.register(
     "audits.acceptance",
@@ -297,7 +293,7 @@ worklist.register(
     label=gettext_lazy("Audits awaiting acceptance"),
     order=66,
     empty=gettext_lazy("No assessed audit is waiting for its acceptance."),
-    applies=_may("audits.view_audit", "audits.assess_audit"),
+    applies=worklist.may("audits.view_audit", "audits.assess_audit"),
 )
 worklist.register(
     "audits.unlocks",
@@ -305,5 +301,5 @@ worklist.register(
     label=gettext_lazy("Unlocked audits to lock again"),
     order=70,
     empty=gettext_lazy("No accepted audit is unlocked."),
-    applies=_may("audits.view_audit", "audits.unlock_audit"),
+    applies=worklist.may("audits.view_audit", "audits.unlock_audit"),
 )

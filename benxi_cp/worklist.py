@@ -189,3 +189,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month += 1
     last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
     return datetime.date(year, month, min(day.day, last))
+
+
+def may(*permissions: str):
+    """An `applies` test for `register`: the user holds every one of these permissions."""
+    return lambda user: user.has_perms(permissions)

@@ -169,10 +169,6 @@ def unlocked_reports(user, today: datetime.date):
     return Batch(items, total=total)
 
 
-def _may(*permissions):
-    return lambda user: user.has_perms(permissions)
-
-
 worklist.register(
     "enterprises.verify",
     awaiting_verification,
@@ -186,7 +182,7 @@ worklist.register(
         ),
         days=VERIFY_WITHIN_DAYS,
     ),
-    applies=_may("enterprises.view_dischargereport", "enterprises.verify_dischargereport"),
+    applies=worklist.may("enterprises.view_dischargereport", "enterprises.verify_dischargereport"),
 )
 worklist.register(
     "enterprises.returned",
@@ -194,7 +190,7 @@ worklist.register(
     label=gettext_lazy("Returned reports to correct"),
     order=20,
     empty=gettext_lazy("No report has been returned."),
-    applies=_may("enterprises.view_dischargereport", "enterprises.change_dischargereport"),
+    applies=worklist.may("enterprises.view_dischargereport", "enterprises.change_dischargereport"),
 )
 worklist.register(
     "enterprises.unlocked",
@@ -207,5 +203,5 @@ worklist.register(
         ),
         days=UNLOCK_FOLLOW_DAYS,
     ),
-    applies=_may("enterprises.view_dischargereport", "enterprises.unlock_dischargereport"),
+    applies=worklist.may("enterprises.view_dischargereport", "enterprises.unlock_dischargereport"),
 )

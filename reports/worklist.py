@@ -130,10 +130,6 @@ def closing_years(user, today: datetime.date):
     return Batch(items, more_url=reverse("reports:years"))
 
 
-def _may(*permissions):
-    return lambda user: user.has_perms(permissions)
-
-
 worklist.register(
     "reports.missing",
     missing_reports,
@@ -144,7 +140,7 @@ worklist.register(
         "An enterprise reports a year's discharge by 31 March of the following year; a "
         "report counts once it is submitted."
     ),
-    applies=_may("enterprises.view_enterprise", "enterprises.add_dischargereport"),
+    applies=worklist.may("enterprises.view_enterprise", "enterprises.add_dischargereport"),
 )
 worklist.register(
     "reports.closing",
@@ -152,5 +148,5 @@ worklist.register(
     label=gettext_lazy("Years ready to close"),
     order=80,
     empty=gettext_lazy("No year is ready to close."),
-    applies=_may("reports.view_annual_forms", "reports.close_year"),
+    applies=worklist.may("reports.view_annual_forms", "reports.close_year"),
 )

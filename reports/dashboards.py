@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -17,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audits import programme
@@ -287,4 +289,42 @@ def training(year: int) -> dict:
         "hours": sum((c.hours for c in in_year), 0),
         "to_date": to_date,
         "url": links.form("training", year),
+    }
+
+
+# Incentives granted and environmental investment on the programme summary page -------------
+@datacache.figure("dashboard-office", depends=("programme",))
+def incentives_and_investment(year: int) -> dict:
+    """The year's incentives by kind (count, 10k yuan) and environmental investment beyond CP
+    options (completed, planned), with their sums to date: two grouped queries over the
+    programme office's registers."""
+    from programme.choices_outreach import IncentiveKind
+    from programme.investment import by_year
+    from programme.models import Incentive
+    from programme.outreach import incentive_totals
+
+    totals = incentive_totals(Incentive.objects.filter(granted_on__year__lte=year))
+    kinds = []
+    for kind in IncentiveKind:
+        in_year = [t for t in totals if t.kind == kind.value and t.year == year]
+        kinds.append(
+            {
+                "label": kind.label,
+                "count": sum(t.count for t in in_year),
+                "amount": sum((t.amount for t in in_year), Decimal("0")),
+            }
+        )
+    investment = by_year(up_to=year)
+    this_year = next((row for row in investment if row.year == year), None)
+    return {
+        "incentive_kinds": kinds,
+        "incentives_count": sum(k["count"] for k in kinds),
+        "incentives_amount": sum((k["amount"] for k in kinds), Decimal("0")),
+        "incentives_to_date": sum((t.amount for t in totals), Decimal("0")),
+        "investment_completed": this_year.completed if this_year else Decimal("0"),
+        "investment_treatment": this_year.treatment if this_year else Decimal("0"),
+        "investment_planned": this_year.planned if this_year else Decimal("0"),
+        "investment_to_date": sum((row.completed for row in investment), Decimal("0")),
+        "incentives_url": reverse("programme:incentive_totals"),
+        "investment_url": f"{reverse('programme:investment_list')}?year={year}",
     }

@@ -176,6 +176,7 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
         ]
         context["targets_chart"] = links.chart("targets", year, dimension="environmental")
         context["training"] = dashboards.training(year)
+        context["office"] = dashboards.incentives_and_investment(year)
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 

@@ -88,3 +88,46 @@ def test_closing_a_year_keeps_the_form_and_locks_the_years_training(
     make_event(title="open", held_on=datetime.date(2000, 8, 1))
     closing.reopen(1999, administrator, "a late attendance sheet")
     TrainingEvent.objects.filter(pk=event.pk).update(hours=9)
+
+
+@pytest.mark.django_db
+def test_the_summary_page_shows_the_years_incentives_and_environmental_investment(
+    client_as, enterprises, make_incentive
+):
+    from programme.models import EnvironmentalInvestment
+
+    make_incentive()  # a reward of 5, 1999
+    make_incentive(enterprise="E-2", kind="loan", amount_10k_yuan=Decimal("120"))
+    make_incentive(granted_on=datetime.date(1998, 3, 1))  # a year before: to date only
+    make_incentive(granted_on=datetime.date(2000, 3, 1))  # after the year: not counted
+    for year, project, category, status, amount in [
+        (1999, "脱硫", "treatment", "completed", "300"),
+        (1999, "绿化", "greening", "completed", "20"),
+        (1999, "监测站", "monitoring", "planned", "50"),
+        (1998, "污水站", "treatment", "completed", "100"),
+    ]:
+        EnvironmentalInvestment.objects.create(
+            enterprise=enterprises["E-1"],
+            year=year,
+            project=project,
+            category=category,
+            status=status,
+            source="own",
+            amount_10k_yuan=Decimal(amount),
+        )
+    response = client_as(roles.LEADERSHIP).get(reverse("reports:dashboard"), {"year": 1999})
+    office = response.context["office"]
+    by_kind = {
+        str(kind["label"]): (kind["count"], kind["amount"]) for kind in office["incentive_kinds"]
+    }
+    assert (office["incentives_count"], office["incentives_amount"]) == (2, Decimal("125"))
+    assert office["incentives_to_date"] == Decimal("130")
+    assert sorted(by_kind.values()) == [(0, 0), (0, 0), (1, Decimal("5")), (1, Decimal("120"))]
+    assert office["investment_completed"] == Decimal("320")
+    assert office["investment_treatment"] == Decimal("300")
+    assert office["investment_planned"] == Decimal("50")
+    assert office["investment_to_date"] == Decimal("420")
+    html = response.content.decode()
+    assert 'id="incentives-investment"' in html
+    assert '<td class="text-end" id="incentives-amount">125</td>' in html
+    assert '<dd class="col-4 text-end" id="investment-completed">320</dd>' in html

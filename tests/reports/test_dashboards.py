@@ -225,10 +225,12 @@ PAGE = 9
 # offered, the page's figures and, inside those, the summary (dashboard) or the comparisons
 # (EPB, claims). Cached, the years and figures cost two reads only. The EPB dashboard's
 # queues, missing reports and flags are live counts (a draft's edit changes its flags).
-# The dashboard's training and outreach (reports.dashboards.training) is one more figure.
-VERSIONS = {"dashboard": 3 + 1, "epb": 3, "claims": 3, "trends": 2}
+# The dashboard's training and outreach (reports.dashboards.training) is one more figure, its
+# incentives and environmental investment (reports.dashboards.incentives_and_investment)
+# another.
+VERSIONS = {"dashboard": 3 + 1 + 1, "epb": 3, "claims": 3, "trends": 2}
 CACHED = {
-    "dashboard": PAGE - 3 + 2 + 1,
+    "dashboard": PAGE - 3 + 2 + 1 + 1,
     "epb": PAGE - 3 + 2 + 3,
     "claims": PAGE - 3 + 2,
     # and the pollutant asked for, the pollutant list
@@ -237,8 +239,9 @@ CACHED = {
 QUERIES = {
     # summary (5: register, audits, options, reductions claimed with their baselines from
     # the ledger, pollutants); audits by steps done (one query); targets and their actuals;
-    # training and outreach by audience (2: the events, their enterprises' participants)
-    "dashboard": PAGE + 5 + 1 + 2 + 2,
+    # training and outreach by audience (2: the events, their enterprises' participants);
+    # incentives by year and kind, environmental investment by year (2)
+    "dashboard": PAGE + 5 + 1 + 2 + 2 + 2,
     # report queues, enterprises without a report, reliability flags, comparisons (3: the
     # pairs over the claims and the ledger in one query, enterprises, pollutants)
     "epb": PAGE + 3 + 3,

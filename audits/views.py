@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ from audits.services import (
 )
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
-from benxi_cp import closing
+from benxi_cp import closing, files
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import (
     refuse,
@@ -365,16 +365,7 @@ class DocumentDownloadView(DocumentMixin, View):
 
     def get(self, request, *args, **kwargs):
         document = self.get_document()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file of this document is missing.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.content_type,
-        )
+        return files.attachment(document.file, document.filename, document.content_type)
 
 
 class DocumentDeleteView(DocumentMixin, View):

@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import closing
+from benxi_cp import closing, files
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import (
@@ -185,16 +185,7 @@ class MaterialDownloadView(MaterialMixin, View):
 
     def get(self, request, *args, **kwargs):
         material = self.get_material()
-        try:
-            handle = material.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file of this document is missing.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=material.filename,
-            content_type=material.content_type,
-        )
+        return files.attachment(material.file, material.filename, material.content_type)
 
 
 class MaterialDeleteView(MaterialMixin, View):
@@ -264,15 +255,10 @@ class PolicyDocumentView(PermissionMixin, View):
         policy = get_object_or_404(Policy.objects.for_user(request.user), pk=pk)
         if not policy.document:
             raise Http404(_("This policy has no document."))
-        try:
-            handle = policy.document.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("The file of this document is missing.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=policy.document_name or "document",
-            content_type=policy.document_type or "application/octet-stream",
+        return files.attachment(
+            policy.document,
+            policy.document_name or "document",
+            policy.document_type or "application/octet-stream",
         )
 
 

@@ -10,10 +10,14 @@ class BenxiCpConfig(AppConfig):
     verbose_name = _("Benxi CP")
 
     def ready(self) -> None:
-        # Each app registers its importers, navigation entries and work-queue sources
-        # in modules of these names.
-        autodiscover_modules("importers", "navigation", "worklist")
-        from benxi_cp import checks  # noqa: F401  (registers the system checks)
+        # Each app registers its importers, navigation entries, work-queue sources and
+        # kinds of background job in modules of these names; the import of large files is
+        # benxi_cp's own kind of job (benxi_cp/jobs.py).
+        autodiscover_modules("importers", "navigation", "worklist", "jobs")
+        from benxi_cp import (
+            checks,  # noqa: F401  (registers the system checks)
+            import_jobs,  # noqa: F401
+        )
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 
         # Cached figures follow the records: the data tables' writes replace their scopes'

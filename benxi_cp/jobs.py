@@ -1,245 +1,453 @@
-"""Imports of large files in the background, with django-tasks and its database backend.
+"""One pipeline for the long work the background worker does for a user: imports of large
+files (checked, then confirmed), annual forms' files for large years, closing a year.
 
-The web request stores the file (ImportJob.file, in the import spool) and queues the job;
-the worker (`manage.py db_worker`, a process of its own) runs it: first a check of the file
-(a dry run, nothing written), then, when its user confirms on the job's page, the import,
-in one transaction, all or nothing, as the page's own imports are. The queue is a table of
-the application's database, so neither SQLite nor PostgreSQL needs another server.
+A job is a row of benxi_cp.models.Job. Its kind (a JobKind) is declared by the app whose
+work it is, in that app's `jobs` module (found by autodiscovery, benxi_cp/apps.py): its
+title, the function that does the work, the stages it reports, who may have its result
+and where a finished job leads. benxi_cp knows no kind by name. The path is the same for
+every kind:
 
-While a job runs, its progress is written to a small file beside the stored one: the
-job's row cannot show it, since the import's transaction holds it to the end (and SQLite
-lets no other connection write meanwhile).
+- `submit()` stores the job, with the file it reads, and queues its task in the same
+  transaction: no job without its task, no task without its job.
+- The worker (`manage.py db_worker`: django-tasks with its database backend, the queue a
+  table of the application's database) runs `run_job`. It claims the job (queued →
+  running in one conditional UPDATE: a task delivered twice runs once), keeps a heartbeat
+  while the work runs, and records the outcome: done (with the file it made), checked,
+  refused (ValidationError: its messages are kept for the page) or failed.
+- Progress and the heartbeat go to a small file per job (BENXI_JOB_FILES_DIR/progress/),
+  not to the job's row: the work's own transaction may hold the database to the end
+  (SQLite lets one connection write at a time).
+- A running job whose heartbeat is older than BENXI_JOB_LEASE_SECONDS lost its worker
+  (killed, restarted, its machine down): `reap()` marks it failed and `lost` wherever it
+  is looked at (its page, "My jobs", its kind's page, the worker between tasks).
+- A failed job keeps the file it read: its user may `retry()` it without uploading again.
+  A job that checks first (`dry_run`, an import) stops at "checked"; its user `confirm()`s
+  and it is queued again for real.
+- `clean_up()` deletes the jobs finished more than BENXI_JOB_KEEP_HOURS ago, with their
+  files.
 """
 
+from __future__ import annotations
+
+import contextlib
+import datetime
 import logging
 import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from benxi_cp.importers import get_importer
-from benxi_cp.models import ImportJob
+from benxi_cp.models import Job
 
 logger = logging.getLogger(__name__)
 
-
-def progress_path(job: ImportJob) -> Path:
-    return Path(job.file.path + ".progress")
+Progress = Callable[..., None]  # progress(done, total, stage="")
 
 
-def write_progress(job: ImportJob, done: int, total: int) -> None:
-    path = progress_path(job)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(f"{done} {total}")
-    os.replace(temporary, path)
+@dataclass
+class Outcome:
+    """How a run ended, as its kind's work reports it (returning None means done)."""
+
+    status: str = Job.Status.DONE
+    messages: list[str] = field(default_factory=list)
+    result: dict = field(default_factory=dict)
+    file: tuple[bytes, str, str] | None = None  # content, file name, content type
+    done: int | None = None  # what was done of what there was to do, when the work
+    total: int | None = None  # knows it better than its last progress report
 
 
-def read_progress(job: ImportJob) -> tuple[int, int]:
-    """(rows done, rows in all) of a job: from its progress file while it runs."""
-    if job.status == ImportJob.Status.RUNNING and job.file:
-        try:
-            done, total = progress_path(job).read_text().split()
-            return int(done), int(total)
-        except (OSError, ValueError):
-            pass
-    return job.rows_done, job.rows_total
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job, declared by the app whose work it is (its `jobs` module)."""
 
-
-def enqueue(job: ImportJob) -> None:
-    """Queue `job` once the transaction that stored it commits."""
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
-
-
-def discard_file(job: ImportJob) -> None:
-    if job.file:
-        progress_path(job).unlink(missing_ok=True)
-        job.file.delete(save=False)
-
-
-@task()
-def run_import(job_id: int) -> None:
-    """Check or import the file of one job, and record what was found."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started=timezone.now(), rows_done=0
+    name: str
+    title: object  # what such a job is, lazily translated ("annual form download")
+    run: Callable[[Job, Progress], Outcome | None]
+    describe: Callable[[Job], str]  # what one job does, in the active language
+    # Who may have its result, confirm it or try it again (its user must still hold them).
+    permissions: Sequence[str] | Callable[[Job], Sequence[str]] = ()
+    stages: Callable[[str], str] | None = None  # a stage's code -> its label
+    next: Callable[[Job], tuple[str, str]] | None = None  # (url, label) it leads to
+    lead_on_done: bool = False  # its page goes on to `next` once it is done
+    unit: str = "steps"  # what its progress counts: "steps" or "rows"
+    needs_file: bool = False  # it reads a stored file: without it, it cannot run again
+    template: str = "generic/job_result.html"  # its page's part for a finished job
+    done_text: Callable[[Job], str] | None = None  # a done job without a file says
+    failed_text: object = gettext_lazy(
+        "The job stopped on an unexpected error and nothing was written. Please try again; "
+        "if it happens again, tell the administrator."
     )
-    if not claimed:
-        return  # already run (a task delivered twice), or withdrawn
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
-    with translation.override(job.language or None):
-        try:
-            importer = get_importer(job.kind)(user=job.user)
-            result = importer.run(
-                Path(job.file.path),
-                job.filename,
-                dry_run=job.dry_run,
-                progress=lambda done, total: write_progress(job, done, total),
-            )
-        except Exception:
-            logger.exception("import job %s stopped", job_id)
-            job.status = ImportJob.Status.FAILED
-            job.finished = timezone.now()
-            discard_file(job)
-            job.save(update_fields=["status", "finished", "file"])
-            return
-    job.rows_total = result.rows
-    job.rows_done = result.rows if result.ok else 0
-    job.created_count, job.updated_count = result.created, result.updated
-    job.error_count = result.error_count
-    job.errors = [str(issue) for issue in result.errors]
-    job.preview = result.preview if job.dry_run else []
-    if not result.ok:
-        job.status = ImportJob.Status.REFUSED
-    elif job.dry_run:
-        job.status = ImportJob.Status.CHECKED
-    else:
-        job.status = ImportJob.Status.DONE
-    job.finished = timezone.now()
-    if job.status == ImportJob.Status.CHECKED:
-        progress_path(job).unlink(missing_ok=True)  # the file waits for the confirmation
-    else:
-        discard_file(job)
-    job.save()
+    status_labels: Mapping[str, object] = field(default_factory=dict)
+    summary: Callable[[Job], str] | None = None  # one line for "My jobs"
 
 
-# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) ------
-# The same worker and queue run them; each kind's work is a function registered by its app
-# (reports/jobs.py), called with the job and a `progress(done, total, stage)` to report its
-# steps. It returns the file it produced, (content, file name, content type), or None; a
-# ValidationError is a refusal (its messages are kept for the page), anything else a failure.
-# Progress goes to a small file as for the imports: closing a year holds its transaction
-# (and, on SQLite, the database's one writer) to the end.
-
-RUNNERS: dict = {}
-STAGE_LABELS: dict = {}  # kind: function(stage code) -> its label, in the active language
+KINDS: dict[str, JobKind] = {}
 
 
-def runner(kind: str, stages=None):
-    """Register the function that does the work of jobs of `kind`, and the one that names
-    the stages it reports (codes, so that each page names them in its own language)."""
-
-    def register(function):
-        RUNNERS[kind] = function
-        if stages is not None:
-            STAGE_LABELS[kind] = stages
-        return function
-
-    return register
+def register(kind: JobKind) -> JobKind:
+    """Declare a kind of job (once per name: declaring it again replaces it)."""
+    KINDS[kind.name] = kind
+    return kind
 
 
-def stage_label(job, stage: str) -> str:
-    if not stage or job.kind not in STAGE_LABELS:
-        return stage
-    try:
-        return str(STAGE_LABELS[job.kind](stage))
-    except (KeyError, ValueError):
-        return stage
+def kind_of(job: Job) -> JobKind | None:
+    return KINDS.get(job.kind)
 
 
-def job_progress_path(job) -> Path:
-    from django.conf import settings
+def describe(job: Job) -> str:
+    kind = kind_of(job)
+    return str(kind.describe(job)) if kind else job.kind
 
+
+def status_label(job: Job) -> str:
+    if job.status == Job.Status.FAILED and job.lost:
+        return _("stopped: its worker was lost")
+    kind = kind_of(job)
+    if kind and job.status in kind.status_labels:
+        return str(kind.status_labels[job.status])
+    return str(Job.Status(job.status).label)
+
+
+def may(user, job: Job) -> bool:
+    """Whether `user` may have the job's result, confirm it or try it again: their own job,
+    and the rights its kind asks for, still held."""
+    kind = kind_of(job)
+    if kind is None or job.user_id != user.pk:
+        return False
+    permissions = kind.permissions(job) if callable(kind.permissions) else kind.permissions
+    return user.has_perms(permissions)
+
+
+def next_link(job: Job) -> tuple[str, str]:
+    """(url, label) of the page a job leads to, or ("", "")."""
+    kind = kind_of(job)
+    return kind.next(job) if kind and kind.next else ("", "")
+
+
+# -- Progress and heartbeat --------------------------------------------------------------
+
+
+def progress_path(job: Job) -> Path:
     folder = Path(settings.BENXI_JOB_FILES_DIR) / "progress"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{job.pk}"
+    return folder / str(job.pk)
 
 
-def write_job_progress(job, done: int, total: int, stage: str = "") -> None:
-    path = job_progress_path(job)
-    temporary = path.with_suffix(".tmp")
+def write_progress(job: Job, done: int, total: int, stage: str = "") -> None:
+    """Record how far a running job is: `done` of `total`, and the stage under way (a code
+    its kind names). Each write is a heartbeat too."""
+    path = progress_path(job)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(f"{done} {total} {stage}")
     os.replace(temporary, path)
 
 
-def read_job_progress(job) -> tuple[int, int, str]:
-    """(steps done, steps in all, the stage under way) of a background job."""
-    from benxi_cp.models import BackgroundJob
-
-    if job.status == BackgroundJob.Status.RUNNING:
+def read_progress(job: Job) -> tuple[int, int, str]:
+    """(done, to do, the stage's code) of a job: from its progress file while it runs."""
+    if job.status == Job.Status.RUNNING:
         try:
-            done, total, *stage = job_progress_path(job).read_text().split(" ", 2)
-            return int(done), int(total), stage_label(job, stage[0] if stage else "")
+            done, total, *stage = progress_path(job).read_text().split(" ", 2)
+            return int(done), int(total), stage[0] if stage else ""
         except (OSError, ValueError):
             pass
-    return job.steps_done, job.steps_total, ""
+    return job.done, job.total, ""
 
 
-def start(job) -> None:
-    """Queue the stored `job` (its row committed: the request is not one transaction), and
-    clean up the finished jobs that are past keeping. With the immediate backend (tests) it
-    runs here and now."""
-    clean_up()
-    run_job.enqueue(job.pk)
+def stage_label(job: Job, stage: str) -> str:
+    kind = kind_of(job)
+    if not stage or kind is None or kind.stages is None:
+        return stage
+    try:
+        return str(kind.stages(stage))
+    except (KeyError, ValueError):
+        return stage
 
 
-def clean_up() -> int:
-    """Delete the background jobs finished more than BENXI_JOB_KEEP_HOURS ago, with their
-    files; how many."""
-    import datetime
+def heartbeat_age(job: Job) -> float:
+    """Seconds since a running job's worker last gave a sign of life."""
+    try:
+        last = progress_path(job).stat().st_mtime
+    except OSError:
+        last = (job.started or job.created or timezone.now()).timestamp()
+    return time.time() - last
 
-    from django.conf import settings
 
-    from benxi_cp.models import BackgroundJob
+class Heartbeat:
+    """Touches a running job's progress file every BENXI_JOB_HEARTBEAT_SECONDS, from a
+    thread of its own, until the work ends: the file's age is the lease other processes
+    read (`reap`). A thread, so that a long step (a PDF's layout) does not look dead."""
 
+    def __init__(self, job: Job):
+        self.path = progress_path(job)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self.beat, name=f"job-{job.pk}-heartbeat", daemon=True
+        )
+
+    def beat(self) -> None:
+        while not self.stopped.wait(settings.BENXI_JOB_HEARTBEAT_SECONDS):
+            with contextlib.suppress(OSError):  # written again at the next progress report
+                os.utime(self.path)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+def reap(job: Job) -> bool:
+    """Mark `job` failed and lost if it is running and its heartbeat stopped longer than
+    the lease (its worker died): its user may try it again. Whether it was."""
+    if job.status != Job.Status.RUNNING:
+        return False
+    if heartbeat_age(job) <= settings.BENXI_JOB_LEASE_SECONDS:
+        return False
     now = timezone.now()
-    limit = now - datetime.timedelta(hours=settings.BENXI_JOB_KEEP_HOURS)
-    # A job still waiting or running after that long lost its worker: it is said to have
-    # stopped (its page says so), and goes in its turn.
-    BackgroundJob.objects.filter(
-        status__in=[BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING], created__lt=limit
-    ).update(status=BackgroundJob.Status.FAILED, finished=now)
-    old = list(BackgroundJob.objects.filter(finished__lt=limit))
-    for job in old:
-        discard_job_file(job)
-        job.delete()
-    return len(old)
+    lost = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
+        status=Job.Status.FAILED, lost=True, finished=now
+    )
+    if lost:
+        logger.warning("job %s lost its worker %s", job.pk, job.worker or "?")
+        progress_path(job).unlink(missing_ok=True)
+        job.status, job.lost, job.finished = Job.Status.FAILED, True, now
+    else:
+        job.refresh_from_db()
+    return bool(lost)
 
 
-def discard_job_file(job) -> None:
-    job_progress_path(job).unlink(missing_ok=True)
-    if job.file:
-        job.file.delete(save=False)
+def reap_lost() -> int:
+    """Reap every running job whose worker was lost; how many."""
+    return sum(reap(job) for job in Job.objects.filter(status=Job.Status.RUNNING))
+
+
+# -- Submitting, confirming, trying again ------------------------------------------------------
+
+
+def submit(
+    user,
+    kind: str,
+    params: dict | None = None,
+    *,
+    upload=None,
+    dry_run: bool = False,
+    once: bool = False,
+) -> Job:
+    """Store a job of `kind` for `user` (with the file it reads, `upload`) and queue it.
+    With `once`, the same work already asked for by the user and not finished is not asked
+    for twice: that job is returned. With the immediate backend (tests) it has run when
+    this returns."""
+    if kind not in KINDS:
+        raise LookupError(f"no job kind {kind!r}")
+    params = params or {}
+    clean_up()
+    if once:
+        waiting = under_way(kind, **params)
+        if waiting is not None and waiting.user_id == user.pk:
+            return waiting
+    job = Job(
+        user=user,
+        kind=kind,
+        params=params,
+        dry_run=dry_run,
+        language=translation.get_language() or "",
+    )
+    try:
+        with transaction.atomic():
+            if upload is not None:
+                job.filename, job.size = Path(upload.name).name[:255], upload.size
+                stored = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+                job.file.save(stored, upload, save=False)
+            job.save()
+            run_job.enqueue(job.pk)
+    except BaseException:
+        if job.file:
+            job.file.delete(save=False)
+        raise
+    job.refresh_from_db()
+    return job
+
+
+def under_way(kind: str, **params) -> Job | None:
+    """The job of `kind` with these parameters that is waiting or running, if any (one
+    whose worker was lost is not)."""
+    for job in (
+        Job.objects.filter(kind=kind, status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
+        .filter(**{f"params__{key}": value for key, value in params.items()})
+        .select_related("user")
+    ):
+        if not reap(job):
+            return job
+    return None
+
+
+def confirm(job: Job) -> bool:
+    """Queue a checked job for real (its user confirmed it), once; whether it was."""
+    return _requeue(job, Job.Status.CHECKED, dry_run=False)
+
+
+def may_retry(job: Job) -> bool:
+    kind = kind_of(job)
+    return (
+        job.status == Job.Status.FAILED
+        and kind is not None
+        and (bool(job.file) or not kind.needs_file)
+    )
+
+
+def retry(job: Job) -> bool:
+    """Queue a failed job again, with the file it kept; whether it was."""
+    reap(job)
+    if not may_retry(job):
+        return False
+    return _requeue(job, Job.Status.FAILED, dry_run=job.dry_run)
+
+
+def _requeue(job: Job, status: str, dry_run: bool) -> bool:
+    with transaction.atomic():
+        queued = Job.objects.filter(pk=job.pk, status=status).update(
+            status=Job.Status.QUEUED,
+            dry_run=dry_run,
+            lost=False,
+            finished=None,
+            done=0,
+            total=0,
+            messages=[],
+        )
+        if queued:
+            run_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return bool(queued)
+
+
+# -- The worker's side ---------------------------------------------------------------------
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claim(job_id: int) -> Job | None:
+    """Take a queued job for this process (one conditional UPDATE), or None if it is taken
+    or withdrawn."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        started=timezone.now(),
+        attempts=F("attempts") + 1,
+        worker=worker_name(),
+        done=0,
+        total=0,
+    )
+    if not claimed:
+        return None
+    job = Job.objects.select_related("user").get(pk=job_id)
+    write_progress(job, 0, 0)  # the first heartbeat
+    return job
 
 
 @task()
 def run_job(job_id: int) -> None:
-    """Do the work of one background job and record how it ended."""
-    from django.core.exceptions import ValidationError
-    from django.core.files.base import ContentFile
-
-    from benxi_cp.models import BackgroundJob
-
-    claimed = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.QUEUED).update(
-        status=BackgroundJob.Status.RUNNING, started=timezone.now(), steps_done=0
-    )
-    if not claimed:
+    """Do the work of one job and record how it ended."""
+    job = claim(job_id)
+    if job is None:
         return  # already run (a task delivered twice), or withdrawn
-    job = BackgroundJob.objects.select_related("user").get(pk=job_id)
     steps = [0, 0]
 
     def progress(done: int, total: int, stage: str = "") -> None:
         steps[:] = [min(done, total), total]
-        write_job_progress(job, steps[0], total, stage)
+        write_progress(job, steps[0], total, stage)
 
-    produced = None
-    with translation.override(job.language or None):
+    kind = kind_of(job)
+    with Heartbeat(job), translation.override(job.language or None):
         try:
-            produced = RUNNERS[job.kind](job, progress)
+            if kind is None:
+                raise LookupError(f"no job kind {job.kind!r}")
+            outcome = kind.run(job, progress) or Outcome()
         except ValidationError as refusal:
-            job.status = BackgroundJob.Status.REFUSED
-            job.messages = [str(message) for message in refusal.messages]
+            outcome = Outcome(Job.Status.REFUSED, [str(m) for m in refusal.messages])
         except Exception:
-            logger.exception("background job %s stopped", job_id)
-            job.status = BackgroundJob.Status.FAILED
-        else:
-            job.status = BackgroundJob.Status.DONE
-            steps[0] = steps[1]
-    if produced is not None:
-        content, filename, content_type = produced
+            logger.exception("job %s (%s) stopped", job.pk, job.kind)
+            outcome = Outcome(Job.Status.FAILED)
+    if outcome.status == Job.Status.DONE:
+        steps[0] = steps[1]
+    finish(job, outcome, *steps)
+
+
+def finish(job: Job, outcome: Outcome, done: int, total: int) -> None:
+    """Record the outcome of a run: once, and only if the job is still this run's (not
+    reaped meanwhile and tried again)."""
+    if outcome.total is not None:
+        total = outcome.total
+        done = outcome.done if outcome.done is not None else total
+    fields = {
+        "status": outcome.status,
+        "messages": outcome.messages,
+        "result": outcome.result,
+        "done": min(done, total),
+        "total": total,
+        "finished": timezone.now(),
+    }
+    produced = None
+    if outcome.status in Job.ENDED and job.file:
+        job.file.delete(save=False)  # the file it read is let go
+        fields["file"] = ""
+    if outcome.file is not None:
+        content, filename, content_type = outcome.file
         job.file.save(f"{job.pk}-{filename}", ContentFile(content), save=False)
-        job.filename, job.content_type, job.size = filename, content_type, len(content)
-    job.steps_done, job.steps_total = steps
-    job.finished = timezone.now()
-    job_progress_path(job).unlink(missing_ok=True)
-    job.save()
+        produced = job.file.name
+        fields.update(
+            file=produced, filename=filename, content_type=content_type, size=len(content)
+        )
+    recorded = Job.objects.filter(
+        pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts
+    ).update(**fields)
+    progress_path(job).unlink(missing_ok=True)
+    if not recorded:
+        logger.warning("job %s ended after it was reaped: its outcome is not recorded", job.pk)
+        if produced:
+            job.file.storage.delete(produced)
+
+
+# -- Clean-up ------------------------------------------------------------------------------------
+
+
+def clean_up() -> int:
+    """Delete the jobs finished more than BENXI_JOB_KEEP_HOURS ago, with their files; how
+    many. A job still waiting that long never found a worker, and is said to have stopped
+    (its page says so); it goes in its turn. Finished tasks of the queue go too."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    limit = now - datetime.timedelta(hours=settings.BENXI_JOB_KEEP_HOURS)
+    reap_lost()
+    Job.objects.filter(status=Job.Status.QUEUED, created__lt=limit).update(
+        status=Job.Status.FAILED, finished=now
+    )
+    old = list(Job.objects.filter(finished__lt=limit))
+    for job in old:
+        discard_files(job)
+        job.delete()
+    DBTaskResult.objects.finished().filter(finished_at__lt=limit).delete()
+    return len(old)
+
+
+def discard_files(job: Job) -> None:
+    progress_path(job).unlink(missing_ok=True)
+    if job.file:
+        job.file.delete(save=False)

@@ -153,176 +153,140 @@ class DataVersion(models.Model):
 
 
 def import_storage():
-    """Where the files of import jobs are kept until their import is done (the spool)."""
+    """Where the files of import jobs were kept before jobs had one table (the migrations
+    that made and moved them name it)."""
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.IMPORT_SPOOL_DIR)
 
 
-class JobBase(models.Model):
-    """Abstract base of the jobs the background worker runs for a user (benxi_cp/jobs.py):
-    imports of large files (ImportJob), and the long work of other pages (BackgroundJob)."""
-
-    kind = models.CharField(_("kind"), max_length=32)
-    language = models.CharField(_("language"), max_length=16, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    started = models.DateTimeField(_("started"), null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    FINISHED: tuple = ()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED
-
-
-class ImportJob(JobBase):
-    """An import of a large file, checked and then written by the background worker
-    (benxi_cp/jobs.py): who, what, the stored file, where it stands and what it found.
-
-    The file is stored before the job is queued; a job first checks the file (a dry run),
-    then, once its user confirms, imports it, all or nothing. While it runs, its progress
-    is in a small file beside the stored one (the import's transaction holds the row)."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting for the worker")
-        RUNNING = "running", _("running")
-        CHECKED = "checked", _("checked: ready to import")
-        REFUSED = "refused", _("refused: nothing written")
-        DONE = "done", _("imported")
-        FAILED = "failed", _("stopped on an error: nothing written")
-
-    FINISHED = (Status.CHECKED, Status.REFUSED, Status.DONE, Status.FAILED)
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="import_jobs",
-    )
-    filename = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(_("file"), upload_to="jobs/", storage=import_storage, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    dry_run = models.BooleanField(_("check only"), default=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
-    errors = models.JSONField(_("first errors"), default=list, blank=True)
-    preview = models.JSONField(_("first rows"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-created", "-pk"]
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
-        indexes = [models.Index(fields=["user", "-created"], name="importjob_user_created")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.filename} ({self.get_status_display()})"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("import_job", args=[self.pk])
-
-
-# -- Background jobs of other pages: form exports, closing a year (issue 15: progress) ------
-
-
 def job_storage():
-    """Where the files that background jobs produce are kept until they are cleaned up."""
+    """Where the files of background jobs are kept: the file a job reads (an upload to
+    import) until it ends for good, the file it made (a form) until it is cleaned up."""
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.BENXI_JOB_FILES_DIR)
 
 
-class BackgroundJob(JobBase):
-    """Long work of a page done by the background worker for its user (benxi_cp/jobs.py):
-    an annual form's file for a large year, the closing of a year. Its page follows the
-    stages; a file it produces is kept for its user alone, and cleaned up after
-    settings.BENXI_JOB_KEEP_HOURS."""
+class JobStatus(models.TextChoices):
+    """Where a job stands (Job); a kind may name a status in its own words."""
 
-    # The annual forms' titles by name (lazy strings), filled by the app that has the forms
-    # (reports/jobs.py): benxi_cp is below the apps and imports none of them.
-    form_titles: dict = {}
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("running")
+    CHECKED = "checked", _("checked: waiting for your confirmation")
+    REFUSED = "refused", _("refused: nothing written")
+    DONE = "done", _("done")
+    FAILED = "failed", _("stopped on an error")
 
-    class Kind(models.TextChoices):
-        FORM_EXPORT = "form_export", _("annual form download")
-        CLOSE_YEAR = "close_year", _("closing of a year")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting for the worker")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        REFUSED = "refused", _("refused: nothing written")
-        FAILED = "failed", _("stopped on an error")
+class Job(models.Model):
+    """Work the background worker does for one user (benxi_cp/jobs.py): an import of a
+    large file, an annual form's file for a large year, the closing of a year. Its kind,
+    declared by the app whose work it is, names it and does it; this row says where it
+    stands, what it found and which file it holds.
 
-    FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
+    queued → running → done | refused | failed | checked; a checked job (a check that
+    writes nothing, `dry_run`) is confirmed by its user and queued again for real; a failed
+    one may be tried again, with the file it kept. A running job whose worker stopped
+    (killed, its machine restarted) is found by its heartbeat and marked failed, `lost`."""
+
+    Status = JobStatus
+
+    # Nothing under way: its page stops following it.
+    FINISHED = (JobStatus.CHECKED, JobStatus.REFUSED, JobStatus.DONE, JobStatus.FAILED)
+    # Ended for good: the file it read is let go (a failed job keeps it to be tried again).
+    ENDED = (JobStatus.REFUSED, JobStatus.DONE)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         on_delete=models.CASCADE,
-        related_name="background_jobs",
+        related_name="jobs",
     )
+    kind = models.CharField(_("kind"), max_length=32)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    dry_run = models.BooleanField(
+        _("check only"),
+        default=False,
+        help_text=_("A check that writes nothing; its user confirms the real run."),
     )
-    steps_done = models.PositiveIntegerField(_("steps done"), default=0)
-    steps_total = models.PositiveIntegerField(_("steps"), default=0)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times a worker started it.")
+    )
+    worker = models.CharField(
+        _("worker"), max_length=100, blank=True, help_text=_("The worker that ran it last.")
+    )
+    lost = models.BooleanField(
+        _("worker lost"),
+        default=False,
+        help_text=_("The worker running it stopped before it ended."),
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("to do"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    messages = models.JSONField(_("messages"), default=list, blank=True)
     file = models.FileField(_("file"), upload_to="files/", storage=job_storage, blank=True)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
-    messages = models.JSONField(_("messages"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
-        indexes = [models.Index(fields=["user", "-created"], name="backgroundjob_user_created")]
+        indexes = [
+            # "My jobs": a user's latest jobs.
+            models.Index(fields=["user", "-created"], name="job_user_created"),
+            # The worker's and the pages' look for jobs under way (their heartbeats).
+            models.Index(fields=["status"], name="job_status"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["form_export", "close_year"]),
+                condition=~models.Q(kind=""),
                 name="%(app_label)s_%(class)s_kind",
-                violation_error_message=_("Unknown kind of background job."),
+                violation_error_message=_("A job needs a kind."),
             ),
             models.CheckConstraint(
-                condition=models.Q(steps_done__lte=models.F("steps_total")),
+                condition=models.Q(status__in=JobStatus.values),
+                name="%(app_label)s_%(class)s_status",
+                violation_error_message=_("Unknown status of a job."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")),
                 name="%(app_label)s_%(class)s_steps",
-                violation_error_message=_("A job cannot have done more steps than it has."),
+                violation_error_message=_("A job cannot have done more than it has to do."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.params} ({self.get_status_display()})"
+        return f"{self.kind} {self.pk} ({self.status})"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("background_job", args=[self.pk])
+        return reverse("job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
 
     @property
     def description(self) -> str:
-        """What the job does, in the language of the page that shows it."""
-        from django.utils.translation import gettext
+        """What the job does, in the language of the page that shows it (its kind says)."""
+        from benxi_cp import jobs
 
-        year = self.params.get("year")
-        if self.kind == self.Kind.CLOSE_YEAR:
-            return gettext("Closing of %(year)s") % {"year": year}
-        name = self.params.get("name", "")
-        # The form's title, from the app whose forms they are (reports/jobs.py names them).
-        title = self.form_titles.get(name, name)
-        return gettext("%(form)s, %(year)s (%(fmt)s)") % {
-            "form": title,
-            "year": year,
-            "fmt": str(self.params.get("fmt", "")).upper(),
-        }
+        return jobs.describe(self)
+
+    @property
+    def status_label(self) -> str:
+        """Where it stands, in its kind's words (an import is "imported" when done)."""
+        from benxi_cp import jobs
+
+        return jobs.status_label(self)

@@ -39,9 +39,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is benxi_cp's, which holds under SQLite
+    # and a database restart (benxi_cp/management/commands/db_worker.py).
+    "benxi_cp",
     "django_tasks",
     "django_tasks_db",
-    "benxi_cp",
     "enterprises",
     "audits",
     "targets",
@@ -101,6 +103,17 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite beside its own background worker: the log of WAL lets readers and the one writer
+    # work at once; a transaction takes the write lock when it begins (IMMEDIATE), so that a
+    # read-then-write transaction waits its turn (up to `timeout` seconds) instead of failing
+    # with "database is locked" when it comes to write.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", env_int("BENXI_SQLITE_TIMEOUT", 20))
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the figures' aggregates over the ledger afresh for each
     # request: 30-70 ms of compilation for queries that run in 100-200 ms without it.
@@ -395,10 +408,21 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Benxi CP <benxi-cp@localhost
 BENXI_SITE_URL = (env_str("BENXI_SITE_URL", "http://localhost:8000") or "").rstrip("/")
 # An item due within this many days is "soon due" in the reminder.
 BENXI_REMINDER_DAYS = env_int("BENXI_REMINDER_DAYS", 7)
-# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) -------
+# -- Background jobs: imports of large files, form downloads, closing a year (benxi_cp/jobs.py)
 # A download of an annual form for a year with more records than this (discharge reports of
 # the year and audits) is produced by the background worker, with a progress page; a
 # smaller one at once, in the request. Closing a year always runs in the background.
 BENXI_FORM_BACKGROUND_RECORDS = env_int("BENXI_FORM_BACKGROUND_RECORDS", 2000)
-BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"  # the files background jobs produce
+# The files of jobs (the uploads they read, the files they make) and their progress files:
+# the web server and the worker must share this folder.
+BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"
 BENXI_JOB_KEEP_HOURS = env_int("BENXI_JOB_KEEP_HOURS", 24)  # then the job and its file go
+# A running job's worker touches its progress file this often; a job whose file is older
+# than the lease lost its worker (killed, restarted) and is marked failed, to be tried again.
+BENXI_JOB_HEARTBEAT_SECONDS = env_int("BENXI_JOB_HEARTBEAT_SECONDS", 5)
+BENXI_JOB_LEASE_SECONDS = env_int("BENXI_JOB_LEASE_SECONDS", 30)
+if BENXI_JOB_HEARTBEAT_SECONDS < 1 or BENXI_JOB_LEASE_SECONDS < 2 * BENXI_JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "BENXI_JOB_HEARTBEAT_SECONDS must be 1 or more, and BENXI_JOB_LEASE_SECONDS at least "
+        "twice as long."
+    )

@@ -14,18 +14,18 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import closing, export, formats, jobs, roles, tabular, worklist
+from benxi_cp import closing, export, files, formats, import_jobs, jobs, roles, tabular, worklist
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, get_importer
-from benxi_cp.models import BackgroundJob, EditConflict, ImportJob, SiteFlag
+from benxi_cp.models import EditConflict, Job, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.versions import refuse
 
@@ -235,20 +235,10 @@ class ImportView(View):
 
     def enqueue(self, request, upload):
         """A large file: stored, then checked by the background worker; its page follows."""
-        job = ImportJob(
-            user=request.user,
-            kind=self.kind,
-            filename=Path(upload.name).name[:255],
-            size=upload.size,
-            language=get_language() or "",
+        job = jobs.submit(
+            request.user, import_jobs.IMPORT, {"importer": self.kind}, upload=upload, dry_run=True
         )
-        with transaction.atomic():
-            job.file.save(
-                f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload, save=False
-            )
-            job.save()
-            jobs.enqueue(job)
-        return redirect("import_job", job.pk)
+        return redirect(job)
 
     def commit(self, request):
         try:
@@ -285,91 +275,6 @@ def _over_limits(upload) -> ImportResult | None:
         result.add(refused.row or 1, "", refused.message)
         return result
     return None
-
-
-def _own_job(request, pk: int) -> ImportJob:
-    """A job of the user's own (another's is a 404, as if it did not exist)."""
-    try:
-        return ImportJob.objects.get(pk=pk, user=request.user)
-    except ImportJob.DoesNotExist:
-        raise Http404(pk) from None
-
-
-class ImportJobListView(TemplateView):
-    """ "My jobs": the user's own imports of large files and background jobs (downloads of
-    large forms, closings of years), the latest first."""
-
-    template_name = "generic/import_jobs.html"
-    limit = 100
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        mine = ImportJob.objects.filter(user=self.request.user).defer("errors", "preview")
-        context["jobs"] = list(mine[: self.limit])
-        context["background_jobs"] = list(
-            BackgroundJob.objects.filter(user=self.request.user).defer("messages")[: self.limit]
-        )
-        context["title"] = _("My jobs")
-        return context
-
-
-class ImportJobView(View):
-    """One job: where it stands (refreshed by static/js/import-job.js), what it found, and
-    the button that imports a checked file."""
-
-    template_name = "generic/import_job.html"
-
-    def get(self, request, pk: int):
-        job = _own_job(request, pk)
-        done, total = jobs.read_progress(job)
-        try:
-            label = get_importer(job.kind).label
-        except KeyError:
-            label = job.kind
-        return render(
-            request,
-            self.template_name,
-            {
-                "job": job,
-                "done": done,
-                "total": total,
-                "title": _("Import of %(file)s") % {"file": job.filename},
-                "label": label,
-                "may_import": job.status == ImportJob.Status.CHECKED
-                and _may_import(request.user, job.kind),
-                "status_url": reverse("import_job_status", args=[job.pk]),
-            },
-        )
-
-    def post(self, request, pk: int):
-        """Import the checked file (once: a second press finds the job under way)."""
-        job = _own_job(request, pk)
-        if not _may_import(request.user, job.kind):
-            raise PermissionDenied
-        with transaction.atomic():
-            started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-                status=ImportJob.Status.QUEUED, dry_run=False, finished=None
-            )
-            if started:
-                jobs.enqueue(job)
-        if not started:
-            messages.warning(request, _("This file is not waiting to be imported."))
-        return redirect("import_job", job.pk)
-
-
-def import_job_status(request, pk: int) -> JsonResponse:
-    """Where a job stands, for its page to follow."""
-    job = _own_job(request, pk)
-    done, total = jobs.read_progress(job)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "done": done,
-            "total": total,
-            "finished": job.is_finished,
-        }
-    )
 
 
 TEMPLATE_TYPES = {"xlsx": export.XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
@@ -465,104 +370,143 @@ HOME_DASHBOARDS = (
 )
 
 
-# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) ------
+# -- Background jobs: one page, its JSON, its file, and "My jobs" (benxi_cp/jobs.py) --------
 
 
-def _own_background_job(request, pk: int) -> BackgroundJob:
-    """A background job of the user's own (another's is a 404, as if it did not exist)."""
+def _own_job(request, pk: int) -> Job:
+    """A job of the user's own (another's is a 404, as if it did not exist); one whose
+    worker was lost is found so."""
     try:
-        return BackgroundJob.objects.get(pk=pk, user=request.user)
-    except BackgroundJob.DoesNotExist:
+        job = Job.objects.get(pk=pk, user=request.user)
+    except Job.DoesNotExist:
         raise Http404(pk) from None
-
-
-def _job_links(job: BackgroundJob) -> dict:
-    """Where a finished job leads: its file, or the page of what it did."""
-    links = {"file_url": "", "next_url": ""}
-    if job.status == BackgroundJob.Status.DONE and job.file:
-        links["file_url"] = reverse("background_job_file", args=[job.pk])
-    if job.kind == BackgroundJob.Kind.CLOSE_YEAR:
-        links["next_url"] = reverse("reports:year", args=[job.params.get("year")])
-    elif job.kind == BackgroundJob.Kind.FORM_EXPORT:
-        links["next_url"] = (
-            reverse("reports:form", args=[job.params.get("name")])
-            + f"?year={job.params.get('year')}"
-        )
-    return links
+    jobs.reap(job)
+    return job
 
 
 def _percent(done: int, total: int) -> int:
     return round(100 * done / total) if total else 0
 
 
-def _counts(done: int, total: int) -> str:
-    return _("step %(done)s of %(total)s") % {"done": done, "total": total} if total else ""
+def _counts(job: Job, done: int, total: int) -> str:
+    if not total:
+        return ""
+    kind = jobs.kind_of(job)
+    if kind is not None and kind.unit == "rows":
+        return _("%(done)s / %(total)s rows") % {"done": f"{done:,}", "total": f"{total:,}"}
+    return _("step %(done)s of %(total)s") % {"done": done, "total": total}
 
 
-class BackgroundJobView(View):
-    """One background job: its stages and percentage while it runs (followed by
-    static/js/import-job.js), then its file, its refusal or its error."""
+def _job_state(request, job: Job) -> dict:
+    """What the page and its JSON say of a job: where it stands and where it leads."""
+    done, total, stage = jobs.read_progress(job)
+    next_url, next_label = jobs.next_link(job)
+    file_url = ""
+    if job.status == Job.Status.DONE and job.file:
+        file_url = reverse("job_file", args=[job.pk])
+    return {
+        "status": job.status,
+        "label": job.status_label,
+        "stage": jobs.stage_label(job, stage),
+        "done": done,
+        "total": total,
+        "percent": _percent(done, total),
+        "counts": _counts(job, done, total),
+        "finished": job.is_finished,
+        "file_url": file_url,
+        "next_url": next_url,
+        "next_label": next_label,
+    }
 
-    template_name = "generic/background_job.html"
+
+class JobView(View):
+    """One job: its stage and progress while it runs (followed by static/js/job.js), then
+    what it found or made, or why it stopped; POST goes on with it: confirms a checked job
+    (an import after its check), or tries a failed one again with the file it kept."""
+
+    template_name = "generic/job.html"
 
     def get(self, request, pk: int):
-        job = _own_background_job(request, pk)
-        done, total, stage = jobs.read_job_progress(job)
+        job = _own_job(request, pk)
+        kind = jobs.kind_of(job)
+        state = _job_state(request, job)
+        allowed = jobs.may(request.user, job)
         return render(
             request,
             self.template_name,
             {
                 "job": job,
-                "done": done,
-                "total": total,
-                "stage": stage,
-                "percent": _percent(done, total),
-                "counts": _counts(done, total),
-                "keep_hours": settings.BENXI_JOB_KEEP_HOURS,
+                "state": state,
                 "title": job.description,
-                "status_url": reverse("background_job_status", args=[job.pk]),
-                **_job_links(job),
+                "kind_template": kind.template if kind else "generic/job_result.html",
+                "failed_text": kind.failed_text if kind else "",
+                "done_text": kind.done_text(job) if kind and kind.done_text else "",
+                "lead_on": state["next_url"] if kind and kind.lead_on_done else "",
+                "may_confirm": allowed and job.status == Job.Status.CHECKED,
+                "may_retry": allowed and jobs.may_retry(job),
+                "keep_hours": settings.BENXI_JOB_KEEP_HOURS,
+                "status_url": reverse("job_status", args=[job.pk]),
             },
         )
 
-
-def background_job_status(request, pk: int) -> JsonResponse:
-    """Where a background job stands, for its page to follow."""
-    job = _own_background_job(request, pk)
-    done, total, stage = jobs.read_job_progress(job)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "stage": stage,
-            "done": done,
-            "total": total,
-            "percent": _percent(done, total),
-            "counts": _counts(done, total),
-            "finished": job.is_finished,
-            **_job_links(job),
-        }
-    )
+    def post(self, request, pk: int):
+        job = _own_job(request, pk)
+        if not jobs.may(request.user, job):
+            raise PermissionDenied
+        if job.status == Job.Status.FAILED:
+            if not jobs.retry(job):
+                messages.warning(
+                    request,
+                    _("This job cannot run again: its file is gone. Please upload it again."),
+                )
+        elif not jobs.confirm(job):
+            messages.warning(
+                request, _("This job is not waiting for you: it is already under way or finished.")
+            )
+        return redirect(job)
 
 
-def background_job_file(request, pk: int):
-    """The file a job produced, for its user (who must still have the right to it)."""
-    from django.http import FileResponse
+def job_status(request, pk: int) -> JsonResponse:
+    """Where a job stands, for its page to follow."""
+    job = _own_job(request, pk)
+    state = _job_state(request, job)
+    state.pop("next_label")
+    return JsonResponse(state)
 
-    job = _own_background_job(request, pk)
-    if job.kind == BackgroundJob.Kind.FORM_EXPORT and not request.user.has_perm(
-        "reports.view_annual_forms"
-    ):
+
+def job_file(request, pk: int):
+    """The file a job made, for its user (who must still have the right to it)."""
+    job = _own_job(request, pk)
+    if not jobs.may(request.user, job):
         raise PermissionDenied
-    if job.status != BackgroundJob.Status.DONE or not job.file:
+    if job.status != Job.Status.DONE or not job.file:
         raise Http404(pk)
-    try:
-        handle = job.file.open("rb")
-    except OSError:
-        raise Http404(pk) from None
-    return FileResponse(
-        handle, as_attachment=True, filename=job.filename, content_type=job.content_type
-    )
+    return files.attachment(job.file, job.filename, job.content_type)
+
+
+class JobListView(TemplateView):
+    """ "My jobs": the user's own background jobs (imports of large files, downloads of
+    large forms, closings of years), the latest first."""
+
+    template_name = "generic/jobs.html"
+    limit = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The results are read (an import's counts); a checked import's preview is the only
+        # large part, and goes once the import is confirmed.
+        mine = list(Job.objects.filter(user=self.request.user).defer("messages")[: self.limit])
+        for job in mine:
+            jobs.reap(job)
+            kind = jobs.kind_of(job)
+            job.summary = kind.summary(job) if kind and kind.summary else ""
+            job.may_download = (
+                job.status == Job.Status.DONE
+                and bool(job.file)
+                and jobs.may(self.request.user, job)
+            )
+        context.update(jobs=mine, title=_("My jobs"), keep_hours=settings.BENXI_JOB_KEEP_HOURS)
+        return context
 
 
 DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")

@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
         # The database's lock on closed years (reports/yearlock.py), installed and lifted
         # with the other guards (benxi_cp/guards.py).
         from benxi_cp import guards
-        from reports import jobs, yearlock  # noqa: F401 (jobs: its background jobs' work)
+        from reports import yearlock
 
         guards.register(
             "reports.yearlock",

@@ -1,16 +1,19 @@
 """The reports' long work as background jobs (benxi_cp/jobs.py): an annual form's file for a
-year with many records, and the closing of a year. Their pages follow the stages."""
+year with many records, and the closing of a year. Their pages follow the stages. The two
+kinds of job are declared at the end of this module."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.models import Audit
 from benxi_cp import datacache, jobs
-from benxi_cp.models import BackgroundJob
+from benxi_cp.models import Job
 from enterprises.models import DischargeReport
 from reports import annual, closing, output
 
@@ -79,48 +82,81 @@ def step_label(stage: str) -> str:
     return label
 
 
-BackgroundJob.form_titles.update({name: title for name, (title, _form) in annual.FORMS.items()})
-
-
-@jobs.runner(BackgroundJob.Kind.FORM_EXPORT, stages=step_label)
-def export_form(job: BackgroundJob, progress):
+def export_form(job: Job, progress) -> jobs.Outcome:
     name, year, fmt = job.params["name"], int(job.params["year"]), job.params["fmt"]
     content = form_file(name, year, fmt, progress)
-    return content, output.filename(name, year, fmt), output.CONTENT_TYPES[fmt]
+    return jobs.Outcome(file=(content, output.filename(name, year, fmt), output.CONTENT_TYPES[fmt]))
 
 
-@jobs.runner(BackgroundJob.Kind.CLOSE_YEAR, stages=step_label)
-def close_year(job: BackgroundJob, progress):
+def close_year(job: Job, progress) -> None:
     def step(done: int, total: int, form: str | None, what: str) -> None:
         progress(done, total, f"{form}/{what}" if form else what)
 
     user = get_user_model().objects.get(pk=job.user_id)
     closing.close(int(job.params["year"]), user, progress=step)
-    return None
 
 
-def under_way(kind: str, **params):
-    """The job of `kind` with these parameters that is waiting or running, if any."""
-    return (
-        BackgroundJob.objects.filter(kind=kind, status__in=UNFINISHED)
-        .select_related("user")
-        .filter(**{f"params__{key}": value for key, value in params.items()})
-        .first()
+def describe_export(job: Job) -> str:
+    name = job.params.get("name", "")
+    title = annual.FORMS[name][0] if name in annual.FORMS else name
+    return _("%(form)s, %(year)s (%(fmt)s)") % {
+        "form": title,
+        "year": job.params.get("year"),
+        "fmt": str(job.params.get("fmt", "")).upper(),
+    }
+
+
+def describe_closing(job: Job) -> str:
+    return _("Closing of %(year)s") % {"year": job.params.get("year")}
+
+
+def form_page(job: Job) -> tuple[str, str]:
+    url = reverse("reports:form", args=[job.params.get("name")])
+    return f"{url}?year={job.params.get('year')}", _("The form’s page")
+
+
+def year_page(job: Job) -> tuple[str, str]:
+    return reverse("reports:year", args=[job.params.get("year")]), _("The year’s page")
+
+
+def closed_text(job: Job) -> str:
+    return _("%(year)s is closed; its copy of record is kept on the year’s page.") % {
+        "year": job.params.get("year")
+    }
+
+
+FORM_EXPORT = "form_export"
+CLOSE_YEAR = "close_year"
+
+jobs.register(
+    jobs.JobKind(
+        name=FORM_EXPORT,
+        title=gettext_lazy("annual form download"),
+        run=export_form,
+        describe=describe_export,
+        permissions=("reports.view_annual_forms",),
+        stages=step_label,
+        next=form_page,
+        failed_text=gettext_lazy(
+            "The file could not be produced: the work stopped on an unexpected error. Please "
+            "try again; if it happens again, tell the administrator."
+        ),
     )
-
-
-UNFINISHED = (BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING)
-
-
-def queue(user, kind: str, **params) -> BackgroundJob:
-    """Store a job of `user` and start it (with the immediate backend: done on return). The
-    same work already asked for by the user and not finished is not asked for twice."""
-    waiting = under_way(kind, **params)
-    if waiting is not None and waiting.user_id == user.pk:
-        return waiting
-    job = BackgroundJob.objects.create(
-        user=user, kind=kind, params=params, language=translation.get_language() or ""
+)
+jobs.register(
+    jobs.JobKind(
+        name=CLOSE_YEAR,
+        title=gettext_lazy("closing of a year"),
+        run=close_year,
+        describe=describe_closing,
+        permissions=("reports.close_year",),
+        stages=step_label,
+        next=year_page,
+        lead_on_done=True,
+        done_text=closed_text,
+        failed_text=gettext_lazy(
+            "The closing stopped on an unexpected error and nothing was written: the year is "
+            "still open. Please try again; if it happens again, tell the administrator."
+        ),
     )
-    jobs.start(job)
-    job.refresh_from_db()
-    return job
+)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import datacache
+from benxi_cp import datacache, jobs
 from benxi_cp.charts import svg_http_response
-from benxi_cp.models import BackgroundJob
+from benxi_cp.models import Job
 from benxi_cp.views import ObjectListView, PermissionMixin, mark_download
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
@@ -116,9 +116,8 @@ class FormDownloadView(FormMixin, View):
             raise Http404(fmt)
         year = self.year
         if report_jobs.in_background(year):
-            job = report_jobs.queue(
-                request.user, BackgroundJob.Kind.FORM_EXPORT, name=name, year=year, fmt=fmt
-            )
+            params = {"name": name, "year": year, "fmt": fmt}
+            job = jobs.submit(request.user, report_jobs.FORM_EXPORT, params, once=True)
             return mark_download(request, redirect(job))
         content = report_jobs.form_file(name, year, fmt)
         response = HttpResponse(content, content_type=output.CONTENT_TYPES[fmt])
@@ -320,7 +319,7 @@ class YearView(PermissionMixin, TemplateView):
             for name, (title, _build) in annual.FORMS.items()
         ]
         may_close = self.request.user.has_perm("reports.close_year")
-        closing_job = report_jobs.under_way(BackgroundJob.Kind.CLOSE_YEAR, year=year)
+        closing_job = jobs.under_way(report_jobs.CLOSE_YEAR, year=year)
         return super().get_context_data(
             title=_("Closing of %(year)s") % {"year": year},
             year=year,
@@ -344,7 +343,7 @@ class CloseYearView(PermissionMixin, View):
     permission_required = "reports.close_year"
 
     def post(self, request, year: int):
-        waiting = report_jobs.under_way(BackgroundJob.Kind.CLOSE_YEAR, year=year)
+        waiting = jobs.under_way(report_jobs.CLOSE_YEAR, year=year)
         if waiting is not None and waiting.user_id != request.user.pk:
             messages.warning(
                 request,
@@ -352,10 +351,10 @@ class CloseYearView(PermissionMixin, View):
                 % {"year": year, "who": waiting.user.get_username()},
             )
             return redirect("reports:year", year)
-        job = report_jobs.queue(request.user, BackgroundJob.Kind.CLOSE_YEAR, year=year)
-        if job.status == BackgroundJob.Status.DONE:
+        job = jobs.submit(request.user, report_jobs.CLOSE_YEAR, {"year": year}, once=True)
+        if job.status == Job.Status.DONE:
             messages.success(request, closed_message(year))
-        elif job.status == BackgroundJob.Status.REFUSED:
+        elif job.status == Job.Status.REFUSED:
             for message in job.messages:
                 messages.error(request, message)
         else:

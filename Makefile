@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1:8000
 # These targets are for development machines: Django runs in debug mode unless told otherwise.
 export DEBUG ?= 1
 
-# `make run` and `make serve` run the background worker of large imports beside the server (stopped with it).
+# `make run` and `make serve` run the background worker (imports of large files, form downloads,
+# closings) beside the server, under deploy/keep-running: started again if it exits, stopped
+# with the server.
 .PHONY: run worker test install migrate serve backup restore import annual-report recompute-targets messages check-messages bench bench-load clean
 
 $(STAMP): pyproject.toml
@@ -23,11 +25,11 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo $(DEMO_ARGS)
-	$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	deploy/keep-running $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
-# The background worker alone (imports of large files; django-tasks' database backend).
+# The background worker alone (background jobs; django-tasks' database backend).
 worker: migrate
 	$(PY) manage.py db_worker
 
@@ -44,7 +46,7 @@ migrate: install
 serve: install
 	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --no-input
-	DEBUG=0 $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	DEBUG=0 deploy/keep-running $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=0 $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
 

@@ -32,7 +32,9 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from benxi_cp import jobs
 
-logger = logging.getLogger("django_tasks_db")
+logger = logging.getLogger("django_tasks_db")  # its own lines, as quiet as --verbosity says
+# What the worker does about faults is said whatever the verbosity (the project's logging).
+faults = logging.getLogger("benxi_cp.worker")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 LONGEST_PAUSE = 30  # seconds between two tries of a database that is away
@@ -98,7 +100,7 @@ class Worker(db_worker.Worker):
             return
         lost = jobs.reap_lost()
         if lost:
-            logger.warning("%d job(s) had lost their worker: marked failed", lost)
+            faults.warning("%d job(s) had lost their worker: marked failed", lost)
         self.next_reaping = time.monotonic() + settings.BENXI_JOB_LEASE_SECONDS
 
     def wait_for_database(self, error: Exception) -> None:
@@ -106,7 +108,7 @@ class Worker(db_worker.Worker):
         time the database is still away."""
         self.failures += 1
         pause = min(LONGEST_PAUSE, 2 ** (self.failures - 1))
-        logger.warning(
+        faults.warning(
             "The database is unavailable (%s); trying again in %s s.",
             str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
             pause,
@@ -115,7 +117,10 @@ class Worker(db_worker.Worker):
             with contextlib.suppress(*DATABASE_ERRORS):  # a connection already gone
                 connection.close()
         if self.running:
-            time.sleep(pause)
+            self.pause(pause)
+
+    def pause(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 class Command(db_worker.Command):

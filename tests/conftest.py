@@ -7,3 +7,6 @@ pytest_plugins = ["tests.fixtures"]
 
 # Organisation (programme): builders of bodies, meetings, tasks and departments' staff
 pytest_plugins += ["tests.programme.organisation_builders"]
+
+# Real worker processes on the test's database (the background jobs' fault tests)
+pytest_plugins += ["tests.benxi_cp.worker"]

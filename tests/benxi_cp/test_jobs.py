@@ -224,6 +224,9 @@ def test_the_idle_worker_looks_for_tasks_without_a_write_transaction(settings):
     assert "FOR UPDATE" not in queries[0]["sql"]
 
 
+# The worker's loop closes connections that are in a transaction, as it should: the tests
+# that run it are transactional, as the worker is.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_reaps_lost_jobs_when_it_starts(admin_client, background, settings):
     upload(admin_client)
     job = jobs.claim(Job.objects.get().pk)
@@ -234,6 +237,7 @@ def test_the_worker_reaps_lost_jobs_when_it_starts(admin_client, background, set
     assert (job.status, job.lost) == (Job.Status.FAILED, True)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_waits_for_a_database_that_went_away(settings, monkeypatch, caplog):
     settings.TASKS = DATABASE
     real_claim = db_worker.Worker.claim

@@ -10,14 +10,10 @@ class BenxiCpConfig(AppConfig):
     verbose_name = _("Benxi CP")
 
     def ready(self) -> None:
-        # Each app registers its importers, navigation entries, work-queue sources and
-        # kinds of background job in modules of these names; the import of large files is
-        # benxi_cp's own kind of job (benxi_cp/jobs.py).
-        autodiscover_modules("importers", "navigation", "worklist", "jobs")
-        from benxi_cp import (
-            checks,  # noqa: F401  (registers the system checks)
-            import_jobs,  # noqa: F401
-        )
+        # Each app registers its importers, navigation entries and work-queue sources
+        # in modules of these names.
+        autodiscover_modules("importers", "navigation", "worklist")
+        from benxi_cp import checks  # noqa: F401  (registers the system checks)
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 
         # Cached figures follow the records: the data tables' writes replace their scopes'
@@ -32,3 +28,9 @@ class BenxiCpConfig(AppConfig):
 
         post_migrate.connect(guards.install, dispatch_uid="benxi_cp.guards")
         request_started.connect(forget_stale, dispatch_uid="benxi_cp.datacache.stale")
+
+        # The import of a large file is benxi_cp's own kind of background job.
+        from benxi_cp import import_jobs
+        from benxi_cp.registry import registry
+
+        registry.job_kinds.register(import_jobs.KIND)

@@ -4,7 +4,8 @@ import machinery, which is benxi_cp's own (the importers are the apps', benxi_cp
 The web request stores the file and queues a check (a dry run: nothing written); once its
 user confirms on the job's page, the worker imports the same file, in one transaction, all
 or nothing, as the page's own imports do. A check or import whose worker was lost keeps the
-file: its user tries again without uploading it again.
+file: its user tries again without uploading it again. benxi_cp registers the kind (KIND)
+in its AppConfig.ready().
 """
 
 from pathlib import Path
@@ -80,26 +81,24 @@ def summary(job: Job) -> str:
     return ngettext("%(count)s row", "%(count)s rows", job.total) % {"count": job.total}
 
 
-jobs.register(
-    jobs.JobKind(
-        name=IMPORT,
-        title=gettext_lazy("import of a large file"),
-        run=run,
-        describe=describe,
-        permissions=permissions,
-        next=next_page,
-        unit="rows",
-        needs_file=True,
-        template="generic/job_import.html",
-        failed_text=gettext_lazy(
-            "The import stopped on an unexpected error and nothing was written. Please try "
-            "again; if it happens again, tell the administrator."
-        ),
-        status_labels={
-            Job.Status.CHECKED: gettext_lazy("checked: ready to import"),
-            Job.Status.DONE: gettext_lazy("imported"),
-            Job.Status.FAILED: gettext_lazy("stopped on an error: nothing written"),
-        },
-        summary=summary,
-    )
+KIND = jobs.JobKind(
+    name=IMPORT,
+    title=gettext_lazy("import of a large file"),
+    run=run,
+    describe=describe,
+    permissions=permissions,
+    next=next_page,
+    unit="rows",
+    needs_file=True,
+    template="generic/job_import.html",
+    failed_text=gettext_lazy(
+        "The import stopped on an unexpected error and nothing was written. Please try "
+        "again; if it happens again, tell the administrator."
+    ),
+    status_labels={
+        Job.Status.CHECKED: gettext_lazy("checked: ready to import"),
+        Job.Status.DONE: gettext_lazy("imported"),
+        Job.Status.FAILED: gettext_lazy("stopped on an error: nothing written"),
+    },
+    summary=summary,
 )

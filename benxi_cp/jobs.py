@@ -2,10 +2,10 @@
 files (checked, then confirmed), annual forms' files for large years, closing a year.
 
 A job is a row of benxi_cp.models.Job. Its kind (a JobKind) is declared by the app whose
-work it is, in that app's `jobs` module (found by autodiscovery, benxi_cp/apps.py): its
-title, the function that does the work, the stages it reports, who may have its result
-and where a finished job leads. benxi_cp knows no kind by name. The path is the same for
-every kind:
+work it is, and registered from its AppConfig.ready() in `registry.job_kinds`
+(docs/development/extension-points.md): its title, the function that does the work, the
+stages it reports, who may have its result and where a finished job leads. benxi_cp knows
+no kind by name. The path is the same for every kind:
 
 - `submit()` stores the job, with the file it reads, and queues its task in the same
   transaction: no job without its task, no task without its job.
@@ -47,11 +47,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from benxi_cp.models import Job
+from benxi_cp.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -95,31 +95,8 @@ class JobKind:
     summary: Callable[[Job], str] | None = None  # one line for "My jobs"
 
 
-KINDS: dict[str, JobKind] = {}
-
-
-def register(kind: JobKind) -> JobKind:
-    """Declare a kind of job (once per name: declaring it again replaces it)."""
-    KINDS[kind.name] = kind
-    return kind
-
-
 def kind_of(job: Job) -> JobKind | None:
-    return KINDS.get(job.kind)
-
-
-def describe(job: Job) -> str:
-    kind = kind_of(job)
-    return str(kind.describe(job)) if kind else job.kind
-
-
-def status_label(job: Job) -> str:
-    if job.status == Job.Status.FAILED and job.lost:
-        return _("stopped: its worker was lost")
-    kind = kind_of(job)
-    if kind and job.status in kind.status_labels:
-        return str(kind.status_labels[job.status])
-    return str(Job.Status(job.status).label)
+    return job.kind_declared
 
 
 def may(user, job: Job) -> bool:
@@ -253,7 +230,7 @@ def submit(
     With `once`, the same work already asked for by the user and not finished is not asked
     for twice: that job is returned. With the immediate backend (tests) it has run when
     this returns."""
-    if kind not in KINDS:
+    if kind not in registry.job_kinds:
         raise LookupError(f"no job kind {kind!r}")
     params = params or {}
     clean_up()

@@ -278,15 +278,26 @@ class Job(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def kind_declared(self):
+        """Its kind (benxi_cp.jobs.JobKind), as its app registered it; None if gone."""
+        from benxi_cp.registry import registry
+
+        return registry.job_kinds.get(self.kind)
+
+    @property
     def description(self) -> str:
         """What the job does, in the language of the page that shows it (its kind says)."""
-        from benxi_cp import jobs
-
-        return jobs.describe(self)
+        kind = self.kind_declared
+        return str(kind.describe(self)) if kind else self.kind
 
     @property
     def status_label(self) -> str:
         """Where it stands, in its kind's words (an import is "imported" when done)."""
-        from benxi_cp import jobs
+        from django.utils.translation import gettext
 
-        return jobs.status_label(self)
+        if self.status == JobStatus.FAILED and self.lost:
+            return gettext("stopped: its worker was lost")
+        kind = self.kind_declared
+        if kind and self.status in kind.status_labels:
+            return str(kind.status_labels[self.status])
+        return str(JobStatus(self.status).label)

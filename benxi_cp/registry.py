@@ -200,6 +200,12 @@ class Registry:
             "with a year.",
             key=_attribute("name"),
         )
+        self.job_kinds: Store = Store(
+            "job_kinds",
+            "Kinds of background job: their work, stages, rights and pages "
+            "(benxi_cp.jobs.JobKind).",
+            key=_attribute("name"),
+        )
         self.demo: Store = Store(
             "demo",
             "Loaders of the demonstration city, run by `manage.py load_demo` in the order "

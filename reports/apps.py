@@ -10,7 +10,11 @@ class ReportsConfig(AppConfig):
         # The database's lock on closed years (reports/yearlock.py), installed and lifted
         # with the other guards (benxi_cp/guards.py).
         from benxi_cp import guards
-        from reports import yearlock
+        from benxi_cp.registry import registry
+        from reports import jobs, yearlock
+
+        # Its background jobs: an annual form's file for a large year, closing a year.
+        registry.job_kinds.register(*jobs.KINDS)
 
         guards.register(
             "reports.yearlock",

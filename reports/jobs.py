@@ -1,6 +1,6 @@
 """The reports' long work as background jobs (benxi_cp/jobs.py): an annual form's file for a
 year with many records, and the closing of a year. Their pages follow the stages. The two
-kinds of job are declared at the end of this module."""
+kinds of job are declared at the end of this module (KINDS)."""
 
 from __future__ import annotations
 
@@ -128,7 +128,8 @@ def closed_text(job: Job) -> str:
 FORM_EXPORT = "form_export"
 CLOSE_YEAR = "close_year"
 
-jobs.register(
+# Registered by ReportsConfig.ready() (registry.job_kinds).
+KINDS = (
     jobs.JobKind(
         name=FORM_EXPORT,
         title=gettext_lazy("annual form download"),
@@ -141,9 +142,7 @@ jobs.register(
             "The file could not be produced: the work stopped on an unexpected error. Please "
             "try again; if it happens again, tell the administrator."
         ),
-    )
-)
-jobs.register(
+    ),
     jobs.JobKind(
         name=CLOSE_YEAR,
         title=gettext_lazy("closing of a year"),
@@ -158,5 +157,5 @@ jobs.register(
             "The closing stopped on an unexpected error and nothing was written: the year is "
             "still open. Please try again; if it happens again, tell the administrator."
         ),
-    )
+    ),
 )

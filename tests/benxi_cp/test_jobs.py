@@ -21,6 +21,7 @@ from django.urls import reverse
 from benxi_cp import jobs, roles
 from benxi_cp.management.commands import db_worker
 from benxi_cp.models import Job
+from benxi_cp.registry import registry
 from enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +69,9 @@ def status(client, job: Job) -> dict:
 
 
 def test_each_app_declares_its_kinds_and_benxi_cp_names_none():
-    assert {"import", "form_export", "close_year"} <= set(jobs.KINDS)
-    assert jobs.KINDS["form_export"].run.__module__ == "reports.jobs"
-    assert jobs.KINDS["import"].run.__module__ == "benxi_cp.import_jobs"
+    assert {"import", "form_export", "close_year"} <= set(registry.job_kinds.keys())
+    assert registry.job_kinds["form_export"].run.__module__ == "reports.jobs"
+    assert registry.job_kinds["import"].run.__module__ == "benxi_cp.import_jobs"
     for path in BENXI_CP.rglob("*.py"):
         if "migrations" not in path.parts:  # the migration that joined the tables names them
             text = path.read_text(encoding="utf-8")

@@ -125,9 +125,8 @@ def start_worker(shared_database, tmp_path, settings):
 @pytest.fixture
 def held_kind():
     """The "held" kind of job, known to this process too (the workers find it by its app)."""
-    from benxi_cp import jobs
+    from benxi_cp.registry import registry
     from tests.benxi_cp.held_jobs.jobs import KIND
 
-    jobs.register(KIND)
-    yield KIND
-    jobs.KINDS.pop(KIND.name, None)
+    with registry.job_kinds.override(KIND):
+        yield KIND

@@ -30,4 +30,3 @@ KIND = jobs.JobKind(
     describe=lambda job: f"held job {job.pk}",
     needs_file=True,
 )
-jobs.register(KIND)

@@ -118,10 +118,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(copy_jobs, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='importjob',
-            name='user',
-        ),
         migrations.DeleteModel(
             name='BackgroundJob',
         ),

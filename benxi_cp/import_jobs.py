@@ -35,7 +35,7 @@ def run(job: Job, progress) -> jobs.Outcome:
         Path(job.file.path),
         job.filename,
         dry_run=job.dry_run,
-        progress=lambda done, total: progress(done, total),
+        progress=lambda done, total: progress(done, total, "check" if job.dry_run else "import"),
     )
     if not result.ok:
         status = Job.Status.REFUSED
@@ -53,6 +53,12 @@ def run(job: Job, progress) -> jobs.Outcome:
         done=result.rows if result.ok else 0,
         total=result.rows,
     )
+
+
+STAGES = {
+    "check": gettext_lazy("checking the file"),
+    "import": gettext_lazy("importing the rows"),
+}
 
 
 def permissions(job: Job) -> tuple[str, ...]:
@@ -88,6 +94,7 @@ KIND = jobs.JobKind(
     describe=describe,
     permissions=permissions,
     next=next_page,
+    stages=STAGES.__getitem__,
     unit="rows",
     needs_file=True,
     template="generic/job_import.html",

@@ -103,7 +103,7 @@ def run_import(job_id: int) -> None:
     job.save()
 
 
-# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) ------
+# -- Background jobs of long pages: form exports, closing a year ------
 # The same worker and queue run them; each kind's work is a function registered by its app
 # (reports/jobs.py), called with the job and a `progress(done, total, stage)` to report its
 # steps. It returns the file it produced, (content, file name, content type), or None; a

@@ -233,7 +233,7 @@ class ImportJob(JobBase):
         return reverse("import_job", args=[self.pk])
 
 
-# -- Background jobs of other pages: form exports, closing a year (issue 15: progress) ------
+# -- Background jobs of other pages: form exports, closing a year ------
 
 
 def job_storage():

@@ -465,7 +465,7 @@ HOME_DASHBOARDS = (
 )
 
 
-# -- Background jobs of long pages: form exports, closing a year (issue 15: progress) ------
+# -- Background jobs of long pages: form exports, closing a year ------
 
 
 def _own_background_job(request, pk: int) -> BackgroundJob:
@@ -577,7 +577,7 @@ def mark_download(request, response):
     return response
 
 
-# --- Localisation (issue 15): what an empty list says ---
+# --- Localisation: what an empty list says ---
 
 
 def empty_text(filterset) -> str:

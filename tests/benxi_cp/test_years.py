@@ -47,7 +47,8 @@ def test_a_year_out_of_range_is_refused_with_the_range(year):
 
 
 def test_the_year_input_offers_the_range():
-    html = str(YearField().widget.render("year", 2001, YearField().widget_attrs(YearField().widget)))
+    field = YearField()
+    html = str(field.widget.render("year", 2001, field.widget_attrs(field.widget)))
     assert f'min="{FIRST_YEAR}"' in html and f'max="{LAST_YEAR}"' in html
 
 

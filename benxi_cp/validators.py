@@ -10,7 +10,7 @@ commands and the API check it with `validate_year` (or `in_range`); the database
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +28,16 @@ def in_range(year: int) -> bool:
     return FIRST_YEAR <= year <= LAST_YEAR
 
 
+_AT_LEAST, _AT_MOST = MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)
+
+
 def validate_year(value) -> None:
-    """The one validator of a year, for model and form fields alike."""
-    if value is not None and not in_range(value):
-        raise ValidationError(YEAR_MESSAGE, code="year_range")
+    """The one validator of a year, for model and form fields alike. Its refusal is Django's
+    own for a number below or above its bounds ("Ensure this value is greater than or equal
+    to …"), as the forms and importers have always said it."""
+    if value is not None:
+        _AT_LEAST(value)
+        _AT_MOST(value)
 
 
 def year_q(field: str = "year") -> Q:

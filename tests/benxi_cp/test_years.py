@@ -39,11 +39,15 @@ def test_a_year_in_range_passes(year):
     assert YearField().clean(str(year)) == year
 
 
-@pytest.mark.parametrize("year", [FIRST_YEAR - 1, LAST_YEAR + 1, 0])
-def test_a_year_out_of_range_is_refused_with_the_range(year):
-    with pytest.raises(ValidationError) as caught:
-        YearField().clean(str(year))
-    assert caught.value.messages == [str(YEAR_MESSAGE)]
+@pytest.mark.parametrize(
+    "year,bound", [(FIRST_YEAR - 1, FIRST_YEAR), (0, FIRST_YEAR), (LAST_YEAR + 1, LAST_YEAR)]
+)
+def test_a_year_out_of_range_is_refused_with_its_bound(year, bound):
+    for check in (lambda: validate_year(year), lambda: YearField().clean(str(year))):
+        with pytest.raises(ValidationError) as caught:
+            check()
+        (message,) = caught.value.messages
+        assert str(bound) in message
 
 
 def test_the_year_input_offers_the_range():

@@ -14,9 +14,10 @@ export DEBUG ?= 1
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Benxi CP and its dependencies into $(VENV): several minutes the first time."
 	# xstatic-bootstrap ships only as source and its build needs setuptools<82: build in this venv.
 	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=69,<82' wheel
-	$(PY) -m pip install --quiet --no-build-isolation -e '.[dev]'
+	$(PY) -m pip install --no-build-isolation --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,7 +40,7 @@ test: install
 migrate: install
 	@$(PY) manage.py migrate --no-input --verbosity 0
 
-# Production (README, "Production"): DEBUG off, whatever DEBUG says; SECRET_KEY, ALLOWED_HOSTS
+# Production (docs/operations.md, "Production"): DEBUG off, whatever DEBUG says; SECRET_KEY, ALLOWED_HOSTS
 # (and BENXI_HTTPS=1 behind an HTTPS proxy) from the environment. The static files are collected
 # first (without them every page would fail: gunicorn refuses to start), then the database is
 # migrated, then gunicorn serves on BENXI_BIND (127.0.0.1:8000) with deploy/gunicorn.conf.py.
@@ -61,7 +62,7 @@ restore: install
 	$(PY) manage.py restore $(DIR)
 	$(PY) manage.py migrate --no-input
 
-# The README's commands, in debug mode like `make run` (a production machine sets SECRET_KEY and
+# The commands of docs/operations.md, in debug mode like `make run` (a production machine sets SECRET_KEY and
 # runs manage.py itself). Quiet, so that a CSV written to standard output is only the CSV.
 #   make import ARGS="enterprises docs/formats/enterprises.sample.csv --dry-run"
 #   make annual-report ARGS="--year 2001 --form programme --format csv"
@@ -79,13 +80,13 @@ recompute-targets: migrate
 # scales (small, province) and writes docs/benchmarks.md. Options: BENCH_ARGS="--scales small,city".
 # It refuses a database holding records it did not generate (demo or real) unless --force.
 bench: install
-	$(PY) manage.py bench $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) manage.py bench $(BENCH_ARGS)
 
 # Load mode (PostgreSQL only), at the last scale of --scales (province by default): gunicorn with
 # 3 workers, six readers without and with a writer, worker memory, concurrent writes; it replaces
 # only its own section of docs/benchmarks.md. BENCH_ARGS="--reuse --duration 60".
 bench-load: install
-	$(PY) manage.py bench --load $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) manage.py bench --load $(BENCH_ARGS)
 
 # Re-extract every catalogue after changing user-visible strings, then translate the new entries.
 messages: $(STAMP)

@@ -18,6 +18,7 @@ from api import batch, serializers
 from api.permissions import PagePermission
 from audits.filters import AuditFilter, OptionFilter
 from audits.models import Audit, AuditStep, Option, OptionReduction
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, in_range
 from enterprises import workflow
 from enterprises.filters import DischargeReportFilter, EnterpriseFilter
 from enterprises.importers import DischargeImporter
@@ -30,7 +31,6 @@ STEP_DESCRIPTION = _(
     "The workflow step of the report page, with the same permission; 409 with the reason when "
     "the report's status does not allow it."
 )
-FIRST_YEAR, LAST_YEAR = 1949, 2100  # as DischargeReport's year_range constraint
 REFUSED = OpenApiResponse(serializers.DetailSerializer, description=_("Not allowed"))
 CONFLICT = OpenApiResponse(
     serializers.DetailSerializer,
@@ -263,13 +263,17 @@ class ProgrammeSummaryView(APIView):
         ),
         parameters=[
             OpenApiParameter(
-                "year", int, OpenApiParameter.PATH, description=_("1949–2100"), required=True
+                "year",
+                int,
+                OpenApiParameter.PATH,
+                description=f"{FIRST_YEAR}–{LAST_YEAR}",
+                required=True,
             )
         ],
         responses={200: serializers.ProgrammeSummarySerializer, 404: REFUSED},
     )
     def get(self, request, year: int):
-        if not FIRST_YEAR <= year <= LAST_YEAR:
+        if not in_range(year):
             raise Http404(_("The year is out of range."))
         summary = programme_summary(year)
         figures = {key: (value if value != "" else None) for key, value in summary.rows()}

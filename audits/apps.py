@@ -22,24 +22,12 @@ class AuditsConfig(AppConfig):
         )
 
         # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
-        from django.utils.translation import gettext
-
         from audits.locks import is_locked_error, is_rule_error
         from audits.models import AuditLocked
+        from audits.steps import database_refusal
         from benxi_cp import refusals
 
         refusals.register(
             lambda error: " ".join(AuditLocked().messages) if is_locked_error(error) else None
         )
-        refusals.register(
-            lambda error: (
-                gettext(
-                    "The database refused the change: it breaks an audit rule (a "
-                    "medium/high-fee option needs its feasibility analysis; step 3 needs a "
-                    "material balance, step 4 no option left proposed, step 5 the feasibility "
-                    "of every selected medium/high-fee option). Nothing was saved."
-                )
-                if is_rule_error(error)
-                else None
-            )
-        )
+        refusals.register(lambda error: database_refusal() if is_rule_error(error) else None)

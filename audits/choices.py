@@ -57,7 +57,7 @@ RETAINED_STATUSES = (
     OptionStatus.IMPLEMENTED,
 )
 
-# Where an option may go from each status (issue 3): screening, then feasibility for what
+# Where an option may go from each status: screening, then feasibility for what
 # was kept, then implementation; a no/low-fee option may go straight from kept to implemented.
 _NEXT: dict[str, tuple[str, ...]] = {
     OptionStatus.PROPOSED: (OptionStatus.SELECTED, OptionStatus.REJECTED),

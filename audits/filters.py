@@ -15,6 +15,7 @@ from audits.choices import (
     Verdict,
 )
 from audits.models import Audit, Option
+from audits.programme import as_of, implemented_q, in_programme_q
 from benxi_cp.filters import YES_NO as YES_NO_CHOICES
 from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
 from enterprises.choices import Sector
@@ -65,10 +66,8 @@ class AuditFilter(FilterSet):
     accepted_by = django_filters.ChoiceFilter(label=_("accepted by"), choices=AcceptingBody.choices)
     demonstration = django_filters.BooleanFilter(label=_("demonstration enterprise"), widget=YES_NO)
     year = YearFilter(label=_("year started"), field_name="started_on", lookup_expr="year")
-    # "As of 31 December": what the reports' figures count (reports/summary.py).
-    started_by = YearFilter(
-        label=_("started by the end of"), field_name="started_on", lookup_expr="year__lte"
-    )
+    # "As of 31 December": what the reports' figures count (audits/programme.py).
+    started_by = YearFilter(label=_("started by the end of"), method="filter_started_by")
     # Open audits past their timetable's deadline (audits/worklist.py): the landing page's
     # "overdue audits" queue links here.
     overdue = django_filters.BooleanFilter(
@@ -93,6 +92,9 @@ class AuditFilter(FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_started_by(self, queryset, name, value):
+        return queryset.filter(in_programme_q(as_of(int(value))))
 
     def filter_overdue(self, queryset, name, value):
         from audits.worklist import open_audits, overdue_q, with_timetable
@@ -134,14 +136,10 @@ class OptionFilter(FilterSet):
     implemented_year = YearFilter(
         label=_("year implemented"), field_name="implemented_on", lookup_expr="year"
     )
-    # "As of 31 December": what the reports' figures count (reports/summary.py).
-    started_by = YearFilter(
-        label=_("audit started by the end of"),
-        field_name="audit__started_on",
-        lookup_expr="year__lte",
-    )
+    # "As of 31 December": what the reports' figures count (audits/programme.py).
+    started_by = YearFilter(label=_("audit started by the end of"), method="filter_started_by")
     implemented_by = YearFilter(
-        label=_("implemented by the end of"), field_name="implemented_on", lookup_expr="year__lte"
+        label=_("implemented by the end of"), method="filter_implemented_by"
     )
 
     class Meta:
@@ -162,6 +160,12 @@ class OptionFilter(FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_started_by(self, queryset, name, value):
+        return queryset.filter(in_programme_q(as_of(int(value)), "audit__"))
+
+    def filter_implemented_by(self, queryset, name, value):
+        return queryset.filter(implemented_q(as_of(int(value))))
 
     def filter_retained(self, queryset, name, value):
         if value is None:

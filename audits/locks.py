@@ -47,6 +47,7 @@ from audits.models import (
     OptionFeasibility,
     OptionReduction,
 )
+from audits.steps import OPTION_RULE, STEP_RULES
 from benxi_cp.guards import LOAD
 
 # The message of the triggers' refusal, found again in the driver's error.
@@ -68,7 +69,7 @@ def is_rule_error(error: BaseException) -> bool:
 
 def _step_rules(step: str) -> list[tuple[int, str, str]]:
     """(step number, SQL condition that refuses its completion, message) over the step row
-    `step`."""
+    `step`; the messages are those of audits/steps.py."""
     n = _tables()
     balance = MaterialBalanceLine._meta.db_table
     feasibility = OptionFeasibility._meta.db_table
@@ -76,21 +77,20 @@ def _step_rules(step: str) -> list[tuple[int, str, str]]:
         (
             3,
             f"NOT EXISTS (SELECT 1 FROM {balance} b WHERE b.audit_id = {step}.audit_id)",
-            "step 3 completes only with a material balance",
+            STEP_RULES[3].rule,
         ),
         (
             4,
             f"EXISTS (SELECT 1 FROM {n['option']} o WHERE o.audit_id = {step}.audit_id "
             f"AND o.status = '{OptionStatus.PROPOSED.value}')",
-            "step 4 completes only when no option is left proposed",
+            STEP_RULES[4].rule,
         ),
         (
             5,
             f"EXISTS (SELECT 1 FROM {n['option']} o WHERE o.audit_id = {step}.audit_id "
             f"AND o.fee_class = '{MH}' AND o.status = '{OptionStatus.SELECTED.value}' "
             f"AND NOT EXISTS (SELECT 1 FROM {feasibility} f WHERE f.option_id = o.id))",
-            "step 5 completes only when every selected medium/high-fee option has its "
-            "feasibility analysis",
+            STEP_RULES[5].rule,
         ),
     ]
 
@@ -103,11 +103,6 @@ def _analysed_sql(row: str) -> str:
 def _without_feasibility(row: str) -> str:
     table = OptionFeasibility._meta.db_table
     return f"NOT EXISTS (SELECT 1 FROM {table} f WHERE f.option_id = {row}.id)"
-
-
-OPTION_RULE = (
-    "a medium/high-fee option becomes feasible or implemented only with its feasibility analysis"
-)
 
 
 def _tables() -> dict[str, str]:

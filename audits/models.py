@@ -26,7 +26,7 @@ from audits.choices import (
     next_statuses,
 )
 from audits.finance import Evaluation, evaluate
-from audits.steps import definition
+from audits.steps import STEP_RULES, definition
 from audits.validators import MAX_DOCUMENT_BYTES
 from benxi_cp import guards
 from benxi_cp.models import TrackedModel, VersionedModel
@@ -998,26 +998,14 @@ class Option(LockedWithAudit, VersionedModel, TrackedModel):
         every medium/high-fee option kept at screening with its feasibility analysis."""
         completed = self.audit.steps_completed or 0
         if completed >= 4 and self.status == OptionStatus.PROPOSED:
-            refuse(
-                "status",
-                _(
-                    "Step 4 of the audit is completed: every option is screened (selected or "
-                    "rejected), none stays “Proposed”."
-                ),
-            )
+            refuse("status", STEP_RULES[4].kept)
         if (
             completed >= 5
             and self.fee_class == FeeClass.MEDIUM_HIGH
             and self.status in RETAINED_STATUSES
             and self.feasibility_for_rules() is None
         ):
-            refuse(
-                "status",
-                _(
-                    "Step 5 of the audit is completed: a medium/high-fee option kept at "
-                    "screening needs its feasibility analysis."
-                ),
-            )
+            refuse("status", STEP_RULES[5].kept)
 
     def lock_audit(self) -> "Audit | None":
         return self.audit if self.audit_id else None
@@ -1208,20 +1196,14 @@ class OptionFeasibility(LockedWithAudit, VersionedModel, TrackedModel):
 def step_refusal(audit: Audit, number: int) -> str | None:
     """Why step `number` of `audit` cannot be completed yet (None: it can). Steps 3, 4 and 5
     complete only with what they produce: the material balance, every option screened,
-    every kept medium/high-fee option's feasibility analysis."""
+    every kept medium/high-fee option's feasibility analysis (audits/steps.py, STEP_RULES)."""
     if number == 3:
         if not audit.pk or not MaterialBalanceLine.objects.filter(audit_id=audit.pk).exists():
-            return _(
-                "Step 3 is completed only with a material balance: enter its inputs and "
-                "outputs first."
-            )
+            return STEP_RULES[3].refusal
     elif number == 4:
         codes = _codes(Option.objects.filter(audit_id=audit.pk, status=OptionStatus.PROPOSED))
         if audit.pk and codes:
-            return _(
-                "Step 4 is completed only when no option is left “Proposed”; still proposed: "
-                "%(codes)s."
-            ) % {"codes": codes}
+            return STEP_RULES[4].refusal % {"codes": codes}
     elif number == 5:
         codes = _codes(
             Option.objects.filter(
@@ -1232,14 +1214,11 @@ def step_refusal(audit: Audit, number: int) -> str | None:
             )
         )
         if audit.pk and codes:
-            return _(
-                "Step 5 is completed only when every selected medium/high-fee option has its "
-                "feasibility analysis; missing for: %(codes)s."
-            ) % {"codes": codes}
+            return STEP_RULES[5].refusal % {"codes": codes}
     return None
 
 
-BALANCE_KEPT = _("Step 3 of the audit is completed: its material balance keeps at least one line.")
+BALANCE_KEPT = STEP_RULES[3].kept
 
 
 def balance_required(audit: Audit) -> bool:

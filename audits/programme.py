@@ -3,7 +3,9 @@ them, used by the targets' computations and by every report (programme summary,
 dashboards, annual forms, the lists behind a figure).
 
 The rules follow docs/formats/programme-summary.md, as of a day (31 December of a year for
-the annual figures):
+the annual figures). Each is written once here, as a query expression (a `Q` or an SQL
+expression for annotations), and the forms' filters, the dashboards, the annual forms,
+closing a year and the landing page's queues use it; none restates it:
 
 - In the programme: an enterprise with at least one audit whose ``started_on`` is on or
   before the day.
@@ -13,6 +15,9 @@ the annual figures):
 - Accepted by a body: an audit whose acceptance passed, by that body, on or before the day.
 - Demonstration: an audit flagged ``demonstration`` and named on or before the day
   (``demonstration_on``, else ``accepted_on``).
+- Steps done by the day: an audit assessed by then has done all eight; otherwise, when its
+  steps carry completion dates, the steps completed by then count; an audit whose steps
+  carry no dates counts the steps recorded on the audit (``steps_completed``).
 - Options retained: kept at screening (``RETAINED_STATUSES``) in an audit started by the
   day; implemented: ``implemented`` with ``implemented_on`` on or before the day.
 - Investment and annual benefit of an implemented option: its actual figure, else (none
@@ -29,11 +34,25 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
-from audits.choices import RETAINED_STATUSES, OptionStatus, Verdict
-from audits.models import Audit
+from audits.choices import RETAINED_STATUSES, OptionStatus, StepStatus, Verdict
+from audits.models import STEP_COUNT, Audit, AuditStep
 from enterprises.models import Enterprise
 
 ONE_DECIMAL = Decimal("0.1")
@@ -59,28 +78,83 @@ def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 
 
 def in_programme_q(day: datetime.date, prefix: str = "") -> Q:
-    """Audits (or, with prefix "audits__", enterprises) in the programme on `day`."""
+    """Audits in the programme on `day` (started on or before it); with a prefix, records
+    reached through one ("audit__" for options, "audits__" for enterprises)."""
     return Q(**{f"{prefix}started_on__lte": day})
 
 
-def accepted_q(day: datetime.date, body: str | None = None) -> Q:
-    """Audits whose acceptance passed on or before `day` (by `body`, when given)."""
-    q = Q(acceptance=Verdict.PASS, accepted_on__lte=day)
+def accepted_q(day: datetime.date | None, body: str | None = None) -> Q:
+    """Audits whose acceptance passed on or before `day` (by `body`, when given); with no
+    day, whose acceptance passed (the enterprise's CP status as it stands)."""
+    q = Q(acceptance=Verdict.PASS)
+    if day is not None:
+        q &= Q(accepted_on__lte=day)
     if body:
         q &= Q(accepted_by=body)
     return q
 
 
-def demonstration_q(day: datetime.date) -> Q:
-    """Audits whose enterprise had been named a demonstration enterprise by `day`."""
+def demonstration_q(day: datetime.date | None) -> Q:
+    """Audits whose enterprise had been named a demonstration enterprise by `day`: named on
+    ``demonstration_on``, else (no date recorded) on ``accepted_on``, the earliest day it can
+    have been one; with no day, every audit flagged so."""
+    if day is None:
+        return Q(demonstration=True)
     return Q(demonstration=True) & (
         Q(demonstration_on__lte=day) | Q(demonstration_on__isnull=True, accepted_on__lte=day)
     )
 
 
+def _steps():
+    """The steps of the outer query's audit, for the subqueries below."""
+    return AuditStep.objects.filter(audit_id=OuterRef("pk")).order_by().values("audit_id")
+
+
+def steps_done(day: datetime.date) -> Case:
+    """SQL, over audits: the steps an audit had done by `day` (0 to 8). All eight once it was
+    assessed by then; else, when its steps carry completion dates, those completed by then;
+    else the steps recorded on the audit."""
+    done = (
+        _steps()
+        .annotate(n=Count("pk", filter=Q(status=StepStatus.COMPLETED, completed_on__lte=day)))
+        .values("n")
+    )
+    dated = _steps().filter(completed_on__isnull=False)
+    return Case(
+        When(assessed_on__lte=day, then=Value(STEP_COUNT)),
+        When(Exists(dated), then=Coalesce(Subquery(done), Value(0))),
+        default=F("steps_completed"),
+        output_field=IntegerField(),
+    )
+
+
+def eight_steps_done_on() -> Case:
+    """SQL, over audits not yet assessed: the first day by whose end the audit was in the
+    programme with its eight steps done, that is the first day on which `in_programme_q` holds
+    and `steps_done` counts eight; NULL when its steps' dates never make eight (the same rule
+    read the other way: tests/audits/test_programme_rules.py holds them together)."""
+    last = Subquery(
+        _steps()
+        .filter(status=StepStatus.COMPLETED, completed_on__isnull=False)
+        .annotate(n=Count("pk"), last=Max("completed_on"))
+        .filter(n=STEP_COUNT)
+        .values("last")
+    )
+    dated = _steps().filter(completed_on__isnull=False)
+    return Case(
+        When(
+            Exists(dated),
+            then=Case(When(started_on__gte=last, then=F("started_on")), default=last),
+        ),
+        When(steps_completed=STEP_COUNT, then=F("started_on")),
+        default=Value(None),
+        output_field=DateField(),
+    )
+
+
 def retained_q(day: datetime.date) -> Q:
     """Options kept at screening, in audits started by `day`."""
-    return Q(status__in=RETAINED_STATUSES, audit__started_on__lte=day)
+    return Q(status__in=RETAINED_STATUSES) & in_programme_q(day, "audit__")
 
 
 def implemented_q(day: datetime.date, prefix: str = "") -> Q:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audits.choices import StepStatus, Verdict
 from audits.models import Audit, AuditStep, AuditUnlock, Option, OptionReduction
+from audits.programme import accepted_q, demonstration_q
 from enterprises.choices import CpStatus
 from enterprises.models import Enterprise, Pollutant
 
@@ -23,8 +24,8 @@ def cp_status_of(enterprise_id: int) -> str:
     """none → auditing → assessed (passed) → accepted (passed) → demonstration."""
     counts = Audit.objects.filter(enterprise_id=enterprise_id).aggregate(
         audits=Count("pk"),
-        demonstration=Count("pk", filter=Q(demonstration=True)),
-        accepted=Count("pk", filter=Q(acceptance=Verdict.PASS)),
+        demonstration=Count("pk", filter=demonstration_q(None)),
+        accepted=Count("pk", filter=accepted_q(None)),
         assessed=Count("pk", filter=Q(assessment=Verdict.PASS)),
     )
     if counts["demonstration"]:

@@ -1,7 +1,13 @@
-"""The eight steps of a CP audit and what each must produce."""
+"""The eight steps of a CP audit, what each must produce, and the rules on completing them.
+
+The audit rules are held at every entry point: the models and forms (`AuditStep.clean`,
+`Option.clean`, `audits.models.step_refusal`) and, below them, the database's triggers
+(audits/locks.py). Their words live once, in `STEP_RULES` and `OPTION_RULE` below.
+"""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,3 +118,73 @@ BY_NUMBER = {step.number: step for step in STEPS}
 
 def definition(number: int) -> StepDefinition:
     return BY_NUMBER[number]
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """What a step needs before it is completed, in the words of each place that holds it."""
+
+    number: int
+    # The rule in brief, in English: the database trigger's refusal (audits/locks.py) carries
+    # it as it is, a page shows it translated (`database_refusal`).
+    rule: str
+    # A completion of the step refused: what is missing (%(codes)s: the records in the way).
+    refusal: str
+    # A later change refused because the completed step promised otherwise.
+    kept: str
+
+
+STEP_RULES: dict[int, StepRule] = {
+    rule.number: rule
+    for rule in (
+        StepRule(
+            3,
+            gettext_noop("step 3 completes only with a material balance"),
+            _(
+                "Step 3 is completed only with a material balance: enter its inputs and "
+                "outputs first."
+            ),
+            _("Step 3 of the audit is completed: its material balance keeps at least one line."),
+        ),
+        StepRule(
+            4,
+            gettext_noop("step 4 completes only when no option is left proposed"),
+            _(
+                "Step 4 is completed only when no option is left “Proposed”; still proposed: "
+                "%(codes)s."
+            ),
+            _(
+                "Step 4 of the audit is completed: every option is screened (selected or "
+                "rejected), none stays “Proposed”."
+            ),
+        ),
+        StepRule(
+            5,
+            gettext_noop(
+                "step 5 completes only when every selected medium/high-fee option has its "
+                "feasibility analysis"
+            ),
+            _(
+                "Step 5 is completed only when every selected medium/high-fee option has its "
+                "feasibility analysis; missing for: %(codes)s."
+            ),
+            _(
+                "Step 5 of the audit is completed: a medium/high-fee option kept at "
+                "screening needs its feasibility analysis."
+            ),
+        ),
+    )
+}
+
+# The rule on options that step 5 carries out, in brief, like `StepRule.rule`.
+OPTION_RULE = gettext_noop(
+    "a medium/high-fee option becomes feasible or implemented only with its feasibility analysis"
+)
+
+
+def database_refusal() -> str:
+    """What a user reads when a trigger refused a change for breaking an audit rule."""
+    rules = [OPTION_RULE, *(rule.rule for rule in STEP_RULES.values())]
+    return gettext(
+        "The database refused the change: it breaks an audit rule (%(rules)s). Nothing was saved."
+    ) % {"rules": pgettext("between the items of a list", "; ").join(gettext(r) for r in rules)}

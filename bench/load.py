@@ -61,7 +61,7 @@ SMALL_WRITE_PAUSE_S = 0.05
 LOCK_POLL_S = 0.005
 SLOW_TRANSACTION_S = 1.0
 CONCURRENT_WRITERS = 8
-# Goals (issue 11)
+# Goals
 WRITER_RATIO_GOAL = 1.5  # reader p95 with the writer against without it
 GOAL_PAGE_P95_MS = 500  # the dashboards, the programme form and the claims page, with the writer
 SMALL_WRITE_GOAL_MS = 100

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, validate_year
+
 YES = {"yes", "y", "true", "1", "是"}
 NO = {"no", "n", "false", "0", "否"}
 
@@ -88,3 +90,16 @@ class QuickField:
         if value is SLOW:
             return self.field.clean(text)
         return value
+
+
+class YearField(forms.IntegerField):
+    """A year typed into a form or an import file, checked by `validate_year`; its input
+    offers the range (min, max) to the browser."""
+
+    default_validators = [validate_year]
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.NumberInput):
+            attrs.update(min=FIRST_YEAR, max=LAST_YEAR, step=1)
+        return attrs

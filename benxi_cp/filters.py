@@ -9,6 +9,8 @@ from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benxi_cp.fields import YearField
+
 # Up to this many records the filter is a drop-down; beyond it (a province's thousands of
 # enterprises) a text box that takes the record's code, so no page renders thousands of
 # <option>s on every request.
@@ -117,7 +119,17 @@ class YearFilter(django_filters.NumberFilter):
         return None  # max_value above
 
 
-# --- Localisation (issue 15): one label for "no choice" in every list's filters ---
+class RecordYearFilter(django_filters.NumberFilter):
+    """A year a record carries (benxi_cp.validators: FIRST_YEAR to LAST_YEAR), checked as
+    a form's `YearField` checks it."""
+
+    field_class = YearField
+
+    def get_max_validator(self):
+        return None  # validate_year
+
+
+# --- Localisation: one label for "no choice" in every list's filters ---
 
 
 def all_label() -> str:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from benxi_cp import safecells
 from benxi_cp.importers import Importer
 
-FORMATS_DIR = settings.BASE_DIR / "docs" / "formats"
+FORMATS_DIR = settings.SHARED_DIR / "docs" / "formats"
 # The documents served as pages, by the name in their URL (their file name without ".md").
 DOCUMENTS = (
     "README",

@@ -419,7 +419,7 @@ def importer_kinds() -> list[str]:
     return sorted(_REGISTRY)
 
 
-# --- Localisation (issue 15): the import files' columns as a person knows them ---
+# --- Localisation: the import files' columns as a person knows them ---
 
 # The columns of the documented formats (docs/formats), by their header.
 COLUMN_LABELS = {

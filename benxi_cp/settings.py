@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from benxi_cp.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("BENXI_VAR_DIR", str(BASE_DIR / "var")))
+# The project's shared folders (templates/, static/, locale/, docs/formats/) lie beside the
+# apps in a checkout. An installed package (`pip install .`) carries them in benxi_cp/site/
+# (setup.py copies them there), and keeps its files (var/, db.sqlite3, staticfiles/) in the
+# working directory rather than among the installed packages.
+INSTALLED_PACKAGE = (Path(__file__).resolve().parent / "site").is_dir()
+SHARED_DIR = Path(__file__).resolve().parent / "site" if INSTALLED_PACKAGE else BASE_DIR
+DATA_DIR = Path.cwd() if INSTALLED_PACKAGE else BASE_DIR
+VAR_DIR = Path(env_str("BENXI_VAR_DIR", str(DATA_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -53,8 +60,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
-    # Benchmark tooling (manage.py bench, seed_scale): above every app, so last.
-    "bench",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +88,7 @@ WSGI_APPLICATION = "benxi_cp.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHARED_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -99,7 +104,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
@@ -210,7 +215,7 @@ LOCALE_PATHS = [
     BASE_DIR / "reports" / "locale",
     BASE_DIR / "api" / "locale",
     BASE_DIR / "programme" / "locale",
-    BASE_DIR / "locale",
+    SHARED_DIR / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -218,9 +223,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Where `manage.py collectstatic` puts the static files (`make serve` runs it before gunicorn).
-STATIC_ROOT = Path(env_str("BENXI_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_str("BENXI_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [
-    BASE_DIR / "static",
+    SHARED_DIR / "static",
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
 STORAGES = {
@@ -370,9 +375,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # -- Imports and background tasks ----------------------------------------------------------
-# The limits of an uploaded file (README, "Imports"; docs/formats/README.md). A file over a
-# limit is refused before it is parsed; a workbook by its zip directory and its sheets'
-# declared dimensions.
+# The limits of an uploaded file (docs/operations.md, "Imports and background tasks";
+# docs/formats/README.md). A file over a limit is refused before it is parsed; a workbook by
+# its zip directory and its sheets' declared dimensions.
 IMPORT_SPOOL_DIR = VAR_DIR / "imports"  # uploaded files, until their import is done
 BENXI_IMPORT_MAX_BYTES = env_int("BENXI_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 BENXI_IMPORT_MAX_ROWS = env_int("BENXI_IMPORT_MAX_ROWS", 1_000_000)
@@ -387,7 +392,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # -- E-mail: the weekly reminders (programme/reminders.py, `manage.py send_reminders`) -------
 # With DEBUG on, messages are printed to the console unless EMAIL_BACKEND says otherwise; in
-# production they go out by SMTP (README, "Reminder e-mails").
+# production they go out by SMTP (docs/operations.md, "Reminder e-mails").
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

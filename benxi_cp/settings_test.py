@@ -8,6 +8,8 @@ os.environ.setdefault("BENXI_VAR_DIR", tempfile.mkdtemp(prefix="benxi-test-"))
 
 from benxi_cp.settings import *  # noqa: E402,F403
 
+# The benchmark tooling's commands, tested too (bench/settings.py: not in production).
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True

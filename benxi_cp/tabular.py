@@ -4,7 +4,7 @@ The file is never held whole as Python objects: a CSV file is read from its byte
 the spooled file) one row at a time, each time it is iterated; an XLSX workbook is read
 once by openpyxl's streaming reader and its first sheet written to a temporary CSV file,
 which is then read the same way. Before anything is parsed the file is checked against the
-limits of the settings (README, "Imports and background tasks"): its size, and for a
+limits of the settings (docs/operations.md, "Imports and background tasks"): its size, and for a
 workbook the uncompressed size of its parts and each sheet's declared dimension, read from
 the zip directory and the sheet's `<dimension ref>` (a zip bomb is refused from its
 directory, without inflating it). The number of rows is checked as they are read.

@@ -35,7 +35,7 @@ urlpatterns = [
     path("accounts/", include("benxi_cp.accounts.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
-    # Search across the application and the glossary (issue 15)
+    # Search across the application and the glossary
     path("search/", views_help.SearchView.as_view(), name="search"),
     path("help/", views_help.GlossaryView.as_view(), name="help"),
 ]

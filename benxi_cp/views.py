@@ -521,7 +521,7 @@ def mark_download(request, response):
     return response
 
 
-# --- Localisation (issue 15): what an empty list says ---
+# --- Localisation: what an empty list says ---
 
 
 def empty_text(filterset) -> str:

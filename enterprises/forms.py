@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.fields import CodedChoiceField, YesNoField
+from benxi_cp.fields import CodedChoiceField, YearField, YesNoField
 from benxi_cp.versions import VersionedFormMixin
 from enterprises.choices import Basis, Ownership, Sector, Size
 from enterprises.models import DischargeReport, Enterprise
@@ -112,7 +112,7 @@ class ReportStartForm(forms.Form):
         queryset=Enterprise.objects.order_by("code"),
         widget=forms.Select(attrs={"autofocus": True}),
     )
-    year = forms.IntegerField(label=capfirst(_("year")), min_value=1949, max_value=2100)
+    year = YearField(label=capfirst(_("year")))
     period = forms.ChoiceField(label=capfirst(_("period")), choices=period_choices, initial="Y")
 
 

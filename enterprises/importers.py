@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from benxi_cp.bulk import insert_history, insert_rows
-from benxi_cp.fields import SLOW, CodedChoiceField, QuickField
+from benxi_cp.fields import SLOW, CodedChoiceField, QuickField, YearField
 from benxi_cp.importers import (
     CREATED,
     UPDATED,
@@ -22,6 +22,7 @@ from benxi_cp.importers import (
     RowInvalid,
     register,
 )
+from benxi_cp.validators import in_range
 from enterprises import ledger, locks
 from enterprises.choices import Basis, ReportStatus
 from enterprises.forms import EnterpriseImportForm, period_choices
@@ -41,7 +42,7 @@ WRITE_BATCH = 20_000  # new rows written (with their history) at a time: memory 
 
 
 def _quick_year(text: str):
-    if len(text) == 4 and text.isdigit() and 1949 <= int(text) <= 2100:
+    if len(text) == 4 and text.isdigit() and in_range(int(text)):
         return int(text)
     return SLOW
 
@@ -70,7 +71,7 @@ def _quick_basis(text: str):
 
 # The discharge columns' checks, made once (not once a row): plain cells take the quick path,
 # anything else the form field (and its messages).
-YEAR_FIELD = QuickField(forms.IntegerField(min_value=1949, max_value=2100), _quick_year)
+YEAR_FIELD = QuickField(YearField(), _quick_year)
 AMOUNT_FIELD = QuickField(
     forms.DecimalField(max_digits=16, decimal_places=4), _quick_decimal(12, 4, required=True)
 )

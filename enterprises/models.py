@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
 from benxi_cp.units import unit_label
+from benxi_cp.validators import year_q
 from enterprises import districts
 from enterprises.choices import (
     Basis,
@@ -345,7 +346,7 @@ class DischargeReport(VersionedModel, TrackedModel):
                 violation_error_message=_("A quarter is 1–4, a month 1–12, a year has no number."),
             ),
             models.CheckConstraint(
-                condition=models.Q(year__gte=1949, year__lte=2100),
+                condition=year_q(),
                 name="%(app_label)s_%(class)s_year_range",
                 violation_error_message=_("The year is out of range."),
             ),

@@ -4,11 +4,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import CodeOrChoiceFilter, FilterSet
+from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
-from programme.models import INVESTMENT_FIRST_YEAR, INVESTMENT_LAST_YEAR, EnvironmentalInvestment
+from programme.models import EnvironmentalInvestment
 
 
 def _enterprises(request):
@@ -27,9 +27,7 @@ class InvestmentFilter(FilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
     )
-    year = django_filters.NumberFilter(
-        label=_("year"), min_value=INVESTMENT_FIRST_YEAR, max_value=INVESTMENT_LAST_YEAR
-    )
+    year = RecordYearFilter(label=_("year"))
     category = django_filters.ChoiceFilter(label=_("category"), choices=InvestmentCategory.choices)
     source = django_filters.ChoiceFilter(label=_("source of funds"), choices=FundSource.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=InvestmentStatus.choices)

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from audits.models import Audit, audit_scope
 from audits.validators import MAX_DOCUMENT_BYTES
 from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp.validators import DATE_MESSAGE, date_q, validate_year, year_q
 from enterprises.models import Enterprise, bilingual, enterprise_match
 from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
 from programme.choices_organisation import BodyKind, MailLanguage, MemberRole, TaskStatus
@@ -566,11 +567,9 @@ class Meeting(VersionedModel, TrackedModel):
         verbose_name_plural = _("meetings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    date__gte=datetime.date(1949, 1, 1), date__lte=datetime.date(2100, 12, 31)
-                ),
+                condition=date_q(),
                 name="%(app_label)s_%(class)s_date_range",
-                violation_error_message=_("The date must lie between 1949 and 2100."),
+                violation_error_message=DATE_MESSAGE,
             ),
         ]
 
@@ -756,9 +755,6 @@ class ReminderSent(models.Model):
 # Environmental investment ----------------------------------------------------------------
 
 
-INVESTMENT_FIRST_YEAR, INVESTMENT_LAST_YEAR = 1949, 2100
-
-
 def investment_scope(user) -> Q | None:
     """The environmental investments `user` may see, as a filter (None: none at all).
 
@@ -797,10 +793,7 @@ class EnvironmentalInvestment(VersionedModel, TrackedModel):
     )
     year = models.PositiveSmallIntegerField(
         _("year"),
-        validators=[
-            MinValueValidator(INVESTMENT_FIRST_YEAR),
-            MaxValueValidator(INVESTMENT_LAST_YEAR),
-        ],
+        validators=[validate_year],
         help_text=_("The year the money was (or is to be) spent."),
     )
     category = models.CharField(_("category"), max_length=16, choices=InvestmentCategory.choices)
@@ -845,7 +838,7 @@ class EnvironmentalInvestment(VersionedModel, TrackedModel):
                 violation_error_message=_("An investment cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=INVESTMENT_FIRST_YEAR, year__lte=INVESTMENT_LAST_YEAR),
+                condition=year_q(),
                 name="%(app_label)s_%(class)s_year_range",
                 violation_error_message=_("The year is out of range."),
             ),

@@ -17,9 +17,8 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
 - ``training`` (f): training and outreach events of the year by audience (events, hours,
   participants; programme/outreach.py), and the events one by one.
 
-Steps done as of a day (form b): an audit assessed by that day has done all eight steps;
-otherwise, when its steps carry completion dates, the steps completed by that day count;
-an audit whose steps carry no dates shows the steps recorded on the audit.
+Who is in the programme, accepted or a demonstration enterprise, and the steps an audit had
+done as of a day, follow audits/programme.py.
 """
 
 from __future__ import annotations
@@ -29,21 +28,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from audits.choices import AcceptingBody, Aspect, FeeClass, StepStatus, Verdict
-from audits.models import STEP_COUNT, Audit, AuditStep, Option
+from audits.choices import AcceptingBody, Aspect, FeeClass, Verdict
+from audits.models import Audit, Option
 from audits.programme import (
     as_of,
     counted_benefit,
     counted_investment,
+    demonstration_q,
     implemented_q,
+    in_programme_q,
     percent,
     retained_q,
     round_half_up,
+    steps_done,
 )
 from benxi_cp import datacache
 from enterprises import ledger
@@ -223,31 +225,6 @@ def programme_form(year: int, data: ProgrammeSummary | None = None) -> AnnualFor
 # (b) audit status of each enterprise ------------------------------------------------------
 
 
-def steps_done_by(audits: list[Audit], day: datetime.date) -> dict[int, int]:
-    """{audit id: steps done by `day`} (see the module's docstring), in one query."""
-    dated = {
-        row["audit_id"]: row
-        for row in AuditStep.objects.filter(audit__in=[a.pk for a in audits])
-        .values("audit_id")
-        .annotate(
-            done=Count(
-                "pk", filter=Q(status=StepStatus.COMPLETED, completed_on__lte=day), distinct=True
-            ),
-            dated=Count("pk", filter=Q(completed_on__isnull=False), distinct=True),
-        )
-        .order_by()
-    }
-    result = {}
-    for audit in audits:
-        if audit.assessed_on and audit.assessed_on <= day:
-            result[audit.pk] = STEP_COUNT
-        elif dated.get(audit.pk, {}).get("dated"):
-            result[audit.pk] = dated[audit.pk]["done"]
-        else:
-            result[audit.pk] = audit.steps_completed
-    return result
-
-
 AUDIT_FIGURES = (
     "options_low_no_retained",
     "options_low_no_implemented",
@@ -259,9 +236,14 @@ AUDIT_FIGURES = (
 
 
 def audit_rows(day: datetime.date) -> list[dict]:
-    """One row per audit started by `day` (3 queries: audits, their options, their steps)."""
+    """One row per audit started by `day` (2 queries: the audits with their steps done and
+    whether they were a demonstration enterprise by then, their options' figures)."""
     audits = list(
-        Audit.objects.filter(started_on__lte=day)
+        Audit.objects.filter(in_programme_q(day))
+        .annotate(
+            done=steps_done(day),
+            named=ExpressionWrapper(demonstration_q(day), output_field=BooleanField()),
+        )
         .select_related("enterprise")
         .order_by("enterprise__code", "started_on", "ref")
     )
@@ -270,7 +252,7 @@ def audit_rows(day: datetime.date) -> list[dict]:
     low, high = Q(fee_class=FeeClass.LOW_NO), Q(fee_class=FeeClass.MEDIUM_HIGH)
     figures = {
         row["audit_id"]: row
-        for row in Option.objects.filter(audit__started_on__lte=day)
+        for row in Option.objects.filter(in_programme_q(day, "audit__"))
         .values("audit_id")
         .annotate(
             options_low_no_retained=Count("pk", filter=retained & low),
@@ -282,16 +264,11 @@ def audit_rows(day: datetime.date) -> list[dict]:
         )
         .order_by()
     }
-    steps = steps_done_by(audits, day)
     rows = []
     for audit in audits:
+        # The verdicts recorded by the day (passed or not) show; later ones do not yet.
         assessed = audit.assessment and audit.assessed_on <= day
         accepted = audit.acceptance and audit.accepted_on <= day
-        named = (
-            audit.demonstration
-            and accepted
-            and (audit.demonstration_on or audit.accepted_on) <= day
-        )
         row = {
             "audit": audit,
             "enterprise_code": audit.enterprise.code,
@@ -300,14 +277,14 @@ def audit_rows(day: datetime.date) -> list[dict]:
             "sector_code": audit.enterprise.sector,
             "audit_ref": audit.ref,
             "started_on": audit.started_on,
-            "steps_done": steps[audit.pk],
+            "steps_done": audit.done,
             "assessment": audit.assessment if assessed else "",
             "assessment_score": audit.assessment_score if assessed else None,
             "assessed_on": audit.assessed_on if assessed else None,
             "acceptance": audit.acceptance if accepted else "",
             "accepted_by": audit.accepted_by if accepted else "",
             "accepted_on": audit.accepted_on if accepted else None,
-            "demonstration": bool(named),
+            "demonstration": bool(audit.named),
         }
         found = figures.get(audit.pk, {})
         for key in AUDIT_FIGURES:

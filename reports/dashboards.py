@@ -6,24 +6,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audits import programme
-from audits.choices import AcceptingBody, FeeClass, StepStatus
-from audits.models import STEP_COUNT, Audit, AuditStep
+from audits.choices import AcceptingBody, FeeClass
+from audits.models import STEP_COUNT, Audit
 from benxi_cp import datacache
 from enterprises.choices import ReportStatus, Severity
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
@@ -45,23 +39,6 @@ class Figure:
     note: str = ""
 
 
-def steps_done_sql(day):
-    """SQL: the steps an audit had done by `day`, by the rule of reports/annual.py
-    (`steps_done_by`): all eight once assessed by then; else, when its steps carry
-    completion dates, those completed by then; else the steps recorded on the audit."""
-    steps = AuditStep.objects.filter(audit_id=OuterRef("pk")).order_by().values("audit_id")
-    done = steps.annotate(
-        n=Count("pk", filter=Q(status=StepStatus.COMPLETED, completed_on__lte=day))
-    ).values("n")
-    dated = steps.filter(completed_on__isnull=False).annotate(n=Count("pk")).values("n")
-    return Case(
-        When(assessed_on__lte=day, then=Value(STEP_COUNT)),
-        When(Exists(dated), then=Coalesce(Subquery(done), Value(0))),
-        default=F("steps_completed"),
-        output_field=IntegerField(),
-    )
-
-
 def steps_table(year: int) -> list[Figure]:
     """Audits started by 31 December, by how many of the eight steps were done by then,
     counted in SQL (one query).
@@ -71,8 +48,8 @@ def steps_table(year: int) -> list[Figure]:
     each audit with its steps done as of that day."""
     day = programme.as_of(year)
     rows = (
-        Audit.objects.filter(started_on__lte=day)
-        .annotate(done=steps_done_sql(day))
+        Audit.objects.filter(programme.in_programme_q(day))
+        .annotate(done=programme.steps_done(day))
         .values("done")
         .annotate(audits=Count("pk"), moved=Count("pk", filter=~Q(steps_completed=F("done"))))
         .order_by()

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from audits import programme
 from audits.choices import Aspect, FeeClass
+from benxi_cp.validators import in_range
 from enterprises.choices import Sector
 from enterprises.models import Enterprise, Pollutant
 from reports import charts, trends
 from reports.annual import options_by_aspect
-from reports.years import FIRST_YEAR, LAST_YEAR
 from targets.choices import Dimension
 from targets.models import plain_decimal
 from targets.progress import overview
@@ -52,7 +52,7 @@ def parse_params(query, default_year: int) -> Params:
         year = int(query.get("year") or default_year)
     except ValueError:
         raise BadRequest(_("The year must be a four-digit number.")) from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if not in_range(year):
         raise BadRequest(_("The year is out of range."))
     pollutant = enterprise = None
     try:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from audits.choices import AcceptingBody
 from audits.models import Audit
 from audits.programme import accepted_q, as_of, demonstration_q, in_programme_q
-from benxi_cp.filters import YES_NO, FilterSet
+from benxi_cp.filters import YES_NO, FilterSet, RecordYearFilter
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import DischargeReport, Enterprise
 
@@ -24,9 +24,7 @@ class ProgrammeEnterpriseFilter(FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("code or name")}),
     )
-    year = django_filters.NumberFilter(
-        label=_("As of 31 December of"), method="as_of_year", min_value=1949, max_value=2100
-    )
+    year = RecordYearFilter(label=_("As of 31 December of"), method="as_of_year")
     in_programme = django_filters.BooleanFilter(
         label=_("In the CP programme"),
         method="filter_in_programme",

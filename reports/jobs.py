@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.models import Audit
+from audits.programme import as_of, in_programme_q
 from benxi_cp import datacache, jobs
 from benxi_cp.models import Job
 from enterprises.models import DischargeReport
@@ -23,7 +24,7 @@ def record_count(year: int) -> int:
     audits started by its end (two counts). Above settings.BENXI_FORM_BACKGROUND_RECORDS,
     its files are made in the background."""
     reports = DischargeReport.objects.filter(year=year).count()
-    audits = Audit.objects.filter(started_on__year__lte=year).count()
+    audits = Audit.objects.filter(in_programme_q(as_of(year))).count()
     return reports + audits
 
 

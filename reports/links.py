@@ -74,7 +74,7 @@ def options(year: int, fee_class: str = "", implemented: bool = False, **filters
     )
 
 
-# Discharge reports (enterprises app, discharge issue).
+# Discharge reports (enterprises app).
 
 
 def reports(**filters) -> str | None:

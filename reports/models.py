@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.validators import year_q
 from reports.choices import CopyFormat, FormName
 
 
@@ -87,7 +88,7 @@ class YearClosing(models.Model):
                 violation_error_message=_("A year is reopened after it was closed."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1949, year__lte=2100),
+                condition=year_q(),
                 name="%(app_label)s_%(class)s_year_range",
                 violation_error_message=_("The year is out of range."),
             ),

@@ -164,7 +164,7 @@ def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None, laid_
     html = render_to_string("reports/form_pdf.html", document_context(form, produced_on))
     stylesheets = [CSS(filename=finders.find(name)) for name in STYLESHEETS]
     options = {**PDF_OPTIONS, "stylesheets": stylesheets}
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**options)
+    document = HTML(string=html, base_url=str(settings.SHARED_DIR)).render(**options)
     if laid_out is not None:
         laid_out()
     return document.write_pdf(**{key: options[key] for key in PDF_OPTIONS})

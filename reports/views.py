@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from benxi_cp import datacache, jobs
 from benxi_cp.charts import svg_http_response
 from benxi_cp.models import Job
+from benxi_cp.validators import in_range
 from benxi_cp.views import ObjectListView, PermissionMixin, mark_download
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
@@ -26,7 +27,7 @@ from reports.choices import CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
 from reports.forms import ReopenForm
 from reports.models import RecordCopy, YearClosing
-from reports.years import FIRST_YEAR, LAST_YEAR, chosen_year, data_years
+from reports.years import chosen_year, data_years
 
 
 class YearMixin:
@@ -297,7 +298,7 @@ class YearView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = self.kwargs["year"]
-        if not FIRST_YEAR <= year <= LAST_YEAR:
+        if not in_range(year):
             raise Http404(year)
         history = list(YearClosing.objects.filter(year=year).order_by("-closed_at", "-pk"))
         latest = history[0] if history else None

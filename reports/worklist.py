@@ -8,13 +8,13 @@ that has ended; a report "counts" once it is submitted or verified, as on the EP
 
 import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audits.choices import StepStatus
-from audits.models import STEP_COUNT, Audit, AuditStep
+from audits.models import STEP_COUNT, Audit
+from audits.programme import eight_steps_done_on
 from benxi_cp import worklist
 from benxi_cp.worklist import Batch, WorkItem
 from enterprises.choices import ReportStatus
@@ -67,7 +67,7 @@ def missing_reports(user, today: datetime.date):
 
 def years_ready(today: datetime.date) -> list[int]:
     """Years that have ended, are not closed and that nothing keeps from closing (as
-    closing.blockers says, for every year at once in four queries)."""
+    closing.blockers says, for every year at once in three queries)."""
     closed = closing.closed_years()
     candidates = [y for y in data_years() if y < today.year and y not in closed]
     if not candidates:
@@ -83,36 +83,11 @@ def years_ready(today: datetime.date) -> list[int]:
     if not candidates:
         return []
     # An unassessed audit with its eight steps done blocks every year from the one by whose
-    # 31 December its eighth step was done (its steps' dates; else its start).
-    unassessed = list(
-        Audit.objects.filter(steps_completed=STEP_COUNT, assessment="")
-        .annotate(dated=Count("steps", filter=Q(steps__completed_on__isnull=False)))
-        .values("pk", "started_on", "assessed_on", "dated")
-    )
-    done_on = {
-        row["audit_id"]: row["last"]
-        for row in AuditStep.objects.filter(
-            audit_id__in=[a["pk"] for a in unassessed if a["dated"]],
-            status=StepStatus.COMPLETED,
-        )
-        .values("audit_id")
-        .annotate(
-            count=Count("pk", filter=Q(completed_on__isnull=False)),
-            last=Max("completed_on"),
-        )
-        .filter(count=STEP_COUNT)
-        .order_by()
-    }
-    blocked_from = []
-    for audit in unassessed:
-        if audit["dated"]:
-            last = done_on.get(audit["pk"])
-            if last is None:  # some steps undated: never done "by" a day (steps_done_by)
-                continue
-            blocked_from.append(max(last.year, audit["started_on"].year))
-        else:
-            blocked_from.append(audit["started_on"].year)
-    first_blocked = min(blocked_from, default=None)
+    # 31 December it was in the programme with its eight steps done.
+    first_done = Audit.objects.filter(steps_completed=STEP_COUNT, assessment="").aggregate(
+        first=Min(eight_steps_done_on())
+    )["first"]
+    first_blocked = first_done.year if first_done else None
     return [y for y in candidates if first_blocked is None or y < first_blocked]
 
 

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from audits.models import Audit, Option
 from benxi_cp import datacache
+from benxi_cp.validators import in_range
 from enterprises.models import DischargeReport
-
-FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 def data_years() -> list[int]:
@@ -49,6 +48,6 @@ def chosen_year(request, years: list[int]) -> int:
         year = int(value)
     except ValueError:
         raise BadRequest(_("The year must be a four-digit number.")) from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if not in_range(year):
         raise BadRequest(_("The year is out of range."))
     return year

@@ -6,17 +6,12 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.fields import YearField
 from benxi_cp.filters import label_empty_choice
 from benxi_cp.versions import VersionedFormMixin
 from targets import computations
 from targets.choices import Dimension
 from targets.models import Actual, Department, Indicator, Target, plain_decimal
-
-YEAR_MIN, YEAR_MAX = 1949, 2100
-
-
-def _year_widget(field: forms.Field) -> None:
-    field.widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX, step=1)
 
 
 class DepartmentForm(VersionedFormMixin, forms.ModelForm):
@@ -138,13 +133,12 @@ class TargetForm(_OnePerIndicatorMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["baseline_year", "baseline_value", "goal_year", "goal_value"]
+        field_classes = {"baseline_year": YearField, "goal_year": YearField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         unit = self.instance.indicator.display_unit
         _plain_initial(self, "baseline_value", "goal_value")
-        for name in ("baseline_year", "goal_year"):
-            _year_widget(self.fields[name])
         for name in ("baseline_value", "goal_value"):
             self.fields[name].help_text = _("In %(unit)s.") % {"unit": unit}
         self.helper = FormHelper()
@@ -170,10 +164,10 @@ class ActualForm(_OnePerIndicatorMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Actual
         fields = ["year", "value", "note"]
+        field_classes = {"year": YearField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _year_widget(self.fields["year"])
         _plain_initial(self, "value")
         self.fields["value"].help_text = _("In %(unit)s.") % {
             "unit": self.instance.indicator.display_unit
@@ -212,5 +206,5 @@ class OverviewFilterForm(forms.Form):
 
 
 class RecomputeForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    year = YearField(label=_("year"))
     next = forms.CharField(required=False)

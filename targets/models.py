@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, YEAR_MESSAGE, YEARS_MESSAGE, year_q
 from enterprises.models import bilingual
 from targets.choices import Dimension, Direction, ValueSource
 
@@ -54,9 +55,6 @@ class Department(VersionedModel, models.Model):
 def plain_decimal(value) -> str:
     """20772.0000 → "20772", 1.5000 → "1.5": what a person would write."""
     return format(value.normalize(), "f") if value is not None else ""
-
-
-YEAR_RANGE = Q(year__gte=1949, year__lte=2100)
 
 
 def may_write_actuals(user, indicator: "Indicator", action: str = "add") -> bool:
@@ -199,9 +197,9 @@ class Target(VersionedModel, TrackedModel):
                 violation_error_message=_("The goal year must come after the baseline year."),
             ),
             models.CheckConstraint(
-                condition=Q(baseline_year__gte=1949, goal_year__lte=2100),
+                condition=Q(baseline_year__gte=FIRST_YEAR, goal_year__lte=LAST_YEAR),
                 name="%(app_label)s_%(class)s_year_range",
-                violation_error_message=_("The years must lie between 1949 and 2100."),
+                violation_error_message=YEARS_MESSAGE,
             ),
         ]
 
@@ -238,9 +236,9 @@ class Actual(VersionedModel, TrackedModel):
                 violation_error_message=_("This indicator already has a value for that year."),
             ),
             models.CheckConstraint(
-                condition=YEAR_RANGE,
+                condition=year_q(),
                 name="%(app_label)s_%(class)s_year_range",
-                violation_error_message=_("The year must lie between 1949 and 2100."),
+                violation_error_message=YEAR_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(source__in=ValueSource.values),

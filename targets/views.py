@@ -19,6 +19,7 @@ from django.views.generic import DeleteView, TemplateView
 
 from benxi_cp import export
 from benxi_cp.charts import svg_response
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, YEAR_MESSAGE
 from benxi_cp.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -292,6 +293,8 @@ class IndicatorDetailView(ObjectDetailView):
             actuals=actuals,
             progress=[assess(t, values, year) for t in targets],
             year=year,
+            first_year=FIRST_YEAR,
+            last_year=LAST_YEAR,
             computation=computation,
             amber_points=AMBER_POINTS,
             may_edit=user.has_perm("targets.change_indicator"),
@@ -476,7 +479,7 @@ def recompute_view(request):
     """The recompute button: the computed indicators' values of one year, from the records."""
     form = RecomputeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a year between 1949 and 2100."))
+        messages.error(request, YEAR_MESSAGE)
         return redirect("targets:overview")
     year = form.cleaned_data["year"]
     summary = computations.recompute(year, user=request.user)

@@ -24,7 +24,7 @@ def ratio(value) -> str:
     return f"1:{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
 
 
-# --- Localisation (issue 15): a form's column headers never break inside a word ---
+# --- Localisation: a form's column headers never break inside a word ---
 
 # Where a header may break: at a space, after a slash and before an opening bracket. A
 # Chinese header has no spaces, so without this the PDF broke it between any two

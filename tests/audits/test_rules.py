@@ -1,4 +1,4 @@
-"""Issue 13: the audit rules and the lock on accepted audits, at the model, the forms and
+"""The audit rules and the lock on accepted audits, at the model, the forms and
 grid, the importer, the admin and the database (SQLite and PostgreSQL alike)."""
 
 import datetime

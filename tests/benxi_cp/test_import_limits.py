@@ -1,5 +1,5 @@
-"""The limits of an import (README, "Imports and background tasks"): size, rows, columns,
-a workbook's unpacked size and declared dimension, checked before the file is parsed; the
+"""The limits of an import (docs/operations.md, "Imports and background tasks"): size, rows,
+columns, a workbook's unpacked size and declared dimension, checked before the file is parsed; the
 first 200 errors listed with the count of all."""
 
 import io

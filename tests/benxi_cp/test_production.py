@@ -1,4 +1,4 @@
-"""The production set-up as the README's "Production" section gives it: DEBUG off, a
+"""The production set-up as docs/operations.md's "Production" section gives it: DEBUG off, a
 SECRET_KEY, ALLOWED_HOSTS, BENXI_HTTPS=1, static files collected; `check --deploy` and
 gunicorn with deploy/gunicorn.conf.py, each in a process of its own."""
 

@@ -399,8 +399,8 @@ FORM_QUERIES = {
     # summary: register, audits, options, reductions claimed with their baselines from the
     # ledger, pollutants
     "programme": PAGE + 5,
-    # audits with their enterprises, option figures per audit, step dates per audit
-    "audits": PAGE + 3,
+    # audits with their enterprises and their steps done by the day, option figures per audit
+    "audits": PAGE + 2,
     # annual discharge (2), enterprises, pollutants, count of unverified reports
     "discharge": PAGE + 5,
     # options by aspect and fee class in the year, and to date

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, in_range
 from reports import annual, output
 
 
@@ -38,8 +39,8 @@ class Command(BaseCommand):
         language: str,
         **options,
     ):
-        if not 1949 <= year <= 2100:
-            raise CommandError(f"year {year} is out of range")
+        if not in_range(year):
+            raise CommandError(f"year {year} is out of range ({FIRST_YEAR}–{LAST_YEAR})")
         with translation.override(language):
             document = annual.build(form, year)
             # The CSV is for machines: no byte-order mark, unlike the web download for Excel.

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, in_range
 from targets.computations import recompute
 
 
@@ -22,8 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for year in options["year"]:
-            if not 1949 <= year <= 2100:
-                raise CommandError(f"The year {year} is out of range (1949–2100).")
+            if not in_range(year):
+                raise CommandError(f"The year {year} is out of range ({FIRST_YEAR}–{LAST_YEAR}).")
         for year in options["year"]:
             summary = recompute(year)
             self.stdout.write(str(summary))

@@ -72,7 +72,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class JobKind:
-    """A kind of job, declared by the app whose work it is (its `jobs` module)."""
+    """A kind of job, declared by the app whose work it is and registered from its ready()
+    (registry.job_kinds)."""
 
     name: str
     title: object  # what such a job is, lazily translated ("annual form download")

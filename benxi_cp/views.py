@@ -438,6 +438,7 @@ class JobView(View):
                 "job": job,
                 "state": state,
                 "title": job.description,
+                "kind_title": kind.title if kind else "",
                 "kind_template": kind.template if kind else "generic/job_result.html",
                 "failed_text": kind.failed_text if kind else "",
                 "done_text": kind.done_text(job) if kind and kind.done_text else "",

@@ -306,6 +306,7 @@ def test_the_job_page_and_its_json_take_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         page = admin_client.get(job.get_absolute_url())
     assert "Importing it will create 30 and update 0 records." in page.content.decode()
+    assert '<dd class="col-sm-9" id="job-kind">import of a large file</dd>' in page.content.decode()
     # session, user, the job
     with django_assert_num_queries(3):
         admin_client.get(reverse("job_status", args=[job.pk]))

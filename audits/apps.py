@@ -11,7 +11,7 @@ class AuditsConfig(AppConfig):
         # to its page (the register knows nothing of audits).
         # The database's own lock on accepted audits and the audit rules (audits/locks.py),
         # installed with the other guards after each migrate (benxi_cp/guards.py).
-        from audits import locks, panels, signals  # noqa: F401
+        from audits import history, locks, panels, signals  # noqa: F401
         from benxi_cp import guards
 
         guards.register(

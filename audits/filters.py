@@ -20,6 +20,7 @@ from benxi_cp.filters import YES_NO as YES_NO_CHOICES
 from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
+from enterprises.picker import EnterpriseChoiceFilter
 
 YES_NO = forms.Select(choices=YES_NO_CHOICES)
 VERDICTS = [*Verdict.choices, (NOT_RECORDED, _("Not recorded"))]
@@ -48,9 +49,7 @@ class AuditFilter(FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("reference, enterprise or focus")}),
     )
-    enterprise = CodeOrChoiceFilter(
-        label=_("enterprise"), queryset=_enterprises, code_placeholder=_("enterprise code")
-    )
+    enterprise = EnterpriseChoiceFilter(label=_("enterprise"))
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
     )
@@ -118,11 +117,9 @@ class OptionFilter(FilterSet):
     audit = CodeOrChoiceFilter(
         label=_("audit"), queryset=_audits, code_field="ref", code_placeholder=_("reference")
     )
-    enterprise = CodeOrChoiceFilter(
+    enterprise = EnterpriseChoiceFilter(
         label=_("enterprise"),
         field_name="audit__enterprise",
-        queryset=_enterprises,
-        code_placeholder=_("enterprise code"),
     )
     fee_class = django_filters.ChoiceFilter(label=_("fee class"), choices=FeeClass.choices)
     aspect = django_filters.ChoiceFilter(label=_("aspect"), choices=Aspect.choices)

@@ -27,8 +27,10 @@ from audits.models import (
 )
 from audits.validators import document_type
 from benxi_cp import units
+from benxi_cp.sorting import by_label
 from benxi_cp.versions import VersionedFormMixin
-from enterprises.models import Enterprise, Pollutant
+from enterprises.models import Pollutant
+from enterprises.picker import EnterpriseField
 
 
 class ModelRulesForm(VersionedFormMixin, forms.ModelForm):
@@ -76,6 +78,7 @@ class TeamField(forms.ModelMultipleChoiceField):
 class AuditForm(ModelRulesForm):
     """Create or edit an audit; enterprise, reference and team only for who may add audits."""
 
+    enterprise = EnterpriseField(label=capfirst(_("enterprise")))
     team = TeamField(
         queryset=None,
         required=False,
@@ -92,7 +95,7 @@ class AuditForm(ModelRulesForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = audit_team_candidates()
-        self.fields["enterprise"].queryset = Enterprise.objects.order_by("code")
+        by_label(self.fields["team"])
         manages = user is not None and user.has_perm("audits.add_audit")
         if not manages:
             for name in ("enterprise", "ref", "team"):

@@ -7,18 +7,30 @@ medium/high-fee option is feasible or implemented only with its feasibility anal
 an accepted audit is locked.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from pathlib import Path
 
 from django import forms
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audits.choices import AcceptingBody, Aspect, FeeClass, OptionStatus, Verdict
-from audits.models import Audit, Option
+from audits.choices import (
+    AcceptingBody,
+    Aspect,
+    BalanceDirection,
+    FeeClass,
+    OptionStatus,
+    Verdict,
+)
+from audits.locks import is_locked_error
+from audits.models import Audit, MaterialBalanceLine, Option, OptionFeasibility, lock_message
 from audits.services import set_reductions, set_steps_completed
+from benxi_cp import closing, tabular
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.importers import (
+    COLUMN_LABELS,
     COLUMN_PREFIXES,
     CREATED,
     UPDATED,
@@ -26,16 +38,24 @@ from benxi_cp.importers import (
     ImportResult,
     RowInvalid,
     form_problems,
+    get_importer,
     register,
 )
 from enterprises.models import Enterprise, Pollutant
+
+# The import of a bureau's audit history (audits/history.py): the four formats below together.
+HISTORY_KIND = "audit-history"
+HISTORY_PARTS = ("audits", "options", "balance", "feasibility")
 
 REDUCTION_PREFIX = "reduction_"
 
 
 def reduction_column_name(code: str) -> str:
-    """How an import error names a "reduction_<CODE>" column: by its pollutant's name."""
-    pollutant = Pollutant.objects.filter(code=code.upper()).only("name", "name_en").first()
+    """How an import error names a "reduction_<CODE>" column: by its pollutant's name (the
+    format's `reduction_<CODE>` itself: without a query)."""
+    pollutant = None
+    if code.replace("_", "").isalnum():
+        pollutant = Pollutant.objects.filter(code=code.upper()).only("name", "name_en").first()
     name = pollutant.display_name if pollutant is not None else code.upper()
     return _("annual reduction of %(pollutant)s") % {"pollutant": name}
 
@@ -87,6 +107,14 @@ class AuditImporter(Importer):
 
     kind = "audits"
     label = gettext_lazy("CP audits")
+    form_class = AuditImportForm
+    note = gettext_lazy(
+        "A workbook with a sheet for each file of an audit history, named as below, is "
+        "imported as an audit history: the four checked as one, so that audits come in whole, "
+        "through assessment and acceptance."
+    )
+    note_codes = HISTORY_PARTS
+    see_also = (HISTORY_KIND,)
     permissions = ("audits.add_audit", "audits.change_audit", "audits.assess_audit")
     columns = {
         "ref": True,
@@ -133,8 +161,8 @@ class AuditImporter(Importer):
         if instance is None and ref and Audit.objects.filter(ref=ref).exists():
             # Another auditor's audit: refused without saying whose it is.
             problems.append(("ref", _("this reference is already used")))
-        fields = AuditImportForm._meta.fields
-        form = AuditImportForm(
+        fields = self.form_class._meta.fields
+        form = self.form_class(
             data=row_data(values, instance, self.header, fields), instance=instance
         )
         if enterprise is not None:
@@ -149,7 +177,38 @@ class AuditImporter(Importer):
             # The steps first: once the row says "accepted", the audit is locked.
             set_steps_completed(audit, audit.steps_completed)
         audit.save()
+        self.saved(number, audit, form)
         return (UPDATED if instance else CREATED), f"{audit.ref} {audit.enterprise.code}"
+
+    def run(
+        self,
+        source: bytes | Path,
+        filename: str,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
+        """A file of audits; or, uploaded on the same page, a workbook with a sheet for each
+        of the audit history's files (audit-history.md), imported as one."""
+        if type(self) is AuditImporter and is_history_workbook(source, filename):
+            history = get_importer(HISTORY_KIND)(user=self.user)
+            if self.user is not None and not self.user.has_perms(history.permissions):
+                result = ImportResult(dry_run=dry_run)
+                result.add(
+                    1,
+                    "",
+                    _(
+                        "this workbook is an audit history (sheets audits, options, balance, "
+                        "feasibility); you may not import options, material balances or "
+                        "feasibility analyses"
+                    ),
+                )
+                return result
+            return history.run(source, filename, dry_run=dry_run, progress=progress)
+        return super().run(source, filename, dry_run=dry_run, progress=progress)
+
+    def saved(self, number: int, audit: Audit, form: AuditImportForm) -> None:
+        """After the row's audit is written (the audit-history import keeps what is left to
+        write)."""
 
 
 class OptionImportForm(forms.ModelForm):
@@ -266,6 +325,7 @@ class OptionImporter(Importer):
             data=row_data(values, instance, self.header, OptionImportForm._meta.fields),
             instance=instance or Option(audit=audit),
         )
+        self.before_check(ref, code, form.instance)
         reductions: dict[Pollutant, Decimal] = {}
         for column, pollutant in self.reduction_columns.items():
             field = ReductionField()
@@ -283,6 +343,290 @@ class OptionImporter(Importer):
             raise RowInvalid(problems)
         option = form.save(commit=False)
         option.stamp(self.user)
-        option.save()
+        self.save_option(number, option)
         set_reductions(option, reductions)
         return (UPDATED if instance else CREATED), f"{ref}/{option.code} {option.title}"
+
+    def before_check(self, ref: str, code: str, option: Option) -> None:
+        """Before the row's option is checked (the audit-history import tells it of the
+        feasibility analysis the same import brings)."""
+
+    def save_option(self, number: int, option: Option) -> None:
+        option.save()
+
+
+def is_history_workbook(source: bytes | Path, filename: str) -> bool:
+    """A workbook with a sheet named `audits` and one named for another part of an audit
+    history (options, balance, feasibility): an audit history, not a file of audits."""
+    try:
+        if not tabular.is_xlsx(source, filename):
+            return False
+        names = {name.strip().lower() for name in tabular.sheet_names(source, filename)}
+    except (tabular.FileRefused, OSError):
+        return False  # the audits' own reading says what is wrong with the file
+    return "audits" in names and bool(names & set(HISTORY_PARTS[1:]))
+
+
+def scoped_audits(user, refs: set[str]) -> dict[str, Audit]:
+    """The audits of these references that `user` may see (every one, without a user)."""
+    if not refs:
+        return {}
+    audits = Audit.objects.all() if user is None else Audit.objects.for_user(user)
+    return audits.in_bulk(refs, field_name="ref")
+
+
+def no_audit(ref: str) -> tuple[str, str]:
+    return ("audit_ref", _("no audit with reference “%(ref)s”") % {"ref": ref})
+
+
+# -- material balances (docs/formats/balance.md) ----------------------------------------------
+class BalanceImportForm(forms.ModelForm):
+    """One row of docs/formats/balance.md, without its audit."""
+
+    direction = CodedChoiceField(choices_class=BalanceDirection)
+
+    class Meta:
+        model = MaterialBalanceLine
+        fields = ["direction", "item", "quantity", "unit"]
+
+    def clean_item(self) -> str:
+        return self.cleaned_data["item"].strip()
+
+    def clean_unit(self) -> str:
+        return self.cleaned_data["unit"].strip()
+
+
+def _line_key(line: MaterialBalanceLine) -> tuple:
+    return (line.direction, line.item, Decimal(line.quantity), line.unit)
+
+
+@register
+class BalanceImporter(Importer):
+    """One row per input or output line of an audit's material balance; the rows of one
+    audit replace its balance whole. An accepted (locked) audit's balance does not change:
+    its rows are refused unless they are the balance it has."""
+
+    kind = "balance"
+    label = gettext_lazy("material balances")
+    permissions = (
+        "audits.add_materialbalanceline",
+        "audits.change_materialbalanceline",
+        "audits.delete_materialbalanceline",
+    )
+    columns = {"audit_ref": True, "direction": True, "item": True, "quantity": True, "unit": True}
+    # The rows are checked and kept; finish() writes each audit's balance at once.
+    row_savepoints = False
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(BalanceImportForm.base_fields)
+
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
+        refs = {values.get("audit_ref", "").strip() for values in rows} - {""}
+        self.audits = scoped_audits(self.user, refs)
+        self.stored: dict[int, list[tuple]] = {}
+        lines = MaterialBalanceLine.objects.filter(audit__in=self.audits.values())
+        for line in lines.order_by("audit", "position", "pk"):
+            self.stored.setdefault(line.audit_id, []).append(_line_key(line))
+        self.lines: dict[int, list[tuple[int, MaterialBalanceLine]]] = {}
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        ref = values.get("audit_ref", "").strip()
+        audit = self.audits.get(ref)
+        problems = [] if audit is not None else [no_audit(ref)]
+        # Checked without its audit: whether the audit's lock refuses the balance is decided
+        # for all of its rows together (finish).
+        form = BalanceImportForm(data=values)
+        if not form.is_valid():
+            problems.extend(form_problems(form))
+        if problems:
+            raise RowInvalid(problems)
+        line = form.save(commit=False)
+        line.audit = audit
+        group = self.lines.setdefault(audit.pk, [])
+        line.position = len(group)
+        group.append((number, line))
+        action = UPDATED if audit.pk in self.stored else CREATED
+        return action, f"{ref} {line}"
+
+    def finish(self, result: ImportResult) -> None:
+        for audit_id, group in self.lines.items():
+            first, audit = group[0][0], group[0][1].audit
+            if [_line_key(line) for _number, line in group] == self.stored.get(audit_id):
+                continue  # the balance it has: nothing to write
+            if audit.is_locked:
+                result.add(first, "audit_ref", lock_message(audit))
+                continue
+            try:
+                with transaction.atomic():
+                    MaterialBalanceLine.objects.filter(audit_id=audit_id).delete()
+                    MaterialBalanceLine.objects.bulk_create(line for _number, line in group)
+            except DatabaseError as error:
+                refused = _("refused by the database: %(error)s") % {"error": error}
+                if is_locked_error(error):
+                    refused = lock_message(audit)
+                result.add(first, "audit_ref", closing.message(error, refused))
+
+
+# -- feasibility analyses (docs/formats/feasibility.md) ---------------------------------------
+class FeasibilityImportForm(forms.ModelForm):
+    """One row of docs/formats/feasibility.md; the investment and the annual saving are the
+    option's own, set on the instance before the check."""
+
+    life_years = forms.IntegerField(min_value=1, max_value=50)
+    depreciation_years = forms.IntegerField(min_value=1, max_value=50)
+    tax_rate_pct = forms.DecimalField(min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    discount_rate_pct = forms.DecimalField(
+        min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+
+    class Meta:
+        model = OptionFeasibility
+        fields = [
+            "life_years",
+            "depreciation_years",
+            "tax_rate_pct",
+            "discount_rate_pct",
+            "technical_evaluation",
+            "environmental_evaluation",
+            "negative_npv_reason",
+        ]
+
+
+def stored_analysis(option: Option) -> OptionFeasibility | None:
+    """The option's stored feasibility analysis (read with it: select_related)."""
+    if option.pk is None:
+        return None
+    try:
+        return option.feasibility
+    except OptionFeasibility.DoesNotExist:
+        return None
+
+
+@register
+class FeasibilityImporter(Importer):
+    """One row per medium/high-fee option: its analysis, created or replaced. NPV, IRR and
+    payback follow from the figures (audits/finance.py); a negative NPV needs a reason when
+    the option is feasible or implemented."""
+
+    kind = "feasibility"
+    label = gettext_lazy("feasibility analyses")
+    permissions = ("audits.add_optionfeasibility", "audits.change_optionfeasibility")
+    columns = {
+        "audit_ref": True,
+        "option_code": True,
+        "life_years": True,
+        "depreciation_years": True,
+        "tax_rate_pct": True,
+        "discount_rate_pct": True,
+        "technical_evaluation": False,
+        "environmental_evaluation": False,
+        "negative_npv_reason": False,
+    }
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return dict(FeasibilityImportForm.base_fields)
+
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
+        refs = {values.get("audit_ref", "").strip() for values in rows} - {""}
+        self.audits = scoped_audits(self.user, refs)
+        options = Option.objects.filter(audit__in=self.audits.values()).select_related(
+            "audit", "feasibility"
+        )
+        self.options = {(option.audit.ref, option.code): option for option in options}
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def as_it_stands(self, option: Option) -> Option:
+        """The option the analysis is checked with (the audit-history import gives it the
+        status and figures its own file gives it)."""
+        return option
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        ref = values.get("audit_ref", "").strip()
+        code = values.get("option_code", "").strip()
+        if (ref, code) in self.seen:
+            duplicate = _("duplicate of row %(row)s in this file") % {"row": self.seen[(ref, code)]}
+            raise RowInvalid([("option_code", duplicate)])
+        self.seen[(ref, code)] = number
+        option = self.options.get((ref, code))
+        if option is None:
+            if ref not in self.audits:
+                raise RowInvalid([no_audit(ref)])
+            raise RowInvalid(
+                [
+                    (
+                        "option_code",
+                        _("the audit %(ref)s has no option “%(code)s”")
+                        % {"ref": ref, "code": code},
+                    )
+                ]
+            )
+        option = self.as_it_stands(option)
+        problems = []
+        if option.fee_class != FeeClass.MEDIUM_HIGH:
+            problems.append(
+                (
+                    "option_code",
+                    _(
+                        "“%(code)s” is a no/low-fee option: only a medium/high-fee option has a "
+                        "feasibility analysis"
+                    )
+                    % {"code": code},
+                )
+            )
+        elif option.investment_10k_yuan is None:
+            problems.append(
+                (
+                    "option_code",
+                    _(
+                        "the option “%(code)s” has no investment: the analysis takes the "
+                        "option's investment (investment_10k_yuan, options.md)"
+                    )
+                    % {"code": code},
+                )
+            )
+        elif option.annual_benefit_10k_yuan is None:
+            problems.append(
+                (
+                    "option_code",
+                    _(
+                        "the option “%(code)s” has no annual benefit: the analysis takes the "
+                        "option's annual benefit as its annual saving (annual_benefit_10k_yuan, "
+                        "options.md)"
+                    )
+                    % {"code": code},
+                )
+            )
+        if problems:
+            raise RowInvalid(problems)
+        stored = stored_analysis(option)
+        instance = stored if stored is not None else OptionFeasibility()
+        instance.option = option
+        instance.investment_10k_yuan = option.investment_10k_yuan
+        instance.annual_net_saving_10k_yuan = option.annual_benefit_10k_yuan
+        fields = FeasibilityImportForm._meta.fields
+        form = FeasibilityImportForm(
+            data=row_data(values, stored, self.header, fields), instance=instance
+        )
+        if not form.is_valid():
+            raise RowInvalid(form_problems(form))
+        analysis = form.save(commit=False)
+        analysis.stamp(self.user)
+        analysis.save()
+        return (UPDATED if stored is not None else CREATED), f"{ref}/{code} {option.title}"
+
+
+COLUMN_LABELS.update(
+    {
+        "direction": gettext_lazy("input or output"),
+        "item": gettext_lazy("item"),
+        "quantity": gettext_lazy("quantity"),
+        "option_code": gettext_lazy("option code"),
+        "life_years": gettext_lazy("life (years)"),
+        "depreciation_years": gettext_lazy("depreciation period (years)"),
+        "tax_rate_pct": gettext_lazy("income tax rate (%)"),
+        "discount_rate_pct": gettext_lazy("discount rate (%)"),
+        "technical_evaluation": gettext_lazy("technical evaluation"),
+        "environmental_evaluation": gettext_lazy("environmental evaluation"),
+        "negative_npv_reason": gettext_lazy("reason despite a negative NPV"),
+    }
+)

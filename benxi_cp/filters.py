@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benxi_cp.fields import YearField
+from benxi_cp.sorting import by_label
 
 # Up to this many records the filter is a drop-down; beyond it (a province's thousands of
 # enterprises) a text box that takes the record's code, so no page renders thousands of
@@ -151,6 +152,12 @@ class FilterSet(django_filters.FilterSet):
             form = super().form
             for field in form.fields.values():
                 label_empty_choice(field)
+                # A drop-down of records (departments, bodies, ...) in the order of its labels.
+                if isinstance(field, forms.ModelChoiceField) and type(field.widget) in (
+                    forms.Select,
+                    forms.SelectMultiple,
+                ):
+                    by_label(field)
         return self._form
 
 

@@ -10,18 +10,22 @@ on each coded column with the codes the importer itself accepts (Importer.column
 import csv
 import io
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from benxi_cp import safecells
-from benxi_cp.importers import Importer
+from benxi_cp.importers import Importer, column_label, get_importer
 
 FORMATS_DIR = settings.SHARED_DIR / "docs" / "formats"
 # The documents served as pages, by the name in their URL (their file name without ".md").
@@ -38,6 +42,7 @@ DOCUMENTS = (
 DOCUMENTS += ("training", "incentives")
 
 LISTS_SHEET = "lists"  # the hidden sheet holding the drop-down lists' codes
+COLUMNS_SHEET = "columns"  # the sheet naming each column in the user's language
 LAST_ROW = 1_048_576  # a drop-down applies to every data row a sheet can have
 
 
@@ -87,21 +92,34 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def _table(lines: list[str]) -> str:
+def _table(lines: list[str], label: Callable[[str], str | None] | None = None) -> str:
+    """A table; a table of a file's columns (its first heading "column") gets, beside each
+    column, its name in the user's language when `label` gives one."""
     header, body = _cells(lines[0]), lines[1:]
     if body and set(body[0].replace("|", "").strip()) <= set("-: "):
         body = body[1:]  # the separator row
+    named = label is not None and header[:1] == ["column"]
+    language = escape(get_language() or "")
     html = ['<div class="table-responsive"><table class="table table-sm table-bordered">']
-    html.append("<thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in header) + "</tr></thead>")
+    heads = [f"<th>{_inline(c)}</th>" for c in header]
+    if named:
+        heads.insert(1, f'<th lang="{language}">{escape(pgettext("import column", "name"))}</th>')
+    html.append("<thead><tr>" + "".join(heads) + "</tr></thead>")
     html.append("<tbody>")
     for line in body:
-        html.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in _cells(line)) + "</tr>")
+        cells = _cells(line)
+        row = [f"<td>{_inline(c)}</td>" for c in cells]
+        if named:
+            name = label(cells[0]) if cells else None
+            row.insert(1, f'<td class="column-label" lang="{language}">{escape(name or "")}</td>')
+        html.append("<tr>" + "".join(row) + "</tr>")
     html.append("</tbody></table></div>")
     return "".join(html)
 
 
-def render_markdown(text: str) -> SafeString:
-    """HTML of the Markdown subset the format documents are written in; all text escaped."""
+def render_markdown(text: str, label: Callable[[str], str | None] | None = None) -> SafeString:
+    """HTML of the Markdown subset the format documents are written in; all text escaped.
+    `label` names a file's column in the user's language, in the tables of columns."""
     blocks: list[str] = []
     lines = text.splitlines()
     i = 0
@@ -124,7 +142,7 @@ def render_markdown(text: str) -> SafeString:
             while i < len(lines) and lines[i].lstrip().startswith("|"):
                 table.append(lines[i])
                 i += 1
-            blocks.append(_table(table))
+            blocks.append(_table(table, label))
         elif line.startswith("- "):
             items: list[str] = []
             while i < len(lines) and (
@@ -160,26 +178,53 @@ def template_csv(importer: Importer) -> bytes:
 
 
 def template_xlsx(importer: Importer) -> bytes:
-    """The header row on the first sheet, with a drop-down list on every coded column.
+    """The header row on the first sheet, with a drop-down list on every coded column; an
+    import of several parts (`Importer.parts`), a sheet of each part's header.
 
-    The lists' codes sit in a hidden second sheet (an in-cell list is limited to 255
-    characters); the importer reads the first sheet only. A value outside the list gets a
-    warning, not a refusal, since the importer also accepts the codes' labels.
+    The lists' codes sit in a hidden sheet (an in-cell list is limited to 255 characters);
+    the importers never read it. A value outside the list gets a warning, not a refusal,
+    since the importer also accepts the codes' labels. Each header cell carries a note with
+    the column's name in the user's language, and the sheet `columns` lists them all.
     """
+    workbook = Workbook()
+    sheets = [(part, get_importer(part)(user=importer.user)) for part in importer.parts] or [
+        (str(importer.kind)[:31], importer)
+    ]
+    lists = None
+    notes = []
+    list_column = 0
+    for index, (title, part) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title
+        if lists is None:
+            lists = workbook.create_sheet(LISTS_SHEET)
+            lists.sheet_state = "hidden"
+        list_column = _header_sheet(sheet, part, lists, list_column)
+        notes.extend(
+            (title, name, part.columns.get(name, False)) for name in part.template_columns()
+        )
+    _columns_sheet(workbook.create_sheet(COLUMNS_SHEET), notes, several=len(sheets) > 1)
+    workbook.move_sheet(lists, offset=len(workbook.sheetnames) - 1 - workbook.index(lists))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_sheet(sheet, importer: Importer, lists, list_column: int) -> int:
+    """Write `importer`'s header row on `sheet`, its codes' lists on `lists` from the column
+    after `list_column`; the last list column used."""
     columns = importer.template_columns()
     choices = importer.column_choices()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(importer.kind)[:31]
     bold = Font(bold=True)
     for index, name in enumerate(columns, start=1):
-        safecells.set_text(sheet.cell(row=1, column=index), name)
-        sheet.cell(row=1, column=index).font = bold
+        cell = sheet.cell(row=1, column=index)
+        safecells.set_text(cell, name)
+        cell.font = bold
+        label = column_label(name)
+        if label:
+            cell.comment = Comment(label, "Benxi CP")
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 4)
     sheet.freeze_panes = "A2"
-    lists = workbook.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    list_column = 0
     for index, name in enumerate(columns, start=1):
         codes = choices.get(name)
         if not codes:
@@ -198,10 +243,30 @@ def template_xlsx(importer: Importer) -> bytes:
         target = get_column_letter(index)
         validation.add(f"{target}2:{target}{LAST_ROW}")
         sheet.add_data_validation(validation)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return list_column
+
+
+def _columns_sheet(sheet, notes: list[tuple[str, str, bool]], several: bool) -> None:
+    """Each column's header and its name in the user's language (and, for a workbook of
+    several sheets, its sheet): what the header's notes say, as a list."""
+    bold = Font(bold=True)
+    heads = [_("column"), pgettext("import column", "name"), _("required")]
+    if several:
+        heads.insert(0, _("sheet"))
+    for index, head in enumerate(heads, start=1):
+        safecells.set_text(sheet.cell(row=1, column=index), head)
+        sheet.cell(row=1, column=index).font = bold
+    for row, (title, name, required) in enumerate(notes, start=2):
+        values = [name, column_label(name) or "", _("yes") if required else ""]
+        if several:
+            values.insert(0, title)
+        for index, value in enumerate(values, start=1):
+            safecells.set_text(sheet.cell(row=row, column=index), value)
+    for index, width in enumerate([14, 30, 36, 10][: len(heads)], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 # Organisation (programme): the members and tasks importers' formats
 DOCUMENTS = (*DOCUMENTS, "members", "tasks")
+# A bureau's audit history (audits/importers.py, audits/history.py)
+DOCUMENTS = (*DOCUMENTS, "balance", "feasibility", "audit-history")

@@ -34,17 +34,23 @@ class RowIssue:
     row: int
     column: str
     message: str
+    # The file (or a workbook's sheet) of an import of several: "balance.csv", "sheet balance".
+    file: str = ""
 
     def __str__(self) -> str:
         # The whole line in the user's language; the column by its meaning and by the
         # header the file uses ("第 2 行，数量（amount）列：输入一个数字。").
         if self.column:
-            return _("row %(row)s, %(column)s: %(message)s") % {
+            line = _("row %(row)s, %(column)s: %(message)s") % {
                 "row": self.row,
                 "column": column_name(self.column),
                 "message": self.message,
             }
-        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        else:
+            line = _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        if self.file:
+            return _("%(file)s, %(line)s") % {"file": self.file, "line": line}
+        return line
 
 
 class RowInvalid(Exception):
@@ -80,15 +86,16 @@ class ImportResult:
     def errors_cut(self) -> bool:
         return self.error_count > len(self.errors)
 
-    def add(self, row: int, column: str, message) -> None:
+    def add(self, row: int, column: str, message, file: str = "") -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(RowIssue(row, column, str(message)))
+            self.errors.append(RowIssue(row, column, str(message), file))
 
-    def merge(self, other: "ImportResult") -> None:
-        """Add the errors of `other` (its count too, beyond those it lists)."""
+    def merge(self, other: "ImportResult", file: str = "") -> None:
+        """Add the errors of `other` (its count too, beyond those it lists), named by `file`
+        when they do not name theirs."""
         for issue in other.errors:
-            self.add(issue.row, issue.column, issue.message)
+            self.add(issue.row, issue.column, issue.message, issue.file or file)
         self.error_count += other.error_count - len(other.errors)
 
 
@@ -106,6 +113,13 @@ class Importer:
     permissions: tuple[str, ...] = ()
     # How many preview lines to keep; a dry run of a large file shows the first ones.
     preview_limit = 200
+    # An import of several files, checked as one (or of one workbook with a sheet for each):
+    # the names of its parts; `run_files` takes the files.
+    parts: tuple[str, ...] = ()
+    # Said on the import page, with links to the import pages of `see_also`'s kinds.
+    note = ""
+    note_codes: tuple[str, ...] = ()  # codes the note names (shown as codes after it)
+    see_also: tuple[str, ...] = ()
     # A savepoint around each row, so that a row the database refuses leaves the transaction
     # usable. An importer whose import_row only checks and queues (writing in bulk in
     # finish()) turns this off: two fewer queries a row.
@@ -183,15 +197,27 @@ class Importer:
             result.add(refused.row or 1, "", refused.message)
             return result
 
+    def run_files(self, files: list[Path], dry_run: bool = False) -> ImportResult:
+        """Check (and write) several files as one: importers with `parts` only."""
+        raise NotImplementedError(f"{self.kind} imports one file")
+
     def _run(self, table: Table, result: ImportResult, dry_run: bool, progress) -> ImportResult:
+        shape, total = self.read_table(table, result)
+        if shape is None:
+            return result
+        return self.run_rows(_Rows(self, table), dry_run, total, shape, progress)
+
+    def read_table(self, table: Table, result: ImportResult) -> tuple["ImportResult | None", int]:
+        """Check the table's header (errors into `result`), then count its rows and check
+        their shape (and the row limit) in a first reading, before anything is read from
+        the database: (the rows' shape errors, the count), or (None, 0) when the header or
+        the lack of rows refuses the table."""
         header = table.header
         self.check_header(header, result)
         if result.errors:
-            return result
+            return None, 0
         self.header = header
-        # A first reading counts the rows and checks their shape (and the row limit),
-        # before anything is read from the database.
-        shape = ImportResult(dry_run=dry_run)
+        shape = ImportResult(dry_run=result.dry_run)
         total = 0
         for number, cells in self._numbered(table):
             total += 1
@@ -199,8 +225,12 @@ class Importer:
                 shape.add(number, "", _("the row has more cells than the header has columns"))
         if not total and not shape.errors:
             result.add(2, "", _("the file has no data rows"))
-            return result
-        return self.run_rows(_Rows(self, table), dry_run, total, shape, progress)
+            return None, 0
+        return shape, total
+
+    def rows_of(self, table: Table) -> "_Rows":
+        """The data rows of `table` (read_table first), read again each time they are gone over."""
+        return _Rows(self, table)
 
     def run_rows(
         self,
@@ -265,6 +295,7 @@ class Importer:
         return _("the database refused the file: %(error)s") % {"error": error}
 
     def _import_one(self, number: int, values: dict[str, str], result: ImportResult) -> None:
+        """Import one row; its errors go into `result`."""
         try:
             # A savepoint per row keeps the transaction usable after a refused row on PostgreSQL.
             if self.row_savepoints:
@@ -502,16 +533,26 @@ COLUMN_LABELS = {
 COLUMN_PREFIXES: dict[str, Callable[[str], str]] = {}
 
 
+def column_label(column: str) -> str | None:
+    """What a file's column holds, in the user's language ("审核编号" for `ref`); None for a
+    column of no known meaning. A column named by a prefix (`reduction_<CODE>`) is named by
+    its app."""
+    label = COLUMN_LABELS.get(column)
+    if label is not None:
+        return str(label)
+    for prefix, name_of in COLUMN_PREFIXES.items():
+        if column.lower().startswith(prefix):
+            return str(name_of(column[len(prefix) :]))
+    return None
+
+
 def column_name(column: str) -> str:
     """A file's column for a person: its meaning in the user's language, then the header
     the file uses, e.g. 数量列（amount）; in English, and for an unknown column, the header
     alone (the headers are English words already)."""
     if (get_language() or "en").startswith("en"):
         return column
-    label = COLUMN_LABELS.get(column)
-    for prefix, name_of in COLUMN_PREFIXES.items():
-        if label is None and column.lower().startswith(prefix):
-            label = name_of(column[len(prefix) :])
+    label = column_label(column)
     if label is None:
         return _("column %(column)s") % {"column": column}
     return _("%(label)s column (%(column)s)") % {"label": label, "column": column}

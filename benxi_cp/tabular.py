@@ -171,11 +171,12 @@ class Table:
     messages name the row a spreadsheet user sees; fully blank rows come back empty.
     """
 
-    def __init__(self, source: bytes | Path, filename: str):
+    def __init__(self, source: bytes | Path, filename: str, sheet: str | None = None):
+        """`sheet`: the name of the workbook's sheet to read (the first one by default)."""
         check_limits(source, filename)
         self._spool = None
         if is_xlsx(source, filename):
-            self._spool = _xlsx_to_csv(source)
+            self._spool = _xlsx_to_csv(source, sheet)
             self.source: bytes | Path = Path(self._spool.name)
         else:
             self.source = source
@@ -236,10 +237,28 @@ class Table:
             yield cells if any(cells) else []
 
 
-def _xlsx_to_csv(source: bytes | Path):
-    """The first sheet of a workbook, read by openpyxl's streaming reader, as a temporary
-    UTF-8 CSV file (the rows of text a user would have typed); the row limit is checked
-    as the rows come."""
+def sheet_names(source: bytes | Path, filename: str) -> list[str]:
+    """The names of a workbook's sheets, in their order (after the limits' check)."""
+    from openpyxl import load_workbook
+
+    check_limits(source, filename)
+    try:
+        with _open_binary(source) as binary:
+            workbook = load_workbook(binary, read_only=True, data_only=True)
+            try:
+                return list(workbook.sheetnames)
+            finally:
+                workbook.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
+        raise FileRefused(
+            _("the XLSX file cannot be opened; is it a real Excel workbook?")
+        ) from None
+
+
+def _xlsx_to_csv(source: bytes | Path, sheet: str | None = None):
+    """A sheet of a workbook (the first, unless named), read by openpyxl's streaming reader,
+    as a temporary UTF-8 CSV file (the rows of text a user would have typed); the row limit
+    is checked as the rows come."""
     from openpyxl import load_workbook
 
     try:
@@ -251,9 +270,8 @@ def _xlsx_to_csv(source: bytes | Path):
             try:
                 writer = csv.writer(spool)
                 limit = max_rows() + 1  # and the header
-                for count, row in enumerate(
-                    workbook.worksheets[0].iter_rows(values_only=True), start=1
-                ):
+                worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+                for count, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
                     if count > limit:
                         raise _too_many_rows()
                     cells = [_cell_text(value) for value in row]

@@ -24,7 +24,7 @@ from django_tables2 import SingleTableMixin
 
 from benxi_cp import closing, export, files, formats, import_jobs, jobs, roles, tabular, worklist
 from benxi_cp.forms import ImportUploadForm
-from benxi_cp.importers import ImportResult, get_importer
+from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.versions import refuse
@@ -180,23 +180,25 @@ class ImportView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form, result=None, token="", suffix=""):
+        importer_class = self.importer_class
         return render(
             self.request,
             self.template_name,
             {
                 "form": form,
                 "kind": self.kind,
-                "label": self.importer_class.label,
-                "columns": self.importer_class.columns,
-                "format_url": (
-                    reverse("format_document", args=[self.kind])
-                    if self.kind in formats.DOCUMENTS
-                    else None
-                ),
-                "template_urls": [
-                    (fmt.upper(), reverse("import_template", args=[self.kind, fmt]))
-                    for fmt in TEMPLATE_TYPES
+                "label": importer_class.label,
+                "sections": [
+                    import_section(kind) for kind in (importer_class.parts or (self.kind,))
                 ],
+                "format_url": _format_url(self.kind),
+                "template_urls": template_urls(self.kind),
+                "see_also": [
+                    (get_importer(kind).label, _format_url(kind), reverse("import", args=[kind]))
+                    for kind in importer_class.see_also
+                ],
+                "note": importer_class.note,
+                "note_codes": importer_class.note_codes,
                 "result": result,
                 "token": token,
                 "suffix": suffix,
@@ -260,6 +262,38 @@ class ImportView(View):
         return redirect("import", self.kind)
 
 
+def _format_url(kind: str) -> str | None:
+    return reverse("format_document", args=[kind]) if kind in formats.DOCUMENTS else None
+
+
+def import_section(kind: str) -> dict:
+    """An importer's columns as the import page lists them: each header with its name in
+    the user's language, and whether it is required; with the format they are those of."""
+    importer_class = get_importer(kind)
+    return {
+        "kind": kind,
+        "label": importer_class.label,
+        "format_url": _format_url(kind),
+        "columns": [
+            (name, column_label(name), required)
+            for name, required in importer_class.columns.items()
+        ],
+    }
+
+
+def template_urls(kind: str) -> list[tuple[str, str]]:
+    """The templates offered for an importer: XLSX and CSV; for an import of several parts,
+    the workbook of them all and a CSV file of each part (its own importer's)."""
+    parts = get_importer(kind).parts
+    if not parts:
+        return [
+            (fmt.upper(), reverse("import_template", args=[kind, fmt])) for fmt in TEMPLATE_TYPES
+        ]
+    return [("XLSX", reverse("import_template", args=[kind, "xlsx"]))] + [
+        (f"CSV {part}", reverse("import_template", args=[part, "csv"])) for part in parts
+    ]
+
+
 def _over_limits(upload) -> ImportResult | None:
     """The refusal of an upload over the limits (a zip bomb, say), found from its size and
     zip directory before anything is parsed or queued; None when it is within them."""
@@ -292,9 +326,15 @@ def import_template(request, kind: str, fmt: str) -> HttpResponse:
     if not request.user.has_perms(importer_class.permissions):
         raise PermissionDenied
     importer = importer_class(user=request.user)
+    name = kind
+    if fmt == "csv" and importer.parts:
+        # A CSV file holds one part: the first (the audits of an audit history); the import
+        # page offers each part's own.
+        name = f"{kind}-{importer.parts[0]}"
+        importer = get_importer(importer.parts[0])(user=request.user)
     content = formats.template_xlsx(importer) if fmt == "xlsx" else formats.template_csv(importer)
     response = HttpResponse(content, content_type=TEMPLATE_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-template.{fmt}"'
     return response
 
 
@@ -312,7 +352,7 @@ class FormatDocumentView(TemplateView):
         user = self.request.user
         context.update(
             title=formats.document_title(text),
-            body=formats.render_markdown(formats.document_body(text)),
+            body=formats.render_markdown(formats.document_body(text), label=column_label),
             documents=[
                 (name, reverse("format_document", args=[name])) for name in formats.DOCUMENTS
             ],

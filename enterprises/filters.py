@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import YES_NO, CodeOrChoiceFilter, FilterSet
+from benxi_cp.filters import YES_NO, FilterSet
 from enterprises import districts
 from enterprises.choices import (
     CpStatus,
@@ -17,6 +17,7 @@ from enterprises.choices import (
     Size,
 )
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
+from enterprises.picker import EnterpriseChoiceFilter
 
 
 class EnterpriseFilter(FilterSet):
@@ -55,10 +56,8 @@ class DischargeReportFilter(FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("enterprise code or name")}),
     )
-    enterprise = CodeOrChoiceFilter(
+    enterprise = EnterpriseChoiceFilter(
         label=_("enterprise"),
-        queryset=Enterprise.objects.order_by("code"),
-        code_placeholder=_("enterprise code"),
     )
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
@@ -83,11 +82,9 @@ class FlagFilter(FilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="report__enterprise__sector", choices=Sector.choices
     )
-    enterprise = CodeOrChoiceFilter(
+    enterprise = EnterpriseChoiceFilter(
         label=_("enterprise"),
         field_name="report__enterprise",
-        queryset=Enterprise.objects.order_by("code"),
-        code_placeholder=_("enterprise code"),
     )
     status = django_filters.ChoiceFilter(
         label=_("report status"), field_name="report__status", choices=ReportStatus.choices

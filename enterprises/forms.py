@@ -10,6 +10,7 @@ from benxi_cp.fields import CodedChoiceField, YearField, YesNoField
 from benxi_cp.versions import VersionedFormMixin
 from enterprises.choices import Basis, Ownership, Sector, Size
 from enterprises.models import DischargeReport, Enterprise
+from enterprises.picker import EnterpriseField, EnterprisePicker
 from enterprises.templatetags.discharge import plain_amount
 
 FIELDS = [
@@ -107,10 +108,8 @@ def period_choices() -> list[tuple[str, str]]:
 class ReportStartForm(forms.Form):
     """Which report to enter: the enterprise, the year and the period."""
 
-    enterprise = forms.ModelChoiceField(
-        label=capfirst(_("enterprise")),
-        queryset=Enterprise.objects.order_by("code"),
-        widget=forms.Select(attrs={"autofocus": True}),
+    enterprise = EnterpriseField(
+        label=capfirst(_("enterprise")), widget=EnterprisePicker(attrs={"autofocus": True})
     )
     year = YearField(label=capfirst(_("year")))
     period = forms.ChoiceField(label=capfirst(_("period")), choices=period_choices, initial="Y")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.EnterpriseCreateView.as_view(), name="create"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EnterpriseUpdateView.as_view(), name="edit"),
+    path("lookup/", views.enterprise_lookup, name="lookup"),
     # Discharge reports
     path("reports/", views_discharge.ReportListView.as_view(), name="report_list"),
     path("reports/entry/", views_discharge.ReportEntryView.as_view(), name="report_entry"),

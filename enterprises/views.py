@@ -1,3 +1,5 @@
+from django.contrib.auth.decorators import permission_required
+from django.http import JsonResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,7 @@ from enterprises.filters import EnterpriseFilter
 from enterprises.forms import EnterpriseForm
 from enterprises.models import Enterprise
 from enterprises.panels import panels_for
+from enterprises.picker import as_choice, lookup
 from enterprises.tables import EnterpriseTable
 
 
@@ -48,3 +51,11 @@ class EnterpriseUpdateView(ObjectUpdateView):
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
+
+
+@permission_required("enterprises.view_enterprise", raise_exception=True)
+def enterprise_lookup(request) -> JsonResponse:
+    """The enterprises matching what is typed into an enterprise box (?q=), for its list:
+    code, name in the user's language; one query, at most LOOKUP_LIMIT."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse({"results": [as_choice(enterprise) for enterprise in lookup(text)]})

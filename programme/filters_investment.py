@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, RecordYearFilter
+from benxi_cp.filters import FilterSet, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
+from enterprises.picker import EnterpriseChoiceFilter
 from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
 from programme.models import EnvironmentalInvestment
 
@@ -21,9 +22,7 @@ class InvestmentFilter(FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("project or enterprise")}),
     )
-    enterprise = CodeOrChoiceFilter(
-        label=_("enterprise"), queryset=_enterprises, code_placeholder=_("enterprise code")
-    )
+    enterprise = EnterpriseChoiceFilter(label=_("enterprise"))
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
     )

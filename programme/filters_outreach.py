@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
+from benxi_cp.filters import FilterSet, YearFilter
 from enterprises.models import Enterprise
+from enterprises.picker import EnterpriseChoiceFilter
 from programme.choices_outreach import (
     Audience,
     EventKind,
@@ -34,11 +35,9 @@ class TrainingEventFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=EventKind.choices)
     audience = django_filters.ChoiceFilter(label=_("audience"), choices=Audience.choices)
     year = YearFilter(label=_("year"), field_name="held_on", lookup_expr="year")
-    enterprise = CodeOrChoiceFilter(
+    enterprise = EnterpriseChoiceFilter(
         label=_("enterprise"),
-        queryset=_enterprises,
         field_name="participations__enterprise",
-        code_placeholder=_("enterprise code"),
         distinct=True,
     )
 
@@ -70,9 +69,7 @@ class IncentiveFilter(FilterSet):
     )
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=IncentiveKind.choices)
     year = YearFilter(label=_("year"), field_name="granted_on", lookup_expr="year")
-    enterprise = CodeOrChoiceFilter(
-        label=_("enterprise"), queryset=_enterprises, code_placeholder=_("enterprise code")
-    )
+    enterprise = EnterpriseChoiceFilter(label=_("enterprise"))
 
     class Meta:
         model = Incentive

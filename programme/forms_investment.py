@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.versions import VersionedFormMixin
-from enterprises.models import Enterprise
+from enterprises.picker import EnterpriseField
 from programme.models import EnvironmentalInvestment
 
 FIELDS = ["year", "category", "project", "amount_10k_yuan", "source", "status", "note"]
@@ -34,13 +34,14 @@ class InvestmentRowForm(forms.ModelForm):
 class InvestmentForm(VersionedFormMixin, InvestmentRowForm):
     """Enter or edit one environmental investment project of an enterprise."""
 
+    enterprise = EnterpriseField(label=_("enterprise"))
+
     class Meta(InvestmentRowForm.Meta):
         fields = ["enterprise", *FIELDS]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.order_by("code")
         self.helper = FormHelper()
         self.helper.form_id = "investment-form"
         self.helper.layout = Layout(

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.sorting import by_label
 from benxi_cp.versions import VersionedFormMixin
 from programme.models import Body, Meeting, Member, Task, UserProfile
 from targets.models import Department
@@ -51,6 +52,7 @@ class BodyForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["parent"].queryset = Body.objects.exclude(pk=self.instance.pk)
+        by_label(self.fields["parent"])
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(
@@ -96,6 +98,8 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = _users()
+        for name in ("user", "department", "body"):
+            by_label(self.fields[name])
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("body", css_class="col-md-6"), Column("role", css_class="col-md-6")),
@@ -153,6 +157,7 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
             del self.fields["meeting"]
         else:
             self.fields["meeting"].queryset = Meeting.objects.select_related("body")
+        by_label(self.fields["department"])
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *(["meeting"] if with_meeting else []),
@@ -189,6 +194,8 @@ class UserProfileForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = _users()
         self.fields["department"].queryset = Department.objects.all()
+        for name in ("user", "department"):
+            by_label(self.fields[name])
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(

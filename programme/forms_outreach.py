@@ -9,15 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from audits.forms import DateInput, DocumentsField, ModelRulesForm
 from audits.models import Audit
 from audits.validators import document_type
-from enterprises.models import Enterprise
+from enterprises.picker import EnterpriseField, EnterprisePicker
 from programme.models import Incentive, Policy, TrainingEvent, TrainingParticipation
 
 DOCUMENT_HELP = _("PDF, Word, Excel, PNG, JPEG, text or CSV; at most 20 MB each.")
-
-
-class EnterpriseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, enterprise) -> str:
-        return f"{enterprise.code} {enterprise.display_name}"
 
 
 class TrainingEventForm(ModelRulesForm):
@@ -66,7 +61,10 @@ class TrainingEventForm(ModelRulesForm):
 
 
 class ParticipationForm(forms.ModelForm):
-    enterprise = EnterpriseChoiceField(queryset=Enterprise.objects.none(), label=_("enterprise"))
+    enterprise = EnterpriseField(
+        label=_("enterprise"),
+        widget=EnterprisePicker(attrs={"class": "form-control form-control-sm"}),
+    )
 
     class Meta:
         model = TrainingParticipation
@@ -79,8 +77,6 @@ class ParticipationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.order_by("code")
-        self.fields["enterprise"].widget.attrs["class"] = "form-select form-select-sm"
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = field.label
 
@@ -179,7 +175,7 @@ class AuditChoiceField(forms.ModelChoiceField):
 
 
 class IncentiveForm(ModelRulesForm):
-    enterprise = EnterpriseChoiceField(queryset=Enterprise.objects.none(), label=_("enterprise"))
+    enterprise = EnterpriseField(label=_("enterprise"))
     audit = AuditChoiceField(
         queryset=Audit.objects.none(),
         label=_("audit rewarded"),
@@ -203,7 +199,6 @@ class IncentiveForm(ModelRulesForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.order_by("code")
         self.fields["audit"].queryset = Audit.objects.select_related("enterprise").order_by("ref")
         self.fields["policy"].queryset = Policy.objects.order_by("-issued_on")
         self.fields["amount_10k_yuan"].widget.attrs.update(min=0, step="0.01")

@@ -13,6 +13,18 @@ class FormName(models.TextChoices):
     TRAINING = "training", _("Training and outreach")
 
 
+# Each form's number on paper (printed in its heading by reports/annual.py; a test holds them
+# equal), for the names of the downloaded files and the forms' index without building a form.
+FORM_NUMBERS: dict[str, str] = {
+    FormName.PROGRAMME: "CP-1",
+    FormName.AUDITS: "CP-2",
+    FormName.DISCHARGE: "CP-3",
+    FormName.OPTIONS: "CP-4",
+    FormName.TARGETS: "CP-5",
+    FormName.TRAINING: "CP-6",
+}
+
+
 class CopyFormat(models.TextChoices):
     """The files of a copy of record."""
 

@@ -223,9 +223,7 @@ def verified_content(copy: RecordCopy) -> bytes:
     """The copy's bytes, checked against its SHA-256; ValidationError if they differ."""
     content = bytes(copy.content)
     if sha256(content) != copy.sha256:
-        raise ValidationError(
-            _("This copy of record does not match its SHA-256: it was altered."), code="altered"
-        )
+        raise ValidationError(altered_message(), code="altered")
     return content
 
 
@@ -288,10 +286,26 @@ def differences(closing: YearClosing, name: str) -> list[Difference] | None:
     return compare(recorded, figures, name)
 
 
-def changed_forms(closing: YearClosing) -> dict[str, int]:
-    """{form: how many of its figures differ from the copy of record}."""
-    counts = {}
+# changed_forms' mark of a form whose copy of record no longer matches its SHA-256.
+ALTERED = "altered"
+
+
+def changed_forms(closing: YearClosing) -> dict[str, int | str]:
+    """{form: how many of its figures differ from the copy of record}; ALTERED for a form
+    whose copy of record's bytes no longer match their SHA-256 (nothing can be compared)."""
+    counts: dict[str, int | str] = {}
     for name in annual.FORMS:
-        found = differences(closing, name)
+        try:
+            found = differences(closing, name)
+        except ValidationError as error:
+            if error.code != "altered":
+                raise
+            counts[name] = ALTERED
+            continue
         counts[name] = len(found) if found is not None else 0
     return counts
+
+
+def altered_message() -> str:
+    """What a page says of a copy of record whose bytes no longer match their SHA-256."""
+    return _("This copy of record does not match its SHA-256: it was altered.")

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.validators import year_q
-from reports.choices import CopyFormat, FormName
+from reports.choices import FORM_NUMBERS, CopyFormat, FormName
 
 
 class ReportAccess(models.Model):
@@ -157,4 +157,7 @@ class RecordCopy(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.form}-{self.closing.year}-record-{self.closing_id}.{self.fmt}"
+        """By the form's number on paper: `CP-1-programme-2001-record-3.pdf`."""
+        number = FORM_NUMBERS.get(self.form)
+        stem = f"{number}-{self.form}" if number else self.form
+        return f"{stem}-{self.closing.year}-record-{self.closing_id}.{self.fmt}"

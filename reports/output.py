@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from benxi_cp import safecells
 from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm
+from reports.choices import FORM_NUMBERS
 
 FORMATS = ("pdf", "xlsx", "csv")
 CONTENT_TYPES = {
@@ -379,4 +380,6 @@ def render(form: AnnualForm, fmt: str, produced_on: datetime.date | None = None)
 
 
 def filename(name: str, year: int, fmt: str) -> str:
-    return f"{name}-{year}.{fmt}"
+    """A downloaded form's file name, by its number on paper: `CP-1-programme-2001.pdf`."""
+    number = FORM_NUMBERS.get(name)
+    return f"{number}-{name}-{year}.{fmt}" if number else f"{name}-{year}.{fmt}"

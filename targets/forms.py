@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.fields import YearField
 from benxi_cp.filters import label_empty_choice
+from benxi_cp.sorting import by_label
 from benxi_cp.versions import VersionedFormMixin
 from targets import computations
 from targets.choices import Dimension
@@ -69,6 +70,7 @@ class IndicatorForm(VersionedFormMixin, forms.ModelForm):
             *computations.choices(),
         ]
         self.fields["position"].help_text = _("Order of the indicator within its dimension.")
+        by_label(self.fields["department"])
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(
@@ -203,6 +205,7 @@ class OverviewFilterForm(forms.Form):
         self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
         for name in ("department", "dimension"):
             label_empty_choice(self.fields[name])  # "All", as in every list's filters
+        by_label(self.fields["department"])
 
 
 class RecomputeForm(forms.Form):

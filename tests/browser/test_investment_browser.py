@@ -34,7 +34,7 @@ def test_epb_enters_an_investment_and_sees_it_in_the_trend_and_on_the_enterprise
     page.click("nav >> text=环境投资")
     expect(page.locator("h1")).to_contain_text("环境投资")
     page.click("#create-button")
-    page.select_option("#id_enterprise", str(enterprise.pk))
+    page.fill("#id_enterprise", enterprise.code)  # the enterprise box takes its code
     page.fill("#id_year", "2000")
     page.fill("#id_project", "锅炉烟气脱硫")
     page.select_option("#id_category", "treatment")

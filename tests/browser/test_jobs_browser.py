@@ -53,7 +53,7 @@ def test_a_large_download_follows_its_job_then_hands_over_the_file(
     with page.expect_download() as download:
         jobs.run_job.call(job.pk)
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    assert download.value.suggested_filename == "discharge-2000.pdf"
+    assert download.value.suggested_filename == "CP-3-discharge-2000.pdf"
     expect(page.locator("#job-file")).to_be_visible()
     shot(page, "job-done-zh")
 
@@ -62,7 +62,7 @@ def test_a_large_download_follows_its_job_then_hands_over_the_file(
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/jobs/")
     expect(page.locator("#jobs")).to_contain_text("Pollution discharge by enterprise")
-    expect(page.locator("#jobs")).to_contain_text("discharge-2000.pdf")
+    expect(page.locator("#jobs")).to_contain_text("CP-3-discharge-2000.pdf")
     shot(page, "my-jobs-en")
     # A second one in English, shown while it runs.
     page.goto(f"{live_server.url}/reports/forms/?year=2000")
@@ -91,7 +91,7 @@ def test_a_direct_download_says_preparing_until_the_file_comes(login, live_serve
         expect(button).to_have_class(re.compile(r"\bdisabled\b"))
         expect(button).to_contain_text("正在准备…")
         shot(page, "download-preparing-zh")
-    assert download.value.suggested_filename == "programme-2000.xlsx"
+    assert download.value.suggested_filename == "CP-1-programme-2000.xlsx"
     expect(button).to_have_text("XLSX")  # the response came: the button is back
     expect(button).not_to_have_class(re.compile(r"\bdisabled\b"))
     assert not Job.objects.exists()

@@ -33,9 +33,9 @@ def test_the_office_records_a_course_and_the_enterprise_page_shows_it(
     page.fill("#id_hours", "24")
     page.fill("#id_other_participants", "2")
     page.fill("#id_place", "本溪清洁生产中心")
-    page.select_option("#id_participations-0-enterprise", str(steel.pk))
+    page.fill("#id_participations-0-enterprise", steel.code)  # the enterprise box
     page.fill("#id_participations-0-participants", "6")
-    page.select_option("#id_participations-1-enterprise", str(cement.pk))
+    page.fill("#id_participations-1-enterprise", cement.code)
     page.fill("#id_participations-1-participants", "4")
     page.set_input_files("#id_materials", str(slides))
     page.click("#save-event")

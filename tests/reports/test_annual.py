@@ -365,7 +365,7 @@ def test_the_download_is_an_attachment_named_after_the_form(programme, client_as
     response = client_as("auditor").get(
         reverse("reports:form_download", args=["programme", "csv"]), {"year": 2000}
     )
-    assert response["Content-Disposition"] == 'attachment; filename="programme-2000.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="CP-1-programme-2000.csv"'
     text = response.content.decode("utf-8-sig")  # with a BOM, for Excel
     assert read_csv(text)[1] == ["enterprises_in_programme", "5"]
 

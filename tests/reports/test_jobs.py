@@ -56,7 +56,7 @@ def test_a_small_year_is_downloaded_at_once(admin_client, settings):
     assert report_jobs.record_count(2000) < settings.BENXI_FORM_BACKGROUND_RECORDS
     response = download(admin_client)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="programme-2000.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="CP-1-programme-2000.xlsx"'
     assert not Job.objects.exists()
 
 
@@ -71,7 +71,7 @@ def test_a_large_year_is_made_by_a_job_and_served_from_its_page(admin_client, la
         "form_export",
         {"name": "programme", "year": 2000, "fmt": "csv"},
     )
-    assert (job.filename, job.language, job.size) == ("programme-2000.csv", "en", len(direct))
+    assert (job.filename, job.language, job.size) == ("CP-1-programme-2000.csv", "en", len(direct))
     page = admin_client.get(response.url).content.decode()
     file_url = reverse("job_file", args=[job.pk])
     assert "The file is ready." in page and f'href="{file_url}"' in page
@@ -80,7 +80,7 @@ def test_a_large_year_is_made_by_a_job_and_served_from_its_page(admin_client, la
     served = admin_client.get(file_url)
     assert served.status_code == 200
     assert b"".join(served.streaming_content) == direct
-    assert 'filename="programme-2000.csv"' in served["Content-Disposition"]
+    assert 'filename="CP-1-programme-2000.csv"' in served["Content-Disposition"]
 
 
 def test_the_threshold_counts_the_years_reports_and_audits(programme, settings):
@@ -187,7 +187,7 @@ def test_another_users_job_is_not_found(admin_client, large, make_user):
     assert other.get(job.get_absolute_url()).status_code == 404
     assert other.get(reverse("job_status", args=[job.pk])).status_code == 404
     assert other.get(reverse("job_file", args=[job.pk])).status_code == 404
-    assert "programme-2000.xlsx" not in other.get(reverse("jobs")).content.decode()
+    assert "CP-1-programme-2000.xlsx" not in other.get(reverse("jobs")).content.decode()
 
 
 def test_a_file_needs_the_right_to_the_forms_still(admin_client, large):
@@ -330,7 +330,7 @@ def test_the_database_backends_worker_makes_the_file(programme, client_as, large
     assert job.status == Job.Status.QUEUED  # the request only stored and queued it
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     job.refresh_from_db()
-    assert job.status == Job.Status.DONE and job.filename == "targets-2000.csv"
+    assert job.status == Job.Status.DONE and job.filename == "CP-5-targets-2000.csv"
     served = client.get(reverse("job_file", args=[job.pk]))
     assert b"".join(served.streaming_content) == job.file.open("rb").read()
 

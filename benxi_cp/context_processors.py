@@ -1,5 +1,5 @@
 """Context every page needs: the navigation, the user's role, whether demo data is loaded and
-whether a figure on the page is an older one being updated."""
+whether a figure on the page is an older one, and whether it is being updated."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,6 +30,8 @@ def site(request) -> dict:
         # Called by the template where it shows the note, after the view's figures: when one
         # of them was served stale while another process computes it, the time it dates from.
         "figures_as_of": figures_as_of,
+        # ... and whether one of them is being computed anew at this moment ("being updated").
+        "figures_updating": datacache.updating,
         "demo_loaded": SimpleLazyObject(
             lambda: SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).exists()
         ),

@@ -12,13 +12,19 @@ memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** the
 - `reports`: the reports' workflow: a report added or removed, or its year or status changed
   (the years the pages offer);
 - `audits`, `targets`: every table of those apps;
-- `programme`: every table of the programme office's registers (environmental investment,
-  read by the investment trend).
+- `programme`: the programme office's registers that figures read: training and its
+  participants, incentives, environmental investment (its organisation, tasks, staff
+  profiles, policies and reminders are read by no figure).
 
-History tables, report values of unverified reports, reliability flags and unlock records
-change no scope. `SCOPES_OF_TABLE` below says it table by table; a table of the data apps
-that it does not name bumps its app's scope, so that a new table can only make figures
-colder, never stale.
+History tables, report values of unverified reports, reliability flags, unlock records and
+the registers no figure reads change no scope. `SCOPES_OF_TABLE` below says it table by
+table; a table of the data apps that it does not name bumps its app's scope, so that a new
+table can only make figures colder, never stale.
+
+**Only a change is a change.** A statement that changes no row bumps nothing: an UPDATE or
+DELETE whose WHERE matches nothing, an INSERT that meets its conflict, an UPDATE that sets
+what was already there, a record saved unchanged (its `updated` stamps and save counter,
+`STAMPS`, are not what a figure reads). A log-in writes only tables no figure reads.
 
 A token is a random 63-bit number, replaced (never incremented) on each change, so a token
 is never seen twice, even after a rollback or in another database sharing the cache.
@@ -31,9 +37,10 @@ works: two imports of different enterprises do not wait for each other. On SQLit
 writer at a time) row triggers replace the token in the writer's transaction.
 
 **Reads.** A figure is served from the cache when its entry carries the current tokens of its
-scopes (one query reads them). Inside a transaction that has written one of its scopes the
-figure is computed from what that transaction sees and is not stored (it could be rolled
-back; on PostgreSQL the committed tokens do not show those writes yet). When an entry is
+scopes (one query reads them, and whether a correction is in progress, below). Inside a
+transaction that has written one of its scopes the figure is computed from what that
+transaction sees and is not stored (it could be rolled back; on PostgreSQL the committed
+tokens do not show those writes yet). When an entry is
 missing or stale, one process computes it, holding a lock in the cache, while the others
 serve the previous entry marked with the time it was computed (`stale_since()`, shown on the
 page) or, when there is none, wait for it a bounded time.
@@ -46,6 +53,23 @@ and releases the lock. Inside a computation, nested figures are never served sta
 left to a thread: what is stored under the current tokens is computed from current figures.
 Downloads (`stale_ok=False`) and figures with nothing to show compute in the request.
 
+A computation outside any transaction runs, on PostgreSQL, in one REPEATABLE READ
+transaction that also reads the tokens it is stored under: the figure is of one committed
+state, never of the commits made while it ran.
+
+**A workflow cycle half done is never a figure.** Correcting a verified report takes several
+steps, each committed on its own: an administrator unlocks it (it counts as unverified from
+then), the EPB changes a value, another member verifies it again. For `BENXI_FIGURES_HOLD`
+seconds after an unlock, while the report is not verified again, figures that read verified
+discharge (`HELD_SCOPES`) are not recomputed: readers get the figure from before the
+correction, with its time; one that must be computed (nothing to show, a file) is computed
+from the records as they are and not stored. A correction left open longer is the state of
+the records, and figures show it.
+
+**"Being updated."** Pages show the time of a stale figure they were served (`stale_since()`),
+and say it is being updated (`updating()`) only while a recomputation of it is under way:
+the lock of its entry is held, by a thread of this process or by another.
+
 **At most one recomputation in a while.** A stale figure computed less than
 `BENXI_FIGURES_REFRESH_AFTER` seconds ago is served as it is, with its time: while the EPB
 enters reports all day, each figure is recomputed at most once in that time, not at every
@@ -54,6 +78,7 @@ write (each recomputation costs seconds at province scale).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import functools
@@ -63,14 +88,14 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
@@ -162,7 +187,22 @@ SCOPES_OF_TABLE: dict[str, tuple[Watch, ...]] = {
     # Recomputed on every save of a report, drafts included; no cached figure reads them.
     "enterprises_reliabilityflag": (),
     "enterprises_reportunlock": (),  # the unlock's status change is the report's
+    # The programme office's registers that no figure reads (its organisation, tasks,
+    # staff and their e-mail language, documents): the figures read its training,
+    # incentives and environmental investment only. A log-in writes the staff profile.
+    "programme_trainingmaterial": (),
+    "programme_policy": (),
+    "programme_body": (),
+    "programme_member": (),
+    "programme_meeting": (),
+    "programme_task": (),
+    "programme_userprofile": (),
+    "programme_remindersent": (),
 }
+
+# Not what a figure reads: the `updated` stamps and the edit forms' save counter
+# (benxi_cp/versions.py), which a record saved unchanged moves on.
+STAMPS = frozenset({"updated", "updated_by_id", "version"})
 
 
 # Reading --------------------------------------------------------------------------------
@@ -176,27 +216,66 @@ def _check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
     return scopes
 
 
-def _read(scopes: Sequence[str], using: str = "default") -> tuple[tuple, bool]:
-    """(the tokens of `scopes`, whether this transaction has written one of them) in one query.
+# A correction in progress: a verified report unlocked less than BENXI_FIGURES_HOLD seconds
+# ago and not verified again. While one is, the verified figures are those of a workflow
+# cycle half done (the report counts as unverified until its verification), and no figure
+# that reads them is stored.
+HELD_SCOPES = ("discharge",)
+_CORRECTION = (
+    "SELECT 1 FROM enterprises_reportunlock u JOIN enterprises_dischargereport r "
+    f"ON r.id = u.report_id WHERE u.unlocked_at > %s AND r.status <> '{VERIFIED}'"
+)
+
+
+def hold_seconds() -> int:
+    """settings.BENXI_FIGURES_HOLD: how long a correction counts as a cycle in progress
+    (0: never; the figures follow each of its steps)."""
+    return int(getattr(settings, "BENXI_FIGURES_HOLD", 0))
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What one query tells of some scopes: their tokens, whether this transaction has
+    written one of them, and whether a correction is in progress (for the held scopes)."""
+
+    tokens: tuple
+    written: bool
+    held: bool
+
+
+def _read(scopes: Sequence[str], using: str = "default") -> Tokens:
+    """The tokens of `scopes`, whether this transaction has written one of them and whether a
+    correction is in progress, in one query.
 
     On PostgreSQL a scope this transaction touched reads as the transaction's own token (which
     changes with each of its writes), so that what it computes is never taken for committed."""
     connection = connections[using]
+    hold = hold_seconds() if any(scope in HELD_SCOPES for scope in scopes) else 0
+    held_sql, held_params = "", []
+    if hold:
+        since = timezone.now() - datetime.timedelta(seconds=hold)
+        held_params = [connection.ops.adapt_datetimefield_value(since)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if hold:
+                held_sql = f" UNION ALL SELECT NULL, NULL, NULL WHERE EXISTS ({_CORRECTION})"
             cursor.execute(
                 f"SELECT s.scope, v.token, current_setting('benxi.pending_' || s.scope, true) "  # noqa: S608
-                f"FROM unnest(%s::text[]) AS s(scope) LEFT JOIN {TABLE} v ON v.scope = s.scope",
-                [list(scopes)],
+                f"FROM unnest(%s::text[]) AS s(scope) LEFT JOIN {TABLE} v ON v.scope = s.scope"
+                f"{held_sql}",
+                [list(scopes), *held_params],
             )
-            rows = {scope: (token, pending or None) for scope, token, pending in cursor}
+            found = list(cursor)
         else:
+            if hold:
+                held_sql = f" UNION ALL SELECT NULL, NULL WHERE EXISTS ({_CORRECTION})"
             marks = ", ".join(["%s"] * len(scopes))
             cursor.execute(
-                f"SELECT scope, token FROM {TABLE} WHERE scope IN ({marks})",  # noqa: S608
-                list(scopes),
+                f"SELECT scope, token FROM {TABLE} WHERE scope IN ({marks}){held_sql}",  # noqa: S608
+                [*scopes, *held_params],
             )
-            rows = {scope: (token, None) for scope, token in cursor}
+            found = [(scope, token, None) for scope, token in cursor]
+    rows = {scope: (token, pending or None) for scope, token, pending in found if scope}
     tokens, written = [], False
     for scope in scopes:
         token, pending = rows.get(scope, (None, None))
@@ -205,12 +284,13 @@ def _read(scopes: Sequence[str], using: str = "default") -> tuple[tuple, bool]:
             tokens.append(f"pending:{pending}")
         else:
             tokens.append(token or 0)
-    return tuple(tokens), written
+    held = any(scope is None for scope, _token, _pending in found)
+    return Tokens(tuple(tokens), written, held)
 
 
 def current(scope: str, using: str = "default") -> object:
     """The token of `scope` now, as this connection sees it: 0 before its first change."""
-    return _read(_check_scopes([scope]), using)[0][0]
+    return _read(_check_scopes([scope]), using).tokens[0]
 
 
 def _in_own_transaction(using: str = "default") -> bool:
@@ -227,21 +307,35 @@ _stale_since: contextvars.ContextVar[datetime.datetime | None] = contextvars.Con
 )
 
 
+_updating: contextvars.ContextVar[bool] = contextvars.ContextVar("benxi_updating", default=False)
+
+
 def stale_since() -> datetime.datetime | None:
     """When the oldest figure served stale in this request was computed; None when every
-    figure was current. Templates show it ("Figures as of 10:32; being updated")."""
+    figure was current. Templates show it ("Figures as of 10:32")."""
     return _stale_since.get()
+
+
+def updating() -> bool:
+    """Whether one of the stale figures served in this request is being computed anew at
+    this moment (by a thread of this process, or by another that holds its lock); templates
+    add "being updated" only then. A figure served stale because it was computed a moment
+    ago, or because a correction is in progress, is not being updated."""
+    return _updating.get()
 
 
 def forget_stale(**_kwargs) -> None:
     """At the start of each request (signal `request_started`)."""
     _stale_since.set(None)
+    _updating.set(False)
 
 
-def _served_stale(computed: datetime.datetime) -> None:
+def _served_stale(computed: datetime.datetime, updating: bool = False) -> None:
     before = _stale_since.get()
     if before is None or computed < before:
         _stale_since.set(computed)
+    if updating:
+        _updating.set(True)
 
 
 # Caching --------------------------------------------------------------------------------
@@ -286,9 +380,10 @@ def cached(
     scopes = _check_scopes(depends)
     if _computing.get():
         stale_ok = False
-    tokens, written = _read(scopes)
+    read = _read(scopes)
+    tokens = read.tokens
     own = _in_own_transaction()
-    if own and (written or connections["default"].vendor != "postgresql"):
+    if own and (read.written or connections["default"].vendor != "postgresql"):
         # What this transaction computes may include its own uncommitted writes (on SQLite we
         # cannot tell): serve only a current entry, never store, never serve a stale one.
         entry = cache.get(cache_key(namespace, *parts))
@@ -299,20 +394,27 @@ def cached(
     entry = cache.get(key)
     if entry is not None and entry[0] == tokens:
         return entry[2]
+    lock = f"{key}:lock"
+    if read.held:
+        # A correction in progress: the figure from before it, as it is; with none, or for a
+        # file, computed for this reader and not stored (the next step changes it again).
+        if entry is not None and stale_ok:
+            _served_stale(entry[1], updating=cache.get(lock) is not None)
+            return entry[2]
+        return _compute(compute)
     if entry is not None and stale_ok and _recent(entry[1]):
         # Computed a moment ago: under a stream of writes, figures follow at most every
         # BENXI_FIGURES_REFRESH_AFTER seconds, not at every write (each costs seconds).
-        _served_stale(entry[1])
+        _served_stale(entry[1], updating=cache.get(lock) is not None)
         return entry[2]
-    lock = f"{key}:lock"
     holder = uuid.uuid4().hex
     deadline = time.monotonic() + WAIT
     while not _take(lock, holder):
         if entry is not None and stale_ok:
-            _served_stale(entry[1])
+            _served_stale(entry[1], updating=True)  # the holder of the lock computes it
             return entry[2]
         if time.monotonic() >= deadline:
-            return _compute_and_store(key, tokens, compute, lock=None)
+            return _compute_and_store(key, scopes, compute, lock=None, read=read)
         _sleep(POLL)
         entry = cache.get(key)
         if entry is not None and entry[0] == tokens:
@@ -323,23 +425,61 @@ def cached(
             cache.delete(lock)
         return entry[2]
     if entry is not None and stale_ok and refresh_mode() == "background":
-        _refresh_in_background(key, tokens, compute, lock=(lock, holder))
-        _served_stale(entry[1])
+        _refresh_in_background(key, scopes, compute, lock=(lock, holder))
+        _served_stale(entry[1], updating=True)
         return entry[2]
-    return _compute_and_store(key, tokens, compute, lock=(lock, holder))
+    return _compute_and_store(key, scopes, compute, lock=(lock, holder), read=read)
 
 
 _computing: contextvars.ContextVar[bool] = contextvars.ContextVar("benxi_computing", default=False)
 
 
+def _compute(compute: Callable[[], T]) -> T:
+    computing = _computing.set(True)
+    try:
+        return compute()
+    finally:
+        _computing.reset(computing)
+
+
+@contextlib.contextmanager
+def _snapshot(using: str = "default") -> Iterator[bool]:
+    """On PostgreSQL, outside any transaction: one REPEATABLE READ transaction, so that a
+    figure and the tokens it is stored under come from one committed state of the database
+    (each query of a computation would otherwise see the commits made while it runs: half
+    of a correction, say). True when one was opened."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield True
+
+
 def _compute_and_store(
-    key: str, tokens: tuple, compute: Callable[[], T], lock: tuple[str, str] | None
-) -> T:
+    key: str,
+    scopes: Sequence[str],
+    compute: Callable[[], T],
+    lock: tuple[str, str] | None,
+    read: Tokens | None = None,
+    required: bool = True,
+) -> T | None:
+    """Compute the entry `key` and store it under the tokens of `scopes` as of the data it was
+    computed from, unless a correction was in progress then: that value is returned but not
+    stored (and not computed at all when not `required`: a background refresh)."""
     started = timezone.now()
     computing = _computing.set(True)
     try:
-        value = compute()
-        cache.set(key, (tokens, started, value), TIMEOUT)
+        with _snapshot() as snapshot:
+            if snapshot or read is None:
+                read = _read(scopes)
+            if read.held and not required:
+                return None
+            value = compute()
+        if not read.held:
+            cache.set(key, (read.tokens, started, value), TIMEOUT)
         return value
     finally:
         _computing.reset(computing)
@@ -370,7 +510,7 @@ def refresh_mode() -> str:
 
 
 def _refresh_in_background(
-    key: str, tokens: tuple, compute: Callable[[], object], lock: tuple[str, str]
+    key: str, scopes: Sequence[str], compute: Callable[[], object], lock: tuple[str, str]
 ) -> threading.Thread:
     """Compute and store the entry `key` in a daemon thread, which releases `lock`, logs a
     failure (the next reader retries) and closes the database connections it opened."""
@@ -379,7 +519,7 @@ def _refresh_in_background(
     def run() -> None:
         try:
             with translation.override(language):
-                _compute_and_store(key, tokens, compute, lock=lock)
+                _compute_and_store(key, scopes, compute, lock=lock, required=False)
         except Exception:
             logger.exception("Refreshing the cached figure %s failed", key)
         finally:
@@ -473,6 +613,34 @@ def watched_tables() -> dict[str, tuple[Watch, ...]]:
     return tables
 
 
+def _data_columns() -> dict[str, list[str]]:
+    """{table: its columns but the stamps} of the data apps' tables."""
+    columns: dict[str, list[str]] = {}
+    for label in DATA_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            meta = model._meta
+            columns.setdefault(
+                meta.db_table,
+                [f.column for f in meta.concrete_fields if f.column not in STAMPS],
+            )
+    return columns
+
+
+def _changes_only(tables: dict[str, tuple[Watch, ...]]) -> dict[str, tuple[Watch, ...]]:
+    """The watches with an update that bumps on any row turned into one that bumps when a
+    row's data changes: a statement that sets what was already there, or only moves the
+    stamps, changes no figure."""
+    columns = _data_columns()
+    resolved = {}
+    for table, watches in tables.items():
+        changed = _differs(*columns[table]) if columns.get(table) else None
+        resolved[table] = tuple(
+            Watch(w.scope, w.insert, changed, w.delete) if w.update == "TRUE" else w
+            for w in watches
+        )
+    return resolved
+
+
 def _name(table: str, scope: str, event: str) -> str:
     return f"{TRIGGER}_{table}_{scope}_{event}"
 
@@ -523,20 +691,13 @@ def _postgresql(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
         f"CREATE CONSTRAINT TRIGGER {TRIGGER}_commit AFTER INSERT ON {PENDING} "
         f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_commit()",
     ]
+    # Statement triggers fire for statements that change no row (an UPDATE or DELETE whose
+    # WHERE matches nothing, an INSERT ... ON CONFLICT DO NOTHING): each one looks at the
+    # rows the statement changed (its transition tables), and bumps only if there is one.
     for table, watches in tables.items():
         for watch in watches:
-            unconditional = [
-                event
-                for event, condition in (
-                    ("INSERT", watch.insert),
-                    ("UPDATE", watch.update),
-                    ("DELETE", watch.delete),
-                )
-                if condition == "TRUE"
-            ]
-            events = " OR ".join([*unconditional, "TRUNCATE"])
             statements.append(
-                f'CREATE TRIGGER "{_name(table, watch.scope, "any")}" AFTER {events} '
+                f'CREATE TRIGGER "{_name(table, watch.scope, "truncate")}" AFTER TRUNCATE '
                 f"ON \"{table}\" FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}('{watch.scope}')"
             )
             for event, condition, rows, referencing in (
@@ -549,7 +710,7 @@ def _postgresql(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
                 ),
                 ("DELETE", watch.delete, "o", "OLD TABLE AS o"),
             ):
-                if condition in (None, "TRUE"):
+                if condition is None:
                     continue
                 name = _name(table, watch.scope, event.lower())
                 statements += [
@@ -613,7 +774,7 @@ def install_triggers(app_config=None, using: str = "default", **_kwargs) -> None
     existing = set(connection.introspection.table_names())
     if TABLE not in existing:
         return
-    tables = {table: w for table, w in watched_tables().items() if table in existing}
+    tables = _changes_only({table: w for table, w in watched_tables().items() if table in existing})
     drop, build = builders[connection.vendor]
     with connection.cursor() as cursor:
         for statement in drop(cursor) + build(tables):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -69,33 +70,64 @@ class FormMixin(PermissionMixin, YearMixin):
 
 
 class FormPageView(FormMixin, TemplateView):
-    """The form on screen (and for the browser's print). The document is rendered once per
-    change of what it reads and per day (benxi_cp.datacache): at province scale it has
-    thousands of rows."""
+    """The form on screen: its head, a page of each table's rows (output.PAGE_ROWS, with the
+    table's totals and links to its other pages) and its sign-off; the whole form is in the
+    downloads (at province scale it has tens of thousands of rows). Its rows are written
+    once per change of what it reads and per day (benxi_cp.datacache), cut into pages."""
 
     template_name = "reports/form_page.html"
 
     def get_context_data(self, **kwargs):
         name, year, today = self.kwargs["name"], self.year, timezone.localdate()
-
-        def render():
-            form = annual.compose(name, year)
-            html = render_to_string(
-                "reports/_form_document.html", output.document_context(form, today)
-            )
-            return {"name": name, "title": form.title, "year": year, "html": html}
-
-        page = datacache.cached(
-            "form-page", name, year, today, compute=render, depends=annual.FORM_SCOPES[name]
+        parts = datacache.cached(
+            "form-page",
+            name,
+            year,
+            today,
+            output.PAGE_ROWS,
+            compute=lambda: output.page_parts(annual.compose(name, year), today),
+            depends=annual.FORM_SCOPES[name],
         )
+        context = {**parts, "tables": [self.page_of(table) for table in parts["tables"]]}
+        html = render_to_string("reports/_form_document.html", context)
         return super().get_context_data(
-            title=page["title"],
-            form=page,
+            title=parts["form"]["title"],
+            form=parts["form"],
             record=record_context(name, year),
-            document=mark_safe(page["html"]),  # noqa: S308 (our own template's output)
+            document=mark_safe(html),  # noqa: S308 (our own template's output)
             formats=output.FORMATS,
             **kwargs,
         )
+
+    def page_of(self, table: dict) -> dict:
+        """The table with the page of rows asked for (?page-<table>=n; the first page for a
+        number that is not one, the last for one past the end) and the links to the others."""
+        parameter = f"page-{table['table']['key']}"
+        paginator = Paginator(table["pages"], 1)
+        page = paginator.get_page(self.request.GET.get(parameter))
+        item = {
+            **table,
+            "rows": table["rows_count"],
+            "body": mark_safe(page.object_list[0] if table["pages"] else ""),  # noqa: S308
+            "pager": None,
+        }
+        if paginator.num_pages > 1:
+            query = self.request.GET.copy()
+            links = []
+            for number in paginator.get_elided_page_range(page.number, on_each_side=2):
+                if number == paginator.ELLIPSIS:
+                    links.append({"number": number, "href": None})
+                    continue
+                query[parameter] = number
+                links.append(
+                    {
+                        "number": number,
+                        "href": f"?{query.urlencode()}#table-{table['table']['key']}",
+                        "current": number == page.number,
+                    }
+                )
+            item["pager"] = {"page": page.number, "pages": paginator.num_pages, "links": links}
+        return item
 
 
 def record_context(name: str, year: int) -> dict | None:

@@ -13,6 +13,11 @@ class AuditsConfig(AppConfig):
         # installed with the other guards after each migrate (benxi_cp/guards.py).
         from audits import history, locks, panels, signals  # noqa: F401
         from benxi_cp import guards
+        from benxi_cp.datacache import DataScopes
+        from benxi_cp.registry import registry
+
+        # Any write to its tables changes the audits' cached figures (benxi_cp/datacache.py).
+        registry.data_scopes.register(DataScopes("audits", "audits"))
 
         guards.register(
             "audits.locks",
@@ -22,12 +27,14 @@ class AuditsConfig(AppConfig):
         )
 
         # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
-        from audits.locks import is_locked_error, is_rule_error
+        from django.core.exceptions import ValidationError
+
         from audits.models import AuditLocked
         from audits.steps import database_refusal
-        from benxi_cp import refusals
 
-        refusals.register(
-            lambda error: " ".join(AuditLocked().messages) if is_locked_error(error) else None
+        registry.refusals.register(
+            lambda error: AuditLocked() if locks.is_locked_error(error) else None,
+            lambda error: (
+                ValidationError(database_refusal()) if locks.is_rule_error(error) else None
+            ),
         )
-        refusals.register(lambda error: database_refusal() if is_rule_error(error) else None)

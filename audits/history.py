@@ -49,7 +49,7 @@ from audits.importers import (
 from audits.locks import is_locked_error, is_rule_error
 from audits.models import Audit, Option, lock_message
 from audits.services import set_steps_completed
-from benxi_cp import closing, tabular
+from benxi_cp import refusals, tabular
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.importers import Importer, ImportResult, register, validation_problems
 
@@ -443,7 +443,7 @@ class AuditHistoryImporter(Importer):
             return _("the database refused it: it breaks an audit rule (%(rule)s)") % {
                 "rule": str(error).split(":", 1)[-1].strip()
             }
-        return closing.message(error, _("refused by the database: %(error)s") % {"error": error})
+        return refusals.message(error, _("refused by the database: %(error)s") % {"error": error})
 
 
 def part_of(path: Path) -> str | None:

@@ -27,7 +27,7 @@ from audits.choices import (
 from audits.locks import is_locked_error
 from audits.models import Audit, MaterialBalanceLine, Option, OptionFeasibility, lock_message
 from audits.services import set_reductions, set_steps_completed
-from benxi_cp import closing, tabular
+from benxi_cp import refusals, tabular
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.importers import (
     COLUMN_LABELS,
@@ -464,7 +464,7 @@ class BalanceImporter(Importer):
                 refused = _("refused by the database: %(error)s") % {"error": error}
                 if is_locked_error(error):
                     refused = lock_message(audit)
-                result.add(first, "audit_ref", closing.message(error, refused))
+                result.add(first, "audit_ref", refusals.message(error, refused))
 
 
 # -- feasibility analyses (docs/formats/feasibility.md) ---------------------------------------

@@ -4,21 +4,12 @@ The summary, dashboards, comparisons, trends, annual forms and charts read hundr
 thousands of rows at province scale; they are computed once and kept in Django's cache (local
 memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** they depend on:
 
-- `register`: the enterprises and the pollutant catalogue;
-- `discharge`: verified annual discharge: the ledger (`enterprises_annualdischarge`) when a
-  row is added or removed, or a row that is verified before or after the change changes (a
-  provisional row's amount is a draft's: it invalidates nothing), and the raw reports only
-  where a verified report is concerned (its status, its values);
-- `reports`: the reports' workflow: a report added or removed, or its year or status changed
-  (the years the pages offer);
-- `audits`, `targets`: every table of those apps;
-- `programme`: every table of the programme office's registers (environmental investment,
-  read by the investment trend).
-
-History tables, report values of unverified reports, reliability flags and unlock records
-change no scope. `SCOPES_OF_TABLE` below says it table by table; a table of the data apps
-that it does not name bumps its app's scope, so that a new table can only make figures
-colder, never stale.
+each data app names its scopes in `registry.data_scopes` (a `DataScopes`, from its
+`AppConfig.ready()`): the scope every table of the app bumps on any write, and, table by
+table, where a table bumps other scopes or bumps them only on some writes (a ledger whose
+provisional rows change nothing, say). History tables change no scope. A table that its app
+does not name bumps the app's scope, so that a new table can only make figures colder, never
+stale. `scopes()` lists them all.
 
 A token is a random 63-bit number, replaced (never incremented) on each change, so a token
 is never seen twice, even after a rollback or in another database sharing the cache.
@@ -63,8 +54,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.apps import apps
@@ -74,18 +65,12 @@ from django.db import connections
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from benxi_cp.registry import registry
+
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-SCOPES = ("register", "discharge", "reports", "audits", "targets", "programme")
-DATA_APPS = ("enterprises", "audits", "targets", "programme")
-APP_SCOPE = {
-    "enterprises": "register",
-    "audits": "audits",
-    "targets": "targets",
-    "programme": "programme",
-}
 TABLE = "benxi_cp_dataversion"
 PENDING = "benxi_cp_pendingscope"  # PostgreSQL only: which scopes an open transaction touched
 TRIGGER = "benxi_touch"  # every trigger's and function's name starts with it
@@ -95,7 +80,6 @@ LOCK_TIMEOUT = 15 * 60  # the longest a computation may hold its lock (a provinc
 WAIT = 30.0  # seconds a reader waits for another's computation when there is nothing to show
 POLL = 0.1  # seconds between its looks
 REFRESH_MODES = ("background", "request")  # settings.BENXI_FIGURES_REFRESH
-VERIFIED = "verified"  # enterprises.choices.ReportStatus.VERIFIED (tests hold them equal)
 
 # SQLite's random() is a signed 64-bit integer: kept to 63 bits, never 0 ("never changed").
 _SQLITE_TOKEN = "((random() & 9223372036854775806) + 1)"
@@ -113,67 +97,56 @@ class Watch:
     delete: str | None = "TRUE"
 
 
-def _differs(*columns: str) -> str:
+def differs(*columns: str) -> str:
+    """SQL: one of `columns` changed (for a Watch's `update`)."""
     return "(" + " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in columns) + ")"
 
 
-_VERIFIED_REPORT = "EXISTS (SELECT 1 FROM enterprises_dischargereport r WHERE r.id = {row}.report_id AND r.status = '{status}')"  # noqa: E501
+@dataclass(frozen=True)
+class DataScopes:
+    """What one data app's writes change: `scope`, bumped by any write to any of its tables
+    unless `tables` says otherwise (table → its Watches; `()`: none), and the further
+    scopes its tables' Watches name (`extra`). Registered in `registry.data_scopes`."""
 
-SCOPES_OF_TABLE: dict[str, tuple[Watch, ...]] = {
-    "enterprises_enterprise": (Watch("register"),),
-    "enterprises_pollutant": (Watch("register"),),
-    # The ledger: a row added or removed changes a year's figures or its completeness; an
-    # update only when the row is verified before or after it, or moves.
-    "enterprises_annualdischarge": (
-        Watch(
-            "discharge",
-            update=(
-                f"((o.verified OR n.verified) AND {_differs('amount', 'basis', 'verified')})"
-                f" OR {_differs('enterprise_id', 'year', 'pollutant_id')}"
-            ),
-        ),
-    ),
-    # The raw reports: their workflow (status, year) for the pages' years; verified ones also
-    # for discharge, for whatever still reads verified figures from the raw reports.
-    "enterprises_dischargereport": (
-        Watch("reports", update=_differs("year", "status")),
-        Watch(
-            "discharge",
-            insert=f"n.status = '{VERIFIED}'",
-            update=(
-                f"(o.status = '{VERIFIED}' OR n.status = '{VERIFIED}') AND "
-                f"{_differs('status', 'year', 'enterprise_id', 'period_kind', 'period_number')}"
-            ),
-            delete=f"o.status = '{VERIFIED}'",
-        ),
-    ),
-    "enterprises_dischargevalue": (
-        Watch(
-            "discharge",
-            insert=_VERIFIED_REPORT.format(row="n", status=VERIFIED),
-            update=(
-                f"({_VERIFIED_REPORT.format(row='o', status=VERIFIED)}"
-                f" OR {_VERIFIED_REPORT.format(row='n', status=VERIFIED)})"
-                f" AND {_differs('amount', 'pollutant_id', 'report_id')}"
-            ),
-            delete=_VERIFIED_REPORT.format(row="o", status=VERIFIED),
-        ),
-    ),
-    # Recomputed on every save of a report, drafts included; no cached figure reads them.
-    "enterprises_reliabilityflag": (),
-    "enterprises_reportunlock": (),  # the unlock's status change is the report's
-}
+    app_label: str
+    scope: str
+    tables: Mapping[str, tuple[Watch, ...]] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()
+
+
+def scopes() -> tuple[str, ...]:
+    """Every scope the data apps declare, in the order they were registered."""
+    found: list[str] = []
+    for data in registry.data_scopes:
+        for scope in (data.scope, *data.extra):
+            if scope not in found:
+                found.append(scope)
+    return tuple(found)
+
+
+def scopes_of_table() -> dict[str, tuple[Watch, ...]]:
+    """The tables whose app says which scopes their writes bump."""
+    return {table: w for data in registry.data_scopes for table, w in data.tables.items()}
+
+
+def __getattr__(name: str):
+    # `SCOPES`, `SCOPES_OF_TABLE`: read from the registry when asked, as constants were.
+    if name == "SCOPES":
+        return scopes()
+    if name == "SCOPES_OF_TABLE":
+        return scopes_of_table()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Reading --------------------------------------------------------------------------------
 
 
-def _check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
-    scopes = tuple(scopes)
-    unknown = [s for s in scopes if s not in SCOPES]
-    if not scopes or unknown:
-        raise ValueError(f"depends must name scopes among {SCOPES}; got {scopes}")
-    return scopes
+def _check_scopes(names: Iterable[str]) -> tuple[str, ...]:
+    names, known = tuple(names), scopes()
+    unknown = [s for s in names if s not in known]
+    if not names or unknown:
+        raise ValueError(f"depends must name scopes among {known}; got {names}")
+    return names
 
 
 def _read(scopes: Sequence[str], using: str = "default") -> tuple[tuple, bool]:
@@ -428,8 +401,13 @@ def figure(
     namespace: str, *, depends: Sequence[str]
 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorator: the function's result is `cached` under its arguments (records by pk) and
-    the tokens of the scopes it `depends` on. The undecorated function is `.compute`."""
-    scopes = _check_scopes(depends)
+    the tokens of the scopes it `depends` on. The undecorated function is `.compute`.
+
+    The scopes are checked here once every app has declared its own (a module imported
+    while the apps are still registering is checked at each call, by `cached`)."""
+    scopes = _check_scopes(depends) if apps.ready else tuple(depends)
+    if not scopes:
+        raise ValueError("depends must name at least one scope")
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
@@ -459,17 +437,15 @@ def _is_history(model) -> bool:
 def watched_tables() -> dict[str, tuple[Watch, ...]]:
     """Every table of the data apps with the scopes its writes bump (history tables: none)."""
     tables: dict[str, tuple[Watch, ...]] = {}
-    for label in DATA_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+    for data in registry.data_scopes:
+        for model in apps.get_app_config(data.app_label).get_models(include_auto_created=True):
             meta = model._meta
             if not meta.managed or meta.proxy or meta.db_table in tables:
                 continue
             if _is_history(model):
                 tables[meta.db_table] = ()
             else:
-                tables[meta.db_table] = SCOPES_OF_TABLE.get(
-                    meta.db_table, (Watch(APP_SCOPE[label]),)
-                )
+                tables[meta.db_table] = data.tables.get(meta.db_table, (Watch(data.scope),))
     return tables
 
 

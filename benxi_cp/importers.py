@@ -15,7 +15,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from benxi_cp import closing
+from benxi_cp import refusals
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.tabular import FileRefused, Table
@@ -290,7 +290,7 @@ class Importer:
                 "another change of the same records was under way; nothing was imported, "
                 "please try again"
             )
-        if (refused := closing.refusal(error)) is not None:
+        if (refused := refusals.refusal(error)) is not None:
             return refused.messages[0]
         return _("the database refused the file: %(error)s") % {"error": error}
 
@@ -315,7 +315,7 @@ class Importer:
             result.add(
                 number,
                 "",
-                closing.message(error, _("refused by the database: %(error)s") % {"error": error}),
+                refusals.message(error, _("refused by the database: %(error)s") % {"error": error}),
             )
             return
         if action == CREATED:

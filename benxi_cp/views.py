@@ -22,7 +22,7 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import closing, export, files, formats, import_jobs, jobs, roles, tabular, worklist
+from benxi_cp import export, files, formats, import_jobs, jobs, refusals, roles, tabular, worklist
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job, SiteFlag
@@ -112,7 +112,7 @@ class _SaveMixin:
             return self.form_invalid(form)
         except IntegrityError as error:
             refused = _("The database refused this record; check the values.")
-            form.add_error(None, closing.message(error, refused))
+            form.add_error(None, refusals.message(error, refused))
             return self.form_invalid(form)
         self.object = obj
         messages.success(self.request, self.success_message)

@@ -12,6 +12,7 @@ class EnterprisesConfig(AppConfig):
         # The database's own lock on verified reports (enterprises/locks.py), installed with
         # the other guards after each migrate (benxi_cp/guards.py).
         from benxi_cp import guards
+        from benxi_cp.registry import registry
         from enterprises import (
             ledger,  # noqa: F401
             locks,
@@ -26,11 +27,14 @@ class EnterprisesConfig(AppConfig):
             present=locks.schema_ready,
         )
 
+        # The scopes of cached figures its tables change (benxi_cp/datacache.py).
+        from enterprises import scopes
+
+        registry.data_scopes.register(scopes.SCOPES)
+
         # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
-        from benxi_cp import refusals
-        from enterprises.locks import is_locked_error
         from enterprises.models import ReportLocked
 
-        refusals.register(
-            lambda error: " ".join(ReportLocked().messages) if is_locked_error(error) else None
+        registry.refusals.register(
+            lambda error: ReportLocked() if locks.is_locked_error(error) else None
         )

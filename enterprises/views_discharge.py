@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from benxi_cp.closing import YearClosed
 from benxi_cp.importers import get_importer
 from benxi_cp.models import EditConflict
+from benxi_cp.refusals import Refused
 from benxi_cp.units import unit_label
 from benxi_cp.versions import Difference, refuse
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
@@ -676,7 +676,7 @@ class ReportEntryView(PermissionMixin, View):
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
                 return redirect(report)
-            except (WriteConflict, YearClosed) as conflict:
+            except (WriteConflict, Refused) as conflict:
                 header.add_error(None, " ".join(conflict.messages))
             except IntegrityError:
                 header.add_error(None, _("The database refused this report; check the values."))

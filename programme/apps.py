@@ -10,6 +10,13 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme office")
 
     def ready(self) -> None:
+        # Any write to its registers changes its cached figures (the investment trend;
+        # benxi_cp/datacache.py).
+        from benxi_cp.datacache import DataScopes
+        from benxi_cp.registry import registry
+
+        registry.data_scopes.register(DataScopes("programme", "programme"))
+
         # Training and incentives on the enterprise and audit pages (their panel hooks).
         # Organisation: the department page's panel, and the language users log in with
         # (their reminder e-mails are written in it).

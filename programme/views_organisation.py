@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from benxi_cp import closing
+from benxi_cp import refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from programme.choices_organisation import TaskStatus
@@ -337,7 +337,7 @@ def task_done(request, pk: int):
         messages.error(request, _("Someone else changed this task meanwhile; look again."))
         return redirect(task)
     except IntegrityError as error:
-        messages.error(request, closing.message(error, _("The database refused this change.")))
+        messages.error(request, refusals.message(error, _("The database refused this change.")))
         return redirect(task)
     messages.success(request, _("The task is marked done."))
     return redirect(request.POST.get("next") or task.get_absolute_url())

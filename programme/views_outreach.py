@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import closing, files
+from benxi_cp import files, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import (
@@ -164,7 +164,7 @@ class TrainingEventEditView(PermissionMixin, View):
             refuse(form, conflict)
             return self.render_page(form, formset, event)
         except IntegrityError as error:
-            form.add_error(None, closing.message(error, REFUSED))
+            form.add_error(None, refusals.message(error, REFUSED))
             return self.render_page(form, formset, event)
         messages.success(request, _("Saved."))
         return redirect(saved)

@@ -11,7 +11,10 @@ class ReportsConfig(AppConfig):
         # with the other guards (benxi_cp/guards.py).
         from benxi_cp import guards
         from benxi_cp.registry import registry
-        from reports import jobs, yearlock
+        from reports import closed, jobs, yearlock
+
+        # A closed year's refusal, as its message (benxi_cp/refusals.py).
+        registry.refusals.register(closed.refusal)
 
         # Its background jobs: an annual form's file for a large year, closing a year.
         registry.job_kinds.register(*jobs.KINDS)

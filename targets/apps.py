@@ -7,6 +7,12 @@ class TargetsConfig(AppConfig):
     name = "targets"
 
     def ready(self) -> None:
+        # Any write to its tables changes the targets' cached figures (benxi_cp/datacache.py).
+        from benxi_cp.datacache import DataScopes
+        from benxi_cp.registry import registry
+
+        registry.data_scopes.register(DataScopes("targets", "targets"))
+
         from enterprises.signals import discharge_changed
         from targets.receivers import recompute_after_discharge_change
 

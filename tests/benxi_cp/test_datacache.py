@@ -66,7 +66,8 @@ def test_every_table_of_the_data_apps_has_its_scopes():
     assert tables[Enterprise.history.model._meta.db_table] == ()
     assert datacache.TABLE not in tables
     assert set(datacache.SCOPES_OF_TABLE) <= set(tables)
-    assert datacache.VERIFIED == ReportStatus.VERIFIED
+    report_watches = datacache.SCOPES_OF_TABLE[DischargeReport._meta.db_table]
+    assert f"n.status = '{ReportStatus.VERIFIED}'" in report_watches[1].insert
 
 
 def test_a_figure_must_name_known_scopes():

@@ -19,11 +19,12 @@ class AuditsConfig(AppConfig):
         # Any write to its tables changes the audits' cached figures (benxi_cp/datacache.py).
         registry.data_scopes.register(DataScopes("audits", "audits"))
 
-        guards.register(
-            "audits.locks",
-            postgresql=locks.postgresql_triggers,
-            sqlite=locks.sqlite_triggers,
-            tables=locks.guarded_tables,
+        registry.guards.register(
+            guards.Guard(
+                "audits.locks",
+                {"postgresql": locks.postgresql_triggers, "sqlite": locks.sqlite_triggers},
+                tables=locks.guarded_tables,
+            )
         )
 
         # Its refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
@@ -38,3 +39,8 @@ class AuditsConfig(AppConfig):
                 ValidationError(database_refusal()) if locks.is_rule_error(error) else None
             ),
         )
+
+        # Its entries of the top navigation (benxi_cp/navigation.py).
+        from audits import navigation
+
+        registry.navigation.register(*navigation.ITEMS)

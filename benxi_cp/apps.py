@@ -12,7 +12,7 @@ class BenxiCpConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its importers, navigation entries and work-queue sources
         # in modules of these names.
-        autodiscover_modules("importers", "navigation", "worklist")
+        autodiscover_modules("importers", "worklist")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 

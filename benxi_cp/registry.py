@@ -127,12 +127,13 @@ class Registry:
         )
         self.landing_pages: Store = Store(
             "landing_pages",
-            "The page a role sees at '/' instead of its work queues (benxi_cp.views.LandingPage).",
+            "The page a role sees at '/' instead of its work queues "
+            "(benxi_cp.navigation.LandingPage).",
             key=_attribute("role"),
         )
         self.home_links: Store = Store(
             "home_links",
-            "Links offered above the work queues of the home page (benxi_cp.views.HomeLink).",
+            "Links offered above the work queues of the home page (benxi_cp.navigation.HomeLink).",
             key=_attribute("url_name"),
             sort=_attribute("order"),
         )

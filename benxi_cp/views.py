@@ -27,6 +27,7 @@ from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
+from benxi_cp.registry import registry
 from benxi_cp.versions import refuse
 
 
@@ -366,20 +367,13 @@ class FormatDocumentView(TemplateView):
         return context
 
 
-# The page a role lands on at "/", shown in place (by URL name, so no app is imported here).
-# The other roles land on their work queues (benxi_cp/worklist.py).
-LANDING_PAGES = {
-    roles.LEADERSHIP: "reports:dashboard",
-}
-
-
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get(self, request, *args, **kwargs):
-        landing = LANDING_PAGES.get(roles.role_of(request.user))
+        landing = registry.landing_pages.get(roles.role_of(request.user))
         if landing:
-            match = resolve(reverse(landing))
+            match = resolve(reverse(landing.url_name))
             return match.func(request, *match.args, **match.kwargs)
         return super().get(request, *args, **kwargs)
 
@@ -395,19 +389,12 @@ class HomeView(TemplateView):
             waiting=sum(group.total for group in groups),
             overdue=sum(group.overdue for group in groups),
             dashboards=[
-                (label, reverse(name))
-                for label, name, permission in HOME_DASHBOARDS
-                if self.request.user.has_perm(permission)
+                (link.label, reverse(link.url_name))
+                for link in registry.home_links
+                if self.request.user.has_perm(link.permission)
             ],
         )
         return context
-
-
-# The dashboards linked from the work queues' page (they stay in the menu too).
-HOME_DASHBOARDS = (
-    (gettext_lazy("EPB dashboard"), "reports:epb_dashboard", "reports.view_epb_dashboard"),
-    (gettext_lazy("Programme dashboard"), "reports:dashboard", "reports.view_dashboard"),
-)
 
 
 # -- Background jobs: one page, its JSON, its file, and "My jobs" (benxi_cp/jobs.py) --------

@@ -19,12 +19,13 @@ class EnterprisesConfig(AppConfig):
             views_discharge,  # noqa: F401
         )
 
-        guards.register(
-            "enterprises.locks",
-            postgresql=locks.postgresql_triggers,
-            sqlite=locks.sqlite_triggers,
-            tables=locks.guarded_tables,
-            present=locks.schema_ready,
+        registry.guards.register(
+            guards.Guard(
+                "enterprises.locks",
+                {"postgresql": locks.postgresql_triggers, "sqlite": locks.sqlite_triggers},
+                tables=locks.guarded_tables,
+                present=locks.schema_ready,
+            )
         )
 
         # The scopes of cached figures its tables change (benxi_cp/datacache.py).
@@ -38,3 +39,8 @@ class EnterprisesConfig(AppConfig):
         registry.refusals.register(
             lambda error: ReportLocked() if locks.is_locked_error(error) else None
         )
+
+        # Its entries of the top navigation (benxi_cp/navigation.py).
+        from enterprises import navigation
+
+        registry.navigation.register(*navigation.ITEMS)

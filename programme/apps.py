@@ -21,9 +21,13 @@ class ProgrammeConfig(AppConfig):
         # Organisation: the department page's panel, and the language users log in with
         # (their reminder e-mails are written in it).
         # Environmental investment: its panel on the enterprise page.
+        # Its entries of the top navigation (benxi_cp/navigation.py).
         from programme import (  # noqa: F401
+            navigation,
             panels_investment,
             panels_organisation,
             panels_outreach,
             signals_organisation,
         )
+
+        registry.navigation.register(*navigation.ITEMS)

@@ -19,9 +19,17 @@ class ReportsConfig(AppConfig):
         # Its background jobs: an annual form's file for a large year, closing a year.
         registry.job_kinds.register(*jobs.KINDS)
 
-        guards.register(
-            "reports.yearlock",
-            postgresql=yearlock.postgresql_triggers,
-            sqlite=yearlock.sqlite_triggers,
-            tables=yearlock.guarded_tables,
+        registry.guards.register(
+            guards.Guard(
+                "reports.yearlock",
+                {"postgresql": yearlock.postgresql_triggers, "sqlite": yearlock.sqlite_triggers},
+                tables=yearlock.guarded_tables,
+            )
         )
+
+        # Its entries of the top navigation (benxi_cp/navigation.py).
+        from reports import navigation
+
+        registry.navigation.register(*navigation.ITEMS)
+        registry.landing_pages.register(*navigation.LANDING_PAGES)
+        registry.home_links.register(*navigation.HOME_LINKS)

@@ -17,3 +17,8 @@ class TargetsConfig(AppConfig):
         from targets.receivers import recompute_after_discharge_change
 
         discharge_changed.connect(recompute_after_discharge_change, dispatch_uid="targets")
+
+        # Its entries of the top navigation (benxi_cp/navigation.py).
+        from targets import navigation
+
+        registry.navigation.register(*navigation.ITEMS)

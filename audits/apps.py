@@ -44,3 +44,10 @@ class AuditsConfig(AppConfig):
         from audits import navigation
 
         registry.navigation.register(*navigation.ITEMS)
+
+        # Its importers (on the web and in `manage.py import_data`) and their columns.
+        from audits import importers
+
+        registry.importers.register(*importers.IMPORTERS, history.AuditHistoryImporter)
+        registry.import_columns.register(*importers.COLUMNS)
+        registry.format_documents.register(*importers.DOCUMENTS)

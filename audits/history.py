@@ -51,7 +51,7 @@ from audits.models import Audit, Option, lock_message
 from audits.services import set_steps_completed
 from benxi_cp import refusals, tabular
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
-from benxi_cp.importers import Importer, ImportResult, register, validation_problems
+from benxi_cp.importers import Importer, ImportResult, validation_problems
 
 # What an audit's row gives once the records its steps produce are in (step 6).
 LATER = (
@@ -182,7 +182,6 @@ class Source:
     sheet: str | None = None
 
 
-@register
 class AuditHistoryImporter(Importer):
     """Audits with their options, material balances and feasibility analyses, as one."""
 

@@ -10,9 +10,8 @@ class BenxiCpConfig(AppConfig):
     verbose_name = _("Benxi CP")
 
     def ready(self) -> None:
-        # Each app registers its importers, navigation entries and work-queue sources
-        # in modules of these names.
-        autodiscover_modules("importers", "worklist")
+        # Each app registers its work-queue sources in a module of this name.
+        autodiscover_modules("worklist")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 
@@ -34,3 +33,7 @@ class BenxiCpConfig(AppConfig):
         from benxi_cp.registry import registry
 
         registry.job_kinds.register(import_jobs.KIND)
+        # The formats' index (docs/formats/README.md), served as a page before the apps'.
+        from benxi_cp.formats import Document
+
+        registry.format_documents.register(Document("README", 0))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from benxi_cp import refusals
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
+from benxi_cp.registry import registry
 from benxi_cp.tabular import FileRefused, Table
 
 # At most this many errors are kept and shown, with the count of all of them: a file of a
@@ -433,116 +434,45 @@ class ModelFormImporter(Importer):
         return (UPDATED if instance else CREATED), str(obj)
 
 
-_REGISTRY: dict[str, type[Importer]] = {}
-
-
-def register(importer: type[Importer]) -> type[Importer]:
-    """Class decorator: make an importer available to the web and `import_data`."""
-    _REGISTRY[importer.kind] = importer
-    return importer
-
-
 def get_importer(kind: str) -> type[Importer]:
-    return _REGISTRY[kind]
+    """The importer of `kind`, as an app registered it (registry.importers)."""
+    return registry.importers[kind]
 
 
 def importer_kinds() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(registry.importers.keys())
 
 
 # --- Localisation: the import files' columns as a person knows them ---
 
-# The columns of the documented formats (docs/formats), by their header.
-COLUMN_LABELS = {
-    "code": gettext_lazy("code"),
-    "name": gettext_lazy("name"),
-    "name_en": gettext_lazy("English name"),
-    "sector": gettext_lazy("sector"),
-    "district": gettext_lazy("district"),
-    "ownership": gettext_lazy("ownership"),
-    "size": gettext_lazy("size"),
-    "state_large_medium": gettext_lazy("state-owned large or medium"),
-    "employees": gettext_lazy("employees"),
-    "address": gettext_lazy("address"),
-    "contact_person": gettext_lazy("contact person"),
-    "phone": gettext_lazy("phone"),
-    "ref": gettext_lazy("audit reference"),
-    "audit_ref": gettext_lazy("audit reference"),
-    "enterprise_code": gettext_lazy("enterprise code"),
-    "started_on": gettext_lazy("started on"),
-    "steps_completed": gettext_lazy("steps completed"),
-    "focus": gettext_lazy("audit focus"),
-    "assessment": gettext_lazy("assessment"),
-    "assessed_on": gettext_lazy("assessed on"),
-    "assessment_score": gettext_lazy("assessment score"),
-    "acceptance": gettext_lazy("acceptance"),
-    "accepted_by": gettext_lazy("accepted by"),
-    "accepted_on": gettext_lazy("accepted on"),
-    "demonstration": gettext_lazy("demonstration enterprise"),
-    "title": gettext_lazy("title"),
-    "aspect": gettext_lazy("aspect"),
-    "fee_class": gettext_lazy("fee class"),
-    "status": gettext_lazy("status"),
-    "investment_10k_yuan": gettext_lazy("estimated investment (10k yuan)"),
-    "annual_benefit_10k_yuan": gettext_lazy("estimated annual benefit (10k yuan)"),
-    "actual_investment_10k_yuan": gettext_lazy("actual investment (10k yuan)"),
-    "actual_annual_benefit_10k_yuan": gettext_lazy("actual annual benefit (10k yuan)"),
-    "implemented_on": gettext_lazy("implemented on"),
-    "year": gettext_lazy("year"),
-    "period": gettext_lazy("period"),
-    "pollutant": gettext_lazy("pollutant"),
-    "amount": gettext_lazy("amount"),
-    "unit": gettext_lazy("unit"),
-    "basis": gettext_lazy("basis"),
-    "output_10k_yuan": gettext_lazy("industrial output (10k yuan)"),
-    # The programme office's registers (programme/importers*.py).
-    "id": gettext_lazy("number"),
-    "kind": gettext_lazy("kind"),
-    "held_on": gettext_lazy("held on"),
-    "hours": gettext_lazy("hours"),
-    "place": gettext_lazy("place"),
-    "organiser": gettext_lazy("organiser"),
-    "audience": gettext_lazy("audience"),
-    "participants": gettext_lazy("participants"),
-    "other_participants": gettext_lazy("other participants"),
-    "policy_number": gettext_lazy("policy number"),
-    "granted_on": gettext_lazy("granted on"),
-    "amount_10k_yuan": gettext_lazy("amount (10k yuan)"),
-    "body": gettext_lazy("body"),
-    "person_name": gettext_lazy("person's name"),
-    "username": gettext_lazy("user name"),
-    "role": gettext_lazy("role"),
-    "position": gettext_lazy("post"),
-    "department": gettext_lazy("department"),
-    "term_start": gettext_lazy("term start"),
-    "term_end": gettext_lazy("term end"),
-    "meeting_date": gettext_lazy("meeting date"),
-    "decision": gettext_lazy("decision"),
-    "decision_number": gettext_lazy("decision number"),
-    "text": gettext_lazy("task"),
-    "due_date": gettext_lazy("due date"),
-    "done_date": gettext_lazy("done on"),
-    "note": gettext_lazy("note"),
-    "notes": gettext_lazy("notes"),
-    "project": gettext_lazy("project"),
-    "category": gettext_lazy("category"),
-    "source": gettext_lazy("source of funds"),
-}
-# Columns named by a prefix and what follows it, each named by the app whose format has them
-# (audits/importers.py: "reduction_<CODE>", an option's annual reduction of a pollutant).
-COLUMN_PREFIXES: dict[str, Callable[[str], str]] = {}
+
+@dataclass(frozen=True)
+class Column:
+    """What a column of an import file holds, by its header (registry.import_columns): the
+    app whose format has it first registers it. With `named`, `header` is a prefix and
+    `named(rest)` names the column (`reduction_<CODE>`: an option's annual reduction of a
+    pollutant, by the pollutant's name)."""
+
+    header: str
+    label: str | None = None  # lazily translated
+    named: Callable[[str], str] | None = None
+
+
+def column_labels() -> dict[str, str]:
+    """Every header of a fixed name with its label (lazily translated)."""
+    return {c.header: c.label for c in registry.import_columns if c.named is None}
 
 
 def column_label(column: str) -> str | None:
     """What a file's column holds, in the user's language ("审核编号" for `ref`); None for a
     column of no known meaning. A column named by a prefix (`reduction_<CODE>`) is named by
     its app."""
-    label = COLUMN_LABELS.get(column)
-    if label is not None:
-        return str(label)
-    for prefix, name_of in COLUMN_PREFIXES.items():
-        if column.lower().startswith(prefix):
-            return str(name_of(column[len(prefix) :]))
+    entry = registry.import_columns.get(column)
+    if entry is not None and entry.named is None:
+        return str(entry.label)
+    for entry in registry.import_columns:
+        if entry.named is not None and column.lower().startswith(entry.header):
+            return str(entry.named(column[len(entry.header) :]))
     return None
 
 

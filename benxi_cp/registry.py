@@ -178,6 +178,7 @@ class Registry:
             "Documents of docs/formats/ served as pages, by file name without '.md' "
             "(benxi_cp.formats.Document).",
             key=_attribute("name"),
+            sort=_attribute("order"),
         )
         self.data_scopes: Store = Store(
             "data_scopes",

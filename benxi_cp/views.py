@@ -264,7 +264,7 @@ class ImportView(View):
 
 
 def _format_url(kind: str) -> str | None:
-    return reverse("format_document", args=[kind]) if kind in formats.DOCUMENTS else None
+    return reverse("format_document", args=[kind]) if kind in registry.format_documents else None
 
 
 def import_section(kind: str) -> dict:
@@ -355,7 +355,7 @@ class FormatDocumentView(TemplateView):
             title=formats.document_title(text),
             body=formats.render_markdown(formats.document_body(text), label=column_label),
             documents=[
-                (name, reverse("format_document", args=[name])) for name in formats.DOCUMENTS
+                (name, reverse("format_document", args=[name])) for name in formats.documents()
             ],
             name=kwargs["name"],
             import_url=(

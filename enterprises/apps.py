@@ -44,3 +44,10 @@ class EnterprisesConfig(AppConfig):
         from enterprises import navigation
 
         registry.navigation.register(*navigation.ITEMS)
+
+        # Its importers (on the web and in `manage.py import_data`) and their columns.
+        from enterprises import importers
+
+        registry.importers.register(*importers.IMPORTERS)
+        registry.import_columns.register(*importers.COLUMNS)
+        registry.format_documents.register(*importers.DOCUMENTS)

@@ -31,3 +31,10 @@ class ProgrammeConfig(AppConfig):
         )
 
         registry.navigation.register(*navigation.ITEMS)
+
+        # Its importers (on the web and in `manage.py import_data`) and their columns.
+        from programme import importers
+
+        registry.importers.register(*importers.IMPORTERS)
+        registry.import_columns.register(*importers.COLUMNS)
+        registry.format_documents.register(*importers.DOCUMENTS)

@@ -33,3 +33,8 @@ class ReportsConfig(AppConfig):
         registry.navigation.register(*navigation.ITEMS)
         registry.landing_pages.register(*navigation.LANDING_PAGES)
         registry.home_links.register(*navigation.HOME_LINKS)
+
+        # The programme summary's contract (docs/formats/), served as a page.
+        from benxi_cp.formats import Document
+
+        registry.format_documents.register(Document("programme-summary", 50))

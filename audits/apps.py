@@ -51,3 +51,9 @@ class AuditsConfig(AppConfig):
         registry.importers.register(*importers.IMPORTERS, history.AuditHistoryImporter)
         registry.import_columns.register(*importers.COLUMNS)
         registry.format_documents.register(*importers.DOCUMENTS)
+
+        # Its part of the demonstration city (`manage.py load_demo`).
+        from audits import demo
+        from benxi_cp.demo import Demo
+
+        registry.demo.register(Demo("audits", demo.load, foreign_records=demo.foreign_records))

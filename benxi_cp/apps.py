@@ -37,3 +37,10 @@ class BenxiCpConfig(AppConfig):
         from benxi_cp.formats import Document
 
         registry.format_documents.register(Document("README", 0))
+
+        # The demo's users, loaded before every app's records (`manage.py load_demo`).
+        from benxi_cp import demo
+
+        registry.demo.register(
+            demo.Demo("benxi_cp", demo.load, foreign_records=demo.foreign_records)
+        )

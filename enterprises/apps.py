@@ -51,3 +51,9 @@ class EnterprisesConfig(AppConfig):
         registry.importers.register(*importers.IMPORTERS)
         registry.import_columns.register(*importers.COLUMNS)
         registry.format_documents.register(*importers.DOCUMENTS)
+
+        # Its part of the demonstration city (`manage.py load_demo`).
+        from benxi_cp.demo import Demo
+        from enterprises import demo
+
+        registry.demo.register(Demo("enterprises", demo.load, foreign_records=demo.foreign_records))

@@ -38,3 +38,11 @@ class ProgrammeConfig(AppConfig):
         registry.importers.register(*importers.IMPORTERS)
         registry.import_columns.register(*importers.COLUMNS)
         registry.format_documents.register(*importers.DOCUMENTS)
+
+        # Its part of the demonstration city (`manage.py load_demo`).
+        from benxi_cp.demo import Demo
+        from programme import demo
+
+        registry.demo.register(
+            Demo("programme", demo.load, prepare=demo.prepare, foreign_records=demo.foreign_records)
+        )

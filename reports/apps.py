@@ -38,3 +38,9 @@ class ReportsConfig(AppConfig):
         from benxi_cp.formats import Document
 
         registry.format_documents.register(Document("programme-summary", 50))
+
+        # Its part of the demonstration city (`manage.py load_demo`).
+        from benxi_cp.demo import Demo
+        from reports import demo
+
+        registry.demo.register(Demo("reports", demo.load, prepare=demo.prepare))

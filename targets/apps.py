@@ -22,3 +22,9 @@ class TargetsConfig(AppConfig):
         from targets import navigation
 
         registry.navigation.register(*navigation.ITEMS)
+
+        # Its part of the demonstration city (`manage.py load_demo`).
+        from benxi_cp.demo import Demo
+        from targets import demo
+
+        registry.demo.register(Demo("targets", demo.load, foreign_records=demo.foreign_records))

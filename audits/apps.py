@@ -57,3 +57,8 @@ class AuditsConfig(AppConfig):
         from benxi_cp.demo import Demo
 
         registry.demo.register(Demo("audits", demo.load, foreign_records=demo.foreign_records))
+
+        # Its work queues (the landing pages, the reminder e-mails; benxi_cp/worklist.py).
+        from audits import worklist
+
+        registry.worklist.register(*worklist.QUEUES)

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import request_started
 from django.db.models.signals import post_migrate
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +9,6 @@ class BenxiCpConfig(AppConfig):
     verbose_name = _("Benxi CP")
 
     def ready(self) -> None:
-        # Each app registers its work-queue sources in a module of this name.
-        autodiscover_modules("worklist")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 

@@ -243,7 +243,7 @@ class Importer:
     ) -> ImportResult:
         """Import (number, {column: cell}) rows, all or nothing: a file's rows (read again
         from the file each time they are gone over), or the values of an API batch
-        (api/batch.py), numbered as the caller reports them."""
+        (the data exchange API), numbered as the caller reports them."""
         if isinstance(rows, list):
             rows = _ListedRows(rows)
             total = len(rows.rows)

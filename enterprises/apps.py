@@ -57,3 +57,8 @@ class EnterprisesConfig(AppConfig):
         from enterprises import demo
 
         registry.demo.register(Demo("enterprises", demo.load, foreign_records=demo.foreign_records))
+
+        # Its work queues (the landing pages, the reminder e-mails; benxi_cp/worklist.py).
+        from enterprises import worklist
+
+        registry.worklist.register(*worklist.QUEUES)

@@ -46,3 +46,8 @@ class ProgrammeConfig(AppConfig):
         registry.demo.register(
             Demo("programme", demo.load, prepare=demo.prepare, foreign_records=demo.foreign_records)
         )
+
+        # Its work queues (the landing pages, the reminder e-mails; benxi_cp/worklist.py).
+        from programme import worklist_organisation
+
+        registry.worklist.register(*worklist_organisation.QUEUES)

@@ -62,8 +62,9 @@ def open_tasks(user, today: datetime.date) -> Batch | None:
     )
 
 
-def register() -> None:
-    worklist.register(
+# Registered by the app's ready() (registry.worklist).
+QUEUES = (
+    worklist.Queue(
         KIND,
         open_tasks,
         label=gettext_lazy("Tasks from the leading team's and the office's meetings"),
@@ -73,4 +74,5 @@ def register() -> None:
             "Your department's open tasks, the soonest due first; mark one done on its page."
         ),
         applies=lambda user: user.has_perm("programme.view_task"),
-    )
+    ),
+)

@@ -44,3 +44,8 @@ class ReportsConfig(AppConfig):
         from reports import demo
 
         registry.demo.register(Demo("reports", demo.load, prepare=demo.prepare))
+
+        # Its work queues (the landing pages, the reminder e-mails; benxi_cp/worklist.py).
+        from reports import worklist
+
+        registry.worklist.register(*worklist.QUEUES)

@@ -62,3 +62,9 @@ class EnterprisesConfig(AppConfig):
         from enterprises import worklist
 
         registry.worklist.register(*worklist.QUEUES)
+
+        # What the search box finds of its records, and its sections of the help page.
+        from enterprises import glossary, search
+
+        registry.search.register(*search.SOURCES)
+        registry.glossary.register(*glossary.SECTIONS)

@@ -7,8 +7,7 @@ class AuditsConfig(AppConfig):
     name = "audits"
 
     def ready(self) -> None:
-        # Signals keep the enterprise's CP status current; panels add the enterprise's audits
-        # to its page (the register knows nothing of audits).
+        # Signals keep the enterprise's CP status current.
         # The database's own lock on accepted audits and the audit rules (audits/locks.py),
         # installed with the other guards after each migrate (benxi_cp/guards.py).
         from audits import history, locks, panels, signals  # noqa: F401
@@ -68,3 +67,7 @@ class AuditsConfig(AppConfig):
 
         registry.search.register(*search.SOURCES)
         registry.glossary.register(*glossary.SECTIONS)
+
+        # Its panels on other apps' pages (benxi_cp/panels.py).
+
+        registry.panels.register(*panels.PANELS)

@@ -7,7 +7,6 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprise register")
 
     def ready(self) -> None:
-        # The discharge panel of the enterprise page registers itself on import.
         # The ledger follows deleted reports (a post_delete receiver).
         # The database's own lock on verified reports (enterprises/locks.py), installed with
         # the other guards after each migrate (benxi_cp/guards.py).
@@ -16,7 +15,6 @@ class EnterprisesConfig(AppConfig):
         from enterprises import (
             ledger,  # noqa: F401
             locks,
-            views_discharge,  # noqa: F401
         )
 
         registry.guards.register(
@@ -68,3 +66,8 @@ class EnterprisesConfig(AppConfig):
 
         registry.search.register(*search.SOURCES)
         registry.glossary.register(*glossary.SECTIONS)
+
+        # The enterprise page's own panel, its discharge reports (benxi_cp/panels.py).
+        from enterprises import panels
+
+        registry.panels.register(*panels.PANELS)

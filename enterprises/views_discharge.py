@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from benxi_cp.importers import get_importer
 from benxi_cp.models import EditConflict
 from benxi_cp.refusals import Refused
-from benxi_cp.units import unit_label
 from benxi_cp.versions import Difference, refuse
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
 from enterprises import reliability, reliability_store, workflow
@@ -47,13 +46,11 @@ from enterprises.models import (
     parse_period,
     period_code,
 )
-from enterprises.panels import register_panel
 from enterprises.tables import DischargeReportTable, FlagTable
 from enterprises.templatetags.discharge import plain_amount
 from enterprises.workflow import ValueRow
 
 ENTER_PERMISSIONS = ("enterprises.add_dischargereport", "enterprises.change_dischargereport")
-PIVOT_YEARS = 5
 
 
 def _counted_flags() -> Coalesce:
@@ -909,90 +906,3 @@ def _row_css(flags) -> str:
 
 def _position(pollutant: Pollutant) -> tuple[int, str]:
     return (pollutant.position, pollutant.code)
-
-
-# -- the panel on the enterprise page -------------------------------------------------------
-@register_panel(order=20)
-def discharge_panel(request, enterprise: Enterprise):
-    """Its reports by year, its grade, and its annual discharge per pollutant over the years."""
-    user = request.user
-    if not user.has_perm("enterprises.view_dischargereport"):
-        return None
-    reports = list(
-        enterprise.discharge_reports.annotate(
-            serious=Count("flags", filter=Q(flags__severity=Severity.SERIOUS)),
-            warnings=Count("flags", filter=Q(flags__severity=Severity.WARNING)),
-        ).order_by("-year", "period_kind", "period_number")
-    )
-    counted = [r for r in reports if r.status != ReportStatus.DRAFT]
-    grade = reliability.enterprise_grade((r.year, r.grade) for r in counted)
-    in_grade = [r for r in counted if r.year in grade.years]
-    by_year: dict[int, list] = defaultdict(list)
-    for report in reports:
-        by_year[report.year].append(report)
-
-    rows = DischargeValue.objects.filter(
-        report__enterprise=enterprise, report__period_kind=PeriodKind.YEAR
-    ).exclude(report__status=ReportStatus.DRAFT)
-    years: set[int] = set()
-    pollutants: dict[str, dict] = {}
-    for year, status, code, name, name_en, unit, position, amount in rows.values_list(
-        "report__year",
-        "report__status",
-        "pollutant__code",
-        "pollutant__name",
-        "pollutant__name_en",
-        "pollutant__unit",
-        "pollutant__position",
-        "amount",
-    ):
-        years.add(year)
-        entry = pollutants.setdefault(
-            code,
-            {
-                "name": Pollutant(name=name, name_en=name_en).display_name,
-                "unit": unit_label(unit),
-                "position": position,
-                "cells": {},
-            },
-        )
-        entry["cells"][year] = {"amount": amount, "verified": status == ReportStatus.VERIFIED}
-    # The last five years fit beside the enterprise's facts; the reports hold the rest.
-    ordered_years = sorted(years)[-PIVOT_YEARS:]
-    table = [
-        {**entry, "row": [entry["cells"].get(year) for year in ordered_years]}
-        for entry in sorted(pollutants.values(), key=lambda e: e["position"])
-    ]
-    summary = ""
-    if grade.grade:
-        summary = ngettext(
-            "%(count)s report of %(first)s–%(last)s: %(grades)s, average %(average)s "
-            "(serious flags: %(serious)s; warnings: %(warnings)s).",
-            "%(count)s reports of %(first)s–%(last)s: %(grades)s, average %(average)s "
-            "(serious flags: %(serious)s; warnings: %(warnings)s).",
-            grade.report_count,
-        ) % {
-            "count": grade.report_count,
-            "first": grade.years[0],
-            "last": grade.years[-1],
-            "grades": " ".join(f"{n}×{letter}" for letter, n in grade.counts.items()),
-            "average": grade.average_text,
-            "serious": sum(r.serious for r in in_grade),
-            "warnings": sum(r.warnings for r in in_grade),
-        }
-    return (
-        "enterprises/panels/discharge.html",
-        {
-            "enterprise": enterprise,
-            "by_year": sorted(by_year.items(), reverse=True),
-            "grade": grade,
-            "grade_summary": summary,
-            "enterprise_rule": reliability.ENTERPRISE_RULE,
-            "years": ordered_years,
-            "more_years": len(years) > len(ordered_years),
-            "table": table,
-            "may_enter": user.has_perms(ENTER_PERMISSIONS),
-            "entry_url": f"{reverse('enterprises:report_entry')}?enterprise={enterprise.pk}",
-            "list_url": f"{reverse('enterprises:report_list')}?enterprise={enterprise.pk}",
-        },
-    )

@@ -10,44 +10,38 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme office")
 
     def ready(self) -> None:
-        # Any write to its registers changes its cached figures (the investment trend;
-        # benxi_cp/datacache.py).
         from benxi_cp.datacache import DataScopes
+        from benxi_cp.demo import Demo
         from benxi_cp.registry import registry
-
-        registry.data_scopes.register(DataScopes("programme", "programme"))
-
-        # Training and incentives on the enterprise and audit pages (their panel hooks).
-        # Organisation: the department page's panel, and the language users log in with
-        # (their reminder e-mails are written in it).
-        # Environmental investment: its panel on the enterprise page.
-        # Its entries of the top navigation (benxi_cp/navigation.py).
-        from programme import (  # noqa: F401
+        from programme import (
+            demo,
+            importers,
             navigation,
             panels_investment,
             panels_organisation,
             panels_outreach,
-            signals_organisation,
+            signals_organisation,  # noqa: F401 (the language users log in with: their e-mails')
+            worklist_organisation,
         )
 
+        # Any write to its registers changes its cached figures (the investment trend;
+        # benxi_cp/datacache.py).
+        registry.data_scopes.register(DataScopes("programme", "programme"))
+        # Its entries of the top navigation (benxi_cp/navigation.py).
         registry.navigation.register(*navigation.ITEMS)
-
-        # Its importers (on the web and in `manage.py import_data`) and their columns.
-        from programme import importers
-
+        # Its importers (on the web and in `manage.py import_data`), their columns and
+        # format documents.
         registry.importers.register(*importers.IMPORTERS)
         registry.import_columns.register(*importers.COLUMNS)
         registry.format_documents.register(*importers.DOCUMENTS)
-
         # Its part of the demonstration city (`manage.py load_demo`).
-        from benxi_cp.demo import Demo
-        from programme import demo
-
         registry.demo.register(
             Demo("programme", demo.load, prepare=demo.prepare, foreign_records=demo.foreign_records)
         )
-
         # Its work queues (the landing pages, the reminder e-mails; benxi_cp/worklist.py).
-        from programme import worklist_organisation
-
         registry.worklist.register(*worklist_organisation.QUEUES)
+        # Training and incentives on the enterprise and audit pages, its organisation on the
+        # department page, environmental investment on the enterprise page.
+        registry.panels.register(
+            *panels_investment.PANELS, *panels_organisation.PANELS, *panels_outreach.PANELS
+        )

@@ -28,3 +28,6 @@ class TargetsConfig(AppConfig):
         from targets import demo
 
         registry.demo.register(Demo("targets", demo.load, foreign_records=demo.foreign_records))
+
+        # The indicators' computations from the records (registry.computations).
+        from targets import computations  # noqa: F401

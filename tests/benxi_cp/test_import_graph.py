@@ -3,7 +3,8 @@
 Every .py file of the project packages is parsed (not imported); each `import x` and
 `from x import y`, at module level or inside a function, becomes an edge to the project
 module it names. STYLE.md: data flows one way; `benxi_cp` is what every app shares, so it
-imports no app (it finds the apps' importers and navigation entries by autodiscovery).
+imports no app, and names none: each app registers what it brings in the registry
+(benxi_cp/registry.py) from its AppConfig.ready().
 """
 
 import ast

@@ -1,6 +1,7 @@
 """The registry's stores: keyed, ordered, refusing a second entry under a taken key."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,15 @@ def test_every_store_is_named_and_says_what_it_is_for():
     assert len({s.name for s in stores}) == len(stores) >= 10
     assert all(s.purpose for s in stores)
     assert registry.navigation in registry.stores()
+
+
+def test_every_store_is_described_on_the_extension_points_page():
+    page = (Path(__file__).resolve().parents[2] / "docs/development/extension-points.md").read_text(
+        encoding="utf-8"
+    )
+    undescribed = [s.name for s in registry.stores() if f"| `{s.name}` |" not in page]
+    assert undescribed == []
+
+
+def test_the_apps_fill_every_store_at_start_up():
+    assert [s.name for s in registry.stores() if len(s) == 0] == []

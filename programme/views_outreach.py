@@ -4,7 +4,6 @@ Every record is fetched through its queryset's `for_user`, so what a user may no
 404 on every page, export and download."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import files, refusals
+from benxi_cp import files, history, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import (
@@ -331,48 +330,8 @@ class TotalsView(PermissionMixin, TemplateView):
         return context
 
 
-# -- history -------------------------------------------------------------------------------
-HISTORY_MODELS = {
-    "event": (TrainingEvent, "programme.view_trainingevent"),
-    "policy": (Policy, "programme.view_policy"),
-    "incentive": (Incentive, "programme.view_incentive"),
-}
+# -- history ----------------------------------------------------------------------------------
+class HistoryView(history.HistoryView):
+    """The history of a training event, a policy or an incentive."""
 
-
-def history_view(request, kind: str, pk: int):
-    """The changes of one record: who, when, and each field's old and new value."""
-    if kind not in HISTORY_MODELS:
-        raise Http404(kind)
-    model, permission = HISTORY_MODELS[kind]
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-    record = get_object_or_404(model.objects.for_user(request.user), pk=pk)
-    records = list(record.history.select_related("history_user").order_by("-history_date"))
-    entries = []
-    for index, entry in enumerate(records):
-        changes = []
-        older = records[index + 1] if index + 1 < len(records) else None
-        if older is not None:
-            delta = entry.diff_against(older)
-            for change in delta.changes:
-                if change.field in ("version", "updated", "updated_by", "created_by"):
-                    continue
-                field = model._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
-        entries.append(
-            {
-                "when": entry.history_date,
-                "who": entry.history_user,
-                "action": entry.get_history_type_display(),
-                "changes": changes,
-            }
-        )
-    return render(
-        request,
-        "programme/history.html",
-        {
-            "object": record,
-            "entries": entries,
-            "title": _("History of %(object)s") % {"object": record},
-        },
-    )
+    kinds = {"event": TrainingEvent, "policy": Policy, "incentive": Incentive}

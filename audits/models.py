@@ -1,8 +1,6 @@
 """CP audits through their eight steps, and the options they produce."""
 
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,9 +25,8 @@ from audits.choices import (
 )
 from audits.finance import Evaluation, evaluate
 from audits.steps import STEP_RULES, definition
-from audits.validators import MAX_DOCUMENT_BYTES
 from benxi_cp import guards
-from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp.models import StoredDocument, TrackedModel, VersionedModel, stored_document_path
 from enterprises.models import Enterprise, Pollutant, enterprise_match
 
 STEP_COUNT = 8
@@ -670,11 +667,11 @@ class MaterialBalanceLine(LockedWithAudit, VersionedModel, models.Model):
 
 
 def document_path(document: "AuditDocument", filename: str) -> str:
-    # A generated name: what users call their files never reaches the file system.
-    return f"audits/{document.audit_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    """Where the first migrations stored audit documents (they name this function)."""
+    return stored_document_path(document, filename)
 
 
-class AuditDocument(TrackedModel):
+class AuditDocument(StoredDocument):
     """A document attached to one step of an audit (work plan, balance sheet, report, ...)."""
 
     audit = models.ForeignKey(
@@ -683,25 +680,14 @@ class AuditDocument(TrackedModel):
     step = models.ForeignKey(
         AuditStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="documents"
     )
-    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
 
-    class Meta:
+    class Meta(StoredDocument.Meta):
         ordering = ["step__number", "created"]
         verbose_name = _("audit document")
         verbose_name_plural = _("audit documents")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(size_bytes__gt=0, size_bytes__lte=MAX_DOCUMENT_BYTES),
-                name="%(app_label)s_%(class)s_size_limit",
-                violation_error_message=_("A document holds between 1 byte and 20 MB."),
-            ),
-        ]
 
-    def __str__(self) -> str:
-        return self.filename
+    def folder(self) -> str:
+        return f"audits/{self.audit_id}"
 
     def get_absolute_url(self) -> str:
         return reverse("audits:document", args=[self.pk])

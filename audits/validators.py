@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+from benxi_cp.files import MAX_DOCUMENT_BYTES
 
 # extension → (content type, the first bytes a real file of that kind starts with)
 _ZIP = (b"PK\x03\x04",)

@@ -46,7 +46,7 @@ from audits.services import (
 )
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
-from benxi_cp import files, refusals
+from benxi_cp import refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import (
     refuse,
@@ -55,6 +55,7 @@ from benxi_cp.versions import (
     refused_rows_message,
 )
 from benxi_cp.views import (
+    DownloadView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectListView,
@@ -360,12 +361,11 @@ class DocumentMixin(PermissionMixin):
         )
 
 
-class DocumentDownloadView(DocumentMixin, View):
+class DocumentDownloadView(DocumentMixin, DownloadView):
     permission_required = "audits.view_auditdocument"
 
-    def get(self, request, *args, **kwargs):
-        document = self.get_document()
-        return files.attachment(document.file, document.filename, document.content_type)
+    def get_object(self):
+        return self.get_document()
 
 
 class DocumentDeleteView(DocumentMixin, View):

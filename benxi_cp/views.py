@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +36,26 @@ class PermissionMixin(PermissionRequiredMixin):
     LoginRequiredMiddleware sends them to log-in)."""
 
     raise_exception = True
+
+
+class DownloadView(PermissionMixin, View):
+    """A record's stored file, for users holding `permission_required` who may see the
+    record (`get_queryset()`, the records the user may see). The record's `download` is
+    (stored file, name, content type): a StoredDocument's, or another record's own."""
+
+    missing = gettext_lazy("The file of this document is missing.")
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        stored, filename, content_type = self.get_object().download
+        if not stored:
+            raise Http404(self.missing)
+        return files.attachment(stored, filename, content_type)
 
 
 class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):

@@ -7,17 +7,17 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import files, history, refusals
+from benxi_cp import history, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import (
+    DownloadView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectListView,
@@ -179,12 +179,11 @@ class MaterialMixin(PermissionMixin):
         )
 
 
-class MaterialDownloadView(MaterialMixin, View):
+class MaterialDownloadView(MaterialMixin, DownloadView):
     permission_required = "programme.view_trainingmaterial"
 
-    def get(self, request, *args, **kwargs):
-        material = self.get_material()
-        return files.attachment(material.file, material.filename, material.content_type)
+    def get_object(self):
+        return self.get_material()
 
 
 class MaterialDeleteView(MaterialMixin, View):
@@ -247,18 +246,12 @@ class PolicyUpdateView(ObjectUpdateView):
         return Policy.objects.for_user(self.request.user)
 
 
-class PolicyDocumentView(PermissionMixin, View):
+class PolicyDocumentView(DownloadView):
     permission_required = "programme.view_policy"
+    missing = gettext_lazy("This policy has no document.")
 
-    def get(self, request, pk: int):
-        policy = get_object_or_404(Policy.objects.for_user(request.user), pk=pk)
-        if not policy.document:
-            raise Http404(_("This policy has no document."))
-        return files.attachment(
-            policy.document,
-            policy.document_name or "document",
-            policy.document_type or "application/octet-stream",
-        )
+    def get_queryset(self):
+        return Policy.objects.for_user(self.request.user)
 
 
 # -- incentives ----------------------------------------------------------------------------

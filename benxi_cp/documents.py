@@ -1,4 +1,5 @@
-"""Checks on what users upload and type, reused by models and forms."""
+"""What a stored document may be: its kind, checked by its extension and its first bytes,
+and its size (benxi_cp.models.StoredDocument, the forms' DocumentsField)."""
 
 from pathlib import Path
 

@@ -13,16 +13,14 @@ class ProgrammeConfig(AppConfig):
         from benxi_cp.datacache import DataScopes
         from benxi_cp.demo import Demo
         from benxi_cp.registry import registry
-        from programme import (
-            demo,
-            importers,
-            navigation,
-            panels_investment,
-            panels_organisation,
-            panels_outreach,
-            signals_organisation,  # noqa: F401 (the language users log in with: their e-mails')
-            worklist_organisation,
+        from programme import demo, importers, navigation
+        from programme.investment import panels as panels_investment
+        from programme.organisation import panels as panels_organisation
+        from programme.organisation import (  # noqa: F401 (the language users log in with: their e-mails')
+            signals,
         )
+        from programme.organisation import worklist as worklist_organisation
+        from programme.outreach import panels as panels_outreach
 
         # Any write to its registers changes its cached figures (the investment trend;
         # benxi_cp/datacache.py).

@@ -18,10 +18,8 @@ from benxi_cp.importers import (
     form_problems,
 )
 from enterprises.models import Enterprise
-from programme import importers_organisation
-from programme.choices import InvestmentStatus
-from programme.choices_outreach import Audience, EventKind, IncentiveKind
-from programme.forms_investment import FIELDS, InvestmentRowForm
+from programme.investment.choices import InvestmentStatus
+from programme.investment.forms import FIELDS, InvestmentRowForm
 from programme.models import (
     EnvironmentalInvestment,
     Incentive,
@@ -29,6 +27,8 @@ from programme.models import (
     TrainingEvent,
     TrainingParticipation,
 )
+from programme.organisation import importers as importers_organisation
+from programme.outreach.choices import Audience, EventKind, IncentiveKind
 
 # Training and outreach; incentives (docs/formats/training.md, incentives.md) -----------------
 

@@ -20,9 +20,9 @@ from benxi_cp.files import MAX_DOCUMENT_BYTES
 from benxi_cp.models import StoredDocument, TrackedModel, VersionedModel, stored_document_path
 from benxi_cp.validators import DATE_MESSAGE, date_q, validate_year, year_q
 from enterprises.models import Enterprise, bilingual, enterprise_match
-from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
-from programme.choices_organisation import BodyKind, MailLanguage, MemberRole, TaskStatus
-from programme.choices_outreach import (
+from programme.investment.choices import FundSource, InvestmentCategory, InvestmentStatus
+from programme.organisation.choices import BodyKind, MailLanguage, MemberRole, TaskStatus
+from programme.outreach.choices import (
     Audience,
     EventKind,
     IncentiveKind,
@@ -596,7 +596,7 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("programme.view_all_tasks"):
             return self
-        from programme.organisation import department_of
+        from programme.organisation.queries import department_of
 
         department = department_of(user)
         return self.filter(department=department) if department else self.none()
@@ -862,7 +862,7 @@ class EnvironmentalInvestment(VersionedModel, TrackedModel):
             ),
         ]
         indexes = [
-            # The trend's sums by year (programme/investment.py by_year).
+            # The trend's sums by year (programme/investment/queries.py by_year).
             models.Index(fields=["status", "year"], name="programme_envinv_status_year"),
         ]
 

@@ -15,7 +15,7 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
   actual up to the year, the share of the way from baseline to goal, the straight line's
   share, and the traffic light);
 - ``training`` (f): training and outreach events of the year by audience (events, hours,
-  participants; programme/outreach.py), and the events one by one.
+  participants; programme/outreach/queries.py), and the events one by one.
 
 Who is in the programme, accepted or a demonstration enterprise, and the steps an audit had
 done as of a day, follow audits/programme.py.
@@ -50,9 +50,9 @@ from audits.programme import (
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
-from programme.choices_outreach import EventKind
 from programme.models import TrainingEvent
-from programme.outreach import year_by_audience
+from programme.outreach.choices import EventKind
+from programme.outreach.queries import year_by_audience
 from reports import summary
 from reports.summary import KEY_LABELS, ProgrammeSummary, investment_note
 from targets.choices import Dimension
@@ -778,7 +778,7 @@ def targets_form(year: int) -> AnnualForm:
 
 
 def training_form(year: int) -> AnnualForm:
-    """Events, hours and participants of the year by audience (programme/outreach.py), and
+    """Events, hours and participants of the year by audience (programme/outreach/queries.py), and
     the year's events one by one."""
     events = TrainingEvent.objects.all()
     counts = {kind: year_by_audience(events.filter(kind=kind), year) for kind in EventKind.values}

@@ -68,7 +68,7 @@ DEPARTMENTS = [
         "Answers for medical insurance coverage.",
     ),
     # The other sections of the leading team's fourteen (the programme office's organisation,
-    # programme/demo_organisation.py); they answer for no indicator of the demo.
+    # programme/organisation/demo.py); they answer for no indicator of the demo.
     (
         "finance",
         "市财政局",

@@ -42,7 +42,7 @@ def page(client, user) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "role,queries,more",
-    # The programme office's tasks (programme/worklist_organisation.py): the office's counts
+    # The programme office's tasks (programme/organisation/worklist.py): the office's counts
     # and first tasks (2); for the others, their department (1; none here, so no tasks).
     [("administrator", 23, 25), ("epb_staff", 16, 19), ("auditor", 12, 12)],
 )

@@ -24,13 +24,6 @@ from benxi_cp.views import (
     ObjectUpdateView,
     PermissionMixin,
 )
-from programme.filters_outreach import IncentiveFilter, PolicyFilter, TrainingEventFilter
-from programme.forms_outreach import (
-    IncentiveForm,
-    ParticipationFormSet,
-    PolicyForm,
-    TrainingEventForm,
-)
 from programme.models import (
     Incentive,
     Policy,
@@ -38,8 +31,15 @@ from programme.models import (
     TrainingMaterial,
     TrainingParticipation,
 )
-from programme.outreach import incentive_totals, totals_grid, training_counts
-from programme.tables_outreach import IncentiveTable, PolicyTable, TrainingEventTable
+from programme.outreach.filters import IncentiveFilter, PolicyFilter, TrainingEventFilter
+from programme.outreach.forms import (
+    IncentiveForm,
+    ParticipationFormSet,
+    PolicyForm,
+    TrainingEventForm,
+)
+from programme.outreach.queries import incentive_totals, totals_grid, training_counts
+from programme.outreach.tables import IncentiveTable, PolicyTable, TrainingEventTable
 
 REFUSED = gettext_lazy("The database refused this record; check the values.")
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from benxi_cp.panels import Panel
 from programme.models import Member, Task, UserProfile
-from programme.organisation import department_of
+from programme.organisation.queries import department_of
 from targets.panels import PAGE as DEPARTMENT_PAGE
 
 

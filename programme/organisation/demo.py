@@ -12,8 +12,8 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from programme.choices_organisation import BodyKind, MemberRole, TaskStatus
 from programme.models import Body, Meeting, Member, Task, UserProfile
+from programme.organisation.choices import BodyKind, MemberRole, TaskStatus
 from targets.models import Department
 
 BODIES = [

@@ -4,10 +4,10 @@ project with its history, new and edit."""
 from django.utils.translation import gettext_lazy
 
 from benxi_cp.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
-from programme.filters_investment import InvestmentFilter
-from programme.forms_investment import InvestmentForm
+from programme.investment.filters import InvestmentFilter
+from programme.investment.forms import InvestmentForm
+from programme.investment.tables import InvestmentTable
 from programme.models import EnvironmentalInvestment
-from programme.tables_investment import InvestmentTable
 
 IMPORT_KIND = "environmental-investment"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programme import views_outreach as views
+from programme.outreach import views
 
 urlpatterns = [
     path("training/", views.TrainingEventListView.as_view(), name="event_list"),

@@ -16,24 +16,24 @@ from django.views.decorators.http import require_POST
 from benxi_cp import history, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
-from programme.choices_organisation import TaskStatus
-from programme.filters_organisation import (
+from programme.models import Body, Meeting, Member, Task, UserProfile
+from programme.organisation.choices import TaskStatus
+from programme.organisation.filters import (
     BodyFilter,
     MeetingFilter,
     MemberFilter,
     TaskFilter,
     UserProfileFilter,
 )
-from programme.forms_organisation import (
+from programme.organisation.forms import (
     BodyForm,
     MeetingForm,
     MemberForm,
     TaskForm,
     UserProfileForm,
 )
-from programme.models import Body, Meeting, Member, Task, UserProfile
-from programme.organisation import department_of
-from programme.tables_organisation import (
+from programme.organisation.queries import department_of
+from programme.organisation.tables import (
     BodyTable,
     MeetingTable,
     MemberTable,

@@ -4,7 +4,7 @@ from audits.panels import AUDIT_PAGE
 from benxi_cp.panels import Panel
 from enterprises.panels import PAGE as ENTERPRISE_PAGE
 from programme.models import Incentive, TrainingParticipation
-from programme.outreach import incentive_totals, totals_grid
+from programme.outreach.queries import incentive_totals, totals_grid
 
 
 def training_panel(request, enterprise):

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from benxi_cp.fields import CodedChoiceField
 from benxi_cp.importers import CREATED, UPDATED, Importer, RowInvalid, form_problems
-from programme.choices_organisation import MemberRole, TaskStatus
 from programme.models import Body, Meeting, Member, Task
+from programme.organisation.choices import MemberRole, TaskStatus
 from targets.models import Department
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from benxi_cp import worklist
 from benxi_cp.worklist import Batch, WorkItem
-from programme.choices_organisation import TaskStatus
 from programme.models import Task
-from programme.organisation import department_of, is_programme_office
+from programme.organisation.choices import TaskStatus
+from programme.organisation.queries import department_of, is_programme_office
 
 KIND = "programme.tasks"
 

@@ -2,7 +2,7 @@
 
 from benxi_cp.panels import Panel
 from enterprises.panels import PAGE as ENTERPRISE_PAGE
-from programme import investment
+from programme.investment import queries as investment
 from programme.models import EnvironmentalInvestment
 
 

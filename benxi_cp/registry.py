@@ -119,6 +119,7 @@ class Registry:
     this class only holds them."""
 
     def __init__(self) -> None:
+        """Long: one declaration per store, each with what it is for; read best as one list."""
         self.navigation: Store = Store(
             "navigation",
             "Entries of the top navigation and the user menu (benxi_cp.navigation.NavItem).",

@@ -259,6 +259,10 @@ class DischargeImporter(Importer):
         return parsed
 
     def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        """One row of a discharge file: its report (found, queued or refused) and its value.
+
+        Long: the row's checks run in the order the format document lists them, each with its
+        own message; they read best in that order."""
         row = self._parse(values)
         enterprise, pollutant = row["enterprise"], row["pollutant"]
         key = (enterprise.pk, row["year"], row["kind"], row["number"])
@@ -357,7 +361,9 @@ class DischargeImporter(Importer):
         PostgreSQL, multi-row INSERTs elsewhere), and so are their simple-history rows ("+",
         by the importing user, at the import's time); the few changed ones go through
         bulk_update_with_history.
-        """
+
+        Long: the bulk writes and their history run in one order that the ledger and the
+        checks rely on."""
         user = self.user if self.user and self.user.is_authenticated else None
         new_reports = [
             self.reports[key] for key in sorted(self.touched) if self.reports[key].pk is None

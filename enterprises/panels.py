@@ -25,24 +25,9 @@ def panels_for(request, enterprise):
     return panels.render(PAGE, request, enterprise)
 
 
-def discharge_panel(request, enterprise: Enterprise):
-    """Its reports by year, its grade, and its annual discharge per pollutant over the years."""
-    user = request.user
-    if not user.has_perm("enterprises.view_dischargereport"):
-        return None
-    reports = list(
-        enterprise.discharge_reports.annotate(
-            serious=Count("flags", filter=Q(flags__severity=Severity.SERIOUS)),
-            warnings=Count("flags", filter=Q(flags__severity=Severity.WARNING)),
-        ).order_by("-year", "period_kind", "period_number")
-    )
-    counted = [r for r in reports if r.status != ReportStatus.DRAFT]
-    grade = reliability.enterprise_grade((r.year, r.grade) for r in counted)
-    in_grade = [r for r in counted if r.year in grade.years]
-    by_year: dict[int, list] = defaultdict(list)
-    for report in reports:
-        by_year[report.year].append(report)
-
+def _annual_table(enterprise: Enterprise) -> tuple[list[dict], list[int], set[int]]:
+    """The enterprise's annual discharge per pollutant over its last PIVOT_YEARS years of
+    reports (submitted or verified): (rows, the years shown, every year reported)."""
     rows = DischargeValue.objects.filter(
         report__enterprise=enterprise, report__period_kind=PeriodKind.YEAR
     ).exclude(report__status=ReportStatus.DRAFT)
@@ -75,6 +60,28 @@ def discharge_panel(request, enterprise: Enterprise):
         {**entry, "row": [entry["cells"].get(year) for year in ordered_years]}
         for entry in sorted(pollutants.values(), key=lambda e: e["position"])
     ]
+    return table, ordered_years, years
+
+
+def discharge_panel(request, enterprise: Enterprise):
+    """Its reports by year, its grade, and its annual discharge per pollutant over the years."""
+    user = request.user
+    if not user.has_perm("enterprises.view_dischargereport"):
+        return None
+    reports = list(
+        enterprise.discharge_reports.annotate(
+            serious=Count("flags", filter=Q(flags__severity=Severity.SERIOUS)),
+            warnings=Count("flags", filter=Q(flags__severity=Severity.WARNING)),
+        ).order_by("-year", "period_kind", "period_number")
+    )
+    counted = [r for r in reports if r.status != ReportStatus.DRAFT]
+    grade = reliability.enterprise_grade((r.year, r.grade) for r in counted)
+    in_grade = [r for r in counted if r.year in grade.years]
+    by_year: dict[int, list] = defaultdict(list)
+    for report in reports:
+        by_year[report.year].append(report)
+
+    table, ordered_years, years = _annual_table(enterprise)
     summary = ""
     if grade.grade:
         summary = ngettext(

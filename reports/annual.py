@@ -402,7 +402,9 @@ def discharge_city(year: int) -> dict[tuple[int, int], dict]:
 
 def discharge_form(year: int) -> AnnualForm:
     """Form (c) from the ledger, in five queries: the years' states, the city sums, the
-    enterprises with a verified figure, their figures, the pollutants."""
+    enterprises with a verified figure, their figures, the pollutants.
+
+    Long: the form's layout, section by section, as the printed form has it."""
     years = [year - 1, year]
     states = ledger.year_states(years)
     complete = {y: y in states and states[y].complete for y in years}
@@ -658,6 +660,9 @@ def options_form(year: int) -> AnnualForm:
 
 
 def targets_form(year: int) -> AnnualForm:
+    """Form (d): the targets of the year, their actual values and whether they were met.
+
+    Long: the form's layout, section by section, as the printed form has it."""
     rows = overview(year)
     table = Table(
         key="targets",
@@ -779,7 +784,9 @@ def targets_form(year: int) -> AnnualForm:
 
 def training_form(year: int) -> AnnualForm:
     """Events, hours and participants of the year by audience (programme/outreach/queries.py), and
-    the year's events one by one."""
+    the year's events one by one.
+
+    Long: the form's layout, section by section, as the printed form has it."""
     events = TrainingEvent.objects.all()
     counts = {kind: year_by_audience(events.filter(kind=kind), year) for kind in EventKind.values}
     by_audience = Table(

@@ -230,6 +230,10 @@ def foreign_records(loaded: bool) -> dict[str, int]:
 
 
 def load(stdout) -> None:
+    """The demo's targets: departments, indicators, targets and their actual values.
+
+    Long: the demo's story told in order (who is responsible, what is aimed at, what was
+    reached); every step writes what the next reads."""
     departments = {}
     for code, name, name_en, duties_zh, duties_en in DEPARTMENTS:
         departments[code], _created = Department.objects.update_or_create(

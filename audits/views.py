@@ -46,7 +46,7 @@ from audits.services import (
 )
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
-from benxi_cp import refusals
+from benxi_cp import refusals, views
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import (
     refuse,
@@ -351,33 +351,21 @@ class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
         return redirect(audit.get_absolute_url() + f"#step-{step.number}")
 
 
-class DocumentMixin(PermissionMixin):
-    def get_document(self) -> AuditDocument:
-        return get_object_or_404(
-            AuditDocument.objects.filter(
-                audit__in=Audit.objects.for_user(self.request.user)
-            ).select_related("step"),
-            pk=self.kwargs["pk"],
-        )
+class DocumentMixin:
+    def get_queryset(self):
+        audits = Audit.objects.for_user(self.request.user)
+        return AuditDocument.objects.filter(audit__in=audits).select_related("step")
 
 
 class DocumentDownloadView(DocumentMixin, DownloadView):
     permission_required = "audits.view_auditdocument"
 
-    def get_object(self):
-        return self.get_document()
 
-
-class DocumentDeleteView(DocumentMixin, View):
+class DocumentDeleteView(DocumentMixin, views.DocumentDeleteView):
     permission_required = "audits.delete_auditdocument"
 
-    def post(self, request, *args, **kwargs):
-        document = self.get_document()
-        step_url = document.step.get_absolute_url()
-        document.file.delete(save=False)
-        document.delete()
-        messages.success(request, _("Document deleted."))
-        return redirect(step_url)
+    def back_url(self, document) -> str:
+        return document.step.get_absolute_url()
 
 
 class BalanceView(PermissionMixin, AuditScopedMixin, View):

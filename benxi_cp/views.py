@@ -38,12 +38,9 @@ class PermissionMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
-class DownloadView(PermissionMixin, View):
-    """A record's stored file, for users holding `permission_required` who may see the
-    record (`get_queryset()`, the records the user may see). The record's `download` is
-    (stored file, name, content type): a StoredDocument's, or another record's own."""
-
-    missing = gettext_lazy("The file of this document is missing.")
+class DocumentView(PermissionMixin, View):
+    """A record's stored document, for users holding `permission_required` who may see the
+    record: `get_queryset()` gives the records the user may see."""
 
     def get_queryset(self):
         raise NotImplementedError
@@ -51,11 +48,33 @@ class DownloadView(PermissionMixin, View):
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
+
+class DownloadView(DocumentView):
+    """The stored file, under the name its user gave it. The record's `download` is (stored
+    file, name, content type): a StoredDocument's, or another record's own."""
+
+    missing = gettext_lazy("The file of this document is missing.")
+
     def get(self, request, *args, **kwargs):
         stored, filename, content_type = self.get_object().download
         if not stored:
             raise Http404(self.missing)
         return files.attachment(stored, filename, content_type)
+
+
+class DocumentDeleteView(DocumentView):
+    """Deletes a StoredDocument and its file, and goes back to `back_url(document)`."""
+
+    def back_url(self, document) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_object()
+        back = self.back_url(document)
+        document.file.delete(save=False)
+        document.delete()
+        messages.success(request, _("Document deleted."))
+        return redirect(back)
 
 
 class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):

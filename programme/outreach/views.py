@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import history, refusals
+from benxi_cp import history, refusals, views
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import (
@@ -169,33 +169,21 @@ class TrainingEventEditView(PermissionMixin, View):
         return redirect(saved)
 
 
-class MaterialMixin(PermissionMixin):
-    def get_material(self) -> TrainingMaterial:
-        return get_object_or_404(
-            TrainingMaterial.objects.filter(
-                event__in=TrainingEvent.objects.for_user(self.request.user)
-            ).select_related("event"),
-            pk=self.kwargs["pk"],
-        )
+class MaterialMixin:
+    def get_queryset(self):
+        events = TrainingEvent.objects.for_user(self.request.user)
+        return TrainingMaterial.objects.filter(event__in=events).select_related("event")
 
 
 class MaterialDownloadView(MaterialMixin, DownloadView):
     permission_required = "programme.view_trainingmaterial"
 
-    def get_object(self):
-        return self.get_material()
 
-
-class MaterialDeleteView(MaterialMixin, View):
+class MaterialDeleteView(MaterialMixin, views.DocumentDeleteView):
     permission_required = "programme.delete_trainingmaterial"
 
-    def post(self, request, *args, **kwargs):
-        material = self.get_material()
-        event = material.event
-        material.file.delete(save=False)
-        material.delete()
-        messages.success(request, _("Document deleted."))
-        return redirect(event)
+    def back_url(self, document) -> str:
+        return document.event.get_absolute_url()
 
 
 # -- policies ------------------------------------------------------------------------------

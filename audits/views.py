@@ -143,16 +143,10 @@ class AuditCreateView(ObjectCreateView):
     model = Audit
     form_class = AuditForm
     title = gettext_lazy("New CP audit")
+    initial_from_query = ("enterprise",)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_initial(self):
-        initial = super().get_initial()
-        enterprise = self.request.GET.get("enterprise", "")
-        if enterprise.isdigit():
-            initial["enterprise"] = int(enterprise)
-        return initial
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()

@@ -52,13 +52,7 @@ class InvestmentCreateView(ObjectCreateView):
     model = EnvironmentalInvestment
     form_class = InvestmentForm
     title = gettext_lazy("New environmental investment")
-
-    def get_initial(self):
-        initial = super().get_initial()
-        enterprise = self.request.GET.get("enterprise", "")
-        if enterprise.isdigit():
-            initial["enterprise"] = int(enterprise)
-        return initial
+    initial_from_query = ("enterprise",)
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()

@@ -277,13 +277,7 @@ class IncentiveCreateView(ObjectCreateView):
     form_class = IncentiveForm
     title = gettext_lazy("New incentive")
 
-    def get_initial(self):
-        initial = super().get_initial()
-        for name in ("enterprise", "audit"):
-            value = self.request.GET.get(name, "")
-            if value.isdigit():
-                initial[name] = int(value)
-        return initial
+    initial_from_query = ("enterprise", "audit")
 
 
 class IncentiveUpdateView(ObjectUpdateView):

@@ -247,30 +247,24 @@ class Importer:
         if isinstance(rows, list):
             rows = _ListedRows(rows)
             total = len(rows.rows)
-        # A collision with another transaction (a deadlock, or the same new record created
-        # by someone else meanwhile) runs the file once more from prepare(), which reads
-        # (and locks) what the rows refer to afresh.
-        attempts = 1 if transaction.get_connection().in_atomic_block else 2
-        for attempt in range(attempts):
+
+        def start() -> ImportResult:
             result = ImportResult(dry_run=dry_run, rows=total)
             if shape is not None:
                 result.merge(shape)
-            try:
-                with transaction.atomic():
-                    self.prepare(rows)
-                    for done, (number, values) in enumerate(rows.numbered(), start=1):
-                        self._import_one(number, values, result)
-                        if progress is not None and done % PROGRESS_ROWS == 0:
-                            progress(done, total)
-                    if not result.errors:
-                        self.finish(result)
-                    if result.errors or dry_run:
-                        transaction.set_rollback(True)
-            except DatabaseError as error:
-                if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
-                    continue
-                result.add(0, "", self.database_refusal(error))
-            break
+            return result
+
+        def write(result: ImportResult) -> None:
+            # prepare() reads (and locks) what the rows refer to, afresh at each attempt.
+            self.prepare(rows)
+            for done, (number, values) in enumerate(rows.numbered(), start=1):
+                self._import_one(number, values, result)
+                if progress is not None and done % PROGRESS_ROWS == 0:
+                    progress(done, total)
+            if not result.errors:
+                self.finish(result)
+
+        result = all_or_nothing(start, write, self.database_refusal)
         if progress is not None:
             progress(total, total)
         if result.errors:
@@ -432,6 +426,31 @@ class ModelFormImporter(Importer):
         obj.save()
         form.save_m2m()
         return (UPDATED if instance else CREATED), str(obj)
+
+
+def all_or_nothing(
+    start: Callable[[], ImportResult],
+    write: Callable[[ImportResult], None],
+    refusal: Callable[[DatabaseError], str],
+) -> ImportResult:
+    """`write(result)` in one transaction, all or nothing: rolled back when the result has
+    errors or is a dry run; a refusal of the database is the result's error (`refusal`
+    words it). A collision with another transaction (a deadlock, or the same new record
+    created by someone else meanwhile) runs it once more, from a fresh `start()`."""
+    attempts = 1 if transaction.get_connection().in_atomic_block else 2
+    for attempt in range(attempts):
+        result = start()
+        try:
+            with transaction.atomic():
+                write(result)
+                if result.errors or result.dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as error:
+            if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
+                continue
+            result.add(0, "", refusal(error))
+        return result
+    raise AssertionError("unreachable")
 
 
 def get_importer(kind: str) -> type[Importer]:

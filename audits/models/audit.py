@@ -1,7 +1,7 @@
-"""CP audits through their eight steps, and the options they produce."""
+"""CP audits through their eight steps: the audit, its steps, material balance, documents
+and unlocks, and the rules between them (its options: audits/models/options.py)."""
 
-from decimal import Decimal
-
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,20 +14,16 @@ from simple_history.models import HistoricalRecords
 from audits.choices import (
     RETAINED_STATUSES,
     AcceptingBody,
-    Aspect,
     BalanceDirection,
     FeeClass,
     OptionStatus,
     StepStatus,
     Verdict,
-    may_move,
-    next_statuses,
 )
-from audits.finance import Evaluation, evaluate
 from audits.steps import STEP_RULES, definition
 from benxi_cp import guards
 from benxi_cp.models import StoredDocument, TrackedModel, VersionedModel, stored_document_path
-from enterprises.models import Enterprise, Pollutant, enterprise_match
+from enterprises.models import Enterprise, enterprise_match
 
 STEP_COUNT = 8
 NON_NEGATIVE = [MinValueValidator(0)]
@@ -701,6 +697,8 @@ def step_refusal(audit: Audit, number: int) -> str | None:
     """Why step `number` of `audit` cannot be completed yet (None: it can). Steps 3, 4 and 5
     complete only with what they produce: the material balance, every option screened,
     every kept medium/high-fee option's feasibility analysis (audits/steps.py, STEP_RULES)."""
+    Option = apps.get_model("audits", "Option")  # noqa: N806 (its module builds on this one)
+
     if number == 3:
         if not audit.pk or not MaterialBalanceLine.objects.filter(audit_id=audit.pk).exists():
             return STEP_RULES[3].refusal

@@ -1,33 +1,25 @@
-"""CP audits through their eight steps, and the options they produce."""
+"""The CP options of an audit: what each costs and saves, its annual reductions of
+pollutants, and its feasibility analysis."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.choices import (
     RETAINED_STATUSES,
-    AcceptingBody,
     Aspect,
-    BalanceDirection,
     FeeClass,
     OptionStatus,
-    StepStatus,
-    Verdict,
     may_move,
     next_statuses,
 )
 from audits.finance import Evaluation, evaluate
-from audits.steps import STEP_RULES, definition
-from benxi_cp import guards
-from benxi_cp.models import StoredDocument, TrackedModel, VersionedModel, stored_document_path
-from enterprises.models import Enterprise, Pollutant, enterprise_match
 from audits.models.audit import (
     NON_NEGATIVE,
     STEP_COUNT,
@@ -36,6 +28,9 @@ from audits.models.audit import (
     Refusals,
     audit_scope,
 )
+from audits.steps import STEP_RULES
+from benxi_cp.models import TrackedModel, VersionedModel
+from enterprises.models import Pollutant, enterprise_match
 
 
 class OptionQuerySet(models.QuerySet):

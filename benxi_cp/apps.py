@@ -18,7 +18,7 @@ class BenxiCpConfig(AppConfig):
 
         post_migrate.connect(install_triggers, dispatch_uid="benxi_cp.datacache")
 
-        # The apps' guards (verified reports, accepted audits, closed years), registered in
+        # The apps' guards (registry.guards: the records they lock), registered in
         # their ready(), are made again after each migrate (benxi_cp/guards.py).
         from benxi_cp import guards
 

@@ -1,4 +1,4 @@
-"""Bulk import machinery shared by every importer (enterprises, audits, options, discharge).
+"""Bulk import machinery shared by every importer the apps register (registry.importers).
 
 Rules (docs/formats/README.md): unknown columns are refused; every row's errors are
 collected as "row N, column: message" with N the row a spreadsheet user sees; the whole

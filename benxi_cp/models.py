@@ -77,7 +77,7 @@ class StoredDocument(TrackedModel):
         return self.filename
 
     def folder(self) -> str:
-        """The folder of the media storage its files go to (e.g. "audits/<audit id>")."""
+        """The folder of the media storage its files go to (e.g. "<app>/<record id>")."""
         raise NotImplementedError
 
     @property

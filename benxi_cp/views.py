@@ -380,7 +380,7 @@ def import_template(request, kind: str, fmt: str) -> HttpResponse:
     importer = importer_class(user=request.user)
     name = kind
     if fmt == "csv" and importer.parts:
-        # A CSV file holds one part: the first (the audits of an audit history); the import
+        # A CSV file holds one part: the first (the records a history starts with); the import
         # page offers each part's own.
         name = f"{kind}-{importer.parts[0]}"
         importer = get_importer(importer.parts[0])(user=request.user)

@@ -82,3 +82,33 @@ def test_every_store_is_described_on_the_extension_points_page():
 
 def test_the_apps_fill_every_store_at_start_up():
     assert [s.name for s in registry.stores() if len(s) == 0] == []
+
+
+def module_level_registrations() -> list[str]:
+    """Calls of `registry.<store>.register(...)` outside any function: a registry filled
+    on import, not from `ready()`."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for package in ("benxi_cp", "enterprises", "audits", "targets", "reports", "programme", "api"):
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for statement in tree.body:
+                for node in ast.walk(statement):
+                    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                        break
+                    if (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "register"
+                        and "registry." in ast.unparse(node.func)
+                    ):
+                        found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_the_apps_fill_the_registry_from_ready_only():
+    assert module_level_registrations() == []

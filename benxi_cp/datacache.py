@@ -2,24 +2,13 @@
 
 The summary, dashboards, comparisons, trends, annual forms and charts read hundreds of
 thousands of rows at province scale; they are computed once and kept in Django's cache (local
-memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** they depend on:
-
-- `register`: the enterprises and the pollutant catalogue;
-- `discharge`: verified annual discharge: the ledger (`enterprises_annualdischarge`) when a
-  row is added or removed, or a row that is verified before or after the change changes (a
-  provisional row's amount is a draft's: it invalidates nothing), and the raw reports only
-  where a verified report is concerned (its status, its values);
-- `reports`: the reports' workflow: a report added or removed, or its year or status changed
-  (the years the pages offer);
-- `audits`, `targets`: every table of those apps;
-- `programme`: the programme office's registers that figures read: training and its
-  participants, incentives, environmental investment (its organisation, tasks, staff
-  profiles, policies and reminders are read by no figure).
-
-History tables, report values of unverified reports, reliability flags, unlock records and
-the registers no figure reads change no scope. `SCOPES_OF_TABLE` below says it table by
-table; a table of the data apps that it does not name bumps its app's scope, so that a new
-table can only make figures colder, never stale.
+memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** they depend on.
+Each data app names its scopes in `registry.data_scopes` (a `DataScopes`, from its
+`AppConfig.ready()`): the scope every table of the app bumps on any write, and, table by
+table, where a table bumps other scopes or bumps them only on some writes (a ledger whose
+provisional rows change nothing, say). History tables change no scope. A table that its app
+does not name bumps the app's scope, so that a new table can only make figures colder, never
+stale. `scopes()` lists them all.
 
 **Only a change is a change.** A statement that changes no row bumps nothing: an UPDATE or
 DELETE whose WHERE matches nothing, an INSERT that meets its conflict, an UPDATE that sets
@@ -61,7 +50,8 @@ state, never of the commits made while it ran.
 steps, each committed on its own: an administrator unlocks it (it counts as unverified from
 then), the EPB changes a value, another member verifies it again. For `BENXI_FIGURES_HOLD`
 seconds after an unlock, while the report is not verified again, figures that read verified
-discharge (`HELD_SCOPES`) are not recomputed: readers get the figure from before the
+discharge (the scopes a `DataScopes` holds while its `in_progress` query finds a
+correction) are not recomputed: readers get the figure from before the
 correction, with its time; one that must be computed (nothing to show, a file) is computed
 from the records as they are and not stored. A correction left open longer is the state of
 the records, and figures show it.
@@ -88,8 +78,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.apps import apps
@@ -99,18 +89,12 @@ from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from benxi_cp.registry import registry
+
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-SCOPES = ("register", "discharge", "reports", "audits", "targets", "programme")
-DATA_APPS = ("enterprises", "audits", "targets", "programme")
-APP_SCOPE = {
-    "enterprises": "register",
-    "audits": "audits",
-    "targets": "targets",
-    "programme": "programme",
-}
 TABLE = "benxi_cp_dataversion"
 PENDING = "benxi_cp_pendingscope"  # PostgreSQL only: which scopes an open transaction touched
 TRIGGER = "benxi_touch"  # every trigger's and function's name starts with it
@@ -120,7 +104,6 @@ LOCK_TIMEOUT = 15 * 60  # the longest a computation may hold its lock (a provinc
 WAIT = 30.0  # seconds a reader waits for another's computation when there is nothing to show
 POLL = 0.1  # seconds between its looks
 REFRESH_MODES = ("background", "request")  # settings.BENXI_FIGURES_REFRESH
-VERIFIED = "verified"  # enterprises.choices.ReportStatus.VERIFIED (tests hold them equal)
 
 # SQLite's random() is a signed 64-bit integer: kept to 63 bits, never 0 ("never changed").
 _SQLITE_TOKEN = "((random() & 9223372036854775806) + 1)"
@@ -138,67 +121,50 @@ class Watch:
     delete: str | None = "TRUE"
 
 
-def _differs(*columns: str) -> str:
+def differs(*columns: str) -> str:
+    """SQL: one of `columns` changed (for a Watch's `update`)."""
     return "(" + " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in columns) + ")"
 
 
-_VERIFIED_REPORT = "EXISTS (SELECT 1 FROM enterprises_dischargereport r WHERE r.id = {row}.report_id AND r.status = '{status}')"  # noqa: E501
+@dataclass(frozen=True)
+class DataScopes:
+    """What one data app's writes change: `scope`, bumped by any write to any of its tables
+    unless `tables` says otherwise (table → its Watches; `()`: none), and the further
+    scopes its tables' Watches name (`extra`). Registered in `registry.data_scopes`."""
 
-SCOPES_OF_TABLE: dict[str, tuple[Watch, ...]] = {
-    "enterprises_enterprise": (Watch("register"),),
-    "enterprises_pollutant": (Watch("register"),),
-    # The ledger: a row added or removed changes a year's figures or its completeness; an
-    # update only when the row is verified before or after it, or moves.
-    "enterprises_annualdischarge": (
-        Watch(
-            "discharge",
-            update=(
-                f"((o.verified OR n.verified) AND {_differs('amount', 'basis', 'verified')})"
-                f" OR {_differs('enterprise_id', 'year', 'pollutant_id')}"
-            ),
-        ),
-    ),
-    # The raw reports: their workflow (status, year) for the pages' years; verified ones also
-    # for discharge, for whatever still reads verified figures from the raw reports.
-    "enterprises_dischargereport": (
-        Watch("reports", update=_differs("year", "status")),
-        Watch(
-            "discharge",
-            insert=f"n.status = '{VERIFIED}'",
-            update=(
-                f"(o.status = '{VERIFIED}' OR n.status = '{VERIFIED}') AND "
-                f"{_differs('status', 'year', 'enterprise_id', 'period_kind', 'period_number')}"
-            ),
-            delete=f"o.status = '{VERIFIED}'",
-        ),
-    ),
-    "enterprises_dischargevalue": (
-        Watch(
-            "discharge",
-            insert=_VERIFIED_REPORT.format(row="n", status=VERIFIED),
-            update=(
-                f"({_VERIFIED_REPORT.format(row='o', status=VERIFIED)}"
-                f" OR {_VERIFIED_REPORT.format(row='n', status=VERIFIED)})"
-                f" AND {_differs('amount', 'pollutant_id', 'report_id')}"
-            ),
-            delete=_VERIFIED_REPORT.format(row="o", status=VERIFIED),
-        ),
-    ),
-    # Recomputed on every save of a report, drafts included; no cached figure reads them.
-    "enterprises_reliabilityflag": (),
-    "enterprises_reportunlock": (),  # the unlock's status change is the report's
-    # The programme office's registers that no figure reads (its organisation, tasks,
-    # staff and their e-mail language, documents): the figures read its training,
-    # incentives and environmental investment only. A log-in writes the staff profile.
-    "programme_trainingmaterial": (),
-    "programme_policy": (),
-    "programme_body": (),
-    "programme_member": (),
-    "programme_meeting": (),
-    "programme_task": (),
-    "programme_userprofile": (),
-    "programme_remindersent": (),
-}
+    app_label: str
+    scope: str
+    tables: Mapping[str, tuple[Watch, ...]] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()
+    # A workflow cycle in progress: while `in_progress` (a query with one parameter, the
+    # start of the hold) finds a row, the `held` scopes' figures are not recomputed.
+    held: tuple[str, ...] = ()
+    in_progress: str = ""
+
+
+def scopes() -> tuple[str, ...]:
+    """Every scope the data apps declare, in the order they were registered."""
+    found: list[str] = []
+    for data in registry.data_scopes:
+        for scope in (data.scope, *data.extra):
+            if scope not in found:
+                found.append(scope)
+    return tuple(found)
+
+
+def scopes_of_table() -> dict[str, tuple[Watch, ...]]:
+    """The tables whose app says which scopes their writes bump."""
+    return {table: w for data in registry.data_scopes for table, w in data.tables.items()}
+
+
+def __getattr__(name: str):
+    # `SCOPES`, `SCOPES_OF_TABLE`: read from the registry when asked, as constants were.
+    if name == "SCOPES":
+        return scopes()
+    if name == "SCOPES_OF_TABLE":
+        return scopes_of_table()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Not what a figure reads: the `updated` stamps and the edit forms' save counter
 # (benxi_cp/versions.py), which a record saved unchanged moves on.
@@ -208,23 +174,25 @@ STAMPS = frozenset({"updated", "updated_by_id", "version"})
 # Reading --------------------------------------------------------------------------------
 
 
-def _check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
-    scopes = tuple(scopes)
-    unknown = [s for s in scopes if s not in SCOPES]
-    if not scopes or unknown:
-        raise ValueError(f"depends must name scopes among {SCOPES}; got {scopes}")
-    return scopes
+def _check_scopes(names: Iterable[str]) -> tuple[str, ...]:
+    names, known = tuple(names), scopes()
+    unknown = [s for s in names if s not in known]
+    if not names or unknown:
+        raise ValueError(f"depends must name scopes among {known}; got {names}")
+    return names
 
 
 # A correction in progress: a verified report unlocked less than BENXI_FIGURES_HOLD seconds
 # ago and not verified again. While one is, the verified figures are those of a workflow
 # cycle half done (the report counts as unverified until its verification), and no figure
 # that reads them is stored.
-HELD_SCOPES = ("discharge",)
-_CORRECTION = (
-    "SELECT 1 FROM enterprises_reportunlock u JOIN enterprises_dischargereport r "
-    f"ON r.id = u.report_id WHERE u.unlocked_at > %s AND r.status <> '{VERIFIED}'"
-)
+def _in_progress(scopes: Sequence[str]) -> list[str]:
+    """The queries of the workflow cycles that hold some of `scopes` (registry.data_scopes)."""
+    return [
+        data.in_progress
+        for data in registry.data_scopes
+        if data.in_progress and set(data.held) & set(scopes)
+    ]
 
 
 def hold_seconds() -> int:
@@ -250,15 +218,16 @@ def _read(scopes: Sequence[str], using: str = "default") -> Tokens:
     On PostgreSQL a scope this transaction touched reads as the transaction's own token (which
     changes with each of its writes), so that what it computes is never taken for committed."""
     connection = connections[using]
-    hold = hold_seconds() if any(scope in HELD_SCOPES for scope in scopes) else 0
+    cycles = _in_progress(scopes) if hold_seconds() else []
     held_sql, held_params = "", []
-    if hold:
-        since = timezone.now() - datetime.timedelta(seconds=hold)
-        held_params = [connection.ops.adapt_datetimefield_value(since)]
+    if cycles:
+        since = timezone.now() - datetime.timedelta(seconds=hold_seconds())
+        held_params = [connection.ops.adapt_datetimefield_value(since)] * len(cycles)
+        held_sql = " OR ".join(f"EXISTS ({query})" for query in cycles)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            if hold:
-                held_sql = f" UNION ALL SELECT NULL, NULL, NULL WHERE EXISTS ({_CORRECTION})"
+            if cycles:
+                held_sql = f" UNION ALL SELECT NULL, NULL, NULL WHERE {held_sql}"
             cursor.execute(
                 f"SELECT s.scope, v.token, current_setting('benxi.pending_' || s.scope, true) "  # noqa: S608
                 f"FROM unnest(%s::text[]) AS s(scope) LEFT JOIN {TABLE} v ON v.scope = s.scope"
@@ -267,8 +236,8 @@ def _read(scopes: Sequence[str], using: str = "default") -> Tokens:
             )
             found = list(cursor)
         else:
-            if hold:
-                held_sql = f" UNION ALL SELECT NULL, NULL WHERE EXISTS ({_CORRECTION})"
+            if cycles:
+                held_sql = f" UNION ALL SELECT NULL, NULL WHERE {held_sql}"
             marks = ", ".join(["%s"] * len(scopes))
             cursor.execute(
                 f"SELECT scope, token FROM {TABLE} WHERE scope IN ({marks}){held_sql}",  # noqa: S608
@@ -568,8 +537,13 @@ def figure(
     namespace: str, *, depends: Sequence[str]
 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorator: the function's result is `cached` under its arguments (records by pk) and
-    the tokens of the scopes it `depends` on. The undecorated function is `.compute`."""
-    scopes = _check_scopes(depends)
+    the tokens of the scopes it `depends` on. The undecorated function is `.compute`.
+
+    The scopes are checked here once every app has declared its own (a module imported
+    while the apps are still registering is checked at each call, by `cached`)."""
+    scopes = _check_scopes(depends) if apps.ready else tuple(depends)
+    if not scopes:
+        raise ValueError("depends must name at least one scope")
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
@@ -599,25 +573,23 @@ def _is_history(model) -> bool:
 def watched_tables() -> dict[str, tuple[Watch, ...]]:
     """Every table of the data apps with the scopes its writes bump (history tables: none)."""
     tables: dict[str, tuple[Watch, ...]] = {}
-    for label in DATA_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+    for data in registry.data_scopes:
+        for model in apps.get_app_config(data.app_label).get_models(include_auto_created=True):
             meta = model._meta
             if not meta.managed or meta.proxy or meta.db_table in tables:
                 continue
             if _is_history(model):
                 tables[meta.db_table] = ()
             else:
-                tables[meta.db_table] = SCOPES_OF_TABLE.get(
-                    meta.db_table, (Watch(APP_SCOPE[label]),)
-                )
+                tables[meta.db_table] = data.tables.get(meta.db_table, (Watch(data.scope),))
     return tables
 
 
 def _data_columns() -> dict[str, list[str]]:
     """{table: its columns but the stamps} of the data apps' tables."""
     columns: dict[str, list[str]] = {}
-    for label in DATA_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+    for data in registry.data_scopes:
+        for model in apps.get_app_config(data.app_label).get_models(include_auto_created=True):
             meta = model._meta
             columns.setdefault(
                 meta.db_table,
@@ -633,7 +605,7 @@ def _changes_only(tables: dict[str, tuple[Watch, ...]]) -> dict[str, tuple[Watch
     columns = _data_columns()
     resolved = {}
     for table, watches in tables.items():
-        changed = _differs(*columns[table]) if columns.get(table) else None
+        changed = differs(*columns[table]) if columns.get(table) else None
         resolved[table] = tuple(
             Watch(w.scope, w.insert, changed, w.delete) if w.update == "TRUE" else w
             for w in watches

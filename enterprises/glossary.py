@@ -5,7 +5,7 @@ built from the constants the checks and the workflow use."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.glossary import Section, register
+from benxi_cp.glossary import Section
 from enterprises import reliability
 from enterprises.choices import FlagCode, Grade, ReportStatus, Severity
 from enterprises.flags import SEVERITY
@@ -125,7 +125,8 @@ def reports_context() -> dict:
     }
 
 
-register(
+# Sections of the help page; registered by the app's ready() (registry.glossary).
+SECTIONS = (
     Section(
         anchor="reliability",
         title=_("Reliability grades and flags"),

@@ -63,7 +63,10 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     sub-period check depends on it. Runs in a fixed number of queries however many
     reports are passed: the enterprises' reports and values, the sector peers, then the
     writes.
-    """
+
+    Long: the reports, their values, flags and grades are read and written in a fixed
+    number of bulk queries, one after the other; split, the steps would pass the same
+    half-built maps back and forth."""
     ids = set(report_ids)
     if not ids:
         return

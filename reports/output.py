@@ -293,7 +293,10 @@ def _xlsx_value(value, kind: str):
 def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> bytes:
     """One sheet: title, the tables with their number formats, notes and signature lines,
     set up to print on A4 with the page number in the footer. Every text is a string cell,
-    neutralised (benxi_cp/safecells.py): never a formula."""
+    neutralised (benxi_cp/safecells.py): never a formula.
+
+    Long: a sheet is written top to bottom, each part below the last; split, the parts
+    would pass the current row back and forth."""
     produced_on = produced_on or timezone.localdate()
     workbook = Workbook()
     sheet = workbook.active

@@ -401,12 +401,7 @@ class ActualCreateView(_ForIndicatorMixin, ObjectCreateView):
             self.request.user, self.indicator, "add"
         )
 
-    def get_initial(self):
-        initial = super().get_initial()
-        year = self.request.GET.get("year", "")
-        if year.isdigit():
-            initial["year"] = int(year)
-        return initial
+    initial_from_query = ("year",)
 
     @property
     def title(self) -> str:

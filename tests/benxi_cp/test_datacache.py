@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from audits.models import Option
 from benxi_cp import datacache, guards
 from benxi_cp.bulk import insert_rows
+from benxi_cp.registry import registry
 from enterprises import workflow
 from enterprises.choices import ReportStatus
 from enterprises.models import (
@@ -66,7 +67,8 @@ def test_every_table_of_the_data_apps_has_its_scopes():
     assert tables[Enterprise.history.model._meta.db_table] == ()
     assert datacache.TABLE not in tables
     assert set(datacache.SCOPES_OF_TABLE) <= set(tables)
-    assert datacache.VERIFIED == ReportStatus.VERIFIED
+    report_watches = datacache.SCOPES_OF_TABLE[DischargeReport._meta.db_table]
+    assert f"n.status = '{ReportStatus.VERIFIED}'" in report_watches[1].insert
 
 
 def test_a_figure_must_name_known_scopes():
@@ -647,8 +649,8 @@ def test_a_log_in_changes_no_figure_token(client, make_user):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_statement_that_changes_no_row_changes_no_token():
-    from programme.choices_outreach import Audience, EventKind
     from programme.models import TrainingEvent
+    from programme.outreach.choices import Audience, EventKind
 
     enterprise = make_enterprise("N1", district="x")
     event = TrainingEvent.objects.create(
@@ -688,8 +690,8 @@ def test_each_figure_reads_only_tables_whose_changes_move_its_tokens():
 
     from django.test.utils import CaptureQueriesContext
 
-    from programme.choices_outreach import Audience, EventKind
     from programme.models import TrainingEvent
+    from programme.outreach.choices import Audience, EventKind
     from reports import claims, trends
 
     enterprise = make_enterprise("Q1", slm=True)
@@ -702,7 +704,9 @@ def test_each_figure_reads_only_tables_whose_changes_move_its_tokens():
         hours=3,
     )
     watched = datacache.watched_tables()
-    pattern = re.compile(r"\b((?:{})_[a-z0-9_]+)\b".format("|".join(datacache.DATA_APPS)))
+    pattern = re.compile(
+        r"\b((?:{})_[a-z0-9_]+)\b".format("|".join(d.app_label for d in registry.data_scopes))
+    )
     cod = Pollutant.objects.get(code="COD")
     computations = [
         (programme_summary, (2000,)),

@@ -4,10 +4,10 @@ project with its history, new and edit."""
 from django.utils.translation import gettext_lazy
 
 from benxi_cp.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
-from programme.filters_investment import InvestmentFilter
-from programme.forms_investment import InvestmentForm
+from programme.investment.filters import InvestmentFilter
+from programme.investment.forms import InvestmentForm
+from programme.investment.tables import InvestmentTable
 from programme.models import EnvironmentalInvestment
-from programme.tables_investment import InvestmentTable
 
 IMPORT_KIND = "environmental-investment"
 
@@ -52,13 +52,7 @@ class InvestmentCreateView(ObjectCreateView):
     model = EnvironmentalInvestment
     form_class = InvestmentForm
     title = gettext_lazy("New environmental investment")
-
-    def get_initial(self):
-        initial = super().get_initial()
-        enterprise = self.request.GET.get("enterprise", "")
-        if enterprise.isdigit():
-            initial["enterprise"] = int(enterprise)
-        return initial
+    initial_from_query = ("enterprise",)
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()

@@ -3,12 +3,12 @@ the leading team and the office, and its open tasks (registered with targets' pa
 
 from django.utils import timezone
 
+from benxi_cp.panels import Panel
 from programme.models import Member, Task, UserProfile
-from programme.organisation import department_of
-from targets.panels import register_panel
+from programme.organisation.queries import department_of
+from targets.panels import PAGE as DEPARTMENT_PAGE
 
 
-@register_panel(order=10)
 def organisation_panel(request, department):
     user = request.user
     today = timezone.localdate()
@@ -58,3 +58,7 @@ def organisation_panel(request, department):
         "today": today,
         "is_own": department_of(user) == department,
     }
+
+
+# Registered by the app's ready() (registry.panels).
+PANELS = (Panel(DEPARTMENT_PAGE, organisation_panel, order=10),)

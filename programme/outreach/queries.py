@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from programme.choices_outreach import Audience, IncentiveKind
 from programme.models import TrainingParticipation
+from programme.outreach.choices import Audience, IncentiveKind
 
 ZERO = Decimal("0")
 

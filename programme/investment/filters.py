@@ -8,7 +8,7 @@ from benxi_cp.filters import FilterSet, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import Enterprise
 from enterprises.picker import EnterpriseChoiceFilter
-from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
+from programme.investment.choices import FundSource, InvestmentCategory, InvestmentStatus
 from programme.models import EnvironmentalInvestment
 
 

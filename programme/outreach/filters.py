@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from benxi_cp.filters import FilterSet, YearFilter
 from enterprises.models import Enterprise
 from enterprises.picker import EnterpriseChoiceFilter
-from programme.choices_outreach import (
+from programme.models import Incentive, Policy, TrainingEvent
+from programme.outreach.choices import (
     Audience,
     EventKind,
     IncentiveKind,
@@ -15,7 +16,6 @@ from programme.choices_outreach import (
     PolicyLevel,
     PolicyStatus,
 )
-from programme.models import Incentive, Policy, TrainingEvent
 
 
 def _enterprises(request):

@@ -14,7 +14,8 @@ from decimal import Decimal
 from audits.choices import Verdict
 from audits.models import Audit
 from enterprises.models import Enterprise
-from programme.choices_outreach import (
+from programme.models import Incentive, Policy, TrainingEvent, TrainingParticipation
+from programme.outreach.choices import (
     Audience,
     EventKind,
     IncentiveKind,
@@ -22,7 +23,6 @@ from programme.choices_outreach import (
     PolicyLevel,
     PolicyStatus,
 )
-from programme.models import Incentive, Policy, TrainingEvent, TrainingParticipation
 
 SEED = 1996
 DECISION_PREFIX = "BX-"  # as the demo audits' references: what the demo made

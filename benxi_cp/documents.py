@@ -1,4 +1,5 @@
-"""Checks on what users upload and type, reused by models and forms."""
+"""What a stored document may be: its kind, checked by its extension and its first bytes,
+and its size (benxi_cp.models.StoredDocument, the forms' DocumentsField)."""
 
 from pathlib import Path
 
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+from benxi_cp.files import MAX_DOCUMENT_BYTES
 
 # extension → (content type, the first bytes a real file of that kind starts with)
 _ZIP = (b"PK\x03\x04",)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programme import views_outreach as views
+from programme.outreach import views
 
 urlpatterns = [
     path("training/", views.TrainingEventListView.as_view(), name="event_list"),
@@ -25,5 +25,5 @@ urlpatterns = [
     path("incentives/totals/", views.TotalsView.as_view(), name="incentive_totals"),
     path("incentives/<int:pk>/", views.IncentiveDetailView.as_view(), name="incentive_detail"),
     path("incentives/<int:pk>/edit/", views.IncentiveUpdateView.as_view(), name="incentive_edit"),
-    path("history/<str:kind>/<int:pk>/", views.history_view, name="outreach_history"),
+    path("history/<str:kind>/<int:key>/", views.HistoryView.as_view(), name="outreach_history"),
 ]

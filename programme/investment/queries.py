@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from programme.choices import InvestmentCategory, InvestmentStatus
+from programme.investment.choices import InvestmentCategory, InvestmentStatus
 from programme.models import EnvironmentalInvestment
 
 ZERO = Decimal("0")

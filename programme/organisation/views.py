@@ -6,35 +6,34 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from benxi_cp import closing
+from benxi_cp import history, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
-from programme.choices_organisation import TaskStatus
-from programme.filters_organisation import (
+from programme.models import Body, Meeting, Member, Task, UserProfile
+from programme.organisation.choices import TaskStatus
+from programme.organisation.filters import (
     BodyFilter,
     MeetingFilter,
     MemberFilter,
     TaskFilter,
     UserProfileFilter,
 )
-from programme.forms_organisation import (
+from programme.organisation.forms import (
     BodyForm,
     MeetingForm,
     MemberForm,
     TaskForm,
     UserProfileForm,
 )
-from programme.models import Body, Meeting, Member, Task, UserProfile
-from programme.organisation import department_of
-from programme.tables_organisation import (
+from programme.organisation.queries import department_of
+from programme.organisation.tables import (
     BodyTable,
     MeetingTable,
     MemberTable,
@@ -337,7 +336,7 @@ def task_done(request, pk: int):
         messages.error(request, _("Someone else changed this task meanwhile; look again."))
         return redirect(task)
     except IntegrityError as error:
-        messages.error(request, closing.message(error, _("The database refused this change.")))
+        messages.error(request, refusals.message(error, _("The database refused this change.")))
         return redirect(task)
     messages.success(request, _("The task is marked done."))
     return redirect(request.POST.get("next") or task.get_absolute_url())
@@ -381,89 +380,8 @@ class StaffUpdateView(ObjectUpdateView):
 
 
 # -- history ----------------------------------------------------------------------------------
-HISTORY_MODELS = {"body": Body, "member": Member, "meeting": Meeting, "task": Task}
-ACTIONS = {
-    "+": pgettext_lazy("history", "created"),
-    "~": pgettext_lazy("history", "changed"),
-    "-": pgettext_lazy("history", "deleted"),
-}
-HIDDEN_FIELDS = {"id", "version", "created", "updated", "created_by", "updated_by"}
+class HistoryView(history.HistoryView):
+    """The history of a body (by its code), a member, a meeting or a task."""
 
-
-def history_entries(obj) -> list[dict]:
-    """The record's history, newest first: when, who, what changed from what to what."""
-    records = list(obj.history.select_related("history_user").order_by("history_id"))
-    entries, before = [], None
-    for record in records:
-        changes = []
-        if before is not None:
-            delta = record.diff_against(before)
-            for change in delta.changes:
-                if change.field in HIDDEN_FIELDS:
-                    continue
-                field = obj._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _shown(before, field),
-                        "new": _shown(record, field),
-                    }
-                )
-        if before is None or changes or record.history_type != "~":
-            entries.append(
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "action": ACTIONS.get(record.history_type, record.history_type),
-                    "changes": changes,
-                }
-            )
-        before = record
-    return list(reversed(entries))
-
-
-def _shown(record, field) -> str:
-    if field.is_relation:
-        related_id = getattr(record, field.attname)
-        if related_id is None:
-            return ""
-        try:
-            return str(getattr(record, field.name))
-        except Exception:  # a related row deleted since: its id is what is left
-            return str(related_id)
-    value = getattr(record, field.attname)
-    if field.choices and value:
-        return str(dict(field.flatchoices).get(value, value))
-    return "" if value is None else str(value)
-
-
-class HistoryView(ObjectDetailView):
-    template_name = "programme/history.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.model = HISTORY_MODELS.get(kwargs["kind"])
-        if self.model is None:
-            raise Http404(kwargs["kind"])
-        self.permission_required = f"programme.view_{kwargs['kind']}"
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if self.model is Task:
-            return Task.objects.for_user(self.request.user)
-        return self.model.objects.all()
-
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset()
-        key = self.kwargs["key"]
-        if self.model is Body:
-            return get_object_or_404(queryset, code=key)
-        if not key.isdigit():
-            raise Http404(key)
-        return get_object_or_404(queryset, pk=int(key))
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("History of %(object)s") % {"object": self.object},
-            entries=history_entries(self.object),
-            **kwargs,
-        )
+    kinds = {"body": Body, "member": Member, "meeting": Meeting, "task": Task}
+    lookup = {Body: "code"}

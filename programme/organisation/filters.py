@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.filters import YES_NO, FilterSet
-from programme.choices_organisation import BodyKind, MemberRole, TaskStatus
 from programme.models import Body, Meeting, Member, Task, UserProfile
+from programme.organisation.choices import BodyKind, MemberRole, TaskStatus
 from targets.models import Department
 
 CURRENT_CHOICES = [("current", _("Current members")), ("past", _("Past members"))]

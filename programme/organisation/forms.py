@@ -6,17 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp.forms import DateInput
 from benxi_cp.sorting import by_label
 from benxi_cp.versions import VersionedFormMixin
 from programme.models import Body, Meeting, Member, Task, UserProfile
 from targets.models import Department
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class UserChoiceField(forms.ModelChoiceField):

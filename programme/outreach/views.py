@@ -4,33 +4,25 @@ Every record is fetched through its queryset's `for_user`, so what a user may no
 404 on every page, export and download."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from benxi_cp import closing, files
+from benxi_cp import history, refusals, views
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import (
+    DownloadView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectListView,
     ObjectUpdateView,
     PermissionMixin,
-)
-from programme.filters_outreach import IncentiveFilter, PolicyFilter, TrainingEventFilter
-from programme.forms_outreach import (
-    IncentiveForm,
-    ParticipationFormSet,
-    PolicyForm,
-    TrainingEventForm,
 )
 from programme.models import (
     Incentive,
@@ -39,8 +31,15 @@ from programme.models import (
     TrainingMaterial,
     TrainingParticipation,
 )
-from programme.outreach import incentive_totals, totals_grid, training_counts
-from programme.tables_outreach import IncentiveTable, PolicyTable, TrainingEventTable
+from programme.outreach.filters import IncentiveFilter, PolicyFilter, TrainingEventFilter
+from programme.outreach.forms import (
+    IncentiveForm,
+    ParticipationFormSet,
+    PolicyForm,
+    TrainingEventForm,
+)
+from programme.outreach.queries import incentive_totals, totals_grid, training_counts
+from programme.outreach.tables import IncentiveTable, PolicyTable, TrainingEventTable
 
 REFUSED = gettext_lazy("The database refused this record; check the values.")
 
@@ -164,40 +163,27 @@ class TrainingEventEditView(PermissionMixin, View):
             refuse(form, conflict)
             return self.render_page(form, formset, event)
         except IntegrityError as error:
-            form.add_error(None, closing.message(error, REFUSED))
+            form.add_error(None, refusals.message(error, REFUSED))
             return self.render_page(form, formset, event)
         messages.success(request, _("Saved."))
         return redirect(saved)
 
 
-class MaterialMixin(PermissionMixin):
-    def get_material(self) -> TrainingMaterial:
-        return get_object_or_404(
-            TrainingMaterial.objects.filter(
-                event__in=TrainingEvent.objects.for_user(self.request.user)
-            ).select_related("event"),
-            pk=self.kwargs["pk"],
-        )
+class MaterialMixin:
+    def get_queryset(self):
+        events = TrainingEvent.objects.for_user(self.request.user)
+        return TrainingMaterial.objects.filter(event__in=events).select_related("event")
 
 
-class MaterialDownloadView(MaterialMixin, View):
+class MaterialDownloadView(MaterialMixin, DownloadView):
     permission_required = "programme.view_trainingmaterial"
 
-    def get(self, request, *args, **kwargs):
-        material = self.get_material()
-        return files.attachment(material.file, material.filename, material.content_type)
 
-
-class MaterialDeleteView(MaterialMixin, View):
+class MaterialDeleteView(MaterialMixin, views.DocumentDeleteView):
     permission_required = "programme.delete_trainingmaterial"
 
-    def post(self, request, *args, **kwargs):
-        material = self.get_material()
-        event = material.event
-        material.file.delete(save=False)
-        material.delete()
-        messages.success(request, _("Document deleted."))
-        return redirect(event)
+    def back_url(self, document) -> str:
+        return document.event.get_absolute_url()
 
 
 # -- policies ------------------------------------------------------------------------------
@@ -248,18 +234,12 @@ class PolicyUpdateView(ObjectUpdateView):
         return Policy.objects.for_user(self.request.user)
 
 
-class PolicyDocumentView(PermissionMixin, View):
+class PolicyDocumentView(DownloadView):
     permission_required = "programme.view_policy"
+    missing = gettext_lazy("This policy has no document.")
 
-    def get(self, request, pk: int):
-        policy = get_object_or_404(Policy.objects.for_user(request.user), pk=pk)
-        if not policy.document:
-            raise Http404(_("This policy has no document."))
-        return files.attachment(
-            policy.document,
-            policy.document_name or "document",
-            policy.document_type or "application/octet-stream",
-        )
+    def get_queryset(self):
+        return Policy.objects.for_user(self.request.user)
 
 
 # -- incentives ----------------------------------------------------------------------------
@@ -297,13 +277,7 @@ class IncentiveCreateView(ObjectCreateView):
     form_class = IncentiveForm
     title = gettext_lazy("New incentive")
 
-    def get_initial(self):
-        initial = super().get_initial()
-        for name in ("enterprise", "audit"):
-            value = self.request.GET.get(name, "")
-            if value.isdigit():
-                initial[name] = int(value)
-        return initial
+    initial_from_query = ("enterprise", "audit")
 
 
 class IncentiveUpdateView(ObjectUpdateView):
@@ -331,48 +305,8 @@ class TotalsView(PermissionMixin, TemplateView):
         return context
 
 
-# -- history -------------------------------------------------------------------------------
-HISTORY_MODELS = {
-    "event": (TrainingEvent, "programme.view_trainingevent"),
-    "policy": (Policy, "programme.view_policy"),
-    "incentive": (Incentive, "programme.view_incentive"),
-}
+# -- history ----------------------------------------------------------------------------------
+class HistoryView(history.HistoryView):
+    """The history of a training event, a policy or an incentive."""
 
-
-def history_view(request, kind: str, pk: int):
-    """The changes of one record: who, when, and each field's old and new value."""
-    if kind not in HISTORY_MODELS:
-        raise Http404(kind)
-    model, permission = HISTORY_MODELS[kind]
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-    record = get_object_or_404(model.objects.for_user(request.user), pk=pk)
-    records = list(record.history.select_related("history_user").order_by("-history_date"))
-    entries = []
-    for index, entry in enumerate(records):
-        changes = []
-        older = records[index + 1] if index + 1 < len(records) else None
-        if older is not None:
-            delta = entry.diff_against(older)
-            for change in delta.changes:
-                if change.field in ("version", "updated", "updated_by", "created_by"):
-                    continue
-                field = model._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
-        entries.append(
-            {
-                "when": entry.history_date,
-                "who": entry.history_user,
-                "action": entry.get_history_type_display(),
-                "changes": changes,
-            }
-        )
-    return render(
-        request,
-        "programme/history.html",
-        {
-            "object": record,
-            "entries": entries,
-            "title": _("History of %(object)s") % {"object": record},
-        },
-    )
+    kinds = {"event": TrainingEvent, "policy": Policy, "incentive": Incentive}

@@ -1,12 +1,12 @@
 """The enterprise page's panels of training and incentives, and the audit page's incentives."""
 
-from audits.panels import register_audit_panel
-from enterprises.panels import register_panel
+from audits.panels import AUDIT_PAGE
+from benxi_cp.panels import Panel
+from enterprises.panels import PAGE as ENTERPRISE_PAGE
 from programme.models import Incentive, TrainingParticipation
-from programme.outreach import incentive_totals, totals_grid
+from programme.outreach.queries import incentive_totals, totals_grid
 
 
-@register_panel(order=60)
 def training_panel(request, enterprise):
     """The events the enterprise sent people to, the latest first, with their totals."""
     if not request.user.has_perm("programme.view_trainingevent"):
@@ -28,7 +28,6 @@ def training_panel(request, enterprise):
     )
 
 
-@register_panel(order=65)
 def incentives_panel(request, enterprise):
     """The incentives granted to the enterprise, with their totals by year and kind."""
     if not request.user.has_perm("programme.view_incentive"):
@@ -49,7 +48,6 @@ def incentives_panel(request, enterprise):
     )
 
 
-@register_audit_panel(order=60)
 def audit_incentives_panel(request, audit):
     """The incentives that reward this audit."""
     if not request.user.has_perm("programme.view_incentive"):
@@ -70,3 +68,11 @@ def audit_incentives_panel(request, audit):
             "add_query": f"enterprise={audit.enterprise_id}&audit={audit.pk}",
         },
     )
+
+
+# Registered by the app's ready() (registry.panels).
+PANELS = (
+    Panel(ENTERPRISE_PAGE, training_panel, order=60),
+    Panel(ENTERPRISE_PAGE, incentives_panel, order=65),
+    Panel(AUDIT_PAGE, audit_incentives_panel, order=60),
+)

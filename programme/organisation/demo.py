@@ -12,8 +12,8 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from programme.choices_organisation import BodyKind, MemberRole, TaskStatus
 from programme.models import Body, Meeting, Member, Task, UserProfile
+from programme.organisation.choices import BodyKind, MemberRole, TaskStatus
 from targets.models import Department
 
 BODIES = [
@@ -219,6 +219,10 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 def load(stdout) -> None:
+    """The demo's organisation: the leading team and the office, members, meetings, tasks
+    and departments' staff.
+
+    Long: the demo's story told in order; every step writes what the next reads."""
     departments = {d.code: d for d in Department.objects.all()}
     users = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in PROFILES])}
     bodies: dict[str, Body] = {}

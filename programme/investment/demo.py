@@ -8,7 +8,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from enterprises.models import Enterprise
-from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
+from programme.investment.choices import FundSource, InvestmentCategory, InvestmentStatus
 from programme.models import EnvironmentalInvestment
 
 SEED = 2001

@@ -1,5 +1,6 @@
 """The database's refusal of a change to a closed year's records, recognised where a write
-path turns database errors into messages (forms, imports, the workflow of reports).
+path turns database errors into messages (forms, imports, the workflow of reports): its
+recogniser `refusal` is registered in `registry.refusals` (benxi_cp/refusals.py).
 
 The programme office closes a year once its annual forms are signed (reports/closing.py);
 from then on triggers (reports/yearlock.py) refuse, by any path, a change to the records
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.refusals import Refused
 
 MARKER = "benxi_year_closed"
 _YEAR = re.compile(MARKER + r": (\d{4})")
@@ -29,7 +31,7 @@ def closed_year(error: BaseException) -> int | None:
     return int(match.group(1)) if match else None
 
 
-class YearClosed(ValidationError):
+class YearClosed(Refused):
     """A change to a closed year's records, refused."""
 
     def __init__(self, year: int | None = None):

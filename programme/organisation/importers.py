@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benxi_cp.fields import CodedChoiceField
-from benxi_cp.importers import CREATED, UPDATED, Importer, RowInvalid, form_problems, register
-from programme.choices_organisation import MemberRole, TaskStatus
+from benxi_cp.importers import CREATED, UPDATED, Importer, RowInvalid, form_problems
 from programme.models import Body, Meeting, Member, Task
+from programme.organisation.choices import MemberRole, TaskStatus
 from targets.models import Department
 
 
@@ -55,7 +55,6 @@ class MemberImportForm(forms.ModelForm):
         ]
 
 
-@register
 class MemberImporter(Importer):
     """docs/formats/members.md: one row per seat; the same body, name, role and term start
     update that seat."""
@@ -131,7 +130,6 @@ class TaskImportForm(forms.ModelForm):
         return self.cleaned_data["status"] or TaskStatus.OPEN
 
 
-@register
 class TaskImporter(Importer):
     """docs/formats/tasks.md: one row per task; a row with an `id` updates that task, one
     without creates a task (given by the meeting of `body` on `meeting_date`, if named)."""

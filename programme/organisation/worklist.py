@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from benxi_cp import worklist
 from benxi_cp.worklist import Batch, WorkItem
-from programme.choices_organisation import TaskStatus
 from programme.models import Task
-from programme.organisation import department_of, is_programme_office
+from programme.organisation.choices import TaskStatus
+from programme.organisation.queries import department_of, is_programme_office
 
 KIND = "programme.tasks"
 
@@ -62,8 +62,9 @@ def open_tasks(user, today: datetime.date) -> Batch | None:
     )
 
 
-def register() -> None:
-    worklist.register(
+# Registered by the app's ready() (registry.worklist).
+QUEUES = (
+    worklist.Queue(
         KIND,
         open_tasks,
         label=gettext_lazy("Tasks from the leading team's and the office's meetings"),
@@ -73,4 +74,5 @@ def register() -> None:
             "Your department's open tasks, the soonest due first; mark one done on its page."
         ),
         applies=lambda user: user.has_perm("programme.view_task"),
-    )
+    ),
+)

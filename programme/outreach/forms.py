@@ -6,9 +6,9 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from audits.forms import DateInput, DocumentsField, ModelRulesForm
 from audits.models import Audit
-from audits.validators import document_type
+from benxi_cp.documents import document_type
+from benxi_cp.forms import DateInput, DocumentsField, ModelRulesForm
 from enterprises.picker import EnterpriseField, EnterprisePicker
 from programme.models import Incentive, Policy, TrainingEvent, TrainingParticipation
 

@@ -1,11 +1,11 @@
 """The enterprise page's panel of environmental investment by year (enterprises/panels.py)."""
 
-from enterprises.panels import register_panel
-from programme import investment
+from benxi_cp.panels import Panel
+from enterprises.panels import PAGE as ENTERPRISE_PAGE
+from programme.investment import queries as investment
 from programme.models import EnvironmentalInvestment
 
 
-@register_panel(order=40)
 def investment_panel(request, enterprise):
     user = request.user
     if not user.has_perm("programme.view_environmentalinvestment"):
@@ -22,3 +22,7 @@ def investment_panel(request, enterprise):
             "may_add": user.has_perm("programme.add_environmentalinvestment"),
         },
     )
+
+
+# Registered by the app's ready() (registry.panels).
+PANELS = (Panel(ENTERPRISE_PAGE, investment_panel, order=40),)

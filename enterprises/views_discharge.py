@@ -102,6 +102,87 @@ def _previous_values(report: DischargeReport) -> tuple[DischargeReport | None, d
     return previous, values
 
 
+def _period_end(year: int, kind: str, number: int) -> int:
+    """The last month of a period, counted from year 0, to order periods of every kind."""
+    months = reliability.MONTHS[kind]
+    return year * 12 + (12 if kind == PeriodKind.YEAR else number * months)
+
+
+def grid_comparisons(report: DischargeReport, previous: DischargeReport | None):
+    """What the entry grid shows beside each amount, and each pollutant's basis by default.
+
+    The columns: the previous period; for a month or a quarter also the same period a year
+    before and the previous year's annual figure scaled to the period's length (a twelfth,
+    a quarter). The bases: what the enterprise last reported for each pollutant, in a
+    report of any kind before this period; a pollutant it never reported has none, and the
+    clerk must choose. Two queries: the reports compared, then every value of the
+    enterprise's reports up to this period.
+    """
+    columns = []
+    if report.enterprise_id is None:
+        return columns, {}
+    kind = report.period_kind
+    wanted = {}
+    if previous is not None:
+        wanted[previous.pk] = (_("Previous period (%(period)s)"), previous, 1, 0)
+    if kind != PeriodKind.YEAR:
+        before = DischargeReport.objects.filter(
+            Q(period_kind=kind, period_number=report.period_number)
+            | Q(period_kind=PeriodKind.YEAR),
+            enterprise_id=report.enterprise_id,
+            year=report.year - 1,
+        )
+        for other in before:
+            if other.period_kind == kind:
+                if previous is None or other.pk != previous.pk:
+                    wanted[other.pk] = (_("A year before (%(period)s)"), other, 1, 1)
+            else:
+                scale = Decimal(reliability.MONTHS[kind]) / 12
+                wanted[other.pk] = (_("Year %(period)s scaled"), other, scale, 2)
+    end = _period_end(report.year, kind, report.period_number)
+    values = (
+        DischargeValue.objects.filter(
+            report__enterprise_id=report.enterprise_id, report__year__lte=report.year
+        )
+        .exclude(report_id=report.pk)
+        .order_by()
+        .values_list(
+            "report_id",
+            "report__year",
+            "report__period_kind",
+            "report__period_number",
+            "pollutant_id",
+            "amount",
+            "basis",
+        )
+    )
+    shown: dict[int, dict[int, dict]] = defaultdict(dict)
+    latest: dict[int, tuple[tuple[int, int], str]] = {}
+    for report_id, year, other_kind, number, pollutant_id, amount, basis in values:
+        if report_id in wanted:
+            scale = wanted[report_id][2]
+            shown[report_id][pollutant_id] = {
+                "amount": amount * scale,
+                "basis_label": Basis(basis).label,
+                "scaled": scale != 1,
+            }
+        # The latest period up to this one; of two ending together, the shorter.
+        position = (_period_end(year, other_kind, number), -reliability.MONTHS[other_kind])
+        if position[0] <= end and position > latest.get(pollutant_id, ((-1, 0), ""))[0]:
+            latest[pollutant_id] = (position, basis)
+    # The previous period first, then the same period a year before, then the year scaled.
+    order = sorted(wanted.items(), key=lambda item: item[1][3])
+    for report_id, (label, other, _scale, _rank) in order:
+        columns.append(
+            {
+                "label": label % {"period": other.period_label},
+                "report": other,
+                "values": shown.get(report_id, {}),
+            }
+        )
+    return columns, {pollutant_id: basis for pollutant_id, (_end, basis) in latest.items()}
+
+
 # -- lists ----------------------------------------------------------------------------------
 class ReportListView(ObjectListView):
     permission_required = "enterprises.view_dischargereport"
@@ -619,6 +700,8 @@ class ReportEntryView(PermissionMixin, View):
             messages.info(request, _("This report is verified and locked."))
             return redirect(report)
         previous, previous_values = _previous_values(report)
+        comparisons = grid_comparisons(report, previous)
+        last_bases = comparisons[1]
         current = list(report.values.all()) if report.pk else []
         initial = {v.pollutant_id: {"amount": v.amount, "basis": v.basis} for v in current}
         ids = set(initial) | set(previous_values)
@@ -627,9 +710,10 @@ class ReportEntryView(PermissionMixin, View):
         rows = []
         for pollutant in sorted((self._catalogue()[i] for i in ids), key=_position):
             stored = initial.get(pollutant.pk)
-            # A new figure is most likely found the way last period's was.
-            last = previous_values.get(pollutant.pk)
-            basis = (stored or last or {}).get("basis", Basis.ESTIMATED)
+            # A new figure is most likely found the way the enterprise found its last one
+            # for that pollutant; one it never reported has no basis until the clerk
+            # chooses (an "estimated" by default would grade the report down unasked).
+            basis = stored["basis"] if stored else last_bases.get(pollutant.pk, "")
             rows.append(
                 {
                     "pollutant": pollutant.pk,
@@ -639,7 +723,9 @@ class ReportEntryView(PermissionMixin, View):
             )
         formset = ValueRowFormSet(initial=rows, prefix=self.prefix)
         header = ReportHeaderForm(instance=report)
-        return self._grid(request, report, header, formset, previous, previous_values)
+        return self._grid(
+            request, report, header, formset, previous, previous_values, comparisons=comparisons
+        )
 
     def post(self, request):
         report, _form = self._period(request)
@@ -651,9 +737,13 @@ class ReportEntryView(PermissionMixin, View):
         previous, previous_values = _previous_values(report)
         action = request.POST.get("action", "save")
         if action == "add":
-            formset = ValueRowFormSet(self._with_added_row(request.POST), prefix=self.prefix)
+            comparisons = grid_comparisons(report, previous)
+            data = self._with_added_row(request.POST, comparisons[1])
+            formset = ValueRowFormSet(data, prefix=self.prefix)
             header = ReportHeaderForm(request.POST, instance=report)
-            return self._grid(request, report, header, formset, previous, previous_values)
+            return self._grid(
+                request, report, header, formset, previous, previous_values, comparisons=comparisons
+            )
         header = ReportHeaderForm(request.POST, instance=report)
         formset = ValueRowFormSet(request.POST, prefix=self.prefix)
         if header.is_valid() and formset.is_valid() and self._known(formset):
@@ -738,7 +828,7 @@ class ReportEntryView(PermissionMixin, View):
                     continue
                 index, total = total, total + 1
                 data[f"{prefix}-{index}-pollutant"] = str(pollutant_id)
-            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", Basis.ESTIMATED))
+            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", ""))
             data[f"{prefix}-{index}-amount"] = (
                 "" if amount is None else plain_amount(amount, grouping=False)
             )
@@ -760,7 +850,7 @@ class ReportEntryView(PermissionMixin, View):
                 return False
         return True
 
-    def _with_added_row(self, data):
+    def _with_added_row(self, data, last_bases: dict[int, str]):
         data = data.copy()
         try:
             total = int(data.get(f"{self.prefix}-TOTAL_FORMS", 0))
@@ -771,12 +861,23 @@ class ReportEntryView(PermissionMixin, View):
         if added in self._catalogue() and str(added) not in present:
             data[f"{self.prefix}-{total}-pollutant"] = str(added)
             data[f"{self.prefix}-{total}-amount"] = ""
-            data[f"{self.prefix}-{total}-basis"] = Basis.ESTIMATED
+            data[f"{self.prefix}-{total}-basis"] = last_bases.get(added, "")
             data[f"{self.prefix}-TOTAL_FORMS"] = str(total + 1)
         return data
 
-    def _grid(self, request, report, header, formset, previous, previous_values, status=200):
+    def _grid(
+        self,
+        request,
+        report,
+        header,
+        formset,
+        previous,
+        previous_values,
+        status=200,
+        comparisons=None,
+    ):
         catalogue = self._catalogue()
+        columns, _bases = comparisons or grid_comparisons(report, previous)
         flags = defaultdict(list)
         if report.pk:
             for flag in report.flags.exclude(severity=Severity.INFO).select_related("pollutant"):
@@ -799,6 +900,10 @@ class ReportEntryView(PermissionMixin, View):
                     "form": form,
                     "pollutant": pollutant,
                     "previous": previous_values.get(pollutant.pk) if pollutant else None,
+                    "compared": [
+                        column["values"].get(pollutant.pk) if pollutant else None
+                        for column in columns
+                    ],
                     "flags": row_flags,
                     "css": _row_css(row_flags),
                 }
@@ -817,6 +922,7 @@ class ReportEntryView(PermissionMixin, View):
                 "rows": rows,
                 "addable": addable,
                 "previous": previous,
+                "columns": columns,
                 "report_flags": flags.get(None, []),
                 "title": _("Discharge report %(enterprise)s %(period)s")
                 % {"enterprise": report.enterprise.display_name, "period": report.period_label},

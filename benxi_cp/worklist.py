@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import lazy
 
+from benxi_cp import clock
+
 Source = Callable[[object, datetime.date], Iterable["WorkItem"]]
 
 
@@ -108,7 +110,7 @@ def items_for(user, today: datetime.date | None = None, kinds=None) -> list[Work
     """Every item waiting for `user`, overdue first, then by due date, undated last. A source
     that returns a Batch gives its first `LIMIT` items (the longest waiting or most overdue
     first); its `total` and `overdue` count the rest (groups_for)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     found: list[WorkItem] = []
     for kind, source in _SOURCES.items():
         if (kinds is None or kind in kinds) and _KINDS[kind].applies_to(user):
@@ -117,7 +119,7 @@ def items_for(user, today: datetime.date | None = None, kinds=None) -> list[Work
 
 
 def overdue_for(user, today: datetime.date | None = None) -> list[WorkItem]:
-    today = today or datetime.date.today()
+    today = today or clock.today()
     return [item for item in items_for(user, today) if item.is_overdue(today)]
 
 
@@ -153,7 +155,7 @@ def groups_for(user, today: datetime.date | None = None, kinds=None) -> list[Gro
     """The user's queues, one per kind that applies to them (empty ones too, so a page can
     say so), in the kinds' order; within a group, overdue first, then by due date, undated
     last, keeping the source's order otherwise."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     groups = []
     for key, source in _SOURCES.items():
         meta = kind(key)

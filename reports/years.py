@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import BadRequest
 from django.db.models import Max, Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit, Option
-from benxi_cp import datacache
+from benxi_cp import clock, datacache
 from benxi_cp.validators import in_range
 from enterprises.models import DischargeReport
 
@@ -16,7 +15,7 @@ from enterprises.models import DischargeReport
 def data_years() -> list[int]:
     """Every year from the first record to the latest one (capped at this year); this year
     alone when there is no record yet. Cached until a record changes."""
-    return _data_years(timezone.localdate().year)
+    return _data_years(clock.today().year)
 
 
 @datacache.figure("data-years", depends=("audits", "reports", "discharge"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from benxi_cp import clock
 from benxi_cp.demo import print_logins
 from benxi_cp.models import SiteFlag
 
@@ -75,6 +76,9 @@ class Command(BaseCommand):
                     module.prepare(self.stdout)
             for module in modules:
                 module.load(self.stdout)
-            SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})
+            # The demo's own date (benxi_cp/clock.py): its queues are computed as of then.
+            SiteFlag.objects.update_or_create(
+                key=SiteFlag.DEMO_LOADED, defaults={"value": clock.DEMO_TODAY.isoformat()}
+            )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         print_logins(self.stdout)

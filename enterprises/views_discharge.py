@@ -162,7 +162,8 @@ def grid_comparisons(report: DischargeReport, previous: DischargeReport | None):
         if report_id in wanted:
             scale = wanted[report_id][2]
             shown[report_id][pollutant_id] = {
-                "amount": amount * scale,
+                # A scaled figure to the hundredth: a twelfth has no end of decimals.
+                "amount": amount if scale == 1 else (amount * scale).quantize(Decimal("0.01")),
                 "basis_label": Basis(basis).label,
                 "scaled": scale != 1,
             }

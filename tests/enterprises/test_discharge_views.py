@@ -574,3 +574,24 @@ def test_an_administrator_extends_the_catalogue_and_the_grid_offers_it(
     assert response.status_code == 302
     grid = client.get(entry_url(steel.pk, 2000))
     assert "PB" in [row["pollutant"].code for row in grid.context["rows"]]
+
+
+@pytest.mark.django_db
+def test_the_verifier_is_shown_why_a_first_month_is_doubtful(client_as, steel, make_report):
+    """About 670 t of SO2 a year, verified; then 5,600 t in June: graded C, and the
+    confirmation page says why before anyone verifies it."""
+    from enterprises import reliability_store
+
+    for year, amount in [(1999, 670), (2000, 660), (2001, 680)]:
+        make_report(steel, year, {"SO2": amount}, status="verified")
+    june = make_report(steel, 2002, {"SO2": 5600}, kind="M", number=6, status="submitted")
+    reliability_store.refresh_reports([june.pk])
+    june.refresh_from_db()
+    assert june.grade == "C"
+    with translation.override("en"):
+        page = client_as("epb_staff").get(
+            reverse("enterprises:report_verify", args=[june.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "5,600" in content and "median 55.83" in content and "verified annual" in content

@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from enterprises.models import DischargeReport, Enterprise, ReportUnlock, entry_url
+from enterprises.models import (
+    DischargeReport,
+    DischargeValue,
+    Enterprise,
+    ReportUnlock,
+    entry_url,
+)
 from tests.fixtures import ALL_ROLES
 
 WRITERS = {"administrator", "epb_staff"}
@@ -595,3 +601,19 @@ def test_the_verifier_is_shown_why_a_first_month_is_doubtful(client_as, steel, m
     content = page.content.decode()
     assert page.status_code == 200
     assert "5,600" in content and "median 55.83" in content and "verified annual" in content
+
+
+@pytest.mark.django_db
+def test_a_value_added_in_the_admin_has_no_basis_until_chosen(steel, make_report, pollutants):
+    from enterprises.admin import DischargeValueInlineForm
+
+    report = make_report(steel, 2000, {})
+    form = DischargeValueInlineForm()
+    assert form["basis"].value() in (None, "")
+    data = {"pollutant": pollutants["COD"].pk, "amount": "12"}
+    form = DischargeValueInlineForm(data, instance=DischargeValue(report=report))
+    assert not form.is_valid() and "basis" in form.errors
+    form = DischargeValueInlineForm(
+        {**data, "basis": "calculated"}, instance=DischargeValue(report=report)
+    )
+    assert form.is_valid(), form.errors

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 
-from benxi_cp import datacache, navigation, roles
-from benxi_cp.models import SiteFlag
+from benxi_cp import clock, datacache, navigation, roles
 
 
 def figures_as_of() -> str:
@@ -32,7 +31,7 @@ def site(request) -> dict:
         "figures_as_of": figures_as_of,
         # ... and whether one of them is being computed anew at this moment ("being updated").
         "figures_updating": datacache.updating,
-        "demo_loaded": SimpleLazyObject(
-            lambda: SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).exists()
-        ),
+        "demo_loaded": SimpleLazyObject(lambda: clock.demo_flag() is not None),
+        # The demo's own date, shown in its banner (benxi_cp/clock.py).
+        "demo_today": SimpleLazyObject(lambda: clock.demo_date() or ""),
     }

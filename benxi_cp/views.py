@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,10 +21,21 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import export, files, formats, import_jobs, jobs, refusals, roles, tabular, worklist
+from benxi_cp import (
+    clock,
+    export,
+    files,
+    formats,
+    import_jobs,
+    jobs,
+    refusals,
+    roles,
+    tabular,
+    worklist,
+)
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
-from benxi_cp.models import EditConflict, Job, SiteFlag
+from benxi_cp.models import EditConflict, Job
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.registry import registry
 from benxi_cp.versions import refuse
@@ -430,8 +440,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["demo_flag"] = SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).first()
-        today = timezone.localdate()
+        context["demo_flag"] = clock.demo_flag()
+        today = clock.today()
         groups = worklist.groups_for(self.request.user, today)
         context.update(
             title=_("My work"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import lazy
 
+from benxi_cp import clock
 from benxi_cp.registry import registry
 
 Source = Callable[[object, datetime.date], Iterable["WorkItem"]]
@@ -91,7 +92,7 @@ def items_for(user, today: datetime.date | None = None, kinds=None) -> list[Work
     """Every item waiting for `user`, overdue first, then by due date, undated last. A source
     that returns a Batch gives its first `LIMIT` items (the longest waiting or most overdue
     first); its `total` and `overdue` count the rest (groups_for)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     found: list[WorkItem] = []
     for queue in registry.worklist:
         if (kinds is None or queue.key in kinds) and queue.applies_to(user):
@@ -100,7 +101,7 @@ def items_for(user, today: datetime.date | None = None, kinds=None) -> list[Work
 
 
 def overdue_for(user, today: datetime.date | None = None) -> list[WorkItem]:
-    today = today or datetime.date.today()
+    today = today or clock.today()
     return [item for item in items_for(user, today) if item.is_overdue(today)]
 
 
@@ -136,7 +137,7 @@ def groups_for(user, today: datetime.date | None = None, kinds=None) -> list[Gro
     """The user's queues, one per kind that applies to them (empty ones too, so a page can
     say so), in the kinds' order; within a group, overdue first, then by due date, undated
     last, keeping the source's order otherwise."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     groups = []
     for meta in registry.worklist:
         if (kinds is not None and meta.key not in kinds) or not meta.applies_to(user):

@@ -44,6 +44,7 @@ from enterprises.views_discharge import (
     _position,
     _previous_values,
     _row_css,
+    grid_comparisons,
 )
 from enterprises.workflow import ValueRow
 
@@ -112,17 +113,21 @@ class Grid:
             self._catalogue = {p.pk: p for p in Pollutant.objects.all()}
         return self._catalogue
 
-    def initial(self, report: DischargeReport, previous_values: dict[int, dict]) -> list[dict]:
+    def initial(
+        self, report: DischargeReport, previous_values: dict[int, dict], last_bases: dict
+    ) -> list[dict]:
         """The report's pollutants and its predecessor's (the whole catalogue for a first
-        report), with the stored amounts; a new figure's basis is most likely found the way
-        last period's was."""
+        report), with the stored amounts. A new figure is most likely found the way the
+        enterprise found its last one for that pollutant (`last_bases`); one it never
+        reported has no basis until the clerk chooses (an "estimated" by default would grade
+        the report down unasked)."""
         current = list(report.values.all()) if report.pk else []
         stored = {v.pollutant_id: {"amount": v.amount, "basis": v.basis} for v in current}
         ids = set(stored) | set(previous_values) or set(self.catalogue)
         rows = []
         for pollutant in sorted((self.catalogue[i] for i in ids), key=_position):
             value = stored.get(pollutant.pk)
-            basis = (value or previous_values.get(pollutant.pk) or {}).get("basis", Basis.ESTIMATED)
+            basis = value["basis"] if value else last_bases.get(pollutant.pk, "")
             amount = plain_amount(value["amount"], grouping=False) if value else ""
             rows.append({"pollutant": pollutant.pk, "amount": amount, "basis": basis})
         return rows
@@ -152,8 +157,9 @@ class Grid:
         except ValueError:
             return None
 
-    def with_added_row(self, data):
-        """The posted grid with an empty row for the pollutant chosen to add."""
+    def with_added_row(self, data, last_bases: dict):
+        """The posted grid with an empty row for the pollutant chosen to add (its basis the
+        enterprise's last for it, else none)."""
         data = data.copy()
         total = self._total(data)
         try:
@@ -166,7 +172,7 @@ class Grid:
         if added in self.catalogue and str(added) not in present:
             data[f"{self.prefix}-{total}-pollutant"] = str(added)
             data[f"{self.prefix}-{total}-amount"] = ""
-            data[f"{self.prefix}-{total}-basis"] = Basis.ESTIMATED
+            data[f"{self.prefix}-{total}-basis"] = last_bases.get(added, "")
             data[f"{self.prefix}-TOTAL_FORMS"] = str(total + 1)
         return data
 
@@ -186,7 +192,7 @@ class Grid:
                     continue
                 index, total = total, total + 1
                 data[f"{prefix}-{index}-pollutant"] = str(pollutant_id)
-            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", Basis.ESTIMATED))
+            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", ""))
             data[f"{prefix}-{index}-amount"] = (
                 "" if amount is None else plain_amount(amount, grouping=False)
             )
@@ -194,8 +200,11 @@ class Grid:
         data[f"{prefix}-TOTAL_FORMS"] = str(total)
         return data
 
-    def shown_rows(self, report, formset, previous_values) -> tuple[list[dict], list, dict]:
-        """The rows as the page shows them (form, pollutant, last period's value, flags), the
+    def shown_rows(
+        self, report, formset, previous_values, columns
+    ) -> tuple[list[dict], list, dict]:
+        """The rows as the page shows them (form, pollutant, last period's value, the compared
+        periods' values of `columns`, flags), the
         pollutants that may be added, and the report's flags by pollutant (None: the
         report's own); the first empty amount takes the focus."""
         flags = defaultdict(list)
@@ -218,6 +227,10 @@ class Grid:
                     "form": form,
                     "pollutant": pollutant,
                     "previous": previous_values.get(pollutant.pk) if pollutant else None,
+                    "compared": [
+                        column["values"].get(pollutant.pk) if pollutant else None
+                        for column in columns
+                    ],
                     "flags": row_flags,
                     "css": _row_css(row_flags),
                 }
@@ -357,11 +370,13 @@ class ReportEntryView(PermissionMixin, View):
             messages.info(request, _("This report is verified and locked."))
             return redirect(report)
         previous, previous_values = _previous_values(report)
+        comparisons = grid_comparisons(report, previous)
         formset = ValueRowFormSet(
-            initial=self.grid.initial(report, previous_values), prefix=self.prefix
+            initial=self.grid.initial(report, previous_values, comparisons[1]),
+            prefix=self.prefix,
         )
         header = ReportHeaderForm(instance=report)
-        return self._page(request, report, header, formset, previous, previous_values)
+        return self._page(request, report, header, formset, previous, previous_values, comparisons)
 
     def post(self, request):
         report, _form = asked_report(request)
@@ -374,8 +389,12 @@ class ReportEntryView(PermissionMixin, View):
         action = request.POST.get("action", "save")
         header = ReportHeaderForm(request.POST, instance=report)
         if action == "add":
-            formset = ValueRowFormSet(self.grid.with_added_row(request.POST), prefix=self.prefix)
-            return self._page(request, report, header, formset, previous, previous_values)
+            comparisons = grid_comparisons(report, previous)
+            data = self.grid.with_added_row(request.POST, comparisons[1])
+            formset = ValueRowFormSet(data, prefix=self.prefix)
+            return self._page(
+                request, report, header, formset, previous, previous_values, comparisons
+            )
         formset = ValueRowFormSet(request.POST, prefix=self.prefix)
         if header.is_valid() and formset.is_valid() and self.grid.known(formset):
             saved, formset = self._save(request, report, header, formset)
@@ -419,8 +438,9 @@ class ReportEntryView(PermissionMixin, View):
         result.rows.extend(differences)
         return self.grid.with_stored_rows(request.POST, taken)
 
-    def _page(self, request, report, header, formset, previous, previous_values):
-        rows, addable, flags = self.grid.shown_rows(report, formset, previous_values)
+    def _page(self, request, report, header, formset, previous, previous_values, comparisons=None):
+        columns, _bases = comparisons or grid_comparisons(report, previous)
+        rows, addable, flags = self.grid.shown_rows(report, formset, previous_values, columns)
         title = _("Discharge report %(enterprise)s %(period)s") % {
             "enterprise": report.enterprise.display_name,
             "period": report.period_label,
@@ -432,6 +452,7 @@ class ReportEntryView(PermissionMixin, View):
             "rows": rows,
             "addable": addable,
             "previous": previous,
+            "columns": columns,
             "report_flags": flags.get(None, []),
             "title": title,
             "period": period_code(report.period_kind, report.period_number),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from benxi_cp.importers import get_importer
 from benxi_cp.views import ObjectDetailView, ObjectListView
 from enterprises import reliability, reliability_store, workflow
-from enterprises.choices import Basis, ReportStatus, Severity
+from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
 from enterprises.filters import DischargeReportFilter, FlagFilter
 from enterprises.forms import (
     ReasonForm,
@@ -82,6 +82,88 @@ def _previous_values(report: DischargeReport) -> tuple[DischargeReport | None, d
         )
     }
     return previous, values
+
+
+def _period_end(year: int, kind: str, number: int) -> int:
+    """The last month of a period, counted from year 0, to order periods of every kind."""
+    months = reliability.MONTHS[kind]
+    return year * 12 + (12 if kind == PeriodKind.YEAR else number * months)
+
+
+def grid_comparisons(report: DischargeReport, previous: DischargeReport | None):
+    """What the entry grid shows beside each amount, and each pollutant's basis by default.
+
+    The columns: the previous period; for a month or a quarter also the same period a year
+    before and the previous year's annual figure scaled to the period's length (a twelfth,
+    a quarter). The bases: what the enterprise last reported for each pollutant, in a
+    report of any kind before this period; a pollutant it never reported has none, and the
+    clerk must choose. Two queries: the reports compared, then every value of the
+    enterprise's reports up to this period.
+    """
+    columns = []
+    if report.enterprise_id is None:
+        return columns, {}
+    kind = report.period_kind
+    wanted = {}
+    if previous is not None:
+        wanted[previous.pk] = (_("Previous period (%(period)s)"), previous, 1, 0)
+    if kind != PeriodKind.YEAR:
+        before = DischargeReport.objects.filter(
+            Q(period_kind=kind, period_number=report.period_number)
+            | Q(period_kind=PeriodKind.YEAR),
+            enterprise_id=report.enterprise_id,
+            year=report.year - 1,
+        )
+        for other in before:
+            if other.period_kind == kind:
+                if previous is None or other.pk != previous.pk:
+                    wanted[other.pk] = (_("A year before (%(period)s)"), other, 1, 1)
+            else:
+                scale = Decimal(reliability.MONTHS[kind]) / 12
+                wanted[other.pk] = (_("Year %(period)s scaled"), other, scale, 2)
+    end = _period_end(report.year, kind, report.period_number)
+    values = (
+        DischargeValue.objects.filter(
+            report__enterprise_id=report.enterprise_id, report__year__lte=report.year
+        )
+        .exclude(report_id=report.pk)
+        .order_by()
+        .values_list(
+            "report_id",
+            "report__year",
+            "report__period_kind",
+            "report__period_number",
+            "pollutant_id",
+            "amount",
+            "basis",
+        )
+    )
+    shown: dict[int, dict[int, dict]] = defaultdict(dict)
+    latest: dict[int, tuple[tuple[int, int], str]] = {}
+    for report_id, year, other_kind, number, pollutant_id, amount, basis in values:
+        if report_id in wanted:
+            scale = wanted[report_id][2]
+            shown[report_id][pollutant_id] = {
+                # A scaled figure to the hundredth: a twelfth has no end of decimals.
+                "amount": amount if scale == 1 else (amount * scale).quantize(Decimal("0.01")),
+                "basis_label": Basis(basis).label,
+                "scaled": scale != 1,
+            }
+        # The latest period up to this one; of two ending together, the shorter.
+        position = (_period_end(year, other_kind, number), -reliability.MONTHS[other_kind])
+        if position[0] <= end and position > latest.get(pollutant_id, ((-1, 0), ""))[0]:
+            latest[pollutant_id] = (position, basis)
+    # The previous period first, then the same period a year before, then the year scaled.
+    order = sorted(wanted.items(), key=lambda item: item[1][3])
+    for report_id, (label, other, _scale, _rank) in order:
+        columns.append(
+            {
+                "label": label % {"period": other.period_label},
+                "report": other,
+                "values": shown.get(report_id, {}),
+            }
+        )
+    return columns, {pollutant_id: basis for pollutant_id, (_end, basis) in latest.items()}
 
 
 # -- lists ----------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from audits.models import Audit, audit_scope
+from benxi_cp import clock
 from benxi_cp.files import MAX_DOCUMENT_BYTES
 from benxi_cp.models import StoredDocument, TrackedModel, VersionedModel, stored_document_path
 from benxi_cp.validators import DATE_MESSAGE, date_q, validate_year, year_q
@@ -444,11 +444,11 @@ class Body(VersionedModel, TrackedModel):
 class MemberQuerySet(models.QuerySet):
     def current(self, today: datetime.date | None = None) -> "MemberQuerySet":
         """Members whose term has begun and not ended by `today`."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(Q(term_end__isnull=True) | Q(term_end__gte=today), term_start__lte=today)
 
     def past(self, today: datetime.date | None = None) -> "MemberQuerySet":
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(term_end__lt=today)
 
     def by_rank(self) -> "MemberQuerySet":
@@ -539,7 +539,7 @@ class Member(VersionedModel, TrackedModel):
         return reverse("programme:member", args=[self.pk])
 
     def is_current(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.term_start <= today and (self.term_end is None or self.term_end >= today)
 
 
@@ -587,7 +587,7 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(status=TaskStatus.OPEN)
 
     def overdue(self, today: datetime.date | None = None) -> "TaskQuerySet":
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.open().filter(due_date__lt=today or clock.today())
 
     def for_user(self, user) -> "TaskQuerySet":
         """The tasks `user` may see: every task for those who follow them all (the programme
@@ -676,7 +676,7 @@ class Task(VersionedModel, TrackedModel):
         return reverse("programme:task", args=[self.pk])
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.status == TaskStatus.OPEN and self.due_date < (today or timezone.localdate())
+        return self.status == TaskStatus.OPEN and self.due_date < (today or clock.today())
 
 
 class UserProfile(VersionedModel, TrackedModel):

@@ -121,8 +121,15 @@ def leadership(year: int) -> dict:
             ),
         },
     ]
+    # Claimed (the options) beside measured (the verified reports against the baseline),
+    # both as reductions: a positive figure is a cut, a negative one a rise.
+    measured = claims.city_measured(year, {r.pollutant.pk: r.pollutant for r in data.reductions})
     reductions = [
-        {"reduction": r, "url": links.claims(year, pollutant=r.pollutant.code)}
+        {
+            "reduction": r,
+            "measured": measured.get(r.pollutant.pk),
+            "url": links.claims(year, pollutant=r.pollutant.code),
+        }
         for r in data.reductions
     ]
     headline = sorted(

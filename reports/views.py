@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from audits.choices import AcceptingBody
 from benxi_cp import datacache, jobs
 from benxi_cp.charts import svg_http_response
 from benxi_cp.models import Job
@@ -28,16 +29,16 @@ from reports.choices import FORM_NUMBERS, CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
 from reports.forms import ReopenForm
 from reports.models import RecordCopy, YearClosing
-from reports.years import chosen_year, data_years
+from reports.years import chosen_year, data_years, default_year, years_and_default
 
 
 class YearMixin:
-    """Pages about one year: ?year=, defaulting to the latest year with records."""
+    """Pages about one year: ?year=, else the year every page opens on (default_year)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
-            self.years = data_years()
-            self.year = chosen_year(request, self.years)
+            self.years, default = years_and_default()
+            self.year = chosen_year(request, self.years, default)
             if self.year not in self.years:
                 self.years = sorted({*self.years, self.year})
         return super().dispatch(request, *args, **kwargs)
@@ -179,8 +180,8 @@ class ChartView(PermissionMixin, View):
     def get(self, request, name: str):
         if name not in figures.CHARTS:
             raise Http404(name)
-        default_year = None if request.GET.get("year") else data_years()[-1]
-        params = figures.parse_params(request.GET, default_year)
+        year = None if request.GET.get("year") else default_year()
+        params = figures.parse_params(request.GET, year)
         return svg_http_response(
             figures.chart_svg(name, params), content_type="image/svg+xml; charset=utf-8"
         )
@@ -311,8 +312,43 @@ class ProgrammeEnterpriseListView(ObjectListView):
     queryset = Enterprise.objects.all()
     table_class = EnterpriseTable
     filterset_class = ProgrammeEnterpriseFilter
-    title = _("Enterprises in the programme")
+    title = _("Enterprises")
     export_name = "programme-enterprises"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = list_title(context.get("filter"))
+        return context
+
+
+def list_title(filterset) -> str:
+    """The drill-down list's title, saying what its filters chose."""
+    data = getattr(getattr(filterset, "form", None), "cleaned_data", None) or {}
+    chosen = {
+        True: _("Enterprises in the CP programme"),
+        False: _("Enterprises not in the CP programme"),
+    }.get(data.get("in_programme"), _("Enterprises of the register"))
+    parts = []
+    if data.get("demonstration") is True:
+        parts.append(_("demonstration enterprises"))
+    elif data.get("demonstration") is False:
+        parts.append(_("not demonstration enterprises"))
+    if data.get("accepted_by"):
+        parts.append(
+            _("audit accepted by %(body)s") % {"body": AcceptingBody(data["accepted_by"]).label}
+        )
+    if data.get("state_large_medium") is True:
+        parts.append(_("state-owned large or medium"))
+    if data.get("no_report") is True:
+        parts.append(_("no discharge report submitted for the year"))
+    elif data.get("no_report") is False:
+        parts.append(_("a discharge report submitted for the year"))
+    if data.get("sector"):
+        parts.append(str(Sector(data["sector"]).label))
+    title = "; ".join([str(chosen), *map(str, parts)])
+    if data.get("year"):
+        title = _("%(title)s, as of 31 December %(year)s") % {"title": title, "year": data["year"]}
+    return title
 
 
 # Closing years -----------------------------------------------------------------------------

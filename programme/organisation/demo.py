@@ -10,8 +10,8 @@ any day the demo is shown (the work queue and the reminder e-mails have somethin
 import datetime
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from benxi_cp import clock
 from programme.models import Body, Meeting, Member, Task, UserProfile
 from programme.organisation.choices import BodyKind, MemberRole, TaskStatus
 from targets.models import Department
@@ -278,7 +278,9 @@ def load(stdout) -> None:
                 done_date=_date(done),
             )
             tasks += 1
-    today = timezone.localdate()
+    # The latest meeting and its tasks are dated from the demo's own date (benxi_cp/clock.py),
+    # not from the day the demo is loaded: they stand among the programme's 2001 meetings.
+    today = clock.DEMO_TODAY
     body, offset, title, place, minutes, decisions, task_rows = LATEST
     meeting = Meeting.objects.create(
         body=bodies[body],

@@ -1,9 +1,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp import clock
 from benxi_cp.filters import YES_NO, FilterSet
 from programme.models import Body, Meeting, Member, Task, UserProfile
 from programme.organisation.choices import BodyKind, MemberRole, TaskStatus
@@ -65,7 +65,7 @@ class MemberFilter(FilterSet):
         return queryset.filter(Q(person_name__icontains=value) | Q(position__icontains=value))
 
     def filter_term(self, queryset, name, value):
-        today = timezone.localdate()
+        today = clock.today()
         return queryset.current(today) if value == "current" else queryset.past(today)
 
 
@@ -120,7 +120,7 @@ class TaskFilter(FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = queryset.overdue(timezone.localdate())
+        overdue = queryset.overdue(clock.today())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 

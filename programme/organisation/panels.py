@@ -1,8 +1,7 @@
 """The department page's panel of the programme's organisation: who works there, its seats on
 the leading team and the office, and its open tasks (registered with targets' panel hook)."""
 
-from django.utils import timezone
-
+from benxi_cp import clock
 from benxi_cp.panels import Panel
 from programme.models import Member, Task, UserProfile
 from programme.organisation.queries import department_of
@@ -11,7 +10,7 @@ from targets.panels import PAGE as DEPARTMENT_PAGE
 
 def organisation_panel(request, department):
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     may_see_tasks = user.has_perm("programme.view_task") and (
         user.has_perm("programme.view_all_tasks") or department_of(user) == department
     )

@@ -4,8 +4,8 @@ department has waiting."""
 import datetime
 
 from django.db.models import Case, Q, Value, When
-from django.utils import timezone
 
+from benxi_cp import clock
 from targets.models import Department
 
 
@@ -17,7 +17,7 @@ def department_of(user) -> Department | None:
     cached = getattr(user, "_programme_department", False)
     if cached is not False:
         return cached
-    today = timezone.localdate()
+    today = clock.today()
     seat = Q(
         body_members__user=user,
         body_members__term_start__lte=today,
@@ -41,5 +41,5 @@ def is_programme_office(user) -> bool:
 
 def week_start(day: datetime.date | None = None) -> datetime.date:
     """The Monday of the week of `day`."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     return day - datetime.timedelta(days=day.weekday())

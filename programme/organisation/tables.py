@@ -1,10 +1,10 @@
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from benxi_cp import clock
 from programme.models import Body, Meeting, Member, Task, UserProfile
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -64,7 +64,7 @@ class MemberTable(tables.Table):
         # unordered: the view's queryset gives each body's members by the roles' rank
 
     def __init__(self, *args, today=None, **kwargs):
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         super().__init__(*args, **kwargs)
 
     def render_current(self, record):

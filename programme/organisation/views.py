@@ -8,12 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from benxi_cp import history, refusals
+from benxi_cp import clock, history, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from programme.models import Body, Meeting, Member, Task, UserProfile
@@ -49,7 +48,7 @@ class _ToObjectMixin:
 
 # -- bodies -----------------------------------------------------------------------------------
 def _bodies():
-    today = timezone.localdate()
+    today = clock.today()
     current = Q(members__term_start__lte=today) & (
         Q(members__term_end__isnull=True) | Q(members__term_end__gte=today)
     )
@@ -81,7 +80,7 @@ class BodyDetailView(ObjectDetailView):
     template_name = "programme/body_detail.html"
 
     def get_context_data(self, **kwargs):
-        user, today = self.request.user, timezone.localdate()
+        user, today = self.request.user, clock.today()
         members = self.object.members.select_related("department", "user").by_rank()
         return super().get_context_data(
             title=self.object.display_name,
@@ -195,7 +194,7 @@ class MeetingDetailView(ObjectDetailView):
         return super().get_context_data(
             title=str(self.object),
             tasks=list(tasks),
-            today=timezone.localdate(),
+            today=clock.today(),
             may_edit=user.has_perm("programme.change_meeting"),
             may_add_task=user.has_perm("programme.add_task"),
             **kwargs,
@@ -213,7 +212,7 @@ class MeetingCreateView(_ToObjectMixin, ObjectCreateView):
         body = Body.objects.filter(code=self.request.GET.get("body", "")).first()
         if body is not None:
             initial["body"] = body
-        initial.setdefault("date", timezone.localdate())
+        initial.setdefault("date", clock.today())
         return initial
 
 
@@ -257,7 +256,7 @@ class TaskDetailView(ObjectDetailView):
         return super().get_context_data(
             title=_("Task %(number)s") % {"number": self.object.pk},
             overdue=self.object.is_overdue(),
-            today=timezone.localdate(),
+            today=clock.today(),
             may_edit=user.has_perm("programme.change_task"),
             may_complete=may_complete(user, self.object),
             **kwargs,
@@ -323,7 +322,7 @@ def task_done(request, pk: int):
     if not may_complete(request.user, task):
         raise PermissionDenied
     task.status = TaskStatus.DONE
-    task.done_date = timezone.localdate()
+    task.done_date = clock.today()
     note = request.POST.get("note", "").strip()
     if note:
         task.note = f"{task.note}\n{note}".strip() if task.note else note

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from benxi_cp import clock
 from benxi_cp.demo import Demo, print_logins
 from benxi_cp.models import SiteFlag
 from benxi_cp.registry import registry
@@ -65,6 +66,9 @@ class Command(BaseCommand):
                     part.prepare(self.stdout)
             for part in parts:
                 part.load(self.stdout)
-            SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})
+            # The demo's own date (benxi_cp/clock.py): its queues are computed as of then.
+            SiteFlag.objects.update_or_create(
+                key=SiteFlag.DEMO_LOADED, defaults={"value": clock.DEMO_TODAY.isoformat()}
+            )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         print_logins(self.stdout)

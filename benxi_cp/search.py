@@ -19,6 +19,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
+from benxi_cp import scoping
+
 MIN_LENGTH = 2  # characters, or one Chinese character (钢 finds the steel works)
 MAX_LENGTH = 100
 PER_GROUP = 5
@@ -137,7 +139,8 @@ def search(user, query: Query, per_group: int = PER_GROUP) -> list[Group]:
         return []
     groups = []
     for source in visible_sources(user):
-        records = source.find(user, query)
+        # An enterprise user finds only their enterprises' records (benxi_cp/scoping.py).
+        records = scoping.scope_for(user, source.find(user, query))
         page = list(records[: per_group + 1])
         count = len(page) if len(page) <= per_group else records.count()
         groups.append(

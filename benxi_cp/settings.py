@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "programme",
+    "portal",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     # Authentication (below): idle sessions end; locked-out log-ins get the lockout page.
     "benxi_cp.accounts.security.IdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
+    # An enterprise user finds only the pages written for them (benxi_cp/scoping.py).
+    "benxi_cp.scoping.EnterpriseScopeMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_cp.urls"

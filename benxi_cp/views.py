@@ -3,6 +3,7 @@
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job, SiteFlag
 from benxi_cp.pagination import CappedCountPaginator
+from benxi_cp.registry import registry
 from benxi_cp.versions import refuse
 
 
@@ -373,11 +375,24 @@ LANDING_PAGES = {
 }
 
 
+@dataclass(frozen=True)
+class LandingPage:
+    """The page (a URL name) a role sees at "/", registered by the app that serves it."""
+
+    role: str
+    url_name: str
+
+
 class HomeView(TemplateView):
     template_name = "home.html"
+    # An enterprise user lands on their own page (registry.landing_pages); their work queues
+    # are empty otherwise, since they hold none of the queues' permissions.
+    enterprise_scoped = True
 
     def get(self, request, *args, **kwargs):
-        landing = LANDING_PAGES.get(roles.role_of(request.user))
+        role = roles.role_of(request.user)
+        registered = registry.landing_pages.get(role)
+        landing = registered.url_name if registered else LANDING_PAGES.get(role)
         if landing:
             match = resolve(reverse(landing))
             return match.func(request, *match.args, **match.kwargs)

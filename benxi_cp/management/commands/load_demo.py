@@ -78,3 +78,7 @@ class Command(BaseCommand):
             SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         print_logins(self.stdout)
+        # The apps' own demo accounts (the enterprise users), after the staff's.
+        for module in modules:
+            if module.__name__ != "benxi_cp.demo" and hasattr(module, "print_logins"):
+                module.print_logins(self.stdout)

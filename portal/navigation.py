@@ -1,0 +1,14 @@
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.navigation import NavItem, register
+
+register(
+    NavItem(_("My enterprise"), "portal:home", permission="portal.use_portal", order=5),
+    NavItem(
+        _("Enterprise accounts"),
+        "portal:grants",
+        permission="portal.view_grant",
+        order=90,
+        in_user_menu=True,
+    ),
+)

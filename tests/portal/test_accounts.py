@@ -60,7 +60,7 @@ def test_epb_invites_and_the_link_makes_one_account_once(client, client_as, stee
     assert (grant.enterprise, grant.level, grant.is_active) == (steel, Level.PREPARER, True)
     assert scoping.enterprise_ids(user) == {steel.pk}
     # logged in, on their own page
-    assert "溪城钢铁厂" in client.get(reverse("portal:home")).content.decode()
+    assert "Xicheng Steel" in client.get(reverse("portal:home")).content.decode()
 
     client.logout()
     again = accept(client, link, username="other")

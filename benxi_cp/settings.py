@@ -219,6 +219,8 @@ LOCALE_PATHS = [
     BASE_DIR / "api" / "locale",
     BASE_DIR / "programme" / "locale",
     SHARED_DIR / "locale",
+    # Last: where a phrase is in an earlier catalogue too, the pages keep its words.
+    BASE_DIR / "portal" / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "programme",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "rest_framework",
     "drf_spectacular",

@@ -17,3 +17,21 @@ class PortalConfig(AppConfig):
         registry.enterprise_access.register(access.ACCESS)
         registry.enterprise_scopes.register(*access.SCOPES)
         registry.landing_pages.register(LandingPage(roles.ENTERPRISE_USER, "portal:home"))
+
+        # A signature never changes: the database refuses it (portal/locks.py).
+        from benxi_cp import guards, refusals
+        from portal import locks
+
+        guards.register(
+            "portal.locks",
+            postgresql=locks.postgresql_triggers,
+            sqlite=locks.sqlite_triggers,
+            tables=locks.guarded_tables,
+        )
+        refusals.register(
+            lambda error: (
+                str(_("A signed submission cannot change."))
+                if locks.is_signed_error(error)
+                else None
+            )
+        )

@@ -90,3 +90,21 @@ class AcceptForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("one-time code"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(label=_("your password"), widget=forms.PasswordInput, strip=False)
+    code = forms.CharField(
+        label=_("one-time code"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)

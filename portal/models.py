@@ -98,6 +98,9 @@ class Grant(TrackedModel):
         related_name="+",
     )
     revoke_reason = models.TextField(_("reason for revoking"), blank=True)
+    # Wrong passwords or codes when signing, in a row; at MAX_SIGNING_FAILURES the person
+    # may not sign until the EPB unlocks it.
+    signing_failures = models.PositiveSmallIntegerField(_("failed signing attempts"), default=0)
 
     objects = GrantQuerySet.as_manager()
 
@@ -178,6 +181,10 @@ class Grant(TrackedModel):
         if self.level == Level.SIGNATORY and self.approved_at is None:
             return _("Awaiting the EPB's approval")
         return _("Active")
+
+    @property
+    def signing_locked(self) -> bool:
+        return self.signing_failures >= MAX_SIGNING_FAILURES
 
     def letter_url(self) -> str:
         return reverse("portal:grant_letter", args=[self.pk]) if self.letter else ""
@@ -267,3 +274,53 @@ class Invitation(TrackedModel):
         if self.expires_at <= timezone.now():
             return _("Expired")
         return _("Sent")
+
+
+STATEMENT_VERSION = "2026-1"
+MAX_SIGNING_FAILURES = 5
+
+
+class Signature(models.Model):
+    """A signatory's certification of a discharge report: the submission. What was signed is
+    kept as canonical JSON with its SHA-256; the database refuses any change or deletion."""
+
+    report = models.ForeignKey(
+        "enterprises.DischargeReport",
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    document = models.TextField(_("document signed (canonical JSON)"))
+    document_sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)
+    statement_version = models.CharField(_("certification statement"), max_length=16)
+    method = models.CharField(_("method"), max_length=32)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="portal_signature_sha256_hex",
+                violation_error_message=_("The hash is 64 hexadecimal digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.signer} · {self.signed_at:%Y-%m-%d %H:%M}"
+
+    def hash_matches(self) -> bool:
+        return hashlib.sha256(self.document.encode("utf-8")).hexdigest() == self.document_sha256

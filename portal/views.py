@@ -24,8 +24,8 @@ from benxi_cp import files, scoping
 from benxi_cp.views import PermissionMixin
 from enterprises.choices import Severity
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
-from portal import deadlines, services
-from portal.forms import AcceptForm, InvitationForm, RevokeForm
+from portal import deadlines, services, signing
+from portal.forms import AcceptForm, CodeForm, InvitationForm, RevokeForm, SignForm
 from portal.models import Grant, Invitation
 
 
@@ -102,7 +102,14 @@ class PortalReportView(EnterpriseUserMixin, TemplateView):
         values = DischargeValue.objects.filter(report=report).select_related("pollutant")
         flags = ReliabilityFlag.objects.filter(report=report).select_related("pollutant")
         return super().get_context_data(
-            title=str(report), report=report, values=values, flags=flags, **kwargs
+            title=str(report),
+            report=report,
+            values=values,
+            flags=flags,
+            signatures=report.signatures.select_related("signer"),
+            may_sign=signing.signing_grant(self.request.user, report) is not None
+            and report.status in ("draft", "returned"),
+            **kwargs,
         )
 
 
@@ -271,3 +278,113 @@ def grant_letter(request, pk):
         raise Http404(_("Not found."))
     grant = get_object_or_404(grants, pk=pk)
     return files.attachment(grant.letter, grant.letter_name or "letter", grant.letter_type)
+
+
+class TwoFactorView(EnterpriseUserMixin, View):
+    """Enrolment of the signatory's one-time codes: a QR code to scan, then a code to
+    confirm it."""
+
+    template_name = "portal/two_factor.html"
+
+    def render_page(self, request, form):
+        device = signing.enrolment_device(request.user)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": _("One-time codes"),
+                "form": form,
+                "qr": signing.qr_svg(device),
+                "secret": device.config_url.split("secret=", 1)[1].split("&", 1)[0],
+                "enrolled": signing.device_of(request.user) is not None,
+            },
+        )
+
+    def get(self, request):
+        return self.render_page(request, CodeForm())
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                signing.confirm(signing.enrolment_device(request.user), form.cleaned_data["code"])
+            except ValidationError as refused:
+                form.add_error("code", refused.messages[0])
+            else:
+                messages.success(request, _("Your one-time codes are set up."))
+                return redirect("portal:home")
+        return self.render_page(request, form)
+
+
+class SignView(EnterpriseUserMixin, View):
+    """The signatory reads the exact document and the certification statement, and signs
+    with their password and a one-time code: the report is submitted."""
+
+    template_name = "portal/sign.html"
+
+    def get_report(self) -> DischargeReport:
+        return get_object_or_404(
+            DischargeReport.objects.for_user(self.request.user).select_related("enterprise"),
+            pk=self.kwargs["pk"],
+        )
+
+    def render_page(self, request, report, form, status=200, error=""):
+        text = signing.canonical(signing.document(report))
+        form = form or SignForm(initial={"document_sha256": signing.digest(text)})
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": _("Sign and submit"),
+                "report": report,
+                "values": report.values.select_related("pollutant").order_by("pollutant__code"),
+                "flags": report.flags.select_related("pollutant"),
+                "statement": signing.statement(),
+                "statement_version": signing.STATEMENT_VERSION,
+                "sha256": signing.digest(text),
+                "refusal": signing.refusal(request.user, report),
+                "form": form,
+                "error": error,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        return self.render_page(request, self.get_report(), None)
+
+    def post(self, request, pk):
+        report = self.get_report()
+        form = SignForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, report, form, status=400)
+        try:
+            signature = signing.sign(
+                report,
+                request.user,
+                form.cleaned_data["password"],
+                form.cleaned_data["code"],
+                form.cleaned_data["document_sha256"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+        except ValidationError as refused:
+            form = SignForm(initial={"document_sha256": form.cleaned_data["document_sha256"]})
+            return self.render_page(
+                request, report, form, status=400, error=" ".join(refused.messages)
+            )
+        messages.success(
+            request,
+            _("Signed and submitted. SHA-256 of the document: %(hash)s")
+            % {"hash": signature.document_sha256},
+        )
+        return redirect("portal:report", pk=report.pk)
+
+
+@require_POST
+def grant_unlock_signing(request, pk):
+    if not request.user.has_perm("portal.approve_signatory"):
+        raise Http404(_("Not found."))
+    grant = _grant_for_staff(request, pk)
+    signing.unlock_signing(grant)
+    messages.success(request, _("The signatory may sign again."))
+    return redirect("portal:grants")

@@ -7,7 +7,8 @@ and create them, and the tables they need. The guards today:
 
 - `enterprises.locks`: verified discharge reports and their values;
 - `audits.locks`: accepted audits and what hangs off them, and the audit rules;
-- `reports.yearlock`: closed years, their copies of record.
+- `reports.yearlock`: closed years, their copies of record;
+- `portal.locks`: signatures of discharge reports, never changed or deleted.
 
 `install` (re)creates every guard after each migrate (post_migrate); a guard whose tables
 are missing (migrated back below them) is left alone, and one whose `present` check fails

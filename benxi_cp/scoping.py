@@ -47,6 +47,8 @@ class EnterpriseAccess:
     name: str
     permission: str  # held by the enterprise users' group only
     enterprise_ids: Callable[[object], frozenset[int]]
+    # whether the user may enter reports for the enterprise (the entry grid)
+    may_enter: Callable[[object, int], bool] = lambda user, enterprise_id: False
 
 
 def _access() -> EnterpriseAccess | None:
@@ -90,6 +92,31 @@ def only_own(user, queryset: QuerySet) -> QuerySet:
     if scope is None or not ids:
         return queryset.none()
     return queryset.filter(**{f"{scope.path}__in": sorted(ids)})
+
+
+def may_enter(user, enterprise_id: int) -> bool:
+    """Whether an enterprise user may enter reports for this enterprise of theirs."""
+    access = _access()
+    return (
+        access is not None
+        and enterprise_id in enterprise_ids(user)
+        and access.may_enter(user, enterprise_id)
+    )
+
+
+def own_enterprise(user, enterprises: QuerySet, text: str):
+    """For an enterprise user, the enterprise of theirs (of the register `enterprises`) a
+    request names by its id or code, or None; the caller answers 404 to anything else, so
+    that no other enterprise is shown."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    enterprises = only_own(user, enterprises)
+    if text.isdigit() and int(text) < 2**31:
+        found = enterprises.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    return enterprises.filter(code=text).first()
 
 
 def enterprise_scoped(view):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from benxi_cp import scoping
 from benxi_cp.closing import YearClosed
 from benxi_cp.importers import get_importer
 from benxi_cp.models import EditConflict
@@ -553,17 +554,45 @@ class ReportEntryView(PermissionMixin, View):
     template_name = "enterprises/report_entry.html"
     start_template_name = "enterprises/report_start.html"
     prefix = "rows"
+    # An enterprise's preparer enters its own reports here too (benxi_cp/scoping.py): only
+    # for the enterprises they may enter for, and they submit by signing (the portal).
+    enterprise_scoped = True
 
     def dispatch(self, request, *args, **kwargs):
         self.catalogue = None
+        self.for_enterprise = scoping.is_enterprise_user(request.user)
+        if self.for_enterprise:
+            given = request.GET.get("enterprise", "")
+            enterprise = scoping.own_enterprise(request.user, Enterprise.objects.all(), given)
+            if given and (enterprise is None or not scoping.may_enter(request.user, enterprise.pk)):
+                raise Http404(_("No enterprise of yours has this code."))
         return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self):
+        # An enterprise user's right is their grant for the enterprise (checked above).
+        return self.for_enterprise or super().has_permission()
+
+    def _done(self, report: DischargeReport):
+        """Where the grid leads after a report: its page; an enterprise user, who reads it on
+        their own page, back to the grid, or home when the report is locked."""
+        if self.for_enterprise:
+            return redirect("home") if report.is_locked else redirect(report.entry_url)
+        return redirect(report)
+
+    def _scoped(self, form):
+        """The start form offers an enterprise user only the enterprises they enter for."""
+        if self.for_enterprise:
+            form.fields["enterprise"].queryset = scoping.scope_for(
+                self.request.user, Enterprise.objects.all()
+            )
+        return form
 
     # which report
     def _period(self, request):
         keys = ("enterprise", "year", "period")
         if not all(request.GET.get(key) for key in keys):
             return None, None
-        form = ReportStartForm(request.GET)
+        form = self._scoped(ReportStartForm(request.GET))
         if not form.is_valid():
             return None, form
         kind, number = parse_period(form.cleaned_data["period"])
@@ -591,7 +620,11 @@ class ReportEntryView(PermissionMixin, View):
         if form is None:
             initial = {"period": request.GET.get("period") or "Y"}
             given = request.GET.get("enterprise", "")
-            enterprise = Enterprise.objects.filter(pk=given).first() if given.isdigit() else None
+            enterprise = (
+                scoping.scope_for(request.user, Enterprise.objects.all()).filter(pk=given).first()
+                if given.isdigit()
+                else None
+            )
             if enterprise is not None:
                 initial["enterprise"] = enterprise
                 latest = (
@@ -604,7 +637,7 @@ class ReportEntryView(PermissionMixin, View):
                     initial["year"] = latest + 1
             if request.GET.get("year", "").isdigit():
                 initial["year"] = int(request.GET["year"])
-            form = ReportStartForm(initial=initial)
+            form = self._scoped(ReportStartForm(initial=initial))
         return render(
             request,
             self.start_template_name,
@@ -617,7 +650,7 @@ class ReportEntryView(PermissionMixin, View):
             return self._start(request, form)
         if report.is_locked:
             messages.info(request, _("This report is verified and locked."))
-            return redirect(report)
+            return self._done(report)
         previous, previous_values = _previous_values(report)
         current = list(report.values.all()) if report.pk else []
         initial = {v.pollutant_id: {"amount": v.amount, "basis": v.basis} for v in current}
@@ -647,7 +680,7 @@ class ReportEntryView(PermissionMixin, View):
             return HttpResponseBadRequest(_("Say which enterprise, year and period."))
         if report.is_locked:
             messages.error(request, str(ReportLocked(report).messages[0]))
-            return redirect(report)
+            return self._done(report)
         previous, previous_values = _previous_values(report)
         action = request.POST.get("action", "save")
         if action == "add":
@@ -675,7 +708,7 @@ class ReportEntryView(PermissionMixin, View):
                     formset.is_valid()
             except ReportLocked as locked:
                 messages.error(request, " ".join(locked.messages))
-                return redirect(report)
+                return self._done(report)
             except (WriteConflict, YearClosed) as conflict:
                 header.add_error(None, " ".join(conflict.messages))
             except IntegrityError:
@@ -686,6 +719,14 @@ class ReportEntryView(PermissionMixin, View):
 
     def _after_save(self, request, report: DischargeReport, action: str):
         counted = report.flags.exclude(severity=Severity.INFO).count()
+        if action == "submit" and self.for_enterprise:
+            # An enterprise submits by signing: its signatory reads and signs the report.
+            messages.info(
+                request,
+                _("Saved as %(status)s. Your signatory submits it by signing it.")
+                % {"status": report.get_status_display()},
+            )
+            return self._done(report)
         if action == "submit":
             try:
                 workflow.submit(report, request.user)

@@ -15,7 +15,20 @@ def enterprise_ids(user) -> frozenset[int]:
     )
 
 
-ACCESS = EnterpriseAccess(name="portal", permission=USE_PORTAL, enterprise_ids=enterprise_ids)
+def may_enter(user, enterprise_id: int) -> bool:
+    """Preparers and signatories enter reports; viewers read."""
+    from portal.models import Grant, Level
+
+    return (
+        Grant.objects.active()
+        .filter(user=user, enterprise_id=enterprise_id, level__in=[Level.PREPARER, Level.SIGNATORY])
+        .exists()
+    )
+
+
+ACCESS = EnterpriseAccess(
+    name="portal", permission=USE_PORTAL, enterprise_ids=enterprise_ids, may_enter=may_enter
+)
 
 # Every model an enterprise user may read, with the lookup to its enterprise. A model not
 # listed gives them no rows.

@@ -79,6 +79,7 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
                 {
                     "enterprise": enterprise,
                     "grant": grants.get(enterprise.pk),
+                    "may_enter": scoping.may_enter(user, enterprise.pk),
                     "reports": enterprise.portal_reports[:12],
                     "audits": timetable,
                     "deadlines": deadlines.deadlines(enterprise.portal_reports, today),

@@ -1,9 +1,12 @@
 """Demo enterprise users: a preparer and an approved signatory for one enterprise, a viewer for
 another. Their passwords are printed with the other demo logins."""
 
+import base64
+
 from django.contrib.auth.models import Group, User
 from django.db.models import Count
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benxi_cp import roles
 from enterprises.models import Enterprise
@@ -15,6 +18,15 @@ DEMO_USERS = [
     ("firm1sign", "benxi-firm1sign", "周建国 (Zhou Jianguo)", 0, Level.SIGNATORY),
     ("firm2", "benxi-firm2", "吴静 (Wu Jing)", 1, Level.VIEWER),
 ]
+
+
+# The demo signatory's one-time code key (RFC 6238's test key): printed for the demo only,
+# so that an authenticator app can be set up with it.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def demo_secret() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode("ascii")
 
 
 def demo_enterprises() -> list[Enterprise]:
@@ -56,17 +68,24 @@ def load(stdout) -> None:
         user.set_password(password)
         user.save()
         user.groups.set([group])
-        Grant.objects.filter(user=user).delete()
         signatory = level == Level.SIGNATORY
-        Grant.objects.create(
-            user=user,
-            enterprise=enterprises[which],
-            level=level,
-            basis=Basis.LEGAL_REPRESENTATIVE if signatory else "",
-            approved_at=timezone.now() if signatory else None,
-            approved_by=approver if signatory else None,
-            created_by=approver,
-        )
+        TOTPDevice.objects.filter(user=user).delete()
+        if signatory:
+            TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+        # The grant is kept (its signatures refer to it), and set as the demo has it.
+        Grant.objects.filter(user=user, revoked_at__isnull=True).exclude(
+            enterprise=enterprises[which]
+        ).update(revoked_at=timezone.now(), revoke_reason="load_demo")
+        grant = Grant.objects.filter(
+            user=user, enterprise=enterprises[which], revoked_at__isnull=True
+        ).first() or Grant(user=user, enterprise=enterprises[which])
+        grant.level = level
+        grant.basis = Basis.LEGAL_REPRESENTATIVE if signatory else ""
+        grant.approved_at = timezone.now() if signatory else None
+        grant.approved_by = approver if signatory else None
+        grant.created_by = grant.created_by or approver
+        grant.signing_failures = 0
+        grant.save()
     stdout.write(
         f"Demo enterprise users: {len(DEMO_USERS)}, for {enterprises[0].code} and "
         f"{enterprises[1].code}."
@@ -78,3 +97,5 @@ def print_logins(stdout) -> None:
     for username, password, _name, which, level in DEMO_USERS:
         where = enterprises[which].code if len(enterprises) > which else "?"
         stdout.write(f"  {username:<9} {password:<15} {roles.ENTERPRISE_USER} ({level}, {where})")
+        if level == Level.SIGNATORY:
+            stdout.write(f"            one-time code key (TOTP, demo only): {demo_secret()}")

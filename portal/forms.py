@@ -108,3 +108,21 @@ class SignForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
     document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, serious_flags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A serious flag is explained before the report is signed; the explanation is part
+        # of the document signed.
+        for flag in serious_flags:
+            self.fields[f"explain_{flag.pk}"] = forms.CharField(
+                label=_("Explain: %(flag)s") % {"flag": flag.message},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+            )
+
+    def explanations(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("explain_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("explain_")
+        }

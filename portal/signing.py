@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enterprises import workflow
-from enterprises.choices import ReportStatus
+from enterprises.choices import ReportStatus, Severity
 from enterprises.models import DischargeReport
 from portal.models import (
     MAX_SIGNING_FAILURES,
@@ -56,11 +56,19 @@ def signing_grant(user, report: DischargeReport) -> Grant | None:
     )
 
 
-def document(report: DischargeReport) -> dict:
+def serious_flags(report: DischargeReport) -> list:
+    return list(
+        report.flags.filter(severity=Severity.SERIOUS).select_related("pollutant").order_by("id")
+    )
+
+
+def document(report: DischargeReport, explanations: dict[int, str] | None = None) -> dict:
     """What is signed: the report's enterprise, period, values with their units and bases,
-    and the reliability flags found, in a form independent of the reader's language."""
+    and the reliability flags found (with the signatory's explanations of the serious ones,
+    when given), in a form independent of the reader's language."""
     values = report.values.select_related("pollutant").order_by("pollutant__code")
     flags = report.flags.select_related("pollutant").order_by("code", "pollutant__code", "id")
+    explained = explanations or {}
     return {
         "enterprise": {"code": report.enterprise.code, "name": report.enterprise.name},
         "year": report.year,
@@ -81,6 +89,7 @@ def document(report: DischargeReport) -> dict:
                 "severity": flag.severity,
                 "pollutant": flag.pollutant.code if flag.pollutant else None,
                 "params": flag.params,
+                **({"explanation": explained[flag.pk]} if flag.pk in explained else {}),
             }
             for flag in flags
         ],
@@ -171,6 +180,7 @@ def sign(
     shown_sha256: str,
     ip_address: str | None = None,
     user_agent: str = "",
+    explanations: dict[int, str] | None = None,
 ) -> Signature:
     """Sign and submit the report, or refuse with a message (nothing changed but the count
     of failed attempts)."""
@@ -183,12 +193,15 @@ def sign(
     device = device_of(user)
     if not device.verify_token((code or "").strip()):
         raise _fail(grant, _("The one-time code is not right, or was used already."))
-    text = canonical(document(report))
-    if digest(text) != shown_sha256:
+    if digest(canonical(document(report))) != shown_sha256:
         raise ValidationError(
             _("The report changed since you opened it; read it again before signing."),
             code="changed",
         )
+    explanations = {pk: (text or "").strip() for pk, text in (explanations or {}).items()}
+    if any(not explanations.get(flag.pk) for flag in serious_flags(report)):
+        raise ValidationError(_("Explain every serious flag before signing."), code="unexplained")
+    text = canonical(document(report, explanations))
     signature = Signature(
         grant=grant,
         signer=user,

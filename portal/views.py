@@ -331,7 +331,10 @@ class SignView(EnterpriseUserMixin, View):
 
     def render_page(self, request, report, form, status=200, error=""):
         text = signing.canonical(signing.document(report))
-        form = form or SignForm(initial={"document_sha256": signing.digest(text)})
+        form = form or SignForm(
+            initial={"document_sha256": signing.digest(text)},
+            serious_flags=signing.serious_flags(report),
+        )
         return render(
             request,
             self.template_name,
@@ -355,7 +358,7 @@ class SignView(EnterpriseUserMixin, View):
 
     def post(self, request, pk):
         report = self.get_report()
-        form = SignForm(request.POST)
+        form = SignForm(request.POST, serious_flags=signing.serious_flags(report))
         if not form.is_valid():
             return self.render_page(request, report, form, status=400)
         try:
@@ -367,9 +370,16 @@ class SignView(EnterpriseUserMixin, View):
                 form.cleaned_data["document_sha256"],
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                explanations=form.explanations(),
             )
         except ValidationError as refused:
-            form = SignForm(initial={"document_sha256": form.cleaned_data["document_sha256"]})
+            form = SignForm(
+                initial={
+                    "document_sha256": form.cleaned_data["document_sha256"],
+                    **{f"explain_{pk}": text for pk, text in form.explanations().items()},
+                },
+                serious_flags=signing.serious_flags(report),
+            )
             return self.render_page(
                 request, report, form, status=400, error=" ".join(refused.messages)
             )

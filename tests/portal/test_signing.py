@@ -193,3 +193,40 @@ def test_enrolment_draws_a_qr_code_and_a_code_confirms_it(client, make_enterpris
     )
     assert response.status_code == 302
     assert TOTPDevice.objects.get(user=user).confirmed
+
+
+@pytest.mark.django_db
+def test_a_serious_flag_is_explained_before_signing_and_the_explanation_is_signed(
+    client, signatory, draft
+):
+    from enterprises.models import ReliabilityFlag
+
+    flag = ReliabilityFlag.objects.create(report=draft, code="outlier", severity="serious")
+    client.force_login(signatory)
+    page = client.get(reverse("portal:report_sign", args=[draft.pk])).content.decode()
+    assert f'name="explain_{flag.pk}"' in page
+    response = post_sign(client, draft, otp=code(signatory))
+    assert response.status_code == 400 and not Signature.objects.exists()
+    sha = signing.digest(signing.canonical(signing.document(draft)))
+    response = client.post(
+        reverse("portal:report_sign", args=[draft.pk]),
+        {
+            "password": PASSWORD,
+            "code": code(signatory, 1),
+            "document_sha256": sha,
+            f"explain_{flag.pk}": "   ",
+        },
+    )
+    assert response.status_code == 400 and not Signature.objects.exists()
+    response = client.post(
+        reverse("portal:report_sign", args=[draft.pk]),
+        {
+            "password": PASSWORD,
+            "code": code(signatory, 1),
+            "document_sha256": sha,
+            f"explain_{flag.pk}": "The kiln was relined in March: a real change.",
+        },
+    )
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert "The kiln was relined in March" in signature.document and signature.hash_matches()

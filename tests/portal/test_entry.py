@@ -96,3 +96,41 @@ def test_the_epb_still_enters_for_enterprises_without_portal_access(client_as, c
     response = client.post(entry_url(cement.pk, 2000), grid(action="submit"))
     assert response.status_code == 302
     assert DischargeReport.objects.get(enterprise=cement).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_a_returned_report_is_corrected_and_signed_again(
+    client, steel, steel_user, make_enterprise_user, epb_user
+):
+    client.force_login(steel_user)
+    client.post(entry_url(steel.pk, 2000), grid("150"))
+    report = DischargeReport.objects.get(enterprise=steel, year=2000)
+    signatory = make_enterprise_user(steel, "steel-sign", Level.SIGNATORY)
+    device = TOTPDevice.objects.create(user=signatory, name="phone", confirmed=True)
+
+    def sign(ahead: int):
+        client.force_login(signatory)
+        return client.post(
+            reverse("portal:report_sign", args=[report.pk]),
+            {
+                "password": PASSWORD,
+                "code": f"{_at(device, int(time.time()) + ahead * device.step):06d}",
+                "document_sha256": signing.digest(signing.canonical(signing.document(report))),
+            },
+        )
+
+    assert sign(0).status_code == 302
+    workflow.return_report(report, epb_user, "COD looks ten times too high")
+    client.force_login(steel_user)
+    page = client.get(reverse("portal:report", args=[report.pk])).content.decode()
+    assert "COD looks ten times too high" in page
+    client.post(entry_url(steel.pk, 2000), grid("15"))
+    report.refresh_from_db()
+    assert report.status == "returned" and report.values.get().amount == 15
+    assert sign(1).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    first, second = Signature.objects.filter(report=report).order_by("signed_at", "pk")
+    assert '"150"' in first.document and '"15"' in second.document
+    assert first.document_sha256 != second.document_sha256
+    assert first.hash_matches() and second.hash_matches()

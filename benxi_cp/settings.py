@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "programme",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "rest_framework",
     "drf_spectacular",

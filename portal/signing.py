@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enterprises import workflow
@@ -33,6 +34,8 @@ from portal.models import (
 )
 
 METHOD = "password+totp"
+RECOVERY_METHOD = "password+recovery_code"
+RECOVERY_CODES = 10
 STATEMENTS = {
     STATEMENT_VERSION: gettext_lazy(
         "I certify under penalty of law that this document was prepared under my direction "
@@ -133,12 +136,32 @@ def qr_svg(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
 
 
-def confirm(device: TOTPDevice, code: str) -> None:
+def confirm(device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the enrolled device with a code it shows; returns new recovery codes (each
+    good once, for signing when the phone is lost), shown to the user this once."""
     if not device.verify_token((code or "").strip()):
         raise ValidationError(_("This code is not right; try the current one."), code="code")
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=device.user).delete()
+    recovery = StaticDevice.objects.create(user=device.user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes
+
+
+def second_factor(user, code: str) -> str | None:
+    """The method of the code if it is right: a one-time code of the user's authenticator,
+    or one of their recovery codes (each is used up); None otherwise."""
+    code = (code or "").strip()
+    device = device_of(user)
+    if device is not None and code.isdigit() and device.verify_token(code):
+        return METHOD
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is not None and not code.isdigit() and recovery.verify_token(code):
+        return RECOVERY_METHOD
+    return None
 
 
 # Signing ----------------------------------------------------------------------------------
@@ -190,8 +213,8 @@ def sign(
     grant = signing_grant(user, report)
     if not user.check_password(password or ""):
         raise _fail(grant, _("The password is not right."))
-    device = device_of(user)
-    if not device.verify_token((code or "").strip()):
+    method = second_factor(user, code)
+    if method is None:
         raise _fail(grant, _("The one-time code is not right, or was used already."))
     if digest(canonical(document(report))) != shown_sha256:
         raise ValidationError(
@@ -210,7 +233,7 @@ def sign(
         document=text,
         document_sha256=digest(text),
         statement_version=STATEMENT_VERSION,
-        method=METHOD,
+        method=method,
     )
 
     def record(stored: DischargeReport) -> None:
@@ -258,4 +281,6 @@ def unlock_signing(grant: Grant) -> None:
     """The EPB lets a locked signatory sign again (their code's throttle starts over too)."""
     Grant.objects.filter(pk=grant.pk).update(signing_failures=0)
     for device in TOTPDevice.objects.filter(user=grant.user_id):
+        device.throttle_reset()
+    for device in StaticDevice.objects.filter(user=grant.user_id):
         device.throttle_reset()

@@ -308,12 +308,18 @@ class TwoFactorView(EnterpriseUserMixin, View):
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                signing.confirm(signing.enrolment_device(request.user), form.cleaned_data["code"])
+                codes = signing.confirm(
+                    signing.enrolment_device(request.user), form.cleaned_data["code"]
+                )
             except ValidationError as refused:
                 form.add_error("code", refused.messages[0])
             else:
                 messages.success(request, _("Your one-time codes are set up."))
-                return redirect("portal:home")
+                return render(
+                    request,
+                    "portal/recovery_codes.html",
+                    {"title": _("Recovery codes"), "codes": codes},
+                )
         return self.render_page(request, form)
 
 

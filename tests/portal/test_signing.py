@@ -20,6 +20,7 @@ from tests.fixtures import PASSWORD
 @pytest.fixture(autouse=True)
 def _no_throttle(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
 @pytest.fixture
@@ -191,8 +192,24 @@ def test_enrolment_draws_a_qr_code_and_a_code_confirms_it(client, make_enterpris
     response = client.post(
         reverse("portal:two_factor"), {"code": f"{_at(device, int(time.time())):06d}"}
     )
-    assert response.status_code == 302
-    assert TOTPDevice.objects.get(user=user).confirmed
+    assert response.status_code == 200 and TOTPDevice.objects.get(user=user).confirmed
+    codes = response.context["codes"]
+    assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_signs_once(client, make_enterprise_user, steel, draft):
+    user = make_enterprise_user(steel, "new-sign", Level.SIGNATORY)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=False)
+    codes = signing.confirm(device, f"{_at(device, int(time.time())):06d}")
+    client.force_login(user)
+    assert post_sign(client, draft, otp=codes[0]).status_code == 302
+    assert Signature.objects.get().method == "password+recovery_code"
+    draft.status = "returned"
+    draft.save()
+    response = post_sign(client, draft, otp=codes[0])
+    assert response.status_code == 400 and "used already" in response.content.decode()
+    assert post_sign(client, draft, otp=codes[1]).status_code == 302
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from api import batch, serializers
 from api.permissions import PagePermission
 from audits.filters import AuditFilter, OptionFilter
 from audits.models import Audit, AuditStep, Option, OptionReduction
+from benxi_cp import scoping
 from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, in_range
 from enterprises import workflow
 from enterprises.filters import DischargeReportFilter, EnterpriseFilter
@@ -45,6 +46,10 @@ class ReadViewSet(viewsets.ReadOnlyModelViewSet):
     # value the database refuses.
     lookup_value_regex = "[0-9]{1,18}"
 
+    def filter_queryset(self, queryset):
+        # An enterprise user's token reads only their enterprises' rows (benxi_cp/scoping.py).
+        return scoping.scope_for(self.request.user, super().filter_queryset(queryset))
+
 
 @extend_schema(
     tags=["enterprises"],
@@ -54,6 +59,7 @@ class EnterpriseViewSet(ReadViewSet):
     """The enterprise register, with the filters of the enterprises list."""
 
     permission_required = "enterprises.view_enterprise"
+    enterprise_scoped = True
     queryset = Enterprise.objects.all()
     serializer_class = serializers.EnterpriseSerializer
     filterset_class = EnterpriseFilter
@@ -124,6 +130,7 @@ class DischargeReportViewSet(ReadViewSet):
     and the workflow steps of the report pages."""
 
     permission_required = "enterprises.view_dischargereport"
+    enterprise_scoped = True
     serializer_class = serializers.DischargeReportSerializer
     filterset_class = DischargeReportFilter
 

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "programme",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "portal",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     # Authentication (below): idle sessions end; locked-out log-ins get the lockout page.
     "benxi_cp.accounts.security.IdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
+    # An enterprise user finds only the pages written for them (benxi_cp/scoping.py).
+    "benxi_cp.scoping.EnterpriseScopeMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_cp.urls"
@@ -223,6 +229,8 @@ LOCALE_PATHS = [
     BASE_DIR / "api" / "locale",
     BASE_DIR / "programme" / "locale",
     SHARED_DIR / "locale",
+    # Last: where a phrase is in an earlier catalogue too, the pages keep its words.
+    BASE_DIR / "portal" / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

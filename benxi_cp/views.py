@@ -430,6 +430,9 @@ class FormatDocumentView(TemplateView):
 
 class HomeView(TemplateView):
     template_name = "home.html"
+    # An enterprise user lands on their own page (registry.landing_pages); their work queues
+    # are empty otherwise, since they hold none of the queues' permissions.
+    enterprise_scoped = True
 
     def get(self, request, *args, **kwargs):
         landing = registry.landing_pages.get(roles.role_of(request.user))

@@ -386,6 +386,11 @@ BENXI_IMPORT_MAX_UNPACKED_BYTES = env_int("BENXI_IMPORT_MAX_UNPACKED_BYTES", 256
 # A file larger than this is checked and imported by the background worker
 # (`manage.py db_worker`), with a progress page; a smaller one at once, in the request.
 BENXI_IMPORT_BACKGROUND_BYTES = env_int("BENXI_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
+# And so is a workbook whose parts unpack to more than this, however small the file: the XML
+# the parser reads in a request (a second or two) is bounded, not the compressed bytes.
+BENXI_IMPORT_BACKGROUND_UNPACKED_BYTES = env_int(
+    "BENXI_IMPORT_BACKGROUND_UNPACKED_BYTES", 8 * 1024 * 1024
+)
 # django-tasks with its database backend: the queue is a table of the application's
 # database, so neither SQLite nor PostgreSQL needs another server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -30,6 +30,8 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from benxi_cp.validators import control_character
+
 # The beginning of a sheet's XML that is read to find its <dimension ref="A1:H200"/>: it
 # comes before the rows (ECMA-376 orders the children of <worksheet>).
 DIMENSION_PROBE_BYTES = 64 * 1024
@@ -54,12 +56,6 @@ UNREADABLE = (
     ValueError,
     OSError,
 )
-
-# The characters no cell may hold: the C0 controls but tab, line feed and carriage return,
-# DEL and the C1 controls. PostgreSQL refuses NUL in text; the others are invisible, and no
-# code, name or figure of the programme has them (benxi_cp/validators.py refuses them in
-# forms and the API alike).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class FileRefused(Exception):
@@ -198,10 +194,11 @@ def _broken_workbook() -> str:
 
 
 def _control_character(cells: list[str]) -> str | None:
+    """The first control character of the cells (benxi_cp/validators.py), as U+XXXX."""
     for cell in cells:
-        found = CONTROL_CHARACTERS.search(cell)
+        found = control_character(cell)
         if found:
-            return f"U+{ord(found.group()):04X}"
+            return found
     return None
 
 

@@ -135,9 +135,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+# Redis is an optimisation, not a dependency (benxi_cp/cache.py): while it does not answer,
+# each process serves from its own memory, logs it once, and tries Redis again every
+# BENXI_CACHE_RETRY_SECONDS; short socket timeouts, so that no request waits for it long.
+BENXI_CACHE_RETRY_SECONDS = env_int("BENXI_CACHE_RETRY_SECONDS", 5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "benxi_cp.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

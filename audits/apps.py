@@ -30,4 +30,4 @@ class AuditsConfig(AppConfig):
         refusals.register(
             lambda error: " ".join(AuditLocked().messages) if is_locked_error(error) else None
         )
-        refusals.register(lambda error: database_refusal() if is_rule_error(error) else None)
+        refusals.register(lambda error: database_refusal(error) if is_rule_error(error) else None)

@@ -46,7 +46,7 @@ from audits.services import (
 )
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
-from benxi_cp import closing, files
+from benxi_cp import files, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import (
     refuse,
@@ -344,7 +344,7 @@ class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
             refuse(form, conflict)
             return self.render_page(form, self.get_step(audit))
         except IntegrityError as error:
-            form.add_error(None, closing.message(error, REFUSED))
+            form.add_error(None, refusals.message_for(error) or REFUSED)
             return self.render_page(form, self.get_step(audit))
         messages.success(request, _("Step %(number)s saved.") % {"number": step.number})
         return redirect(audit.get_absolute_url() + f"#step-{step.number}")
@@ -418,7 +418,7 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
         except EditConflict as conflict:
             refuse_in_formset(formset, conflict)
         except IntegrityError as error:
-            messages.error(request, closing.message(error, REFUSED))
+            messages.error(request, refusals.message_for(error) or REFUSED)
             return self.render_page(formset)
         if formset.conflicts:
             messages.error(request, refused_rows_message())
@@ -492,7 +492,7 @@ class OptionGridView(PermissionMixin, AuditScopedMixin, View):
         except EditConflict as conflict:
             refuse_in_formset(formset, conflict)
         except IntegrityError as error:
-            messages.error(request, closing.message(error, REFUSED))
+            messages.error(request, refusals.message_for(error) or REFUSED)
             return self.render_page(formset)
         if formset.conflicts:
             messages.error(request, refused_rows_message())
@@ -587,7 +587,7 @@ class OptionUpdateView(ObjectUpdateView):
             refuse(form, conflict)
             return self.form_invalid(form)
         except IntegrityError as error:
-            form.add_error(None, closing.message(error, REFUSED))
+            form.add_error(None, refusals.message_for(error) or REFUSED)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(option.get_absolute_url())
@@ -653,7 +653,7 @@ class FeasibilityView(PermissionMixin, View):
             refuse(form, conflict)
             return self.render_page(form, evaluation)
         except IntegrityError as error:
-            form.add_error(None, closing.message(error, REFUSED))
+            form.add_error(None, refusals.message_for(error) or REFUSED)
             return self.render_page(form, evaluation)
         messages.success(request, _("Feasibility figures saved."))
         return redirect("audits:option_feasibility", self.option.pk)

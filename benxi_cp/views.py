@@ -22,7 +22,17 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from benxi_cp import closing, export, files, formats, import_jobs, jobs, roles, tabular, worklist
+from benxi_cp import (
+    export,
+    files,
+    formats,
+    import_jobs,
+    jobs,
+    refusals,
+    roles,
+    tabular,
+    worklist,
+)
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job, SiteFlag
@@ -111,8 +121,9 @@ class _SaveMixin:
             refuse(form, conflict)
             return self.form_invalid(form)
         except IntegrityError as error:
+            # A guard's refusal in its rule's words (benxi_cp/refusals.py), else in general.
             refused = _("The database refused this record; check the values.")
-            form.add_error(None, closing.message(error, refused))
+            form.add_error(None, refusals.message_for(error) or refused)
             return self.form_invalid(form)
         self.object = obj
         messages.success(self.request, self.success_message)

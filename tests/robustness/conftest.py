@@ -89,3 +89,13 @@ def private_redis(fresh_cache_state):
     server.start()
     yield server
     server.stop()
+
+
+# The audits' builders (tests/audits/conftest.py), for the guards' tests.
+from tests.audits.conftest import (  # noqa: E402, F401
+    audit,
+    enterprise,
+    make_audit,
+    make_option,
+    team_auditor,
+)

@@ -1,7 +1,10 @@
 """The error responses every operation may give, added to the OpenAPI schema in one place
-(drf-spectacular documents the success responses from the views)."""
+(drf-spectacular documents the success responses from the views); the view that serves it."""
+
+import threading
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
 
 DETAIL = {
     "type": "object",
@@ -51,3 +54,16 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema, generated one request at a time in a process: drf-spectacular's generator
+    keeps its state where concurrent requests share it, and two generating at once failed
+    ("Schema generation REQUIRES a view instance", a server error) when the documentation
+    page and a client fetched the schema together."""
+
+    generation = threading.Lock()
+
+    def _get_schema_response(self, request):
+        with self.generation:
+            return super()._get_schema_response(request)

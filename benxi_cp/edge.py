@@ -4,7 +4,9 @@ A NUL byte in a query parameter (`?enterprise=%00`), a form's field or an API bo
 PostgreSQL, which refuses NUL in text: a server error. This middleware answers such a
 request with 400 and a message naming the character and where it is: the path, a query
 parameter, a form field (a file's content is not looked at here: the importers refuse a
-file's control characters at its row), or a string of a JSON body. The characters are those
+file's control characters at its row), or a string of a JSON body of a page. The API's
+bodies are its serializers' to refuse (their text fields hold the same rule), so that the
+400 has the shape its schema states. The characters are those
 of benxi_cp/validators.py (tab, line feed and carriage return are text).
 """
 
@@ -21,6 +23,7 @@ from benxi_cp.validators import control_character
 logger = logging.getLogger(__name__)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_PREFIX = "/api/"
 
 
 def _strings(value, where: str) -> Iterator[tuple[str, str]]:
@@ -44,6 +47,11 @@ def _texts(request: HttpRequest) -> Iterator[tuple[str, str]]:
         for value in values:
             yield key, value
     if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.path.startswith(API_PREFIX):
+        # The API reads its own bodies: its text fields refuse control characters with the
+        # error of the operation's schema (api/serializers.py); a form read here would be
+        # gone for its parsers, which refuse it (415: its writes take JSON only).
         return
     if request.content_type in FORM_TYPES and request.method == "POST":
         for key, values in request.POST.lists():
@@ -73,7 +81,7 @@ def refusal(request: HttpRequest, where: str, character: str) -> HttpResponse:
         "invisible character) in “%(where)s”, which no field accepts. Remove it and send "
         "the request again."
     ) % {"character": character, "where": where or _("the body")}
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": message}, status=400)
     html = loader.render_to_string("400.html", {"message": message}, request=request)
     return HttpResponse(html, status=400)

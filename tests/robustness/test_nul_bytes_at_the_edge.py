@@ -64,25 +64,26 @@ def test_a_form_field_with_a_nul_is_refused_and_nothing_written(client_as):
 
 
 @pytest.mark.django_db
-def test_an_api_body_with_a_nul_is_a_400_and_nothing_written(api_as, city):
+def test_an_api_body_with_a_nul_is_a_400_in_its_schemas_shape_and_nothing_written(api_as, city):
     report = city["reports"]["submitted"]
     api = api_as(roles.EPB_STAFF)
     url = f"/api/v1/discharge-reports/{report.pk}/return/"
     response = api.post(url, {"reason": "COD\x00 too low"}, format="json")
     assert response.status_code == 400
-    assert response.json()["detail"] == EDGE % {"character": "U+0000", "where": "reason"}
+    assert str(CONTROL_CHARACTER_MESSAGE) in response.json()["reason"]
     batch = {
         "reports": [
             {
                 "enterprise_code": "C-1",
                 "year": 2001,
-                "values": [{"pollutant": "CO\x1bD", "amount": 1}],
+                "values": [{"pollutant": "CO\x1bD", "amount": 1, "basis": "\x84"}],
             }
         ]
     }
     response = api.post("/api/v1/discharge-reports/batch/", batch, format="json")
     assert response.status_code == 400
-    assert "reports[0].values[0].pollutant" in response.json()["detail"]
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert {"values[1].pollutant", "values[1].basis"} <= fields, response.json()
     report.refresh_from_db()
     assert report.status == "submitted"
     assert not DischargeReport.objects.filter(year=2001).exists()

@@ -141,10 +141,32 @@ def all_label() -> str:
 YES_NO = [("", ""), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 
 
+class YesNoOrAllField(forms.NullBooleanField):
+    """A yes/no filter read exactly: yes, no or all (empty); any other value ("null",
+    "maybe") is refused rather than read as "all", as the API's schema states a boolean."""
+
+    READABLE = ("", "true", "false", "True", "False", "1", "0")
+
+    def to_python(self, value):
+        if value is None or value in (True, False) or value in self.READABLE:
+            return super().to_python(value)
+        raise ValidationError(_("Enter a valid value."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
 class FilterSet(django_filters.FilterSet):
     """The FilterSet every list's filters derive from: each drop-down's empty choice reads
     "All" in the user's language instead of Django's "---------", whatever made the choice
-    (a ChoiceFilter, a record chooser, a yes/no drop-down's own list)."""
+    (a ChoiceFilter, a record chooser, a yes/no drop-down's own list); a yes/no filter reads
+    yes, no or all, and refuses anything else (`YesNoOrAllField`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for one in self.filters.values():
+            if isinstance(one, django_filters.BooleanFilter):
+                one.field_class = YesNoOrAllField
 
     @property
     def form(self):

@@ -60,3 +60,31 @@ def test_the_write_bodies_are_json_only_in_the_schema_and_the_api(schema, api_as
     assert as_form.status_code == 415, as_form.content
     report.refresh_from_db()
     assert report.status == "submitted"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/indicators/?computed=maybe",
+        "/api/v1/enterprises/?state_large_medium=null&state_large_medium=null",
+        "/api/v1/audits/?overdue=null",
+    ],
+)
+def test_a_yes_no_filter_refuses_what_is_neither(api_as, city, url):
+    response = api_as(roles.ADMINISTRATOR).get(url)
+    assert response.status_code == 400
+    name = url.split("?")[1].split("=")[0]
+    assert response.json() == {name: ["Enter a valid value."]}
+
+
+@pytest.mark.django_db
+def test_a_yes_no_filter_reads_yes_no_and_all(api_as, city):
+    api = api_as(roles.ADMINISTRATOR)
+    codes = {
+        value: sorted(
+            e["code"] for e in api.get(LIST, {"state_large_medium": value}).json()["results"]
+        )
+        for value in ("true", "false", "")
+    }
+    assert codes == {"true": ["S-1"], "false": ["C-1"], "": ["C-1", "S-1"]}

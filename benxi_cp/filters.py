@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 
 from benxi_cp.fields import YearField
 from benxi_cp.sorting import by_label
@@ -104,6 +105,8 @@ class CodeOrChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = CodeOrChoiceField
 
 
+# The API's schema states the bounds the filter holds (drf-spectacular reads the override).
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class YearFilter(django_filters.NumberFilter):
     """The year of a date (`lookup_expr="year"`, `"year__lte"`): a whole number a date can
     have, 1–9999, so that `?year=0` or `?year=0.5` is the filter form's error, not a date

@@ -88,3 +88,28 @@ def test_a_yes_no_filter_reads_yes_no_and_all(api_as, city):
         for value in ("true", "false", "")
     }
     assert codes == {"true": ["S-1"], "false": ["C-1"], "": ["C-1", "S-1"]}
+
+
+@pytest.mark.django_db
+def test_the_schema_states_the_year_filters_bounds(schema):
+    found = []
+    for path, operations in schema["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] in ("year", "implemented_year"):
+                found.append(path)
+                assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 9999}
+    assert "/api/v1/discharge-reports/" in found and "/api/v1/options/" in found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0", "10000", "1999.5"])
+def test_a_year_outside_the_schema_is_a_400(api_as, city, year):
+    response = api_as(roles.ADMINISTRATOR).get("/api/v1/discharge-reports/", {"year": year})
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_year_within_the_schema_filters(api_as, city):
+    response = api_as(roles.ADMINISTRATOR).get("/api/v1/discharge-reports/", {"year": "2000"})
+    assert [report["year"] for report in response.json()["results"]] == [2000]

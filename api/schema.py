@@ -56,6 +56,24 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
     return result
 
 
+# The lists a request must not send empty: (component, property). drf-spectacular does not
+# state a list serializer's `allow_empty=False`, nor a field that refuses an empty list.
+NON_EMPTY_LISTS = (
+    ("BatchRequest", "reports"),  # BatchSerializer.reports: allow_empty=False
+    ("BatchReportRequest", "values"),  # BatchValuesField: "A report needs at least one value."
+)
+
+
+def state_non_empty_lists(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: `minItems: 1` on the request lists the API refuses empty."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for component, name in NON_EMPTY_LISTS:
+        field = schemas.get(component, {}).get("properties", {}).get(name)
+        if field is not None:
+            field["minItems"] = 1
+    return result
+
+
 class SchemaView(SpectacularAPIView):
     """The schema, generated one request at a time in a process: drf-spectacular's generator
     keeps its state where concurrent requests share it, and two generating at once failed

@@ -113,3 +113,15 @@ def test_a_year_outside_the_schema_is_a_400(api_as, city, year):
 def test_a_year_within_the_schema_filters(api_as, city):
     response = api_as(roles.ADMINISTRATOR).get("/api/v1/discharge-reports/", {"year": "2000"})
     assert [report["year"] for report in response.json()["results"]] == [2000]
+
+
+@pytest.mark.django_db
+def test_the_schema_states_the_lists_a_batch_must_not_send_empty(schema, api_as, city):
+    components = schema["components"]["schemas"]
+    assert components["BatchRequest"]["properties"]["reports"]["minItems"] == 1
+    assert components["BatchReportRequest"]["properties"]["values"]["minItems"] == 1
+    api = api_as(roles.EPB_STAFF)
+    batch = "/api/v1/discharge-reports/batch/"
+    assert api.post(batch, {"reports": []}, format="json").status_code == 400
+    empty_values = {"reports": [{"enterprise_code": "C-1", "year": 2001, "values": []}]}
+    assert api.post(batch, empty_values, format="json").status_code == 400

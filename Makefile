@@ -34,6 +34,8 @@ run: install
 worker: migrate
 	$(PY) manage.py db_worker
 
+# The suite on every core (pytest-xdist; a file's tests stay together on one worker).
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.navigation import NavItem, register
+from benxi_cp.navigation import NavItem
 
 API = _("API")
 
-register(
+# Registered by the app's ready() (registry.navigation).
+ITEMS = (
     NavItem(
         _("API tokens"),
         "api:tokens",

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import (
@@ -16,6 +15,7 @@ from audits.choices import (
 )
 from audits.models import Audit, Option
 from audits.programme import as_of, implemented_q, in_programme_q
+from benxi_cp import clock
 from benxi_cp.filters import YES_NO as YES_NO_CHOICES
 from benxi_cp.filters import CodeOrChoiceFilter, FilterSet, YearFilter
 from enterprises.choices import Sector
@@ -98,9 +98,7 @@ class AuditFilter(FilterSet):
     def filter_overdue(self, queryset, name, value):
         from audits.worklist import open_audits, overdue_q, with_timetable
 
-        late = with_timetable(open_audits(Audit.objects.all())).filter(
-            overdue_q(timezone.localdate())
-        )
+        late = with_timetable(open_audits(Audit.objects.all())).filter(overdue_q(clock.today()))
         return (
             queryset.filter(pk__in=late.values("pk"))
             if value

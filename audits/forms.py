@@ -8,7 +8,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, BaseModelFormSet, inlineformset_factory
 from django.utils.text import capfirst
@@ -25,34 +25,11 @@ from audits.models import (
     OptionFeasibility,
     balance_required,
 )
-from audits.validators import document_type
 from benxi_cp import units
+from benxi_cp.forms import DateInput, DocumentsField, ModelRulesForm
 from benxi_cp.sorting import by_label
-from benxi_cp.versions import VersionedFormMixin
 from enterprises.models import Pollutant
 from enterprises.picker import EnterpriseField
-
-
-class ModelRulesForm(VersionedFormMixin, forms.ModelForm):
-    """A model form whose model rules may name fields it does not show: those errors are
-    shown for the whole form instead of raising (Django refuses unknown field names); it
-    carries the version of the record it was read at (benxi_cp/versions.py)."""
-
-    def _update_errors(self, errors):
-        if hasattr(errors, "error_dict"):
-            mapped: dict[str, list] = {}
-            for name, messages in errors.error_dict.items():
-                key = name if name in self.fields else NON_FIELD_ERRORS
-                mapped.setdefault(key, []).extend(messages)
-            errors = ValidationError(mapped)
-        super()._update_errors(errors)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def audit_team_candidates():
@@ -121,28 +98,6 @@ class AuditForm(ModelRulesForm):
 
     def clean_ref(self) -> str:
         return self.cleaned_data["ref"].strip()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class DocumentsField(forms.FileField):
-    """Any number of documents; each is checked for kind, size and content."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = []
-        for upload in files:
-            upload = super().clean(upload, initial)
-            if upload:
-                upload.checked_content_type = document_type(upload)
-                cleaned.append(upload)
-        if self.required and not cleaned:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return cleaned
 
 
 class AuditStepForm(ModelRulesForm):

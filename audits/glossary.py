@@ -11,7 +11,7 @@ from audits.balance import CLOSURE_LIMIT_PCT
 from audits.choices import FeeClass, OptionStatus, next_statuses
 from audits.models import OptionFeasibility
 from audits.steps import STEPS
-from benxi_cp.glossary import Section, register
+from benxi_cp.glossary import Section
 
 
 def steps_context() -> dict:
@@ -75,7 +75,8 @@ def feasibility_context() -> dict:
     }
 
 
-register(
+# Sections of the help page; registered by the app's ready() (registry.glossary).
+SECTIONS = (
     Section(
         anchor="steps",
         title=_("The eight audit steps"),

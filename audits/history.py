@@ -49,9 +49,8 @@ from audits.importers import (
 from audits.locks import is_locked_error, is_rule_error
 from audits.models import Audit, Option, lock_message
 from audits.services import set_steps_completed
-from benxi_cp import closing, tabular
-from benxi_cp.conflicts import is_conflict, is_duplicate_key
-from benxi_cp.importers import Importer, ImportResult, register, validation_problems
+from benxi_cp import refusals, tabular
+from benxi_cp.importers import Importer, ImportResult, all_or_nothing, validation_problems
 
 # What an audit's row gives once the records its steps produce are in (step 6).
 LATER = (
@@ -182,7 +181,6 @@ class Source:
     sheet: str | None = None
 
 
-@register
 class AuditHistoryImporter(Importer):
     """Audits with their options, material balances and feasibility analyses, as one."""
 
@@ -344,21 +342,18 @@ class AuditHistoryImporter(Importer):
                     (values.get("audit_ref", "").strip(), values.get("option_code", "").strip())
                     for values in read["feasibility"][0]
                 )
-            attempts = 1 if transaction.get_connection().in_atomic_block else 2
-            for attempt in range(attempts):
+
+            def start() -> ImportResult:
                 result = ImportResult(dry_run=dry_run, rows=total)
                 for part, (_rows, shape) in read.items():
                     result.merge(shape, sources[part].label)
-                try:
-                    with transaction.atomic():
-                        self._write(readers, read, sources, result)
-                        if result.errors or dry_run:
-                            transaction.set_rollback(True)
-                except DatabaseError as error:
-                    if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
-                        continue
-                    result.add(0, "", self.database_refusal(error))
-                break
+                return result
+
+            result = all_or_nothing(
+                start,
+                lambda result: self._write(readers, read, sources, result),
+                self.database_refusal,
+            )
         if progress is not None:
             progress(total, total)
         if result.errors:
@@ -443,7 +438,7 @@ class AuditHistoryImporter(Importer):
             return _("the database refused it: it breaks an audit rule (%(rule)s)") % {
                 "rule": str(error).split(":", 1)[-1].strip()
             }
-        return closing.message(error, _("refused by the database: %(error)s") % {"error": error})
+        return refusals.message(error, _("refused by the database: %(error)s") % {"error": error})
 
 
 def part_of(path: Path) -> str | None:

@@ -27,19 +27,18 @@ from audits.choices import (
 from audits.locks import is_locked_error
 from audits.models import Audit, MaterialBalanceLine, Option, OptionFeasibility, lock_message
 from audits.services import set_reductions, set_steps_completed
-from benxi_cp import closing, tabular
+from benxi_cp import refusals, tabular
 from benxi_cp.fields import CodedChoiceField, YesNoField
+from benxi_cp.formats import Document
 from benxi_cp.importers import (
-    COLUMN_LABELS,
-    COLUMN_PREFIXES,
     CREATED,
     UPDATED,
+    Column,
     Importer,
     ImportResult,
     RowInvalid,
     form_problems,
     get_importer,
-    register,
 )
 from enterprises.models import Enterprise, Pollutant
 
@@ -58,9 +57,6 @@ def reduction_column_name(code: str) -> str:
         pollutant = Pollutant.objects.filter(code=code.upper()).only("name", "name_en").first()
     name = pollutant.display_name if pollutant is not None else code.upper()
     return _("annual reduction of %(pollutant)s") % {"pollutant": name}
-
-
-COLUMN_PREFIXES[REDUCTION_PREFIX] = reduction_column_name
 
 
 def row_data(values: dict[str, str], instance, header: list[str], fields) -> dict:
@@ -101,7 +97,6 @@ class AuditImportForm(forms.ModelForm):
         return self.cleaned_data["ref"].strip()
 
 
-@register
 class AuditImporter(Importer):
     """One row per audit; an existing ref updates it, and its steps follow steps_completed."""
 
@@ -242,7 +237,6 @@ class ReductionField(forms.DecimalField):
         super().__init__(required=False, min_value=0, max_digits=16, decimal_places=4)
 
 
-@register
 class OptionImporter(Importer):
     """One row per option; (audit_ref, code) identifies it, reduction_<CODE> columns its
     annual reductions (an empty cell leaves that pollutant as it is)."""
@@ -400,7 +394,6 @@ def _line_key(line: MaterialBalanceLine) -> tuple:
     return (line.direction, line.item, Decimal(line.quantity), line.unit)
 
 
-@register
 class BalanceImporter(Importer):
     """One row per input or output line of an audit's material balance; the rows of one
     audit replace its balance whole. An accepted (locked) audit's balance does not change:
@@ -464,7 +457,7 @@ class BalanceImporter(Importer):
                 refused = _("refused by the database: %(error)s") % {"error": error}
                 if is_locked_error(error):
                     refused = lock_message(audit)
-                result.add(first, "audit_ref", closing.message(error, refused))
+                result.add(first, "audit_ref", refusals.message(error, refused))
 
 
 # -- feasibility analyses (docs/formats/feasibility.md) ---------------------------------------
@@ -502,7 +495,6 @@ def stored_analysis(option: Option) -> OptionFeasibility | None:
         return None
 
 
-@register
 class FeasibilityImporter(Importer):
     """One row per medium/high-fee option: its analysis, created or replaced. NPV, IRR and
     payback follow from the figures (audits/finance.py); a negative NPV needs a reason when
@@ -615,18 +607,49 @@ class FeasibilityImporter(Importer):
         return (UPDATED if stored is not None else CREATED), f"{ref}/{code} {option.title}"
 
 
-COLUMN_LABELS.update(
-    {
-        "direction": gettext_lazy("input or output"),
-        "item": gettext_lazy("item"),
-        "quantity": gettext_lazy("quantity"),
-        "option_code": gettext_lazy("option code"),
-        "life_years": gettext_lazy("life (years)"),
-        "depreciation_years": gettext_lazy("depreciation period (years)"),
-        "tax_rate_pct": gettext_lazy("income tax rate (%)"),
-        "discount_rate_pct": gettext_lazy("discount rate (%)"),
-        "technical_evaluation": gettext_lazy("technical evaluation"),
-        "environmental_evaluation": gettext_lazy("environmental evaluation"),
-        "negative_npv_reason": gettext_lazy("reason despite a negative NPV"),
-    }
+# The columns of its formats, as a person knows them (registry.import_columns); the
+# importers, registered by the app's ready() (registry.importers).
+COLUMNS = (
+    Column("ref", gettext_lazy("audit reference")),
+    Column("audit_ref", gettext_lazy("audit reference")),
+    Column("started_on", gettext_lazy("started on")),
+    Column("steps_completed", gettext_lazy("steps completed")),
+    Column("focus", gettext_lazy("audit focus")),
+    Column("assessment", gettext_lazy("assessment")),
+    Column("assessed_on", gettext_lazy("assessed on")),
+    Column("assessment_score", gettext_lazy("assessment score")),
+    Column("acceptance", gettext_lazy("acceptance")),
+    Column("accepted_by", gettext_lazy("accepted by")),
+    Column("accepted_on", gettext_lazy("accepted on")),
+    Column("demonstration", gettext_lazy("demonstration enterprise")),
+    Column("title", gettext_lazy("title")),
+    Column("aspect", gettext_lazy("aspect")),
+    Column("fee_class", gettext_lazy("fee class")),
+    Column("status", gettext_lazy("status")),
+    Column("investment_10k_yuan", gettext_lazy("estimated investment (10k yuan)")),
+    Column("annual_benefit_10k_yuan", gettext_lazy("estimated annual benefit (10k yuan)")),
+    Column("actual_investment_10k_yuan", gettext_lazy("actual investment (10k yuan)")),
+    Column("actual_annual_benefit_10k_yuan", gettext_lazy("actual annual benefit (10k yuan)")),
+    Column("implemented_on", gettext_lazy("implemented on")),
+    Column("direction", gettext_lazy("input or output")),
+    Column("item", gettext_lazy("item")),
+    Column("quantity", gettext_lazy("quantity")),
+    Column("option_code", gettext_lazy("option code")),
+    Column("life_years", gettext_lazy("life (years)")),
+    Column("depreciation_years", gettext_lazy("depreciation period (years)")),
+    Column("tax_rate_pct", gettext_lazy("income tax rate (%)")),
+    Column("discount_rate_pct", gettext_lazy("discount rate (%)")),
+    Column("technical_evaluation", gettext_lazy("technical evaluation")),
+    Column("environmental_evaluation", gettext_lazy("environmental evaluation")),
+    Column("negative_npv_reason", gettext_lazy("reason despite a negative NPV")),
+    Column(REDUCTION_PREFIX, named=reduction_column_name),
+)
+IMPORTERS = (AuditImporter, OptionImporter, BalanceImporter, FeasibilityImporter)
+# Their documents (docs/formats/), served as pages (registry.format_documents).
+DOCUMENTS = (
+    Document("audits", 20),
+    Document("options", 30),
+    Document("balance", 120),
+    Document("feasibility", 130),
+    Document("audit-history", 140),
 )

@@ -155,6 +155,10 @@ def _open_unlock(audit: str) -> str:
 
 
 def postgresql_triggers() -> tuple[list[str], list[str]]:
+    """The PostgreSQL statements that drop and create the audits' lock and rules.
+
+    Long: one SQL text per trigger, kept whole so that each can be read as the database runs
+    it."""
     n = _tables()
     refuse = (
         f"RAISE EXCEPTION '{LOCKED}: audit % is accepted and locked; unlock it first', "

@@ -1,11 +1,18 @@
-"""The enterprise page's panel of CP audits (registered with the register's panel hook)."""
+"""The enterprise page's panel of CP audits, and the audit page's panels that other apps add
+(incentives, ...): a `benxi_cp.panels.Panel` of the page `AUDIT_PAGE`, on a function
+(request, audit) -> (template, context) or None."""
 
 from audits.models import Audit
-from benxi_cp.panels import Panels
-from enterprises.panels import register_panel
+from benxi_cp import panels
+from enterprises.panels import PAGE as ENTERPRISE_PAGE
+
+AUDIT_PAGE = "audit"
 
 
-@register_panel(order=20)
+def audit_panels_for(request, audit):
+    return panels.render(AUDIT_PAGE, request, audit)
+
+
 def audits_panel(request, enterprise):
     if not request.user.has_perm("audits.view_audit"):
         return None
@@ -21,8 +28,5 @@ def audits_panel(request, enterprise):
     )
 
 
-# -- panels other apps add to the audit page (incentives, ...) --------------------------------
-# `@register_audit_panel(order)` on a function (request, audit) -> (template, context) or None.
-AUDIT_PANELS = Panels()
-register_audit_panel = AUDIT_PANELS.register
-audit_panels_for = AUDIT_PANELS.render
+# Registered by the app's ready() (registry.panels).
+PANELS = (panels.Panel(ENTERPRISE_PAGE, audits_panel, order=20),)

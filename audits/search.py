@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import STEP_COUNT, Audit, Option
-from benxi_cp.search import Hit, Query, Source, register
+from benxi_cp.search import Hit, Query, Source
 
 
 def _exact_first(field: str, text: str) -> Case:
@@ -57,7 +57,8 @@ def option_hit(option: Option) -> Hit:
     )
 
 
-register(
+# Kinds of record the search box finds; registered by the app's ready() (registry.search).
+SOURCES = (
     Source(
         key="audits",
         label=_("CP audits"),

@@ -46,7 +46,7 @@ from audits.services import (
 )
 from audits.steps import STEPS
 from audits.tables import REDUCTIONS, AuditTable, OptionTable
-from benxi_cp import files, refusals
+from benxi_cp import refusals, views
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import (
     refuse,
@@ -55,6 +55,7 @@ from benxi_cp.versions import (
     refused_rows_message,
 )
 from benxi_cp.views import (
+    DownloadView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectListView,
@@ -142,16 +143,10 @@ class AuditCreateView(ObjectCreateView):
     model = Audit
     form_class = AuditForm
     title = gettext_lazy("New CP audit")
+    initial_from_query = ("enterprise",)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_initial(self):
-        initial = super().get_initial()
-        enterprise = self.request.GET.get("enterprise", "")
-        if enterprise.isdigit():
-            initial["enterprise"] = int(enterprise)
-        return initial
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
@@ -344,40 +339,27 @@ class StepUpdateView(PermissionMixin, AuditScopedMixin, View):
             refuse(form, conflict)
             return self.render_page(form, self.get_step(audit))
         except IntegrityError as error:
-            form.add_error(None, refusals.message_for(error) or REFUSED)
+            form.add_error(None, refusals.message(error, REFUSED))
             return self.render_page(form, self.get_step(audit))
         messages.success(request, _("Step %(number)s saved.") % {"number": step.number})
         return redirect(audit.get_absolute_url() + f"#step-{step.number}")
 
 
-class DocumentMixin(PermissionMixin):
-    def get_document(self) -> AuditDocument:
-        return get_object_or_404(
-            AuditDocument.objects.filter(
-                audit__in=Audit.objects.for_user(self.request.user)
-            ).select_related("step"),
-            pk=self.kwargs["pk"],
-        )
+class DocumentMixin:
+    def get_queryset(self):
+        audits = Audit.objects.for_user(self.request.user)
+        return AuditDocument.objects.filter(audit__in=audits).select_related("step")
 
 
-class DocumentDownloadView(DocumentMixin, View):
+class DocumentDownloadView(DocumentMixin, DownloadView):
     permission_required = "audits.view_auditdocument"
 
-    def get(self, request, *args, **kwargs):
-        document = self.get_document()
-        return files.attachment(document.file, document.filename, document.content_type)
 
-
-class DocumentDeleteView(DocumentMixin, View):
+class DocumentDeleteView(DocumentMixin, views.DocumentDeleteView):
     permission_required = "audits.delete_auditdocument"
 
-    def post(self, request, *args, **kwargs):
-        document = self.get_document()
-        step_url = document.step.get_absolute_url()
-        document.file.delete(save=False)
-        document.delete()
-        messages.success(request, _("Document deleted."))
-        return redirect(step_url)
+    def back_url(self, document) -> str:
+        return document.step.get_absolute_url()
 
 
 class BalanceView(PermissionMixin, AuditScopedMixin, View):
@@ -418,7 +400,7 @@ class BalanceView(PermissionMixin, AuditScopedMixin, View):
         except EditConflict as conflict:
             refuse_in_formset(formset, conflict)
         except IntegrityError as error:
-            messages.error(request, refusals.message_for(error) or REFUSED)
+            messages.error(request, refusals.message(error, REFUSED))
             return self.render_page(formset)
         if formset.conflicts:
             messages.error(request, refused_rows_message())
@@ -492,7 +474,7 @@ class OptionGridView(PermissionMixin, AuditScopedMixin, View):
         except EditConflict as conflict:
             refuse_in_formset(formset, conflict)
         except IntegrityError as error:
-            messages.error(request, refusals.message_for(error) or REFUSED)
+            messages.error(request, refusals.message(error, REFUSED))
             return self.render_page(formset)
         if formset.conflicts:
             messages.error(request, refused_rows_message())
@@ -587,7 +569,7 @@ class OptionUpdateView(ObjectUpdateView):
             refuse(form, conflict)
             return self.form_invalid(form)
         except IntegrityError as error:
-            form.add_error(None, refusals.message_for(error) or REFUSED)
+            form.add_error(None, refusals.message(error, REFUSED))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect(option.get_absolute_url())
@@ -653,7 +635,7 @@ class FeasibilityView(PermissionMixin, View):
             refuse(form, conflict)
             return self.render_page(form, evaluation)
         except IntegrityError as error:
-            form.add_error(None, refusals.message_for(error) or REFUSED)
+            form.add_error(None, refusals.message(error, REFUSED))
             return self.render_page(form, evaluation)
         messages.success(request, _("Feasibility figures saved."))
         return redirect("audits:option_feasibility", self.option.pk)

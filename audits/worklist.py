@@ -251,55 +251,59 @@ TIMETABLE_NOTE = gettext_lazy(
     "enterprise was listed in the programme) and its eight steps are done within a year of it."
 )
 
-worklist.register(
-    "audits.timetable",
-    my_audits,
-    label=gettext_lazy("My open audits"),
-    order=50,
-    empty=gettext_lazy("You have no open audit."),
-    note=TIMETABLE_NOTE,
-    applies=worklist.may("audits.view_audit", "audits.serve_on_audit_team"),
-)
-worklist.register(
-    "audits.feasibility",
-    feasibility_waiting,
-    label=gettext_lazy("Options waiting for feasibility analysis"),
-    order=55,
-    empty=gettext_lazy("No medium/high-fee option of your audits is waiting for its analysis."),
-    applies=worklist.may(
-        "audits.view_option", "audits.serve_on_audit_team", "audits.add_optionfeasibility"
+
+# Registered by the app's ready() (registry.worklist).
+QUEUES = (
+    worklist.Queue(
+        "audits.timetable",
+        my_audits,
+        label=gettext_lazy("My open audits"),
+        order=50,
+        empty=gettext_lazy("You have no open audit."),
+        note=TIMETABLE_NOTE,
+        applies=worklist.may("audits.view_audit", "audits.serve_on_audit_team"),
     ),
-)
-worklist.register(
-    "audits.overdue",
-    overdue_audits,
-    label=gettext_lazy("Overdue audits"),
-    order=60,
-    empty=gettext_lazy("No audit is behind its timetable."),
-    note=TIMETABLE_NOTE,
-    applies=worklist.may("audits.view_all_audits", "audits.change_audit"),
-)
-worklist.register(
-    "audits.assessment",
-    awaiting_assessment,
-    label=gettext_lazy("Audits awaiting assessment"),
-    order=65,
-    empty=gettext_lazy("No audit is waiting for its assessment."),
-    applies=worklist.may("audits.view_audit", "audits.assess_audit"),
-)
-worklist.register(
-    "audits.acceptance",
-    awaiting_acceptance,
-    label=gettext_lazy("Audits awaiting acceptance"),
-    order=66,
-    empty=gettext_lazy("No assessed audit is waiting for its acceptance."),
-    applies=worklist.may("audits.view_audit", "audits.assess_audit"),
-)
-worklist.register(
-    "audits.unlocks",
-    open_unlocks,
-    label=gettext_lazy("Unlocked audits to lock again"),
-    order=70,
-    empty=gettext_lazy("No accepted audit is unlocked."),
-    applies=worklist.may("audits.view_audit", "audits.unlock_audit"),
+    worklist.Queue(
+        "audits.feasibility",
+        feasibility_waiting,
+        label=gettext_lazy("Options waiting for feasibility analysis"),
+        order=55,
+        empty=gettext_lazy("No medium/high-fee option of your audits is waiting for its analysis."),
+        applies=worklist.may(
+            "audits.view_option", "audits.serve_on_audit_team", "audits.add_optionfeasibility"
+        ),
+    ),
+    worklist.Queue(
+        "audits.overdue",
+        overdue_audits,
+        label=gettext_lazy("Overdue audits"),
+        order=60,
+        empty=gettext_lazy("No audit is behind its timetable."),
+        note=TIMETABLE_NOTE,
+        applies=worklist.may("audits.view_all_audits", "audits.change_audit"),
+    ),
+    worklist.Queue(
+        "audits.assessment",
+        awaiting_assessment,
+        label=gettext_lazy("Audits awaiting assessment"),
+        order=65,
+        empty=gettext_lazy("No audit is waiting for its assessment."),
+        applies=worklist.may("audits.view_audit", "audits.assess_audit"),
+    ),
+    worklist.Queue(
+        "audits.acceptance",
+        awaiting_acceptance,
+        label=gettext_lazy("Audits awaiting acceptance"),
+        order=66,
+        empty=gettext_lazy("No assessed audit is waiting for its acceptance."),
+        applies=worklist.may("audits.view_audit", "audits.assess_audit"),
+    ),
+    worklist.Queue(
+        "audits.unlocks",
+        open_unlocks,
+        label=gettext_lazy("Unlocked audits to lock again"),
+        order=70,
+        empty=gettext_lazy("No accepted audit is unlocked."),
+        applies=worklist.may("audits.view_audit", "audits.unlock_audit"),
+    ),
 )

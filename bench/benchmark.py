@@ -107,7 +107,9 @@ def _reverse(name: str, *args, query: str = "") -> str | None:
 
 
 def pages() -> list[Page]:
-    """Every main page, with the objects picked the same way at every scale."""
+    """Every main page, with the objects picked the same way at every scale.
+
+    Long: one entry per page, in the order the report lists them."""
     from django.db.models import Count
 
     from audits.models import Audit
@@ -527,6 +529,9 @@ def _ms(timing: Timing | None) -> str:
 
 
 def render(results: list[ScaleResult], command: str) -> str:
+    """The Markdown of the benchmark report.
+
+    Long: the report written top to bottom, section by section."""
     big = results[-1]
     small = results[0]
     info = machine()

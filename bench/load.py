@@ -240,7 +240,9 @@ def _ratio(without: PageSamples, with_writer: PageSamples) -> float | None:
 
 
 def render_load(result: LoadResult, command: str) -> str:
-    """The Markdown section (between BEGIN and END markers) for docs/benchmarks.md."""
+    """The Markdown section (between BEGIN and END markers) for docs/benchmarks.md.
+
+    Long: the section written top to bottom, table by table."""
     counts = ", ".join(f"{v:,} {k}" for k, v in result.counts.items())
     seeded = (
         f"seeded in {result.seed_seconds:.0f} s"

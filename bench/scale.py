@@ -569,6 +569,9 @@ class _Generator:
             self.write_option(audit_id, index, audit, kind, u)
 
     def write_option(self, audit_id: int, index: int, audit: dict, kind: str, u: float) -> None:
+        """One option of the scale data with its feasibility, reductions and balance.
+
+        Long: the rows of one option written in the order their keys need."""
         rng, writer = self.rng, self.writer
         steps = audit["steps"]
         medium = rng.random() < 0.12
@@ -714,6 +717,9 @@ class _Generator:
             self.write_report(enterprise_id, year, "Y", 0, annual, bases, output)
 
     def write_report(self, enterprise_id, year, kind, number, amounts, bases, output) -> None:
+        """One discharge report of the scale data with its values and ledger rows.
+
+        Long: the rows of one report written in the order their keys need."""
         from enterprises.reliability import grade_report
 
         rng, writer = self.rng, self.writer

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import request_started
 from django.db.models.signals import post_migrate
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,9 +9,6 @@ class BenxiCpConfig(AppConfig):
     verbose_name = _("Benxi CP")
 
     def ready(self) -> None:
-        # Each app registers its importers, navigation entries and work-queue sources
-        # in modules of these names.
-        autodiscover_modules("importers", "navigation", "worklist")
         from benxi_cp import checks  # noqa: F401  (registers the system checks)
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 
@@ -22,7 +18,7 @@ class BenxiCpConfig(AppConfig):
 
         post_migrate.connect(install_triggers, dispatch_uid="benxi_cp.datacache")
 
-        # The apps' guards (verified reports, accepted audits, closed years), registered in
+        # The apps' guards (registry.guards: the records they lock), registered in
         # their ready(), are made again after each migrate (benxi_cp/guards.py).
         from benxi_cp import guards
 
@@ -34,3 +30,14 @@ class BenxiCpConfig(AppConfig):
         from benxi_cp.registry import registry
 
         registry.job_kinds.register(import_jobs.KIND)
+        # The formats' index (docs/formats/README.md), served as a page before the apps'.
+        from benxi_cp.formats import Document
+
+        registry.format_documents.register(Document("README", 0))
+
+        # The demo's users, loaded before every app's records (`manage.py load_demo`).
+        from benxi_cp import demo
+
+        registry.demo.register(
+            demo.Demo("benxi_cp", demo.load, foreign_records=demo.foreign_records)
+        )

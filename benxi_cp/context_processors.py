@@ -1,13 +1,12 @@
 """Context every page needs: the navigation, the user's role, whether demo data is loaded and
-whether a figure on the page is an older one being updated."""
+whether a figure on the page is an older one, and whether it is being updated."""
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 
-from benxi_cp import datacache, navigation, roles
-from benxi_cp.models import SiteFlag
+from benxi_cp import clock, datacache, navigation, roles
 
 
 def figures_as_of() -> str:
@@ -30,7 +29,9 @@ def site(request) -> dict:
         # Called by the template where it shows the note, after the view's figures: when one
         # of them was served stale while another process computes it, the time it dates from.
         "figures_as_of": figures_as_of,
-        "demo_loaded": SimpleLazyObject(
-            lambda: SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).exists()
-        ),
+        # ... and whether one of them is being computed anew at this moment ("being updated").
+        "figures_updating": datacache.updating,
+        "demo_loaded": SimpleLazyObject(lambda: clock.demo_flag() is not None),
+        # The demo's own date, shown in its banner (benxi_cp/clock.py).
+        "demo_today": SimpleLazyObject(lambda: clock.demo_date() or ""),
     }

@@ -2,23 +2,18 @@
 
 The summary, dashboards, comparisons, trends, annual forms and charts read hundreds of
 thousands of rows at province scale; they are computed once and kept in Django's cache (local
-memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** they depend on:
+memory, or Redis when `REDIS_URL` is set) under the tokens of the **scopes** they depend on.
+Each data app names its scopes in `registry.data_scopes` (a `DataScopes`, from its
+`AppConfig.ready()`): the scope every table of the app bumps on any write, and, table by
+table, where a table bumps other scopes or bumps them only on some writes (a ledger whose
+provisional rows change nothing, say). History tables change no scope. A table that its app
+does not name bumps the app's scope, so that a new table can only make figures colder, never
+stale. `scopes()` lists them all.
 
-- `register`: the enterprises and the pollutant catalogue;
-- `discharge`: verified annual discharge: the ledger (`enterprises_annualdischarge`) when a
-  row is added or removed, or a row that is verified before or after the change changes (a
-  provisional row's amount is a draft's: it invalidates nothing), and the raw reports only
-  where a verified report is concerned (its status, its values);
-- `reports`: the reports' workflow: a report added or removed, or its year or status changed
-  (the years the pages offer);
-- `audits`, `targets`: every table of those apps;
-- `programme`: every table of the programme office's registers (environmental investment,
-  read by the investment trend).
-
-History tables, report values of unverified reports, reliability flags and unlock records
-change no scope. `SCOPES_OF_TABLE` below says it table by table; a table of the data apps
-that it does not name bumps its app's scope, so that a new table can only make figures
-colder, never stale.
+**Only a change is a change.** A statement that changes no row bumps nothing: an UPDATE or
+DELETE whose WHERE matches nothing, an INSERT that meets its conflict, an UPDATE that sets
+what was already there, a record saved unchanged (its `updated` stamps and save counter,
+`STAMPS`, are not what a figure reads). A log-in writes only tables no figure reads.
 
 A token is a random 63-bit number, replaced (never incremented) on each change, so a token
 is never seen twice, even after a rollback or in another database sharing the cache.
@@ -31,9 +26,10 @@ works: two imports of different enterprises do not wait for each other. On SQLit
 writer at a time) row triggers replace the token in the writer's transaction.
 
 **Reads.** A figure is served from the cache when its entry carries the current tokens of its
-scopes (one query reads them). Inside a transaction that has written one of its scopes the
-figure is computed from what that transaction sees and is not stored (it could be rolled
-back; on PostgreSQL the committed tokens do not show those writes yet). When an entry is
+scopes (one query reads them, and whether a correction is in progress, below). Inside a
+transaction that has written one of its scopes the figure is computed from what that
+transaction sees and is not stored (it could be rolled back; on PostgreSQL the committed
+tokens do not show those writes yet). When an entry is
 missing or stale, one process computes it, holding a lock in the cache, while the others
 serve the previous entry marked with the time it was computed (`stale_since()`, shown on the
 page) or, when there is none, wait for it a bounded time.
@@ -46,6 +42,24 @@ and releases the lock. Inside a computation, nested figures are never served sta
 left to a thread: what is stored under the current tokens is computed from current figures.
 Downloads (`stale_ok=False`) and figures with nothing to show compute in the request.
 
+A computation outside any transaction runs, on PostgreSQL, in one REPEATABLE READ
+transaction that also reads the tokens it is stored under: the figure is of one committed
+state, never of the commits made while it ran.
+
+**A workflow cycle half done is never a figure.** Correcting a verified report takes several
+steps, each committed on its own: an administrator unlocks it (it counts as unverified from
+then), the EPB changes a value, another member verifies it again. For `BENXI_FIGURES_HOLD`
+seconds after an unlock, while the report is not verified again, figures that read verified
+discharge (the scopes a `DataScopes` holds while its `in_progress` query finds a
+correction) are not recomputed: readers get the figure from before the
+correction, with its time; one that must be computed (nothing to show, a file) is computed
+from the records as they are and not stored. A correction left open longer is the state of
+the records, and figures show it.
+
+**"Being updated."** Pages show the time of a stale figure they were served (`stale_since()`),
+and say it is being updated (`updating()`) only while a recomputation of it is under way:
+the lock of its entry is held, by a thread of this process or by another.
+
 **At most one recomputation in a while.** A stale figure computed less than
 `BENXI_FIGURES_REFRESH_AFTER` seconds ago is served as it is, with its time: while the EPB
 enters reports all day, each figure is recomputed at most once in that time, not at every
@@ -54,6 +68,7 @@ write (each recomputation costs seconds at province scale).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import functools
@@ -63,29 +78,23 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+
+from benxi_cp.registry import registry
 
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-SCOPES = ("register", "discharge", "reports", "audits", "targets", "programme")
-DATA_APPS = ("enterprises", "audits", "targets", "programme")
-APP_SCOPE = {
-    "enterprises": "register",
-    "audits": "audits",
-    "targets": "targets",
-    "programme": "programme",
-}
 TABLE = "benxi_cp_dataversion"
 PENDING = "benxi_cp_pendingscope"  # PostgreSQL only: which scopes an open transaction touched
 TRIGGER = "benxi_touch"  # every trigger's and function's name starts with it
@@ -95,7 +104,6 @@ LOCK_TIMEOUT = 15 * 60  # the longest a computation may hold its lock (a provinc
 WAIT = 30.0  # seconds a reader waits for another's computation when there is nothing to show
 POLL = 0.1  # seconds between its looks
 REFRESH_MODES = ("background", "request")  # settings.BENXI_FIGURES_REFRESH
-VERIFIED = "verified"  # enterprises.choices.ReportStatus.VERIFIED (tests hold them equal)
 
 # SQLite's random() is a signed 64-bit integer: kept to 63 bits, never 0 ("never changed").
 _SQLITE_TOKEN = "((random() & 9223372036854775806) + 1)"
@@ -113,90 +121,130 @@ class Watch:
     delete: str | None = "TRUE"
 
 
-def _differs(*columns: str) -> str:
+def differs(*columns: str) -> str:
+    """SQL: one of `columns` changed (for a Watch's `update`)."""
     return "(" + " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in columns) + ")"
 
 
-_VERIFIED_REPORT = "EXISTS (SELECT 1 FROM enterprises_dischargereport r WHERE r.id = {row}.report_id AND r.status = '{status}')"  # noqa: E501
+@dataclass(frozen=True)
+class DataScopes:
+    """What one data app's writes change: `scope`, bumped by any write to any of its tables
+    unless `tables` says otherwise (table → its Watches; `()`: none), and the further
+    scopes its tables' Watches name (`extra`). Registered in `registry.data_scopes`."""
 
-SCOPES_OF_TABLE: dict[str, tuple[Watch, ...]] = {
-    "enterprises_enterprise": (Watch("register"),),
-    "enterprises_pollutant": (Watch("register"),),
-    # The ledger: a row added or removed changes a year's figures or its completeness; an
-    # update only when the row is verified before or after it, or moves.
-    "enterprises_annualdischarge": (
-        Watch(
-            "discharge",
-            update=(
-                f"((o.verified OR n.verified) AND {_differs('amount', 'basis', 'verified')})"
-                f" OR {_differs('enterprise_id', 'year', 'pollutant_id')}"
-            ),
-        ),
-    ),
-    # The raw reports: their workflow (status, year) for the pages' years; verified ones also
-    # for discharge, for whatever still reads verified figures from the raw reports.
-    "enterprises_dischargereport": (
-        Watch("reports", update=_differs("year", "status")),
-        Watch(
-            "discharge",
-            insert=f"n.status = '{VERIFIED}'",
-            update=(
-                f"(o.status = '{VERIFIED}' OR n.status = '{VERIFIED}') AND "
-                f"{_differs('status', 'year', 'enterprise_id', 'period_kind', 'period_number')}"
-            ),
-            delete=f"o.status = '{VERIFIED}'",
-        ),
-    ),
-    "enterprises_dischargevalue": (
-        Watch(
-            "discharge",
-            insert=_VERIFIED_REPORT.format(row="n", status=VERIFIED),
-            update=(
-                f"({_VERIFIED_REPORT.format(row='o', status=VERIFIED)}"
-                f" OR {_VERIFIED_REPORT.format(row='n', status=VERIFIED)})"
-                f" AND {_differs('amount', 'pollutant_id', 'report_id')}"
-            ),
-            delete=_VERIFIED_REPORT.format(row="o", status=VERIFIED),
-        ),
-    ),
-    # Recomputed on every save of a report, drafts included; no cached figure reads them.
-    "enterprises_reliabilityflag": (),
-    "enterprises_reportunlock": (),  # the unlock's status change is the report's
-}
+    app_label: str
+    scope: str
+    tables: Mapping[str, tuple[Watch, ...]] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()
+    # A workflow cycle in progress: while `in_progress` (a query with one parameter, the
+    # start of the hold) finds a row, the `held` scopes' figures are not recomputed.
+    held: tuple[str, ...] = ()
+    in_progress: str = ""
+
+
+def scopes() -> tuple[str, ...]:
+    """Every scope the data apps declare, in the order they were registered."""
+    found: list[str] = []
+    for data in registry.data_scopes:
+        for scope in (data.scope, *data.extra):
+            if scope not in found:
+                found.append(scope)
+    return tuple(found)
+
+
+def scopes_of_table() -> dict[str, tuple[Watch, ...]]:
+    """The tables whose app says which scopes their writes bump."""
+    return {table: w for data in registry.data_scopes for table, w in data.tables.items()}
+
+
+def __getattr__(name: str):
+    # `SCOPES`, `SCOPES_OF_TABLE`: read from the registry when asked, as constants were.
+    if name == "SCOPES":
+        return scopes()
+    if name == "SCOPES_OF_TABLE":
+        return scopes_of_table()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Not what a figure reads: the `updated` stamps and the edit forms' save counter
+# (benxi_cp/versions.py), which a record saved unchanged moves on.
+STAMPS = frozenset({"updated", "updated_by_id", "version"})
 
 
 # Reading --------------------------------------------------------------------------------
 
 
-def _check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
-    scopes = tuple(scopes)
-    unknown = [s for s in scopes if s not in SCOPES]
-    if not scopes or unknown:
-        raise ValueError(f"depends must name scopes among {SCOPES}; got {scopes}")
-    return scopes
+def _check_scopes(names: Iterable[str]) -> tuple[str, ...]:
+    names, known = tuple(names), scopes()
+    unknown = [s for s in names if s not in known]
+    if not names or unknown:
+        raise ValueError(f"depends must name scopes among {known}; got {names}")
+    return names
 
 
-def _read(scopes: Sequence[str], using: str = "default") -> tuple[tuple, bool]:
-    """(the tokens of `scopes`, whether this transaction has written one of them) in one query.
+# A correction in progress: a verified report unlocked less than BENXI_FIGURES_HOLD seconds
+# ago and not verified again. While one is, the verified figures are those of a workflow
+# cycle half done (the report counts as unverified until its verification), and no figure
+# that reads them is stored.
+def _in_progress(scopes: Sequence[str]) -> list[str]:
+    """The queries of the workflow cycles that hold some of `scopes` (registry.data_scopes)."""
+    return [
+        data.in_progress
+        for data in registry.data_scopes
+        if data.in_progress and set(data.held) & set(scopes)
+    ]
+
+
+def hold_seconds() -> int:
+    """settings.BENXI_FIGURES_HOLD: how long a correction counts as a cycle in progress
+    (0: never; the figures follow each of its steps)."""
+    return int(getattr(settings, "BENXI_FIGURES_HOLD", 0))
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What one query tells of some scopes: their tokens, whether this transaction has
+    written one of them, and whether a correction is in progress (for the held scopes)."""
+
+    tokens: tuple
+    written: bool
+    held: bool
+
+
+def _read(scopes: Sequence[str], using: str = "default") -> Tokens:
+    """The tokens of `scopes`, whether this transaction has written one of them and whether a
+    correction is in progress, in one query.
 
     On PostgreSQL a scope this transaction touched reads as the transaction's own token (which
     changes with each of its writes), so that what it computes is never taken for committed."""
     connection = connections[using]
+    cycles = _in_progress(scopes) if hold_seconds() else []
+    held_sql, held_params = "", []
+    if cycles:
+        since = timezone.now() - datetime.timedelta(seconds=hold_seconds())
+        held_params = [connection.ops.adapt_datetimefield_value(since)] * len(cycles)
+        held_sql = " OR ".join(f"EXISTS ({query})" for query in cycles)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if cycles:
+                held_sql = f" UNION ALL SELECT NULL, NULL, NULL WHERE {held_sql}"
             cursor.execute(
                 f"SELECT s.scope, v.token, current_setting('benxi.pending_' || s.scope, true) "  # noqa: S608
-                f"FROM unnest(%s::text[]) AS s(scope) LEFT JOIN {TABLE} v ON v.scope = s.scope",
-                [list(scopes)],
+                f"FROM unnest(%s::text[]) AS s(scope) LEFT JOIN {TABLE} v ON v.scope = s.scope"
+                f"{held_sql}",
+                [list(scopes), *held_params],
             )
-            rows = {scope: (token, pending or None) for scope, token, pending in cursor}
+            found = list(cursor)
         else:
+            if cycles:
+                held_sql = f" UNION ALL SELECT NULL, NULL WHERE {held_sql}"
             marks = ", ".join(["%s"] * len(scopes))
             cursor.execute(
-                f"SELECT scope, token FROM {TABLE} WHERE scope IN ({marks})",  # noqa: S608
-                list(scopes),
+                f"SELECT scope, token FROM {TABLE} WHERE scope IN ({marks}){held_sql}",  # noqa: S608
+                [*scopes, *held_params],
             )
-            rows = {scope: (token, None) for scope, token in cursor}
+            found = [(scope, token, None) for scope, token in cursor]
+    rows = {scope: (token, pending or None) for scope, token, pending in found if scope}
     tokens, written = [], False
     for scope in scopes:
         token, pending = rows.get(scope, (None, None))
@@ -205,12 +253,13 @@ def _read(scopes: Sequence[str], using: str = "default") -> tuple[tuple, bool]:
             tokens.append(f"pending:{pending}")
         else:
             tokens.append(token or 0)
-    return tuple(tokens), written
+    held = any(scope is None for scope, _token, _pending in found)
+    return Tokens(tuple(tokens), written, held)
 
 
 def current(scope: str, using: str = "default") -> object:
     """The token of `scope` now, as this connection sees it: 0 before its first change."""
-    return _read(_check_scopes([scope]), using)[0][0]
+    return _read(_check_scopes([scope]), using).tokens[0]
 
 
 def _in_own_transaction(using: str = "default") -> bool:
@@ -227,21 +276,35 @@ _stale_since: contextvars.ContextVar[datetime.datetime | None] = contextvars.Con
 )
 
 
+_updating: contextvars.ContextVar[bool] = contextvars.ContextVar("benxi_updating", default=False)
+
+
 def stale_since() -> datetime.datetime | None:
     """When the oldest figure served stale in this request was computed; None when every
-    figure was current. Templates show it ("Figures as of 10:32; being updated")."""
+    figure was current. Templates show it ("Figures as of 10:32")."""
     return _stale_since.get()
+
+
+def updating() -> bool:
+    """Whether one of the stale figures served in this request is being computed anew at
+    this moment (by a thread of this process, or by another that holds its lock); templates
+    add "being updated" only then. A figure served stale because it was computed a moment
+    ago, or because a correction is in progress, is not being updated."""
+    return _updating.get()
 
 
 def forget_stale(**_kwargs) -> None:
     """At the start of each request (signal `request_started`)."""
     _stale_since.set(None)
+    _updating.set(False)
 
 
-def _served_stale(computed: datetime.datetime) -> None:
+def _served_stale(computed: datetime.datetime, updating: bool = False) -> None:
     before = _stale_since.get()
     if before is None or computed < before:
         _stale_since.set(computed)
+    if updating:
+        _updating.set(True)
 
 
 # Caching --------------------------------------------------------------------------------
@@ -286,9 +349,10 @@ def cached(
     scopes = _check_scopes(depends)
     if _computing.get():
         stale_ok = False
-    tokens, written = _read(scopes)
+    read = _read(scopes)
+    tokens = read.tokens
     own = _in_own_transaction()
-    if own and (written or connections["default"].vendor != "postgresql"):
+    if own and (read.written or connections["default"].vendor != "postgresql"):
         # What this transaction computes may include its own uncommitted writes (on SQLite we
         # cannot tell): serve only a current entry, never store, never serve a stale one.
         entry = cache.get(cache_key(namespace, *parts))
@@ -299,20 +363,27 @@ def cached(
     entry = cache.get(key)
     if entry is not None and entry[0] == tokens:
         return entry[2]
+    lock = f"{key}:lock"
+    if read.held:
+        # A correction in progress: the figure from before it, as it is; with none, or for a
+        # file, computed for this reader and not stored (the next step changes it again).
+        if entry is not None and stale_ok:
+            _served_stale(entry[1], updating=cache.get(lock) is not None)
+            return entry[2]
+        return _compute(compute)
     if entry is not None and stale_ok and _recent(entry[1]):
         # Computed a moment ago: under a stream of writes, figures follow at most every
         # BENXI_FIGURES_REFRESH_AFTER seconds, not at every write (each costs seconds).
-        _served_stale(entry[1])
+        _served_stale(entry[1], updating=cache.get(lock) is not None)
         return entry[2]
-    lock = f"{key}:lock"
     holder = uuid.uuid4().hex
     deadline = time.monotonic() + WAIT
     while not _take(lock, holder):
         if entry is not None and stale_ok:
-            _served_stale(entry[1])
+            _served_stale(entry[1], updating=True)  # the holder of the lock computes it
             return entry[2]
         if time.monotonic() >= deadline:
-            return _compute_and_store(key, tokens, compute, lock=None)
+            return _compute_and_store(key, scopes, compute, lock=None, read=read)
         _sleep(POLL)
         entry = cache.get(key)
         if entry is not None and entry[0] == tokens:
@@ -323,23 +394,61 @@ def cached(
             cache.delete(lock)
         return entry[2]
     if entry is not None and stale_ok and refresh_mode() == "background":
-        _refresh_in_background(key, tokens, compute, lock=(lock, holder))
-        _served_stale(entry[1])
+        _refresh_in_background(key, scopes, compute, lock=(lock, holder))
+        _served_stale(entry[1], updating=True)
         return entry[2]
-    return _compute_and_store(key, tokens, compute, lock=(lock, holder))
+    return _compute_and_store(key, scopes, compute, lock=(lock, holder), read=read)
 
 
 _computing: contextvars.ContextVar[bool] = contextvars.ContextVar("benxi_computing", default=False)
 
 
+def _compute(compute: Callable[[], T]) -> T:
+    computing = _computing.set(True)
+    try:
+        return compute()
+    finally:
+        _computing.reset(computing)
+
+
+@contextlib.contextmanager
+def _snapshot(using: str = "default") -> Iterator[bool]:
+    """On PostgreSQL, outside any transaction: one REPEATABLE READ transaction, so that a
+    figure and the tokens it is stored under come from one committed state of the database
+    (each query of a computation would otherwise see the commits made while it runs: half
+    of a correction, say). True when one was opened."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield True
+
+
 def _compute_and_store(
-    key: str, tokens: tuple, compute: Callable[[], T], lock: tuple[str, str] | None
-) -> T:
+    key: str,
+    scopes: Sequence[str],
+    compute: Callable[[], T],
+    lock: tuple[str, str] | None,
+    read: Tokens | None = None,
+    required: bool = True,
+) -> T | None:
+    """Compute the entry `key` and store it under the tokens of `scopes` as of the data it was
+    computed from, unless a correction was in progress then: that value is returned but not
+    stored (and not computed at all when not `required`: a background refresh)."""
     started = timezone.now()
     computing = _computing.set(True)
     try:
-        value = compute()
-        cache.set(key, (tokens, started, value), TIMEOUT)
+        with _snapshot() as snapshot:
+            if snapshot or read is None:
+                read = _read(scopes)
+            if read.held and not required:
+                return None
+            value = compute()
+        if not read.held:
+            cache.set(key, (read.tokens, started, value), TIMEOUT)
         return value
     finally:
         _computing.reset(computing)
@@ -370,7 +479,7 @@ def refresh_mode() -> str:
 
 
 def _refresh_in_background(
-    key: str, tokens: tuple, compute: Callable[[], object], lock: tuple[str, str]
+    key: str, scopes: Sequence[str], compute: Callable[[], object], lock: tuple[str, str]
 ) -> threading.Thread:
     """Compute and store the entry `key` in a daemon thread, which releases `lock`, logs a
     failure (the next reader retries) and closes the database connections it opened."""
@@ -379,7 +488,7 @@ def _refresh_in_background(
     def run() -> None:
         try:
             with translation.override(language):
-                _compute_and_store(key, tokens, compute, lock=lock)
+                _compute_and_store(key, scopes, compute, lock=lock, required=False)
         except Exception:
             logger.exception("Refreshing the cached figure %s failed", key)
         finally:
@@ -428,8 +537,13 @@ def figure(
     namespace: str, *, depends: Sequence[str]
 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorator: the function's result is `cached` under its arguments (records by pk) and
-    the tokens of the scopes it `depends` on. The undecorated function is `.compute`."""
-    scopes = _check_scopes(depends)
+    the tokens of the scopes it `depends` on. The undecorated function is `.compute`.
+
+    The scopes are checked here once every app has declared its own (a module imported
+    while the apps are still registering is checked at each call, by `cached`)."""
+    scopes = _check_scopes(depends) if apps.ready else tuple(depends)
+    if not scopes:
+        raise ValueError("depends must name at least one scope")
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
@@ -459,18 +573,44 @@ def _is_history(model) -> bool:
 def watched_tables() -> dict[str, tuple[Watch, ...]]:
     """Every table of the data apps with the scopes its writes bump (history tables: none)."""
     tables: dict[str, tuple[Watch, ...]] = {}
-    for label in DATA_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+    for data in registry.data_scopes:
+        for model in apps.get_app_config(data.app_label).get_models(include_auto_created=True):
             meta = model._meta
             if not meta.managed or meta.proxy or meta.db_table in tables:
                 continue
             if _is_history(model):
                 tables[meta.db_table] = ()
             else:
-                tables[meta.db_table] = SCOPES_OF_TABLE.get(
-                    meta.db_table, (Watch(APP_SCOPE[label]),)
-                )
+                tables[meta.db_table] = data.tables.get(meta.db_table, (Watch(data.scope),))
     return tables
+
+
+def _data_columns() -> dict[str, list[str]]:
+    """{table: its columns but the stamps} of the data apps' tables."""
+    columns: dict[str, list[str]] = {}
+    for data in registry.data_scopes:
+        for model in apps.get_app_config(data.app_label).get_models(include_auto_created=True):
+            meta = model._meta
+            columns.setdefault(
+                meta.db_table,
+                [f.column for f in meta.concrete_fields if f.column not in STAMPS],
+            )
+    return columns
+
+
+def _changes_only(tables: dict[str, tuple[Watch, ...]]) -> dict[str, tuple[Watch, ...]]:
+    """The watches with an update that bumps on any row turned into one that bumps when a
+    row's data changes: a statement that sets what was already there, or only moves the
+    stamps, changes no figure."""
+    columns = _data_columns()
+    resolved = {}
+    for table, watches in tables.items():
+        changed = differs(*columns[table]) if columns.get(table) else None
+        resolved[table] = tuple(
+            Watch(w.scope, w.insert, changed, w.delete) if w.update == "TRUE" else w
+            for w in watches
+        )
+    return resolved
 
 
 def _name(table: str, scope: str, event: str) -> str:
@@ -523,20 +663,13 @@ def _postgresql(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
         f"CREATE CONSTRAINT TRIGGER {TRIGGER}_commit AFTER INSERT ON {PENDING} "
         f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_commit()",
     ]
+    # Statement triggers fire for statements that change no row (an UPDATE or DELETE whose
+    # WHERE matches nothing, an INSERT ... ON CONFLICT DO NOTHING): each one looks at the
+    # rows the statement changed (its transition tables), and bumps only if there is one.
     for table, watches in tables.items():
         for watch in watches:
-            unconditional = [
-                event
-                for event, condition in (
-                    ("INSERT", watch.insert),
-                    ("UPDATE", watch.update),
-                    ("DELETE", watch.delete),
-                )
-                if condition == "TRUE"
-            ]
-            events = " OR ".join([*unconditional, "TRUNCATE"])
             statements.append(
-                f'CREATE TRIGGER "{_name(table, watch.scope, "any")}" AFTER {events} '
+                f'CREATE TRIGGER "{_name(table, watch.scope, "truncate")}" AFTER TRUNCATE '
                 f"ON \"{table}\" FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}('{watch.scope}')"
             )
             for event, condition, rows, referencing in (
@@ -549,7 +682,7 @@ def _postgresql(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
                 ),
                 ("DELETE", watch.delete, "o", "OLD TABLE AS o"),
             ):
-                if condition in (None, "TRUE"):
+                if condition is None:
                     continue
                 name = _name(table, watch.scope, event.lower())
                 statements += [
@@ -613,7 +746,7 @@ def install_triggers(app_config=None, using: str = "default", **_kwargs) -> None
     existing = set(connection.introspection.table_names())
     if TABLE not in existing:
         return
-    tables = {table: w for table, w in watched_tables().items() if table in existing}
+    tables = _changes_only({table: w for table, w in watched_tables().items() if table in existing})
     drop, build = builders[connection.vendor]
     with connection.cursor() as cursor:
         for statement in drop(cursor) + build(tables):

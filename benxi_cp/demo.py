@@ -1,8 +1,26 @@
-"""Demo users: one per role. They exist only in the demo data, never in migrations."""
+"""The demonstration city's loaders (`manage.py load_demo`), and its users: one per role.
+The demo users exist only in the demo data, never in migrations."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
 
 from benxi_cp import roles
+
+
+@dataclass(frozen=True)
+class Demo:
+    """One app's part of the demo (registry.demo), run in the order of INSTALLED_APPS:
+    `prepare(stdout)`, before any app loads (reopening what a load must write to);
+    `load(stdout)`; `foreign_records(loaded)`, the app's records the demo did not make, by
+    kind: count."""
+
+    app_label: str
+    load: Callable[[object], None]
+    prepare: Callable[[object], None] | None = None
+    foreign_records: Callable[[bool], dict[str, int]] | None = None
+
 
 DEMO_USERS = [
     # username, password, role, full name, staff (may open the admin)

@@ -1,8 +1,11 @@
 """Stored documents handed back to their users (audit documents, training materials,
-policies' documents)."""
+policies' documents); one download view, permission-checked, for all of them
+(benxi_cp.views.DownloadView)."""
 
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the largest document a record keeps
 
 
 def attachment(stored, filename: str, content_type: str) -> FileResponse:

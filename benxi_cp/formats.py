@@ -1,4 +1,4 @@
-"""The import formats and the programme summary contract (docs/formats/), as pages and templates.
+"""The import formats and the apps' other file contracts (docs/formats/), as pages and templates.
 
 The format documents are Markdown files in the repository, the contract other systems rely
 on; `render_markdown` shows them as HTML (the few constructs they use: headings,
@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,20 +27,32 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from benxi_cp import safecells
 from benxi_cp.importers import Importer, column_label, get_importer
+from benxi_cp.registry import registry
 
 FORMATS_DIR = settings.SHARED_DIR / "docs" / "formats"
-# The documents served as pages, by the name in their URL (their file name without ".md").
-DOCUMENTS = (
-    "README",
-    "enterprises",
-    "audits",
-    "options",
-    "discharge",
-    "programme-summary",
-    "environmental-investment",
-)
-# The programme office's registers (programme/importers.py)
-DOCUMENTS += ("training", "incentives")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document of docs/formats/ served as a page, by the name in its URL (its file name
+    without ".md"); each app registers its formats' documents (registry.format_documents),
+    listed in their `order`."""
+
+    name: str
+    order: int = 100
+
+
+def documents() -> tuple[str, ...]:
+    """The names of the documents served as pages, in their order."""
+    return tuple(document.name for document in registry.format_documents)
+
+
+def __getattr__(name: str):
+    # `DOCUMENTS`: read from the registry when asked, as the constant was.
+    if name == "DOCUMENTS":
+        return documents()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 LISTS_SHEET = "lists"  # the hidden sheet holding the drop-down lists' codes
 COLUMNS_SHEET = "columns"  # the sheet naming each column in the user's language
@@ -48,7 +61,7 @@ LAST_ROW = 1_048_576  # a drop-down applies to every data row a sheet can have
 
 def document_text(name: str) -> str:
     """The Markdown text of a format document; KeyError for a name that is not one."""
-    if name not in DOCUMENTS:
+    if name not in registry.format_documents:
         raise KeyError(name)
     return (FORMATS_DIR / f"{name}.md").read_text(encoding="utf-8")
 
@@ -80,7 +93,7 @@ def _inline(text: str) -> str:
             html.append(escape(part))
             continue
         match = _DOCUMENT_LINK.match(part)
-        if match and match.group(1) in DOCUMENTS:
+        if match and match.group(1) in registry.format_documents:
             url = reverse("format_document", args=[match.group(1)])
             html.append(f'<a href="{url}"><code>{escape(part)}</code></a>')
         else:
@@ -264,9 +277,3 @@ def _columns_sheet(sheet, notes: list[tuple[str, str, bool]], several: bool) -> 
             safecells.set_text(sheet.cell(row=row, column=index), value)
     for index, width in enumerate([14, 30, 36, 10][: len(heads)], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-# Organisation (programme): the members and tasks importers' formats
-DOCUMENTS = (*DOCUMENTS, "members", "tasks")
-# A bureau's audit history (audits/importers.py, audits/history.py)
-DOCUMENTS = (*DOCUMENTS, "balance", "feasibility", "audit-history")

@@ -1,11 +1,16 @@
-"""Forms shared by every app."""
+"""Forms, fields and widgets shared by every app: a date picker, a field of documents, the
+base of model forms with model rules, the import upload."""
 
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.documents import document_type
+from benxi_cp.versions import VersionedFormMixin
 
 
 def _limit_text() -> str:
@@ -31,3 +36,47 @@ class ImportUploadForm(forms.Form):
                 _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
             )
         return upload
+
+
+class ModelRulesForm(VersionedFormMixin, forms.ModelForm):
+    """A model form whose model rules may name fields it does not show: those errors are
+    shown for the whole form instead of raising (Django refuses unknown field names); it
+    carries the version of the record it was read at (benxi_cp/versions.py)."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            mapped: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                mapped.setdefault(key, []).extend(messages)
+            errors = ValidationError(mapped)
+        super()._update_errors(errors)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Any number of documents; each is checked for kind, size and content."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            if upload:
+                upload.checked_content_type = document_type(upload)
+                cleaned.append(upload)
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return cleaned

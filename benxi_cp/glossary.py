@@ -1,4 +1,4 @@
-"""The help page's glossary: sections that each app registers in its own `glossary.py`.
+"""The help page's glossary: sections that each app registers from its AppConfig.ready().
 
 A section is a template and a function computing its context from the app's own choices,
 constants and catalogues, so the glossary says what the code does and cannot drift from it.
@@ -9,7 +9,7 @@ to them with `{% help_link "anchor" %}` (benxi_cp/templatetags/help_tags.py).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.module_loading import autodiscover_modules
+from benxi_cp.registry import registry
 
 
 @dataclass(frozen=True)
@@ -21,18 +21,6 @@ class Section:
     context: Callable[[], dict]
 
 
-_SECTIONS: dict[str, Section] = {}
-_discovered = False
-
-
-def register(*sections: Section) -> None:
-    for section in sections:
-        _SECTIONS[section.anchor] = section
-
-
 def sections() -> list[Section]:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("glossary")
-        _discovered = True
-    return sorted(_SECTIONS.values(), key=lambda section: section.order)
+    """The sections the apps registered (registry.glossary), in their order."""
+    return list(registry.glossary)

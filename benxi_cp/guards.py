@@ -1,13 +1,10 @@
 """The database's guards: the triggers that lock records below every write path, one
 registry for all of them.
 
-Each app that guards its records in the database registers its triggers here, from its
-AppConfig.ready(): the builders that give, per database vendor, the statements that drop
-and create them, and the tables they need. The guards today:
-
-- `enterprises.locks`: verified discharge reports and their values;
-- `audits.locks`: accepted audits and what hangs off them, and the audit rules;
-- `reports.yearlock`: closed years, their copies of record.
+Each app that guards its records in the database registers its triggers as a `Guard` in
+`registry.guards`, from its AppConfig.ready(): the builders that give, per database vendor,
+the statements that drop and create them, and the tables they need; the guards are
+installed in the order they were registered.
 
 `install` (re)creates every guard after each migrate (post_migrate); a guard whose tables
 are missing (migrated back below them) is left alone, and one whose `present` check fails
@@ -27,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connections, transaction
+
+from benxi_cp.registry import registry
 
 # PostgreSQL: the transaction's setting under which loaders of generated data write; every
 # guard's trigger returns at once when it is 'on'.
@@ -49,25 +48,8 @@ class Guard:
     present: Callable[[object], bool] | None = None
 
 
-_GUARDS: dict[str, Guard] = {}
-
-
-def register(
-    name: str,
-    *,
-    postgresql: Callable[[], Statements],
-    sqlite: Callable[[], Statements],
-    tables: Callable[[], set[str]],
-    present: Callable[[object], bool] | None = None,
-) -> Guard:
-    """Register (or replace) the guard `name`; installed in the order of registration."""
-    guard = Guard(name, {"postgresql": postgresql, "sqlite": sqlite}, tables, present)
-    _GUARDS[name] = guard
-    return guard
-
-
 def registered() -> list[Guard]:
-    return list(_GUARDS.values())
+    return list(registry.guards)
 
 
 def _execute(connection, statements: list[str]) -> None:

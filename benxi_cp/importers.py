@@ -1,4 +1,4 @@
-"""Bulk import machinery shared by every importer (enterprises, audits, options, discharge).
+"""Bulk import machinery shared by every importer the apps register (registry.importers).
 
 Rules (docs/formats/README.md): unknown columns are refused; every row's errors are
 collected as "row N, column: message" with N the row a spreadsheet user sees; the whole
@@ -15,9 +15,10 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from benxi_cp import closing
+from benxi_cp import refusals
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
+from benxi_cp.registry import registry
 from benxi_cp.tabular import FileRefused, Table
 
 # At most this many errors are kept and shown, with the count of all of them: a file of a
@@ -242,34 +243,28 @@ class Importer:
     ) -> ImportResult:
         """Import (number, {column: cell}) rows, all or nothing: a file's rows (read again
         from the file each time they are gone over), or the values of an API batch
-        (api/batch.py), numbered as the caller reports them."""
+        (the data exchange API), numbered as the caller reports them."""
         if isinstance(rows, list):
             rows = _ListedRows(rows)
             total = len(rows.rows)
-        # A collision with another transaction (a deadlock, or the same new record created
-        # by someone else meanwhile) runs the file once more from prepare(), which reads
-        # (and locks) what the rows refer to afresh.
-        attempts = 1 if transaction.get_connection().in_atomic_block else 2
-        for attempt in range(attempts):
+
+        def start() -> ImportResult:
             result = ImportResult(dry_run=dry_run, rows=total)
             if shape is not None:
                 result.merge(shape)
-            try:
-                with transaction.atomic():
-                    self.prepare(rows)
-                    for done, (number, values) in enumerate(rows.numbered(), start=1):
-                        self._import_one(number, values, result)
-                        if progress is not None and done % PROGRESS_ROWS == 0:
-                            progress(done, total)
-                    if not result.errors:
-                        self.finish(result)
-                    if result.errors or dry_run:
-                        transaction.set_rollback(True)
-            except DatabaseError as error:
-                if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
-                    continue
-                result.add(0, "", self.database_refusal(error))
-            break
+            return result
+
+        def write(result: ImportResult) -> None:
+            # prepare() reads (and locks) what the rows refer to, afresh at each attempt.
+            self.prepare(rows)
+            for done, (number, values) in enumerate(rows.numbered(), start=1):
+                self._import_one(number, values, result)
+                if progress is not None and done % PROGRESS_ROWS == 0:
+                    progress(done, total)
+            if not result.errors:
+                self.finish(result)
+
+        result = all_or_nothing(start, write, self.database_refusal)
         if progress is not None:
             progress(total, total)
         if result.errors:
@@ -290,7 +285,7 @@ class Importer:
                 "another change of the same records was under way; nothing was imported, "
                 "please try again"
             )
-        if (refused := closing.refusal(error)) is not None:
+        if (refused := refusals.refusal(error)) is not None:
             return refused.messages[0]
         return _("the database refused the file: %(error)s") % {"error": error}
 
@@ -315,7 +310,7 @@ class Importer:
             result.add(
                 number,
                 "",
-                closing.message(error, _("refused by the database: %(error)s") % {"error": error}),
+                refusals.message(error, _("refused by the database: %(error)s") % {"error": error}),
             )
             return
         if action == CREATED:
@@ -433,116 +428,70 @@ class ModelFormImporter(Importer):
         return (UPDATED if instance else CREATED), str(obj)
 
 
-_REGISTRY: dict[str, type[Importer]] = {}
-
-
-def register(importer: type[Importer]) -> type[Importer]:
-    """Class decorator: make an importer available to the web and `import_data`."""
-    _REGISTRY[importer.kind] = importer
-    return importer
+def all_or_nothing(
+    start: Callable[[], ImportResult],
+    write: Callable[[ImportResult], None],
+    refusal: Callable[[DatabaseError], str],
+) -> ImportResult:
+    """`write(result)` in one transaction, all or nothing: rolled back when the result has
+    errors or is a dry run; a refusal of the database is the result's error (`refusal`
+    words it). A collision with another transaction (a deadlock, or the same new record
+    created by someone else meanwhile) runs it once more, from a fresh `start()`."""
+    attempts = 1 if transaction.get_connection().in_atomic_block else 2
+    for attempt in range(attempts):
+        result = start()
+        try:
+            with transaction.atomic():
+                write(result)
+                if result.errors or result.dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as error:
+            if (is_conflict(error) or is_duplicate_key(error)) and attempt + 1 < attempts:
+                continue
+            result.add(0, "", refusal(error))
+        return result
+    raise AssertionError("unreachable")
 
 
 def get_importer(kind: str) -> type[Importer]:
-    return _REGISTRY[kind]
+    """The importer of `kind`, as an app registered it (registry.importers)."""
+    return registry.importers[kind]
 
 
 def importer_kinds() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(registry.importers.keys())
 
 
 # --- Localisation: the import files' columns as a person knows them ---
 
-# The columns of the documented formats (docs/formats), by their header.
-COLUMN_LABELS = {
-    "code": gettext_lazy("code"),
-    "name": gettext_lazy("name"),
-    "name_en": gettext_lazy("English name"),
-    "sector": gettext_lazy("sector"),
-    "district": gettext_lazy("district"),
-    "ownership": gettext_lazy("ownership"),
-    "size": gettext_lazy("size"),
-    "state_large_medium": gettext_lazy("state-owned large or medium"),
-    "employees": gettext_lazy("employees"),
-    "address": gettext_lazy("address"),
-    "contact_person": gettext_lazy("contact person"),
-    "phone": gettext_lazy("phone"),
-    "ref": gettext_lazy("audit reference"),
-    "audit_ref": gettext_lazy("audit reference"),
-    "enterprise_code": gettext_lazy("enterprise code"),
-    "started_on": gettext_lazy("started on"),
-    "steps_completed": gettext_lazy("steps completed"),
-    "focus": gettext_lazy("audit focus"),
-    "assessment": gettext_lazy("assessment"),
-    "assessed_on": gettext_lazy("assessed on"),
-    "assessment_score": gettext_lazy("assessment score"),
-    "acceptance": gettext_lazy("acceptance"),
-    "accepted_by": gettext_lazy("accepted by"),
-    "accepted_on": gettext_lazy("accepted on"),
-    "demonstration": gettext_lazy("demonstration enterprise"),
-    "title": gettext_lazy("title"),
-    "aspect": gettext_lazy("aspect"),
-    "fee_class": gettext_lazy("fee class"),
-    "status": gettext_lazy("status"),
-    "investment_10k_yuan": gettext_lazy("estimated investment (10k yuan)"),
-    "annual_benefit_10k_yuan": gettext_lazy("estimated annual benefit (10k yuan)"),
-    "actual_investment_10k_yuan": gettext_lazy("actual investment (10k yuan)"),
-    "actual_annual_benefit_10k_yuan": gettext_lazy("actual annual benefit (10k yuan)"),
-    "implemented_on": gettext_lazy("implemented on"),
-    "year": gettext_lazy("year"),
-    "period": gettext_lazy("period"),
-    "pollutant": gettext_lazy("pollutant"),
-    "amount": gettext_lazy("amount"),
-    "unit": gettext_lazy("unit"),
-    "basis": gettext_lazy("basis"),
-    "output_10k_yuan": gettext_lazy("industrial output (10k yuan)"),
-    # The programme office's registers (programme/importers*.py).
-    "id": gettext_lazy("number"),
-    "kind": gettext_lazy("kind"),
-    "held_on": gettext_lazy("held on"),
-    "hours": gettext_lazy("hours"),
-    "place": gettext_lazy("place"),
-    "organiser": gettext_lazy("organiser"),
-    "audience": gettext_lazy("audience"),
-    "participants": gettext_lazy("participants"),
-    "other_participants": gettext_lazy("other participants"),
-    "policy_number": gettext_lazy("policy number"),
-    "granted_on": gettext_lazy("granted on"),
-    "amount_10k_yuan": gettext_lazy("amount (10k yuan)"),
-    "body": gettext_lazy("body"),
-    "person_name": gettext_lazy("person's name"),
-    "username": gettext_lazy("user name"),
-    "role": gettext_lazy("role"),
-    "position": gettext_lazy("post"),
-    "department": gettext_lazy("department"),
-    "term_start": gettext_lazy("term start"),
-    "term_end": gettext_lazy("term end"),
-    "meeting_date": gettext_lazy("meeting date"),
-    "decision": gettext_lazy("decision"),
-    "decision_number": gettext_lazy("decision number"),
-    "text": gettext_lazy("task"),
-    "due_date": gettext_lazy("due date"),
-    "done_date": gettext_lazy("done on"),
-    "note": gettext_lazy("note"),
-    "notes": gettext_lazy("notes"),
-    "project": gettext_lazy("project"),
-    "category": gettext_lazy("category"),
-    "source": gettext_lazy("source of funds"),
-}
-# Columns named by a prefix and what follows it, each named by the app whose format has them
-# (audits/importers.py: "reduction_<CODE>", an option's annual reduction of a pollutant).
-COLUMN_PREFIXES: dict[str, Callable[[str], str]] = {}
+
+@dataclass(frozen=True)
+class Column:
+    """What a column of an import file holds, by its header (registry.import_columns): the
+    app whose format has it first registers it. With `named`, `header` is a prefix and
+    `named(rest)` names the column (`reduction_<CODE>`: an option's annual reduction of a
+    pollutant, by the pollutant's name)."""
+
+    header: str
+    label: str | None = None  # lazily translated
+    named: Callable[[str], str] | None = None
+
+
+def column_labels() -> dict[str, str]:
+    """Every header of a fixed name with its label (lazily translated)."""
+    return {c.header: c.label for c in registry.import_columns if c.named is None}
 
 
 def column_label(column: str) -> str | None:
     """What a file's column holds, in the user's language ("审核编号" for `ref`); None for a
     column of no known meaning. A column named by a prefix (`reduction_<CODE>`) is named by
     its app."""
-    label = COLUMN_LABELS.get(column)
-    if label is not None:
-        return str(label)
-    for prefix, name_of in COLUMN_PREFIXES.items():
-        if column.lower().startswith(prefix):
-            return str(name_of(column[len(prefix) :]))
+    entry = registry.import_columns.get(column)
+    if entry is not None and entry.named is None:
+        return str(entry.label)
+    for entry in registry.import_columns:
+        if entry.named is not None and column.lower().startswith(entry.header):
+            return str(entry.named(column[len(entry.header) :]))
     return None
 
 

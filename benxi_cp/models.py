@@ -1,8 +1,14 @@
-"""What every app shares: the audit-trail base model and the site's own flags."""
+"""What every app shares: the audit-trail base models, stored documents and the site's own
+flags."""
+
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.files import MAX_DOCUMENT_BYTES
 
 
 class TrackedModel(models.Model):
@@ -38,6 +44,46 @@ class TrackedModel(models.Model):
             if self._state.adding and self.created_by_id is None:
                 self.created_by = user
             self.updated_by = user
+
+
+def stored_document_path(document: "StoredDocument", filename: str) -> str:
+    """Where a document's file is stored: its model's folder and a generated name (what users
+    call their files never reaches the file system), keeping the file's extension."""
+    return f"{document.folder()}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class StoredDocument(TrackedModel):
+    """Abstract base of an uploaded file kept with a record (an audit's documents, a training
+    event's materials): the file, the name and type its user gave it, and its size, which the
+    database holds within MAX_DOCUMENT_BYTES. One download view hands them back
+    (benxi_cp.views.DownloadView)."""
+
+    file = models.FileField(_("file"), upload_to=stored_document_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(size_bytes__gt=0, size_bytes__lte=MAX_DOCUMENT_BYTES),
+                name="%(app_label)s_%(class)s_size_limit",
+                violation_error_message=_("A document holds between 1 byte and 20 MB."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def folder(self) -> str:
+        """The folder of the media storage its files go to (e.g. "<app>/<record id>")."""
+        raise NotImplementedError
+
+    @property
+    def download(self) -> tuple:
+        """(the stored file, the name to give it, its content type), for DownloadView."""
+        return self.file, self.filename, self.content_type
 
 
 class EditConflict(Exception):

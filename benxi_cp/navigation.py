@@ -1,4 +1,5 @@
-"""The top navigation: each app registers its entries in its own `navigation.py`.
+"""The top navigation: each app registers its entries (`NavItem`) in `registry.navigation`
+from its AppConfig.ready().
 
 An entry shows only to users holding its permission, so each role sees what it may use.
 Entries marked `in_user_menu` (the administrator's tools) are listed in the user's drop-down
@@ -8,6 +9,8 @@ at the right instead of the bar, which keeps the bar within the width of a lapto
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from benxi_cp.registry import registry
 
 
 @dataclass(frozen=True)
@@ -23,17 +26,8 @@ class NavItem:
         return self.permission is None or self.permission in perms or user.is_superuser
 
 
-_REGISTRY: list[NavItem] = []
-
-
-def register(*items: NavItem) -> None:
-    for item in items:
-        if item not in _REGISTRY:
-            _REGISTRY.append(item)
-
-
 def menu_for(user, path: str) -> list[dict]:
-    """The entries `user` may see, grouped into drop-down menus, in registration order."""
+    """The entries `user` may see, grouped into drop-down menus, in their order."""
     if not user.is_authenticated:
         return []
     perms = user.get_all_permissions()
@@ -41,11 +35,11 @@ def menu_for(user, path: str) -> list[dict]:
     by_label: dict[str, dict] = {}
     visible = [
         (item, reverse(item.url_name))
-        for item in sorted(_REGISTRY, key=lambda i: i.order)
+        for item in registry.navigation
         if item.visible_to(user, perms)
     ]
     # The current entry is the one whose address matches most of the path: on a report's
-    # page that is "All reports" (/enterprises/reports/), not "Enterprises" as well.
+    # page that is "All reports", not the register it sits under as well.
     matching = [url for _item, url in visible if url != "/" and path.startswith(url)]
     current = max(matching, key=len, default=None)
     for item, url in visible:
@@ -68,3 +62,23 @@ def menu_for(user, path: str) -> list[dict]:
         menu["items"].append(entry)
         menu["active"] = menu["active"] or entry["active"]
     return menus
+
+
+@dataclass(frozen=True)
+class LandingPage:
+    """The page a role lands on at "/", shown in place (registry.landing_pages). The roles
+    without one land on their work queues (benxi_cp/worklist.py)."""
+
+    role: str
+    url_name: str
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A link above the work queues (a dashboard, say; it stays in the menu too), for the
+    users holding `permission` (registry.home_links)."""
+
+    label: str
+    url_name: str
+    permission: str
+    order: int = 100

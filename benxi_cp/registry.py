@@ -119,6 +119,7 @@ class Registry:
     this class only holds them."""
 
     def __init__(self) -> None:
+        """Long: one declaration per store, each with what it is for; read best as one list."""
         self.navigation: Store = Store(
             "navigation",
             "Entries of the top navigation and the user menu (benxi_cp.navigation.NavItem).",
@@ -127,12 +128,13 @@ class Registry:
         )
         self.landing_pages: Store = Store(
             "landing_pages",
-            "The page a role sees at '/' instead of its work queues (benxi_cp.views.LandingPage).",
+            "The page a role sees at '/' instead of its work queues "
+            "(benxi_cp.navigation.LandingPage).",
             key=_attribute("role"),
         )
         self.home_links: Store = Store(
             "home_links",
-            "Links offered above the work queues of the home page (benxi_cp.views.HomeLink).",
+            "Links offered above the work queues of the home page (benxi_cp.navigation.HomeLink).",
             key=_attribute("url_name"),
             sort=_attribute("order"),
         )
@@ -177,6 +179,7 @@ class Registry:
             "Documents of docs/formats/ served as pages, by file name without '.md' "
             "(benxi_cp.formats.Document).",
             key=_attribute("name"),
+            sort=_attribute("order"),
         )
         self.data_scopes: Store = Store(
             "data_scopes",

@@ -3,7 +3,7 @@
 A text that begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a
 formula by Excel or LibreOffice ("CSV injection", OWASP): an enterprise named
 `=HYPERLINK(...)` would become a live link, `=cmd|' /C calc'!A0` a command. Every writer of
-the application (benxi_cp/export.py, benxi_cp/formats.py, reports/output.py) passes its text
+the application (benxi_cp/export.py, benxi_cp/formats.py, the apps' own files) passes its text
 cells through `text()`, which puts a single quote in front of such a text, as OWASP advises;
 numbers (int, float, Decimal) stay numbers, and a text that is only a plain number (`-12.5`)
 is left alone: it cannot be a formula. In a workbook, a text cell is also written as a

@@ -1,7 +1,7 @@
 """Search across the application: one query, every kind of record the user may read.
 
-Each app registers its kinds of record in its own `search.py` (found by autodiscovery on
-first use, as `navigation.py` and `worklist.py` are found at start-up). A kind is a
+Each app registers its kinds of record in `registry.search` from its AppConfig.ready(). A
+kind is a
 `Source`: the permission that shows it, a function returning the user's matching records
 (starting from the same `for_user` queryset as the kind's list page, so a search never
 reaches further than the list does) and how a hit is shown. benxi_cp knows no app.
@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.module_loading import autodiscover_modules
+
+from benxi_cp.registry import registry
 
 MIN_LENGTH = 2  # characters, or one Chinese character (钢 finds the steel works)
 MAX_LENGTH = 100
@@ -105,22 +106,9 @@ class Group:
         return self.count > len(self.hits)
 
 
-_SOURCES: dict[str, Source] = {}
-_discovered = False
-
-
-def register(*kinds: Source) -> None:
-    """Add kinds of record (registering the same key again replaces it)."""
-    for source in kinds:
-        _SOURCES[source.key] = source
-
-
 def sources() -> list[Source]:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("search")
-        _discovered = True
-    return sorted(_SOURCES.values(), key=lambda source: source.order)
+    """The kinds of record the apps registered (registry.search), in their order."""
+    return list(registry.search)
 
 
 def visible_sources(user) -> list[Source]:

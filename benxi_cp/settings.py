@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "benxi_cp.edge.ControlCharacterMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The demo's own date (benxi_cp/clock.py), read once per request.
+    "benxi_cp.clock.ClockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database guard's refusal that no view caught (the admin site): a message, not a 500.
@@ -163,6 +165,11 @@ BENXI_FIGURES_REFRESH = "background"
 # recomputation costs seconds at province scale); meanwhile pages show it with its time.
 # Downloads always wait for the current figures. 0: every change is followed at once.
 BENXI_FIGURES_REFRESH_AFTER = env_int("BENXI_FIGURES_REFRESH_AFTER", 30)
+# A verified report unlocked for a correction counts as unverified until it is verified
+# again; for this many seconds after the unlock, while the correction is under way, figures
+# that read verified discharge keep their value from before it and none is stored from its
+# intermediate state. 0: figures follow each step of a correction.
+BENXI_FIGURES_HOLD = env_int("BENXI_FIGURES_HOLD", 60)
 
 # Separation of duties (enterprises/workflow.py): whoever entered or submitted a discharge
 # report may not verify it. A deployment with a single EPB clerk may allow it.

@@ -19,6 +19,7 @@ ALLOWED_HOSTS = ["*"]
 # data. The background mode is tested on its own (tests/benxi_cp/test_datacache.py).
 BENXI_FIGURES_REFRESH = "request"
 BENXI_FIGURES_REFRESH_AFTER = 0  # every change is followed at once (tested on its own too)
+BENXI_FIGURES_HOLD = 0  # nor held through a correction (tested on its own too)
 # pytest runs with DEBUG off; its databases are thrown away (benxi_cp.settings: load_demo).
 BENXI_DEMO_ALLOWED = True
 # Background imports run at once, in the request that queues them (on commit: tests use

@@ -11,9 +11,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -23,6 +22,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from benxi_cp import (
+    clock,
     export,
     files,
     formats,
@@ -35,8 +35,9 @@ from benxi_cp import (
 )
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
-from benxi_cp.models import EditConflict, Job, SiteFlag
+from benxi_cp.models import EditConflict, Job
 from benxi_cp.pagination import CappedCountPaginator
+from benxi_cp.registry import registry
 from benxi_cp.versions import refuse
 
 
@@ -45,6 +46,45 @@ class PermissionMixin(PermissionRequiredMixin):
     LoginRequiredMiddleware sends them to log-in)."""
 
     raise_exception = True
+
+
+class DocumentView(PermissionMixin, View):
+    """A record's stored document, for users holding `permission_required` who may see the
+    record: `get_queryset()` gives the records the user may see."""
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class DownloadView(DocumentView):
+    """The stored file, under the name its user gave it. The record's `download` is (stored
+    file, name, content type): a StoredDocument's, or another record's own."""
+
+    missing = gettext_lazy("The file of this document is missing.")
+
+    def get(self, request, *args, **kwargs):
+        stored, filename, content_type = self.get_object().download
+        if not stored:
+            raise Http404(self.missing)
+        return files.attachment(stored, filename, content_type)
+
+
+class DocumentDeleteView(DocumentView):
+    """Deletes a StoredDocument and its file, and goes back to `back_url(document)`."""
+
+    def back_url(self, document) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_object()
+        back = self.back_url(document)
+        document.file.delete(save=False)
+        document.delete()
+        messages.success(request, _("Document deleted."))
+        return redirect(back)
 
 
 class ObjectListView(PermissionMixin, SingleTableMixin, FilterView):
@@ -123,7 +163,7 @@ class _SaveMixin:
         except IntegrityError as error:
             # A guard's refusal in its rule's words (benxi_cp/refusals.py), else in general.
             refused = _("The database refused this record; check the values.")
-            form.add_error(None, refusals.message_for(error) or refused)
+            form.add_error(None, refusals.message(error, refused))
             return self.form_invalid(form)
         self.object = obj
         messages.success(self.request, self.success_message)
@@ -131,8 +171,20 @@ class _SaveMixin:
 
 
 class ObjectCreateView(PermissionMixin, _SaveMixin, CreateView):
+    """A new record's form; the fields named in `initial_from_query` start at the number
+    the address gives (?enterprise=12: a record's id, ?year=2001), others are ignored."""
+
     template_name = "generic/form.html"
     title = ""
+    initial_from_query: tuple[str, ...] = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in self.initial_from_query:
+            given = self.request.GET.get(name, "")
+            if given.isdigit():
+                initial[name] = int(given)
+        return initial
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, **kwargs)
@@ -277,7 +329,7 @@ class ImportView(View):
 
 
 def _format_url(kind: str) -> str | None:
-    return reverse("format_document", args=[kind]) if kind in formats.DOCUMENTS else None
+    return reverse("format_document", args=[kind]) if kind in registry.format_documents else None
 
 
 def import_section(kind: str) -> dict:
@@ -343,7 +395,7 @@ def import_template(request, kind: str, fmt: str) -> HttpResponse:
     importer = importer_class(user=request.user)
     name = kind
     if fmt == "csv" and importer.parts:
-        # A CSV file holds one part: the first (the audits of an audit history); the import
+        # A CSV file holds one part: the first (the records a history starts with); the import
         # page offers each part's own.
         name = f"{kind}-{importer.parts[0]}"
         importer = get_importer(importer.parts[0])(user=request.user)
@@ -369,7 +421,7 @@ class FormatDocumentView(TemplateView):
             title=formats.document_title(text),
             body=formats.render_markdown(formats.document_body(text), label=column_label),
             documents=[
-                (name, reverse("format_document", args=[name])) for name in formats.DOCUMENTS
+                (name, reverse("format_document", args=[name])) for name in formats.documents()
             ],
             name=kwargs["name"],
             import_url=(
@@ -381,27 +433,20 @@ class FormatDocumentView(TemplateView):
         return context
 
 
-# The page a role lands on at "/", shown in place (by URL name, so no app is imported here).
-# The other roles land on their work queues (benxi_cp/worklist.py).
-LANDING_PAGES = {
-    roles.LEADERSHIP: "reports:dashboard",
-}
-
-
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get(self, request, *args, **kwargs):
-        landing = LANDING_PAGES.get(roles.role_of(request.user))
+        landing = registry.landing_pages.get(roles.role_of(request.user))
         if landing:
-            match = resolve(reverse(landing))
+            match = resolve(reverse(landing.url_name))
             return match.func(request, *match.args, **match.kwargs)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["demo_flag"] = SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).first()
-        today = timezone.localdate()
+        context["demo_flag"] = clock.demo_flag()
+        today = clock.today()
         groups = worklist.groups_for(self.request.user, today)
         context.update(
             title=_("My work"),
@@ -410,19 +455,12 @@ class HomeView(TemplateView):
             waiting=sum(group.total for group in groups),
             overdue=sum(group.overdue for group in groups),
             dashboards=[
-                (label, reverse(name))
-                for label, name, permission in HOME_DASHBOARDS
-                if self.request.user.has_perm(permission)
+                (link.label, reverse(link.url_name))
+                for link in registry.home_links
+                if self.request.user.has_perm(link.permission)
             ],
         )
         return context
-
-
-# The dashboards linked from the work queues' page (they stay in the menu too).
-HOME_DASHBOARDS = (
-    (gettext_lazy("EPB dashboard"), "reports:epb_dashboard", "reports.view_epb_dashboard"),
-    (gettext_lazy("Programme dashboard"), "reports:dashboard", "reports.view_dashboard"),
-)
 
 
 # -- Background jobs: one page, its JSON, its file, and "My jobs" (benxi_cp/jobs.py) --------

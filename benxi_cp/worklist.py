@@ -1,8 +1,8 @@
 """What is waiting for a user: the items of their work queue, each with a due date if it has one.
 
-Each app registers its sources in its own `worklist.py` (found by autodiscovery, as
-`navigation.py` is). A source is a function `(user, today) -> iterable of WorkItem` that
-returns only what that user may act on. The landing pages show the items, the weekly
+Each app registers its queues (`Queue`) in `registry.worklist` from its AppConfig.ready().
+A queue's source is a function `(user, today) -> iterable of WorkItem` that returns only
+what that user may act on. The landing pages show the items, the weekly
 reminder e-mail lists the overdue and soon-due ones; neither knows where an item comes from.
 """
 
@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from django.utils.functional import lazy
 
+from benxi_cp import clock
+from benxi_cp.registry import registry
+
 Source = Callable[[object, datetime.date], Iterable["WorkItem"]]
 
 
@@ -19,7 +22,7 @@ Source = Callable[[object, datetime.date], Iterable["WorkItem"]]
 class WorkItem:
     """One thing waiting for a user: what it is, where to act on it and when it is due."""
 
-    kind: str  # the source's key, e.g. "audits.timetable"; groups the items on a page
+    kind: str  # the source's key, e.g. "myapp.overdue"; groups the items on a page
     title: str  # translated, in the user's language at the time it is built
     url: str
     due: datetime.date | None = None
@@ -51,44 +54,25 @@ class Batch(list):
 
 
 @dataclass(frozen=True)
-class Kind:
-    """How the landing pages show a kind of item: heading, place, words for an empty queue,
-    and a note (a rule, such as the audit timetable's)."""
+class Queue:
+    """A kind of work item: its source, and how the landing pages show it: heading, place
+    (lower first), words for an empty queue, a note (a rule, such as the audit timetable's),
+    and which users it is for (`applies(user)`, None: every user; a source may also return
+    None for "not for this user")."""
 
     key: str
+    source: Source | None = None
     label: str = ""
     order: int = 100
     empty: str = ""
     note: str = ""
-    applies: Callable[[object], bool] | None = None  # None: every user
+    applies: Callable[[object], bool] | None = None
 
     def applies_to(self, user) -> bool:
         return self.applies is None or bool(self.applies(user))
 
 
-_SOURCES: dict[str, Source] = {}
-_KINDS: dict[str, Kind] = {}
 LIMIT = 10  # the items a group shows; the rest behind its "all" link
-
-
-def register(
-    kind: str,
-    source: Source,
-    *,
-    label="",
-    order: int = 100,
-    empty="",
-    note="",
-    applies: Callable[[object], bool] | None = None,
-) -> None:
-    """Add a source of work items under `kind` (registering the same kind again replaces it).
-
-    The keywords are optional: the heading of the group (default: the kind), its place on
-    the page (lower first), what an empty queue says, a note under the heading, and which
-    users the queue is for (`applies(user)`; a source may also return None for "not for
-    this user")."""
-    _SOURCES[kind] = source
-    _KINDS[kind] = Kind(kind, label, order, empty, note, applies)
 
 
 def lazy_text(text, **params):
@@ -96,28 +80,28 @@ def lazy_text(text, **params):
     return lazy(lambda: str(text) % params, str)()
 
 
-def kind(key: str) -> Kind:
-    return _KINDS.get(key) or Kind(key)
+def kind(key: str) -> Queue:
+    return registry.worklist.get(key) or Queue(key)
 
 
 def sources() -> dict[str, Source]:
-    return dict(_SOURCES)
+    return {queue.key: queue.source for queue in registry.worklist}
 
 
 def items_for(user, today: datetime.date | None = None, kinds=None) -> list[WorkItem]:
     """Every item waiting for `user`, overdue first, then by due date, undated last. A source
     that returns a Batch gives its first `LIMIT` items (the longest waiting or most overdue
     first); its `total` and `overdue` count the rest (groups_for)."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     found: list[WorkItem] = []
-    for kind, source in _SOURCES.items():
-        if (kinds is None or kind in kinds) and _KINDS[kind].applies_to(user):
-            found.extend(source(user, today) or ())
+    for queue in registry.worklist:
+        if (kinds is None or queue.key in kinds) and queue.applies_to(user):
+            found.extend(queue.source(user, today) or ())
     return sorted(found, key=lambda item: (item.due is None, item.due or datetime.date.max))
 
 
 def overdue_for(user, today: datetime.date | None = None) -> list[WorkItem]:
-    today = today or datetime.date.today()
+    today = today or clock.today()
     return [item for item in items_for(user, today) if item.is_overdue(today)]
 
 
@@ -125,7 +109,7 @@ def overdue_for(user, today: datetime.date | None = None) -> list[WorkItem]:
 class Group:
     """One kind's items for one user, as a landing page shows them."""
 
-    kind: Kind
+    kind: Queue
     items: list[WorkItem]
     total: int
     overdue: int
@@ -153,13 +137,12 @@ def groups_for(user, today: datetime.date | None = None, kinds=None) -> list[Gro
     """The user's queues, one per kind that applies to them (empty ones too, so a page can
     say so), in the kinds' order; within a group, overdue first, then by due date, undated
     last, keeping the source's order otherwise."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     groups = []
-    for key, source in _SOURCES.items():
-        meta = kind(key)
-        if (kinds is not None and key not in kinds) or not meta.applies_to(user):
+    for meta in registry.worklist:
+        if (kinds is not None and meta.key not in kinds) or not meta.applies_to(user):
             continue
-        found = source(user, today)
+        found = meta.source(user, today)
         if found is None:
             continue
         items = sorted(found, key=lambda item: (item.due is None, item.due or datetime.date.max))
@@ -192,5 +175,5 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def may(*permissions: str):
-    """An `applies` test for `register`: the user holds every one of these permissions."""
+    """An `applies` test for a Queue: the user holds every one of these permissions."""
     return lambda user: user.has_perms(permissions)

@@ -1,14 +1,16 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from benxi_cp.admin import VersionedAdminMixin
 from benxi_cp.conflicts import is_conflict
 from enterprises import ledger, locks
-from enterprises.choices import PeriodKind, ReportStatus
+from enterprises.choices import Basis, PeriodKind, ReportStatus
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
@@ -37,8 +39,21 @@ class PollutantAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
 
 
+class DischargeValueInlineForm(forms.ModelForm):
+    """A value added here has no basis until one is chosen, as in the entry grid."""
+
+    basis = forms.ChoiceField(
+        label=gettext_lazy("basis"), choices=[("", "---------"), *Basis.choices]
+    )
+
+    class Meta:
+        model = DischargeValue
+        fields = ["pollutant", "amount", "basis"]
+
+
 class DischargeValueInline(admin.TabularInline):
     model = DischargeValue
+    form = DischargeValueInlineForm
     extra = 0
     autocomplete_fields = ("pollutant",)
 

@@ -93,6 +93,7 @@ class FlagCode(models.TextChoices):
     NEGATIVE = "negative", _("Negative value")
     ZERO = "zero", _("Zero against a large history")
     OUTLIER = "outlier", _("Far from own history")
+    SCALED_HISTORY = "scaled", _("Far from own history scaled to the period")
     YEAR_ON_YEAR = "yoy", _("Year-on-year change over ±50%")
     SUBPERIODS = "subperiods", _("Sub-periods disagree with the year")
     SOLID_BALANCE = "solid_balance", _("Solid waste does not balance")

@@ -324,7 +324,7 @@ def load(stdout) -> None:
                 report.verified_at = _when(submitted_year, month, 28)
                 report.verified_by = report.updated_by = verifier
             if status == ReportStatus.RETURNED:
-                report.returned_at = _when(2002, 3, 20)
+                report.returned_at = _when(2002, 3, 5)  # before the demo date (benxi_cp/clock.py)
                 report.returned_by = report.updated_by = verifier
                 report.return_reason = RETURN_REASON
             reports.append(report)

@@ -17,6 +17,7 @@ SEVERITY: dict[str, str] = {
     FlagCode.NEGATIVE: Severity.SERIOUS,
     FlagCode.OUTLIER: Severity.SERIOUS,
     FlagCode.SUBPERIODS: Severity.SERIOUS,
+    FlagCode.SCALED_HISTORY: Severity.SERIOUS,
     FlagCode.MISSING: Severity.WARNING,
     FlagCode.ZERO: Severity.WARNING,
     FlagCode.YEAR_ON_YEAR: Severity.WARNING,
@@ -38,6 +39,11 @@ MESSAGES = {
         "%(amount)s %(unit)s against a median of %(median)s over the past %(count)s "
         "periods: robust z-score %(z)s (limit ±3.5)."
     ),
+    FlagCode.SCALED_HISTORY: gettext_lazy(
+        "%(amount)s %(unit)s is %(ratio)s× what the enterprise's %(count)s verified "
+        "%(kinds)s reports give for a period this long (median %(expected)s %(unit)s; "
+        "flagged beyond %(limit)s× or under 1/%(limit)s)."
+    ),
     FlagCode.YEAR_ON_YEAR: gettext_lazy("%(change)s%% against %(period)s (%(previous)s %(unit)s)."),
     FlagCode.SUBPERIODS: gettext_lazy(
         "The %(count)s %(kind)s reports add up to %(total)s %(unit)s, the annual report "
@@ -57,6 +63,12 @@ MESSAGES = {
 }
 
 SUBPERIOD_KINDS = {
+    PeriodKind.QUARTER: gettext_lazy("quarterly"),
+    PeriodKind.MONTH: gettext_lazy("monthly"),
+}
+
+REPORT_KINDS = {
+    PeriodKind.YEAR: gettext_lazy("annual"),
     PeriodKind.QUARTER: gettext_lazy("quarterly"),
     PeriodKind.MONTH: gettext_lazy("monthly"),
 }
@@ -88,6 +100,10 @@ def render_message(code: str, params: Mapping, pollutant=None) -> str:
     if pollutant is not None:
         values.setdefault("unit", pollutant.display_unit)
         values.setdefault("pollutant", pollutant.display_name)
+    if "kinds" in values:
+        values["kinds"] = " / ".join(
+            str(REPORT_KINDS.get(kind, kind)) for kind in str(values["kinds"])
+        )
     if "kind" in values:
         values["kind"] = str(SUBPERIOD_KINDS.get(values["kind"], values["kind"]))
     template = MESSAGES.get(code)

@@ -161,10 +161,13 @@ class ValueRowForm(forms.Form):
             }
         ),
     )
+    # No basis by default: the grid proposes the one the enterprise last reported for the
+    # pollutant; otherwise the clerk chooses (a silent "estimated" would misstate the figure
+    # and grade the report down).
     basis = forms.ChoiceField(
         label=_("basis"),
-        choices=Basis.choices,
-        initial=Basis.ESTIMATED,
+        choices=[("", _("— choose —")), *Basis.choices],
+        required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
@@ -173,6 +176,12 @@ class ValueRowForm(forms.Form):
         if value is not None and value < 0:
             raise forms.ValidationError(_("An amount cannot be negative."))
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("amount") is not None and not cleaned.get("basis"):
+            self.add_error("basis", _("Say how the amount was obtained."))
+        return cleaned
 
 
 class BaseValueRowFormSet(forms.BaseFormSet):

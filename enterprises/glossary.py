@@ -5,7 +5,7 @@ built from the constants the checks and the workflow use."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.glossary import Section, register
+from benxi_cp.glossary import Section
 from enterprises import reliability
 from enterprises.choices import FlagCode, Grade, ReportStatus, Severity
 from enterprises.flags import SEVERITY
@@ -29,6 +29,8 @@ def flag_explanations() -> dict[str, str]:
         "solid": _pct(reliability.SOLID_TOLERANCE),
         "factor": reliability.INTENSITY_FACTOR,
         "peers": reliability.MIN_PEERS,
+        "scaled": reliability.SCALED_FACTOR,
+        "scaled_years": reliability.SCALED_YEARS,
         "share": _pct(reliability.ESTIMATED_SHARE),
     }
     texts = {
@@ -47,6 +49,15 @@ def flag_explanations() -> dict[str, str]:
             "periods of the same kind (at least %(min)s), is beyond ±%(z)s; the MAD counts as "
             "at least %(floor)s%% of the median."
         ),
+        FlagCode.SCALED_HISTORY: _(
+            "A month or a quarter against the enterprise's verified reports of every period "
+            "kind in its year and the %(scaled_years)s years before, each scaled to the "
+            "period's length (a year's twelfth for a month, a year's quarter or three months "
+            "for a quarter): above %(scaled)s× or under 1/%(scaled)s of their "
+            "median. The margin allows for the seasons (winter months discharge about twice "
+            "the SO2 of summer ones). An enterprise that moves from annual to monthly reports "
+            "is checked from its first month."
+        ),
         FlagCode.YEAR_ON_YEAR: _(
             "A change beyond ±%(yoy)s%% against the same period a year before."
         ),
@@ -60,7 +71,9 @@ def flag_explanations() -> dict[str, str]:
         ),
         FlagCode.INTENSITY: _(
             "Discharge per 10k yuan of output is over %(factor)s× or under 1/%(factor)s of the "
-            "median of at least %(peers)s other enterprises of the sector."
+            "median of at least %(peers)s other enterprises of the sector that reported the "
+            "same period, or, when fewer did, of their intensities over the year, whatever "
+            "period they report."
         ),
         FlagCode.ESTIMATED: _(
             "The value is estimated, neither measured nor calculated. When more than "
@@ -125,7 +138,8 @@ def reports_context() -> dict:
     }
 
 
-register(
+# Sections of the help page; registered by the app's ready() (registry.glossary).
+SECTIONS = (
     Section(
         anchor="reliability",
         title=_("Reliability grades and flags"),

@@ -13,14 +13,15 @@ from simple_history.utils import bulk_update_with_history
 
 from benxi_cp.bulk import insert_history, insert_rows
 from benxi_cp.fields import SLOW, CodedChoiceField, QuickField, YearField
+from benxi_cp.formats import Document
 from benxi_cp.importers import (
     CREATED,
     UPDATED,
+    Column,
     Importer,
     ImportResult,
     ModelFormImporter,
     RowInvalid,
-    register,
 )
 from benxi_cp.validators import in_range
 from enterprises import ledger, locks
@@ -87,7 +88,6 @@ REPORT_COLUMNS = [
 VALUE_COLUMNS = ["report_id", "pollutant_id", "amount", "basis"]
 
 
-@register
 class EnterpriseImporter(ModelFormImporter):
     """docs/formats/enterprises.md: one row per enterprise; an existing code updates it."""
 
@@ -113,7 +113,6 @@ class EnterpriseImporter(ModelFormImporter):
     }
 
 
-@register
 class DischargeImporter(Importer):
     """docs/formats/discharge.md: one row per enterprise, period and pollutant.
 
@@ -260,6 +259,10 @@ class DischargeImporter(Importer):
         return parsed
 
     def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        """One row of a discharge file: its report (found, queued or refused) and its value.
+
+        Long: the row's checks run in the order the format document lists them, each with its
+        own message; they read best in that order."""
         row = self._parse(values)
         enterprise, pollutant = row["enterprise"], row["pollutant"]
         key = (enterprise.pk, row["year"], row["kind"], row["number"])
@@ -358,7 +361,9 @@ class DischargeImporter(Importer):
         PostgreSQL, multi-row INSERTs elsewhere), and so are their simple-history rows ("+",
         by the importing user, at the import's time); the few changed ones go through
         bulk_update_with_history.
-        """
+
+        Long: the bulk writes and their history run in one order that the ledger and the
+        checks rely on."""
         user = self.user if self.user and self.user.is_authenticated else None
         new_reports = [
             self.reports[key] for key in sorted(self.touched) if self.reports[key].pk is None
@@ -433,3 +438,35 @@ class DischargeImporter(Importer):
         ledger.refresh({(reports[key].enterprise_id, reports[key].year) for key in self.touched})
         for year in sorted({reports[key].year for key in self.touched}):
             announce(year)  # computed target indicators of those years follow
+
+
+# The columns of its formats, as a person knows them (registry.import_columns); the
+# importers, registered by the app's ready() (registry.importers).
+COLUMNS = (
+    Column("code", _("code")),
+    Column("name", _("name")),
+    Column("name_en", _("English name")),
+    Column("sector", _("sector")),
+    Column("district", _("district")),
+    Column("ownership", _("ownership")),
+    Column("size", _("size")),
+    Column("state_large_medium", _("state-owned large or medium")),
+    Column("employees", _("employees")),
+    Column("address", _("address")),
+    Column("contact_person", _("contact person")),
+    Column("phone", _("phone")),
+    Column("enterprise_code", _("enterprise code")),
+    Column("year", _("year")),
+    Column("period", _("period")),
+    Column("pollutant", _("pollutant")),
+    Column("amount", _("amount")),
+    Column("unit", _("unit")),
+    Column("basis", _("basis")),
+    Column("output_10k_yuan", _("industrial output (10k yuan)")),
+)
+IMPORTERS = (EnterpriseImporter, DischargeImporter)
+# Their documents (docs/formats/), served as pages (registry.format_documents).
+DOCUMENTS = (
+    Document("enterprises", 10),
+    Document("discharge", 40),
+)

@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp import closing
+from benxi_cp import refusals
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.guards import LOAD
 from enterprises.ledger import pairs_q
@@ -108,7 +108,7 @@ def run_in_transaction(work: Callable[[], T], *, report=None, retries: int = 1) 
         except DatabaseError as error:
             if is_locked_error(error):
                 raise ReportLocked(report) from error
-            if (refused := closing.refusal(error)) is not None:
+            if (refused := refusals.refusal(error)) is not None:
                 raise refused from error
             if is_duplicate_key(error) and not last:
                 continue

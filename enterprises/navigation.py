@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.navigation import NavItem, register
+from benxi_cp.navigation import NavItem
 
 DISCHARGE = _("Discharge reports")
 
-register(
+# Registered by the app's ready() (registry.navigation).
+ITEMS = (
     NavItem(
         _("Enterprises"), "enterprises:list", permission="enterprises.view_enterprise", order=10
     ),

@@ -45,6 +45,15 @@ INTENSITY_FACTOR = 5  # intensity over 5× or under 1/5 of the sector's median
 # compares with it as with the float, without converting the float at every comparison.
 _INTENSITY_LOW = Decimal(1 / INTENSITY_FACTOR)
 MIN_PEERS = 3  # other enterprises of the sector needed for a sector median
+# A month or a quarter against the enterprise's verified history of every period kind, each
+# past report scaled to the period's length (a year's twelfth for a month, its quarter for a
+# quarter). Seasonality is allowed for: heating-season months in Benxi discharge about twice
+# the SO2 of summer ones, so only a period above 3× or below a third of the scaled history's
+# median is flagged.
+SCALED_FACTOR = 3
+_SCALED_LOW = Fraction(1, SCALED_FACTOR)
+SCALED_YEARS = 3  # the verified reports of the three years before the period's year, and its own
+MONTHS = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
 ESTIMATED_SHARE = Fraction(1, 2)  # more than half the values estimated lowers the grade
 ENTERPRISE_YEARS = 3  # an enterprise's grade looks at its three latest reporting years
 
@@ -257,6 +266,42 @@ def check_intensity(
     ]
 
 
+def scaled(amount: Decimal, kind: str, to_kind: str) -> Decimal:
+    """A report's amount scaled to the length of another period kind (a year's twelfth…)."""
+    return Decimal(amount) * MONTHS[to_kind] / MONTHS[kind]
+
+
+def check_scaled_history(
+    pollutant: str, amount: Decimal, kind: str, history: Sequence[tuple[str, Decimal]]
+) -> list[Finding]:
+    """A month or a quarter against the enterprise's verified reports of any period kind,
+    given as (kind, amount) and scaled to this period's length: beyond SCALED_FACTOR× or
+    under 1/SCALED_FACTOR of their median."""
+    if kind == PeriodKind.YEAR or amount <= 0 or not history:
+        return []
+    expected = median([scaled(past, past_kind, kind) for past_kind, past in history])
+    if expected <= 0:
+        return []
+    ratio = Fraction(Decimal(amount)) / Fraction(expected)
+    if _SCALED_LOW <= ratio <= SCALED_FACTOR:
+        return []
+    kinds = sorted({past_kind for past_kind, _past in history}, key=lambda k: -MONTHS[k])
+    return [
+        Finding(
+            FlagCode.SCALED_HISTORY,
+            pollutant,
+            {
+                "amount": fmt(amount),
+                "expected": fmt(expected),
+                "ratio": fmt(Decimal(ratio.numerator) / Decimal(ratio.denominator)),
+                "count": len(history),
+                "kinds": "".join(kinds),
+                "limit": SCALED_FACTOR,
+            },
+        )
+    ]
+
+
 def check_basis(pollutant: str, basis: str | None) -> list[Finding]:
     """Estimated values rank below measured and calculated ones."""
     if basis == Basis.ESTIMATED:
@@ -273,6 +318,7 @@ class PeriodFigures:
     amounts: dict[str, Decimal]
     bases: dict[str, str] = field(default_factory=dict)
     output: Decimal | None = None
+    kind: str = PeriodKind.YEAR
 
 
 @dataclass
@@ -284,6 +330,9 @@ class ReportContext:
     last_year: PeriodFigures | None = None  # the same period one year before
     subperiods: dict[str, list[PeriodFigures]] = field(default_factory=dict)  # for a year
     peers: dict[str, list[Decimal]] = field(default_factory=dict)  # pollutant → intensities
+    # For a month or a quarter: the enterprise's verified reports of every kind in the
+    # SCALED_YEARS before it (and earlier in its year), oldest first.
+    verified: list[PeriodFigures] = field(default_factory=list)
 
 
 def assess(context: ReportContext) -> list[Finding]:
@@ -308,6 +357,13 @@ def assess(context: ReportContext) -> list[Finding]:
                 last_year.amounts.get(code) if last_year else None,
                 last_year.label if last_year else "",
             )
+            if not any(finding.code == FlagCode.OUTLIER for finding in found):
+                found += check_scaled_history(
+                    code,
+                    amount,
+                    current.kind,
+                    [(p.kind, p.amounts[code]) for p in context.verified if code in p.amounts],
+                )
             found += check_intensity(code, amount, current.output, context.peers.get(code, []))
         findings += found
         findings += check_basis(code, current.bases.get(code))

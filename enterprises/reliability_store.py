@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from statistics import median
 
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +28,9 @@ from enterprises.models import (
 )
 from enterprises.reliability import (
     HISTORY_WINDOW,
+    MIN_PEERS,
+    MONTHS,
+    SCALED_YEARS,
     EnterpriseGrade,
     GradeResult,
     PeriodFigures,
@@ -63,7 +67,10 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     sub-period check depends on it. Runs in a fixed number of queries however many
     reports are passed: the enterprises' reports and values, the sector peers, then the
     writes.
-    """
+
+    Long: the reports, their values, flags and grades are read and written in a fixed
+    number of bulk queries, one after the other; split, the steps would pass the same
+    half-built maps back and forth."""
     ids = set(report_ids)
     if not ids:
         return
@@ -85,8 +92,18 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     annual_years = {year for _enterprise, _kind, year in targets}
     # In the order of the unique index, not the reports' default order (which joins and
     # sorts every report of the table before the filter applies).
+    # A checked month or quarter is compared with the verified reports of every kind of its
+    # enterprise over the SCALED_YEARS before its year (check_scaled_history).
+    scaled_from = {}
+    for enterprise_id, kind, year in targets:
+        if kind != PeriodKind.YEAR:
+            scaled_from[enterprise_id] = min(year, scaled_from.get(enterprise_id, year))
+    scaled_q = Q()
+    for enterprise_id, year in scaled_from.items():
+        scaled_q |= Q(enterprise_id=enterprise_id, year__gte=year - SCALED_YEARS)
     history = DischargeReport.objects.filter(
-        Q(period_kind__in=kinds) | Q(year__in=annual_years), enterprise_id__in=enterprise_ids
+        Q(period_kind__in=kinds) | Q(year__in=annual_years) | scaled_q,
+        enterprise_id__in=enterprise_ids,
     ).order_by("enterprise_id", "period_kind", "year", "period_number")
     for row in history.values(
         "id",
@@ -142,6 +159,12 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         by_series[(r["enterprise_id"], r["period_kind"])].append(r)
         by_year[(r["enterprise_id"], r["year"], r["period_kind"])].append(r)
         by_period[(r["enterprise_id"], r["period_kind"], r["year"], r["period_number"])] = r
+    verified_by_enterprise: dict[int, list[dict]] = defaultdict(list)
+    for r in counted:
+        if r["status"] == ReportStatus.VERIFIED:
+            verified_by_enterprise[r["enterprise_id"]].append(r)
+    for series in verified_by_enterprise.values():
+        series.sort(key=lambda r: (_end_month(r), -MONTHS[r["period_kind"]]))
     positions: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for series_key, series in by_series.items():
         series.sort(key=lambda r: (r["year"], r["period_number"]))
@@ -153,7 +176,7 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         made = r.get("figures")
         if made is None:
             made = r["figures"] = PeriodFigures(
-                r["label"], r["amounts"], r["bases"], r["output_10k_yuan"]
+                r["label"], r["amounts"], r["bases"], r["output_10k_yuan"], r["period_kind"]
             )
         return made
 
@@ -176,7 +199,21 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
                     subperiods[kind] = [figures(p) for p in parts]
         key = (r["enterprise__sector"], r["year"], r["period_kind"], r["period_number"])
         report_peers = peers.without(key, r["enterprise_id"], r["amounts"])
-        context = ReportContext(figures(r), earlier, last_year, subperiods, report_peers)
+        thin = [code for code in r["amounts"] if len(report_peers.get(code, ())) < MIN_PEERS]
+        if thin:
+            # Too few peers reported the same period: the sector's intensities of the year,
+            # whatever period kind each enterprise reports (an intensity has no length).
+            year_key = (r["enterprise__sector"], r["year"], "", 0)
+            report_peers.update(peers.without(year_key, r["enterprise_id"], thin))
+        verified = []
+        if r["period_kind"] != PeriodKind.YEAR:
+            start = r["year"] * 12 + _start_month(r)
+            verified = [
+                figures(p)
+                for p in verified_by_enterprise.get(r["enterprise_id"], [])
+                if r["year"] - SCALED_YEARS <= p["year"] and _end_month(p) < start
+            ]
+        context = ReportContext(figures(r), earlier, last_year, subperiods, report_peers, verified)
         findings = assess(context)
         value_ids = r["value_ids"]
         for finding in findings:
@@ -208,6 +245,18 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     for grade, pks in grades.items():
         # A queryset update: the grade is derived data, so it changes even on a locked report.
         DischargeReport.objects.filter(pk__in=pks).update(grade=grade)
+
+
+def _start_month(r: dict) -> int:
+    """The first month of a report's period within its year (1–12)."""
+    kind, number = r["period_kind"], r["period_number"]
+    return 1 if kind == PeriodKind.YEAR else (number - 1) * MONTHS[kind] + 1
+
+
+def _end_month(r: dict) -> int:
+    """The last month of a report's period, counted from year 0 (year × 12 + month)."""
+    kind, number = r["period_kind"], r["period_number"]
+    return r["year"] * 12 + (12 if kind == PeriodKind.YEAR else number * MONTHS[kind])
 
 
 FLAG_COLUMNS = ["report_id", "value_id", "pollutant_id", "code", "severity", "params"]
@@ -275,8 +324,20 @@ def _peer_intensities(reports: list[dict]) -> dict[tuple, dict[str, list[tuple[i
             "report__output_10k_yuan",
         )
     )
+    # Per enterprise and year, too: its annual intensity, or the median of its periods'.
+    yearly: dict[tuple, dict[tuple[str, int], list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for sector, year, kind, number, enterprise, code, amount, output in rows:
         result[(sector, year, kind, number)][code].append((enterprise, amount / output))
+        yearly[(sector, year, enterprise, code)][kind].append(amount / output)
+    for (sector, year, enterprise, code), by_kind in yearly.items():
+        intensity = (
+            by_kind[PeriodKind.YEAR][0]
+            if by_kind.get(PeriodKind.YEAR)
+            else median([v for values in by_kind.values() for v in values])
+        )
+        result[(sector, year, "", 0)][code].append((enterprise, intensity))
     return result
 
 

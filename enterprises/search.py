@@ -4,7 +4,7 @@ discharge reports (benxi_cp/search.py)."""
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.search import Hit, Query, Source, register
+from benxi_cp.search import Hit, Query, Source
 from enterprises.models import DischargeReport, Enterprise, parse_period
 
 
@@ -54,7 +54,8 @@ def report_list_params(query: Query) -> dict:
     return {"q": query.words, "year": query.year, "period_kind": kind}
 
 
-register(
+# Kinds of record the search box finds; registered by the app's ready() (registry.search).
+SOURCES = (
     Source(
         key="enterprises",
         label=_("Enterprises"),

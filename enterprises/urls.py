@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import views, views_discharge
+from enterprises import entry, views, views_discharge
 
 app_name = "enterprises"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("lookup/", views.enterprise_lookup, name="lookup"),
     # Discharge reports
     path("reports/", views_discharge.ReportListView.as_view(), name="report_list"),
-    path("reports/entry/", views_discharge.ReportEntryView.as_view(), name="report_entry"),
+    path("reports/entry/", entry.ReportEntryView.as_view(), name="report_entry"),
     path("reports/flags/", views_discharge.FlaggedValuesView.as_view(), name="flagged_values"),
     path("reports/import/", views_discharge.report_import, name="report_import"),
     path(

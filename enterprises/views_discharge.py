@@ -7,53 +7,35 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
 from django.views.decorators.http import require_POST
 
-from benxi_cp.closing import YearClosed
 from benxi_cp.importers import get_importer
-from benxi_cp.models import EditConflict
-from benxi_cp.units import unit_label
-from benxi_cp.versions import Difference, refuse
-from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
+from benxi_cp.views import ObjectDetailView, ObjectListView
 from enterprises import reliability, reliability_store, workflow
 from enterprises.choices import Basis, PeriodKind, ReportStatus, Severity
 from enterprises.filters import DischargeReportFilter, FlagFilter
 from enterprises.forms import (
     ReasonForm,
-    ReportHeaderForm,
-    ReportStartForm,
     SelectionForm,
-    ValueRowFormSet,
     VerifyForm,
 )
-from enterprises.locks import WriteConflict
 from enterprises.models import (
     DischargeReport,
     DischargeValue,
-    Enterprise,
     Pollutant,
     ReliabilityFlag,
-    ReportLocked,
     ReportUnlock,
-    parse_period,
-    period_code,
 )
-from enterprises.panels import register_panel
 from enterprises.tables import DischargeReportTable, FlagTable
 from enterprises.templatetags.discharge import plain_amount
-from enterprises.workflow import ValueRow
 
 ENTER_PERMISSIONS = ("enterprises.add_dischargereport", "enterprises.change_dischargereport")
-PIVOT_YEARS = 5
 
 
 def _counted_flags() -> Coalesce:
@@ -100,6 +82,88 @@ def _previous_values(report: DischargeReport) -> tuple[DischargeReport | None, d
         )
     }
     return previous, values
+
+
+def _period_end(year: int, kind: str, number: int) -> int:
+    """The last month of a period, counted from year 0, to order periods of every kind."""
+    months = reliability.MONTHS[kind]
+    return year * 12 + (12 if kind == PeriodKind.YEAR else number * months)
+
+
+def grid_comparisons(report: DischargeReport, previous: DischargeReport | None):
+    """What the entry grid shows beside each amount, and each pollutant's basis by default.
+
+    The columns: the previous period; for a month or a quarter also the same period a year
+    before and the previous year's annual figure scaled to the period's length (a twelfth,
+    a quarter). The bases: what the enterprise last reported for each pollutant, in a
+    report of any kind before this period; a pollutant it never reported has none, and the
+    clerk must choose. Two queries: the reports compared, then every value of the
+    enterprise's reports up to this period.
+    """
+    columns = []
+    if report.enterprise_id is None:
+        return columns, {}
+    kind = report.period_kind
+    wanted = {}
+    if previous is not None:
+        wanted[previous.pk] = (_("Previous period (%(period)s)"), previous, 1, 0)
+    if kind != PeriodKind.YEAR:
+        before = DischargeReport.objects.filter(
+            Q(period_kind=kind, period_number=report.period_number)
+            | Q(period_kind=PeriodKind.YEAR),
+            enterprise_id=report.enterprise_id,
+            year=report.year - 1,
+        )
+        for other in before:
+            if other.period_kind == kind:
+                if previous is None or other.pk != previous.pk:
+                    wanted[other.pk] = (_("A year before (%(period)s)"), other, 1, 1)
+            else:
+                scale = Decimal(reliability.MONTHS[kind]) / 12
+                wanted[other.pk] = (_("Year %(period)s scaled"), other, scale, 2)
+    end = _period_end(report.year, kind, report.period_number)
+    values = (
+        DischargeValue.objects.filter(
+            report__enterprise_id=report.enterprise_id, report__year__lte=report.year
+        )
+        .exclude(report_id=report.pk)
+        .order_by()
+        .values_list(
+            "report_id",
+            "report__year",
+            "report__period_kind",
+            "report__period_number",
+            "pollutant_id",
+            "amount",
+            "basis",
+        )
+    )
+    shown: dict[int, dict[int, dict]] = defaultdict(dict)
+    latest: dict[int, tuple[tuple[int, int], str]] = {}
+    for report_id, year, other_kind, number, pollutant_id, amount, basis in values:
+        if report_id in wanted:
+            scale = wanted[report_id][2]
+            shown[report_id][pollutant_id] = {
+                # A scaled figure to the hundredth: a twelfth has no end of decimals.
+                "amount": amount if scale == 1 else (amount * scale).quantize(Decimal("0.01")),
+                "basis_label": Basis(basis).label,
+                "scaled": scale != 1,
+            }
+        # The latest period up to this one; of two ending together, the shorter.
+        position = (_period_end(year, other_kind, number), -reliability.MONTHS[other_kind])
+        if position[0] <= end and position > latest.get(pollutant_id, ((-1, 0), ""))[0]:
+            latest[pollutant_id] = (position, basis)
+    # The previous period first, then the same period a year before, then the year scaled.
+    order = sorted(wanted.items(), key=lambda item: item[1][3])
+    for report_id, (label, other, _scale, _rank) in order:
+        columns.append(
+            {
+                "label": label % {"period": other.period_label},
+                "report": other,
+                "values": shown.get(report_id, {}),
+            }
+        )
+    return columns, {pollutant_id: basis for pollutant_id, (_end, basis) in latest.items()}
 
 
 # -- lists ----------------------------------------------------------------------------------
@@ -539,367 +603,6 @@ def report_import(request):
 
 
 # -- the entry grid -------------------------------------------------------------------------
-class ReportEntryView(PermissionMixin, View):
-    """One keyboard-friendly grid for every pollutant of a report.
-
-    GET ?enterprise=<pk>&year=<yyyy>&period=Y|Q1..Q4|M01..M12 opens the report of that
-    period, or a new one; without them, a small form asks for them. The rows are the
-    pollutants of the report and of the enterprise's previous report of the same kind
-    (the whole catalogue for a first report); others can be added. An empty amount means
-    'not reported'.
-    """
-
-    permission_required = ENTER_PERMISSIONS
-    template_name = "enterprises/report_entry.html"
-    start_template_name = "enterprises/report_start.html"
-    prefix = "rows"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.catalogue = None
-        return super().dispatch(request, *args, **kwargs)
-
-    # which report
-    def _period(self, request):
-        keys = ("enterprise", "year", "period")
-        if not all(request.GET.get(key) for key in keys):
-            return None, None
-        form = ReportStartForm(request.GET)
-        if not form.is_valid():
-            return None, form
-        kind, number = parse_period(form.cleaned_data["period"])
-        enterprise = form.cleaned_data["enterprise"]
-        report = (
-            DischargeReport.objects.filter(
-                enterprise=enterprise,
-                year=form.cleaned_data["year"],
-                period_kind=kind,
-                period_number=number,
-            )
-            .select_related("enterprise")
-            .first()
-        )
-        if report is None:
-            report = DischargeReport(
-                enterprise=enterprise,
-                year=form.cleaned_data["year"],
-                period_kind=kind,
-                period_number=number,
-            )
-        return report, form
-
-    def _start(self, request, form=None):
-        if form is None:
-            initial = {"period": request.GET.get("period") or "Y"}
-            given = request.GET.get("enterprise", "")
-            enterprise = Enterprise.objects.filter(pk=given).first() if given.isdigit() else None
-            if enterprise is not None:
-                initial["enterprise"] = enterprise
-                latest = (
-                    enterprise.discharge_reports.filter(period_kind=PeriodKind.YEAR)
-                    .order_by("-year")
-                    .values_list("year", flat=True)
-                    .first()
-                )
-                if latest:
-                    initial["year"] = latest + 1
-            if request.GET.get("year", "").isdigit():
-                initial["year"] = int(request.GET["year"])
-            form = ReportStartForm(initial=initial)
-        return render(
-            request,
-            self.start_template_name,
-            {"form": form, "title": _("Enter a discharge report")},
-        )
-
-    def get(self, request):
-        report, form = self._period(request)
-        if report is None:
-            return self._start(request, form)
-        if report.is_locked:
-            messages.info(request, _("This report is verified and locked."))
-            return redirect(report)
-        previous, previous_values = _previous_values(report)
-        current = list(report.values.all()) if report.pk else []
-        initial = {v.pollutant_id: {"amount": v.amount, "basis": v.basis} for v in current}
-        ids = set(initial) | set(previous_values)
-        if not ids:
-            ids = {p.pk for p in self._catalogue().values()}
-        rows = []
-        for pollutant in sorted((self._catalogue()[i] for i in ids), key=_position):
-            stored = initial.get(pollutant.pk)
-            # A new figure is most likely found the way last period's was.
-            last = previous_values.get(pollutant.pk)
-            basis = (stored or last or {}).get("basis", Basis.ESTIMATED)
-            rows.append(
-                {
-                    "pollutant": pollutant.pk,
-                    "amount": plain_amount(stored["amount"], grouping=False) if stored else "",
-                    "basis": basis,
-                }
-            )
-        formset = ValueRowFormSet(initial=rows, prefix=self.prefix)
-        header = ReportHeaderForm(instance=report)
-        return self._grid(request, report, header, formset, previous, previous_values)
-
-    def post(self, request):
-        report, _form = self._period(request)
-        if report is None:
-            return HttpResponseBadRequest(_("Say which enterprise, year and period."))
-        if report.is_locked:
-            messages.error(request, str(ReportLocked(report).messages[0]))
-            return redirect(report)
-        previous, previous_values = _previous_values(report)
-        action = request.POST.get("action", "save")
-        if action == "add":
-            formset = ValueRowFormSet(self._with_added_row(request.POST), prefix=self.prefix)
-            header = ReportHeaderForm(request.POST, instance=report)
-            return self._grid(request, report, header, formset, previous, previous_values)
-        header = ReportHeaderForm(request.POST, instance=report)
-        formset = ValueRowFormSet(request.POST, prefix=self.prefix)
-        if header.is_valid() and formset.is_valid() and self._known(formset):
-            rows = [
-                ValueRow(
-                    self._catalogue()[form.cleaned_data["pollutant"]],
-                    form.cleaned_data["amount"],
-                    form.cleaned_data["basis"],
-                )
-                for form in formset
-                if form.cleaned_data.get("amount") is not None
-            ]
-            try:
-                workflow.save_report(report, rows, request.user, read_version=header.read_version)
-            except EditConflict as conflict:
-                merged = self._refuse(request, header, conflict, rows)
-                if merged is not None:
-                    formset = ValueRowFormSet(merged, prefix=self.prefix)
-                    formset.is_valid()
-            except ReportLocked as locked:
-                messages.error(request, " ".join(locked.messages))
-                return redirect(report)
-            except (WriteConflict, YearClosed) as conflict:
-                header.add_error(None, " ".join(conflict.messages))
-            except IntegrityError:
-                header.add_error(None, _("The database refused this report; check the values."))
-            else:
-                return self._after_save(request, report, action)
-        return self._grid(request, report, header, formset, previous, previous_values, status=200)
-
-    def _after_save(self, request, report: DischargeReport, action: str):
-        counted = report.flags.exclude(severity=Severity.INFO).count()
-        if action == "submit":
-            try:
-                workflow.submit(report, request.user)
-            except ValidationError as refused:  # TransitionRefused, WriteConflict
-                messages.error(request, " ".join(refused.messages))
-                return redirect(report.entry_url)
-            messages.success(request, _("Saved and submitted to the EPB for verification."))
-            return redirect(report)
-        if counted:
-            messages.warning(
-                request,
-                _("Saved as %(status)s. The checks flagged %(count)s values: see the rows marked.")
-                % {"status": report.get_status_display(), "count": counted},
-            )
-        else:
-            messages.success(
-                request,
-                _("Saved as %(status)s. Reliability grade %(grade)s.")
-                % {"status": report.get_status_display(), "grade": report.grade},
-            )
-        return redirect(report.entry_url)
-
-    def _refuse(self, request, header, conflict: EditConflict, rows: list[ValueRow]):
-        """Someone saved the report since the grid was opened: nothing is written, the grid
-        comes back with the user's entries and, above it, what differs from the stored
-        report, value by value. The rows the user left as they were and someone else
-        changed now hold the stored values (the grid's data, returned), so that saving
-        again does not undo the other's change."""
-        result = refuse(header, conflict)
-        if result.deleted:
-            return None
-        stored = DischargeReport.objects.get(pk=conflict.instance.pk)
-        since = _moved_on(stored, conflict.read_version)
-        differences, taken = value_differences(stored, rows, since, self._catalogue())
-        result.rows.extend(differences)
-        return self._with_stored_rows(request.POST, taken)
-
-    def _with_stored_rows(self, posted, taken: dict[int, tuple | None]):
-        data = posted.copy()
-        prefix = self.prefix
-        try:
-            total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
-        except ValueError:
-            return data
-        rows = {data.get(f"{prefix}-{i}-pollutant"): i for i in range(total)}
-        for pollutant_id, value in taken.items():
-            index = rows.get(str(pollutant_id))
-            if index is None:
-                if value is None:
-                    continue
-                index, total = total, total + 1
-                data[f"{prefix}-{index}-pollutant"] = str(pollutant_id)
-            amount, basis = value or (None, data.get(f"{prefix}-{index}-basis", Basis.ESTIMATED))
-            data[f"{prefix}-{index}-amount"] = (
-                "" if amount is None else plain_amount(amount, grouping=False)
-            )
-            data[f"{prefix}-{index}-basis"] = basis
-        data[f"{prefix}-TOTAL_FORMS"] = str(total)
-        return data
-
-    # helpers
-    def _catalogue(self) -> dict[int, Pollutant]:
-        if self.catalogue is None:
-            self.catalogue = {p.pk: p for p in Pollutant.objects.all()}
-        return self.catalogue
-
-    def _known(self, formset) -> bool:
-        catalogue = self._catalogue()
-        for form in formset:
-            if form.cleaned_data.get("pollutant") not in catalogue:
-                form.add_error("amount", _("Unknown pollutant."))
-                return False
-        return True
-
-    def _with_added_row(self, data):
-        data = data.copy()
-        try:
-            total = int(data.get(f"{self.prefix}-TOTAL_FORMS", 0))
-            added = int(data.get("add_pollutant") or 0)
-        except ValueError:
-            return data
-        present = {data.get(f"{self.prefix}-{i}-pollutant") for i in range(total)}
-        if added in self._catalogue() and str(added) not in present:
-            data[f"{self.prefix}-{total}-pollutant"] = str(added)
-            data[f"{self.prefix}-{total}-amount"] = ""
-            data[f"{self.prefix}-{total}-basis"] = Basis.ESTIMATED
-            data[f"{self.prefix}-TOTAL_FORMS"] = str(total + 1)
-        return data
-
-    def _grid(self, request, report, header, formset, previous, previous_values, status=200):
-        catalogue = self._catalogue()
-        flags = defaultdict(list)
-        if report.pk:
-            for flag in report.flags.exclude(severity=Severity.INFO).select_related("pollutant"):
-                flags[flag.pollutant_id].append(flag)
-        rows, shown = [], set()
-        first_empty = None
-        for form in formset:
-            try:
-                pollutant = catalogue.get(int(form["pollutant"].value()))
-            except (TypeError, ValueError):
-                pollutant = None
-            if pollutant is not None:
-                shown.add(pollutant.pk)
-            amount = form["amount"]
-            if first_empty is None and not amount.value():
-                first_empty = amount
-            row_flags = flags.get(pollutant.pk, []) if pollutant else []
-            rows.append(
-                {
-                    "form": form,
-                    "pollutant": pollutant,
-                    "previous": previous_values.get(pollutant.pk) if pollutant else None,
-                    "flags": row_flags,
-                    "css": _row_css(row_flags),
-                }
-            )
-        focus = first_empty or (rows[0]["form"]["amount"] if rows else None)
-        if focus is not None:
-            focus.field.widget.attrs["autofocus"] = True
-        addable = sorted((p for p in catalogue.values() if p.pk not in shown), key=_position)
-        return render(
-            request,
-            self.template_name,
-            {
-                "report": report,
-                "header": header,
-                "formset": formset,
-                "rows": rows,
-                "addable": addable,
-                "previous": previous,
-                "report_flags": flags.get(None, []),
-                "title": _("Discharge report %(enterprise)s %(period)s")
-                % {"enterprise": report.enterprise.display_name, "period": report.period_label},
-                "period": period_code(report.period_kind, report.period_number),
-            },
-            status=status,
-        )
-
-
-def _moved_on(report: DischargeReport, version: int):
-    """When the report was first saved past `version` (its history's record of that save:
-    a save writes the report, then its values), or None when the history does not say."""
-    return (
-        report.history.filter(version__gt=version)
-        .order_by("history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-
-
-def value_differences(
-    stored: DischargeReport, rows: list[ValueRow], since, catalogue: dict[int, Pollutant]
-) -> tuple[list[Difference], dict[int, tuple | None]]:
-    """The grid's rows whose entry differs from the stored value, or whose stored value
-    changed since the grid was read (up to `since`, the first save after the grid's
-    version; None: unknown), with who changed it and when from the values' history; and the
-    values to take as stored (the rows the user left as read, which someone else changed:
-    pollutant -> (amount, basis), or None for a value removed)."""
-    yours = {row.pollutant.pk: (row.amount, row.basis) for row in rows}
-    now = {value.pollutant_id: (value.amount, value.basis) for value in stored.values.all()}
-    then: dict[int, tuple | None] | None = None
-    changes: dict[int, tuple] = {}
-    if since is not None:
-        then = {}
-        for record in (
-            DischargeValue.history.filter(report_id=stored.pk)
-            .select_related("history_user")
-            .order_by("history_date", "history_id")
-        ):
-            if record.history_date < since:
-                then[record.pollutant_id] = (
-                    None if record.history_type == "-" else (record.amount, record.basis)
-                )
-            else:
-                changes[record.pollutant_id] = (record.history_user, record.history_date)
-    differences, taken = [], {}
-    for pollutant_id in sorted(set(yours) | set(now), key=lambda pk: _position(catalogue[pk])):
-        mine, theirs = yours.get(pollutant_id), now.get(pollutant_id)
-        changed = None if then is None else not _same_value(then.get(pollutant_id), theirs)
-        if _same_value(mine, theirs) and not changed:
-            continue
-        left_alone = bool(changed) and _same_value(mine, then.get(pollutant_id))
-        if left_alone:
-            taken[pollutant_id] = theirs
-        by, on = changes.get(pollutant_id, (None, None)) if changed else (None, None)
-        pollutant = catalogue[pollutant_id]
-        differences.append(
-            Difference(
-                label=f"{pollutant.display_name} ({pollutant.display_unit})",
-                yours=_value_text(mine),
-                stored=_value_text(theirs),
-                changed_by=by,
-                changed_on=on,
-                changed_since_read=changed,
-                taken=left_alone,
-            )
-        )
-    return differences, taken
-
-
-def _same_value(a, b) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a[0] == b[0] and a[1] == b[1]
-
-
-def _value_text(value) -> str:
-    if value is None:
-        return "—"
-    amount, basis = value
-    return f"{plain_amount(amount, grouping=False)} ({Basis(basis).label})"
-
-
 def _row_css(flags) -> str:
     severities = {flag.severity for flag in flags}
     if Severity.SERIOUS in severities:
@@ -909,90 +612,3 @@ def _row_css(flags) -> str:
 
 def _position(pollutant: Pollutant) -> tuple[int, str]:
     return (pollutant.position, pollutant.code)
-
-
-# -- the panel on the enterprise page -------------------------------------------------------
-@register_panel(order=20)
-def discharge_panel(request, enterprise: Enterprise):
-    """Its reports by year, its grade, and its annual discharge per pollutant over the years."""
-    user = request.user
-    if not user.has_perm("enterprises.view_dischargereport"):
-        return None
-    reports = list(
-        enterprise.discharge_reports.annotate(
-            serious=Count("flags", filter=Q(flags__severity=Severity.SERIOUS)),
-            warnings=Count("flags", filter=Q(flags__severity=Severity.WARNING)),
-        ).order_by("-year", "period_kind", "period_number")
-    )
-    counted = [r for r in reports if r.status != ReportStatus.DRAFT]
-    grade = reliability.enterprise_grade((r.year, r.grade) for r in counted)
-    in_grade = [r for r in counted if r.year in grade.years]
-    by_year: dict[int, list] = defaultdict(list)
-    for report in reports:
-        by_year[report.year].append(report)
-
-    rows = DischargeValue.objects.filter(
-        report__enterprise=enterprise, report__period_kind=PeriodKind.YEAR
-    ).exclude(report__status=ReportStatus.DRAFT)
-    years: set[int] = set()
-    pollutants: dict[str, dict] = {}
-    for year, status, code, name, name_en, unit, position, amount in rows.values_list(
-        "report__year",
-        "report__status",
-        "pollutant__code",
-        "pollutant__name",
-        "pollutant__name_en",
-        "pollutant__unit",
-        "pollutant__position",
-        "amount",
-    ):
-        years.add(year)
-        entry = pollutants.setdefault(
-            code,
-            {
-                "name": Pollutant(name=name, name_en=name_en).display_name,
-                "unit": unit_label(unit),
-                "position": position,
-                "cells": {},
-            },
-        )
-        entry["cells"][year] = {"amount": amount, "verified": status == ReportStatus.VERIFIED}
-    # The last five years fit beside the enterprise's facts; the reports hold the rest.
-    ordered_years = sorted(years)[-PIVOT_YEARS:]
-    table = [
-        {**entry, "row": [entry["cells"].get(year) for year in ordered_years]}
-        for entry in sorted(pollutants.values(), key=lambda e: e["position"])
-    ]
-    summary = ""
-    if grade.grade:
-        summary = ngettext(
-            "%(count)s report of %(first)s–%(last)s: %(grades)s, average %(average)s "
-            "(serious flags: %(serious)s; warnings: %(warnings)s).",
-            "%(count)s reports of %(first)s–%(last)s: %(grades)s, average %(average)s "
-            "(serious flags: %(serious)s; warnings: %(warnings)s).",
-            grade.report_count,
-        ) % {
-            "count": grade.report_count,
-            "first": grade.years[0],
-            "last": grade.years[-1],
-            "grades": " ".join(f"{n}×{letter}" for letter, n in grade.counts.items()),
-            "average": grade.average_text,
-            "serious": sum(r.serious for r in in_grade),
-            "warnings": sum(r.warnings for r in in_grade),
-        }
-    return (
-        "enterprises/panels/discharge.html",
-        {
-            "enterprise": enterprise,
-            "by_year": sorted(by_year.items(), reverse=True),
-            "grade": grade,
-            "grade_summary": summary,
-            "enterprise_rule": reliability.ENTERPRISE_RULE,
-            "years": ordered_years,
-            "more_years": len(years) > len(ordered_years),
-            "table": table,
-            "may_enter": user.has_perms(ENTER_PERMISSIONS),
-            "entry_url": f"{reverse('enterprises:report_entry')}?enterprise={enterprise.pk}",
-            "list_url": f"{reverse('enterprises:report_list')}?enterprise={enterprise.pk}",
-        },
-    )

@@ -169,39 +169,48 @@ def unlocked_reports(user, today: datetime.date):
     return Batch(items, total=total)
 
 
-worklist.register(
-    "enterprises.verify",
-    awaiting_verification,
-    label=gettext_lazy("Reports awaiting your verification"),
-    order=10,
-    empty=gettext_lazy("No submitted report is waiting for you to verify it."),
-    note=worklist.lazy_text(
-        gettext_lazy(
-            "Oldest submission first. A report is due for verification %(days)s days after "
-            "it was submitted. Reports you entered or submitted are verified by a colleague."
+# Registered by the app's ready() (registry.worklist).
+QUEUES = (
+    worklist.Queue(
+        "enterprises.verify",
+        awaiting_verification,
+        label=gettext_lazy("Reports awaiting your verification"),
+        order=10,
+        empty=gettext_lazy("No submitted report is waiting for you to verify it."),
+        note=worklist.lazy_text(
+            gettext_lazy(
+                "Oldest submission first. A report is due for verification %(days)s days after "
+                "it was submitted. Reports you entered or submitted are verified by a colleague."
+            ),
+            days=VERIFY_WITHIN_DAYS,
         ),
-        days=VERIFY_WITHIN_DAYS,
-    ),
-    applies=worklist.may("enterprises.view_dischargereport", "enterprises.verify_dischargereport"),
-)
-worklist.register(
-    "enterprises.returned",
-    returned_reports,
-    label=gettext_lazy("Returned reports to correct"),
-    order=20,
-    empty=gettext_lazy("No report has been returned."),
-    applies=worklist.may("enterprises.view_dischargereport", "enterprises.change_dischargereport"),
-)
-worklist.register(
-    "enterprises.unlocked",
-    unlocked_reports,
-    label=gettext_lazy("Unlocked reports not yet verified again"),
-    order=40,
-    empty=worklist.lazy_text(
-        gettext_lazy(
-            "No report unlocked in the last %(days)s days is waiting to be verified again."
+        applies=worklist.may(
+            "enterprises.view_dischargereport", "enterprises.verify_dischargereport"
         ),
-        days=UNLOCK_FOLLOW_DAYS,
     ),
-    applies=worklist.may("enterprises.view_dischargereport", "enterprises.unlock_dischargereport"),
+    worklist.Queue(
+        "enterprises.returned",
+        returned_reports,
+        label=gettext_lazy("Returned reports to correct"),
+        order=20,
+        empty=gettext_lazy("No report has been returned."),
+        applies=worklist.may(
+            "enterprises.view_dischargereport", "enterprises.change_dischargereport"
+        ),
+    ),
+    worklist.Queue(
+        "enterprises.unlocked",
+        unlocked_reports,
+        label=gettext_lazy("Unlocked reports not yet verified again"),
+        order=40,
+        empty=worklist.lazy_text(
+            gettext_lazy(
+                "No report unlocked in the last %(days)s days is waiting to be verified again."
+            ),
+            days=UNLOCK_FOLLOW_DAYS,
+        ),
+        applies=worklist.may(
+            "enterprises.view_dischargereport", "enterprises.unlock_dischargereport"
+        ),
+    ),
 )

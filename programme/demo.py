@@ -1,8 +1,9 @@
 """Demo records of the programme office's registers; each register's part lives in its own
 module."""
 
-from programme import demo_investment, demo_organisation
-from programme.demo_outreach import delete_outreach, foreign_outreach, load_outreach
+from programme.investment import demo as demo_investment
+from programme.organisation import demo as demo_organisation
+from programme.outreach.demo import delete_outreach, foreign_outreach, load_outreach
 
 
 def prepare(stdout) -> None:

@@ -8,19 +8,18 @@ from django.utils.translation import gettext_lazy
 
 from audits.models import Audit
 from benxi_cp.fields import CodedChoiceField
+from benxi_cp.formats import Document
 from benxi_cp.importers import (
     CREATED,
     UPDATED,
+    Column,
     Importer,
     RowInvalid,
     form_problems,
-    register,
 )
 from enterprises.models import Enterprise
-from programme import importers_organisation  # noqa: F401 (registers members and tasks)
-from programme.choices import InvestmentStatus
-from programme.choices_outreach import Audience, EventKind, IncentiveKind
-from programme.forms_investment import FIELDS, InvestmentRowForm
+from programme.investment.choices import InvestmentStatus
+from programme.investment.forms import FIELDS, InvestmentRowForm
 from programme.models import (
     EnvironmentalInvestment,
     Incentive,
@@ -28,6 +27,8 @@ from programme.models import (
     TrainingEvent,
     TrainingParticipation,
 )
+from programme.organisation import importers as importers_organisation
+from programme.outreach.choices import Audience, EventKind, IncentiveKind
 
 # Training and outreach; incentives (docs/formats/training.md, incentives.md) -----------------
 
@@ -61,7 +62,6 @@ class TrainingEventImportForm(forms.ModelForm):
         return self.cleaned_data.get("other_participants") or 0
 
 
-@register
 class TrainingImporter(Importer):
     """One row per event and enterprise: the event (by date and title) is created or updated
     once, on its first row; each row with an enterprise sets that enterprise's participants."""
@@ -196,7 +196,6 @@ class IncentiveImportForm(forms.ModelForm):
         return number
 
 
-@register
 class IncentiveImporter(Importer):
     """One row per incentive; an existing (decision number, enterprise, kind) updates it."""
 
@@ -306,11 +305,6 @@ class IncentiveImporter(Importer):
         return (UPDATED if instance else CREATED), str(incentive)
 
 
-"""The programme's importers (autodiscovered by benxi_cp; each registers itself)."""
-
-# Organisation: members of bodies, tasks
-
-
 # Environmental investment ----------------------------------------------------------------
 
 
@@ -322,7 +316,6 @@ def _row_data(values: dict[str, str], instance, header: list[str]) -> dict:
     return {**{k: ("" if v is None else v) for k, v in stored.items()}, **values}
 
 
-@register
 class EnvironmentalInvestmentImporter(Importer):
     """docs/formats/environmental-investment.md: one row per project of an enterprise and
     year; (enterprise_code, year, project) identifies it, an existing one is updated."""
@@ -395,3 +388,55 @@ class EnvironmentalInvestmentImporter(Importer):
         investment.stamp(self.user)
         investment.save()
         return (UPDATED if instance else CREATED), str(investment)
+
+
+# The columns of its formats, as a person knows them (registry.import_columns); the
+# importers, registered by the app's ready() (registry.importers).
+COLUMNS = (
+    Column("id", gettext_lazy("number")),
+    Column("kind", gettext_lazy("kind")),
+    Column("held_on", gettext_lazy("held on")),
+    Column("hours", gettext_lazy("hours")),
+    Column("place", gettext_lazy("place")),
+    Column("organiser", gettext_lazy("organiser")),
+    Column("audience", gettext_lazy("audience")),
+    Column("participants", gettext_lazy("participants")),
+    Column("other_participants", gettext_lazy("other participants")),
+    Column("policy_number", gettext_lazy("policy number")),
+    Column("granted_on", gettext_lazy("granted on")),
+    Column("amount_10k_yuan", gettext_lazy("amount (10k yuan)")),
+    Column("body", gettext_lazy("body")),
+    Column("person_name", gettext_lazy("person's name")),
+    Column("username", gettext_lazy("user name")),
+    Column("role", gettext_lazy("role")),
+    Column("position", gettext_lazy("post")),
+    Column("department", gettext_lazy("department")),
+    Column("term_start", gettext_lazy("term start")),
+    Column("term_end", gettext_lazy("term end")),
+    Column("meeting_date", gettext_lazy("meeting date")),
+    Column("decision", gettext_lazy("decision")),
+    Column("decision_number", gettext_lazy("decision number")),
+    Column("text", gettext_lazy("task")),
+    Column("due_date", gettext_lazy("due date")),
+    Column("done_date", gettext_lazy("done on")),
+    Column("note", gettext_lazy("note")),
+    Column("notes", gettext_lazy("notes")),
+    Column("project", gettext_lazy("project")),
+    Column("category", gettext_lazy("category")),
+    Column("source", gettext_lazy("source of funds")),
+)
+IMPORTERS = (
+    TrainingImporter,
+    IncentiveImporter,
+    EnvironmentalInvestmentImporter,
+    importers_organisation.MemberImporter,
+    importers_organisation.TaskImporter,
+)
+# Their documents (docs/formats/), served as pages (registry.format_documents).
+DOCUMENTS = (
+    Document("environmental-investment", 60),
+    Document("training", 70),
+    Document("incentives", 80),
+    Document("members", 100),
+    Document("tasks", 110),
+)

@@ -10,19 +10,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from audits.models import Audit, audit_scope
-from audits.validators import MAX_DOCUMENT_BYTES
-from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp import clock
+from benxi_cp.files import MAX_DOCUMENT_BYTES
+from benxi_cp.models import StoredDocument, TrackedModel, VersionedModel, stored_document_path
 from benxi_cp.validators import DATE_MESSAGE, date_q, validate_year, year_q
 from enterprises.models import Enterprise, bilingual, enterprise_match
-from programme.choices import FundSource, InvestmentCategory, InvestmentStatus
-from programme.choices_organisation import BodyKind, MailLanguage, MemberRole, TaskStatus
-from programme.choices_outreach import (
+from programme.investment.choices import FundSource, InvestmentCategory, InvestmentStatus
+from programme.organisation.choices import BodyKind, MailLanguage, MemberRole, TaskStatus
+from programme.outreach.choices import (
     Audience,
     EventKind,
     IncentiveKind,
@@ -164,35 +164,24 @@ class TrainingParticipation(models.Model):
 
 
 def material_path(material: "TrainingMaterial", filename: str) -> str:
-    # A generated name, as for audit documents: users' file names never reach the disk.
-    return f"training/{material.event_id}/{_uuid.uuid4().hex}{_Path(filename).suffix.lower()}"
+    """Where the first migrations stored training materials (they name this function)."""
+    return stored_document_path(material, filename)
 
 
-class TrainingMaterial(TrackedModel):
+class TrainingMaterial(StoredDocument):
     """A file of an event's materials (slides, handouts, attendance sheet)."""
 
     event = models.ForeignKey(
         TrainingEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="materials"
     )
-    file = models.FileField(_("file"), upload_to=material_path, max_length=200)
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
 
-    class Meta:
+    class Meta(StoredDocument.Meta):
         ordering = ["event", "created"]
         verbose_name = _("training material")
         verbose_name_plural = _("training materials")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(size_bytes__gt=0, size_bytes__lte=MAX_DOCUMENT_BYTES),
-                name="%(app_label)s_%(class)s_size_limit",
-                violation_error_message=_("A document holds between 1 byte and 20 MB."),
-            ),
-        ]
 
-    def __str__(self) -> str:
-        return self.filename
+    def folder(self) -> str:
+        return f"training/{self.event_id}"
 
     def get_absolute_url(self) -> str:
         return reverse("programme:material", args=[self.pk])
@@ -270,6 +259,15 @@ class Policy(VersionedModel, TrackedModel):
                 violation_error_message=_("This issuer already has a policy with this number."),
             ),
         ]
+
+    @property
+    def download(self) -> tuple:
+        """(its document, the name to give it, its content type), for the download view."""
+        return (
+            self.document,
+            self.document_name or "document",
+            self.document_type or "application/octet-stream",
+        )
 
     def __str__(self) -> str:
         return f"{self.title} ({self.number})" if self.number else self.title
@@ -446,11 +444,11 @@ class Body(VersionedModel, TrackedModel):
 class MemberQuerySet(models.QuerySet):
     def current(self, today: datetime.date | None = None) -> "MemberQuerySet":
         """Members whose term has begun and not ended by `today`."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(Q(term_end__isnull=True) | Q(term_end__gte=today), term_start__lte=today)
 
     def past(self, today: datetime.date | None = None) -> "MemberQuerySet":
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(term_end__lt=today)
 
     def by_rank(self) -> "MemberQuerySet":
@@ -541,7 +539,7 @@ class Member(VersionedModel, TrackedModel):
         return reverse("programme:member", args=[self.pk])
 
     def is_current(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.term_start <= today and (self.term_end is None or self.term_end >= today)
 
 
@@ -589,7 +587,7 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(status=TaskStatus.OPEN)
 
     def overdue(self, today: datetime.date | None = None) -> "TaskQuerySet":
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.open().filter(due_date__lt=today or clock.today())
 
     def for_user(self, user) -> "TaskQuerySet":
         """The tasks `user` may see: every task for those who follow them all (the programme
@@ -598,7 +596,7 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("programme.view_all_tasks"):
             return self
-        from programme.organisation import department_of
+        from programme.organisation.queries import department_of
 
         department = department_of(user)
         return self.filter(department=department) if department else self.none()
@@ -678,7 +676,7 @@ class Task(VersionedModel, TrackedModel):
         return reverse("programme:task", args=[self.pk])
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.status == TaskStatus.OPEN and self.due_date < (today or timezone.localdate())
+        return self.status == TaskStatus.OPEN and self.due_date < (today or clock.today())
 
 
 class UserProfile(VersionedModel, TrackedModel):
@@ -864,7 +862,7 @@ class EnvironmentalInvestment(VersionedModel, TrackedModel):
             ),
         ]
         indexes = [
-            # The trend's sums by year (programme/investment.py by_year).
+            # The trend's sums by year (programme/investment/queries.py by_year).
             models.Index(fields=["status", "year"], name="programme_envinv_status_year"),
         ]
 

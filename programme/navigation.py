@@ -2,21 +2,19 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.navigation import NavItem, register
+from benxi_cp.navigation import NavItem
 
 MENU = _("Programme office")
 
-# Organisation
-register(
+# Registered by the app's ready() (registry.navigation).
+ITEMS = (
+    # Organisation
     NavItem(_("Leading team and office"), "programme:bodies", "programme.view_body", 70, MENU),
     NavItem(_("Members"), "programme:members", "programme.view_member", 71, MENU),
     NavItem(_("Meetings"), "programme:meetings", "programme.view_meeting", 72, MENU),
     NavItem(_("Tasks"), "programme:tasks", "programme.view_task", 73, MENU),
     NavItem(_("Departments' staff"), "programme:staff", "programme.view_userprofile", 74, MENU),
-)
-
-# Training and outreach; policies and incentives
-register(
+    # Training and outreach; policies and incentives
     NavItem(
         _("Training and outreach"),
         "programme:event_list",
@@ -38,10 +36,7 @@ register(
         order=77,
         menu=MENU,
     ),
-)
-
-# Environmental investment
-register(
+    # Environmental investment
     NavItem(
         _("Environmental investment"),
         "programme:investment_list",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from benxi_cp import worklist
 from benxi_cp.worklist import WorkItem
 from programme.models import ReminderSent
-from programme.organisation import week_start
+from programme.organisation.queries import week_start
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from programme import views_investment
-from programme import views_organisation as organisation
-from programme.urls_outreach import urlpatterns as outreach_urls
+from programme.investment import views as views_investment
+from programme.organisation import views as organisation
+from programme.outreach.urls import urlpatterns as outreach_urls
 
 app_name = "programme"
 

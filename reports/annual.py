@@ -15,7 +15,7 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
   actual up to the year, the share of the way from baseline to goal, the straight line's
   share, and the traffic light);
 - ``training`` (f): training and outreach events of the year by audience (events, hours,
-  participants; programme/outreach.py), and the events one by one.
+  participants; programme/outreach/queries.py), and the events one by one.
 
 Who is in the programme, accepted or a demonstration enterprise, and the steps an audit had
 done as of a day, follow audits/programme.py.
@@ -50,9 +50,9 @@ from audits.programme import (
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
-from programme.choices_outreach import EventKind
 from programme.models import TrainingEvent
-from programme.outreach import year_by_audience
+from programme.outreach.choices import EventKind
+from programme.outreach.queries import year_by_audience
 from reports import summary
 from reports.summary import KEY_LABELS, ProgrammeSummary, investment_note
 from targets.choices import Dimension
@@ -402,7 +402,9 @@ def discharge_city(year: int) -> dict[tuple[int, int], dict]:
 
 def discharge_form(year: int) -> AnnualForm:
     """Form (c) from the ledger, in five queries: the years' states, the city sums, the
-    enterprises with a verified figure, their figures, the pollutants."""
+    enterprises with a verified figure, their figures, the pollutants.
+
+    Long: the form's layout, section by section, as the printed form has it."""
     years = [year - 1, year]
     states = ledger.year_states(years)
     complete = {y: y in states and states[y].complete for y in years}
@@ -658,6 +660,9 @@ def options_form(year: int) -> AnnualForm:
 
 
 def targets_form(year: int) -> AnnualForm:
+    """Form (d): the targets of the year, their actual values and whether they were met.
+
+    Long: the form's layout, section by section, as the printed form has it."""
     rows = overview(year)
     table = Table(
         key="targets",
@@ -778,8 +783,10 @@ def targets_form(year: int) -> AnnualForm:
 
 
 def training_form(year: int) -> AnnualForm:
-    """Events, hours and participants of the year by audience (programme/outreach.py), and
-    the year's events one by one."""
+    """Events, hours and participants of the year by audience (programme/outreach/queries.py), and
+    the year's events one by one.
+
+    Long: the form's layout, section by section, as the printed form has it."""
     events = TrainingEvent.objects.all()
     counts = {kind: year_by_audience(events.filter(kind=kind), year) for kind in EventKind.values}
     by_audience = Table(

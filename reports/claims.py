@@ -101,6 +101,11 @@ class CityComparison:
     def large(self) -> bool:
         return self.enterprises > 0 and is_large(self.difference, self.claimed, self.baseline)
 
+    @property
+    def measured_pct(self) -> Decimal | None:
+        """The measured reduction as a share of the same enterprises' baseline."""
+        return percent(self.measured, self.baseline) if self.enterprises else None
+
 
 def is_large(difference: Decimal | None, claimed: Decimal, baseline: Decimal | None) -> bool:
     """More than LARGE_GAP_PCT % of the claim and more than MATERIAL_PCT % of the baseline."""
@@ -232,6 +237,27 @@ def page(year: int, pollutant_code: str = "", number: str | None = None) -> dict
         "next_page": shown.next_page_number() if shown.has_next() else None,
         "city": city_totals(pairs),
     }
+
+
+def city_measured(year: int, pollutants: dict[int, Pollutant]) -> dict[int, CityComparison]:
+    """The city totals of `year` per pollutant id, in one query (`pairs_query`), for a page
+    that has the pollutants already (the leading team's dashboard)."""
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for row in pairs_query(year):
+        if row["p"] in pollutants:
+            grouped[row["p"]].append(row)
+    totals = {}
+    for pollutant_id, rows in grouped.items():
+        comparable = [r for r in rows if r["baseline"] is not None and r["latest"] is not None]
+        totals[pollutant_id] = CityComparison(
+            pollutant=pollutants[pollutant_id],
+            enterprises=len(comparable),
+            not_comparable=len(rows) - len(comparable),
+            claimed=sum((r["claimed"] or Decimal("0") for r in comparable), start=Decimal("0")),
+            measured=sum((r["baseline"] - r["latest"] for r in comparable), start=Decimal("0")),
+            baseline=sum((r["baseline"] for r in comparable), start=Decimal("0")),
+        )
+    return totals
 
 
 def city_totals(pairs: list[Comparison]) -> list[CityComparison]:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from audits.choices import NOT_RECORDED
 from audits.models import STEP_COUNT, Audit
 from audits.programme import as_of, in_programme_q, steps_done
+from benxi_cp import clock
 from enterprises import locks
 from enterprises.choices import ReportStatus
 from enterprises.models import DischargeReport
@@ -61,7 +62,7 @@ def blockers(year: int) -> list[Blocker]:
     """What still keeps `year` from closing: the year not over, reports not verified, audits
     with their eight steps done by the year's end and no assessment (two queries)."""
     found = []
-    if year >= timezone.localdate().year:
+    if year >= clock.today().year:
         found.append(Blocker(str(_("The year is not over yet.")), 1, None))
     counts = dict(
         DischargeReport.objects.filter(year=year)

@@ -121,8 +121,15 @@ def leadership(year: int) -> dict:
             ),
         },
     ]
+    # Claimed (the options) beside measured (the verified reports against the baseline),
+    # both as reductions: a positive figure is a cut, a negative one a rise.
+    measured = claims.city_measured(year, {r.pollutant.pk: r.pollutant for r in data.reductions})
     reductions = [
-        {"reduction": r, "url": links.claims(year, pollutant=r.pollutant.code)}
+        {
+            "reduction": r,
+            "measured": measured.get(r.pollutant.pk),
+            "url": links.claims(year, pollutant=r.pollutant.code),
+        }
         for r in data.reductions
     ]
     headline = sorted(
@@ -250,7 +257,7 @@ def training(year: int) -> dict:
     """The year's training and outreach by audience (events, hours, participants) and the
     years before, from the programme office's register (two grouped queries)."""
     from programme.models import TrainingEvent
-    from programme.outreach import training_counts
+    from programme.outreach.queries import training_counts
 
     counts = training_counts(TrainingEvent.objects.filter(held_on__year__lte=year))
     in_year = [count for count in counts if count.year == year]
@@ -275,10 +282,10 @@ def incentives_and_investment(year: int) -> dict:
     """The year's incentives by kind (count, 10k yuan) and environmental investment beyond CP
     options (completed, planned), with their sums to date: two grouped queries over the
     programme office's registers."""
-    from programme.choices_outreach import IncentiveKind
-    from programme.investment import by_year
+    from programme.investment.queries import by_year
     from programme.models import Incentive
-    from programme.outreach import incentive_totals
+    from programme.outreach.choices import IncentiveKind
+    from programme.outreach.queries import incentive_totals
 
     totals = incentive_totals(Incentive.objects.filter(granted_on__year__lte=year))
     kinds = []

@@ -3,17 +3,18 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import AcceptingBody
 from audits.models import Audit
 from audits.programme import accepted_q, as_of, demonstration_q, in_programme_q
 from benxi_cp.filters import YES_NO, FilterSet, RecordYearFilter
-from enterprises.choices import ReportStatus, Sector
+from enterprises.choices import Sector
 from enterprises.models import DischargeReport, Enterprise
+from reports import years
 
-REPORTED = (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+# A report "counts" once submitted or verified (reports/years.py says it once).
+REPORTED = years.REPORTED
 
 
 class ProgrammeEnterpriseFilter(FilterSet):
@@ -64,7 +65,7 @@ class ProgrammeEnterpriseFilter(FilterSet):
     @property
     def day(self):
         year = self.form.cleaned_data.get("year") if hasattr(self.form, "cleaned_data") else None
-        return as_of(int(year) if year else timezone.localdate().year)
+        return as_of(int(year) if year else years.default_year())
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -156,6 +156,57 @@ def document_context(form: AnnualForm, produced_on: datetime.date | None = None)
     }
 
 
+# The form on screen: a page of each table's rows at a time, with the table's totals; the
+# whole form is in the downloads (at province scale the discharge form runs to megabytes).
+PAGE_ROWS = 200
+
+
+def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> dict:
+    """The form's document as the page shows it, to be cached: its head and, per table, the
+    header, the totals and the body rows cut into pages of PAGE_ROWS rows (each page's HTML
+    in one piece, with the heading row of the enterprise its first row belongs to). Plain
+    data (texts, lists, dicts) only."""
+    context = document_context(form, produced_on)
+    tables = []
+    for item in context["tables"]:
+        table, rows = item["table"], item["rows"]
+        pages, heading = [], None
+        for start in range(0, len(rows), PAGE_ROWS):
+            chunk = rows[start : start + PAGE_ROWS]
+            lead = [heading] if heading is not None and chunk[0]["group"] is None else []
+            pages.append("\n".join([*lead, *(row["html"] for row in chunk)]))
+            for row in chunk:
+                if row["group"] is not None:
+                    heading = row["html"]
+        tables.append(
+            {
+                "table": {"key": table.key, "title": str(table.title), "note": str(table.note)},
+                "header": [
+                    [{**cell, "label": str(cell["label"])} for cell in cells]
+                    for cells in item["header"]
+                ],
+                "count": sum(1 for row in rows if row["group"] is None),
+                "rows_count": len(rows),
+                "pages": pages,
+                "total": item["total"],
+            }
+        )
+    return {
+        "form": {
+            "name": form.name,
+            "number": form.number,
+            "title": str(form.title),
+            "year": form.year,
+            "landscape": form.landscape,
+            "notes": [str(note) for note in form.notes],
+            "signatures": [str(label) for label in form.signatures],
+        },
+        "tables": tables,
+        "office": str(context["office"]),
+        "produced_on": context["produced_on"],
+    }
+
+
 def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None, laid_out=None) -> bytes:
     """`laid_out()`, if given, is called once the pages are laid out (the long part), before
     the PDF is written (as HTML.write_pdf does it: render, then write)."""
@@ -242,7 +293,10 @@ def _xlsx_value(value, kind: str):
 def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> bytes:
     """One sheet: title, the tables with their number formats, notes and signature lines,
     set up to print on A4 with the page number in the footer. Every text is a string cell,
-    neutralised (benxi_cp/safecells.py): never a formula."""
+    neutralised (benxi_cp/safecells.py): never a formula.
+
+    Long: a sheet is written top to bottom, each part below the last; split, the parts
+    would pass the current row back and forth."""
     produced_on = produced_on or timezone.localdate()
     workbook = Workbook()
     sheet = workbook.active

@@ -14,7 +14,7 @@ from audits.programme import counted_benefit, counted_investment
 from benxi_cp import datacache
 from enterprises import ledger
 from enterprises.models import Pollutant
-from programme import investment
+from programme.investment import queries as investment
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def investment_by_year(up_to: int) -> list[tuple[int, Decimal, Decimal, int]]:
 
 def environmental_investment_by_year(up_to: int) -> dict[int, Decimal]:
     """{year: completed environmental investment beyond CP options} up to `up_to` (10k yuan),
-    of every enterprise (programme/investment.py)."""
+    of every enterprise (programme/investment/queries.py)."""
     return investment.completed_by_year(up_to)
 
 

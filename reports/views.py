@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from audits.choices import AcceptingBody
 from benxi_cp import datacache, jobs
 from benxi_cp.charts import svg_http_response
 from benxi_cp.models import Job
@@ -27,16 +29,16 @@ from reports.choices import FORM_NUMBERS, CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
 from reports.forms import ReopenForm
 from reports.models import RecordCopy, YearClosing
-from reports.years import chosen_year, data_years
+from reports.years import chosen_year, data_years, default_year, years_and_default
 
 
 class YearMixin:
-    """Pages about one year: ?year=, defaulting to the latest year with records."""
+    """Pages about one year: ?year=, else the year every page opens on (default_year)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
-            self.years = data_years()
-            self.year = chosen_year(request, self.years)
+            self.years, default = years_and_default()
+            self.year = chosen_year(request, self.years, default)
             if self.year not in self.years:
                 self.years = sorted({*self.years, self.year})
         return super().dispatch(request, *args, **kwargs)
@@ -69,33 +71,64 @@ class FormMixin(PermissionMixin, YearMixin):
 
 
 class FormPageView(FormMixin, TemplateView):
-    """The form on screen (and for the browser's print). The document is rendered once per
-    change of what it reads and per day (benxi_cp.datacache): at province scale it has
-    thousands of rows."""
+    """The form on screen: its head, a page of each table's rows (output.PAGE_ROWS, with the
+    table's totals and links to its other pages) and its sign-off; the whole form is in the
+    downloads (at province scale it has tens of thousands of rows). Its rows are written
+    once per change of what it reads and per day (benxi_cp.datacache), cut into pages."""
 
     template_name = "reports/form_page.html"
 
     def get_context_data(self, **kwargs):
         name, year, today = self.kwargs["name"], self.year, timezone.localdate()
-
-        def render():
-            form = annual.compose(name, year)
-            html = render_to_string(
-                "reports/_form_document.html", output.document_context(form, today)
-            )
-            return {"name": name, "title": form.title, "year": year, "html": html}
-
-        page = datacache.cached(
-            "form-page", name, year, today, compute=render, depends=annual.FORM_SCOPES[name]
+        parts = datacache.cached(
+            "form-page",
+            name,
+            year,
+            today,
+            output.PAGE_ROWS,
+            compute=lambda: output.page_parts(annual.compose(name, year), today),
+            depends=annual.FORM_SCOPES[name],
         )
+        context = {**parts, "tables": [self.page_of(table) for table in parts["tables"]]}
+        html = render_to_string("reports/_form_document.html", context)
         return super().get_context_data(
-            title=page["title"],
-            form=page,
+            title=parts["form"]["title"],
+            form=parts["form"],
             record=record_context(name, year),
-            document=mark_safe(page["html"]),  # noqa: S308 (our own template's output)
+            document=mark_safe(html),  # noqa: S308 (our own template's output)
             formats=output.FORMATS,
             **kwargs,
         )
+
+    def page_of(self, table: dict) -> dict:
+        """The table with the page of rows asked for (?page-<table>=n; the first page for a
+        number that is not one, the last for one past the end) and the links to the others."""
+        parameter = f"page-{table['table']['key']}"
+        paginator = Paginator(table["pages"], 1)
+        page = paginator.get_page(self.request.GET.get(parameter))
+        item = {
+            **table,
+            "rows": table["rows_count"],
+            "body": mark_safe(page.object_list[0] if table["pages"] else ""),  # noqa: S308
+            "pager": None,
+        }
+        if paginator.num_pages > 1:
+            query = self.request.GET.copy()
+            links = []
+            for number in paginator.get_elided_page_range(page.number, on_each_side=2):
+                if number == paginator.ELLIPSIS:
+                    links.append({"number": number, "href": None})
+                    continue
+                query[parameter] = number
+                links.append(
+                    {
+                        "number": number,
+                        "href": f"?{query.urlencode()}#table-{table['table']['key']}",
+                        "current": number == page.number,
+                    }
+                )
+            item["pager"] = {"page": page.number, "pages": paginator.num_pages, "links": links}
+        return item
 
 
 def record_context(name: str, year: int) -> dict | None:
@@ -147,8 +180,8 @@ class ChartView(PermissionMixin, View):
     def get(self, request, name: str):
         if name not in figures.CHARTS:
             raise Http404(name)
-        default_year = None if request.GET.get("year") else data_years()[-1]
-        params = figures.parse_params(request.GET, default_year)
+        year = None if request.GET.get("year") else default_year()
+        params = figures.parse_params(request.GET, year)
         return svg_http_response(
             figures.chart_svg(name, params), content_type="image/svg+xml; charset=utf-8"
         )
@@ -279,8 +312,43 @@ class ProgrammeEnterpriseListView(ObjectListView):
     queryset = Enterprise.objects.all()
     table_class = EnterpriseTable
     filterset_class = ProgrammeEnterpriseFilter
-    title = _("Enterprises in the programme")
+    title = _("Enterprises")
     export_name = "programme-enterprises"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = list_title(context.get("filter"))
+        return context
+
+
+def list_title(filterset) -> str:
+    """The drill-down list's title, saying what its filters chose."""
+    data = getattr(getattr(filterset, "form", None), "cleaned_data", None) or {}
+    chosen = {
+        True: _("Enterprises in the CP programme"),
+        False: _("Enterprises not in the CP programme"),
+    }.get(data.get("in_programme"), _("Enterprises of the register"))
+    parts = []
+    if data.get("demonstration") is True:
+        parts.append(_("demonstration enterprises"))
+    elif data.get("demonstration") is False:
+        parts.append(_("not demonstration enterprises"))
+    if data.get("accepted_by"):
+        parts.append(
+            _("audit accepted by %(body)s") % {"body": AcceptingBody(data["accepted_by"]).label}
+        )
+    if data.get("state_large_medium") is True:
+        parts.append(_("state-owned large or medium"))
+    if data.get("no_report") is True:
+        parts.append(_("no discharge report submitted for the year"))
+    elif data.get("no_report") is False:
+        parts.append(_("a discharge report submitted for the year"))
+    if data.get("sector"):
+        parts.append(str(Sector(data["sector"]).label))
+    title = "; ".join([str(chosen), *map(str, parts)])
+    if data.get("year"):
+        title = _("%(title)s, as of 31 December %(year)s") % {"title": title, "year": data["year"]}
+    return title
 
 
 # Closing years -----------------------------------------------------------------------------

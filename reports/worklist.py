@@ -105,23 +105,26 @@ def closing_years(user, today: datetime.date):
     return Batch(items, more_url=reverse("reports:years"))
 
 
-worklist.register(
-    "reports.missing",
-    missing_reports,
-    label=gettext_lazy("Enterprises missing last year's report"),
-    order=30,
-    empty=gettext_lazy("Every enterprise has reported for last year."),
-    note=gettext_lazy(
-        "An enterprise reports a year's discharge by 31 March of the following year; a "
-        "report counts once it is submitted."
+# Registered by the app's ready() (registry.worklist).
+QUEUES = (
+    worklist.Queue(
+        "reports.missing",
+        missing_reports,
+        label=gettext_lazy("Enterprises missing last year's report"),
+        order=30,
+        empty=gettext_lazy("Every enterprise has reported for last year."),
+        note=gettext_lazy(
+            "An enterprise reports a year's discharge by 31 March of the following year; a "
+            "report counts once it is submitted."
+        ),
+        applies=worklist.may("enterprises.view_enterprise", "enterprises.add_dischargereport"),
     ),
-    applies=worklist.may("enterprises.view_enterprise", "enterprises.add_dischargereport"),
-)
-worklist.register(
-    "reports.closing",
-    closing_years,
-    label=gettext_lazy("Years ready to close"),
-    order=80,
-    empty=gettext_lazy("No year is ready to close."),
-    applies=worklist.may("reports.view_annual_forms", "reports.close_year"),
+    worklist.Queue(
+        "reports.closing",
+        closing_years,
+        label=gettext_lazy("Years ready to close"),
+        order=80,
+        empty=gettext_lazy("No year is ready to close."),
+        applies=worklist.may("reports.view_annual_forms", "reports.close_year"),
+    ),
 )

@@ -24,7 +24,7 @@ the reports and follows them (manage.py rebuild_ledger recomputes it unchanged).
 The copies of record cannot change nor be deleted, and a closing keeps what it recorded:
 only its reopening fields are filled in, once.
 
-The refusal's message carries `benxi_cp.closing.MARKER` (and the year on PostgreSQL), which
+The refusal's message carries `reports.closed.MARKER` (and the year on PostgreSQL), which
 the write paths turn into a clear message. Loaders of generated data write below this lock
 as below every guard (`benxi_cp.guards.suspended`: PostgreSQL's triggers read its setting;
 on SQLite the triggers are dropped and made again).
@@ -33,11 +33,11 @@ on SQLite the triggers are dropped and made again).
 from __future__ import annotations
 
 from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionReduction
-from benxi_cp.closing import MARKER
 from benxi_cp.guards import LOAD
 from enterprises.locks import DERIVED
 from enterprises.models import DischargeReport, DischargeValue
 from programme.models import TrainingEvent, TrainingParticipation
+from reports.closed import MARKER
 from reports.models import RecordCopy, YearClosing
 
 PREFIX = "closed_year"

@@ -1,4 +1,5 @@
-"""Indicators whose actual values come from the records: a registry of plain functions.
+"""Indicators whose actual values come from the records: plain functions, registered as
+`Computation`s in `registry.computations`.
 
 Each computation takes a year and returns the value for that year, or None when the records
 hold nothing to compute it from (None never becomes a stored zero). An indicator names its
@@ -23,6 +24,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from audits import programme
+from benxi_cp.registry import registry
 from enterprises import ledger
 from enterprises.models import AnnualDischarge, Pollutant
 from targets.choices import ValueSource
@@ -40,28 +42,27 @@ class Computation:
         return self.function(year)
 
 
-REGISTRY: dict[str, Computation] = {}
-
-
 def register(name: str, label, unit: str = ""):
-    """Decorator: add `function(year)` to the registry under `name`."""
+    """Decorator: `function(year)` as a Computation under `name`, in `registry.computations`
+    (this module is imported by the app's ready(), which fills the registry so); a name
+    taken already is refused (AlreadyRegistered, a ValueError)."""
 
     def decorate(function: Callable[[int], Decimal | None]):
-        if name in REGISTRY:
-            raise ValueError(f"computation {name!r} is registered twice")
-        REGISTRY[name] = Computation(name=name, label=label, function=function, unit=unit)
+        registry.computations.register(
+            Computation(name=name, label=label, function=function, unit=unit)
+        )
         return function
 
     return decorate
 
 
 def get(name: str) -> Computation | None:
-    return REGISTRY.get(name)
+    return registry.computations.get(name)
 
 
 def choices() -> list[tuple[str, str]]:
     """(name, label) of every computation, for forms."""
-    return [(c.name, c.label) for c in REGISTRY.values()]
+    return [(c.name, c.label) for c in registry.computations]
 
 
 def _quantize(value: Decimal, places: str) -> Decimal:

@@ -68,7 +68,7 @@ DEPARTMENTS = [
         "Answers for medical insurance coverage.",
     ),
     # The other sections of the leading team's fourteen (the programme office's organisation,
-    # programme/demo_organisation.py); they answer for no indicator of the demo.
+    # programme/organisation/demo.py); they answer for no indicator of the demo.
     (
         "finance",
         "市财政局",
@@ -230,6 +230,10 @@ def foreign_records(loaded: bool) -> dict[str, int]:
 
 
 def load(stdout) -> None:
+    """The demo's targets: departments, indicators, targets and their actual values.
+
+    Long: the demo's story told in order (who is responsible, what is aimed at, what was
+    reached); every step writes what the next reads."""
     departments = {}
     for code, name, name_en, duties_zh, duties_en in DEPARTMENTS:
         departments[code], _created = Department.objects.update_or_create(

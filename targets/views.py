@@ -9,7 +9,6 @@ from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DeleteView, TemplateView
 
-from benxi_cp import export
+from benxi_cp import clock, export
 from benxi_cp.charts import svg_response
 from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, YEAR_MESSAGE
 from benxi_cp.views import (
@@ -50,7 +49,7 @@ def year_range() -> list[int]:
     year alone while there is none). One query."""
     span = Actual.objects.aggregate(first=Min("year"), last=Max("year"))
     if span["last"] is None:
-        return [timezone.localdate().year]
+        return [clock.today().year]
     return list(range(span["first"], span["last"] + 1))
 
 
@@ -401,12 +400,7 @@ class ActualCreateView(_ForIndicatorMixin, ObjectCreateView):
             self.request.user, self.indicator, "add"
         )
 
-    def get_initial(self):
-        initial = super().get_initial()
-        year = self.request.GET.get("year", "")
-        if year.isdigit():
-            initial["year"] = int(year)
-        return initial
+    initial_from_query = ("year",)
 
     @property
     def title(self) -> str:

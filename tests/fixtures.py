@@ -125,9 +125,30 @@ def reference_data(request):
     )
     if not transactional:
         return
+    request.node.stash[_FLUSHED] = True
     request.getfixturevalue("transactional_db")
+    _restore_reference_data()
+
+
+_FLUSHED = pytest.StashKey[bool]()
+
+
+def _restore_reference_data():
     if not Group.objects.exists():
         from django.core import serializers
 
         for obj in serializers.deserialize("json", _REFERENCE_DATA["default"]):
             obj.save()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the reference data back at once: under
+    pytest-xdist a worker may run ordinary tests (one transaction each, rolled back) after
+    it, which would otherwise find no roles and no catalogues."""
+    yield
+    if item.stash.get(_FLUSHED, False):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_reference_data()

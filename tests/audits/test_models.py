@@ -22,8 +22,8 @@ from audits.models import (
     OptionReduction,
 )
 from audits.services import set_steps_completed, sync_steps_completed, unlock_audit
-from audits.validators import document_type
 from benxi_cp import roles
+from benxi_cp.documents import document_type
 from enterprises.models import Enterprise, Pollutant
 from tests.audits.conftest import START, analyse, passed
 
@@ -453,7 +453,7 @@ def test_document_kind_and_content_are_checked(name, content, ok):
 
 
 def test_documents_over_the_size_limit_are_refused(monkeypatch):
-    monkeypatch.setattr("audits.validators.MAX_DOCUMENT_BYTES", 10)
+    monkeypatch.setattr("benxi_cp.documents.MAX_DOCUMENT_BYTES", 10)
     with pytest.raises(ValidationError, match="larger than"):
         document_type(SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 20))
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from audits.models import Option
 from benxi_cp import datacache, guards
 from benxi_cp.bulk import insert_rows
+from benxi_cp.registry import registry
 from enterprises import workflow
 from enterprises.choices import ReportStatus
 from enterprises.models import (
@@ -66,7 +67,8 @@ def test_every_table_of_the_data_apps_has_its_scopes():
     assert tables[Enterprise.history.model._meta.db_table] == ()
     assert datacache.TABLE not in tables
     assert set(datacache.SCOPES_OF_TABLE) <= set(tables)
-    assert datacache.VERIFIED == ReportStatus.VERIFIED
+    report_watches = datacache.SCOPES_OF_TABLE[DischargeReport._meta.db_table]
+    assert f"n.status = '{ReportStatus.VERIFIED}'" in report_watches[1].insert
 
 
 def test_a_figure_must_name_known_scopes():
@@ -617,3 +619,250 @@ def test_the_note_gives_the_day_of_a_figure_older_than_today():
     datacache._served_stale(now - datetime.timedelta(days=2))  # the oldest counts
     assert figures_as_of() == (now - datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     datacache.forget_stale()
+
+
+# Only a change to what a figure reads moves its tokens ----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_log_in_changes_no_figure_token(client, make_user):
+    from programme.models import UserProfile
+    from tests.fixtures import PASSWORD
+
+    chosen = make_user("leadership", "chosen")
+    UserProfile.objects.create(user=chosen, language="en")  # the update matches no row
+    first = make_user("leadership", "first")
+    UserProfile.objects.create(user=first)  # its first log-in writes its e-mail language
+    make_user("leadership", "plain")  # no profile at all
+    for username in ("chosen", "first", "plain"):
+        before = tokens()
+        response = client.post(
+            reverse("login"),
+            {"username": username, "password": PASSWORD},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 302
+        assert tokens() == before, username
+        client.logout()
+    assert UserProfile.objects.get(user=first).language == "en"  # the log-in did write
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_changes_no_row_changes_no_token():
+    from programme.models import TrainingEvent
+    from programme.outreach.choices import Audience, EventKind
+
+    enterprise = make_enterprise("N1", district="x")
+    event = TrainingEvent.objects.create(
+        kind=EventKind.values[0],
+        audience=Audience.values[0],
+        title="培训",
+        held_on=datetime.date(2000, 5, 1),
+        hours=3,
+    )
+    enterprises = Enterprise.objects.filter(pk=enterprise.pk)
+    nothing = Enterprise.objects.filter(code="none")
+    assert changed(lambda: enterprises.update(district="x")) == set()  # what was there
+    assert changed(lambda: nothing.update(district="y")) == set()  # no row matched
+    assert changed(lambda: nothing.delete()) == set()
+    assert changed(lambda: TrainingEvent.objects.filter(title="none").delete()) == set()
+    # Saved unchanged through the model: only its stamps and save counter move.
+    assert changed(lambda: TrainingEvent.objects.get(pk=event.pk).save()) == set()
+    assert changed(lambda: Enterprise.objects.get(pk=enterprise.pk).save()) == set()
+    # An insert that meets its conflict inserts nothing.
+    department = Department.objects.create(code="d1", name="部")
+    again = Department(code="d1", name="部")
+    assert changed(lambda: Department.objects.bulk_create([again], ignore_conflicts=True)) == set()
+    # ... and a real change still does.
+    assert changed(lambda: enterprises.update(district="z")) == {"register"}
+    assert changed(lambda: TrainingEvent.objects.filter(pk=event.pk).update(hours=2)) == {
+        "programme"
+    }
+    assert changed(lambda: Department.objects.filter(pk=department.pk).delete()) == {"targets"}
+
+
+@pytest.mark.django_db
+def test_each_figure_reads_only_tables_whose_changes_move_its_tokens():
+    """What a figure reads is what marks it stale, and no more: every data table in its SQL
+    bumps one of the scopes it depends on; the tables that bump nothing (the office's tasks,
+    staff profiles, ...) are read by no figure."""
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    from programme.models import TrainingEvent
+    from programme.outreach.choices import Audience, EventKind
+    from reports import claims, trends
+
+    enterprise = make_enterprise("Q1", slm=True)
+    make_report(enterprise, 2000, {"COD": "10"}, status="verified")
+    TrainingEvent.objects.create(
+        kind=EventKind.values[0],
+        audience=Audience.values[0],
+        title="培训",
+        held_on="2000-05-01",
+        hours=3,
+    )
+    watched = datacache.watched_tables()
+    pattern = re.compile(
+        r"\b((?:{})_[a-z0-9_]+)\b".format("|".join(d.app_label for d in registry.data_scopes))
+    )
+    cod = Pollutant.objects.get(code="COD")
+    computations = [
+        (programme_summary, (2000,)),
+        (dashboards.leadership, (2000,)),
+        (dashboards.training, (2000,)),
+        (dashboards.incentives_and_investment, (2000,)),
+        (claims.comparisons, (2000,)),
+        (claims.page, (2000,)),
+        (trends.discharge_by_year, (cod, 2000)),
+    ]
+    runs = [(f.depends, lambda f=f, a=a: f.compute(*a), f.__name__) for f, a in computations]
+    runs += [
+        (annual.FORM_SCOPES[name], lambda name=name: annual.compose(name, 2000), name)
+        for name in annual.FORMS
+    ]
+    for depends, run, name in runs:
+        cache.clear()  # the figures it is built from are read too
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        read = {t for q in captured for t in pattern.findall(q["sql"]) if t in watched}
+        assert read, name
+        for table in read:
+            assert {watch.scope for watch in watched[table]} & set(depends), (name, table)
+    unread = {table for table, watches in watched.items() if not watches}
+    assert "programme_userprofile" in unread and "programme_task" in unread
+
+
+# A workflow cycle half done is never a figure -------------------------------------------
+
+
+@pytest.fixture
+def hold(settings):
+    """Corrections held as in production (the suite's settings follow each step)."""
+    settings.BENXI_FIGURES_HOLD = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def city_cod(namespace: str = "city-cod", stale_ok: bool = True):
+    """A figure of verified discharge: the city's COD of 2000 (None while the year is not
+    complete, as while its one report is unlocked)."""
+    from enterprises import ledger
+
+    return datacache.cached(
+        namespace,
+        compute=lambda: ledger.city_total(Pollutant.objects.get(code="COD").pk, 2000),
+        depends=("register", "discharge"),
+        stale_ok=stale_ok,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_in_progress_is_never_stored_as_a_figure(
+    hold, administrator, epb_user, epb_verifier
+):
+    from enterprises.models import ReportUnlock
+
+    cod = Pollutant.objects.get(code="COD")
+    report = DischargeReport(enterprise=make_enterprise("H1"), year=2000)
+    workflow.save_report(report, [ValueRow(cod, Decimal(10), "measured")], epb_user)
+    workflow.submit(report, epb_user)
+    workflow.verify(report, epb_verifier)
+    key = datacache.cache_key("city-cod")
+    assert city_cod() == Decimal(10)
+    before = cache.get(key)
+
+    # The cycle: unlock, a value changed in the grid, verify. Between its steps the figure
+    # is the one from before it, served as it is (no recomputation is under way).
+    workflow.unlock(report, administrator, "wrong unit")
+    datacache.forget_stale()
+    assert city_cod() == Decimal(10)
+    assert datacache.stale_since() == before[1] and not datacache.updating()
+    report.refresh_from_db()
+    workflow.save_report(report, [ValueRow(cod, Decimal(12), "measured")], epb_user)
+    assert city_cod() == Decimal(10)
+    assert cache.get(key) == before
+    # A reader with nothing to show, and a file, are computed from the records as they are,
+    # and that is not stored either.
+    assert city_cod("city-cod-cold") is None
+    assert city_cod(stale_ok=False) is None
+    assert cache.get(datacache.cache_key("city-cod-cold")) is None
+    assert cache.get(key) == before
+
+    report.refresh_from_db()
+    workflow.verify(report, epb_verifier)
+    datacache.forget_stale()
+    assert city_cod() == Decimal(12)
+    assert cache.get(key)[2] == Decimal(12) and datacache.stale_since() is None
+
+    # A correction left open past the hold is the state of the records: figures show it.
+    report.refresh_from_db()
+    workflow.unlock(report, administrator, "another look")
+    assert city_cod() == Decimal(12)
+    ReportUnlock.objects.filter(report=report).update(
+        unlocked_at=timezone.now() - datetime.timedelta(seconds=61)
+    )
+    assert city_cod() is None
+    assert cache.get(key)[2] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_refresh_is_started_while_a_correction_is_in_progress(
+    hold, settings, administrator, epb_user, epb_verifier
+):
+    settings.BENXI_FIGURES_REFRESH = "background"
+    report = make_report(make_enterprise("H2"), 2000, {"COD": "10"}, status="verified")
+    assert city_cod() == Decimal(10)
+    workflow.unlock(report, administrator, "wrong unit")
+    assert city_cod() == Decimal(10)
+    assert not datacache._refreshes
+    report.refresh_from_db()
+    workflow.verify(report, epb_verifier)
+    assert city_cod() == Decimal(10)  # served while a thread computes it
+    assert datacache.updating()
+    assert datacache.wait_for_refreshes(60)
+    assert city_cod() == Decimal(10)  # the same figure, verified again, now current
+    assert (
+        cache.get(datacache.cache_key("city-cod"))[0]
+        == datacache._read(("register", "discharge")).tokens
+    )
+
+
+# "Being updated" only while it is ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_being_updated_is_said_only_while_a_figure_is_computed_anew(settings):
+    def count():
+        return datacache.cached("note", compute=Enterprise.objects.count, depends=("register",))
+
+    settings.BENXI_FIGURES_REFRESH_AFTER = 60
+    assert count() == 0
+    computed = cache.get(datacache.cache_key("note"))[1]
+    make_enterprise("P1")
+    datacache.forget_stale()
+    assert count() == 0  # computed a moment ago: served as it is, and nobody computes it
+    assert datacache.stale_since() == computed and not datacache.updating()
+    assert cache.add(datacache.cache_key("note") + ":lock", "other", 60)
+    datacache.forget_stale()
+    assert count() == 0  # another process is computing it
+    assert datacache.stale_since() == computed and datacache.updating()
+    datacache.forget_stale()
+    assert not datacache.updating()
+
+
+@pytest.mark.django_db
+def test_the_page_says_being_updated_only_while_it_is(client_as, monkeypatch, settings):
+    client = client_as("leadership")
+    url = reverse("reports:dashboard")
+    client.get(url, {"year": 2000})
+    make_enterprise("D2")
+    settings.BENXI_FIGURES_REFRESH_AFTER = 60  # computed a moment ago: kept a while
+    html = client.get(url, {"year": 2000}).content.decode()
+    assert "figures-as-of" in html and "figures-updating" not in html
+    settings.BENXI_FIGURES_REFRESH_AFTER = 0
+    monkeypatch.setattr(datacache, "_take", lambda lock, holder: False)  # others compute
+    html = client.get(url, {"year": 2000}).content.decode()
+    assert "figures-as-of" in html and "figures-updating" in html

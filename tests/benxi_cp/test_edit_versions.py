@@ -423,8 +423,10 @@ def test_a_report_created_meanwhile_is_not_overwritten(world, two_clients):
     cod = str(Pollutant.objects.get(code="COD").pk)
     row = next(n for n, v in mine.items() if n.endswith("-pollutant") and v == [cod])
     amount = row.replace("-pollutant", "-amount")
-    assert first.post(url, {**mine, amount: ["30"]}).status_code == 302
-    refused = second.post(url, {**theirs, amount: ["31"]})
+    # Nothing reported before this period: the grid proposes no basis, the clerk chooses.
+    basis = {row.replace("-pollutant", "-basis"): ["calculated"]}
+    assert first.post(url, {**mine, amount: ["30"], **basis}).status_code == 302
+    refused = second.post(url, {**theirs, amount: ["31"], **basis})
     assert refused.status_code == 200
     assert "edit-conflict" in refused.content.decode()
     report = DischargeReport.objects.get(enterprise=world["enterprise"], period_kind="Q")

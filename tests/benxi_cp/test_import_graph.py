@@ -3,10 +3,14 @@
 Every .py file of the project packages is parsed (not imported); each `import x` and
 `from x import y`, at module level or inside a function, becomes an edge to the project
 module it names. STYLE.md: data flows one way; `benxi_cp` is what every app shares, so it
-imports no app (it finds the apps' importers and navigation entries by autodiscovery).
+imports no app, and names none: each app registers what it brings in the registry
+(benxi_cp/registry.py) from its AppConfig.ready().
 """
 
 import ast
+import io
+import re
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -170,3 +174,54 @@ def test_nothing_imports_the_benchmark_tooling():
         )
         == []
     )
+
+
+# -- benxi_cp names no app: no app's module, table, URL name or permission ----------------
+
+# The project's configuration installs the apps and mounts their URLs: it names them by design.
+CONFIGURATION = ("benxi_cp/settings.py", "benxi_cp/settings_test.py", "benxi_cp/urls.py")
+# An app's module or package path (enterprises.models, audits/steps.py), table (reports_…),
+# URL name (programme:members) or permission (targets.add_target).
+APP_NAME = re.compile(r"\b(" + "|".join(ABOVE_THE_CORE) + r")(?=[._:/][a-zA-Z_])")
+
+
+def texts_of(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string and comment of a module: where a name can hide."""
+    source = path.read_text(encoding="utf-8")
+    found = [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source, filename=str(path)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    found += [
+        (token.start[0], token.string)
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    ]
+    return found
+
+
+def app_names_in_benxi_cp() -> list[str]:
+    hits = []
+    for path in sorted((ROOT / "benxi_cp").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if "migrations" in path.parts or relative in CONFIGURATION:
+            continue
+        for line, text in texts_of(path):
+            hits += [f"{relative}:{line}: {m.group(0)}…" for m in APP_NAME.finditer(text)]
+    return hits
+
+
+def test_the_name_finder_finds_modules_tables_urls_and_permissions():
+    found = [
+        m.group(1)
+        for text in ("enterprises.models", "audits_audit", "reports:dashboard", "targets/x.py")
+        for m in APP_NAME.finditer(text)
+    ]
+    assert found == ["enterprises", "audits", "reports", "targets"]
+    # Words of the domain are no names: "the reports' workflow", "the programme office".
+    assert not APP_NAME.search("verified reports, the programme office's audits")
+
+
+def test_benxi_cp_names_no_app_module_table_url_or_permission():
+    assert app_names_in_benxi_cp() == []

@@ -164,9 +164,12 @@ def test_form_headers_break_between_words_only():
 
 
 def test_every_importers_columns_have_a_name_in_the_users_language():
-    """An import error names its column as the user knows it (COLUMN_LABELS): a new format's
-    columns must be added there, or its errors would show bare headers in Chinese."""
-    from benxi_cp.importers import COLUMN_LABELS, get_importer, importer_kinds
+    """An import error names its column as the user knows it (registry.import_columns): a new
+    format's columns must be registered there, or its errors would show bare headers in
+    Chinese."""
+    from benxi_cp.importers import column_labels, get_importer, importer_kinds
+
+    COLUMN_LABELS = column_labels()
 
     unnamed = {
         f"{kind}: {column}"

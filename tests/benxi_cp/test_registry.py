@@ -1,6 +1,7 @@
 """The registry's stores: keyed, ordered, refusing a second entry under a taken key."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,45 @@ def test_every_store_is_named_and_says_what_it_is_for():
     assert len({s.name for s in stores}) == len(stores) >= 10
     assert all(s.purpose for s in stores)
     assert registry.navigation in registry.stores()
+
+
+def test_every_store_is_described_on_the_extension_points_page():
+    page = (Path(__file__).resolve().parents[2] / "docs/development/extension-points.md").read_text(
+        encoding="utf-8"
+    )
+    undescribed = [s.name for s in registry.stores() if f"| `{s.name}` |" not in page]
+    assert undescribed == []
+
+
+def test_the_apps_fill_every_store_at_start_up():
+    assert [s.name for s in registry.stores() if len(s) == 0] == []
+
+
+def module_level_registrations() -> list[str]:
+    """Calls of `registry.<store>.register(...)` outside any function: a registry filled
+    on import, not from `ready()`."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for package in ("benxi_cp", "enterprises", "audits", "targets", "reports", "programme", "api"):
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for statement in tree.body:
+                for node in ast.walk(statement):
+                    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                        break
+                    if (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "register"
+                        and "registry." in ast.unparse(node.func)
+                    ):
+                        found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_the_apps_fill_the_registry_from_ready_only():
+    assert module_level_registrations() == []

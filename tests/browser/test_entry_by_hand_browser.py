@@ -172,6 +172,8 @@ def test_a_refused_grid_save_says_so_at_the_top_and_keeps_every_entry(
     for code, value in entries.items():
         page.fill(_field(code, "amount"), value)
     page.select_option(_field(codes[0], "basis"), "measured_continuous")
+    # A first report proposes no basis: the clerk chooses one for each amount.
+    page.select_option(_field(codes[1], "basis"), "calculated")
     page.fill("#id_output_10k_yuan", "52000")
     page.click("#save-button")
     page.wait_for_load_state()

@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from enterprises.models import DischargeReport, Enterprise, ReportUnlock, entry_url
+from enterprises.models import (
+    DischargeReport,
+    DischargeValue,
+    Enterprise,
+    ReportUnlock,
+    entry_url,
+)
 from tests.fixtures import ALL_ROLES
 
 WRITERS = {"administrator", "epb_staff"}
@@ -153,9 +159,51 @@ def test_the_grid_lists_last_periods_pollutants_and_values(client_as, steel, his
 
 
 @pytest.mark.django_db
+def test_a_months_grid_compares_with_last_month_a_year_before_and_the_year_scaled(
+    client_as, steel, history, make_report
+):
+    """An enterprise that reported years, then months: every column says what it holds."""
+    make_report(steel, 1999, {"COD": 80}, kind="M", number=6, status="verified")
+    make_report(steel, 2000, {"COD": 90, "SO2": 1500}, kind="M", number=5, basis="calculated")
+    response = client_as("epb_staff").get(entry_url(steel.pk, 2000, "M06"))
+    assert response.status_code == 200
+    columns = response.context["columns"]
+    assert [str(column["report"]) for column in columns] == [
+        "S-1 2000-M05",
+        "S-1 1999-M06",
+        "S-1 1999",
+    ]
+    rows = {row["pollutant"].code: row for row in response.context["rows"]}
+    cod = [value["amount"] if value else None for value in rows["COD"]["compared"]]
+    assert cod == [Decimal(90), Decimal(80), Decimal("82.50")]  # 990 / 12, to the hundredth
+    assert [value and value["scaled"] for value in rows["SO2"]["compared"]] == [False, None, True]
+    # Each basis is the one the enterprise last reported for that pollutant, of any kind.
+    assert rows["COD"]["form"]["basis"].value() == "calculated"
+    content = response.content.decode()
+    assert "1999" in content and "2000-M05" in content
+
+
+@pytest.mark.django_db
+def test_a_basis_follows_the_latest_report_of_any_kind(client_as, steel, history, make_report):
+    make_report(steel, 2000, {"COD": 300}, kind="Q", number=1, basis="measured_continuous")
+    response = client_as("epb_staff").get(entry_url(steel.pk, 2000, "Q2"))
+    rows = {row["pollutant"].code: row for row in response.context["rows"]}
+    assert rows["COD"]["form"]["basis"].value() == "measured_continuous"
+    # A later period does not count for an earlier one; the annual 1999 does.
+    response = client_as("epb_staff").get(entry_url(steel.pk, 1999, "Q4"))
+    rows = {row["pollutant"].code: row for row in response.context["rows"]}
+    assert rows["COD"]["form"]["basis"].value() == "measured_sampling"
+    # An annual grid compares with the previous year only.
+    response = client_as("epb_staff").get(entry_url(steel.pk, 2000))
+    assert [str(column["report"]) for column in response.context["columns"]] == ["S-1 1999"]
+
+
+@pytest.mark.django_db
 def test_a_first_report_offers_the_whole_catalogue(client_as, steel):
     response = client_as("epb_staff").get(entry_url(steel.pk, 2000))
     assert len(response.context["rows"]) == 14
+    # Nothing was ever reported: no basis is chosen for the clerk.
+    assert {row["form"]["basis"].value() for row in response.context["rows"]} == {""}
 
 
 @pytest.mark.django_db
@@ -219,7 +267,14 @@ def test_adding_a_pollutant_keeps_what_was_typed(client_as, steel, history, poll
     assert rows[0]["form"]["amount"].value() == "1234"
     assert "NOX" not in [p.code for p in response.context["addable"]]
     assert not DischargeReport.objects.filter(year=2000).exists()
-    response = client.post(url, grid_post(response, NOX="55"))
+    # NOX was never reported: no basis is proposed, the clerk must choose one.
+    assert rows[2]["form"]["basis"].value() == ""
+    data = grid_post(response, NOX="55")
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and not DischargeReport.objects.filter(year=2000).exists()
+    assert "basis" in refused.context["rows"][2]["form"].errors
+    data["rows-2-basis"] = "calculated"
+    response = client.post(url, data)
     values = DischargeReport.objects.get(year=2000).values
     assert dict(values.values_list("pollutant__code", "amount")) == {
         "COD": Decimal(1234),
@@ -525,3 +580,40 @@ def test_an_administrator_extends_the_catalogue_and_the_grid_offers_it(
     assert response.status_code == 302
     grid = client.get(entry_url(steel.pk, 2000))
     assert "PB" in [row["pollutant"].code for row in grid.context["rows"]]
+
+
+@pytest.mark.django_db
+def test_the_verifier_is_shown_why_a_first_month_is_doubtful(client_as, steel, make_report):
+    """About 670 t of SO2 a year, verified; then 5,600 t in June: graded C, and the
+    confirmation page says why before anyone verifies it."""
+    from enterprises import reliability_store
+
+    for year, amount in [(1999, 670), (2000, 660), (2001, 680)]:
+        make_report(steel, year, {"SO2": amount}, status="verified")
+    june = make_report(steel, 2002, {"SO2": 5600}, kind="M", number=6, status="submitted")
+    reliability_store.refresh_reports([june.pk])
+    june.refresh_from_db()
+    assert june.grade == "C"
+    with translation.override("en"):
+        page = client_as("epb_staff").get(
+            reverse("enterprises:report_verify", args=[june.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "5,600" in content and "median 55.83" in content and "verified annual" in content
+
+
+@pytest.mark.django_db
+def test_a_value_added_in_the_admin_has_no_basis_until_chosen(steel, make_report, pollutants):
+    from enterprises.admin import DischargeValueInlineForm
+
+    report = make_report(steel, 2000, {})
+    form = DischargeValueInlineForm()
+    assert form["basis"].value() in (None, "")
+    data = {"pollutant": pollutants["COD"].pk, "amount": "12"}
+    form = DischargeValueInlineForm(data, instance=DischargeValue(report=report))
+    assert not form.is_valid() and "basis" in form.errors
+    form = DischargeValueInlineForm(
+        {**data, "basis": "calculated"}, instance=DischargeValue(report=report)
+    )
+    assert form.is_valid(), form.errors

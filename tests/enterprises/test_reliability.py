@@ -329,3 +329,125 @@ def test_one_batch_gives_the_flags_and_grades_of_one_report_at_a_time(steel, mak
         "solid_balance",
     }
     assert set(one_by_one[1].values()) >= {"A", "B", "C", "D"}
+
+
+# -- a month or a quarter against the history of every period kind -------------------------
+def test_scaled_history_at_its_edges():
+    annual = [("Y", D(600)), ("Y", D(660)), ("Y", D(720))]  # median 660 a year: 55 a month
+    assert r.scaled(D(660), "Y", "M") == D(55)
+    assert r.scaled(D(660), "Y", "Q") == D(165)
+    assert r.scaled(D(55), "M", "Q") == D(165)
+    # Three times the scaled median is allowed (the seasons), a little more is not.
+    assert r.check_scaled_history("SO2", D(165), "M", annual) == []
+    found = r.check_scaled_history("SO2", D("165.01"), "M", annual)
+    assert codes(found) == [("scaled", "SO2")]
+    assert found[0].severity == "serious"
+    assert found[0].params == {
+        "amount": "165",  # fmt() rounds figures of 100 and more
+        "expected": "55",
+        "ratio": "3",
+        "count": 3,
+        "kinds": "Y",
+        "limit": 3,
+    }
+    # A third is allowed, less is not.
+    assert r.check_scaled_history("SO2", D("18.34"), "M", annual) == []
+    assert codes(r.check_scaled_history("SO2", D("18.33"), "M", annual)) == [("scaled", "SO2")]
+    # A quarter against a year's quarter and months scaled up, mixed.
+    mixed = [("Y", D(660)), ("M", D(50)), ("M", D(60))]  # 165, 150, 180: median 165
+    assert r.check_scaled_history("SO2", D(495), "Q", mixed) == []
+    assert r.check_scaled_history("SO2", D(496), "Q", mixed)[0].params["kinds"] == "YM"
+    # Not for a year, not without a history, not for zero (the range check's business).
+    assert r.check_scaled_history("SO2", D(99999), "Y", annual) == []
+    assert r.check_scaled_history("SO2", D(99999), "M", []) == []
+    assert r.check_scaled_history("SO2", D(0), "M", annual) == []
+    assert r.check_scaled_history("SO2", D(5), "M", [("Y", D(0))]) == []
+
+
+def test_scaled_history_is_not_counted_twice_with_an_outlier():
+    months = [PeriodFigures(f"1999-M{n:02}", {"SO2": D(55)}, kind="M") for n in range(1, 7)]
+    context = ReportContext(
+        PeriodFigures("1999-M07", {"SO2": D(5600)}, kind="M"), months, verified=months
+    )
+    assert codes(r.assess(context)) == [("outlier", "SO2")]
+    context.earlier = []
+    assert codes(r.assess(context)) == [("scaled", "SO2")]
+
+
+def test_scaled_history_message_in_both_languages(pollutants):
+    found = r.check_scaled_history("SO2", D(5600), "M", [("Y", D(670)), ("Q", D(160))])[0]
+    with translation.override("en"):
+        text = flags.render_message(found.code, found.params, pollutants["SO2"])
+    assert "5,600" in text and "annual / quarterly" in text and "beyond 3×" in text
+    with translation.override("zh-hans"):
+        text = flags.render_message(found.code, found.params, pollutants["SO2"])
+        assert "5,600" in text and "年度 / 季度申报" in text
+
+
+@pytest.mark.django_db
+def test_the_june_of_an_enterprise_that_reported_years(steel, make_report):
+    """About 670 t of SO2 a year, verified; then 5,600 t in its first monthly report."""
+    for year, amount in [(1998, 650), (1999, 670), (2000, 690), (2001, 670)]:
+        make_report(steel, year, {"SO2": amount, "COD": 120}, status="verified")
+    june = make_report(
+        steel, 2002, {"SO2": 5600, "COD": 10}, kind="M", number=6, status="submitted"
+    )
+    store.refresh_reports([june.pk])
+    june.refresh_from_db()
+    assert june.grade in ("C", "D")
+    flag = june.flags.get(code="scaled")
+    assert flag.pollutant.code == "SO2" and flag.params["expected"] == "55.83"
+    # Its COD, 10 t against 670 / 12 = 10 t a month, passes.
+    assert not june.flags.filter(pollutant__code="COD").exists()
+    # Only verified reports count, and only the three years before and its own year.
+    with guards.suspended():
+        steel.discharge_reports.filter(year__in=(1999, 2000, 2001)).update(status="submitted")
+    store.refresh_reports([june.pk])
+    assert not june.flags.filter(code="scaled").exists()
+    june.refresh_from_db()
+    assert june.grade == "A"
+
+
+@pytest.mark.django_db
+def test_scaled_history_reads_earlier_months_of_the_year_and_not_later_ones(steel, make_report):
+    # Two months so far: too few for the z-score against the months alone.
+    for number in (2, 3):
+        make_report(steel, 2002, {"SO2": 50}, kind="M", number=number, status="verified")
+    make_report(steel, 2002, {"SO2": 5000}, kind="M", number=5, status="verified")
+    april = make_report(steel, 2002, {"SO2": 400}, kind="M", number=4, status="submitted")
+    store.refresh_reports([april.pk])
+    flag = april.flags.get(code="scaled")
+    assert flag.params["count"] == 2 and flag.params["expected"] == "50"
+
+
+@pytest.mark.django_db
+def test_intensity_of_a_month_against_the_sector_year(steel, make_report):
+    """Peers that report years: their annual intensity stands for a month's."""
+    from enterprises.models import Enterprise
+
+    for i in range(3):
+        peer = Enterprise.objects.create(code=f"P-{i}", name=f"钢厂{i}", sector="iron_steel")
+        make_report(peer, 2002, {"SO2": 20000 + i * 1000}, status="verified", output=500000)
+    month = make_report(steel, 2002, {"SO2": 20000}, kind="M", number=3, output=5000)
+    store.refresh_reports([month.pk])
+    flag = month.flags.get()
+    assert (flag.code, flag.params["peers"], flag.params["ratio"]) == ("intensity", 3, "95.24")
+    # Within the factor: silent.
+    month.values.update(amount=D(200))
+    store.refresh_reports([month.pk])
+    assert not month.flags.exists()
+
+
+@pytest.mark.django_db
+def test_twelve_months_against_their_year_at_the_edges(steel, make_report):
+    annual = make_report(steel, 2002, {"COD": 1200}, status="verified")
+    months = [
+        make_report(steel, 2002, {"COD": 110}, kind="M", number=n, status="submitted")
+        for n in range(1, 13)
+    ]  # 1,320 = the year + 10%: allowed
+    store.refresh_reports([months[-1].pk])
+    assert not annual.flags.exists()
+    months[0].values.update(amount=D("110.13"))  # 1,320.13: beyond +10%
+    store.refresh_reports([months[0].pk])
+    flag = annual.flags.get()
+    assert (flag.code, flag.params["count"], flag.params["kind"]) == ("subperiods", 12, "M")

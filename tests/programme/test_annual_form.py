@@ -63,8 +63,8 @@ def test_closing_a_year_keeps_the_form_and_locks_the_years_training(
 ):
     from django.db import IntegrityError, transaction
 
-    from benxi_cp import closing as shared
     from programme.models import TrainingEvent, TrainingParticipation
+    from reports import closed as shared
     from reports import closing
 
     kept = closing.close(1999, administrator)

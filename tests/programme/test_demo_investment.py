@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from programme import demo_investment
+from programme.investment import demo as demo_investment
 from programme.models import EnvironmentalInvestment
 from tests.reports.factories import make_enterprise
 

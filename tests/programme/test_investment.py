@@ -14,7 +14,7 @@ from django.utils import translation
 
 from benxi_cp import datacache, navigation
 from benxi_cp.importers import get_importer
-from programme import investment
+from programme.investment import queries as investment
 from programme.models import EnvironmentalInvestment
 from reports import figures, trends
 from reports.figures import Params

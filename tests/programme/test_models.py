@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from programme.models import Incentive, Policy, TrainingEvent, TrainingParticipation
-from programme.outreach import incentive_totals, totals_grid, training_counts, year_by_audience
+from programme.outreach.queries import (
+    incentive_totals,
+    totals_grid,
+    training_counts,
+    year_by_audience,
+)
 
 
 def refused(make) -> None:

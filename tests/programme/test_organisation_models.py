@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from programme.models import Body, Member, Task, UserProfile
-from programme.organisation import department_of, week_start
+from programme.organisation.queries import department_of, week_start
 from tests.programme.organisation_builders import TODAY, seat
 
 D = datetime.date
@@ -130,6 +130,6 @@ def test_edits_keep_a_history(org):
 def test_the_mail_languages_are_the_sites_languages():
     from django.conf import settings
 
-    from programme.choices_organisation import MailLanguage
+    from programme.organisation.choices import MailLanguage
 
     assert set(MailLanguage.values) == {code for code, _name in settings.LANGUAGES}

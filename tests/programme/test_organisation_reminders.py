@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from benxi_cp import worklist
+from benxi_cp.registry import registry
 from benxi_cp.worklist import WorkItem
 from programme.models import ReminderSent, UserProfile
 from tests.programme.organisation_builders import TODAY
@@ -41,9 +42,8 @@ def other_source():
             WorkItem("tests.audits", "Far away", "/audits/2/", today + datetime.timedelta(days=90)),
         ]
 
-    worklist.register("tests.audits", source)
-    yield
-    worklist._SOURCES.pop("tests.audits")
+    with registry.worklist.override(worklist.Queue("tests.audits", source)):
+        yield
 
 
 @pytest.mark.django_db

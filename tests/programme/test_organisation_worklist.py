@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from benxi_cp import worklist
-from programme.worklist_organisation import KIND, open_tasks
+from programme.organisation.worklist import KIND, open_tasks
 from tests.programme.organisation_builders import TODAY
 
 

@@ -441,3 +441,76 @@ def test_the_rows_written_in_python_escape_their_text():
     assert output.row_html([light]) == (
         '<tr><td class="num"><span class="dot dot-red"></span>1,234.50</td></tr>'
     )
+
+
+@pytest.mark.django_db
+def test_the_form_page_shows_a_page_of_rows_with_the_totals(
+    programme, client_as, django_assert_num_queries, monkeypatch
+):
+    """A bounded page of each table, its totals on every page, links to the other pages; the
+    downloads hold the whole form."""
+    from reports import output
+
+    grow(15)
+    monkeypatch.setattr(output, "PAGE_ROWS", 4)
+    form = annual.compose("discharge", 2000)
+    detail = next(t for t in form.tables if sum("_group" not in row for row in t.rows) > 4)
+    whole = output.page_parts(form)
+    pages = next(t for t in whole["tables"] if t["table"]["key"] == detail.key)["pages"]
+    assert len(pages) > 2
+    client = client_as("leadership")
+    url = reverse("reports:form", args=["discharge"])
+    client.get(url, {"year": 2000})  # cached
+    parameter = f"page-{detail.key}"
+    with django_assert_num_queries(CACHED_PAGE):
+        first = client.get(url, {"year": 2000}).content.decode()
+    second = client.get(url, {"year": 2000, parameter: 2}).content.decode()
+
+    def section(html: str, key: str = detail.key) -> str:
+        return html.split(f'id="table-{key}"', 1)[1].split("</section>", 1)[0]
+
+    def body_rows(html: str, key: str = detail.key) -> list[str]:
+        body = section(html, key).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        return re.findall(r"<tr[ >].*?</tr>", body, re.S)
+
+    assert len(body_rows(first)) <= 4 and len(body_rows(second)) <= 5
+    assert body_rows(first) != body_rows(second)
+    # Each page opens with the heading of the enterprise its first row belongs to.
+    assert all('class="group-row"' in body_rows(html)[0] for html in (first, second))
+    # The city's totals, whole, on every page.
+    city = next(table for table in form.tables if table.key == "city")
+    assert len(city.rows) > 1 and len(body_rows(second, "city")) == len(city.rows)
+    assert f"{parameter}=3#table-{detail.key}" in section(first)
+    assert 'aria-current="page">2<' in section(second)
+    # A page past the end is the last; one that is not a number, the first.
+    last = client.get(url, {"year": 2000, parameter: 999}).content.decode()
+    assert body_rows(last)[-1] in pages[-1]
+    assert body_rows(client.get(url, {"year": 2000, parameter: "x"}).content.decode()) == (
+        body_rows(first)
+    )
+    # Every row of the table is on one of its pages; the CSV download has them all.
+    shown = []
+    for number in range(1, len(pages) + 1):
+        html = client.get(url, {"year": 2000, parameter: number}).content.decode()
+        shown += [row for row in body_rows(html) if "group-row" not in row]
+    assert len(shown) == sum("_group" not in row for row in detail.rows)
+    download = reverse("reports:form_download", args=["discharge", "csv"])
+    csv_file = client.get(download, {"year": 2000}).content.decode("utf-8-sig")
+    assert len(read_csv(csv_file)) == len(form.csv_rows) + 1
+
+
+@pytest.mark.django_db
+def test_a_table_keeps_its_total_row_on_each_of_its_pages(programme, client_as, monkeypatch):
+    from reports import output
+
+    grow(15)
+    monkeypatch.setattr(output, "PAGE_ROWS", 2)
+    form = annual.compose("audits", 2000)
+    table = next(table for table in form.tables if table.total is not None)
+    assert len(table.rows) > 2
+    client = client_as("leadership")
+    url = reverse("reports:form", args=["audits"])
+    for number in (1, 2):
+        html = client.get(url, {"year": 2000, f"page-{table.key}": number}).content.decode()
+        shown = html.split(f'id="table-{table.key}"', 1)[1].split("</section>", 1)[0]
+        assert 'class="total-row"' in shown and "form-pager" in shown

@@ -16,12 +16,12 @@ from django.utils import translation
 
 from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionReduction
 from audits.services import unlock_audit
-from benxi_cp import closing as shared
 from benxi_cp import guards
 from enterprises import workflow
 from enterprises.importers import DischargeImporter
 from enterprises.models import DischargeReport, DischargeValue, Pollutant
 from reports import annual, closing, output
+from reports import closed as shared
 from reports.choices import CopyFormat, FormName
 from reports.models import RecordCopy, YearClosing
 from tests.reports.factories import make_audit

@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.fixtures import ALL_ROLES
 from tests.reports.factories import grow, make_report
@@ -240,8 +241,9 @@ QUERIES = {
     # summary (5: register, audits, options, reductions claimed with their baselines from
     # the ledger, pollutants); audits by steps done (one query); targets and their actuals;
     # training and outreach by audience (2: the events, their enterprises' participants);
-    # incentives by year and kind, environmental investment by year (2)
-    "dashboard": PAGE + 5 + 1 + 2 + 2 + 2,
+    # incentives by year and kind, environmental investment by year (2); the measured
+    # reductions beside the claimed ones (1: the comparisons' pairs, a new figure)
+    "dashboard": PAGE + 5 + 1 + 2 + 2 + 2 + 1,
     # report queues, enterprises without a report, reliability flags, comparisons (3: the
     # pairs over the claims and the ledger in one query, enterprises, pollutants)
     "epb": PAGE + 3 + 3,
@@ -298,3 +300,50 @@ def test_the_steps_table_counts_as_the_audits_form_does(programme):
             expected[row["steps_done"]] += 1
         assert [figure.value for figure in steps_table(year)] == expected, year
     assert steps_table(2000)[2].value >= 1  # A3: two steps done by the end of 2000
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_claimed_and_measured_side_by_side(client_as, programme):
+    """Both as reductions (a positive figure is a cut), labelled, with the same rate sign."""
+    from reports import claims
+
+    client = client_as("leadership")
+    with translation.override("en"):
+        html = client.get(reverse("reports:dashboard"), {"year": 2000}, HTTP_ACCEPT_LANGUAGE="en")
+    response = html
+    html = html.content.decode()
+    assert "Claimed" in html and "Measured" in html and 'id="reductions-basis"' in html
+    assert "−" not in html  # no minus sign before a rate: one sign convention
+    city = {t.pollutant.code: t for t in claims.city_totals(claims.comparisons(2000))}
+    items = {i["reduction"].pollutant.code: i for i in response.context["reductions"]}
+    cod = items["COD"]["measured"]
+    assert (cod.measured, cod.claimed, cod.enterprises) == (
+        city["COD"].measured,
+        city["COD"].claimed,
+        city["COD"].enterprises,
+    )
+    row = re.search(r'kpi-reductions.*?data-pollutant="COD">(.*?)</tr>', html, re.S).group(1)
+    claimed = re.search(r'class="text-end claimed">.*?>([\d,.-]+)</a>', row, re.S).group(1)
+    measured = re.search(r'class="text-end measured">.*?>([\d,.-]+)</a>', row, re.S).group(1)
+    assert claimed == "190" and measured.replace(",", "") == f"{cod.measured:.0f}"
+
+
+@pytest.mark.django_db
+def test_the_drill_down_list_is_titled_by_its_filters(client_as, programme):
+    client = client_as("leadership")
+    url = reverse("reports:enterprises")
+
+    def title(**query) -> str:
+        with translation.override("en"):
+            response = client.get(url, query, HTTP_ACCEPT_LANGUAGE="en")
+        return response.context["title"]
+
+    assert title(year=2000, in_programme="true") == (
+        "Enterprises in the CP programme, as of 31 December 2000"
+    )
+    assert title(year=2000, in_programme="false").startswith("Enterprises not in the CP")
+    assert title() == "Enterprises of the register"
+    assert title(year=2001, accepted_by="municipality") == (
+        "Enterprises of the register; audit accepted by Municipality, as of 31 December 2001"
+    )
+    assert "no discharge report" in title(year=1999, no_report="true")

@@ -10,9 +10,9 @@ class Command(BaseCommand):
         "Import a CSV or XLSX file in one of the formats of docs/formats/. All or nothing: "
         "when any row has an error nothing is written, every error is printed as "
         "'row N, column: message' and the command exits non-zero. --dry-run checks only. "
-        "An import of several files checked as one (audit-history: audits, options, balance, "
-        "feasibility) takes them all, or one workbook with a sheet for each; its errors name "
-        "the file as well."
+        "An import of several files checked as one (an importer of several parts, such as a "
+        "history of records) takes them all, or one workbook with a sheet for each; its "
+        "errors name the file as well."
     )
 
     def add_arguments(self, parser):

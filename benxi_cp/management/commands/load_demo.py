@@ -1,43 +1,34 @@
-from importlib import import_module
-from types import ModuleType
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from benxi_cp.demo import print_logins
+from benxi_cp import clock
+from benxi_cp.demo import Demo, print_logins
 from benxi_cp.models import SiteFlag
+from benxi_cp.registry import registry
 
 
-def demo_modules() -> list[ModuleType]:
-    """Each app's demo.py, in the order of INSTALLED_APPS."""
-    modules = []
-    for app_config in apps.get_app_configs():
-        try:
-            modules.append(import_module(f"{app_config.name}.demo"))
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.demo":
-                raise
-    return modules
+def demo_parts() -> list[Demo]:
+    """Each app's part of the demo, in the order of INSTALLED_APPS (registry.demo)."""
+    return list(registry.demo)
 
 
-def foreign_records(modules: list[ModuleType]) -> dict[str, int]:
+def foreign_records(parts: list[Demo]) -> dict[str, int]:
     """What the database holds that the demo did not make, by kind: count (non-zero only).
-    Each app's demo.py names its own (`foreign_records(loaded)`)."""
+    Each app's part names its own (`foreign_records(loaded)`)."""
     loaded = SiteFlag.objects.filter(key=SiteFlag.DEMO_LOADED).exists()
     found: dict[str, int] = {}
-    for module in modules:
-        if hasattr(module, "foreign_records"):
-            found.update(module.foreign_records(loaded))
+    for part in parts:
+        if part.foreign_records is not None:
+            found.update(part.foreign_records(loaded))
     return {kind: count for kind, count in found.items() if count}
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demonstration city: demo users (one per role), enterprises and, as the apps "
-        "provide them, audits, discharge reports and targets. Each app's demo.py is run in the "
-        "order of INSTALLED_APPS, after each one's prepare() if it has one. Running it twice "
+        "Load the demonstration city: demo users (one per role) and each app's records, as "
+        "the apps provide them. Each app's part is loaded in the order of INSTALLED_APPS, "
+        "after every part's prepare() where it has one. Running it twice "
         "leaves the same data, every year open. It sets the demo accounts' passwords to the "
         "ones the README prints, and replaces the demo's records: it refuses with DEBUG off, "
         "and on a database holding users or records it did not make, unless --force."
@@ -51,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        modules = demo_modules()
+        parts = demo_parts()
         if not options["force"]:
             if not (settings.DEBUG or settings.BENXI_DEMO_ALLOWED):
                 raise CommandError(
@@ -59,7 +50,7 @@ class Command(BaseCommand):
                     "its accounts (admin among them) the passwords the README prints. Nothing "
                     "was loaded. Pass --force to load it all the same (a demonstration server)."
                 )
-            foreign = foreign_records(modules)
+            foreign = foreign_records(parts)
             if foreign:
                 held = ", ".join(f"{count} {kind}" for kind, count in foreign.items())
                 raise CommandError(
@@ -68,13 +59,16 @@ class Command(BaseCommand):
                     "DATABASE_URL at another database, or pass --force."
                 )
         with transaction.atomic():
-            # What must happen before any app loads (reports: closed years are reopened, so
-            # that their records can be loaded again).
-            for module in modules:
-                if hasattr(module, "prepare"):
-                    module.prepare(self.stdout)
-            for module in modules:
-                module.load(self.stdout)
-            SiteFlag.objects.update_or_create(key=SiteFlag.DEMO_LOADED, defaults={"value": "1"})
+            # What must happen before any app loads (closed years are reopened, say, so that
+            # their records can be loaded again).
+            for part in parts:
+                if part.prepare is not None:
+                    part.prepare(self.stdout)
+            for part in parts:
+                part.load(self.stdout)
+            # The demo's own date (benxi_cp/clock.py): its queues are computed as of then.
+            SiteFlag.objects.update_or_create(
+                key=SiteFlag.DEMO_LOADED, defaults={"value": clock.DEMO_TODAY.isoformat()}
+            )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         print_logins(self.stdout)

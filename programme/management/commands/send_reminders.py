@@ -2,8 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from benxi_cp import clock
 from programme.reminders import send_reminders
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
+        today = clock.today()
         if options["date"]:
             try:
                 today = datetime.date.fromisoformat(options["date"])

@@ -1,0 +1,1 @@
+"""Environmental investment beyond CP options: the projects of enterprises by year."""

@@ -71,7 +71,7 @@ def test_the_guards_refusal_is_shown_in_its_rules_words(
     Audit.objects.filter(pk=audit.pk).update(steps_completed=4)
     high(make_option, "not_feasible", "F09")
     # Only the guard refuses: the models' own check is taken away.
-    monkeypatch.setattr("audits.models.step_refusal", lambda audit, number: None)
+    monkeypatch.setattr("audits.models.audit.step_refusal", lambda audit, number: None)
     client.force_login(team_auditor)
     client.cookies["django_language"] = language
     page = client.post(

@@ -11,6 +11,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -168,7 +169,13 @@ class DischargeReportViewSet(ReadViewSet):
             403: REFUSED,
         },
     )
-    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        parser_classes=[JSONParser],  # a batch is JSON: its nested lists have no form encoding
+    )
     def batch(self, request):
         if not request.user.has_perms(DischargeImporter.permissions):
             self.permission_denied(request)
@@ -225,7 +232,13 @@ class DischargeReportViewSet(ReadViewSet):
         request=serializers.ReturnSerializer,
         responses={200: serializers.DischargeReportSerializer, 403: REFUSED, 409: CONFLICT},
     )
-    @action(detail=True, methods=["post"], url_path="return", filterset_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        filterset_class=None,
+        parser_classes=[JSONParser],
+    )
     def return_report(self, request, pk=None):
         if not request.user.has_perm("enterprises.verify_dischargereport"):
             self.permission_denied(request)

@@ -1,10 +1,13 @@
 """The error responses every operation may give, added to the OpenAPI schema in one place
 (drf-spectacular documents the success responses from the views); the view that serves it."""
 
+import re
 import threading
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
+
+from benxi_cp.validators import TEXT_PATTERN
 
 DETAIL = {
     "type": "object",
@@ -71,6 +74,59 @@ def state_non_empty_lists(result: dict, generator, request, public) -> dict:
         field = schemas.get(component, {}).get("properties", {}).get(name)
         if field is not None:
             field["minItems"] = 1
+    return result
+
+
+# The query parameters of the lists' pages, not filters: an empty one is not "all".
+PAGE_PARAMETERS = ("cursor", "page_size")
+
+
+def state_query_parameters(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: a filter may be sent empty, and lists all (`allowEmptyValue`,
+    as the lists' pages read it); a text query parameter (a search, a district, a cursor)
+    holds no control character: the edge refuses one with 400 (benxi_cp/edge.py), so its
+    schema states the pattern, as the bodies' text fields do."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                if parameter.get("name") not in PAGE_PARAMETERS:
+                    parameter["allowEmptyValue"] = True
+                schema = parameter.get("schema", {})
+                if (
+                    schema.get("type") == "string"
+                    and "enum" not in schema
+                    and "pattern" not in schema
+                ):
+                    schema["pattern"] = TEXT_PATTERN
+    return result
+
+
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _collapse_blank(node) -> None:
+    if isinstance(node, dict):
+        alternatives = node.get("oneOf")
+        if isinstance(alternatives, list) and len(alternatives) == 2 and BLANK in alternatives:
+            (inner,) = [one for one in alternatives if one != BLANK]
+            pattern = inner.get("pattern")
+            if inner.get("type") == "string" and pattern and re.search(pattern, ""):
+                del node["oneOf"]
+                node.update(inner)
+        for child in node.values():
+            _collapse_blank(child)
+    elif isinstance(node, list):
+        for child in node:
+            _collapse_blank(child)
+
+
+def collapse_blank_texts(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: a text field that may be blank is one string of the text's
+    pattern (which matches the empty text), not `oneOf` that pattern and an empty string:
+    the empty string would match both, and `oneOf` would then refuse it."""
+    _collapse_blank(result.get("components", {}).get("schemas", {}))
     return result
 
 

@@ -242,25 +242,35 @@ class ProgrammeSummarySerializer(serializers.Serializer):
 
 
 class TextField(serializers.CharField):
-    """A text the API accepts: no control character (benxi_cp/validators.py); the schema
-    states it as the field's pattern."""
+    """A text the API accepts: a JSON string (not a number taken as its text, as the schema
+    states a string) with no control character (benxi_cp/validators.py); the schema states
+    it as the field's pattern."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(validate_text)
 
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "string", "pattern": TEXT_PATTERN},
-            {"type": "number"},
-            {"type": "integer"},
-        ]
-    }
-)
+
+@extend_schema_field({"anyOf": [{"type": "string", "pattern": TEXT_PATTERN}, {"type": "number"}]})
 class CellField(TextField):
     """A cell as the importer reads it: a string, or a number that is taken as its text."""
+
+    def to_internal_value(self, data):
+        return serializers.CharField.to_internal_value(self, data)
+
+
+class ExactBooleanField(serializers.BooleanField):
+    """A JSON true or false, as the schema states a boolean (not "yes", 1 or "true")."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
 
 
 class BatchValueSerializer(serializers.Serializer):
@@ -346,9 +356,7 @@ class BatchReportSerializer(serializers.Serializer):
 
 class BatchSerializer(serializers.Serializer):
     reports = BatchReportSerializer(many=True, allow_empty=False)
-    dry_run = serializers.BooleanField(
-        default=False, help_text=_("Check everything and write nothing.")
-    )
+    dry_run = ExactBooleanField(default=False, help_text=_("Check everything and write nothing."))
 
     def validate_reports(self, reports):
         if sum(len(report["values"]) for report in reports) > MAX_BATCH_VALUES:
@@ -377,7 +385,7 @@ class BatchReportResultSerializer(serializers.Serializer):
 
 
 class BatchResultSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField()
+    dry_run = ExactBooleanField()
     created = serializers.IntegerField(help_text=_("Values added."))
     updated = serializers.IntegerField(help_text=_("Values that were already there."))
     reports = BatchReportResultSerializer(many=True)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import batch, serializers
+from api.filtering import ExactFilterBackend
 from api.permissions import PagePermission
 from audits.filters import AuditFilter, OptionFilter
 from audits.models import Audit, AuditStep, Option, OptionReduction
@@ -42,6 +43,7 @@ CONFLICT = OpenApiResponse(
 
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [PagePermission]
+    filter_backends = [ExactFilterBackend]
     permission_required: str = ""
     # Ids are bigints: anything else is no record (a JSON 404 from `not_found`), never a
     # value the database refuses.

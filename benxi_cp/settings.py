@@ -393,6 +393,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
         "api.schema.state_non_empty_lists",
+        "api.schema.state_query_parameters",
+        "api.schema.collapse_blank_texts",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

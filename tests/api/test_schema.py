@@ -4,6 +4,7 @@ the schema); the documentation pages load their scripts from the site, none inli
 
 import json
 import re
+import zlib
 
 import pytest
 import schemathesis
@@ -15,7 +16,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, reject, settings
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 
@@ -129,15 +130,18 @@ def keep_connection():
 # Records the API requires to exist, from the test city, for the generated values that name
 # one: a filter's enterprise, audit or department (a record that does not exist is refused
 # with 400, as the lists refuse it), the report a workflow action moves (a draft to submit,
-# a submitted one to return or verify), the year of a programme summary, and a batch's
-# enterprises and pollutants. The generated value picks which record, so that the examples
-# still vary; a value of the wrong type (a negative case) is left as generated.
+# a submitted one to return or verify), a year of the city for its programme summary, and
+# a batch's enterprises, pollutants and open periods. The generated value picks which record
+# (the same one in every run), so that the examples still vary; a value of the wrong type,
+# and a negative body, are left as generated.
 RECORD_FILTERS = {"enterprise": "enterprises", "audit": "audits", "department": "departments"}
+# The city's years: its reports (1997–2000), actual values (1998) and audits (1998).
+SUMMARY_YEARS = [1996, 1997, 1998, 1999, 2000, 2001]
 REPORT_IN_STATUS = {"submit": "draft", "return": "submitted", "verify": "submitted"}
 
 
 def _pick(choices: list, value) -> object:
-    return choices[hash(str(value)) % len(choices)]
+    return choices[zlib.crc32(str(value).encode()) % len(choices)]
 
 
 def _records(city: dict) -> dict[str, list]:
@@ -203,6 +207,9 @@ def _with_records(case, city: dict) -> None:
         report = _report_in(REPORT_IN_STATUS[action])
         if report is not None:
             case.path_parameters["id"] = report
+    year = case.path_parameters.get("year")
+    if case.path.startswith("/api/v1/programme-summary/") and _is_integer(year):
+        case.path_parameters["year"] = _pick(SUMMARY_YEARS, year)
     if case.path.endswith("/batch/") and isinstance(case.body, dict) and _positive(case):
         # A negative body keeps what makes it negative (a missing year, a number as a code).
         _batch(case.body, records)
@@ -223,5 +230,10 @@ def _positive(case) -> bool:
 )
 def test_api_contract(case, token, city, no_throttle, keep_connection):
     # Every check of schemathesis, the ones about how strictly requests are read too.
+    if any(isinstance(value, dict) for value in (case.query or {}).values()):
+        # An object as the value of a query parameter of one value has no form on the wire
+        # (the WSGI transport sends its Python text, schemathesis's curl its keys): not a
+        # request a client can send.
+        reject()
     _with_records(case, city)
     case.call_and_validate(headers={"Authorization": f"Token {token}"})

@@ -40,6 +40,8 @@ DOCUMENTS = (
 )
 # The programme office's registers (programme/importers.py)
 DOCUMENTS += ("training", "incentives")
+# Permits and monitoring (permits/importers.py), and the compliance and fee forms
+DOCUMENTS += ("permits", "monitoring", "compliance-summary")
 
 LISTS_SHEET = "lists"  # the hidden sheet holding the drop-down lists' codes
 COLUMNS_SHEET = "columns"  # the sheet naming each column in the user's language

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "programme",
+    "permits",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -215,6 +216,7 @@ LOCALE_PATHS = [
     BASE_DIR / "reports" / "locale",
     BASE_DIR / "api" / "locale",
     BASE_DIR / "programme" / "locale",
+    BASE_DIR / "permits" / "locale",
     SHARED_DIR / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.navigation import NavItem, register
+
+MENU = _("Permits")
+
+register(
+    NavItem(
+        _("Discharge permits"),
+        "permits:list",
+        permission="permits.view_permit",
+        order=45,
+        menu=MENU,
+    ),
+)

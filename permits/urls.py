@@ -1,0 +1,18 @@
+from django.urls import path
+
+from permits import views
+
+app_name = "permits"
+
+urlpatterns = [
+    path("", views.PermitListView.as_view(), name="list"),
+    path("new/", views.PermitEditView.as_view(), name="create"),
+    path("<int:pk>/", views.PermitDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.PermitEditView.as_view(), name="edit"),
+    path("<int:pk>/document/", views.PermitDocumentView.as_view(), name="document"),
+    path(
+        "<int:pk>/versions/<int:number>/",
+        views.PermitRevisionView.as_view(),
+        name="revision",
+    ),
+]

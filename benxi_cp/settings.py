@@ -373,7 +373,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # An audit's assessment and acceptance share one set of verdicts.
-    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "audits.choices.Verdict"},
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "audits.choices.Verdict",
+        # A monitoring value's basis is a permit limit's (hourly or daily mean).
+        "LimitBasisEnum": "permits.choices.LimitBasis",
+    },
 }
 
 # -- Imports and background tasks ----------------------------------------------------------

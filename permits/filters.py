@@ -8,8 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.filters import FilterSet, RecordYearFilter
 from enterprises.choices import Sector
+from enterprises.models import Pollutant
 from enterprises.picker import EnterpriseChoiceFilter
-from permits.models import Permit
+from permits.choices import CONCENTRATION_BASES, Method
+from permits.models import MonitoringValue, Permit
+
+
+def pollutant_choices() -> list[tuple[str, str]]:
+    return [
+        (p.code, f"{p.code} {p.display_name}")
+        for p in Pollutant.objects.filter(medium__in=("water", "air")).order_by("position")
+    ]
+
 
 IN_FORCE = "in_force"
 EXPIRED = "expired"
@@ -52,3 +62,26 @@ class PermitFilter(FilterSet):
         if value == EXPIRED:
             return queryset.filter(valid_to__lt=today)
         return queryset.filter(valid_from__gt=today)
+
+
+class MonitoringFilter(FilterSet):
+    enterprise = EnterpriseChoiceFilter(label=_("enterprise"))
+    outlet = django_filters.CharFilter(label=_("outlet"), method="by_outlet")
+    pollutant = django_filters.ChoiceFilter(
+        label=_("pollutant"), field_name="pollutant__code", choices=pollutant_choices
+    )
+    basis = django_filters.ChoiceFilter(
+        label=_("basis"), choices=[(b.value, b.label) for b in CONCENTRATION_BASES]
+    )
+    year = RecordYearFilter(label=_("year"), field_name="measured_on__year")
+    month = django_filters.NumberFilter(
+        label=_("month"), field_name="measured_on__month", min_value=1, max_value=12
+    )
+    method = django_filters.ChoiceFilter(label=_("method"), choices=Method.choices)
+
+    class Meta:
+        model = MonitoringValue
+        fields = ["enterprise", "outlet", "pollutant", "basis", "year", "month", "method"]
+
+    def by_outlet(self, queryset, name, value):
+        return queryset.filter(outlet=value.strip().upper())

@@ -9,7 +9,15 @@ from benxi_cp.versions import VersionedFormMixin
 from enterprises.models import Pollutant
 from enterprises.picker import EnterpriseField
 from permits import issuing
-from permits.choices import Frequency, LimitBasis, OutletCategory, OutletKind, unit_for
+from permits.choices import (
+    CONCENTRATION_BASES,
+    Frequency,
+    LimitBasis,
+    Method,
+    OutletCategory,
+    OutletKind,
+    unit_for,
+)
 from permits.models import Permit
 
 MEDIA = ("water", "air")  # the pollutants a permit limits: those discharged to water or air
@@ -152,3 +160,57 @@ def limit_initial(permit: Permit) -> list[dict]:
             "outlet__code", "pollutant__position", "basis"
         )
     ]
+
+
+# -- monitoring: the EPB's grid ---------------------------------------------------------------
+GRID_ROWS = 10  # empty rows of a grid opened without a month or day
+
+
+class MonitoringSeriesForm(forms.Form):
+    """What the grid's values are of: one outlet's pollutant on one basis, by one method."""
+
+    enterprise = EnterpriseField(label=_("enterprise"))
+    outlet = forms.CharField(label=_("outlet"), max_length=16)
+    pollutant = forms.ChoiceField(label=_("pollutant"))
+    basis = forms.ChoiceField(
+        label=_("basis"), choices=[(b.value, b.label) for b in CONCENTRATION_BASES]
+    )
+    method = forms.ChoiceField(label=_("method"), choices=Method.choices, initial=Method.MANUAL)
+
+    def __init__(self, *args, pollutants: dict[str, Pollutant], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pollutant"].choices = [
+            (code, f"{code} {pollutant.display_name}") for code, pollutant in pollutants.items()
+        ]
+
+    def clean_outlet(self) -> str:
+        return self.cleaned_data["outlet"].strip().upper()
+
+
+class MonitoringRowForm(forms.Form):
+    """One value of the grid; a row without a value is skipped (it deletes nothing)."""
+
+    measured_at = forms.CharField(
+        label=_("measured at"),
+        max_length=16,
+        required=False,
+        help_text=_("YYYY-MM-DD for a daily mean, YYYY-MM-DD HH:00 for an hourly mean."),
+    )
+    value = forms.DecimalField(
+        label=_("value"), max_digits=14, decimal_places=4, min_value=0, required=False
+    )
+    below_detection = forms.BooleanField(label=_("below detection"), required=False)
+
+    def cells(self) -> dict[str, str] | None:
+        """The row as the monitoring format's cells, or None for an empty row."""
+        data = self.cleaned_data
+        if data.get("value") is None:
+            return None
+        return {
+            "measured_at": (data.get("measured_at") or "").strip(),
+            "value": "" if data.get("value") is None else format(data["value"], "f"),
+            "below_detection": "yes" if data.get("below_detection") else "no",
+        }
+
+
+MonitoringFormSet = forms.formset_factory(MonitoringRowForm, extra=0, max_num=800)

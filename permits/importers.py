@@ -1,12 +1,18 @@
 """Importers of permits and monitoring (docs/formats/permits.md, docs/formats/monitoring.md)."""
 
+import datetime
+import re
+from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.fields import CodedChoiceField
+from benxi_cp.bulk import insert_rows
+from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.importers import (
     COLUMN_LABELS,
     CREATED,
@@ -18,8 +24,15 @@ from benxi_cp.importers import (
 )
 from enterprises.models import Enterprise, Pollutant
 from permits import issuing
-from permits.choices import Frequency, LimitBasis, OutletKind
-from permits.models import Permit
+from permits.choices import (
+    CONCENTRATION_BASES,
+    CONCENTRATION_UNITS,
+    Frequency,
+    LimitBasis,
+    Method,
+    OutletKind,
+)
+from permits.models import MonitoringValue, Permit
 
 # The columns of the permits' and monitoring's formats, by their header.
 COLUMN_LABELS.update(
@@ -203,3 +216,304 @@ class PermitImporter(Importer):
             except issuing.PermitRefused as refused:
                 for row, column, message in refused.problems:
                     result.add(row, column, message)
+
+
+# -- monitoring -------------------------------------------------------------------------------
+_PLAIN_DECIMAL = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,4})?").fullmatch
+VALUE_FIELD = forms.DecimalField(max_digits=14, decimal_places=4)
+BELOW_FIELD = YesNoField(default=False, required=False)
+METHOD_FIELD = CodedChoiceField(choices_class=Method, required=False)
+MONITORING_BASIS_FIELD = forms.ChoiceField(
+    choices=[(b.value, b.label) for b in CONCENTRATION_BASES]
+)
+VALUE_COLUMNS = [
+    "enterprise_id",
+    "outlet",
+    "pollutant_id",
+    "basis",
+    "measured_on",
+    "hour",
+    "value",
+    "below_detection",
+    "method",
+]
+WRITE_BATCH = 20_000  # new values written at a time: memory stays flat
+_METHODS = set(Method.values)
+_BASES = {b.value: b.value for b in CONCENTRATION_BASES}
+
+
+class _PermitDays:
+    """An enterprise's permits as the monitoring import reads them: for each, its days in
+    force and its outlets with their kind and the pollutants limited there."""
+
+    def __init__(self):
+        self.permits: list[tuple[datetime.date, datetime.date, dict[str, tuple[str, set]]]] = []
+
+    def on(self, day: datetime.date):
+        for first, last, outlets in self.permits:
+            if first <= day <= last:
+                return outlets
+        return None
+
+
+@register
+class MonitoringImporter(Importer):
+    """docs/formats/monitoring.md: one row per value. A value of the same enterprise, outlet,
+    pollutant, basis and time as a stored one replaces it; a file of 100,000 rows is checked
+    and written in a few bulk statements (the import page runs a large one in the
+    background, with its progress)."""
+
+    kind = "monitoring"
+    label = _("monitoring values")
+    permissions = ("permits.add_monitoringvalue", "permits.change_monitoringvalue")
+    columns = {
+        "enterprise_code": True,
+        "outlet": True,
+        "pollutant": True,
+        "measured_at": True,
+        "basis": True,
+        "value": True,
+        "unit": False,
+        "below_detection": False,
+        "method": False,
+    }
+    see_also = ("permits",)
+    row_savepoints = False
+
+    def cell_fields(self) -> dict[str, forms.Field]:
+        return {
+            "basis": MONITORING_BASIS_FIELD,
+            "value": VALUE_FIELD,
+            "unit": forms.ChoiceField(choices=[(u, u) for u in CONCENTRATION_UNITS.values()]),
+            "below_detection": BELOW_FIELD,
+            "method": METHOD_FIELD,
+        }
+
+    def prepare(self, rows: Iterable[dict[str, str]]) -> None:
+        codes = set()
+        first = last = None
+        for values in rows:
+            codes.add(values.get("enterprise_code", "").strip())
+            day = _day(values.get("measured_at", ""))
+            if day is not None:
+                first = day if first is None or day < first else first
+                last = day if last is None or day > last else last
+        codes.discard("")
+        self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code")
+        self.pollutants = {p.code: p for p in Pollutant.objects.all()}
+        self.permit_days: dict[int, _PermitDays] = defaultdict(_PermitDays)
+        permits = (
+            Permit.objects.filter(enterprise__in=self.enterprises.values())
+            .prefetch_related("outlets", "limits")
+            .order_by("valid_from")
+        )
+        for permit in permits:
+            outlets = {o.pk: (o.code, o.kind, set()) for o in permit.outlets.all()}
+            for limit in permit.limits.all():
+                if limit.outlet_id:
+                    outlets[limit.outlet_id][2].add(limit.pollutant_id)
+            self.permit_days[permit.enterprise_id].permits.append(
+                (
+                    permit.valid_from,
+                    permit.valid_to,
+                    {code: (kind, limited) for code, kind, limited in outlets.values()},
+                )
+            )
+        self.closed = issuing.closed_years()
+        self.stored: dict[tuple, tuple] = {}
+        if first is not None and self.enterprises:
+            stored = MonitoringValue.objects.filter(
+                enterprise__in=self.enterprises.values(),
+                measured_on__gte=first,
+                measured_on__lte=last,
+            ).values_list("pk", *VALUE_COLUMNS[:6], "value", "below_detection", "method")
+            for pk, enterprise, outlet, pollutant, basis, day, hour, *rest in stored.iterator(
+                chunk_size=10_000
+            ):
+                self.stored[(enterprise, outlet, pollutant, basis, day, hour)] = (pk, *rest)
+        self.seen: dict[tuple, int] = {}
+        self.new: list[tuple] = []
+        self.changed: list[MonitoringValue] = []
+        self.now = timezone.now()
+
+    def import_row(self, number: int, values: dict[str, str]) -> tuple[str, str]:
+        problems: list[tuple[str, str]] = []
+        code = values.get("enterprise_code", "").strip()
+        enterprise = self.enterprises.get(code)
+        if enterprise is None:
+            problems.append(("enterprise_code", unknown_enterprise(code)))
+        basis = _BASES.get(values.get("basis", "").strip())
+        if basis is None:
+            basis = _clean(MONITORING_BASIS_FIELD, "basis", values.get("basis", ""), problems)
+        measured_at = values.get("measured_at", "").strip()
+        day, hour = _moment(measured_at, basis, problems)
+        text = values.get("value", "").strip()
+        if _PLAIN_DECIMAL(text):
+            value = Decimal(text)
+        else:
+            value = _clean(VALUE_FIELD, "value", text, problems)
+            if value is not None and value < 0:
+                problems.append(("value", gettext("a concentration cannot be negative")))
+        below = values.get("below_detection", "").strip().lower()
+        if below in ("", "no"):
+            below = False
+        elif below == "yes":
+            below = True
+        else:
+            below = _clean(BELOW_FIELD, "below_detection", below, problems)
+        method = values.get("method", "").strip() or Method.MANUAL
+        if method not in _METHODS:
+            method = _clean(METHOD_FIELD, "method", method, problems)
+        outlet = values.get("outlet", "").strip().upper()
+        pollutant_code = values.get("pollutant", "").strip().upper()
+        pollutant = self.pollutants.get(pollutant_code)
+        if pollutant is None:
+            problems.append(
+                ("pollutant", unknown_pollutant(values.get("pollutant", ""), self.pollutants))
+            )
+        if enterprise is not None and day is not None:
+            outlets = self.permit_days[enterprise.pk].on(day)
+            if outlets is None:
+                problems.append(
+                    (
+                        "measured_at",
+                        gettext("the enterprise has no permit in force on %(day)s")
+                        % {"day": day.isoformat()},
+                    )
+                )
+            elif outlet not in outlets:
+                problems.append(
+                    (
+                        "outlet",
+                        gettext(
+                            "the permit in force on %(day)s has no outlet “%(outlet)s”; it has "
+                            "%(outlets)s"
+                        )
+                        % {
+                            "day": day.isoformat(),
+                            "outlet": outlet,
+                            "outlets": ", ".join(sorted(outlets)) or "—",
+                        },
+                    )
+                )
+            else:
+                kind, limited = outlets[outlet]
+                if pollutant is not None and pollutant.pk not in limited:
+                    problems.append(
+                        (
+                            "pollutant",
+                            gettext("the permit sets no limit of %(pollutant)s at %(outlet)s")
+                            % {"pollutant": pollutant.code, "outlet": outlet},
+                        )
+                    )
+                unit = values.get("unit", "").strip()
+                if unit and unit != CONCENTRATION_UNITS[kind]:
+                    problems.append(
+                        (
+                            "unit",
+                            gettext("the outlet %(outlet)s measures in %(unit)s, not “%(value)s”")
+                            % {"outlet": outlet, "unit": CONCENTRATION_UNITS[kind], "value": unit},
+                        )
+                    )
+            if day.year in self.closed:
+                problems.append(
+                    (
+                        "measured_at",
+                        gettext(
+                            "the year %(year)s is closed: its values cannot change until the "
+                            "programme office reopens it"
+                        )
+                        % {"year": day.year},
+                    )
+                )
+        if problems:
+            raise RowInvalid(problems)
+        key = (enterprise.pk, outlet, pollutant.pk, basis, day, hour)
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            raise RowInvalid(
+                [
+                    (
+                        "measured_at",
+                        gettext(
+                            "the same enterprise, outlet, pollutant, basis and time as row %(row)s"
+                        )
+                        % {"row": earlier},
+                    )
+                ]
+            )
+        self.seen[key] = number
+        stored = self.stored.get(key)
+        if stored is None:
+            self.new.append((*key, value, below, method))
+            action = CREATED
+        else:
+            if tuple(stored[1:]) != (value, below, method):
+                changed = MonitoringValue(pk=stored[0], value=value)
+                changed.below_detection, changed.method = below, method
+                self.changed.append(changed)
+            action = UPDATED
+        return action, f"{code} {outlet} {pollutant.code} {measured_at} {value}"
+
+    def finish(self, result: ImportResult) -> None:
+        user = self.user if self.user and self.user.is_authenticated else None
+        constants = {
+            "created": self.now,
+            "updated": self.now,
+            "created_by_id": user.pk if user else None,
+            "updated_by_id": user.pk if user else None,
+        }
+        for start in range(0, len(self.new), WRITE_BATCH):
+            insert_rows(
+                MonitoringValue,
+                VALUE_COLUMNS,
+                self.new[start : start + WRITE_BATCH],
+                constants=constants,
+            )
+        for value in self.changed:
+            value.updated, value.updated_by = self.now, user
+        MonitoringValue.objects.bulk_update(
+            self.changed,
+            ["value", "below_detection", "method", "updated", "updated_by"],
+            batch_size=1000,
+        )
+
+
+def _day(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _moment(
+    text: str, basis: str | None, problems: list
+) -> tuple[datetime.date | None, int | None]:
+    """The day and hour of `measured_at` for its basis: `YYYY-MM-DD` for a daily mean,
+    `YYYY-MM-DD HH:MM` (the hour it starts, minutes 00) for an hourly mean."""
+    if basis is None:
+        return _day(text), None
+    if basis == LimitBasis.DAILY_MEAN:
+        if len(text) == 10:
+            try:
+                return datetime.date.fromisoformat(text), None
+            except ValueError:
+                pass
+        problems.append(("measured_at", gettext("a daily mean is measured on a day: YYYY-MM-DD")))
+        return None, None
+    if len(text) == 16 and text[10] == " " and text[13] == ":":
+        try:
+            day = datetime.date.fromisoformat(text[:10])
+            hour, minute = int(text[11:13]), int(text[14:16])
+        except ValueError:
+            pass
+        else:
+            if 0 <= hour <= 23 and minute == 0:
+                return day, hour
+    problems.append(
+        (
+            "measured_at",
+            gettext("an hourly mean is measured in an hour: YYYY-MM-DD HH:00, the hour it starts"),
+        )
+    )
+    return None, None

@@ -18,6 +18,7 @@ from permits.choices import (
     CONCENTRATION_UNITS,
     Frequency,
     LimitBasis,
+    Method,
     OutletCategory,
     OutletKind,
 )
@@ -315,3 +316,108 @@ class Limit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("permits:detail", args=[self.permit_id])
+
+
+class MonitoringValueQuerySet(models.QuerySet):
+    def for_user(self, user) -> "MonitoringValueQuerySet":
+        """Who holds `view_monitoringvalue` sees every enterprise's monitoring."""
+        if not user.is_authenticated or not user.has_perm("permits.view_monitoringvalue"):
+            return self.none()
+        return self
+
+
+class MonitoringValue(TrackedModel):
+    """A measured concentration at an enterprise's permitted outlet: the mean of one hour
+    (`hour` the hour it starts) or of one day (no hour), in the outlet's unit."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_values",
+    )
+    outlet = models.CharField(
+        _("outlet"), max_length=16, help_text=_("The outlet's code in the permit in force.")
+    )
+    pollutant = models.ForeignKey(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=16, choices=LimitBasis.choices)
+    measured_on = models.DateField(_("day"))
+    hour = models.PositiveSmallIntegerField(
+        _("hour"), null=True, blank=True, help_text=_("The hour the mean starts (0–23).")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    below_detection = models.BooleanField(
+        _("below detection"),
+        default=False,
+        help_text=_("The value is the method's detection limit; the true value lies below it."),
+    )
+    method = models.CharField(
+        _("method"), max_length=16, choices=Method.choices, default=Method.MANUAL
+    )
+
+    objects = MonitoringValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "outlet", "pollutant", "measured_on", "hour"]
+        verbose_name = _("monitoring value")
+        verbose_name_plural = _("monitoring values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "outlet", "pollutant", "measured_on", "hour"],
+                condition=Q(basis=LimitBasis.HOURLY_MEAN),
+                name="%(app_label)s_%(class)s_one_per_hour",
+                violation_error_message=_(
+                    "This outlet has a value of this pollutant for this hour already."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "outlet", "pollutant", "measured_on"],
+                condition=Q(basis=LimitBasis.DAILY_MEAN),
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message=_(
+                    "This outlet has a daily value of this pollutant for this day already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(basis=LimitBasis.HOURLY_MEAN, hour__isnull=False, hour__lte=23)
+                    | Q(basis=LimitBasis.DAILY_MEAN, hour__isnull=True)
+                ),
+                name="%(app_label)s_%(class)s_hour_fits_basis",
+                violation_error_message=_("An hourly mean has its hour (0–23), a daily mean none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="%(app_label)s_%(class)s_value_non_negative",
+                violation_error_message=_("A concentration cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=Method.values),
+                name="%(app_label)s_%(class)s_method_valid",
+                violation_error_message=_("Unknown monitoring method."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outlet=""),
+                name="%(app_label)s_%(class)s_outlet_not_empty",
+                violation_error_message=_("A value is measured at an outlet."),
+            ),
+        ]
+        indexes = [
+            # A year's values of each outlet and pollutant (compliance, the monitoring list
+            # by day).
+            models.Index(fields=["measured_on", "enterprise"], name="monitoring_day_enterprise"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.outlet} {self.pollutant_id} {self.measured_at_text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:monitoring") + f"?enterprise={self.enterprise_id}"
+
+    @property
+    def measured_at_text(self) -> str:
+        """The time as the format writes it: `YYYY-MM-DD`, or `YYYY-MM-DD HH:00`."""
+        day = self.measured_on.isoformat()
+        return day if self.hour is None else f"{day} {self.hour:02d}:00"

@@ -12,4 +12,11 @@ register(
         order=45,
         menu=MENU,
     ),
+    NavItem(
+        _("Monitoring values"),
+        "permits:monitoring",
+        permission="permits.view_monitoringvalue",
+        order=46,
+        menu=MENU,
+    ),
 )

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from permits.models import Permit
+from permits.models import MonitoringValue, Permit
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -44,3 +44,40 @@ class PermitTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "id": "permit-table"}
         order_by = ("enterprise_code", "-valid_from")
         empty_text = capfirst(_("no permits recorded"))
+
+
+class MonitoringTable(tables.Table):
+    enterprise_code = tables.Column(
+        verbose_name=_("enterprise code"),
+        accessor="enterprise__code",
+        linkify=lambda record: record.enterprise.get_absolute_url(),
+        attrs=NOWRAP,
+    )
+    outlet = tables.Column(attrs=NOWRAP)
+    pollutant = tables.Column(accessor="pollutant__code", verbose_name=_("pollutant"))
+    basis = tables.Column()
+    measured_at = tables.Column(
+        verbose_name=_("measured at"),
+        accessor="measured_at_text",
+        order_by=("measured_on", "hour"),
+        attrs=NOWRAP,
+    )
+    value = tables.Column(attrs=NUMBER)
+    below_detection = tables.BooleanColumn()
+    method = tables.Column()
+
+    class Meta:
+        model = MonitoringValue
+        fields = (
+            "enterprise_code",
+            "outlet",
+            "pollutant",
+            "basis",
+            "measured_at",
+            "value",
+            "below_detection",
+            "method",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "monitoring-table"}
+        order_by = ("-measured_at",)
+        empty_text = capfirst(_("no monitoring values recorded"))

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from permits import views
+from permits import views, views_monitoring
 
 app_name = "permits"
 
 urlpatterns = [
     path("", views.PermitListView.as_view(), name="list"),
+    path("monitoring/", views_monitoring.MonitoringListView.as_view(), name="monitoring"),
+    path(
+        "monitoring/entry/",
+        views_monitoring.MonitoringEntryView.as_view(),
+        name="monitoring_entry",
+    ),
     path("new/", views.PermitEditView.as_view(), name="create"),
     path("<int:pk>/", views.PermitDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PermitEditView.as_view(), name="edit"),

@@ -4,7 +4,7 @@ import, which check each permit whole and keep its versions (permits/issuing.py)
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from permits.models import Limit, Outlet, Permit, PermitRevision
+from permits.models import Limit, Outlet, Permit, PermitRevision, TaxEquivalent, TaxRate
 
 
 class OutletInline(admin.TabularInline):
@@ -45,3 +45,17 @@ class PermitRevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TaxEquivalent)
+class TaxEquivalentAdmin(SimpleHistoryAdmin):
+    """The programme office edits the pollution equivalents, with the law it cites."""
+
+    list_display = ("pollutant", "medium", "equivalent_kg", "law")
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(SimpleHistoryAdmin):
+    """The programme office edits the rates per equivalent, with the law it cites."""
+
+    list_display = ("medium", "rate_yuan", "law")

@@ -421,3 +421,85 @@ class MonitoringValue(TrackedModel):
         """The time as the format writes it: `YYYY-MM-DD`, or `YYYY-MM-DD HH:00`."""
         day = self.measured_on.isoformat()
         return day if self.hour is None else f"{day} {self.hour:02d}:00"
+
+
+# The environmental protection tax ------------------------------------------------------------
+TAX_MEDIA = [("water", _("Water")), ("air", _("Air"))]
+
+
+class TaxEquivalent(models.Model):
+    """A taxable pollutant: the kilograms that make one pollution equivalent."""
+
+    pollutant = models.OneToOneField(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    medium = models.CharField(_("medium"), max_length=8, choices=TAX_MEDIA)
+    equivalent_kg = models.DecimalField(
+        _("equivalent (kg)"),
+        max_digits=12,
+        decimal_places=4,
+        help_text=_("Kilograms of the pollutant that make one pollution equivalent."),
+    )
+    law = models.CharField(
+        _("law cited"), max_length=255, blank=True, help_text=_("Where the value is laid down.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["medium", "pollutant__code"]
+        verbose_name = _("pollution equivalent")
+        verbose_name_plural = _("pollution equivalents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(equivalent_kg__gt=0),
+                name="%(app_label)s_%(class)s_equivalent_positive",
+                violation_error_message=_("An equivalent is greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(medium__in=["water", "air"]),
+                name="%(app_label)s_%(class)s_medium_valid",
+                violation_error_message=_("The tax is levied on discharge to water or air."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant.code} {self.equivalent_kg} kg"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:permits_taxequivalent_change", args=[self.pk])
+
+
+class TaxRate(models.Model):
+    """The tax in yuan per pollution equivalent of a medium."""
+
+    medium = models.CharField(_("medium"), max_length=8, choices=TAX_MEDIA, unique=True)
+    rate_yuan = models.DecimalField(
+        _("rate (yuan per equivalent)"), max_digits=10, decimal_places=4
+    )
+    law = models.CharField(
+        _("law cited"), max_length=255, blank=True, help_text=_("Where the rate is laid down.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["medium"]
+        verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_yuan__gte=0),
+                name="%(app_label)s_%(class)s_rate_non_negative",
+                violation_error_message=_("A rate cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(medium__in=["water", "air"]),
+                name="%(app_label)s_%(class)s_medium_valid",
+                violation_error_message=_("The tax is levied on discharge to water or air."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medium} {self.rate_yuan}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:permits_taxrate_change", args=[self.pk])

@@ -19,4 +19,18 @@ register(
         order=46,
         menu=MENU,
     ),
+    NavItem(
+        _("Compliance"),
+        "permits:compliance",
+        permission="permits.view_monitoringvalue",
+        order=47,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Environmental protection tax"),
+        "permits:fees",
+        permission="permits.view_taxrate",
+        order=48,
+        menu=MENU,
+    ),
 )

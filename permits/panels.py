@@ -1,9 +1,10 @@
-"""The enterprise page's panel of discharge permits, with each permit's versions
-(enterprises/panels.py)."""
+"""The enterprise page's panel of discharge permits, with each permit's versions, and its
+environmental protection tax by year (enterprises/panels.py)."""
 
 from django.db.models import Prefetch
 
 from enterprises.panels import register_panel
+from permits import fees
 from permits.models import Permit, PermitRevision
 
 
@@ -26,5 +27,7 @@ def permits_panel(request, enterprise):
             "enterprise": enterprise,
             "permits": permits,
             "may_add": user.has_perm("permits.add_permit"),
+            # The environmental protection tax by year, on the verified discharge.
+            "taxes": fees.by_year(enterprise.pk) if user.has_perm("permits.view_taxrate") else [],
         },
     )

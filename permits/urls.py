@@ -1,11 +1,13 @@
 from django.urls import path
 
-from permits import views, views_monitoring
+from permits import views, views_compliance, views_monitoring
 
 app_name = "permits"
 
 urlpatterns = [
     path("", views.PermitListView.as_view(), name="list"),
+    path("compliance/", views_compliance.ComplianceView.as_view(), name="compliance"),
+    path("fees/", views_compliance.FeesView.as_view(), name="fees"),
     path("monitoring/", views_monitoring.MonitoringListView.as_view(), name="monitoring"),
     path(
         "monitoring/entry/",

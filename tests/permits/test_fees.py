@@ -210,3 +210,12 @@ def test_the_enterprise_page_shows_its_tax_by_year(client_as):
     body = page.content.decode()
     assert 'id="enterprise-tax"' in body
     assert fees.by_year(works.pk) == [(2001, Decimal("1400.00")), (2000, Decimal("140.00"))]
+
+
+@pytest.mark.django_db
+def test_the_help_page_explains_permits_compliance_and_the_tax(client_as):
+    content = client_as("leadership").get(reverse("help"), HTTP_ACCEPT_LANGUAGE="en").content
+    text = content.decode()
+    for anchor in ("permits", "basis-hourly_mean", "exceedance", "environmental-protection-tax"):
+        assert f'id="{anchor}"' in text, anchor
+    assert "1.4 times the limit" in text

@@ -2,9 +2,11 @@
 of its refusals, the EPB's grid, the list and the API's read."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -317,3 +319,59 @@ def test_the_api_reads_the_values_with_the_lists_filters(client, demo, make_user
     _token, key = ApiToken.issue(make_user(roles.AUDITOR, "auditor-api"), "auditor")
     refused = client.get("/api/v1/monitoring/", HTTP_AUTHORIZATION=f"Token {key}")
     assert refused.status_code == 403
+
+
+# -- large files and the command line ---------------------------------------------------------
+@pytest.mark.django_db
+def test_a_large_file_is_checked_then_imported_in_the_background(
+    client_as, demo, settings, django_capture_on_commit_callbacks
+):
+    from benxi_cp.models import Job
+
+    settings.BENXI_IMPORT_BACKGROUND_BYTES = 10  # this file is "large"
+    lines = [
+        f"DEMO-0001,DA001,SO2,2001-02-{1 + n // 24:02d} {n % 24:02d}:00,hourly_mean,{n},,,automatic"
+        for n in range(24 * 10)
+    ]
+    file = io.BytesIO((HEADER + "\n".join(lines) + "\n").encode())
+    file.name = "so2.csv"
+    client = client_as("epb_staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("import", args=["monitoring"]), {"file": file})
+    job = Job.objects.get()
+    assert response.url == reverse("job", args=[job.pk])
+    assert (job.status, job.total, job.result["created"]) == (Job.Status.CHECKED, 240, 240)
+    assert not MonitoringValue.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("job", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 240, 240)
+    assert MonitoringValue.objects.count() == 240
+
+
+@pytest.mark.django_db
+def test_import_data_takes_permits_and_monitoring_from_the_command_line(db, tmp_path):
+    make_enterprise("DEMO-0001")
+    out = io.StringIO()
+    call_command("import_data", "permits", str(FORMATS_DIR / "permits.sample.csv"), stdout=out)
+    assert "created 5, updated 0" in out.getvalue()
+    out = io.StringIO()
+    call_command(
+        "import_data", "monitoring", str(FORMATS_DIR / "monitoring.sample.csv"), stdout=out
+    )
+    assert "created 4, updated 0" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["permits", "monitoring"])
+def test_each_importer_accepts_exactly_the_columns_its_format_lists(kind):
+    lines = (FORMATS_DIR / f"{kind}.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| column |"))
+    columns = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        columns.append(line.strip("|").split("|")[0].strip())
+    assert columns == list(get_importer(kind)().columns)
+    sample = (FORMATS_DIR / f"{kind}.sample.csv").read_text(encoding="utf-8")
+    assert sample.splitlines()[0].split(",") == columns

@@ -487,3 +487,31 @@ def test_the_enterprise_page_shows_its_permits_with_their_versions(client_as, de
         'id="panel-permits"'
         not in client_as("auditor").get(demo.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_enterprise_pages_panel_runs_a_fixed_number_of_queries(
+    rf, leader_user, demo, django_assert_num_queries, count
+):
+    from enterprises.models import AnnualDischarge
+    from permits.panels import permits_panel
+
+    for n in range(count):
+        make_permit(demo, f"P{n}", f"{1990 + 2 * n}-01-01", f"{1991 + 2 * n}-12-31")
+        AnnualDischarge.objects.create(
+            enterprise=demo,
+            year=1990 + n,
+            pollutant=Pollutant.objects.get(code="COD"),
+            amount=Decimal("1"),
+            basis="Y",
+            verified=True,
+        )
+    request = rf.get("/")
+    request.user = leader_user
+    leader_user.has_perm("permits.view_permit")  # the permissions, read once per request
+    # The permits, their versions; the tax's equivalents, its rates, the verified discharge.
+    with django_assert_num_queries(5):
+        template, context = permits_panel(request, demo)
+        assert len(context["permits"]) == count and len(context["taxes"]) == count
+        assert all(len(permit.revisions.all()) == 1 for permit in context["permits"])

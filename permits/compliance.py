@@ -24,12 +24,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
     Max,
     OuterRef,
     Q,
@@ -37,7 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import Cast, ExtractMonth
 
 from enterprises import ledger
 from permits.choices import Frequency, LimitBasis
@@ -205,13 +207,17 @@ def _count_values(series: dict[tuple, Series], year: int) -> None:
     one query grouped by series and month."""
     limit = F("limit")
     counted = Q(below_detection=False, value__gt=limit)
+    # SQLite keeps a whole decimal as an integer, and divides integers as integers.
+    measured = F("value")
+    if connection.vendor == "sqlite":
+        measured = Cast("value", FloatField())
     values = (
         MonitoringValue.objects.filter(measured_on__year=year)
         .annotate(limit=_limit_of_the_day())
         .filter(limit__isnull=False)
         .annotate(
             month=ExtractMonth("measured_on"),
-            excess=ExpressionWrapper((F("value") - limit) * 100 / limit, output_field=RATIO),
+            excess=ExpressionWrapper((measured - limit) * 100 / limit, output_field=RATIO),
             measured=Case(When(below_detection=False, then=F("value")), output_field=RATIO),
             serious_value=Case(
                 When(

@@ -156,8 +156,11 @@ def _cutoff(year: int, today: datetime.date) -> datetime.date:
     return min(datetime.date(year, 12, 31), today - datetime.timedelta(days=GRACE_DAYS))
 
 
-def concentration_rows(year: int, today: datetime.date | None = None) -> list[Series]:
-    """The year's concentration rows, ordered by enterprise code, outlet, pollutant, basis."""
+def concentration_rows(
+    year: int, today: datetime.date | None = None, enterprise_id: int | None = None
+) -> list[Series]:
+    """The year's concentration rows (of one enterprise, with `enterprise_id`), ordered by
+    enterprise code, outlet, pollutant, basis."""
     today = today or datetime.date.today()
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     limits = (
@@ -177,6 +180,10 @@ def concentration_rows(year: int, today: datetime.date | None = None) -> list[Se
         )
         .order_by()
     )
+    values = MonitoringValue.objects.filter(measured_on__year=year)
+    if enterprise_id is not None:
+        limits = limits.filter(permit__enterprise_id=enterprise_id)
+        values = values.filter(enterprise_id=enterprise_id)
     series: dict[tuple, Series] = {}
     requirements: list[tuple] = []
     for (
@@ -195,14 +202,14 @@ def concentration_rows(year: int, today: datetime.date | None = None) -> list[Se
             series[key] = Series(enterprise, code, outlet, pollutant, pollutant_code, basis)
         if monitoring:
             requirements.append((key, monitoring, max(start, first), min(end, last)))
-    _count_values(series, year)
-    _count_missing(series, requirements, year, _cutoff(year, today))
+    _count_values(series, values)
+    _count_missing(series, requirements, values, _cutoff(year, today))
     return sorted(
         series.values(), key=lambda s: (s.enterprise_code, s.outlet, s.pollutant, s.basis)
     )
 
 
-def _count_values(series: dict[tuple, Series], year: int) -> None:
+def _count_values(series: dict[tuple, Series], values) -> None:
     """Samples, exceedances, the largest excess, and the exceeded and serious months, from
     one query grouped by series and month."""
     limit = F("limit")
@@ -212,8 +219,7 @@ def _count_values(series: dict[tuple, Series], year: int) -> None:
     if connection.vendor == "sqlite":
         measured = Cast("value", FloatField())
     values = (
-        MonitoringValue.objects.filter(measured_on__year=year)
-        .annotate(limit=_limit_of_the_day())
+        values.annotate(limit=_limit_of_the_day())
         .filter(limit__isnull=False)
         .annotate(
             month=ExtractMonth("measured_on"),
@@ -277,7 +283,7 @@ def _slots(monitoring: str, start: datetime.date, end: datetime.date, cutoff: da
             yield month, ("p", month, length), 1
 
 
-def _count_missing(series: dict[tuple, Series], requirements: list, year: int, cutoff) -> None:
+def _count_missing(series: dict[tuple, Series], requirements: list, values, cutoff) -> None:
     """The required slots with no value of the outlet and pollutant (any basis), on the row
     that carries the requirement. Daily slots are counted by month: the days required less
     the days with a value; monthly and quarterly slots by whether the slot has a value."""
@@ -285,7 +291,7 @@ def _count_missing(series: dict[tuple, Series], requirements: list, year: int, c
         return
     days = defaultdict(int)  # (enterprise, outlet, pollutant, month) → days with a value
     measured = (
-        MonitoringValue.objects.filter(measured_on__year=year, measured_on__lte=cutoff)
+        values.filter(measured_on__lte=cutoff)
         .annotate(month=ExtractMonth("measured_on"))
         .values("enterprise_id", "outlet", "pollutant_id", "month")
         .annotate(days=Count("measured_on", distinct=True))

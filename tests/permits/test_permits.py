@@ -507,11 +507,26 @@ def test_the_enterprise_pages_panel_runs_a_fixed_number_of_queries(
             basis="Y",
             verified=True,
         )
+    from permits.models import MonitoringValue
+
+    for n in range(count):  # an exceedance in each of the last permit's first days
+        MonitoringValue.objects.create(
+            enterprise=demo,
+            outlet="DW001",
+            pollutant=Pollutant.objects.get(code="COD"),
+            basis="daily_mean",
+            measured_on=datetime.date(1990 + 2 * (count - 1), 1, 1 + n),
+            value=Decimal("150"),
+        )
     request = rf.get("/")
     request.user = leader_user
     leader_user.has_perm("permits.view_permit")  # the permissions, read once per request
-    # The permits, their versions; the tax's equivalents, its rates, the verified discharge.
-    with django_assert_num_queries(5):
+    # The permits, their versions; the latest monitoring value; the compliance of its year:
+    # the limits, the values by month with their limits, the days with a value; the tax's
+    # equivalents, its rates, the verified discharge.
+    with django_assert_num_queries(9):
         template, context = permits_panel(request, demo)
         assert len(context["permits"]) == count and len(context["taxes"]) == count
+        [series] = context["exceeding"]
+        assert (context["compliance_year"], series.exceedances) == (1990 + 2 * (count - 1), count)
         assert all(len(permit.revisions.all()) == 1 for permit in context["permits"])

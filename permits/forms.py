@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.validators import document_type
+from benxi_cp.validators import DATE_MESSAGE, in_range
 from benxi_cp.versions import VersionedFormMixin
 from enterprises.models import Pollutant
 from enterprises.picker import EnterpriseField
@@ -61,6 +62,9 @@ class PermitForm(VersionedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("valid_from"), cleaned.get("valid_to")
+        for name, day in (("valid_from", first), ("valid_to", last)):
+            if day is not None and not in_range(day.year):
+                self.add_error(name, DATE_MESSAGE)
         if first and last and last < first:
             self.add_error("valid_to", _("The last day in force cannot be before the first."))
         return cleaned

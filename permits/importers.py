@@ -22,6 +22,7 @@ from benxi_cp.importers import (
     RowInvalid,
     register,
 )
+from benxi_cp.validators import DATE_MESSAGE, in_range
 from enterprises.models import Enterprise, Pollutant
 from permits import issuing
 from permits.choices import (
@@ -141,6 +142,9 @@ class PermitImporter(Importer):
             DATE_FIELD, "valid_from", values.get("valid_from", "").strip(), problems
         )
         valid_to = _clean(DATE_FIELD, "valid_to", values.get("valid_to", "").strip(), problems)
+        for column, day in (("valid_from", valid_from), ("valid_to", valid_to)):
+            if day is not None and not in_range(day.year):
+                problems.append((column, str(DATE_MESSAGE)))
         if valid_from and valid_to and valid_to < valid_from:
             problems.append(
                 ("valid_to", gettext("the last day in force cannot be before the first"))
@@ -371,6 +375,9 @@ class MonitoringImporter(Importer):
             problems.append(
                 ("pollutant", unknown_pollutant(values.get("pollutant", ""), self.pollutants))
             )
+        if day is not None and not in_range(day.year):
+            problems.append(("measured_at", str(DATE_MESSAGE)))
+            day = None
         if enterprise is not None and day is not None:
             outlets = self.permit_days[enterprise.pk].on(day)
             if outlets is None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp.validators import DATE_MESSAGE, date_q
 from enterprises.models import Enterprise, Pollutant, enterprise_match
 from permits.choices import (
     ANNUAL_UNIT,
@@ -98,6 +99,11 @@ class Permit(VersionedModel, TrackedModel):
                 condition=Q(valid_to__gte=F("valid_from")),
                 name="%(app_label)s_%(class)s_valid_to_after_from",
                 violation_error_message=_("A permit's last day cannot be before its first day."),
+            ),
+            models.CheckConstraint(
+                condition=date_q("valid_from") & date_q("valid_to"),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message=DATE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(revision__gte=1),
@@ -387,6 +393,11 @@ class MonitoringValue(TrackedModel):
                 ),
                 name="%(app_label)s_%(class)s_hour_fits_basis",
                 violation_error_message=_("An hourly mean has its hour (0–23), a daily mean none."),
+            ),
+            models.CheckConstraint(
+                condition=date_q("measured_on"),
+                name="%(app_label)s_%(class)s_day_in_range",
+                violation_error_message=DATE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),

@@ -71,6 +71,7 @@ def test_the_database_refuses_bad_values(demo):
         {"measured_on": datetime.date(2001, 1, 4), "value": Decimal("-1")},
         {"measured_on": datetime.date(2001, 1, 4), "method": "guessed"},
         {"measured_on": datetime.date(2001, 1, 4), "outlet": ""},
+        {"measured_on": datetime.date(1900, 1, 4)},
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             MonitoringValue.objects.create(**(good | change))
@@ -147,6 +148,10 @@ REFUSED = [
     (
         "DEMO-0001,DW001,COD,2001-01-03,daily_mean,1,,,guessed\n",
         "row 2, method: “guessed” is not one of the codes",
+    ),
+    (
+        "DEMO-0001,DW001,COD,1901-01-03,daily_mean,1,,,\n",
+        "row 2, measured_at: The date must lie between 1949 and 2100.",
     ),
     (
         "DEMO-0001,DW001,COD,2001-01-03,annual_total,1,,,\n",

@@ -100,6 +100,8 @@ def test_the_database_refuses_bad_permits_and_limits(demo):
     with pytest.raises(IntegrityError), transaction.atomic():
         Permit.objects.filter(pk=permit.pk).update(valid_to=datetime.date(2000, 1, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
+        Permit.objects.filter(pk=permit.pk).update(valid_to=datetime.date(2101, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
         Outlet.objects.create(permit=permit, code="DW001", kind="water")
     with pytest.raises(IntegrityError), transaction.atomic():
         Outlet.objects.create(permit=permit, code="DW002", kind="soil")
@@ -228,6 +230,13 @@ REFUSED = [
     (
         "P1,DEMO-0001,2001-01-01,2005-12-31,DW001,water,PM25,daily_mean,100,mg/L,\n",
         ["row 2, pollutant: unknown pollutant “PM25”"],
+    ),
+    (
+        "P1,DEMO-0001,1900-01-01,2105-12-31,DW001,water,COD,daily_mean,100,mg/L,\n",
+        [
+            "row 2, valid_from: The date must lie between 1949 and 2100.",
+            "row 2, valid_to: The date must lie between 1949 and 2100.",
+        ],
     ),
 ]
 

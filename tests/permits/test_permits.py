@@ -539,3 +539,42 @@ def test_the_enterprise_pages_panel_runs_a_fixed_number_of_queries(
         [series] = context["exceeding"]
         assert (context["compliance_year"], series.exceedances) == (1990 + 2 * (count - 1), count)
         assert all(len(permit.revisions.all()) == 1 for permit in context["permits"])
+
+
+@pytest.mark.django_db
+def test_the_permits_document_is_uploaded_with_the_form_and_downloaded(
+    client_as, demo, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    permit = make_permit(demo, "P9")
+    client = client_as("epb_staff")
+    document = SimpleUploadedFile("permit.pdf", b"%PDF-1.4 the permit", "application/pdf")
+    response = client.post(
+        reverse("permits:edit", args=[permit.pk]),
+        {
+            **grid(
+                [COD_ROW],
+                number="P9",
+                valid_from="2001-01-01",
+                valid_to="2005-12-31",
+                version=str(permit.version),
+            ),
+            "upload": document,
+        },
+    )
+    assert response.status_code == 302
+    permit.refresh_from_db()
+    assert (permit.document_name, permit.revision) == ("permit.pdf", 1)  # the same limits
+    download = client_as("leadership").get(reverse("permits:document", args=[permit.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 the permit"
+    fake = SimpleUploadedFile("permit.pdf", b"not a pdf", "application/pdf")
+    refused = client_as("epb_staff").post(
+        reverse("permits:edit", args=[permit.pk]),
+        {
+            **grid([COD_ROW], number="P9", valid_from="2001-01-01", valid_to="2005-12-31"),
+            "upload": fake,
+        },
+    )
+    assert refused.status_code == 200 and "upload" in refused.context["form"].errors

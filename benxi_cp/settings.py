@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "programme",
+    "permits",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -222,6 +223,7 @@ LOCALE_PATHS = [
     BASE_DIR / "reports" / "locale",
     BASE_DIR / "api" / "locale",
     BASE_DIR / "programme" / "locale",
+    BASE_DIR / "permits" / "locale",
     SHARED_DIR / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"
@@ -378,7 +380,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # An audit's assessment and acceptance share one set of verdicts.
-    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "audits.choices.Verdict"},
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "audits.choices.Verdict",
+        # A monitoring value's basis is a permit limit's (hourly or daily mean).
+        "LimitBasisEnum": "permits.choices.LimitBasis",
+    },
 }
 
 # -- Imports and background tasks ----------------------------------------------------------

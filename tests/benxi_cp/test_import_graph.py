@@ -14,8 +14,18 @@ import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGES = ("benxi_cp", "enterprises", "audits", "targets", "reports", "programme", "api", "bench")
-APPS = ("enterprises", "audits", "targets", "reports", "programme")
+PACKAGES = (
+    "benxi_cp",
+    "enterprises",
+    "audits",
+    "targets",
+    "reports",
+    "programme",
+    "permits",
+    "api",
+    "bench",
+)
+APPS = ("enterprises", "audits", "targets", "reports", "programme", "permits")
 ABOVE_THE_CORE = (*APPS, "api", "bench")  # the API and the benchmark tooling sit above the apps
 
 

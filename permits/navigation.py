@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.navigation import NavItem, register
+
+MENU = _("Permits")
+
+register(
+    NavItem(
+        _("Discharge permits"),
+        "permits:list",
+        permission="permits.view_permit",
+        order=45,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Monitoring values"),
+        "permits:monitoring",
+        permission="permits.view_monitoringvalue",
+        order=46,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Compliance"),
+        "permits:compliance",
+        permission="permits.view_monitoringvalue",
+        order=47,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Environmental protection tax"),
+        "permits:fees",
+        permission="permits.view_taxrate",
+        order=48,
+        menu=MENU,
+    ),
+)

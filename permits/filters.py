@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benxi_cp import clock
 from benxi_cp.filters import FilterSet, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import Pollutant
@@ -56,7 +57,7 @@ class PermitFilter(FilterSet):
         return queryset.in_force_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     def by_state(self, queryset, name, value):
-        today = datetime.date.today()
+        today = clock.today()
         if value == IN_FORCE:
             return queryset.in_force_on(today)
         if value == EXPIRED:

@@ -4,7 +4,8 @@ the import file has them (docs/formats/permits.md)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.validators import document_type
+from benxi_cp.documents import document_type
+from benxi_cp.forms import DateInput
 from benxi_cp.validators import DATE_MESSAGE, in_range
 from benxi_cp.versions import VersionedFormMixin
 from enterprises.models import Pollutant
@@ -39,8 +40,8 @@ class PermitForm(VersionedFormMixin, forms.ModelForm):
         model = Permit
         fields = ["number", "enterprise", "valid_from", "valid_to", "issuer"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -4,7 +4,7 @@ is built from the constants the computations use (permits/compliance.py, permits
 
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.glossary import Section, register
+from benxi_cp.glossary import Section
 from permits import compliance, fees
 from permits.choices import Frequency, LimitBasis, Method
 
@@ -23,7 +23,8 @@ def permits_context() -> dict:
     }
 
 
-register(
+# The section of the help page; registered by the app's ready() (registry.glossary).
+SECTIONS = (
     Section(
         anchor="permits",
         title=_("Permits, monitoring and compliance"),

@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.bulk import insert_rows
 from benxi_cp.fields import CodedChoiceField, YesNoField
+from benxi_cp.formats import Document
 from benxi_cp.importers import (
-    COLUMN_LABELS,
     CREATED,
     UPDATED,
+    Column,
     Importer,
     ImportResult,
     RowInvalid,
-    register,
 )
 from benxi_cp.validators import DATE_MESSAGE, in_range
 from enterprises.models import Enterprise, Pollutant
@@ -34,23 +34,6 @@ from permits.choices import (
     OutletKind,
 )
 from permits.models import MonitoringValue, Permit
-
-# The columns of the permits' and monitoring's formats, by their header.
-COLUMN_LABELS.update(
-    {
-        "permit_no": _("permit number"),
-        "valid_from": _("valid from"),
-        "valid_to": _("valid to"),
-        "outlet": _("outlet"),
-        "outlet_kind": _("outlet kind"),
-        "limit": _("limit"),
-        "monitoring": _("required monitoring"),
-        "measured_at": _("measured at"),
-        "value": _("value"),
-        "below_detection": _("below detection"),
-        "method": _("method"),
-    }
-)
 
 DATE_FIELD = forms.DateField(input_formats=["%Y-%m-%d"])
 LIMIT_FIELD = forms.DecimalField(max_digits=14, decimal_places=4)
@@ -79,7 +62,6 @@ def unknown_pollutant(value: str, catalogue: Iterable[str]) -> str:
     }
 
 
-@register
 class PermitImporter(Importer):
     """docs/formats/permits.md: one row per limit; the rows of one permit number make up one
     permit, written whole as its next version (permits/issuing.py)."""
@@ -260,7 +242,6 @@ class _PermitDays:
         return None
 
 
-@register
 class MonitoringImporter(Importer):
     """docs/formats/monitoring.md: one row per value. A value of the same enterprise, outlet,
     pollutant, basis and time as a stored one replaces it; a file of 100,000 rows is checked
@@ -524,3 +505,27 @@ def _moment(
         )
     )
     return None, None
+
+
+# Registered by the app's ready(): the importers (registry.importers), the columns of their
+# formats that no other app's format names (registry.import_columns), and the documents of
+# the formats, served as pages (registry.format_documents).
+IMPORTERS = (PermitImporter, MonitoringImporter)
+COLUMNS = (
+    Column("permit_no", _("permit number")),
+    Column("valid_from", _("valid from")),
+    Column("valid_to", _("valid to")),
+    Column("outlet", _("outlet")),
+    Column("outlet_kind", _("outlet kind")),
+    Column("limit", _("limit")),
+    Column("monitoring", _("required monitoring")),
+    Column("measured_at", _("measured at")),
+    Column("value", _("value")),
+    Column("below_detection", _("below detection")),
+    Column("method", _("method")),
+)
+DOCUMENTS = (
+    Document("permits", 90),
+    Document("monitoring", 91),
+    Document("compliance-summary", 92),
+)

@@ -1,10 +1,13 @@
+"""The permits' menu: one drop-down for permits, monitoring, compliance and the tax."""
+
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.navigation import NavItem, register
+from benxi_cp.navigation import NavItem
 
 MENU = _("Permits")
 
-register(
+# Registered by the app's ready() (registry.navigation).
+ITEMS = (
     NavItem(
         _("Discharge permits"),
         "permits:list",

@@ -3,12 +3,12 @@ environmental protection tax by year (enterprises/panels.py)."""
 
 from django.db.models import Prefetch
 
-from enterprises.panels import register_panel
+from benxi_cp.panels import Panel
+from enterprises.panels import PAGE
 from permits import compliance, fees
 from permits.models import MonitoringValue, Permit, PermitRevision
 
 
-@register_panel(order=35)
 def permits_panel(request, enterprise):
     user = request.user
     if not user.has_perm("permits.view_permit"):
@@ -49,3 +49,7 @@ def permits_panel(request, enterprise):
             "exceeding": exceeding,
         },
     )
+
+
+# Registered by the app's ready() (registry.panels).
+PANELS = (Panel(PAGE, permits_panel, order=35),)

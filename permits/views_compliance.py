@@ -1,14 +1,12 @@
 """The compliance and fee forms of a year (docs/formats/compliance-summary.md): their pages, and
 their CSV and XLSX files."""
 
-import datetime
-
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from benxi_cp import export
+from benxi_cp import clock, export
 from benxi_cp.fields import YearField
 from benxi_cp.views import PermissionMixin, mark_download
 from permits import compliance, fees
@@ -56,7 +54,7 @@ class ComplianceView(PermissionMixin, View):
         return compliance.csv_rows(year)
 
     def get(self, request):
-        form = YearForm(request.GET or {"year": datetime.date.today().year - 1})
+        form = YearForm(request.GET or {"year": clock.today().year - 1})
         rows = []
         if form.is_valid():
             year = form.cleaned_data["year"]

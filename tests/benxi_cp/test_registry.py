@@ -91,7 +91,16 @@ def module_level_registrations() -> list[str]:
 
     root = Path(__file__).resolve().parents[2]
     found = []
-    for package in ("benxi_cp", "enterprises", "audits", "targets", "reports", "programme", "api"):
+    for package in (
+        "benxi_cp",
+        "enterprises",
+        "audits",
+        "targets",
+        "reports",
+        "programme",
+        "permits",
+        "api",
+    ):
         for path in sorted((root / package).rglob("*.py")):
             if "migrations" in path.parts:
                 continue

@@ -2,6 +2,7 @@
 earlier version, the permit's form with the grid of its limits, and its document."""
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from benxi_cp import files
+from benxi_cp import files, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import ObjectDetailView, ObjectListView, PermissionMixin
@@ -21,6 +22,7 @@ from permits.models import Permit
 from permits.tables import PermitTable
 
 IMPORT_KIND = "permits"
+REFUSED = gettext_lazy("The database refused this record; check the values.")
 
 
 def visible_permits(user):
@@ -178,6 +180,10 @@ class PermitEditView(PermissionMixin, View):
             action = issuing.write_permit(data, request.user, source="page", permit=permit)
         except EditConflict as conflict:
             refuse(form, conflict)
+            return self.render(form, formset, permit)
+        except IntegrityError as error:
+            # The database's guard (a closed year's, reports/yearlock.py), as its message.
+            form.add_error(None, refusals.message(error, REFUSED))
             return self.render(form, formset, permit)
         except issuing.PermitRefused as refused:
             by_row = dict(rows)

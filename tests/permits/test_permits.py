@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from benxi_cp import refusals
 from benxi_cp.importers import get_importer
 from enterprises.models import Pollutant
 from permits import issuing
-from permits.models import Limit, Outlet, Permit, PermitRevision
+from permits.models import Limit, MonitoringValue, Outlet, Permit, PermitRevision
+from reports.closed import YearClosed
 from reports.models import YearClosing
 from tests.fixtures import ALL_ROLES, FORMATS_DIR
 from tests.reports.factories import make_enterprise
@@ -305,6 +307,80 @@ def test_a_change_in_a_closed_year_is_refused_until_it_is_reopened(demo):
     closing.reopen_reason = "a limit was entered wrong"
     closing.save()
     assert run(changed).ok
+
+
+def close(year: int) -> YearClosing:
+    return YearClosing.objects.create(year=year, closed_at=timezone.now(), closed_by_name="x")
+
+
+def refused_by_the_database(write) -> YearClosed:
+    """The closed year's refusal of `write`, by the database's guard (reports/yearlock.py)."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        write()
+    refused = refusals.refusal(caught.value)
+    assert isinstance(refused, YearClosed), caught.value
+    return refused
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_a_closed_years_permits_and_monitoring_by_any_path(demo):
+    permit = make_permit(demo, "P1", "2001-01-01", "2005-12-31")
+    later = make_permit(demo, "P2", "2006-01-01", "2008-12-31")
+    cod = Pollutant.objects.get(code="COD")
+    value = MonitoringValue.objects.create(
+        enterprise=demo,
+        outlet="DW001",
+        pollutant=cod,
+        basis="daily_mean",
+        measured_on=datetime.date(2002, 3, 1),
+        value=Decimal("50"),
+    )
+    close(2002)
+    permits = Permit.objects.filter(pk=permit.pk)
+    refused_by_the_database(lambda: permits.update(valid_to=datetime.date(2004, 12, 31)))
+    refused_by_the_database(lambda: Limit.objects.filter(permit=permit).update(value=90))
+    refused_by_the_database(lambda: Outlet.objects.filter(permit=permit).delete())
+    refused_by_the_database(
+        lambda: MonitoringValue.objects.filter(pk=value.pk).update(value=Decimal("60"))
+    )
+    refused_by_the_database(
+        lambda: MonitoringValue.objects.create(
+            enterprise=demo,
+            outlet="DW001",
+            pollutant=cod,
+            basis="daily_mean",
+            measured_on=datetime.date(2002, 3, 2),
+            value=Decimal("40"),
+        )
+    )
+    # A permit in force outside the closed year, and the stored document, stay open.
+    Limit.objects.filter(permit=later).update(value=90)
+    permits.update(document_name="permit.pdf")
+    assert Limit.objects.get(permit=permit).value == Decimal("100")
+    assert MonitoringValue.objects.get(pk=value.pk).value == Decimal("50")
+
+
+@pytest.mark.django_db
+def test_the_form_shows_the_databases_refusal_of_a_closed_year(client_as, demo, monkeypatch):
+    permit = make_permit(demo, "P9", "2001-01-01", "2005-12-31")
+    close(2002)
+    # Past the form's own check of the closed years, the database's guard still refuses.
+    monkeypatch.setattr(issuing, "closed_years", set)
+    response = client_as("epb_staff").post(
+        reverse("permits:edit", args=[permit.pk]),
+        grid(
+            [{**COD_ROW, "value": "60"}],
+            number="P9",
+            valid_from="2001-01-01",
+            valid_to="2005-12-31",
+            version=str(permit.version),
+        ),
+    )
+    assert response.status_code == 200
+    with translation.override("zh-hans"):  # the page's language
+        closed = {str(YearClosed().messages[0]), str(YearClosed(2002).messages[0])}
+    assert set(response.context["form"].non_field_errors()) & closed
+    assert Limit.objects.get(permit=permit).value == Decimal("100")
 
 
 @pytest.mark.django_db

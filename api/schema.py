@@ -1,7 +1,10 @@
 """The error responses every operation may give, added to the OpenAPI schema in one place
-(drf-spectacular documents the success responses from the views)."""
+(drf-spectacular documents the success responses from the views); the view that serves it."""
+
+import threading
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
 
 DETAIL = {
     "type": "object",
@@ -51,3 +54,34 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
+
+
+# The lists a request must not send empty: (component, property). drf-spectacular does not
+# state a list serializer's `allow_empty=False`, nor a field that refuses an empty list.
+NON_EMPTY_LISTS = (
+    ("BatchRequest", "reports"),  # BatchSerializer.reports: allow_empty=False
+    ("BatchReportRequest", "values"),  # BatchValuesField: "A report needs at least one value."
+)
+
+
+def state_non_empty_lists(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: `minItems: 1` on the request lists the API refuses empty."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for component, name in NON_EMPTY_LISTS:
+        field = schemas.get(component, {}).get("properties", {}).get(name)
+        if field is not None:
+            field["minItems"] = 1
+    return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema, generated one request at a time in a process: drf-spectacular's generator
+    keeps its state where concurrent requests share it, and two generating at once failed
+    ("Schema generation REQUIRES a view instance", a server error) when the documentation
+    page and a client fetched the schema together."""
+
+    generation = threading.Lock()
+
+    def _get_schema_response(self, request):
+        with self.generation:
+            return super()._get_schema_response(request)

@@ -7,6 +7,12 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from audits.models import Audit, AuditStep, Option, OptionReduction
+from benxi_cp.validators import (
+    CONTROL_CHARACTER_MESSAGE,
+    TEXT_PATTERN,
+    control_character,
+    validate_text,
+)
 from enterprises.choices import Grade
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
 from permits.models import MonitoringValue
@@ -236,21 +242,38 @@ class ProgrammeSummarySerializer(serializers.Serializer):
 # -- writes -------------------------------------------------------------------------------
 
 
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "integer"}]})
-class CellField(serializers.CharField):
+class TextField(serializers.CharField):
+    """A text the API accepts: no control character (benxi_cp/validators.py); the schema
+    states it as the field's pattern."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_text)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": TEXT_PATTERN},
+            {"type": "number"},
+            {"type": "integer"},
+        ]
+    }
+)
+class CellField(TextField):
     """A cell as the importer reads it: a string, or a number that is taken as its text."""
 
 
 class BatchValueSerializer(serializers.Serializer):
-    pollutant = serializers.CharField(help_text=_("Pollutant code of the catalogue, e.g. COD."))
+    pollutant = TextField(help_text=_("Pollutant code of the catalogue, e.g. COD."))
     amount = CellField(help_text=_("Non-negative, in the pollutant's unit; up to 4 decimals."))
-    unit = serializers.CharField(
+    unit = TextField(
         required=False,
         allow_blank=True,
         default="",
         help_text=_("Optional; when given it must be the pollutant's unit."),
     )
-    basis = serializers.CharField(
+    basis = TextField(
         required=False,
         allow_blank=True,
         default="",
@@ -274,6 +297,8 @@ def _value_problems(value, cell_field: serializers.Field) -> dict[str, list[str]
         cell = value[name]
         if isinstance(cell, bool) or not isinstance(cell, CELL_TYPES):
             problems[name] = [str(cell_field.error_messages["invalid"])]
+        elif isinstance(cell, str) and control_character(cell):
+            problems[name] = [str(CONTROL_CHARACTER_MESSAGE)]
     return problems
 
 
@@ -308,9 +333,9 @@ class BatchValuesField(serializers.Field):
 
 
 class BatchReportSerializer(serializers.Serializer):
-    enterprise_code = serializers.CharField()
+    enterprise_code = TextField()
     year = CellField()
-    period = serializers.CharField(
+    period = TextField(
         required=False,
         allow_blank=True,
         default="",
@@ -364,7 +389,7 @@ class BatchRefusedSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Why the report goes back to the enterprise."))
+    reason = TextField(help_text=_("Why the report goes back to the enterprise."))
 
 
 class DetailSerializer(serializers.Serializer):

@@ -3,10 +3,10 @@ the app), /api/tokens/ (the administrators' token pages)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from api import views, views_pages
+from api.schema import SchemaView
 
 app_name = "api"
 
@@ -37,7 +37,7 @@ urlpatterns = [
     path("v1/", include(v1)),
     path(
         "schema/",
-        login_not_required(SpectacularAPIView.as_view(urlconf=None)),
+        login_not_required(SchemaView.as_view(urlconf=None)),
         name="schema",
     ),
     path("docs/", views_pages.SwaggerView.as_view(), name="docs"),

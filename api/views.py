@@ -11,6 +11,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +19,7 @@ from api import batch, serializers
 from api.permissions import PagePermission
 from audits.filters import AuditFilter, OptionFilter
 from audits.models import Audit, AuditStep, Option, OptionReduction
+from benxi_cp import scoping
 from benxi_cp.validators import FIRST_YEAR, LAST_YEAR, in_range
 from enterprises import workflow
 from enterprises.filters import DischargeReportFilter, EnterpriseFilter
@@ -47,6 +49,10 @@ class ReadViewSet(viewsets.ReadOnlyModelViewSet):
     # value the database refuses.
     lookup_value_regex = "[0-9]{1,18}"
 
+    def filter_queryset(self, queryset):
+        # An enterprise user's token reads only their enterprises' rows (benxi_cp/scoping.py).
+        return scoping.scope_for(self.request.user, super().filter_queryset(queryset))
+
 
 @extend_schema(
     tags=["enterprises"],
@@ -56,6 +62,7 @@ class EnterpriseViewSet(ReadViewSet):
     """The enterprise register, with the filters of the enterprises list."""
 
     permission_required = "enterprises.view_enterprise"
+    enterprise_scoped = True
     queryset = Enterprise.objects.all()
     serializer_class = serializers.EnterpriseSerializer
     filterset_class = EnterpriseFilter
@@ -126,6 +133,7 @@ class DischargeReportViewSet(ReadViewSet):
     and the workflow steps of the report pages."""
 
     permission_required = "enterprises.view_dischargereport"
+    enterprise_scoped = True
     serializer_class = serializers.DischargeReportSerializer
     filterset_class = DischargeReportFilter
 
@@ -163,7 +171,13 @@ class DischargeReportViewSet(ReadViewSet):
             403: REFUSED,
         },
     )
-    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        parser_classes=[JSONParser],  # a batch is JSON: its nested lists have no form encoding
+    )
     def batch(self, request):
         if not request.user.has_perms(DischargeImporter.permissions):
             self.permission_denied(request)
@@ -220,7 +234,13 @@ class DischargeReportViewSet(ReadViewSet):
         request=serializers.ReturnSerializer,
         responses={200: serializers.DischargeReportSerializer, 403: REFUSED, 409: CONFLICT},
     )
-    @action(detail=True, methods=["post"], url_path="return", filterset_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        filterset_class=None,
+        parser_classes=[JSONParser],
+    )
     def return_report(self, request, pk=None):
         if not request.user.has_perm("enterprises.verify_dischargereport"):
             self.permission_denied(request)

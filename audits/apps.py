@@ -35,7 +35,7 @@ class AuditsConfig(AppConfig):
         registry.refusals.register(
             lambda error: AuditLocked() if locks.is_locked_error(error) else None,
             lambda error: (
-                ValidationError(database_refusal()) if locks.is_rule_error(error) else None
+                ValidationError(database_refusal(error)) if locks.is_rule_error(error) else None
             ),
         )
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from django.db import DatabaseError
 
-from audits.choices import FeeClass, OptionStatus, StepStatus
+from audits.choices import RETAINED_STATUSES, FeeClass, OptionStatus, StepStatus
 from audits.models import (
     Audit,
     AuditStep,
@@ -73,6 +73,9 @@ def _step_rules(step: str) -> list[tuple[int, str, str]]:
     n = _tables()
     balance = MaterialBalanceLine._meta.db_table
     feasibility = OptionFeasibility._meta.db_table
+    # Every option kept at screening (selected, feasible, not feasible, implemented), as the
+    # models' rule (audits.models.step_refusal) counts them.
+    retained = ", ".join(f"'{status.value}'" for status in RETAINED_STATUSES)
     return [
         (
             3,
@@ -88,7 +91,7 @@ def _step_rules(step: str) -> list[tuple[int, str, str]]:
         (
             5,
             f"EXISTS (SELECT 1 FROM {n['option']} o WHERE o.audit_id = {step}.audit_id "
-            f"AND o.fee_class = '{MH}' AND o.status = '{OptionStatus.SELECTED.value}' "
+            f"AND o.fee_class = '{MH}' AND o.status IN ({retained}) "
             f"AND NOT EXISTS (SELECT 1 FROM {feasibility} f WHERE f.option_id = o.id))",
             STEP_RULES[5].rule,
         ),

@@ -182,9 +182,13 @@ OPTION_RULE = gettext_noop(
 )
 
 
-def database_refusal() -> str:
-    """What a user reads when a trigger refused a change for breaking an audit rule."""
+def database_refusal(error: BaseException | None = None) -> str:
+    """What a user reads when a trigger refused a change for breaking an audit rule: the
+    rule the trigger named (its refusal carries the rule's words), else all of them."""
     rules = [OPTION_RULE, *(rule.rule for rule in STEP_RULES.values())]
+    named = [rule for rule in rules if error is not None and rule in str(error)]
+    if named:
+        rules = named[:1]
     return gettext(
         "The database refused the change: it breaks an audit rule (%(rules)s). Nothing was saved."
     ) % {"rules": pgettext("between the items of a list", "; ").join(gettext(r) for r in rules)}

@@ -14,12 +14,14 @@ class Demo:
     """One app's part of the demo (registry.demo), run in the order of INSTALLED_APPS:
     `prepare(stdout)`, before any app loads (reopening what a load must write to);
     `load(stdout)`; `foreign_records(loaded)`, the app's records the demo did not make, by
-    kind: count."""
+    kind: count; `print_logins(stdout)`, the app's own demo accounts, printed after the
+    staff's."""
 
     app_label: str
     load: Callable[[object], None]
     prepare: Callable[[object], None] | None = None
     foreign_records: Callable[[bool], dict[str, int]] | None = None
+    print_logins: Callable[[object], None] | None = None
 
 
 DEMO_USERS = [
@@ -49,7 +51,8 @@ def load(stdout) -> None:
 def foreign_records(loaded: bool) -> dict[str, int]:
     """Users the demo did not make: every user of a database it was never loaded into (an
     `admin` there is a real one), else those outside DEMO_USERS."""
-    users = User.objects.all()
+    # Enterprise users are counted by the app that invites them (its demo.py).
+    users = User.objects.exclude(groups__name=roles.ENTERPRISE_USER)
     if loaded:
         users = users.exclude(username__in=[row[0] for row in DEMO_USERS])
     return {"users": users.count()}

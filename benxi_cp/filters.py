@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 
 from benxi_cp.fields import YearField
 from benxi_cp.sorting import by_label
@@ -104,6 +105,8 @@ class CodeOrChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = CodeOrChoiceField
 
 
+# The API's schema states the bounds the filter holds (drf-spectacular reads the override).
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class YearFilter(django_filters.NumberFilter):
     """The year of a date (`lookup_expr="year"`, `"year__lte"`): a whole number a date can
     have, 1–9999, so that `?year=0` or `?year=0.5` is the filter form's error, not a date
@@ -141,10 +144,32 @@ def all_label() -> str:
 YES_NO = [("", ""), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 
 
+class YesNoOrAllField(forms.NullBooleanField):
+    """A yes/no filter read exactly: yes, no or all (empty); any other value ("null",
+    "maybe") is refused rather than read as "all", as the API's schema states a boolean."""
+
+    READABLE = ("", "true", "false", "True", "False", "1", "0")
+
+    def to_python(self, value):
+        if value is None or value in (True, False) or value in self.READABLE:
+            return super().to_python(value)
+        raise ValidationError(_("Enter a valid value."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
 class FilterSet(django_filters.FilterSet):
     """The FilterSet every list's filters derive from: each drop-down's empty choice reads
     "All" in the user's language instead of Django's "---------", whatever made the choice
-    (a ChoiceFilter, a record chooser, a yes/no drop-down's own list)."""
+    (a ChoiceFilter, a record chooser, a yes/no drop-down's own list); a yes/no filter reads
+    yes, no or all, and refuses anything else (`YesNoOrAllField`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for one in self.filters.values():
+            if isinstance(one, django_filters.BooleanFilter):
+                one.field_class = YesNoOrAllField
 
     @property
     def form(self):

@@ -209,6 +209,18 @@ class Registry:
             "(benxi_cp.jobs.JobKind).",
             key=_attribute("name"),
         )
+        self.enterprise_scopes: Store = Store(
+            "enterprise_scopes",
+            "How each model's rows belong to an enterprise, for what enterprise users see "
+            "(benxi_cp.scoping.EnterpriseScope).",
+            key=_attribute("model"),
+        )
+        self.enterprise_access: Store = Store(
+            "enterprise_access",
+            "Who is an enterprise user and for which enterprises (benxi_cp.scoping."
+            "EnterpriseAccess); one entry.",
+            key=_attribute("name"),
+        )
         self.demo: Store = Store(
             "demo",
             "Loaders of the demonstration city, run by `manage.py load_demo` in the order "

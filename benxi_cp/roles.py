@@ -1,4 +1,4 @@
-"""The four roles of the programme and the checks every view uses.
+"""The five roles of the programme and the checks every view uses.
 
 A role is a Django group; what it may do is the set of model permissions the group holds,
 granted by data migrations through `grant()`. Views ask for permissions, never for role
@@ -11,17 +11,21 @@ ADMINISTRATOR = "administrator"
 EPB_STAFF = "epb_staff"
 AUDITOR = "auditor"
 LEADERSHIP = "leadership"
+# A person acting for one or more enterprises (the enterprise portal): what they see is
+# scoped to their enterprises everywhere (benxi_cp/scoping.py).
+ENTERPRISE_USER = "enterprise_user"
 
 ROLES = {
     ADMINISTRATOR: _("Programme office (administrator)"),
     EPB_STAFF: _("EPB staff"),
     AUDITOR: _("CP auditor"),
     LEADERSHIP: _("Leading team (read-only)"),
+    ENTERPRISE_USER: _("Enterprise user"),
 }
 
 
 def role_of(user) -> str | None:
-    """The user's role: the first of the four groups they belong to, in the order above."""
+    """The user's role: the first of the five groups they belong to, in the order above."""
     if not user.is_authenticated:
         return None
     names = {group.name for group in user.groups.all()}

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from benxi_cp import scoping
 from benxi_cp.registry import registry
 
 MIN_LENGTH = 2  # characters, or one Chinese character (钢 finds the steel works)
@@ -125,7 +126,8 @@ def search(user, query: Query, per_group: int = PER_GROUP) -> list[Group]:
         return []
     groups = []
     for source in visible_sources(user):
-        records = source.find(user, query)
+        # An enterprise user finds only their enterprises' records (benxi_cp/scoping.py).
+        records = scoping.scope_for(user, source.find(user, query))
         page = list(records[: per_group + 1])
         count = len(page) if len(page) <= per_group else records.count()
         groups.append(

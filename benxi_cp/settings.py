@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "reports",
     "programme",
     "permits",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "portal",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -72,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL byte or another control character in the path, a query parameter, a form or an
+    # API body: 400 and a message, before a view or the database sees it.
+    "benxi_cp.edge.ControlCharacterMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The demo's own date (benxi_cp/clock.py), read once per request.
@@ -83,6 +90,8 @@ MIDDLEWARE = [
     # Authentication (below): idle sessions end; locked-out log-ins get the lockout page.
     "benxi_cp.accounts.security.IdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
+    # An enterprise user finds only the pages written for them (benxi_cp/scoping.py).
+    "benxi_cp.scoping.EnterpriseScopeMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_cp.urls"
@@ -135,9 +144,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+# Redis is an optimisation, not a dependency (benxi_cp/cache.py): while it does not answer,
+# each process serves from its own memory, logs it once, and tries Redis again every
+# BENXI_CACHE_RETRY_SECONDS; short socket timeouts, so that no request waits for it long.
+BENXI_CACHE_RETRY_SECONDS = env_int("BENXI_CACHE_RETRY_SECONDS", 5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "benxi_cp.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -225,6 +242,8 @@ LOCALE_PATHS = [
     BASE_DIR / "programme" / "locale",
     BASE_DIR / "permits" / "locale",
     SHARED_DIR / "locale",
+    # Last: where a phrase is in an earlier catalogue too, the pages keep its words.
+    BASE_DIR / "portal" / "locale",
 ]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -375,6 +394,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
+        "api.schema.state_non_empty_lists",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -399,6 +419,11 @@ BENXI_IMPORT_MAX_UNPACKED_BYTES = env_int("BENXI_IMPORT_MAX_UNPACKED_BYTES", 256
 # A file larger than this is checked and imported by the background worker
 # (`manage.py db_worker`), with a progress page; a smaller one at once, in the request.
 BENXI_IMPORT_BACKGROUND_BYTES = env_int("BENXI_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
+# And so is a workbook whose parts unpack to more than this, however small the file: the XML
+# the parser reads in a request (a second or two) is bounded, not the compressed bytes.
+BENXI_IMPORT_BACKGROUND_UNPACKED_BYTES = env_int(
+    "BENXI_IMPORT_BACKGROUND_UNPACKED_BYTES", 8 * 1024 * 1024
+)
 # django-tasks with its database backend: the queue is a table of the application's
 # database, so neither SQLite nor PostgreSQL needs another server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -7,7 +7,12 @@ which is then read the same way. Before anything is parsed the file is checked a
 limits of the settings (docs/operations.md, "Imports and background tasks"): its size, and for a
 workbook the uncompressed size of its parts and each sheet's declared dimension, read from
 the zip directory and the sheet's `<dimension ref>` (a zip bomb is refused from its
-directory, without inflating it). The number of rows is checked as they are read.
+directory, without inflating it). The number of rows is checked as they are read, whatever
+a sheet declares: a sheet without a `<dimension>` is never scanned whole to find its size.
+
+A file that cannot be parsed (a workbook of broken XML, a forged zip directory, a cell with a
+NUL byte or another control character) is refused with a message (`FileRefused`), never an
+exception that escapes: the same message in the page and in a background job.
 """
 
 import csv
@@ -16,18 +21,41 @@ import io
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from benxi_cp.validators import control_character
 
 # The beginning of a sheet's XML that is read to find its <dimension ref="A1:H200"/>: it
 # comes before the rows (ECMA-376 orders the children of <worksheet>).
 DIMENSION_PROBE_BYTES = 64 * 1024
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)"')
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+# What openpyxl and zipfile raise on a file that is not the workbook it claims to be: a
+# broken zip (or one whose directory lies about its parts: a short part, a bad CRC), XML
+# that does not parse (ElementTree's ParseError and lxml's XMLSyntaxError are SyntaxErrors),
+# a part that is missing or of the wrong shape.
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    TypeError,
+    ValueError,
+    OSError,
+)
 
 
 class FileRefused(Exception):
@@ -138,10 +166,51 @@ def check_limits(source: bytes | Path, filename: str) -> None:
                         )
                         % {"columns": last_col, "limit": settings.BENXI_IMPORT_MAX_COLUMNS}
                     )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, TypeError):
-        raise FileRefused(
-            _("the XLSX file cannot be opened; is it a real Excel workbook?")
-        ) from None
+    except UNREADABLE:
+        raise FileRefused(_unreadable_workbook()) from None
+
+
+def parse_size(source: bytes | Path, filename: str) -> int:
+    """The bytes the parser reads to go through the file: a CSV file's size; a workbook's
+    sheets and shared strings uncompressed, from its zip directory (a workbook of 1 MB may
+    hold 800,000 rows). Call after `check_limits`."""
+    if not is_xlsx(source, filename):
+        return _size(source)
+    try:
+        with _open_binary(source) as file, zipfile.ZipFile(file) as archive:
+            return sum(part.file_size for part in archive.infolist())
+    except UNREADABLE:
+        raise FileRefused(_unreadable_workbook()) from None
+
+
+def _unreadable_workbook() -> str:
+    return _("the XLSX file cannot be opened; is it a real Excel workbook?")
+
+
+def _broken_workbook() -> str:
+    return _(
+        "the XLSX file is damaged: its content cannot be read (save it again from Excel, or as CSV)"
+    )
+
+
+def _control_character(cells: list[str]) -> str | None:
+    """The first control character of the cells (benxi_cp/validators.py), as U+XXXX."""
+    for cell in cells:
+        found = control_character(cell)
+        if found:
+            return found
+    return None
+
+
+def _refuse_control_character(character: str, row: int) -> FileRefused:
+    return FileRefused(
+        _(
+            "the row holds a control character (%(character)s, a NUL byte or another "
+            "invisible character) that no column accepts; remove it"
+        )
+        % {"character": character},
+        row=row,
+    )
 
 
 def _too_many_rows() -> FileRefused:
@@ -183,6 +252,9 @@ class Table:
         first = next(self._raw_rows(), None)
         if not first or not any(first):
             raise FileRefused(_("the file has no header row"), row=1)
+        character = _control_character(first)
+        if character:
+            raise _refuse_control_character(character, row=1)
         header = [name.strip().lower() for name in first]
         while header and not header[-1]:
             header.pop()
@@ -233,6 +305,9 @@ class Table:
         for count, row in enumerate(raw, start=1):
             if count > limit:
                 raise _too_many_rows()
+            character = _control_character(row)
+            if character:
+                raise _refuse_control_character(character, row=count + 1)
             cells = [cell.strip() for cell in row]
             yield cells if any(cells) else []
 
@@ -242,6 +317,7 @@ def sheet_names(source: bytes | Path, filename: str) -> list[str]:
     from openpyxl import load_workbook
 
     check_limits(source, filename)
+    _bound_openpyxl()
     try:
         with _open_binary(source) as binary:
             workbook = load_workbook(binary, read_only=True, data_only=True)
@@ -249,10 +325,8 @@ def sheet_names(source: bytes | Path, filename: str) -> list[str]:
                 return list(workbook.sheetnames)
             finally:
                 workbook.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
-        raise FileRefused(
-            _("the XLSX file cannot be opened; is it a real Excel workbook?")
-        ) from None
+    except UNREADABLE:
+        raise FileRefused(_unreadable_workbook()) from None
 
 
 def _xlsx_to_csv(source: bytes | Path, sheet: str | None = None):
@@ -261,9 +335,13 @@ def _xlsx_to_csv(source: bytes | Path, sheet: str | None = None):
     is checked as the rows come."""
     from openpyxl import load_workbook
 
+    _bound_openpyxl()
     try:
         with _open_binary(source) as binary:
-            workbook = load_workbook(binary, read_only=True, data_only=True)
+            try:
+                workbook = load_workbook(binary, read_only=True, data_only=True)
+            except UNREADABLE:
+                raise FileRefused(_unreadable_workbook()) from None
             spool = tempfile.NamedTemporaryFile(  # noqa: SIM115  (closed by Table.close)
                 mode="w+", encoding="utf-8", newline="", suffix=".csv"
             )
@@ -271,6 +349,10 @@ def _xlsx_to_csv(source: bytes | Path, sheet: str | None = None):
                 writer = csv.writer(spool)
                 limit = max_rows() + 1  # and the header
                 worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+                # Every row is read, whatever the sheet declares (a forged dimension of one
+                # row would hide the others); the limit is counted here. The declared
+                # columns (within the limit) still pad the rows.
+                worksheet._max_row = None
                 for count, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
                     if count > limit:
                         raise _too_many_rows()
@@ -282,11 +364,42 @@ def _xlsx_to_csv(source: bytes | Path, sheet: str | None = None):
                 raise
             finally:
                 workbook.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
-        raise FileRefused(
-            _("the XLSX file cannot be opened; is it a real Excel workbook?")
-        ) from None
+    except UNREADABLE:
+        raise FileRefused(_broken_workbook()) from None
     return spool
+
+
+def _declared_dimensions(worksheet) -> None:
+    """A read-only sheet's declared size, read from the XML before its rows only. openpyxl's
+    own reading goes on to the end of `<sheetData>` when the sheet declares none: a scan of
+    the whole sheet, in the request, before a single row is counted."""
+    from openpyxl.utils.cell import range_boundaries
+
+    source = worksheet._get_source()
+    try:
+        for _event, element in ElementTree.iterparse(source, events=("start",)):
+            name = element.tag.rpartition("}")[2]
+            if name == "dimension":
+                bounds = range_boundaries(element.get("ref", ""))
+                if None not in bounds:
+                    (
+                        worksheet._min_column,
+                        worksheet._min_row,
+                        worksheet._max_column,
+                        worksheet._max_row,
+                    ) = bounds
+                return
+            if name == "sheetData":
+                return
+    finally:
+        source.close()
+
+
+def _bound_openpyxl() -> None:
+    """Have openpyxl's read-only sheets find their size without scanning them (above)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _declared_dimensions
 
 
 def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from benxi_cp import views, views_help
+from benxi_cp.scoping import enterprise_scoped
 
 # A server error's page needs no database (403 and 404: Django's views and templates).
 handler500 = "benxi_cp.errors.server_error"
@@ -14,8 +15,12 @@ handler500 = "benxi_cp.errors.server_error"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("logout/", enterprise_scoped(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "i18n/setlang/",
+        enterprise_scoped(login_not_required(set_language)),
+        name="set_language",
+    ),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
@@ -33,6 +38,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("programme/", include("programme.urls")),
     path("permits/", include("permits.urls")),
+    path("portal/", include("portal.urls")),
     path("accounts/", include("benxi_cp.accounts.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

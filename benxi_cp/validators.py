@@ -9,8 +9,9 @@ commands and the API check it with `validate_year` (or `in_range`); the database
 """
 
 import datetime
+import re
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +54,28 @@ def date_q(field: str = "date") -> Q:
             f"{field}__lte": datetime.date(LAST_YEAR, 12, 31),
         }
     )
+
+
+# -- Text: no control characters ---------------------------------------------------------------
+# A text of the programme (a code, a name, a reason, a search) holds no control character:
+# the C0 controls but tab, line feed and carriage return, DEL and the C1 controls.
+# PostgreSQL refuses NUL in text (a server error, were it let through); the others are
+# invisible. Refused at the edge (benxi_cp/edge.py: forms, query parameters, API bodies), by
+# the API's text fields (their schema states the pattern), and in imported files
+# (benxi_cp/tabular.py).
+CONTROL_CHARACTER_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+CONTROL_CHARACTERS = re.compile(f"[{CONTROL_CHARACTER_CLASS}]")
+# The same rule as a pattern a whole text must match (a JSON schema's `pattern`).
+TEXT_PATTERN = f"^[^{CONTROL_CHARACTER_CLASS}]*$"
+CONTROL_CHARACTER_MESSAGE = _(
+    "This text holds a control character (a NUL byte or another invisible character); remove it."
+)
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of `text`, as U+XXXX; None when it has none."""
+    found = CONTROL_CHARACTERS.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+validate_text = RegexValidator(TEXT_PATTERN, CONTROL_CHARACTER_MESSAGE, code="control_character")

@@ -161,6 +161,7 @@ class _SaveMixin:
             refuse(form, conflict)
             return self.form_invalid(form)
         except IntegrityError as error:
+            # A guard's refusal in its rule's words (benxi_cp/refusals.py), else in general.
             refused = _("The database refused this record; check the values.")
             form.add_error(None, refusals.message(error, refused))
             return self.form_invalid(form)
@@ -280,10 +281,13 @@ class ImportView(View):
             return self.render(form)
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
-        refused = _over_limits(upload)
+        refused, unpacked = _over_limits(upload)
         if refused is not None:
             return self.render(ImportUploadForm(), result=refused)
-        if upload.size > settings.BENXI_IMPORT_BACKGROUND_BYTES:
+        if (
+            upload.size > settings.BENXI_IMPORT_BACKGROUND_BYTES
+            or unpacked > settings.BENXI_IMPORT_BACKGROUND_UNPACKED_BYTES
+        ):
             return self.enqueue(request, upload)
         _clean_spool()
         token = uuid.uuid4().hex
@@ -356,9 +360,10 @@ def template_urls(kind: str) -> list[tuple[str, str]]:
     ]
 
 
-def _over_limits(upload) -> ImportResult | None:
+def _over_limits(upload) -> tuple[ImportResult | None, int]:
     """The refusal of an upload over the limits (a zip bomb, say), found from its size and
-    zip directory before anything is parsed or queued; None when it is within them."""
+    zip directory before anything is parsed or queued (None when it is within them); and
+    the bytes a parser would read (a workbook's parts unpacked)."""
     if hasattr(upload, "temporary_file_path"):
         source = Path(upload.temporary_file_path())
     else:
@@ -366,11 +371,11 @@ def _over_limits(upload) -> ImportResult | None:
         upload.seek(0)
     try:
         tabular.check_limits(source, upload.name)
+        return None, tabular.parse_size(source, upload.name)
     except tabular.FileRefused as refused:
         result = ImportResult(dry_run=True)
         result.add(refused.row or 1, "", refused.message)
-        return result
-    return None
+        return result, 0
 
 
 TEMPLATE_TYPES = {"xlsx": export.XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
@@ -430,6 +435,9 @@ class FormatDocumentView(TemplateView):
 
 class HomeView(TemplateView):
     template_name = "home.html"
+    # An enterprise user lands on their own page (registry.landing_pages); their work queues
+    # are empty otherwise, since they hold none of the queues' permissions.
+    enterprise_scoped = True
 
     def get(self, request, *args, **kwargs):
         landing = registry.landing_pages.get(roles.role_of(request.user))

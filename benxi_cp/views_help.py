@@ -9,6 +9,7 @@ from benxi_cp import glossary, search
 
 
 class SearchView(TemplateView):
+    enterprise_scoped = True  # every hit goes through scoping.scope_for
     template_name = "search/results.html"
 
     def get_context_data(self, **kwargs):
@@ -26,6 +27,7 @@ class SearchView(TemplateView):
 
 
 class GlossaryView(TemplateView):
+    enterprise_scoped = True  # the terms and rules, no records
     template_name = "help/glossary.html"
 
     def get_context_data(self, **kwargs):

@@ -16,11 +16,12 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from benxi_cp import scoping
 from benxi_cp.models import EditConflict
 from benxi_cp.refusals import Refused
 from benxi_cp.versions import Difference, refuse
@@ -61,7 +62,7 @@ def asked_report(request) -> tuple[DischargeReport | None, ReportStartForm | Non
     keys = ("enterprise", "year", "period")
     if not all(request.GET.get(key) for key in keys):
         return None, None
-    form = ReportStartForm(request.GET)
+    form = scoped(request, ReportStartForm(request.GET))
     if not form.is_valid():
         return None, form
     kind, number = parse_period(form.cleaned_data["period"])
@@ -75,13 +76,35 @@ def asked_report(request) -> tuple[DischargeReport | None, ReportStartForm | Non
     return (report or DischargeReport(**period)), form
 
 
+def scoped(request, form):
+    """The start form offers an enterprise user only the enterprises they enter for
+    (benxi_cp/scoping.py)."""
+    if scoping.is_enterprise_user(request.user):
+        form.fields["enterprise"].queryset = scoping.scope_for(
+            request.user, Enterprise.objects.all()
+        )
+    return form
+
+
+def done(request, report: DischargeReport):
+    """Where the grid leads after a report: its page; an enterprise user, who reads it on
+    their own page, back to the grid, or home when the report is locked."""
+    if scoping.is_enterprise_user(request.user):
+        return redirect("home") if report.is_locked else redirect(report.entry_url)
+    return redirect(report)
+
+
 def start_page(request, form=None):
     """The small form asking for enterprise, year and period (the next year of the
     enterprise's last annual report, when the address names the enterprise)."""
     if form is None:
         initial = {"period": request.GET.get("period") or "Y"}
         given = request.GET.get("enterprise", "")
-        enterprise = Enterprise.objects.filter(pk=given).first() if given.isdigit() else None
+        enterprise = (
+            scoping.scope_for(request.user, Enterprise.objects.all()).filter(pk=given).first()
+            if given.isdigit()
+            else None
+        )
         if enterprise is not None:
             initial["enterprise"] = enterprise
             latest = (
@@ -94,7 +117,7 @@ def start_page(request, form=None):
                 initial["year"] = latest + 1
         if request.GET.get("year", "").isdigit():
             initial["year"] = int(request.GET["year"])
-        form = ReportStartForm(initial=initial)
+        form = scoped(request, ReportStartForm(initial=initial))
     return render(request, START_TEMPLATE, {"form": form, "title": _("Enter a discharge report")})
 
 
@@ -245,7 +268,15 @@ class Grid:
 # -- saving ---------------------------------------------------------------------------------
 def after_save(request, report: DischargeReport, action: str):
     """Submit when asked, and say how the save went: its status and grade, or the checks'
-    flags to look at."""
+    flags to look at. An enterprise submits by signing: its signatory reads and signs the
+    report (the portal)."""
+    if action == "submit" and scoping.is_enterprise_user(request.user):
+        messages.info(
+            request,
+            _("Saved as %(status)s. Your signatory submits it by signing it.")
+            % {"status": report.get_status_display()},
+        )
+        return done(request, report)
     if action == "submit":
         try:
             workflow.submit(report, request.user)
@@ -357,10 +388,23 @@ class ReportEntryView(PermissionMixin, View):
 
     permission_required = ENTER_PERMISSIONS
     prefix = PREFIX
+    # An enterprise's preparer enters its own reports here too (benxi_cp/scoping.py): only
+    # for the enterprises they may enter for, and they submit by signing (the portal).
+    enterprise_scoped = True
 
     def dispatch(self, request, *args, **kwargs):
         self.grid = Grid(self.prefix)
+        self.for_enterprise = scoping.is_enterprise_user(request.user)
+        if self.for_enterprise:
+            given = request.GET.get("enterprise", "")
+            enterprise = scoping.own_enterprise(request.user, Enterprise.objects.all(), given)
+            if given and (enterprise is None or not scoping.may_enter(request.user, enterprise.pk)):
+                raise Http404(_("No enterprise of yours has this code."))
         return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self):
+        # An enterprise user's right is their grant for the enterprise (checked above).
+        return self.for_enterprise or super().has_permission()
 
     def get(self, request):
         report, form = asked_report(request)
@@ -368,7 +412,7 @@ class ReportEntryView(PermissionMixin, View):
             return start_page(request, form)
         if report.is_locked:
             messages.info(request, _("This report is verified and locked."))
-            return redirect(report)
+            return done(request, report)
         previous, previous_values = _previous_values(report)
         comparisons = grid_comparisons(report, previous)
         formset = ValueRowFormSet(
@@ -384,7 +428,7 @@ class ReportEntryView(PermissionMixin, View):
             return HttpResponseBadRequest(_("Say which enterprise, year and period."))
         if report.is_locked:
             messages.error(request, str(ReportLocked(report).messages[0]))
-            return redirect(report)
+            return done(request, report)
         previous, previous_values = _previous_values(report)
         action = request.POST.get("action", "save")
         header = ReportHeaderForm(request.POST, instance=report)
@@ -414,7 +458,7 @@ class ReportEntryView(PermissionMixin, View):
                 formset.is_valid()
         except ReportLocked as locked:
             messages.error(request, " ".join(locked.messages))
-            return redirect(report), formset
+            return done(request, report), formset
         except (WriteConflict, Refused) as conflict:
             header.add_error(None, " ".join(conflict.messages))
         except IntegrityError:

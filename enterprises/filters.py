@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from benxi_cp.filters import YES_NO, FilterSet
+from benxi_cp.filters import YES_NO, FilterSet, YearFilter
 from enterprises import districts
 from enterprises.choices import (
     CpStatus,
@@ -62,7 +62,7 @@ class DischargeReportFilter(FilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("sector"), field_name="enterprise__sector", choices=Sector.choices
     )
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
     period_kind = django_filters.ChoiceFilter(label=_("period"), choices=PeriodKind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=ReportStatus.choices)
     grade = django_filters.ChoiceFilter(label=_("reliability grade"), choices=Grade.choices)
@@ -76,7 +76,7 @@ class DischargeReportFilter(FilterSet):
 
 
 class FlagFilter(FilterSet):
-    year = django_filters.NumberFilter(label=_("year"), field_name="report__year")
+    year = YearFilter(label=_("year"), field_name="report__year")
     severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
     code = django_filters.ChoiceFilter(label=_("check"), choices=FlagCode.choices)
     sector = django_filters.ChoiceFilter(

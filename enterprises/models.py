@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from benxi_cp import scoping
 from benxi_cp.models import TrackedModel, VersionedModel
 from benxi_cp.units import unit_label
 from benxi_cp.validators import year_q
@@ -191,10 +192,11 @@ class ReportLocked(ValidationError):
 
 class DischargeReportQuerySet(models.QuerySet):
     def for_user(self, user) -> "DischargeReportQuerySet":
-        """The reports `user` may read: every view and export starts here."""
+        """The reports `user` may read: every view and export starts here. An enterprise user
+        reads their enterprises' reports only (benxi_cp/scoping.py)."""
         if user.has_perm("enterprises.view_dischargereport"):
-            return self
-        return self.none()
+            return scoping.scope_for(user, self)
+        return scoping.only_own(user, self) if scoping.is_enterprise_user(user) else self.none()
 
     def search(self, text: str) -> "DischargeReportQuerySet":
         text = text.strip()

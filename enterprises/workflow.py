@@ -174,6 +174,20 @@ def submit(report: DischargeReport, user) -> DischargeReport:
     return locks.run_in_transaction(lambda: _submit(report, user), report=report)
 
 
+def submit_certified(report: DischargeReport, user, then=None) -> DischargeReport:
+    """A draft or returned report submitted by the signatory who certified it (the enterprise
+    portal checks their grant, password and second factor, and no permission of the EPB's
+    is asked); `then(stored)` runs in the same transaction (it records the signature)."""
+
+    def work():
+        stored = _submit(report, user)
+        if then is not None:
+            then(stored)
+        return stored
+
+    return locks.run_in_transaction(work, report=report)
+
+
 def _submit(report: DischargeReport, user) -> DischargeReport:
     stored = _fresh(report)
     if stored.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):

@@ -36,6 +36,8 @@ from benxi_cp.views import ObjectListView, PermissionMixin
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     """Every user changes their own password (the old one first)."""
 
+    enterprise_scoped = True  # enterprise users too; it shows no records
+
     success_url = reverse_lazy("home")
     success_message = gettext_lazy("Your password has been changed.")
     extra_context = {"title": gettext_lazy("Change password")}

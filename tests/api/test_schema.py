@@ -52,9 +52,10 @@ def _api_routes() -> set[str]:
     return found
 
 
-@pytest.fixture
-def token(make_user) -> str:
-    return ApiToken.issue(make_user(roles.ADMINISTRATOR, "contract"), "contract")[1]
+@pytest.fixture(params=[roles.ADMINISTRATOR, roles.EPB_STAFF])
+def token(request, make_user) -> str:
+    """The contract holds for the administrator's token and for the EPB's."""
+    return ApiToken.issue(make_user(request.param, "contract"), "contract")[1]
 
 
 def test_every_endpoint_is_in_the_schema(client_as):

@@ -66,7 +66,8 @@ def _settings_of(**variables: str) -> subprocess.CompletedProcess:
 
 def test_redis_url_gives_the_shared_cache_and_a_bad_one_stops_the_start():
     shared = _settings_of(REDIS_URL="redis://127.0.0.1:6379/3")
-    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, falling back to local memory while Redis is down
+    assert shared.stdout.strip() == "benxi_cp.cache.ResilientRedisCache"
     local = _settings_of(REDIS_URL="")
     assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
     bad = _settings_of(REDIS_URL="127.0.0.1:6379")

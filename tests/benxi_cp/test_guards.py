@@ -39,6 +39,7 @@ def test_the_apps_register_their_guards_in_order():
         "enterprises.locks",
         "audits.locks",
         "reports.yearlock",
+        "portal.locks",
     ]
     for guard in guards.registered():
         assert set(guard.builders) == {"postgresql", "sqlite"}

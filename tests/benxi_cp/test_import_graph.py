@@ -22,10 +22,11 @@ PACKAGES = (
     "reports",
     "programme",
     "permits",
+    "portal",
     "api",
     "bench",
 )
-APPS = ("enterprises", "audits", "targets", "reports", "programme", "permits")
+APPS = ("enterprises", "audits", "targets", "reports", "programme", "permits", "portal")
 ABOVE_THE_CORE = (*APPS, "api", "bench")  # the API and the benchmark tooling sit above the apps
 
 

@@ -100,6 +100,7 @@ def module_level_registrations() -> list[str]:
         "programme",
         "permits",
         "api",
+        "portal",
     ):
         for path in sorted((root / package).rglob("*.py")):
             if "migrations" in path.parts:

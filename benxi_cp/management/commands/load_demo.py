@@ -72,3 +72,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         print_logins(self.stdout)
+        # The apps' own demo accounts, after the staff's.
+        for part in parts:
+            if part.print_logins is not None:
+                part.print_logins(self.stdout)

@@ -1,0 +1,47 @@
+"""What an enterprise user acts for, and how each model's rows belong to an enterprise
+(the stores of benxi_cp/scoping.py)."""
+
+from benxi_cp.scoping import EnterpriseAccess, EnterpriseScope
+
+USE_PORTAL = "portal.use_portal"
+
+
+def enterprise_ids(user) -> frozenset[int]:
+    """The enterprises of the user's grants that count (not revoked; signatories approved)."""
+    from portal.models import Grant
+
+    return frozenset(
+        Grant.objects.active().filter(user=user).values_list("enterprise_id", flat=True)
+    )
+
+
+def may_enter(user, enterprise_id: int) -> bool:
+    """Preparers and signatories enter reports; viewers read."""
+    from portal.models import Grant, Level
+
+    return (
+        Grant.objects.active()
+        .filter(user=user, enterprise_id=enterprise_id, level__in=[Level.PREPARER, Level.SIGNATORY])
+        .exists()
+    )
+
+
+ACCESS = EnterpriseAccess(
+    name="portal", permission=USE_PORTAL, enterprise_ids=enterprise_ids, may_enter=may_enter
+)
+
+# Every model an enterprise user may read, with the lookup to its enterprise. A model not
+# listed gives them no rows.
+SCOPES = (
+    EnterpriseScope("enterprises.enterprise", "pk"),
+    EnterpriseScope("enterprises.dischargereport", "enterprise"),
+    EnterpriseScope("enterprises.dischargevalue", "report__enterprise"),
+    EnterpriseScope("enterprises.reliabilityflag", "report__enterprise"),
+    EnterpriseScope("enterprises.annualdischarge", "enterprise"),
+    EnterpriseScope("audits.audit", "enterprise"),
+    EnterpriseScope("audits.auditstep", "audit__enterprise"),
+    EnterpriseScope("audits.option", "audit__enterprise"),
+    EnterpriseScope("programme.incentive", "enterprise"),
+    EnterpriseScope("programme.environmentalinvestment", "enterprise"),
+    EnterpriseScope("portal.grant", "enterprise"),
+)

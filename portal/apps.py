@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    verbose_name = _("Enterprise portal")
+    name = "portal"
+
+    def ready(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from benxi_cp import guards, roles
+        from benxi_cp.demo import Demo
+        from benxi_cp.navigation import LandingPage
+        from benxi_cp.registry import registry
+        from portal import access, demo, locks, navigation
+
+        # Who is an enterprise user and what they see (benxi_cp/scoping.py); the page they
+        # land on at "/".
+        registry.enterprise_access.register(access.ACCESS)
+        registry.enterprise_scopes.register(*access.SCOPES)
+        registry.landing_pages.register(LandingPage(roles.ENTERPRISE_USER, "portal:home"))
+        # Its entries of the top navigation (benxi_cp/navigation.py).
+        registry.navigation.register(*navigation.ITEMS)
+        # A signature never changes: the database refuses it (portal/locks.py), and the
+        # refusal, where no view caught it, is shown as a message (benxi_cp/refusals.py).
+        registry.guards.register(
+            guards.Guard(
+                "portal.locks",
+                {"postgresql": locks.postgresql_triggers, "sqlite": locks.sqlite_triggers},
+                tables=locks.guarded_tables,
+            )
+        )
+        registry.refusals.register(
+            lambda error: (
+                ValidationError(_("A signed submission cannot change."))
+                if locks.is_signed_error(error)
+                else None
+            )
+        )
+        # Its demo accounts (`manage.py load_demo`), printed after the staff's.
+        registry.demo.register(
+            Demo(
+                "portal",
+                demo.load,
+                foreign_records=demo.foreign_records,
+                print_logins=demo.print_logins,
+            )
+        )

@@ -1,0 +1,326 @@
+"""Enterprise accounts: who acts for which enterprise (a grant), and how they were invited.
+
+A grant gives one user one level on one enterprise: a viewer reads, a preparer also enters
+reports, a signatory also signs them. A signatory is the legal representative or a person
+they authorised in writing: the letter is stored with the grant, and the EPB approves the
+grant before it counts. A revoked grant counts for nothing. People get their account only
+through an invitation: a single-use link that expires (no open registration).
+"""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.files import MAX_DOCUMENT_BYTES
+from benxi_cp.models import TrackedModel
+from enterprises.models import Enterprise
+
+INVITATION_DAYS = 7
+
+
+class Level(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    PREPARER = "preparer", _("Preparer")
+    SIGNATORY = "signatory", _("Signatory")
+
+
+class Basis(models.TextChoices):
+    """Why a signatory may sign for the enterprise."""
+
+    LEGAL_REPRESENTATIVE = "legal_rep", _("Legal representative (法定代表人)")
+    AUTHORISED = "authorised", _("Authorised in writing by the legal representative")
+
+
+class GrantQuerySet(models.QuerySet):
+    def active(self) -> "GrantQuerySet":
+        """Grants that count: not revoked, and approved by the EPB when they are to sign."""
+        return self.filter(revoked_at__isnull=True).filter(
+            ~Q(level=Level.SIGNATORY) | Q(approved_at__isnull=False)
+        )
+
+    def awaiting_approval(self) -> "GrantQuerySet":
+        return self.filter(level=Level.SIGNATORY, approved_at__isnull=True, revoked_at__isnull=True)
+
+
+def letter_path(grant: "Grant", filename: str) -> str:
+    # A generated name: what users call their files never reaches the file system.
+    return f"portal/letters/{grant.enterprise_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Grant(TrackedModel):
+    """One user's access to one enterprise, at one level."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_grants",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="grants"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    basis = models.CharField(
+        _("signs as"), max_length=16, choices=Basis.choices, blank=True, default=""
+    )
+    letter = models.FileField(
+        _("letter of authorisation"), upload_to=letter_path, max_length=200, blank=True
+    )
+    letter_name = models.CharField(_("file name"), max_length=200, blank=True)
+    letter_type = models.CharField(_("content type"), max_length=100, blank=True)
+    letter_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoke_reason = models.TextField(_("reason for revoking"), blank=True)
+    # Wrong passwords or codes when signing, in a row; at MAX_SIGNING_FAILURES the person
+    # may not sign until the EPB unlocks it.
+    signing_failures = models.PositiveSmallIntegerField(_("failed signing attempts"), default=0)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise__code", "user__username"]
+        verbose_name = _("enterprise grant")
+        verbose_name_plural = _("enterprise grants")
+        permissions = [
+            ("use_portal", _("Can use the enterprise portal (enterprise users only)")),
+            ("approve_signatory", _("Can approve and revoke enterprise grants")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "enterprise"],
+                condition=Q(revoked_at__isnull=True),
+                name="portal_grant_one_live_per_user_enterprise",
+                violation_error_message=_("This person already holds a grant for the enterprise."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level=Level.SIGNATORY) & ~Q(basis="") | ~Q(level=Level.SIGNATORY),
+                name="portal_grant_signatory_has_basis",
+                violation_error_message=_(
+                    "A signatory signs as the legal representative or "
+                    "as a person authorised in writing."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis=Basis.AUTHORISED) | ~Q(letter=""),
+                name="portal_grant_authorised_has_letter",
+                violation_error_message=_("A person authorised in writing needs the letter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(level=Level.SIGNATORY),
+                name="portal_grant_only_signatories_approved",
+                violation_error_message=_("Only signatory grants are approved."),
+            ),
+            models.CheckConstraint(
+                condition=Q(letter_bytes__lte=MAX_DOCUMENT_BYTES),
+                name="portal_grant_letter_size_limit",
+                violation_error_message=_("A letter holds at most 20 MB."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enterprise} · {self.get_level_display()}"
+
+    def clean(self) -> None:
+        if self.level == Level.SIGNATORY and not self.basis:
+            raise ValidationError(
+                {
+                    "basis": _(
+                        "Say whether the signatory is the legal representative or "
+                        "authorised in writing."
+                    )
+                }
+            )
+        if self.level != Level.SIGNATORY:
+            self.basis = ""
+        if self.basis == Basis.AUTHORISED and not self.letter:
+            raise ValidationError(
+                {
+                    "letter": _(
+                        "Upload the letter of authorisation signed by the legal representative."
+                    )
+                }
+            )
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (
+            self.level != Level.SIGNATORY or self.approved_at is not None
+        )
+
+    @property
+    def status_label(self) -> str:
+        if self.revoked_at is not None:
+            return _("Revoked")
+        if self.level == Level.SIGNATORY and self.approved_at is None:
+            return _("Awaiting the EPB's approval")
+        return _("Active")
+
+    @property
+    def signing_locked(self) -> bool:
+        return self.signing_failures >= MAX_SIGNING_FAILURES
+
+    def letter_url(self) -> str:
+        return reverse("portal:grant_letter", args=[self.pk]) if self.letter else ""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True).filter(
+            expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(TrackedModel):
+    """An invitation by e-mail to act for one enterprise at one level. Only the digest of
+    its token is stored; the link in the e-mail is the only copy of the token."""
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="portal_invitations",
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    basis = models.CharField(
+        _("signs as"), max_length=16, choices=Basis.choices, blank=True, default=""
+    )
+    letter = models.FileField(
+        _("letter of authorisation"), upload_to=letter_path, max_length=200, blank=True
+    )
+    letter_name = models.CharField(_("file name"), max_length=200, blank=True)
+    letter_type = models.CharField(_("content type"), max_length=100, blank=True)
+    letter_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    grant = models.OneToOneField(
+        Grant,
+        verbose_name=_("grant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="portal_invitation_accepted_or_withdrawn",
+                violation_error_message=_("An invitation is accepted or withdrawn, not both."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="authorised") | ~Q(letter=""),
+                name="portal_invitation_authorised_has_letter",
+                violation_error_message=_("A person authorised in writing needs the letter."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.enterprise}"
+
+    def new_token(self) -> str:
+        """A fresh token for this invitation (its digest is stored; the token is not)."""
+        token = secrets.token_urlsafe(32)
+        self.token_digest = token_digest(token)
+        self.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
+        return token
+
+    @property
+    def status_label(self) -> str:
+        if self.accepted_at:
+            return _("Accepted")
+        if self.withdrawn_at:
+            return _("Withdrawn")
+        if self.expires_at <= timezone.now():
+            return _("Expired")
+        return _("Sent")
+
+
+STATEMENT_VERSION = "2026-1"
+MAX_SIGNING_FAILURES = 5
+
+
+class Signature(models.Model):
+    """A signatory's certification of a discharge report: the submission. What was signed is
+    kept as canonical JSON with its SHA-256; the database refuses any change or deletion."""
+
+    report = models.ForeignKey(
+        "enterprises.DischargeReport",
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    document = models.TextField(_("document signed (canonical JSON)"))
+    document_sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)
+    statement_version = models.CharField(_("certification statement"), max_length=16)
+    method = models.CharField(_("method"), max_length=32)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="portal_signature_sha256_hex",
+                violation_error_message=_("The hash is 64 hexadecimal digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.signer} · {self.signed_at:%Y-%m-%d %H:%M}"
+
+    def hash_matches(self) -> bool:
+        return hashlib.sha256(self.document.encode("utf-8")).hexdigest() == self.document_sha256

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.PortalHomeView.as_view(), name="home"),
+    path("reports/<int:pk>/", views.PortalReportView.as_view(), name="report"),
+    path("reports/<int:pk>/sign/", views.SignView.as_view(), name="report_sign"),
+    path("one-time-codes/", views.TwoFactorView.as_view(), name="two_factor"),
+    path("accounts/", views.GrantListView.as_view(), name="grants"),
+    path("accounts/invite/", views.InviteView.as_view(), name="invite"),
+    path("accounts/<int:pk>/approve/", views.grant_approve, name="grant_approve"),
+    path("accounts/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("accounts/<int:pk>/letter/", views.grant_letter, name="grant_letter"),
+    path(
+        "accounts/<int:pk>/unlock-signing/",
+        views.grant_unlock_signing,
+        name="grant_unlock_signing",
+    ),
+    path(
+        "invitations/<int:pk>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/<str:token>/", views.AcceptView.as_view(), name="accept"),
+]

@@ -188,7 +188,9 @@ BENXI_ALLOW_SELF_VERIFY = env_bool("BENXI_ALLOW_SELF_VERIFY", default=False)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user read at each request also says whether the user is
+    # an enterprise user (benxi_cp/scoping.py), in the same query.
+    "benxi_cp.scoping.ScopedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,6 +15,7 @@ from benxi_cp.validators import (
 )
 from enterprises.choices import Grade
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
+from permits.models import MonitoringValue
 from targets.models import Actual, Indicator, Target
 
 # The batch's cap: a province's monthly submission is a few thousand values.
@@ -401,3 +402,30 @@ class ReturnSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class MonitoringValueSerializer(serializers.ModelSerializer):
+    enterprise_code = serializers.CharField(source="enterprise.code", read_only=True)
+    pollutant = serializers.CharField(source="pollutant.code", read_only=True)
+    measured_at = serializers.CharField(
+        source="measured_at_text",
+        read_only=True,
+        help_text=_(
+            "YYYY-MM-DD for a daily mean, YYYY-MM-DD HH:00 (the hour it starts) for an hourly mean."
+        ),
+    )
+
+    class Meta:
+        model = MonitoringValue
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_code",
+            "outlet",
+            "pollutant",
+            "basis",
+            "measured_at",
+            "value",
+            "below_detection",
+            "method",
+        ]

@@ -17,6 +17,7 @@ router.register("audits", views.AuditViewSet, basename="audit")
 router.register("options", views.OptionViewSet, basename="option")
 router.register("discharge-reports", views.DischargeReportViewSet, basename="dischargereport")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("monitoring", views.MonitoringValueViewSet, basename="monitoringvalue")
 
 v1 = [
     *router.urls,

@@ -26,6 +26,8 @@ from enterprises import workflow
 from enterprises.filters import DischargeReportFilter, EnterpriseFilter
 from enterprises.importers import DischargeImporter
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
+from permits.filters import MonitoringFilter
+from permits.models import MonitoringValue
 from reports.summary import programme_summary
 from targets.filters import IndicatorFilter
 from targets.models import Indicator
@@ -269,6 +271,28 @@ class IndicatorViewSet(ReadViewSet):
     serializer_class = serializers.IndicatorSerializer
     filterset_class = IndicatorFilter
     queryset = Indicator.objects.select_related("department").prefetch_related("targets", "actuals")
+
+
+@extend_schema(
+    tags=["monitoring"],
+    description=_(
+        "Measured concentrations at the enterprises' permitted outlets (hourly and daily "
+        "means), with the filters of the monitoring list."
+    ),
+)
+class MonitoringValueViewSet(ReadViewSet):
+    """Measured concentrations at the permitted outlets, with the monitoring list's filters."""
+
+    permission_required = "permits.view_monitoringvalue"
+    serializer_class = serializers.MonitoringValueSerializer
+    filterset_class = MonitoringFilter
+
+    def get_queryset(self):
+        return (
+            MonitoringValue.objects.for_user(self.request.user)
+            .select_related("enterprise", "pollutant")
+            .order_by("pk")
+        )
 
 
 class ProgrammeSummaryView(APIView):

@@ -7,8 +7,8 @@ Redis alone for `BENXI_CACHE_RETRY_SECONDS`; the first call after that tries Red
 when it answers the process logs that and goes back to it. No request waits for Redis longer
 than its short socket timeouts (settings.py), and none fails because of it.
 
-`redis_client()` gives the raw client to those that need Redis itself (the API's throttle's
-atomic counter, api/throttling.py), or None when there is no Redis or it is down.
+`redis_client()` gives the raw client to those that need Redis itself (the atomic counter of
+the data exchange API's throttle), or None when there is no Redis or it is down.
 """
 
 import functools

@@ -50,7 +50,7 @@ def _texts(request: HttpRequest) -> Iterator[tuple[str, str]]:
         return
     if request.path.startswith(API_PREFIX):
         # The API reads its own bodies: its text fields refuse control characters with the
-        # error of the operation's schema (api/serializers.py); a form read here would be
+        # error of the operation's schema (the API's serializers); a form read here would be
         # gone for its parsers, which refuse it (415: its writes take JSON only).
         return
     if request.content_type in FORM_TYPES and request.method == "POST":

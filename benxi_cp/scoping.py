@@ -25,7 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -56,12 +59,36 @@ def _access() -> EnterpriseAccess | None:
 
 
 def is_enterprise_user(user) -> bool:
-    """Whether `user`'s records are scoped to their enterprises. Reads the user's permissions
-    (cached on the user object, as every permission check does)."""
+    """Whether `user`'s records are scoped to their enterprises: told by the query that read
+    the request's user (`ScopedModelBackend`), else read from the user's permissions (cached
+    on the user object, as every permission check does)."""
     if user is None or not user.is_authenticated or user.is_superuser:
         return False
+    told = getattr(user, "scoped_to_enterprises", None)
+    if told is not None:
+        return bool(told)
     access = _access()
     return access is not None and access.permission in user.get_all_permissions()
+
+
+class ScopedModelBackend(ModelBackend):
+    """Django's model backend, whose reading of the request's user also says, in the same
+    query, whether the user holds the permission that marks an enterprise user: every page
+    asks (`EnterpriseScopeMiddleware`), and none pays a query more for it."""
+
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.all()
+        access = _access()
+        if access is not None:
+            app_label, codename = access.permission.split(".", 1)
+            held = Permission.objects.filter(
+                Q(group__user=OuterRef("pk")) | Q(user=OuterRef("pk")),
+                content_type__app_label=app_label,
+                codename=codename,
+            )
+            users = users.annotate(scoped_to_enterprises=Exists(held))
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def enterprise_ids(user) -> frozenset[int]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "programme",
+    "permits",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -187,7 +188,9 @@ BENXI_ALLOW_SELF_VERIFY = env_bool("BENXI_ALLOW_SELF_VERIFY", default=False)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user read at each request also says whether the user is
+    # an enterprise user (benxi_cp/scoping.py), in the same query.
+    "benxi_cp.scoping.ScopedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -239,6 +242,7 @@ LOCALE_PATHS = [
     BASE_DIR / "reports" / "locale",
     BASE_DIR / "api" / "locale",
     BASE_DIR / "programme" / "locale",
+    BASE_DIR / "permits" / "locale",
     SHARED_DIR / "locale",
     # Last: where a phrase is in an earlier catalogue too, the pages keep its words.
     BASE_DIR / "portal" / "locale",
@@ -400,7 +404,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # An audit's assessment and acceptance share one set of verdicts.
-    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "audits.choices.Verdict"},
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "audits.choices.Verdict",
+        # A monitoring value's basis is a permit limit's (hourly or daily mean).
+        "LimitBasisEnum": "permits.choices.LimitBasis",
+    },
 }
 
 # -- Imports and background tasks ----------------------------------------------------------

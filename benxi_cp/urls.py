@@ -37,6 +37,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),
     path("programme/", include("programme.urls")),
+    path("permits/", include("permits.urls")),
     path("portal/", include("portal.urls")),
     path("accounts/", include("benxi_cp.accounts.urls")),
     path("api/", include("api.urls")),

@@ -208,7 +208,7 @@ class AcceptView(View):
                 form.add_error("username", refused.messages[0])
                 return self.render_page(request, form, invitation)
             return self.render_page(request, None, refusal=" ".join(refused.messages))
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="benxi_cp.scoping.ScopedModelBackend")
         messages.success(request, _("Welcome. Your account is ready."))
         return redirect("portal:home")
 

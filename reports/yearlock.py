@@ -11,7 +11,10 @@ any path (forms, imports, the admin, bulk updates, raw SQL, COPY):
   options, option reductions and feasibility analyses;
 - options implemented in the year (whatever their audit), their reductions and feasibility;
 - training and outreach events held in the year and their participants by enterprise (the
-  programme office's register, form CP-6).
+  programme office's register, form CP-6);
+- monitoring values measured in the year, and permits in force in some day of the year
+  (their days, issuer, version, outlets and limits: the year's compliance and permitted
+  quantities are computed from them); the permit's stored document may still be replaced.
 
 A change that only touches the `updated` stamps and the save counter `version` (a form
 saved unchanged) passes. What the
@@ -36,6 +39,7 @@ from audits.models import Audit, AuditStep, Option, OptionFeasibility, OptionRed
 from benxi_cp.guards import LOAD
 from enterprises.locks import DERIVED
 from enterprises.models import DischargeReport, DischargeValue
+from permits.models import Limit, MonitoringValue, Outlet, Permit
 from programme.models import TrainingEvent, TrainingParticipation
 from reports.closed import MARKER
 from reports.models import RecordCopy, YearClosing
@@ -91,6 +95,21 @@ def _event_by_id(expr: str, v: str) -> str:
     )
 
 
+def _permit(p: str, v: str) -> str:
+    """SQL: the first closed year in which the permit `p` is in force, else NULL."""
+    return (
+        f"(SELECT MIN(c.year) FROM {_t(YearClosing)} c WHERE c.reopened_at IS NULL "
+        f"AND c.year BETWEEN {_year(f'{p}.valid_from', v)} AND {_year(f'{p}.valid_to', v)})"
+    )
+
+
+def _permit_by_id(expr: str, v: str) -> str:
+    return f"(SELECT {_permit('pp', v)} FROM {_t(Permit)} pp WHERE pp.id = {expr})"
+
+
+# A permit's stored document is no part of what the year's compliance is computed from.
+PERMIT_DOCUMENT = {"document", "document_name", "document_type", "document_size"}
+
 # (key, model, the closed year a row of it belongs to (SQL over the row `p`), unguarded columns)
 GUARDED = (
     ("report", DischargeReport, lambda p, v: _closed(f"{p}.year"), DERIVED),
@@ -111,6 +130,11 @@ GUARDED = (
     # The training and outreach of a closed year (its annual form, CP-6)
     ("training", TrainingEvent, lambda p, v: _closed(_year(f"{p}.held_on", v)), STAMPS),
     ("participation", TrainingParticipation, lambda p, v: _event_by_id(f"{p}.event_id", v), {"id"}),
+    # The permits in force in a closed year and the monitoring of the year (its compliance)
+    ("permit", Permit, _permit, STAMPS | PERMIT_DOCUMENT),
+    ("outlet", Outlet, lambda p, v: _permit_by_id(f"{p}.permit_id", v), {"id"}),
+    ("limit", Limit, lambda p, v: _permit_by_id(f"{p}.permit_id", v), {"id"}),
+    ("monitoring", MonitoringValue, lambda p, v: _closed(_year(f"{p}.measured_on", v)), STAMPS),
 )
 
 

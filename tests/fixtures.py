@@ -147,7 +147,8 @@ def pytest_runtest_teardown(item, nextitem):
     pytest-xdist a worker may run ordinary tests (one transaction each, rolled back) after
     it, which would otherwise find no roles and no catalogues."""
     yield
-    if item.stash.get(_FLUSHED, False):
+    # After the last test the test database is gone already: nothing to put back.
+    if item.stash.get(_FLUSHED, False) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

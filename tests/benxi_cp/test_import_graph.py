@@ -21,11 +21,12 @@ PACKAGES = (
     "targets",
     "reports",
     "programme",
+    "permits",
     "portal",
     "api",
     "bench",
 )
-APPS = ("enterprises", "audits", "targets", "reports", "programme", "portal")
+APPS = ("enterprises", "audits", "targets", "reports", "programme", "permits", "portal")
 ABOVE_THE_CORE = (*APPS, "api", "bench")  # the API and the benchmark tooling sit above the apps
 
 

@@ -98,6 +98,7 @@ def module_level_registrations() -> list[str]:
         "targets",
         "reports",
         "programme",
+        "permits",
         "api",
         "portal",
     ):

@@ -107,4 +107,4 @@ def test_an_empty_result_and_a_bad_filter_are_said(demo, client, make_user):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="numberinput form-control is-invalid"' in page
-    assert "Enter a number." in page and "invalid-feedback" in page
+    assert "Enter a whole number." in page and "invalid-feedback" in page

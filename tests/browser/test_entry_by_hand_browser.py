@@ -3,9 +3,11 @@ chosen by keyboard, saved), and the phone grid at 390 px, whose field being type
 beside the frozen pollutant column, and whose refused save says so at the top and keeps
 every entry."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from audits.models import Audit
@@ -184,6 +186,11 @@ def test_a_refused_grid_save_says_so_at_the_top_and_keeps_every_entry(
     # stays at the top of the window.
     expect(page.locator(_field(codes[-1], "amount"))).to_be_focused()
     assert page.evaluate("() => window.scrollY") > 0
+    # (the page may still be scrolling to the field: wait for the banner to settle)
+    settled = "() => { const r = document.querySelector('#grid-refused').getBoundingClientRect();"
+    settled += " return r.top >= 0 && r.top < 10; }"
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what it is
+        page.wait_for_function(settled, timeout=5000)
     top = banner.evaluate("el => el.getBoundingClientRect().top")
     assert 0 <= top < 10, top
     for code, value in entries.items():

@@ -63,6 +63,8 @@ def test_prepare_sign_acknowledge_verify(login, live_server, make_user, epb_user
     row = page.locator("tr", has=page.locator(f"input[name$='-pollutant'][value='{cod_pk}']"))
     cod = row.locator("input[name$='-amount']")
     cod.fill("120.5")
+    # A first report proposes no basis: the preparer chooses how the figure was obtained.
+    row.locator("select[name$='-basis']").select_option("measured_continuous")
     page.click("#save-button")
     page.wait_for_load_state()
     report = DischargeReport.objects.get(enterprise=steel, year=2001)

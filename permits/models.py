@@ -1,0 +1,516 @@
+"""Discharge permits (排污许可证) with their outlets and limits, and each permit's versions."""
+
+import datetime
+import uuid as _uuid
+from pathlib import Path as _Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from benxi_cp.models import TrackedModel, VersionedModel
+from benxi_cp.validators import DATE_MESSAGE, date_q
+from enterprises.models import Enterprise, Pollutant, enterprise_match
+from permits.choices import (
+    ANNUAL_UNIT,
+    CONCENTRATION_UNITS,
+    Frequency,
+    LimitBasis,
+    Method,
+    OutletCategory,
+    OutletKind,
+)
+
+
+def permit_document_path(permit: "Permit", filename: str) -> str:
+    return f"permits/{_uuid.uuid4().hex}{_Path(filename).suffix.lower()}"
+
+
+class PermitQuerySet(models.QuerySet):
+    def for_user(self, user) -> "PermitQuerySet":
+        """The one place access is decided: who holds `view_permit` sees every permit."""
+        if not user.is_authenticated or not user.has_perm("permits.view_permit"):
+            return self.none()
+        return self
+
+    def search(self, text: str) -> "PermitQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(number__icontains=text)
+            | Q(issuer__icontains=text)
+            | enterprise_match(text, "enterprise__")
+        )
+
+    def in_force_on(self, day: datetime.date) -> "PermitQuerySet":
+        return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+    def in_force_during(self, first: datetime.date, last: datetime.date) -> "PermitQuerySet":
+        return self.filter(valid_from__lte=last, valid_to__gte=first)
+
+
+class Permit(VersionedModel, TrackedModel):
+    """A discharge permit of one enterprise, in force from one day to another; its outlets
+    and limits are those of its current version (earlier versions: PermitRevision)."""
+
+    number = models.CharField(
+        _("permit number"),
+        max_length=40,
+        unique=True,
+        help_text=_("The permit's number, unique in the city."),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="permits"
+    )
+    valid_from = models.DateField(_("valid from"), help_text=_("First day in force."))
+    valid_to = models.DateField(_("valid to"), help_text=_("Last day in force."))
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    document = models.FileField(
+        _("document"), upload_to=permit_document_path, max_length=200, blank=True
+    )
+    document_name = models.CharField(_("file name"), max_length=200, blank=True)
+    document_type = models.CharField(_("content type"), max_length=100, blank=True)
+    document_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    revision = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Counts the permit's renewals and changes; the first issue is version 1."),
+    )
+
+    history = HistoricalRecords()
+    objects = PermitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise__code", "-valid_from"]
+        verbose_name = _("discharge permit")
+        verbose_name_plural = _("discharge permits")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(number=""),
+                name="%(app_label)s_%(class)s_number_not_empty",
+                violation_error_message=_("A permit needs a number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_to_after_from",
+                violation_error_message=_("A permit's last day cannot be before its first day."),
+            ),
+            models.CheckConstraint(
+                condition=date_q("valid_from") & date_q("valid_to"),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message=DATE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1),
+                name="%(app_label)s_%(class)s_revision_positive",
+                violation_error_message=_("A permit's version starts at 1."),
+            ),
+        ]
+        indexes = [
+            # The permit of an enterprise in force on a day (monitoring checks, compliance).
+            models.Index(
+                fields=["enterprise", "valid_from", "valid_to"], name="permit_enterprise_days"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:detail", args=[self.pk])
+
+    def is_in_force(self, day: datetime.date | None = None) -> bool:
+        day = day or datetime.date.today()
+        return self.valid_from <= day <= self.valid_to
+
+
+class PermitRevision(models.Model):
+    """One version of a permit as it was issued or changed: its dates, issuer, outlets and
+    limits, kept readable after a later version replaced them."""
+
+    permit = models.ForeignKey(
+        Permit, verbose_name=_("permit"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    # [{"outlet", "outlet_kind", "category", "pollutant", "basis", "limit", "unit",
+    #   "monitoring"}] in the order of the permit page: the limits as they were.
+    limits = models.JSONField(_("limits"), default=list)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("entered by"), max_length=32, blank=True, help_text=_("The page, or the file imported.")
+    )
+
+    class Meta:
+        ordering = ["permit", "-number"]
+        verbose_name = _("permit version")
+        verbose_name_plural = _("permit versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["permit", "number"],
+                name="%(app_label)s_%(class)s_one_per_number",
+                violation_error_message=_("This permit has a version of this number already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_to_after_from",
+                violation_error_message=_("A permit's last day cannot be before its first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:revision", args=[self.permit_id, self.number])
+
+
+class Outlet(models.Model):
+    """An outlet the permit numbers (DW001 waste water, DA001 waste gas)."""
+
+    permit = models.ForeignKey(
+        Permit, verbose_name=_("permit"), on_delete=models.CASCADE, related_name="outlets"
+    )
+    code = models.CharField(_("outlet"), max_length=16)
+    kind = models.CharField(_("outlet kind"), max_length=8, choices=OutletKind.choices)
+    category = models.CharField(
+        _("category"), max_length=8, choices=OutletCategory.choices, default=OutletCategory.MAIN
+    )
+
+    class Meta:
+        ordering = ["permit", "code"]
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["permit", "code"],
+                name="%(app_label)s_%(class)s_one_per_code",
+                violation_error_message=_("The permit has an outlet of this code already."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_message=_("An outlet needs a code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OutletKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("An outlet discharges water or air."),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=OutletCategory.values),
+                name="%(app_label)s_%(class)s_category_valid",
+                violation_error_message=_("Unknown outlet category."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit} {self.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:detail", args=[self.permit_id])
+
+    @property
+    def unit(self) -> str:
+        return CONCENTRATION_UNITS[self.kind]
+
+
+class Limit(models.Model):
+    """A limit of the permit: a concentration at an outlet (hourly or daily mean) with the
+    monitoring it requires, or the enterprise's permitted quantity in a year."""
+
+    permit = models.ForeignKey(
+        Permit, verbose_name=_("permit"), on_delete=models.CASCADE, related_name="limits"
+    )
+    outlet = models.ForeignKey(
+        Outlet,
+        verbose_name=_("outlet"),
+        on_delete=models.CASCADE,
+        related_name="limits",
+        null=True,
+        blank=True,
+        help_text=_("Empty for an annual total."),
+    )
+    pollutant = models.ForeignKey(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=16, choices=LimitBasis.choices)
+    value = models.DecimalField(
+        _("limit"), max_digits=14, decimal_places=4, help_text=_("In the limit's unit.")
+    )
+    unit = models.CharField(_("unit"), max_length=8)
+    monitoring = models.CharField(
+        _("required monitoring"), max_length=16, choices=Frequency.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["permit", "outlet__code", "pollutant__position", "basis"]
+        verbose_name = _("limit")
+        verbose_name_plural = _("limits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["permit", "outlet", "pollutant", "basis"],
+                condition=Q(outlet__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_outlet_pollutant_basis",
+                violation_error_message=_(
+                    "The permit has a limit of this pollutant and basis at this outlet already."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["permit", "pollutant", "basis"],
+                condition=Q(outlet__isnull=True),
+                name="%(app_label)s_%(class)s_one_annual_total_per_pollutant",
+                violation_error_message=_(
+                    "The permit has an annual total of this pollutant already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="%(app_label)s_%(class)s_value_positive",
+                violation_error_message=_("A limit is greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(basis__in=LimitBasis.values),
+                name="%(app_label)s_%(class)s_basis_valid",
+                violation_error_message=_("Unknown basis."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monitoring="") | Q(monitoring__in=Frequency.values),
+                name="%(app_label)s_%(class)s_monitoring_valid",
+                violation_error_message=_("Unknown monitoring frequency."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        basis=LimitBasis.ANNUAL_TOTAL,
+                        outlet__isnull=True,
+                        unit=ANNUAL_UNIT,
+                        monitoring="",
+                    )
+                    | (
+                        Q(basis__in=[LimitBasis.HOURLY_MEAN, LimitBasis.DAILY_MEAN])
+                        & Q(outlet__isnull=False)
+                        & Q(unit__in=list(CONCENTRATION_UNITS.values()))
+                    )
+                ),
+                name="%(app_label)s_%(class)s_basis_fits_outlet_and_unit",
+                violation_error_message=_(
+                    "A concentration limit needs an outlet and mg/L or mg/m3; an annual total "
+                    "has no outlet, no monitoring and is given in t."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.outlet.code if self.outlet_id else _("annual total")
+        return f"{self.permit} {where} {self.pollutant.code} {self.value} {self.unit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:detail", args=[self.permit_id])
+
+
+class MonitoringValueQuerySet(models.QuerySet):
+    def for_user(self, user) -> "MonitoringValueQuerySet":
+        """Who holds `view_monitoringvalue` sees every enterprise's monitoring."""
+        if not user.is_authenticated or not user.has_perm("permits.view_monitoringvalue"):
+            return self.none()
+        return self
+
+
+class MonitoringValue(TrackedModel):
+    """A measured concentration at an enterprise's permitted outlet: the mean of one hour
+    (`hour` the hour it starts) or of one day (no hour), in the outlet's unit."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_values",
+    )
+    outlet = models.CharField(
+        _("outlet"), max_length=16, help_text=_("The outlet's code in the permit in force.")
+    )
+    pollutant = models.ForeignKey(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=16, choices=LimitBasis.choices)
+    measured_on = models.DateField(_("day"))
+    hour = models.PositiveSmallIntegerField(
+        _("hour"), null=True, blank=True, help_text=_("The hour the mean starts (0–23).")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    below_detection = models.BooleanField(
+        _("below detection"),
+        default=False,
+        help_text=_("The value is the method's detection limit; the true value lies below it."),
+    )
+    method = models.CharField(
+        _("method"), max_length=16, choices=Method.choices, default=Method.MANUAL
+    )
+
+    objects = MonitoringValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "outlet", "pollutant", "measured_on", "hour"]
+        verbose_name = _("monitoring value")
+        verbose_name_plural = _("monitoring values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "outlet", "pollutant", "measured_on", "hour"],
+                condition=Q(basis=LimitBasis.HOURLY_MEAN),
+                name="%(app_label)s_%(class)s_one_per_hour",
+                violation_error_message=_(
+                    "This outlet has a value of this pollutant for this hour already."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "outlet", "pollutant", "measured_on"],
+                condition=Q(basis=LimitBasis.DAILY_MEAN),
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message=_(
+                    "This outlet has a daily value of this pollutant for this day already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(basis=LimitBasis.HOURLY_MEAN, hour__isnull=False, hour__lte=23)
+                    | Q(basis=LimitBasis.DAILY_MEAN, hour__isnull=True)
+                ),
+                name="%(app_label)s_%(class)s_hour_fits_basis",
+                violation_error_message=_("An hourly mean has its hour (0–23), a daily mean none."),
+            ),
+            models.CheckConstraint(
+                condition=date_q("measured_on"),
+                name="%(app_label)s_%(class)s_day_in_range",
+                violation_error_message=DATE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="%(app_label)s_%(class)s_value_non_negative",
+                violation_error_message=_("A concentration cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=Method.values),
+                name="%(app_label)s_%(class)s_method_valid",
+                violation_error_message=_("Unknown monitoring method."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outlet=""),
+                name="%(app_label)s_%(class)s_outlet_not_empty",
+                violation_error_message=_("A value is measured at an outlet."),
+            ),
+        ]
+        indexes = [
+            # A year's values of each outlet and pollutant (compliance, the monitoring list
+            # by day).
+            models.Index(fields=["measured_on", "enterprise"], name="monitoring_day_enterprise"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.outlet} {self.pollutant_id} {self.measured_at_text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:monitoring") + f"?enterprise={self.enterprise_id}"
+
+    @property
+    def measured_at_text(self) -> str:
+        """The time as the format writes it: `YYYY-MM-DD`, or `YYYY-MM-DD HH:00`."""
+        day = self.measured_on.isoformat()
+        return day if self.hour is None else f"{day} {self.hour:02d}:00"
+
+
+# The environmental protection tax ------------------------------------------------------------
+TAX_MEDIA = [("water", _("Water")), ("air", _("Air"))]
+
+
+class TaxEquivalent(models.Model):
+    """A taxable pollutant: the kilograms that make one pollution equivalent."""
+
+    pollutant = models.OneToOneField(
+        Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
+    )
+    medium = models.CharField(_("medium"), max_length=8, choices=TAX_MEDIA)
+    equivalent_kg = models.DecimalField(
+        _("equivalent (kg)"),
+        max_digits=12,
+        decimal_places=4,
+        help_text=_("Kilograms of the pollutant that make one pollution equivalent."),
+    )
+    law = models.CharField(
+        _("law cited"), max_length=255, blank=True, help_text=_("Where the value is laid down.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["medium", "pollutant__code"]
+        verbose_name = _("pollution equivalent")
+        verbose_name_plural = _("pollution equivalents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(equivalent_kg__gt=0),
+                name="%(app_label)s_%(class)s_equivalent_positive",
+                violation_error_message=_("An equivalent is greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(medium__in=["water", "air"]),
+                name="%(app_label)s_%(class)s_medium_valid",
+                violation_error_message=_("The tax is levied on discharge to water or air."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant.code} {self.equivalent_kg} kg"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:permits_taxequivalent_change", args=[self.pk])
+
+
+class TaxRate(models.Model):
+    """The tax in yuan per pollution equivalent of a medium."""
+
+    medium = models.CharField(_("medium"), max_length=8, choices=TAX_MEDIA, unique=True)
+    rate_yuan = models.DecimalField(
+        _("rate (yuan per equivalent)"), max_digits=10, decimal_places=4
+    )
+    law = models.CharField(
+        _("law cited"), max_length=255, blank=True, help_text=_("Where the rate is laid down.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["medium"]
+        verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_yuan__gte=0),
+                name="%(app_label)s_%(class)s_rate_non_negative",
+                violation_error_message=_("A rate cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(medium__in=["water", "air"]),
+                name="%(app_label)s_%(class)s_medium_valid",
+                violation_error_message=_("The tax is levied on discharge to water or air."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medium} {self.rate_yuan}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:permits_taxrate_change", args=[self.pk])

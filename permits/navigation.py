@@ -1,0 +1,39 @@
+"""The permits' menu: one drop-down for permits, monitoring, compliance and the tax."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benxi_cp.navigation import NavItem
+
+MENU = _("Permits")
+
+# Registered by the app's ready() (registry.navigation).
+ITEMS = (
+    NavItem(
+        _("Discharge permits"),
+        "permits:list",
+        permission="permits.view_permit",
+        order=45,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Monitoring values"),
+        "permits:monitoring",
+        permission="permits.view_monitoringvalue",
+        order=46,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Compliance"),
+        "permits:compliance",
+        permission="permits.view_monitoringvalue",
+        order=47,
+        menu=MENU,
+    ),
+    NavItem(
+        _("Environmental protection tax"),
+        "permits:fees",
+        permission="permits.view_taxrate",
+        order=48,
+        menu=MENU,
+    ),
+)

@@ -1,0 +1,83 @@
+"""The permit list (and its CSV/XLSX export)."""
+
+import django_tables2 as tables
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from permits.models import MonitoringValue, Permit
+
+NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+class PermitTable(tables.Table):
+    number = tables.Column(linkify=True, attrs=NOWRAP)
+    enterprise_code = tables.Column(
+        verbose_name=_("enterprise code"),
+        accessor="enterprise__code",
+        linkify=lambda record: record.enterprise.get_absolute_url(),
+        attrs=NOWRAP,
+    )
+    enterprise = tables.Column(
+        verbose_name=_("enterprise"), accessor="enterprise__name", order_by=("enterprise__name",)
+    )
+    valid_from = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    valid_to = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    issuer = tables.Column()
+    outlet_count = tables.Column(verbose_name=_("outlets"), attrs=NUMBER)
+    limit_count = tables.Column(verbose_name=_("limits"), attrs=NUMBER)
+    revision = tables.Column(attrs=NUMBER)
+
+    class Meta:
+        model = Permit
+        fields = (
+            "number",
+            "enterprise_code",
+            "enterprise",
+            "valid_from",
+            "valid_to",
+            "issuer",
+            "outlet_count",
+            "limit_count",
+            "revision",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "permit-table"}
+        order_by = ("enterprise_code", "-valid_from")
+        empty_text = capfirst(_("no permits recorded"))
+
+
+class MonitoringTable(tables.Table):
+    enterprise_code = tables.Column(
+        verbose_name=_("enterprise code"),
+        accessor="enterprise__code",
+        linkify=lambda record: record.enterprise.get_absolute_url(),
+        attrs=NOWRAP,
+    )
+    outlet = tables.Column(attrs=NOWRAP)
+    pollutant = tables.Column(accessor="pollutant__code", verbose_name=_("pollutant"))
+    basis = tables.Column()
+    measured_at = tables.Column(
+        verbose_name=_("measured at"),
+        accessor="measured_at_text",
+        order_by=("measured_on", "hour"),
+        attrs=NOWRAP,
+    )
+    value = tables.Column(attrs=NUMBER)
+    below_detection = tables.BooleanColumn()
+    method = tables.Column()
+
+    class Meta:
+        model = MonitoringValue
+        fields = (
+            "enterprise_code",
+            "outlet",
+            "pollutant",
+            "basis",
+            "measured_at",
+            "value",
+            "below_detection",
+            "method",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "monitoring-table"}
+        order_by = ("-measured_at",)
+        empty_text = capfirst(_("no monitoring values recorded"))

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from benxi_cp.fields import YearField
 from benxi_cp.sorting import by_label
+from benxi_cp.validators import FIRST_YEAR, LAST_YEAR
 
 # Up to this many records the filter is a drop-down; beyond it (a province's thousands of
 # enterprises) a text box that takes the record's code, so no page renders thousands of
@@ -123,6 +124,7 @@ class YearFilter(django_filters.NumberFilter):
         return None  # max_value above
 
 
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class RecordYearFilter(django_filters.NumberFilter):
     """A year a record carries (benxi_cp.validators: FIRST_YEAR to LAST_YEAR), checked as
     a form's `YearField` checks it."""
@@ -131,6 +133,22 @@ class RecordYearFilter(django_filters.NumberFilter):
 
     def get_max_validator(self):
         return None  # validate_year
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 12})
+class MonthFilter(django_filters.NumberFilter):
+    """The month of a date (`field_name="<date>__month"`): a whole number 1–12, stated in the
+    API's schema as the filter form holds it."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 12)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value above
 
 
 # --- Localisation: one label for "no choice" in every list's filters ---

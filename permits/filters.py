@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp import clock
-from benxi_cp.filters import FilterSet, RecordYearFilter
+from benxi_cp.filters import FilterSet, MonthFilter, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import Pollutant
 from enterprises.picker import EnterpriseChoiceFilter
@@ -75,9 +75,7 @@ class MonitoringFilter(FilterSet):
         label=_("basis"), choices=[(b.value, b.label) for b in CONCENTRATION_BASES]
     )
     year = RecordYearFilter(label=_("year"), field_name="measured_on__year")
-    month = django_filters.NumberFilter(
-        label=_("month"), field_name="measured_on__month", min_value=1, max_value=12
-    )
+    month = MonthFilter(label=_("month"), field_name="measured_on__month")
     method = django_filters.ChoiceFilter(label=_("method"), choices=Method.choices)
 
     class Meta:

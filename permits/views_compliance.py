@@ -9,7 +9,26 @@ from django.views import View
 from benxi_cp import clock, export
 from benxi_cp.fields import YearField
 from benxi_cp.views import PermissionMixin, mark_download
+from enterprises.choices import Medium
 from permits import compliance, fees
+from permits.choices import LimitBasis
+
+# What the page shows for the form's codes (the files keep the codes, as the format says).
+YES_NO = {"yes": gettext_lazy("Yes"), "no": gettext_lazy("No")}
+SHOWN = {
+    "medium": dict(Medium.choices),
+    "basis": dict(LimitBasis.choices),
+    "counted": YES_NO,
+    "chronic": YES_NO,
+    "serious": YES_NO,
+}
+
+
+def shown(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+    """The rows as the page shows them: a code in the user's language."""
+    maps = [SHOWN.get(key, {}) for key in header]
+    return [[maps[i].get(cell, cell) for i, cell in enumerate(row)] for row in rows]
+
 
 COLUMN_LABELS = {
     "enterprise_code": gettext_lazy("enterprise code"),
@@ -77,7 +96,7 @@ class ComplianceView(PermissionMixin, View):
                 "form": form,
                 "year": form.cleaned_data.get("year") if form.is_valid() else None,
                 "columns": [(key, COLUMN_LABELS[key]) for key in self.header],
-                "rows": rows,
+                "rows": shown(self.header, rows),
             },
         )
 

@@ -128,13 +128,19 @@ def keep_connection():
 
 
 # Records the API requires to exist, from the test city, for the generated values that name
-# one: a filter's enterprise, audit or department (a record that does not exist is refused
-# with 400, as the lists refuse it), the report a workflow action moves (a draft to submit,
-# a submitted one to return or verify), a year of the city for its programme summary, and
+# one: a filter's enterprise, audit, department or pollutant (a record that does not exist
+# is refused with 400, as the lists refuse it), the report a workflow action moves (a draft
+# to submit, a submitted one to return or verify), a year of the city for its programme summary, and
 # a batch's enterprises, pollutants and open periods. The generated value picks which record
 # (the same one in every run), so that the examples still vary; a value of the wrong type,
 # and a negative body, are left as generated.
-RECORD_FILTERS = {"enterprise": "enterprises", "audit": "audits", "department": "departments"}
+RECORD_FILTERS = {
+    "enterprise": "enterprises",
+    "audit": "audits",
+    "department": "departments",
+    "pollutant": "pollutant_codes",  # a code of the catalogue (data, not a fixed enum)
+}
+CODE_FILTERS = {"departments", "pollutant_codes"}
 # The city's years: its reports (1997–2000), actual values (1998) and audits (1998).
 SUMMARY_YEARS = [1996, 1997, 1998, 1999, 2000, 2001]
 REPORT_IN_STATUS = {"submit": "draft", "return": "submitted", "verify": "submitted"}
@@ -146,6 +152,7 @@ def _pick(choices: list, value) -> object:
 
 def _records(city: dict) -> dict[str, list]:
     from enterprises.models import Pollutant
+    from permits.filters import pollutant_choices
     from targets.models import Department
 
     return {
@@ -154,6 +161,8 @@ def _records(city: dict) -> dict[str, list]:
         "audits": [audit.pk for audit in city["audits"]],
         "departments": list(Department.objects.values_list("code", flat=True)),
         "pollutants": list(Pollutant.objects.values_list("code", "unit")),
+        # the monitoring filter's pollutants: those measured at outlets (water and air)
+        "pollutant_codes": [code for code, _label in pollutant_choices()],
     }
 
 
@@ -198,8 +207,8 @@ def _with_records(case, city: dict) -> None:
     records = _records(city)
     for name, kind in RECORD_FILTERS.items():
         value = case.query.get(name)
-        if (kind == "departments" and isinstance(value, str) and value) or (
-            kind != "departments" and _is_integer(value)
+        if (kind in CODE_FILTERS and isinstance(value, str) and value) or (
+            kind not in CODE_FILTERS and _is_integer(value)
         ):
             case.query[name] = _pick(records[kind], value)
     action = case.path.rstrip("/").rsplit("/", 1)[-1]

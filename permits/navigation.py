@@ -1,10 +1,10 @@
-"""The permits' menu: one drop-down for permits, monitoring, compliance and the tax."""
+"""Permits, monitoring, compliance and the tax in the discharge menu: what an enterprise may
+discharge beside what it reported (and a top bar that fits a laptop's width)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.navigation import NavItem
-
-MENU = _("Permits")
+from enterprises.navigation import DISCHARGE as MENU
 
 # Registered by the app's ready() (registry.navigation).
 ITEMS = (

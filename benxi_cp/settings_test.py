@@ -26,3 +26,6 @@ BENXI_DEMO_ALLOWED = True
 # django_capture_on_commit_callbacks); tests/benxi_cp/test_import_jobs.py also runs the
 # database backend's worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The suite's databases are thrown away: a commit need not wait for the disk.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405

@@ -54,7 +54,6 @@ class CaseForm(VersionedFormMixin, forms.ModelForm):
             # A case stays its enterprise's; another enterprise's violations are another case.
             self.fields["enterprise"].disabled = True
             self.initial["enterprise"] = self.instance.enterprise
-        self.fields["penalty_yuan"].min_value = 0
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -83,7 +82,8 @@ class CaseForm(VersionedFormMixin, forms.ModelForm):
         if status != CaseStatus.CLOSED and (outcome or cleaned.get("closed_on")):
             self.add_error("status", _("Set the status to closed to record an outcome."))
         if outcome == CaseOutcome.PENALTY:
-            if not cleaned.get("penalty_yuan") and "penalty_yuan" in cleaned:
+            penalty = cleaned.get("penalty_yuan")
+            if "penalty_yuan" in cleaned and (penalty is None or penalty <= 0):
                 self.add_error("penalty_yuan", _("A penalty has an amount above zero."))
             if not cleaned.get("decision_number") and "decision_number" in cleaned:
                 self.add_error("decision_number", _("A penalty has its decision number."))

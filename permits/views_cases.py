@@ -6,6 +6,7 @@ here is declared enterprise-scoped)."""
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -202,7 +203,7 @@ def child_entries(model, case_id: int) -> list[dict]:
                 "when": record.history_date,
                 "who": record.history_user,
                 "action": history.ACTIONS.get(record.history_type, record.history_type),
-                "subject": f"{model._meta.verbose_name}: {record.instance}",
+                "subject": f"{capfirst(model._meta.verbose_name)}: {record.instance}",
                 "changes": changes,
             }
         )

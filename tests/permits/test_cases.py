@@ -261,7 +261,7 @@ def test_the_epb_opens_serves_follows_and_closes_a_case(client_as, demo):
     assert "BX-2001-007" in page and "Daily means below 100 mg/L" in page
     history = client.get(reverse("permits:history", args=["case", case.pk])).content.decode()
     assert "Notice served, rectifying" in history  # the status's change, by its label
-    assert "follow-up monitoring: 2001-07-02 Complies" in history  # a row's creation
+    assert "Follow-up monitoring: 2001-07-02 Complies" in history  # a row's creation
 
 
 @pytest.mark.django_db

@@ -145,6 +145,21 @@ class FollowUpForm(forms.ModelForm):
 ViolationFormSet = forms.inlineformset_factory(
     EnforcementCase, CaseViolation, form=ViolationForm, extra=2, can_delete=True
 )
+
+
+def violation_formset(initial: list[dict]):
+    """The violations' grid with a row for each of `initial` and two empty ones."""
+    if not initial:
+        return ViolationFormSet
+    return forms.inlineformset_factory(
+        EnforcementCase,
+        CaseViolation,
+        form=ViolationForm,
+        extra=len(initial) + 2,
+        can_delete=True,
+    )
+
+
 FollowUpFormSet = forms.inlineformset_factory(
     EnforcementCase, CaseFollowUp, form=FollowUpForm, extra=2, can_delete=True
 )

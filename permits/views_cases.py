@@ -15,9 +15,11 @@ from benxi_cp import clock, history, refusals
 from benxi_cp.models import EditConflict
 from benxi_cp.versions import refuse
 from benxi_cp.views import DownloadView, ObjectDetailView, ObjectListView, PermissionMixin
+from permits import compliance
+from permits.choices import ViolationKind
 from permits.filters import CaseFilter
-from permits.forms_cases import CaseForm, FollowUpFormSet, ViolationFormSet
-from permits.models import CaseFollowUp, CaseViolation, EnforcementCase
+from permits.forms_cases import CaseForm, FollowUpFormSet, ViolationFormSet, violation_formset
+from permits.models import CaseFollowUp, CaseViolation, EnforcementCase, MonitoringValue
 from permits.tables import CaseTable
 
 REFUSED = gettext_lazy("The database refused this record; check the values.")
@@ -90,15 +92,16 @@ class CaseEditView(PermissionMixin, View):
 
     def get(self, request, pk: int | None = None):
         case = self.get_case()
-        initial = {}
+        initial, rows = {}, []
         if case is None:
             initial["opened_on"] = clock.today()
             enterprise = request.GET.get("enterprise", "")
             if enterprise.isdigit():
                 initial["enterprise"] = int(enterprise)
+                rows = suggested_violations(int(enterprise))
         return self.render(
             CaseForm(instance=case, initial=initial),
-            ViolationFormSet(instance=case, prefix="violations"),
+            violation_formset(rows)(instance=case, prefix="violations", initial=rows),
             FollowUpFormSet(instance=case, prefix="follow_ups"),
             case,
         )
@@ -122,6 +125,53 @@ class CaseEditView(PermissionMixin, View):
             return self.render(form, violations, follow_ups, case)
         messages.success(request, _("Saved."))
         return redirect(saved)
+
+
+def suggested_violations(enterprise_id: int) -> list[dict]:
+    """The rows of the compliance page that a new case of this enterprise may concern, in
+    the latest year with monitoring: each outlet's pollutant with exceedances or missing
+    monitoring, and each annual quantity above the permitted one. The EPB keeps or clears
+    them, or ticks Delete, before saving."""
+    latest = (
+        MonitoringValue.objects.filter(enterprise_id=enterprise_id)
+        .order_by("-measured_on")
+        .values_list("measured_on", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    year, rows = latest.year, {}
+    for series in compliance.concentration_rows(year, enterprise_id=enterprise_id):
+        for kind, count, text in (
+            (ViolationKind.EXCEEDANCE, series.exceedances, _("%(count)s values above the limit")),
+            (ViolationKind.MISSING, series.missing, _("%(count)s required results missing")),
+        ):
+            if count:
+                row = rows.setdefault(
+                    (kind, series.outlet, series.pollutant_id),
+                    {
+                        "kind": kind,
+                        "year": year,
+                        "outlet": series.outlet,
+                        "pollutant": series.pollutant_id,
+                        "counts": 0,
+                    },
+                )
+                row["counts"] += count
+                row["description"] = text % {"count": row["counts"]}
+    for quantity in compliance.quantity_rows(year):
+        if quantity.enterprise_id == enterprise_id and quantity.exceeded:
+            rows[(ViolationKind.QUANTITY, "", quantity.pollutant_id)] = {
+                "kind": ViolationKind.QUANTITY,
+                "year": year,
+                "pollutant": quantity.pollutant_id,
+                "description": _("%(actual)s t against %(permitted)s t permitted")
+                % {
+                    "actual": f"{quantity.actual_t:.2f}",
+                    "permitted": f"{quantity.permitted_t:.2f}",
+                },
+            }
+    return [{k: v for k, v in row.items() if k != "counts"} for row in rows.values()]
 
 
 def save_case(form, violations, follow_ups, user) -> EnforcementCase:

@@ -174,6 +174,8 @@ def test_who_sees_and_who_writes_cases(client_as, demo, role):
     assert client.post(edit, {}).status_code == (200 if writes else 403)
     body = client.get(demo.get_absolute_url()).content.decode()
     assert ('id="panel-cases"' in body) == reads
+    document = client.get(reverse("permits:case_document", args=[case.pk])).status_code
+    assert document == (404 if reads else 403)  # no document stored
 
 
 def form_data(enterprise, **fields) -> dict:
@@ -306,6 +308,16 @@ def test_the_form_refuses_with_the_rules_words(client_as, demo, fields, field, m
 
 
 @pytest.mark.django_db
+def test_a_notice_document_must_be_what_its_name_says(client_as, demo):
+    client = client_as("epb_staff")
+    fake = SimpleUploadedFile("notice.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = client.post(reverse("permits:case_create"), form_data(demo, upload=fake))
+    assert response.status_code == 200
+    assert "does not match its .pdf name" in str(response.context["form"].errors["upload"])
+    assert not EnforcementCase.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_bad_follow_up_row_saves_nothing(client_as, demo):
     client = client_as("epb_staff")
     data = form_data(
@@ -425,3 +437,36 @@ def test_the_enterprise_page_shows_its_cases_open_first(rf, demo, leader_user):
     _template, context = cases_panel(request, demo)
     assert context["cases"] == [still_open, closed]
     assert not context["may_add"]
+
+
+@pytest.mark.django_db
+def test_a_new_case_proposes_the_enterprises_violations(client_as, demo):
+    from permits.models import MonitoringValue
+    from tests.permits.test_permits import make_permit
+
+    make_permit(demo)  # COD daily mean 100 mg/L at DW001, monitored daily
+    cod = Pollutant.objects.get(code="COD")
+    for day, value in ((1, "150"), (2, "90"), (3, "101")):
+        MonitoringValue.objects.create(
+            enterprise=demo,
+            outlet="DW001",
+            pollutant=cod,
+            basis="daily_mean",
+            measured_on=D(2001, 3, day),
+            value=Decimal(value),
+        )
+    client = client_as("epb_staff")
+    response = client.get(reverse("permits:case_create"), {"enterprise": demo.pk})
+    rows = [form.initial for form in response.context["violations"].forms if form.initial]
+    exceedance = next(row for row in rows if row["kind"] == ViolationKind.EXCEEDANCE)
+    assert (exceedance["year"], exceedance["outlet"], exceedance["pollutant"]) == (
+        2001,
+        "DW001",
+        cod.pk,
+    )
+    assert exceedance["description"] == "2 values above the limit"
+    assert any(row["kind"] == ViolationKind.MISSING for row in rows)  # the other days
+    # Another enterprise's page proposes nothing of this one's.
+    other = make_enterprise("OTHER-0001")
+    response = client.get(reverse("permits:case_create"), {"enterprise": other.pk})
+    assert not any(form.initial for form in response.context["violations"].forms)

@@ -203,6 +203,13 @@ class Registry:
             "with a year.",
             key=_attribute("name"),
         )
+        self.reliability_sources: Store = Store(
+            "reliability_sources",
+            "Figures from other records that the discharge reports' reliability checks compare "
+            "an annual report with, such as what its enterprise may discharge (a Source, "
+            "defined beside the checks).",
+            key=_attribute("name"),
+        )
         self.job_kinds: Store = Store(
             "job_kinds",
             "Kinds of background job: their work, stages, rights and pages "

@@ -99,3 +99,6 @@ class FlagCode(models.TextChoices):
     SOLID_BALANCE = "solid_balance", _("Solid waste does not balance")
     INTENSITY = "intensity", _("Intensity far from the sector")
     ESTIMATED = "estimated", _("Estimated value")
+    # From the enterprise's permit and monitoring (registry.reliability_sources, permits/).
+    ABOVE_PERMIT = "above_permit", _("Above the permitted quantity")
+    MONITORED = "monitored", _("Inconsistent with monitoring")

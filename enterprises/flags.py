@@ -23,6 +23,8 @@ SEVERITY: dict[str, str] = {
     FlagCode.YEAR_ON_YEAR: Severity.WARNING,
     FlagCode.SOLID_BALANCE: Severity.WARNING,
     FlagCode.INTENSITY: Severity.WARNING,
+    FlagCode.ABOVE_PERMIT: Severity.WARNING,
+    FlagCode.MONITORED: Severity.WARNING,
     FlagCode.ESTIMATED: Severity.INFO,
 }
 
@@ -57,6 +59,15 @@ MESSAGES = {
         "%(intensity)s %(unit)s per 10k yuan of output is %(ratio)s× the median of "
         "%(peers)s other enterprises of the sector (%(median)s)."
     ),
+    FlagCode.ABOVE_PERMIT: gettext_lazy(
+        "%(amount)s %(unit)s is above the %(permitted)s %(unit)s the enterprise's permits "
+        "allow for the year."
+    ),
+    FlagCode.MONITORED: gettext_lazy(
+        "%(amount)s %(unit)s against %(estimate)s %(unit)s from monitoring: the mean of "
+        "%(count)s values, %(mean)s %(concentration_unit)s, × %(volume)s %(volume_unit)s "
+        "(%(gap)s%%; beyond ±%(tolerance)s%% is flagged)."
+    ),
     FlagCode.ESTIMATED: gettext_lazy(
         "The value is estimated, neither measured nor calculated; it ranks below measured figures."
     ),
@@ -66,6 +77,14 @@ SUBPERIOD_KINDS = {
     PeriodKind.QUARTER: gettext_lazy("quarterly"),
     PeriodKind.MONTH: gettext_lazy("monthly"),
 }
+
+# The volume a monitored concentration is multiplied by, by the pollutant's medium, and the
+# unit of the concentration (enterprises/reliability.py, check_monitored).
+VOLUME_UNITS = {
+    "water": gettext_lazy("10k t of waste water"),
+    "air": gettext_lazy("10k Nm³ of waste gas"),
+}
+CONCENTRATION_UNITS = {"water": "mg/L", "air": "mg/m³"}
 
 REPORT_KINDS = {
     PeriodKind.YEAR: gettext_lazy("annual"),
@@ -104,6 +123,9 @@ def render_message(code: str, params: Mapping, pollutant=None) -> str:
         values["kinds"] = " / ".join(
             str(REPORT_KINDS.get(kind, kind)) for kind in str(values["kinds"])
         )
+    if "medium" in values:
+        values["volume_unit"] = str(VOLUME_UNITS.get(values["medium"], ""))
+        values["concentration_unit"] = CONCENTRATION_UNITS.get(values["medium"], "")
     if "kind" in values:
         values["kind"] = str(SUBPERIOD_KINDS.get(values["kind"], values["kind"]))
     template = MESSAGES.get(code)

@@ -17,7 +17,9 @@ def _pct(fraction) -> str:
 
 
 def flag_explanations() -> dict[str, str]:
-    """What raises each flag, with the thresholds of enterprises/reliability.py."""
+    """What raises each flag, with the thresholds of enterprises/reliability.py.
+
+    Long: one text per flag, read best as one list beside its numbers."""
     numbers = {
         "z": f"{reliability.Z_LIMIT:g}",
         "scale": f"{reliability.MAD_SCALE:g}",
@@ -32,6 +34,11 @@ def flag_explanations() -> dict[str, str]:
         "scaled": reliability.SCALED_FACTOR,
         "scaled_years": reliability.SCALED_YEARS,
         "share": _pct(reliability.ESTIMATED_SHARE),
+        "monitored": _pct(reliability.MONITORED_TOLERANCE),
+        "min_monitored": reliability.MIN_MONITORED,
+        "below": _pct(reliability.BELOW_DETECTION_SHARE),
+        "water": reliability.TONNES_PER_CONCENTRATION_VOLUME["water"],
+        "air": reliability.TONNES_PER_CONCENTRATION_VOLUME["air"],
     }
     texts = {
         FlagCode.EMPTY: _("The report holds no values at all."),
@@ -74,6 +81,20 @@ def flag_explanations() -> dict[str, str]:
             "median of at least %(peers)s other enterprises of the sector that reported the "
             "same period, or, when fewer did, of their intensities over the year, whatever "
             "period they report."
+        ),
+        FlagCode.ABOVE_PERMIT: _(
+            "An annual report's amount of a pollutant above the quantity the enterprise's "
+            "discharge permits allow for the year (each permit's annual total, pro rata of its "
+            "days in force in the year). An amount equal to it is not flagged."
+        ),
+        FlagCode.MONITORED: _(
+            "An annual report's amount of a pollutant more than ±%(monitored)s%% away from "
+            "what the enterprise's monitoring gives: the mean of the year's monitored "
+            "concentrations of the pollutant at its outlets (hourly and daily values alike, a "
+            "value below detection as %(below)s%% of its detection limit; at least "
+            "%(min_monitored)s values) × the waste water or waste gas the same report gives "
+            "(mg/L × 10k t × %(water)s = t; mg/m³ × 10k Nm³ × %(air)s = t). Exactly "
+            "±%(monitored)s%% is not flagged."
         ),
         FlagCode.ESTIMATED: _(
             "The value is estimated, neither measured nor calculated. When more than "

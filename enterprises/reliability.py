@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -56,6 +56,20 @@ SCALED_YEARS = 3  # the verified reports of the three years before the period's 
 MONTHS = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
 ESTIMATED_SHARE = Fraction(1, 2)  # more than half the values estimated lowers the grade
 ENTERPRISE_YEARS = 3  # an enterprise's grade looks at its three latest reporting years
+
+# An annual report against its enterprise's permit and monitoring (the figures come from the
+# permits app, registry.reliability_sources): above the permitted quantity of the year is
+# flagged (equal is not); a pollutant's amount more than ±30% away from the year's mean
+# monitored concentration × the waste water or waste gas the report gives is flagged (30%
+# exactly is not), when at least MIN_MONITORED values were measured. Monitoring samples a
+# few days or hours of the year, so the estimate is rough: the tolerance is wide.
+MONITORED_TOLERANCE = Decimal("0.30")
+MIN_MONITORED = 4  # a year's values of the pollutant before its mean means anything
+BELOW_DETECTION_SHARE = Decimal("0.5")  # a below-detection value counts as half its limit
+# The report's volume of each medium, and the factor from concentration × volume to tonnes:
+# mg/L × 10k t (10⁷ L) = 10⁷ mg = 0.01 t; mg/m³ × 10k Nm³ (10⁴ m³) = 10⁴ mg = 0.00001 t.
+VOLUME_CODES = {"water": "WASTEWATER", "air": "WASTEGAS"}
+TONNES_PER_CONCENTRATION_VOLUME = {"water": Decimal("0.01"), "air": Decimal("0.00001")}
 
 SOLID_GENERATED = "SW_GEN"
 SOLID_HANDLED = ("SW_UTIL", "SW_DISP", "SW_STORE")
@@ -302,6 +316,93 @@ def check_scaled_history(
     ]
 
 
+@dataclass(frozen=True)
+class Monitored:
+    """A year's monitoring of one pollutant at an enterprise's outlets: the mean
+    concentration (mg/L for water, mg/m³ for air) and the number of values."""
+
+    medium: str
+    mean: Decimal
+    count: int
+
+
+@dataclass
+class PermitFigures:
+    """What an annual report is checked against from its enterprise's permits: the permitted
+    quantity of each pollutant in t (pro rata of the days in force), and the monitoring."""
+
+    permitted: dict[str, Decimal] = field(default_factory=dict)
+    monitored: dict[str, Monitored] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An app's figures for the reliability checks (registry.reliability_sources): `load`
+    takes the annual reports as (report id, enterprise id, year) and gives each report's
+    PermitFigures, in a fixed number of queries."""
+
+    name: str
+    load: Callable[[list[tuple[int, int, int]]], dict[int, PermitFigures]]
+
+
+def check_permitted(pollutant: str, amount: Decimal, permitted: Decimal | None) -> list[Finding]:
+    """An annual amount above the permitted quantity of its year."""
+    if permitted is None or amount <= permitted:
+        return []
+    return [
+        Finding(
+            FlagCode.ABOVE_PERMIT, pollutant, {"amount": fmt(amount), "permitted": fmt(permitted)}
+        )
+    ]
+
+
+def monitored_estimate(monitored: Monitored, volume: Decimal) -> Decimal:
+    """The tonnes the monitored mean concentration gives for the volume discharged."""
+    return monitored.mean * volume * TONNES_PER_CONCENTRATION_VOLUME[monitored.medium]
+
+
+def check_monitored(
+    pollutant: str, amount: Decimal, monitored: Monitored | None, volume: Decimal | None
+) -> list[Finding]:
+    """An annual amount more than MONITORED_TOLERANCE away from the monitored mean
+    concentration × the report's volume of the pollutant's medium."""
+    if monitored is None or monitored.count < MIN_MONITORED or not volume or volume <= 0:
+        return []
+    estimate = monitored_estimate(monitored, volume)
+    if estimate <= 0:
+        return []
+    gap = Decimal(amount) / estimate - 1
+    if abs(gap) <= MONITORED_TOLERANCE:
+        return []
+    return [
+        Finding(
+            FlagCode.MONITORED,
+            pollutant,
+            {
+                "amount": fmt(amount),
+                "estimate": fmt(estimate),
+                "mean": fmt(monitored.mean),
+                "count": monitored.count,
+                "volume": fmt(volume),
+                "medium": monitored.medium,
+                "gap": percent(gap),
+                "tolerance": f"{MONITORED_TOLERANCE * 100:g}",
+            },
+        )
+    ]
+
+
+def check_permit(amounts: Mapping[str, Decimal], figures: PermitFigures) -> list[Finding]:
+    """An annual report against its permits and monitoring, pollutant by pollutant."""
+    findings = []
+    for code, amount in amounts.items():
+        findings += check_permitted(code, amount, figures.permitted.get(code))
+        monitored = figures.monitored.get(code)
+        volume = amounts.get(VOLUME_CODES[monitored.medium]) if monitored else None
+        findings += check_monitored(code, amount, monitored, volume)
+    return findings
+
+
 def check_basis(pollutant: str, basis: str | None) -> list[Finding]:
     """Estimated values rank below measured and calculated ones."""
     if basis == Basis.ESTIMATED:
@@ -333,6 +434,8 @@ class ReportContext:
     # For a month or a quarter: the enterprise's verified reports of every kind in the
     # SCALED_YEARS before it (and earlier in its year), oldest first.
     verified: list[PeriodFigures] = field(default_factory=list)
+    # For a year: its enterprise's permitted quantities and monitoring (check_permit).
+    permit: PermitFigures | None = None
 
 
 def assess(context: ReportContext) -> list[Finding]:
@@ -370,6 +473,8 @@ def assess(context: ReportContext) -> list[Finding]:
     for kind, periods in context.subperiods.items():
         findings += check_subperiods(current.amounts, [p.amounts for p in periods], kind)
     findings += check_solid_waste(current.amounts)
+    if context.permit is not None and current.kind == PeriodKind.YEAR:
+        findings += check_permit(current.amounts, context.permit)
     return findings
 
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from benxi_cp.bulk import insert_rows
+from benxi_cp.registry import registry
 from enterprises.choices import Basis, FlagCode, PeriodKind, ReportStatus, Severity
 from enterprises.models import (
     DischargeReport,
@@ -34,6 +35,7 @@ from enterprises.reliability import (
     EnterpriseGrade,
     GradeResult,
     PeriodFigures,
+    PermitFigures,
     ReportContext,
     assess,
     enterprise_grade,
@@ -171,6 +173,13 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
         positions[series_key] = [(r["year"], r["period_number"]) for r in series]
 
     peers = _PeerMedians(_peer_intensities([reports[pk] for pk in chosen]))
+    permits = permit_figures(
+        [
+            (pk, reports[pk]["enterprise_id"], reports[pk]["year"])
+            for pk in chosen
+            if reports[pk]["period_kind"] == PeriodKind.YEAR
+        ]
+    )
 
     def figures(r: dict) -> PeriodFigures:
         made = r.get("figures")
@@ -213,7 +222,9 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
                 for p in verified_by_enterprise.get(r["enterprise_id"], [])
                 if r["year"] - SCALED_YEARS <= p["year"] and _end_month(p) < start
             ]
-        context = ReportContext(figures(r), earlier, last_year, subperiods, report_peers, verified)
+        context = ReportContext(
+            figures(r), earlier, last_year, subperiods, report_peers, verified, permits.get(pk)
+        )
         findings = assess(context)
         value_ids = r["value_ids"]
         for finding in findings:
@@ -245,6 +256,19 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     for grade, pks in grades.items():
         # A queryset update: the grade is derived data, so it changes even on a locked report.
         DischargeReport.objects.filter(pk__in=pks).update(grade=grade)
+
+
+def permit_figures(annual: list[tuple[int, int, int]]) -> dict[int, PermitFigures]:
+    """Each annual report's figures from the registered sources (the permits app's), merged."""
+    found: dict[int, PermitFigures] = {}
+    if not annual:
+        return found
+    for source in registry.reliability_sources:
+        for pk, figures in source.load(annual).items():
+            merged = found.setdefault(pk, PermitFigures())
+            merged.permitted.update(figures.permitted)
+            merged.monitored.update(figures.monitored)
+    return found
 
 
 def _start_month(r: dict) -> int:

@@ -4,7 +4,17 @@ import, which check each permit whole and keep its versions (permits/issuing.py)
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from permits.models import Limit, Outlet, Permit, PermitRevision, TaxEquivalent, TaxRate
+from permits.models import (
+    CaseFollowUp,
+    CaseViolation,
+    EnforcementCase,
+    Limit,
+    Outlet,
+    Permit,
+    PermitRevision,
+    TaxEquivalent,
+    TaxRate,
+)
 
 
 class OutletInline(admin.TabularInline):
@@ -59,3 +69,38 @@ class TaxRateAdmin(SimpleHistoryAdmin):
     """The programme office edits the rates per equivalent, with the law it cites."""
 
     list_display = ("medium", "rate_yuan", "law")
+
+
+class CaseViolationInline(admin.TabularInline):
+    model = CaseViolation
+    extra = 0
+    fields = ["kind", "year", "outlet", "pollutant", "description"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class CaseFollowUpInline(admin.TabularInline):
+    model = CaseFollowUp
+    extra = 0
+    fields = ["checked_on", "result", "notes"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(EnforcementCase)
+class EnforcementCaseAdmin(SimpleHistoryAdmin):
+    """Read the cases here; the EPB writes them on their pages (all their rules checked)."""
+
+    list_display = ("__str__", "enterprise", "status", "deadline", "outcome")
+    list_filter = ("status", "outcome")
+    search_fields = ("notice_number", "decision_number", "enterprise__code", "enterprise__name")
+    exclude = ("document",)
+    readonly_fields = [
+        field.name
+        for field in EnforcementCase._meta.fields
+        if field.name not in ("id", "document", "version")
+    ]
+    inlines = [CaseViolationInline, CaseFollowUpInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -11,7 +11,7 @@ class PermitsConfig(AppConfig):
     def ready(self) -> None:
         from benxi_cp.datacache import DataScopes
         from benxi_cp.registry import registry
-        from permits import glossary, importers, navigation, panels
+        from permits import glossary, importers, navigation, panels, reliability, worklist
 
         # No cached figure reads its tables (compliance and the tax are computed on their
         # pages, from the permits and the register's verified discharge): a write to them
@@ -32,3 +32,7 @@ class PermitsConfig(AppConfig):
         # Its section of the help page, and its panel on the enterprise page.
         registry.glossary.register(*glossary.SECTIONS)
         registry.panels.register(*panels.PANELS)
+        # The EPB's queue of open and overdue enforcement cases.
+        registry.worklist.register(*worklist.QUEUES)
+        # An annual report's permitted quantities and monitoring, for its reliability flags.
+        registry.reliability_sources.register(*reliability.SOURCES)

@@ -57,3 +57,36 @@ def unit_for(basis: str, kind: str | None) -> str | None:
     if basis == LimitBasis.ANNUAL_TOTAL:
         return ANNUAL_UNIT
     return CONCENTRATION_UNITS.get(kind)
+
+
+class CaseStatus(models.TextChoices):
+    """Where an enforcement case stands: opened, the notice served with its deadline
+    (限期整改), closed with its outcome."""
+
+    OPEN = "open", _("Opened")
+    NOTIFIED = "notified", _("Notice served, rectifying")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseOutcome(models.TextChoices):
+    """How a closed enforcement case ended."""
+
+    RESOLVED = "resolved", _("Resolved (rectified)")
+    PENALTY = "penalty", _("Penalty imposed")
+
+
+class ViolationKind(models.TextChoices):
+    """What an enforcement case is about: a row of the compliance page, or something else."""
+
+    EXCEEDANCE = "exceedance", _("Exceedance of a concentration limit")
+    MISSING = "missing", _("Missing required monitoring")
+    QUANTITY = "quantity", _("Above the permitted annual quantity")
+    OTHER = "other", _("Other (described)")
+
+
+class FollowUpResult(models.TextChoices):
+    """What a follow-up monitoring found."""
+
+    COMPLIES = "complies", _("Complies")
+    EXCEEDS = "exceeds", _("Still exceeds")
+    NOT_RECTIFIED = "not_rectified", _("Not rectified")

@@ -11,8 +11,8 @@ from benxi_cp.filters import FilterSet, MonthFilter, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import Pollutant
 from enterprises.picker import EnterpriseChoiceFilter
-from permits.choices import CONCENTRATION_BASES, Method
-from permits.models import MonitoringValue, Permit
+from permits.choices import CONCENTRATION_BASES, CaseOutcome, CaseStatus, Method
+from permits.models import EnforcementCase, MonitoringValue, Permit
 
 
 def pollutant_choices() -> list[tuple[str, str]]:
@@ -84,3 +84,36 @@ class MonitoringFilter(FilterSet):
 
     def by_outlet(self, queryset, name, value):
         return queryset.filter(outlet=value.strip().upper())
+
+
+OVERDUE = "overdue"
+STILL_OPEN = "still_open"
+
+
+class CaseFilter(FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("notice, decision, summary, enterprise")}),
+    )
+    enterprise = EnterpriseChoiceFilter(label=_("enterprise"))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=CaseStatus.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("open or overdue"),
+        choices=[(STILL_OPEN, _("Not closed")), (OVERDUE, _("Overdue"))],
+        method="by_state",
+    )
+    outcome = django_filters.ChoiceFilter(label=_("outcome"), choices=CaseOutcome.choices)
+    year = RecordYearFilter(label=_("opened in"), field_name="opened_on__year")
+
+    class Meta:
+        model = EnforcementCase
+        fields = ["q", "enterprise", "status", "state", "outcome", "year"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def by_state(self, queryset, name, value):
+        if value == OVERDUE:
+            return queryset.overdue_on(clock.today())
+        return queryset.still_open()

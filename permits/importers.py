@@ -24,7 +24,7 @@ from benxi_cp.importers import (
 )
 from benxi_cp.validators import DATE_MESSAGE, in_range
 from enterprises.models import Enterprise, Pollutant
-from permits import issuing
+from permits import issuing, reliability
 from permits.choices import (
     CONCENTRATION_BASES,
     CONCENTRATION_UNITS,
@@ -465,6 +465,10 @@ class MonitoringImporter(Importer):
             ["value", "below_detection", "method", "updated", "updated_by"],
             batch_size=1000,
         )
+        if self.new or self.changed:
+            # The annual reports of these enterprises and years are checked against their
+            # monitoring (permits/reliability.py): their flags follow it.
+            reliability.refresh_for({(key[0], key[4].year) for key in self.seen})
 
 
 def _day(text: str) -> datetime.date | None:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Pollutant
+from permits import reliability
 from permits.choices import LimitBasis, OutletCategory, unit_for
 from permits.models import Limit, Outlet, Permit, PermitRevision
 
@@ -299,6 +300,10 @@ def write_permit(
         if permit is not None and permit.number == data.number and snapshot_of(permit) == snapshot:
             return UNCHANGED
         action = CREATED if permit is None else UPDATED
+        # The years whose annual reports are checked against this permit, before and after.
+        spans = [(data.valid_from.year, data.valid_to.year)]
+        if permit is not None:
+            spans.append((permit.valid_from.year, permit.valid_to.year))
         if permit is None:
             permit = Permit(number=data.number, enterprise=data.enterprise)
         else:
@@ -320,6 +325,13 @@ def write_permit(
             limits=snapshot["limits"],
             created_by=user if user is not None and user.is_authenticated else None,
             source=source[:32],
+        )
+        reliability.refresh_for(
+            {
+                (permit.enterprise_id, year)
+                for first, last in spans
+                for year in range(first, last + 1)
+            }
         )
         return action
 

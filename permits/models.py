@@ -17,11 +17,15 @@ from enterprises.models import Enterprise, Pollutant, enterprise_match
 from permits.choices import (
     ANNUAL_UNIT,
     CONCENTRATION_UNITS,
+    CaseOutcome,
+    CaseStatus,
+    FollowUpResult,
     Frequency,
     LimitBasis,
     Method,
     OutletCategory,
     OutletKind,
+    ViolationKind,
 )
 
 
@@ -514,3 +518,279 @@ class TaxRate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:permits_taxrate_change", args=[self.pk])
+
+
+# Enforcement cases ---------------------------------------------------------------------------
+def case_document_path(case: "EnforcementCase", filename: str) -> str:
+    return f"permits/cases/{_uuid.uuid4().hex}{_Path(filename).suffix.lower()}"
+
+
+class EnforcementCaseQuerySet(models.QuerySet):
+    def for_user(self, user) -> "EnforcementCaseQuerySet":
+        """The one place access is decided: who holds `view_enforcementcase` (the EPB, the
+        programme office, the leading team) sees every case; enterprise users hold it not."""
+        if not user.is_authenticated or not user.has_perm("permits.view_enforcementcase"):
+            return self.none()
+        return self
+
+    def search(self, text: str) -> "EnforcementCaseQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(notice_number__icontains=text)
+            | Q(decision_number__icontains=text)
+            | Q(summary__icontains=text)
+            | enterprise_match(text, "enterprise__")
+        )
+
+    def still_open(self) -> "EnforcementCaseQuerySet":
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def overdue_on(self, day: datetime.date) -> "EnforcementCaseQuerySet":
+        """Open cases whose rectification deadline has passed."""
+        return self.still_open().filter(deadline__lt=day)
+
+
+class EnforcementCase(VersionedModel, TrackedModel):
+    """An EPB enforcement case against an enterprise's violations: the notice with its
+    rectification deadline (限期整改), the follow-up monitoring and the outcome."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="enforcement_cases",
+    )
+    summary = models.CharField(
+        _("summary"), max_length=200, help_text=_("What the case is about, in a line.")
+    )
+    opened_on = models.DateField(_("opened on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    notice_number = models.CharField(_("notice number"), max_length=60, blank=True)
+    notice_date = models.DateField(_("notice date"), null=True, blank=True)
+    deadline = models.DateField(
+        _("rectification deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The day by which the notice orders the enterprise to rectify (限期整改)."),
+    )
+    document = models.FileField(
+        _("notice document"), upload_to=case_document_path, max_length=200, blank=True
+    )
+    document_name = models.CharField(_("file name"), max_length=200, blank=True)
+    document_type = models.CharField(_("content type"), max_length=100, blank=True)
+    document_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=CaseOutcome.choices, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    penalty_yuan = models.DecimalField(
+        _("penalty (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    decision_number = models.CharField(_("penalty decision number"), max_length=60, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    objects = EnforcementCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("enforcement case")
+        verbose_name_plural = _("enforcement cases")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(summary=""),
+                name="%(app_label)s_%(class)s_summary_not_empty",
+                violation_error_message=_("A case needs a summary."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message=_("Unknown case status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=CaseOutcome.values),
+                name="%(app_label)s_%(class)s_outcome_valid",
+                violation_error_message=_("Unknown case outcome."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.OPEN)
+                | (~Q(notice_number="") & Q(notice_date__isnull=False) & Q(deadline__isnull=False)),
+                name="%(app_label)s_%(class)s_notice_complete",
+                violation_error_message=_(
+                    "A case past its opening has its notice: number, date and rectification "
+                    "deadline."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(notice_date__isnull=True)
+                | Q(deadline__gt=F("notice_date")),
+                name="%(app_label)s_%(class)s_deadline_after_notice",
+                violation_error_message=_("The rectification deadline comes after the notice."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_date__isnull=True) | Q(notice_date__gte=F("opened_on")),
+                name="%(app_label)s_%(class)s_notice_after_opening",
+                violation_error_message=_("The notice cannot be dated before the case opened."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CaseStatus.CLOSED)
+                    & ~Q(outcome="")
+                    & Q(closed_on__isnull=False)
+                    & Q(closed_on__gte=F("opened_on"))
+                )
+                | (~Q(status=CaseStatus.CLOSED) & Q(outcome="") & Q(closed_on__isnull=True)),
+                name="%(app_label)s_%(class)s_closed_with_outcome",
+                violation_error_message=_(
+                    "A closed case has its outcome and the day it closed (not before it "
+                    "opened); an open case has neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(outcome=CaseOutcome.PENALTY, penalty_yuan__isnull=False, penalty_yuan__gt=0)
+                    & ~Q(decision_number="")
+                )
+                | (
+                    ~Q(outcome=CaseOutcome.PENALTY)
+                    & Q(penalty_yuan__isnull=True)
+                    & Q(decision_number="")
+                ),
+                name="%(app_label)s_%(class)s_penalty_complete",
+                violation_error_message=_(
+                    "A penalty has an amount above zero and a decision number; other outcomes "
+                    "have neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=date_q("opened_on")
+                & (Q(notice_date__isnull=True) | date_q("notice_date"))
+                & (Q(deadline__isnull=True) | date_q("deadline"))
+                & (Q(closed_on__isnull=True) | date_q("closed_on")),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message=DATE_MESSAGE,
+            ),
+        ]
+        indexes = [
+            # The EPB's queue of open cases by deadline, and the enterprise page's cases.
+            models.Index(fields=["status", "deadline"], name="case_status_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return self.notice_number or _("Case %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:case", args=[self.pk])
+
+    def is_overdue(self, day: datetime.date) -> bool:
+        return (
+            self.status != CaseStatus.CLOSED and self.deadline is not None and self.deadline < day
+        )
+
+
+class CaseViolation(models.Model):
+    """A violation an enforcement case concerns: a row of the compliance page (an outlet's
+    exceedances or missing monitoring of a pollutant in a year, an annual quantity above the
+    permit's) or another, described."""
+
+    case = models.ForeignKey(
+        EnforcementCase,
+        verbose_name=_("enforcement case"),
+        on_delete=models.CASCADE,
+        related_name="violations",
+    )
+    kind = models.CharField(_("violation"), max_length=16, choices=ViolationKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    outlet = models.CharField(_("outlet"), max_length=16, blank=True)
+    pollutant = models.ForeignKey(
+        Pollutant,
+        verbose_name=_("pollutant"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "year", "outlet", "pk"]
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ViolationKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Unknown kind of violation."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=[ViolationKind.EXCEEDANCE, ViolationKind.MISSING])
+                    & ~Q(outlet="")
+                    & Q(pollutant__isnull=False)
+                )
+                | Q(kind=ViolationKind.QUANTITY, outlet="", pollutant__isnull=False)
+                | (Q(kind=ViolationKind.OTHER) & ~Q(description="")),
+                name="%(app_label)s_%(class)s_identified",
+                violation_error_message=_(
+                    "An exceedance or missing monitoring names its outlet and pollutant, an "
+                    "annual quantity its pollutant (no outlet), another violation its "
+                    "description."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1949, year__lte=2100),
+                name="%(app_label)s_%(class)s_year_in_range",
+                violation_error_message=_("The year must lie between 1949 and 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        parts = [str(self.year), self.outlet, self.pollutant.code if self.pollutant_id else ""]
+        return " ".join(part for part in [self.get_kind_display(), *parts] if part)
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:case", args=[self.case_id])
+
+
+class CaseFollowUp(models.Model):
+    """A follow-up monitoring of an enforcement case: the day, what it found and notes."""
+
+    case = models.ForeignKey(
+        EnforcementCase,
+        verbose_name=_("enforcement case"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    checked_on = models.DateField(_("day"))
+    result = models.CharField(_("result"), max_length=16, choices=FollowUpResult.choices)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "checked_on", "pk"]
+        verbose_name = _("follow-up monitoring")
+        verbose_name_plural = _("follow-up monitoring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=FollowUpResult.values),
+                name="%(app_label)s_%(class)s_result_valid",
+                violation_error_message=_("Unknown follow-up result."),
+            ),
+            models.CheckConstraint(
+                condition=date_q("checked_on"),
+                name="%(app_label)s_%(class)s_day_in_range",
+                violation_error_message=DATE_MESSAGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checked_on.isoformat()} {self.get_result_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("permits:case", args=[self.case_id])

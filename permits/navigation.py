@@ -30,6 +30,13 @@ ITEMS = (
         menu=MENU,
     ),
     NavItem(
+        _("Enforcement cases"),
+        "permits:cases",
+        permission="permits.view_enforcementcase",
+        order=49,
+        menu=MENU,
+    ),
+    NavItem(
         _("Environmental protection tax"),
         "permits:fees",
         permission="permits.view_taxrate",

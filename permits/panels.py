@@ -1,12 +1,14 @@
 """The enterprise page's panel of discharge permits, with each permit's versions, and its
 environmental protection tax by year (enterprises/panels.py)."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 
+from benxi_cp import clock
 from benxi_cp.panels import Panel
 from enterprises.panels import PAGE
 from permits import compliance, fees
-from permits.models import MonitoringValue, Permit, PermitRevision
+from permits.choices import CaseStatus
+from permits.models import EnforcementCase, MonitoringValue, Permit, PermitRevision
 
 
 def permits_panel(request, enterprise):
@@ -51,5 +53,31 @@ def permits_panel(request, enterprise):
     )
 
 
+CASES_SHOWN = 10  # the enterprise's latest cases; the rest are in the case list
+
+
+def cases_panel(request, enterprise):
+    """The enterprise's enforcement cases: open ones first, overdue ones marked."""
+    user = request.user
+    if not user.has_perm("permits.view_enforcementcase"):
+        return None
+    cases = list(
+        EnforcementCase.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .annotate(closed=Case(When(status=CaseStatus.CLOSED, then=1), default=0))
+        .order_by("closed", "-opened_on", "-pk")[: CASES_SHOWN + 1]
+    )
+    return (
+        "permits/panel_cases.html",
+        {
+            "enterprise": enterprise,
+            "cases": cases[:CASES_SHOWN],
+            "more": len(cases) > CASES_SHOWN,
+            "today": clock.today(),
+            "may_add": user.has_perm("permits.add_enforcementcase"),
+        },
+    )
+
+
 # Registered by the app's ready() (registry.panels).
-PANELS = (Panel(PAGE, permits_panel, order=35),)
+PANELS = (Panel(PAGE, permits_panel, order=35), Panel(PAGE, cases_panel, order=36))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from permits import views, views_compliance, views_monitoring
+from permits import views, views_cases, views_compliance, views_monitoring
 
 app_name = "permits"
 
@@ -13,6 +13,16 @@ urlpatterns = [
         "monitoring/entry/",
         views_monitoring.MonitoringEntryView.as_view(),
         name="monitoring_entry",
+    ),
+    path("cases/", views_cases.CaseListView.as_view(), name="cases"),
+    path("cases/new/", views_cases.CaseEditView.as_view(), name="case_create"),
+    path("cases/<int:pk>/", views_cases.CaseDetailView.as_view(), name="case"),
+    path("cases/<int:pk>/edit/", views_cases.CaseEditView.as_view(), name="case_edit"),
+    path("cases/<int:pk>/document/", views_cases.CaseDocumentView.as_view(), name="case_document"),
+    path(
+        "history/<str:kind>/<int:key>/",
+        views_cases.CaseHistoryView.as_view(),
+        name="history",
     ),
     path("new/", views.PermitEditView.as_view(), name="create"),
     path("<int:pk>/", views.PermitDetailView.as_view(), name="detail"),

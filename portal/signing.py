@@ -16,7 +16,7 @@ import segno
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -247,34 +247,51 @@ def sign(
     return signature
 
 
+# The enterprise's registered contact address reads its acknowledgement in Chinese.
+CONTACT_LANGUAGE = "zh-hans"
+
+
+def acknowledgement_recipients(signature: Signature) -> list[tuple[str, str | None]]:
+    """(address, language) of each acknowledgement: the signatory, in the language they
+    signed in (the active one), and the enterprise's registered contact address (when the
+    register has one), in Chinese; an address is written to once."""
+    recipients: list[tuple[str, str | None]] = []
+    if signature.signer.email:
+        recipients.append((signature.signer.email, translation.get_language()))
+    contact = signature.report.enterprise.contact_email
+    if contact and contact.lower() not in {address.lower() for address, _lang in recipients}:
+        recipients.append((contact, CONTACT_LANGUAGE))
+    return recipients
+
+
 def acknowledge(signature: Signature) -> None:
-    """The acknowledgement: to the signatory and to the address of whoever invited them
-    (the enterprise's contact at the EPB), in the active language."""
+    """The acknowledgement, one e-mail per recipient in their language: it names the
+    document, the signatory, the time received and the hash."""
     report = signature.report
-    recipients = [signature.signer.email] if signature.signer.email else []
-    inviter = signature.grant.created_by
-    if inviter is not None and inviter.email and inviter.email not in recipients:
-        recipients.append(inviter.email)
-    if not recipients:
-        return
-    send_mail(
-        _("Benxi CP: received %(report)s") % {"report": report},
-        _(
-            "The EPB received the discharge report %(report)s of %(enterprise)s, signed by "
-            "%(signer)s at %(time)s.\n\nSHA-256 of the document signed: %(hash)s\n"
-            "Certification statement: version %(version)s."
-        )
-        % {
-            "report": report.period_label,
-            "enterprise": report.enterprise,
-            "signer": signature.signer.get_full_name() or signature.signer.username,
-            "time": timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
-            "hash": signature.document_sha256,
-            "version": signature.statement_version,
-        },
-        None,
-        recipients,
-    )
+    for address, language in acknowledgement_recipients(signature):
+        with translation.override(language):
+            send_mail(
+                _("Benxi CP: received %(report)s") % {"report": report},
+                acknowledgement_text(signature),
+                None,
+                [address],
+            )
+
+
+def acknowledgement_text(signature: Signature) -> str:
+    report = signature.report
+    return _(
+        "The EPB received the discharge report %(report)s of %(enterprise)s, signed by "
+        "%(signer)s at %(time)s.\n\nSHA-256 of the document signed: %(hash)s\n"
+        "Certification statement: version %(version)s."
+    ) % {
+        "report": report.period_label,
+        "enterprise": report.enterprise,
+        "signer": signature.signer.get_full_name() or signature.signer.username,
+        "time": timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "hash": signature.document_sha256,
+        "version": signature.statement_version,
+    }
 
 
 def unlock_signing(grant: Grant) -> None:

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from enterprises import workflow
 from enterprises.choices import ReportStatus, Severity
 from enterprises.models import DischargeReport
+from portal import amendments, copies
 from portal.models import (
     MAX_SIGNING_FAILURES,
     STATEMENT_VERSION,
@@ -72,7 +73,10 @@ def document(report: DischargeReport, explanations: dict[int, str] | None = None
     values = report.values.select_related("pollutant").order_by("pollutant__code")
     flags = report.flags.select_related("pollutant").order_by("code", "pollutant__code", "id")
     explained = explanations or {}
+    amendment = amendments.open_amendment(report)
     return {
+        "version": amendments.next_number(report),
+        **({"amendment_reason": amendment.reason} if amendment is not None else {}),
         "enterprise": {"code": report.enterprise.code, "name": report.enterprise.name},
         "year": report.year,
         "period": report.period_label,
@@ -190,6 +194,11 @@ def refusal(user, report: DischargeReport) -> str:
         return _("Only a draft or returned report is signed; this one is %(status)s.") % {
             "status": report.get_status_display()
         }
+    if report.signatures.exists() and amendments.open_amendment(report) is None:
+        return _(
+            "This report was signed already; a correction is an amendment: start it with "
+            "its reason, then sign the new version."
+        )
     if device_of(user) is None:
         return _("Set up your one-time codes first.")
     return ""
@@ -224,8 +233,11 @@ def sign(
     explanations = {pk: (text or "").strip() for pk, text in (explanations or {}).items()}
     if any(not explanations.get(flag.pk) for flag in serious_flags(report)):
         raise ValidationError(_("Explain every serious flag before signing."), code="unexplained")
-    text = canonical(document(report, explanations))
+    signed = document(report, explanations)
+    text = canonical(signed)
+    amendment = amendments.open_amendment(report)
     signature = Signature(
+        number=signed["version"],
         grant=grant,
         signer=user,
         ip_address=ip_address,
@@ -240,9 +252,15 @@ def sign(
         signature.report = stored
         signature.signed_at = stored.submitted_at or timezone.now()
         signature.save()
+        if amendment is not None:
+            amendment.signature = signature
+            amendment.save(update_fields=["signature", "updated"])
         Grant.objects.filter(pk=grant.pk).update(signing_failures=0)
 
     workflow.submit_certified(report, user, then=record)
+    # The copy of record is made once the signature is stored; were it to fail, the first
+    # download makes it (copies.copy_of).
+    copies.copy_of(signature)
     acknowledge(signature)
     return signature
 

@@ -85,7 +85,7 @@ def context(signature: Signature) -> dict:
             "signed_by": _("signed by"),
             "grant": _("grant"),
             "signed_at": _("signed at"),
-            "method": _("method"),
+            "method": _("signing method"),
             "sha256": _("SHA-256 of the document signed"),
             "note": _(
                 "This copy shows the document as signed. Its SHA-256 is computed over the "
@@ -107,7 +107,7 @@ def context(signature: Signature) -> dict:
         "statement": _statement(signature.statement_version),
         "signature": signature,
         "signer": f"{signer.get_full_name() or signer.username} ({signer.username})",
-        "grant": f"{both(grant.get_level_display())} · {grant.enterprise.code}",
+        "grant": f"{both(grant.get_level_display)} · {grant.enterprise.code}",
         "signed_at": timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
         "method": both(METHODS.get(signature.method, signature.method)),
     }

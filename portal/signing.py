@@ -11,6 +11,7 @@ document, the signatory, the time received and the hash.
 
 import hashlib
 import json
+import logging
 
 import segno
 from django.core.exceptions import ValidationError
@@ -33,6 +34,8 @@ from portal.models import (
     Level,
     Signature,
 )
+
+logger = logging.getLogger(__name__)
 
 METHOD = "password+totp"
 RECOVERY_METHOD = "password+recovery_code"
@@ -260,7 +263,10 @@ def sign(
     workflow.submit_certified(report, user, then=record)
     # The copy of record is made once the signature is stored; were it to fail, the first
     # download makes it (copies.copy_of).
-    copies.copy_of(signature)
+    try:
+        copies.copy_of(signature)
+    except Exception:  # the submission stands; the copy is made again on its first download
+        logger.exception("The copy of record of signature %s was not made", signature.pk)
     acknowledge(signature)
     return signature
 

@@ -9,14 +9,14 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from benxi_cp import guards
 from enterprises.models import DischargeReport, DischargeValue, Pollutant
-from portal import amendments, signing
+from portal import amendments, copies, signing
 from portal.models import Amendment, CopyOfRecord, Level, Signature
 from tests.fixtures import PASSWORD
 from tests.portal.test_signing import _at
@@ -49,13 +49,9 @@ def report(steel):
     return report
 
 
-_step = [0]
-
-
 def sign(report, user) -> Signature:
     """Sign with a fresh one-time code (each code is good once)."""
     report.refresh_from_db()
-    _step[0] += 1
     device = TOTPDevice.objects.get(user=user)
     device.last_t = -1
     device.save()
@@ -221,4 +217,18 @@ def test_a_missing_copy_is_made_on_the_first_download(client, signatory, report)
     client.force_login(signatory)
     response = client.get(reverse("portal:copy_of_record", args=[signature.pk]))
     assert response.status_code == 200 and CopyOfRecord.objects.filter(signature=signature).exists()
-    assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_copy_that_fails_to_render_leaves_the_submission_standing(
+    client, monkeypatch, signatory, report
+):
+    real = copies.render
+    monkeypatch.setattr(copies, "render", lambda signature: 1 / 0)
+    signature = sign(report, signatory)
+    report.refresh_from_db()
+    assert report.status == "submitted" and not CopyOfRecord.objects.exists()
+    monkeypatch.setattr(copies, "render", real)
+    client.force_login(signatory)
+    response = client.get(reverse("portal:copy_of_record", args=[signature.pk]))
+    assert response.status_code == 200 and CopyOfRecord.objects.filter(signature=signature).exists()

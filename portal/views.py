@@ -103,17 +103,20 @@ class PortalReportView(EnterpriseUserMixin, TemplateView):
         values = DischargeValue.objects.filter(report=report).select_related("pollutant")
         flags = ReliabilityFlag.objects.filter(report=report).select_related("pollutant")
         user = self.request.user
+        record = panels.record(self.request, report)
         return super().get_context_data(
             title=str(report),
             report=report,
             values=values,
             flags=flags,
-            record=panels.record(self.request, report),
+            record=record,
             amendment=amendments.open_amendment(report),
             amend_refusal=amendments.refusal(user, report),
             amend_form=AmendForm(),
+            # The sign page says what stands in the way (a lock, one-time codes to set up).
             may_sign=signing.signing_grant(user, report) is not None
-            and not signing.refusal(user, report),
+            and report.status in ("draft", "returned")
+            and (not record or amendments.open_amendment(report) is not None),
             **kwargs,
         )
 

@@ -113,6 +113,10 @@ def test_an_amendment_is_signed_as_the_next_version_and_shows_its_differences(
     assert "Say why the report is amended" in response.content.decode()
     report.refresh_from_db()
     assert report.status == "submitted" and not Amendment.objects.exists()
+    client.force_login(signatory)
+    page = client.get(reverse("portal:report", args=[report.pk])).content.decode()
+    assert 'id="sign-link"' not in page
+    client.force_login(preparer)
     # Signing again without an amendment is refused, even once the EPB returned it.
     report.status = "returned"
     report.save()
@@ -123,6 +127,10 @@ def test_an_amendment_is_signed_as_the_next_version_and_shows_its_differences(
     amendment = Amendment.objects.get()
     assert amendment.number == 2 and amendment.signature is None
     assert report.history.first().history_change_reason.startswith("amend: COD was typed")
+    client.force_login(signatory)
+    page = client.get(reverse("portal:report", args=[report.pk])).content.decode()
+    assert 'id="sign-link"' in page and 'id="open-amendment"' in page
+    client.force_login(preparer)
     # A second amendment while this one is open is refused.
     response = client.post(url, {"reason": "again"}, follow=True)
     assert "open already" in response.content.decode()

@@ -39,6 +39,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "address",
             "contact_person",
             "phone",
+            "contact_email",
             "cp_status",
             "created",
             "updated",

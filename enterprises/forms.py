@@ -26,6 +26,7 @@ FIELDS = [
     "address",
     "contact_person",
     "phone",
+    "contact_email",
 ]
 
 
@@ -55,6 +56,7 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
                 Column("contact_person", css_class="col-md-6"),
                 Column("phone", css_class="col-md-6"),
             ),
+            "contact_email",
             Submit("save", _("Save")),
         )
 

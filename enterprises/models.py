@@ -84,6 +84,14 @@ class Enterprise(VersionedModel, TrackedModel):
     address = models.CharField(_("address"), max_length=255, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_(
+            "The enterprise's registered address: acknowledgements of its signed submissions "
+            "go there too."
+        ),
+    )
     cp_status = models.CharField(
         _("CP status"),
         max_length=16,

@@ -15,9 +15,10 @@ from benxi_cp.units import unit_label
 from enterprises import reliability
 from enterprises.choices import PeriodKind, ReportStatus, Severity
 from enterprises.models import DischargeValue, Enterprise, Pollutant
-from enterprises.views_discharge import ENTER_PERMISSIONS
+from enterprises.views_discharge import ENTER_PERMISSIONS, REPORT_PAGE
 
 PAGE = "enterprise"
+__all__ = ["PAGE", "REPORT_PAGE", "PANELS", "panels_for"]
 PIVOT_YEARS = 5  # the last years of annual discharge shown beside the enterprise's facts
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from benxi_cp import panels
 from benxi_cp.importers import get_importer
 from benxi_cp.views import ObjectDetailView, ObjectListView
 from enterprises import reliability, reliability_store, workflow
@@ -240,6 +241,11 @@ class FlaggedValuesView(ObjectListView):
 
 
 # -- one report -----------------------------------------------------------------------------
+# The page of one report and its verify page, to which other apps add panels (the signed
+# record of a report submitted through the enterprise portal).
+REPORT_PAGE = "discharge_report"
+
+
 class ReportDetailView(ObjectDetailView):
     permission_required = "enterprises.view_dischargereport"
     template_name = "enterprises/report_detail.html"
@@ -307,6 +313,7 @@ class ReportDetailView(ObjectDetailView):
             duties_refusal=duties if report.status == ReportStatus.SUBMITTED else "",
             may_unlock=report.is_locked and user.has_perm("enterprises.unlock_dischargereport"),
             reason_form=ReasonForm(),
+            panels=panels.render(REPORT_PAGE, self.request, report),
         )
         return context
 
@@ -316,6 +323,7 @@ STEP_LABELS = {
     "verify": gettext_lazy("Verified"),
     "return": gettext_lazy("Returned"),
     "unlock": gettext_lazy("Unlocked"),
+    "amend": gettext_lazy("Taken back for an amendment"),
 }
 REPORT_FIELDS = ["status", "output_10k_yuan", "return_reason"]
 VALUE_FIELDS = ["amount", "basis"]

@@ -156,7 +156,7 @@ def _save(report: DischargeReport, rows: list[ValueRow], user, replace: bool) ->
 
 
 # The history keeps the step as a code (shown in the reader's language) and the user's reason.
-STEPS = ("submit", "verify", "return", "unlock")
+STEPS = ("submit", "verify", "return", "unlock", "amend")
 
 
 def _step(report: DischargeReport, step: str, reason: str = "") -> None:
@@ -181,6 +181,32 @@ def submit_certified(report: DischargeReport, user, then=None) -> DischargeRepor
 
     def work():
         stored = _submit(report, user)
+        if then is not None:
+            then(stored)
+        return stored
+
+    return locks.run_in_transaction(work, report=report)
+
+
+def take_back(report: DischargeReport, user, reason: str, then=None) -> DischargeReport:
+    """The enterprise takes its submitted (not yet verified) or returned report back to
+    correct it, saying why: it is a draft again, to be submitted anew (the enterprise portal
+    checks the user's grant; no permission of the EPB's is asked). `then(stored)` runs in
+    the same transaction (it records the amendment)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused(_("Say why the report is amended."))
+
+    def work():
+        stored = _fresh(report)
+        if stored.status not in (ReportStatus.SUBMITTED, ReportStatus.RETURNED):
+            raise TransitionRefused(
+                _("Only a submitted or returned report is amended; this one is %(status)s.")
+                % {"status": stored.get_status_display()}
+            )
+        stored.status = ReportStatus.DRAFT
+        stored.stamp(user)
+        _step(stored, "amend", reason)
         if then is not None:
             then(stored)
         return stored

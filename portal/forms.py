@@ -126,3 +126,21 @@ class SignForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("explain_")
         }
+
+
+class AmendForm(forms.Form):
+    """The reason an enterprise amends its signed report."""
+
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Say what is corrected and why; it is signed with the new version."),
+        error_messages={"required": _("Say why the report is amended.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the report is amended."))
+        return reason

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.files import MAX_DOCUMENT_BYTES
-from benxi_cp.models import TrackedModel
+from benxi_cp.models import StoredDocument, TrackedModel
 from enterprises.models import Enterprise
 
 INVITATION_DAYS = 7
@@ -306,6 +306,8 @@ class Signature(models.Model):
     document_sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)
     statement_version = models.CharField(_("certification statement"), max_length=16)
     method = models.CharField(_("method"), max_length=32)
+    # The signed version of the report: 1 for the first submission, then one per amendment.
+    number = models.PositiveSmallIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-signed_at"]
@@ -317,6 +319,16 @@ class Signature(models.Model):
                 name="portal_signature_sha256_hex",
                 violation_error_message=_("The hash is 64 hexadecimal digits."),
             ),
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="portal_signature_one_per_version",
+                violation_error_message=_("This version of the report is signed already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="portal_signature_number_positive",
+                violation_error_message=_("Versions are numbered from 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -324,3 +336,80 @@ class Signature(models.Model):
 
     def hash_matches(self) -> bool:
         return hashlib.sha256(self.document.encode("utf-8")).hexdigest() == self.document_sha256
+
+
+class Amendment(TrackedModel):
+    """A correction of a signed report: the enterprise gives the reason, the report is
+    corrected and signed again as the next version (its signature is set then)."""
+
+    report = models.ForeignKey(
+        "enterprises.DischargeReport",
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    reason = models.TextField(_("reason for the amendment"))
+    signature = models.OneToOneField(
+        Signature,
+        verbose_name=_("signature"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendment",
+    )
+
+    class Meta:
+        ordering = ["report", "number"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="portal_amendment_one_per_version",
+                violation_error_message=_("This version of the report has its amendment already."),
+            ),
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(signature__isnull=True),
+                name="portal_amendment_one_open_per_report",
+                violation_error_message=_("An amendment of this report is open already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=2),
+                name="portal_amendment_number_after_first",
+                violation_error_message=_("An amendment is version 2 or later."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="portal_amendment_has_reason",
+                violation_error_message=_("An amendment needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:report", args=[self.report_id])
+
+
+class CopyOfRecord(StoredDocument):
+    """The PDF of what was signed (values, statement, signer, time and hash printed on it),
+    with the SHA-256 of the file, checked again on every download."""
+
+    signature = models.OneToOneField(
+        Signature, verbose_name=_("signature"), on_delete=models.PROTECT, related_name="copy"
+    )
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+
+    class Meta(StoredDocument.Meta):
+        ordering = ["-created"]
+        verbose_name = _("copy of record")
+        verbose_name_plural = _("copies of record")
+
+    def folder(self) -> str:
+        return f"portal/copies/{self.signature.report_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:copy_of_record", args=[self.signature_id])

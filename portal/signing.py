@@ -11,12 +11,13 @@ document, the signatory, the time received and the hash.
 
 import hashlib
 import json
+import logging
 
 import segno
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from enterprises import workflow
 from enterprises.choices import ReportStatus, Severity
 from enterprises.models import DischargeReport
+from portal import amendments, copies
 from portal.models import (
     MAX_SIGNING_FAILURES,
     STATEMENT_VERSION,
@@ -32,6 +34,8 @@ from portal.models import (
     Level,
     Signature,
 )
+
+logger = logging.getLogger(__name__)
 
 METHOD = "password+totp"
 RECOVERY_METHOD = "password+recovery_code"
@@ -72,7 +76,10 @@ def document(report: DischargeReport, explanations: dict[int, str] | None = None
     values = report.values.select_related("pollutant").order_by("pollutant__code")
     flags = report.flags.select_related("pollutant").order_by("code", "pollutant__code", "id")
     explained = explanations or {}
+    amendment = amendments.open_amendment(report)
     return {
+        "version": amendments.next_number(report),
+        **({"amendment_reason": amendment.reason} if amendment is not None else {}),
         "enterprise": {"code": report.enterprise.code, "name": report.enterprise.name},
         "year": report.year,
         "period": report.period_label,
@@ -190,6 +197,11 @@ def refusal(user, report: DischargeReport) -> str:
         return _("Only a draft or returned report is signed; this one is %(status)s.") % {
             "status": report.get_status_display()
         }
+    if report.signatures.exists() and amendments.open_amendment(report) is None:
+        return _(
+            "This report was signed already; a correction is an amendment: start it with "
+            "its reason, then sign the new version."
+        )
     if device_of(user) is None:
         return _("Set up your one-time codes first.")
     return ""
@@ -224,8 +236,11 @@ def sign(
     explanations = {pk: (text or "").strip() for pk, text in (explanations or {}).items()}
     if any(not explanations.get(flag.pk) for flag in serious_flags(report)):
         raise ValidationError(_("Explain every serious flag before signing."), code="unexplained")
-    text = canonical(document(report, explanations))
+    signed = document(report, explanations)
+    text = canonical(signed)
+    amendment = amendments.open_amendment(report)
     signature = Signature(
+        number=signed["version"],
         grant=grant,
         signer=user,
         ip_address=ip_address,
@@ -240,41 +255,67 @@ def sign(
         signature.report = stored
         signature.signed_at = stored.submitted_at or timezone.now()
         signature.save()
+        if amendment is not None:
+            amendment.signature = signature
+            amendment.save(update_fields=["signature", "updated"])
         Grant.objects.filter(pk=grant.pk).update(signing_failures=0)
 
     workflow.submit_certified(report, user, then=record)
+    # The copy of record is made once the signature is stored; were it to fail, the first
+    # download makes it (copies.copy_of).
+    try:
+        copies.copy_of(signature)
+    except Exception:  # the submission stands; the copy is made again on its first download
+        logger.exception("The copy of record of signature %s was not made", signature.pk)
     acknowledge(signature)
     return signature
 
 
+# The enterprise's registered contact address reads its acknowledgement in Chinese.
+CONTACT_LANGUAGE = "zh-hans"
+
+
+def acknowledgement_recipients(signature: Signature) -> list[tuple[str, str | None]]:
+    """(address, language) of each acknowledgement: the signatory, in the language they
+    signed in (the active one), and the enterprise's registered contact address (when the
+    register has one), in Chinese; an address is written to once."""
+    recipients: list[tuple[str, str | None]] = []
+    if signature.signer.email:
+        recipients.append((signature.signer.email, translation.get_language()))
+    contact = signature.report.enterprise.contact_email
+    if contact and contact.lower() not in {address.lower() for address, _lang in recipients}:
+        recipients.append((contact, CONTACT_LANGUAGE))
+    return recipients
+
+
 def acknowledge(signature: Signature) -> None:
-    """The acknowledgement: to the signatory and to the address of whoever invited them
-    (the enterprise's contact at the EPB), in the active language."""
+    """The acknowledgement, one e-mail per recipient in their language: it names the
+    document, the signatory, the time received and the hash."""
     report = signature.report
-    recipients = [signature.signer.email] if signature.signer.email else []
-    inviter = signature.grant.created_by
-    if inviter is not None and inviter.email and inviter.email not in recipients:
-        recipients.append(inviter.email)
-    if not recipients:
-        return
-    send_mail(
-        _("Benxi CP: received %(report)s") % {"report": report},
-        _(
-            "The EPB received the discharge report %(report)s of %(enterprise)s, signed by "
-            "%(signer)s at %(time)s.\n\nSHA-256 of the document signed: %(hash)s\n"
-            "Certification statement: version %(version)s."
-        )
-        % {
-            "report": report.period_label,
-            "enterprise": report.enterprise,
-            "signer": signature.signer.get_full_name() or signature.signer.username,
-            "time": timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
-            "hash": signature.document_sha256,
-            "version": signature.statement_version,
-        },
-        None,
-        recipients,
-    )
+    for address, language in acknowledgement_recipients(signature):
+        with translation.override(language):
+            send_mail(
+                _("Benxi CP: received %(report)s") % {"report": report},
+                acknowledgement_text(signature),
+                None,
+                [address],
+            )
+
+
+def acknowledgement_text(signature: Signature) -> str:
+    report = signature.report
+    return _(
+        "The EPB received the discharge report %(report)s of %(enterprise)s, signed by "
+        "%(signer)s at %(time)s.\n\nSHA-256 of the document signed: %(hash)s\n"
+        "Certification statement: version %(version)s."
+    ) % {
+        "report": report.period_label,
+        "enterprise": report.enterprise,
+        "signer": signature.signer.get_full_name() or signature.signer.username,
+        "time": timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "hash": signature.document_sha256,
+        "version": signature.statement_version,
+    }
 
 
 def unlock_signing(grant: Grant) -> None:

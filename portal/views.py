@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -24,9 +24,9 @@ from benxi_cp import files, scoping
 from benxi_cp.views import PermissionMixin
 from enterprises.choices import Severity
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
-from portal import deadlines, services, signing
-from portal.forms import AcceptForm, CodeForm, InvitationForm, RevokeForm, SignForm
-from portal.models import Grant, Invitation
+from portal import amendments, copies, deadlines, panels, services, signing
+from portal.forms import AcceptForm, AmendForm, CodeForm, InvitationForm, RevokeForm, SignForm
+from portal.models import Grant, Invitation, Signature
 
 
 class EnterpriseUserMixin:
@@ -102,16 +102,79 @@ class PortalReportView(EnterpriseUserMixin, TemplateView):
         )
         values = DischargeValue.objects.filter(report=report).select_related("pollutant")
         flags = ReliabilityFlag.objects.filter(report=report).select_related("pollutant")
+        user = self.request.user
+        record = panels.record(self.request, report)
         return super().get_context_data(
             title=str(report),
             report=report,
             values=values,
             flags=flags,
-            signatures=report.signatures.select_related("signer"),
-            may_sign=signing.signing_grant(self.request.user, report) is not None
-            and report.status in ("draft", "returned"),
+            record=record,
+            amendment=amendments.open_amendment(report),
+            amend_refusal=amendments.refusal(user, report),
+            amend_form=AmendForm(),
+            # The sign page says what stands in the way (a lock, one-time codes to set up).
+            may_sign=signing.signing_grant(user, report) is not None
+            and report.status in ("draft", "returned")
+            and (not record or amendments.open_amendment(report) is not None),
             **kwargs,
         )
+
+
+@require_POST
+@scoping.enterprise_scoped
+def report_amend(request, pk):
+    """The enterprise starts an amendment of its signed report, with the reason."""
+    if not scoping.is_enterprise_user(request.user):
+        raise Http404(_("This page is for enterprise users."))
+    report = get_object_or_404(DischargeReport.objects.for_user(request.user), pk=pk)
+    form = AmendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return redirect("portal:report", pk=pk)
+    try:
+        amendment = amendments.start(report, request.user, form.cleaned_data["reason"])
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _("Amendment started: correct the report, then its signatory signs version %(n)s.")
+            % {"n": amendment.number},
+        )
+    return redirect("portal:report", pk=pk)
+
+
+@scoping.enterprise_scoped
+def copy_of_record(request, pk):
+    """A signed version's copy of record (PDF): for the enterprise's own users and the EPB;
+    handed out only while the document and the file still match their hashes."""
+    signatures = Signature.objects.select_related("report__enterprise", "signer", "grant")
+    if scoping.is_enterprise_user(request.user):
+        signatures = signatures.filter(report__in=DischargeReport.objects.for_user(request.user))
+    elif not request.user.has_perm("enterprises.view_dischargereport"):
+        raise Http404(_("Not found."))
+    signature = get_object_or_404(signatures, pk=pk)
+    copy = copies.copy_of(signature)
+    try:
+        content = copies.checked_content(copy)
+    except FileNotFoundError:
+        raise Http404(_("The file of this document is missing.")) from None
+    except copies.CopyMismatch as mismatch:
+        return render(
+            request,
+            "portal/copy_mismatch.html",
+            {
+                "title": _("The copy of record does not match"),
+                "signature": signature,
+                "what": str(mismatch),
+            },
+            status=409,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{copy.filename}"'
+    response["X-Content-SHA256"] = copy.file_sha256
+    return response
 
 
 # The EPB's and the programme office's pages ----------------------------------------------

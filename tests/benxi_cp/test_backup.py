@@ -87,6 +87,7 @@ def test_a_backup_restored_into_a_fresh_database_holds_the_same_figures_and_file
         content_type="text/plain",
         size_bytes=len(content),
     )
+    signature, copy = signed_with_copy()
     expected = summary_and_ledger(in_process)
     assert len(expected[1]) > 500 and "coverage" in expected[0]
 
@@ -130,6 +131,42 @@ def test_a_backup_restored_into_a_fresh_database_holds_the_same_figures_and_file
         timeout=600,
     )
     assert locked.stdout.splitlines()[-1] == "refused", locked.stderr
+    # The signatures and their copies of record came with it, still matching their hashes.
+    probe = manage("shell", "-c", SIGNATURE_PROBE, env=env).splitlines()[-1]
+    assert probe == f"{signature.pk} {signature.document_sha256} {copy.file_sha256} ok"
+
+
+def signed_with_copy():
+    """A demo report signed by the demo signatory, and its copy of record."""
+    from django.utils import timezone
+
+    from portal import copies, signing
+    from portal.models import Grant, Signature
+
+    grant = Grant.objects.select_related("user").get(user__username="firm1sign")
+    report = grant.enterprise.discharge_reports.order_by("-year").first()
+    text = signing.canonical(signing.document(report))
+    signature = Signature.objects.create(
+        report=report,
+        grant=grant,
+        signer=grant.user,
+        signed_at=timezone.now(),
+        document=text,
+        document_sha256=signing.digest(text),
+        statement_version=signing.STATEMENT_VERSION,
+        method=signing.METHOD,
+    )
+    return signature, copies.copy_of(signature)
+
+
+SIGNATURE_PROBE = """
+from portal import copies
+from portal.models import CopyOfRecord
+copy = CopyOfRecord.objects.select_related("signature").get()
+copies.checked_content(copy)
+signature = copy.signature
+print(signature.pk, signature.document_sha256, copy.file_sha256, "ok")
+"""
 
 
 LOCK_PROBE = """

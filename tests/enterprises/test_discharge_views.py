@@ -516,8 +516,9 @@ def test_the_report_detail_runs_a_fixed_number_of_queries(
     client = client_as("leadership")
     # 1 session, 2 user, 3 groups, 4 user perms, 5 group perms, 6 the report with its
     # enterprise and users, 7 its values with pollutants, 8 its flags with pollutants,
-    # 9 its unlocks, 10 the previous report, 11 the previous report's values, 12 demo flag.
-    with django_assert_num_queries(12):
+    # 9 its unlocks, 10 the previous report, 11 the previous report's values, 12 the
+    # portal's panel: its signed versions (none), 13 demo flag.
+    with django_assert_num_queries(13):
         response = client.get(report.get_absolute_url())
     assert response.status_code == 200
 

@@ -124,9 +124,13 @@ def test_a_returned_report_is_corrected_and_signed_again(
     client.force_login(steel_user)
     page = client.get(reverse("portal:report", args=[report.pk])).content.decode()
     assert "COD looks ten times too high" in page
+    # The correction is an amendment: its reason first, then the values, then signing.
+    client.post(
+        reverse("portal:report_amend", args=[report.pk]), {"reason": "COD was 15, not 150."}
+    )
     client.post(entry_url(steel.pk, 2000), grid("15"))
     report.refresh_from_db()
-    assert report.status == "returned" and report.values.get().amount == 15
+    assert report.status == "draft" and report.values.get().amount == 15
     assert sign(1).status_code == 302
     report.refresh_from_db()
     assert report.status == "submitted"
@@ -134,3 +138,5 @@ def test_a_returned_report_is_corrected_and_signed_again(
     assert '"150"' in first.document and '"15"' in second.document
     assert first.document_sha256 != second.document_sha256
     assert first.hash_matches() and second.hash_matches()
+    assert (first.number, second.number) == (1, 2)
+    assert second.amendment.reason == "COD was 15, not 150."

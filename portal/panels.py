@@ -1,0 +1,53 @@
+"""The signed record of a discharge report: its signature block, its versions and the
+differences between two of them; shown on the EPB's report and verify pages (a panel of
+enterprises' report page) and on the enterprise's own report page."""
+
+from benxi_cp import panels
+from enterprises.models import DischargeReport
+from enterprises.panels import REPORT_PAGE
+from portal import amendments, copies
+
+
+def _number(text, default: int) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def record(request, report: DischargeReport) -> dict | None:
+    """The context of portal/_record.html, or None for a report never signed. The versions
+    compared are the request's `from` and `to` (version numbers), else the last two."""
+    versions = amendments.versions(report)
+    if not versions:
+        return None
+    by_number = {signature.number: signature for signature in versions}
+    latest = versions[-1]
+    new = by_number.get(_number(request.GET.get("to"), latest.number), latest)
+    old_default = versions[-2].number if len(versions) > 1 else latest.number
+    old = by_number.get(_number(request.GET.get("from"), old_default), versions[0])
+    if old.number > new.number:
+        old, new = new, old
+    return {
+        "report": report,
+        "versions": versions,
+        "latest": latest,
+        "latest_matches": latest.hash_matches(),
+        "latest_method": copies.method_label(latest.method),
+        "compare_from": old,
+        "compare_to": new,
+        "differences": amendments.differences(old, new) if old.pk != new.pk else [],
+        "page_url": request.path,
+    }
+
+
+def record_panel(request, report: DischargeReport):
+    """The signed record on the EPB's report page (and its verify page)."""
+    context = record(request, report)
+    if context is None:
+        return None
+    return "portal/panels/record.html", context
+
+
+# Registered by the app's ready() (registry.panels).
+PANELS = (panels.Panel(REPORT_PAGE, record_panel, order=10),)

@@ -110,7 +110,6 @@ class EnterpriseImporter(ModelFormImporter):
         "address": False,
         "contact_person": False,
         "phone": False,
-        "contact_email": False,
     }
 
 
@@ -456,7 +455,6 @@ COLUMNS = (
     Column("address", _("address")),
     Column("contact_person", _("contact person")),
     Column("phone", _("phone")),
-    Column("contact_email", _("contact e-mail")),
     Column("enterprise_code", _("enterprise code")),
     Column("year", _("year")),
     Column("period", _("period")),

@@ -360,9 +360,13 @@ def _yes(value: bool | None) -> str:
 
 def csv_rows(year: int, today: datetime.date | None = None) -> list[list[str]]:
     """The `compliance` CSV form's rows (HEADER), every figure written as the format says."""
+    return csv_lines(concentration_rows(year, today), quantity_rows(year))
+
+
+def csv_lines(concentration: list[Series], quantities: list[Quantity]) -> list[list[str]]:
+    """The CSV rows of a year's concentration and annual total rows: each enterprise's
+    concentration rows, then its annual totals, by enterprise code."""
     rows = []
-    concentration = concentration_rows(year, today)
-    quantities = quantity_rows(year)
     codes = sorted(
         {s.enterprise_code for s in concentration} | {q.enterprise_code for q in quantities}
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,6 +55,7 @@ class FormIndexView(PermissionMixin, YearMixin, TemplateView):
         forms = [
             {"name": name, "title": title, "number": FORM_NUMBERS.get(name, "")}
             for name, (title, _build) in annual.FORMS.items()
+            if annual.may_read(self.request.user, name)
         ]
         return super().get_context_data(
             title=_("Annual report forms"), forms=forms, formats=output.FORMATS, **kwargs
@@ -68,6 +69,9 @@ class FormMixin(PermissionMixin, YearMixin):
         if kwargs["name"] not in annual.FORMS:
             raise Http404(kwargs["name"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        return (self.permission_required, *annual.FORM_PERMISSIONS.get(self.kwargs["name"], ()))
 
 
 class FormPageView(FormMixin, TemplateView):
@@ -400,6 +404,7 @@ class YearView(PermissionMixin, TemplateView):
                 else "",
             }
             for name, (title, _build) in annual.FORMS.items()
+            if annual.may_read(self.request.user, name)
         ]
         may_close = self.request.user.has_perm("reports.close_year")
         closing_job = jobs.under_way(report_jobs.CLOSE_YEAR, year=year)
@@ -486,6 +491,8 @@ class RecordCopyView(PermissionMixin, View):
         copy = get_object_or_404(RecordCopy.objects.select_related("closing"), pk=pk)
         if copy.closing.year != year:
             raise Http404(pk)
+        if not annual.may_read(request.user, copy.form):
+            raise PermissionDenied
         try:
             content = closing.verified_content(copy)
         except ValidationError as error:

@@ -4,12 +4,14 @@ the compliance and fee forms, their files and the command that writes them."""
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from enterprises.choices import Medium
 from enterprises.models import AnnualDischarge, Pollutant
 from permits import fees
-from permits.models import TaxEquivalent, TaxRate
+from permits.models import TAX_MEDIA, TaxEquivalent, TaxRate
 from tests.fixtures import ALL_ROLES
 from tests.reports.factories import make_enterprise
 
@@ -146,3 +148,16 @@ def test_the_help_page_explains_permits_compliance_and_the_tax(client_as):
     for anchor in ("permits", "basis-hourly_mean", "exceedance", "environmental-protection-tax"):
         assert f'id="{anchor}"' in text, anchor
     assert "1.4 times the limit" in text
+
+
+@pytest.mark.django_db
+def test_the_tax_is_levied_on_water_and_air_only():
+    """The database's check takes the register's media (enterprises.choices.Medium)."""
+    assert [value for value, _label in TAX_MEDIA] == [Medium.WATER, Medium.AIR]
+    cod = Pollutant.objects.get(code="COD")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TaxRate.objects.create(medium=Medium.SOLID, rate_yuan=Decimal("1"))
+    equivalent = TaxEquivalent.objects.get(pollutant=cod)
+    equivalent.medium = Medium.RESOURCE
+    with pytest.raises(IntegrityError), transaction.atomic():
+        equivalent.save()

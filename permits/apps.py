@@ -10,8 +10,9 @@ class PermitsConfig(AppConfig):
 
     def ready(self) -> None:
         from benxi_cp.datacache import DataScopes
+        from benxi_cp.demo import Demo
         from benxi_cp.registry import registry
-        from permits import glossary, importers, navigation, panels
+        from permits import demo, glossary, importers, navigation, panels
 
         # The compliance and fee forms (reports/annual.py) read its tables: a write to any
         # of them changes the `permits` scope of the cached figures (benxi_cp/datacache.py).
@@ -26,3 +27,5 @@ class PermitsConfig(AppConfig):
         # Its section of the help page, and its panel on the enterprise page.
         registry.glossary.register(*glossary.SECTIONS)
         registry.panels.register(*panels.PANELS)
+        # Its part of the demo city (manage.py load_demo), after the register's discharge.
+        registry.demo.register(Demo("permits", demo.load))

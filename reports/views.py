@@ -23,7 +23,17 @@ from benxi_cp.views import ObjectListView, PermissionMixin, mark_download
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
 from enterprises.tables import EnterpriseTable
-from reports import annual, claims, closing, dashboards, figures, links, output, trends
+from reports import (
+    annual,
+    claims,
+    closing,
+    compliance_figures,
+    dashboards,
+    figures,
+    links,
+    output,
+    trends,
+)
 from reports import jobs as report_jobs
 from reports.choices import FORM_NUMBERS, CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
@@ -225,6 +235,8 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
         context["targets_chart"] = links.chart("targets", year, dimension="environmental")
         context["training"] = dashboards.training(year)
         context["office"] = dashboards.incentives_and_investment(year)
+        if annual.may_read(self.request.user, "compliance"):
+            context["compliance"] = dashboards.compliance_section(year)
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 
@@ -235,6 +247,8 @@ class EpbDashboardView(PermissionMixin, YearMixin, TemplateView):
     template_name = "reports/epb_dashboard.html"
 
     def get_context_data(self, **kwargs):
+        if annual.may_read(self.request.user, "compliance"):
+            kwargs["compliance"] = dashboards.compliance_section(self.year)
         return super().get_context_data(
             title=_("EPB dashboard"), **dashboards.epb(self.year), **kwargs
         )
@@ -349,6 +363,8 @@ def list_title(filterset) -> str:
         parts.append(_("a discharge report submitted for the year"))
     if data.get("sector"):
         parts.append(str(Sector(data["sector"]).label))
+    if data.get("compliance"):
+        parts.append(str(compliance_figures.LABELS[data["compliance"]]).lower())
     title = "; ".join([str(chosen), *map(str, parts)])
     if data.get("year"):
         title = _("%(title)s, as of 31 December %(year)s") % {"title": title, "year": data["year"]}

@@ -151,7 +151,7 @@ def build() -> dict:
     }
 
 
-def permits_2000(enterprise) -> None:
+def permits_2000(enterprise, number: str = "P-2000") -> None:
     """A permit of `enterprise` in force from 2000, its monitoring of 2000 (an exceedance of
     each limit, a value equal to its limit, one below detection, eight months missing) and
     its verified report of 2000: content for the compliance and fee forms of 2000 (the
@@ -161,7 +161,7 @@ def permits_2000(enterprise) -> None:
 
     make_permit(
         enterprise,
-        "P-2000",
+        number,
         first="2000-01-01",
         last="2004-12-31",
         rows=[

@@ -2,7 +2,9 @@
 `annual_report` byte for byte, the PDF with its Chinese text, the XLSX's values, the page,
 the copy of record made when a year closes, and the permits' old addresses sent on."""
 
+import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -10,8 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports import annual, closing
+from reports import annual, closing, compliance_figures
 from reports.models import RecordCopy
+from tests.reports.scenario import permits_2000
+from tests.reports.test_dashboards import figure_links, listed_count
 
 COMPLIANCE_2000 = (
     "enterprise_code,outlet,pollutant,basis,samples,exceedances,max_exceedance_pct,"
@@ -131,3 +135,70 @@ def test_the_forms_are_registered_with_their_numbers():
     assert annual.FORMS["compliance"][1] is annual.compliance_form
     assert annual.FORMS["fees"][1] is annual.fees_form
     assert annual.BY_THE_DAY == ("compliance",)
+
+
+# The dashboards' compliance section ----------------------------------------------------------
+
+EXPECTED_FINDINGS = {
+    "permitted": "1",
+    "compliant": "0",
+    "exceedance": "1",
+    "chronic": "0",
+    "serious": "0",
+    "missing": "1",
+    "near_permitted": "0",
+    "over_permitted": "1",
+}
+
+
+def findings_shown(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(
+            r'data-finding="(\w+)"><dt>[^<]*</dt><dd class="kpi-value-sm"><a[^>]*>([^<]*)', html
+        )
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["reports:epb_dashboard", "reports:dashboard"])
+def test_the_dashboards_count_the_findings_and_open_the_enterprises_behind_them(
+    permitted, client_as, page
+):
+    client = client_as("administrator")
+    html = client.get(reverse(page), {"year": 2000}).content.decode()
+    section = html.split('id="compliance"', 1)[1]
+    shown = findings_shown(section)
+    assert {key: shown[key] for key in EXPECTED_FINDINGS} == EXPECTED_FINDINGS
+    assert shown["tax"] == "104,394.74"
+    assert "E5 " in section.split('id="top-exceeders"', 1)[1]
+    checked = 0
+    for href, text in figure_links(section.split('id="top-exceeders"', 1)[0]):
+        listing = client.get(href)
+        assert listing.status_code == 200, href
+        count = listed_count(listing.content.decode())
+        if count is not None:
+            assert count == int(text), (href, text)
+            if text == "1":
+                assert "E5" in listing.content.decode()
+            checked += 1
+    assert checked == len(EXPECTED_FINDINGS)
+
+
+@pytest.mark.django_db
+def test_those_who_may_not_read_the_monitoring_see_no_compliance(permitted, client_as):
+    html = client_as("auditor").get(reverse("reports:dashboard"), {"year": 2000}).content
+    assert b'id="compliance"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("more", [False, True])
+def test_the_compliance_figures_run_a_fixed_number_of_queries(
+    permitted, more, django_assert_num_queries
+):
+    """The concentration rows (limits, values by month, days measured), the annual totals
+    (limits, the ledger's verified figures), the largest exceeders' names, the tax (3)."""
+    if more:
+        permits_2000(permitted["e6"], "P-2000-6")
+    with django_assert_num_queries(3 + 2 + 1 + 3):
+        found = compliance_figures.findings.compute(2000, datetime.date(2030, 1, 1))
+    assert len(found["ids"]["permitted"]) == (2 if more else 1)

@@ -84,7 +84,7 @@ def test_the_xlsx_holds_the_figures_as_numbers(permitted, client_as):
     by_enterprise = [row for row in rows if row[0] and str(row[0]).startswith("E5 ")]
     assert by_enterprise[0][:4] == ["E5 E5 Works", 66500.0, 37894.74, 104394.74]
     so2 = next(row for row in rows if row[1] == "sulphur dioxide")
-    assert so2[:8] == ["Air", "sulphur dioxide", 30000.0, "0.95", 31578.95, "Yes", 1.2, 37894.74]
+    assert so2[:8] == ["Air", "sulphur dioxide", 30000.0, 0.95, 31578.95, "Yes", 1.2, 37894.74]
     compliance = client.get(
         reverse("reports:form_download", args=["compliance", "xlsx"]), {"year": 2000}
     )

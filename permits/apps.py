@@ -10,18 +10,13 @@ class PermitsConfig(AppConfig):
 
     def ready(self) -> None:
         from benxi_cp.datacache import DataScopes
+        from benxi_cp.demo import Demo
         from benxi_cp.registry import registry
-        from permits import glossary, importers, navigation, panels, reliability, worklist
+        from permits import demo, glossary, importers, navigation, panels, reliability, worklist
 
-        # No cached figure reads its tables (compliance and the tax are computed on their
-        # pages, from the permits and the register's verified discharge): a write to them
-        # changes no figure (benxi_cp/datacache.py).
-        tables = {
-            model._meta.db_table: ()
-            for model in self.get_models(include_auto_created=True)
-            if model._meta.managed and not model._meta.proxy
-        }
-        registry.data_scopes.register(DataScopes("permits", "permits", tables=tables))
+        # The compliance and fee forms (reports/annual.py) read its tables: a write to any
+        # of them changes the `permits` scope of the cached figures (benxi_cp/datacache.py).
+        registry.data_scopes.register(DataScopes("permits", "permits"))
         # Its entries of the top navigation (benxi_cp/navigation.py).
         registry.navigation.register(*navigation.ITEMS)
         # Its importers (on the web and in `manage.py import_data`), their columns and
@@ -36,3 +31,5 @@ class PermitsConfig(AppConfig):
         registry.worklist.register(*worklist.QUEUES)
         # An annual report's permitted quantities and monitoring, for its reliability flags.
         registry.reliability_sources.register(*reliability.SOURCES)
+        # Its part of the demo city (manage.py load_demo), after the register's discharge.
+        registry.demo.register(Demo("permits", demo.load))

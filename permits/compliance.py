@@ -360,9 +360,13 @@ def _yes(value: bool | None) -> str:
 
 def csv_rows(year: int, today: datetime.date | None = None) -> list[list[str]]:
     """The `compliance` CSV form's rows (HEADER), every figure written as the format says."""
+    return csv_lines(concentration_rows(year, today), quantity_rows(year))
+
+
+def csv_lines(concentration: list[Series], quantities: list[Quantity]) -> list[list[str]]:
+    """The CSV rows of a year's concentration and annual total rows: each enterprise's
+    concentration rows, then its annual totals, by enterprise code."""
     rows = []
-    concentration = concentration_rows(year, today)
-    quantities = quantity_rows(year)
     codes = sorted(
         {s.enterprise_code for s in concentration} | {q.enterprise_code for q in quantities}
     )
@@ -410,3 +414,46 @@ def csv_rows(year: int, today: datetime.date | None = None) -> list[list[str]]:
     for code in codes:
         rows.extend(by_code[code])
     return rows
+
+
+# What the dashboards count, and the drill-down list of enterprises filters on.
+PERMITTED = "permitted"  # a permit in force during the year
+COMPLIANT = "compliant"  # permitted, with no exceedance and no permitted quantity exceeded
+EXCEEDANCE = "exceedance"
+CHRONIC = "chronic"
+SERIOUS = "serious"
+MISSING = "missing"
+NEAR_PERMITTED = "near_permitted"  # 80 % or more of a permitted quantity, not above it
+OVER_PERMITTED = "over_permitted"
+WARNING_SHARE_PCT = 80
+
+
+def findings(year: int, today: datetime.date | None = None) -> dict:
+    """The enterprises of each finding of the year ({finding: set of enterprise ids}) and
+    each enterprise's exceedances ("exceedances": {enterprise id: count}), from the same rows
+    as the compliance form."""
+    found: dict = {
+        key: set() for key in (PERMITTED, EXCEEDANCE, CHRONIC, SERIOUS, MISSING, NEAR_PERMITTED)
+    }
+    found[OVER_PERMITTED] = set()
+    exceedances: dict[int, int] = defaultdict(int)
+    for s in concentration_rows(year, today):
+        found[PERMITTED].add(s.enterprise_id)
+        for key, holds in (
+            (EXCEEDANCE, s.exceedances),
+            (CHRONIC, s.chronic),
+            (SERIOUS, s.serious),
+            (MISSING, s.missing),
+        ):
+            if holds:
+                found[key].add(s.enterprise_id)
+        exceedances[s.enterprise_id] += s.exceedances
+    for q in quantity_rows(year):
+        found[PERMITTED].add(q.enterprise_id)
+        if q.exceeded:
+            found[OVER_PERMITTED].add(q.enterprise_id)
+        elif q.share_pct is not None and q.share_pct >= WARNING_SHARE_PCT:
+            found[NEAR_PERMITTED].add(q.enterprise_id)
+    found[COMPLIANT] = found[PERMITTED] - found[EXCEEDANCE] - found[OVER_PERMITTED]
+    found["exceedances"] = {pk: count for pk, count in exceedances.items() if count}
+    return found

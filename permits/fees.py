@@ -99,19 +99,21 @@ def _text(value: Decimal, places: int | None = 2) -> str:
 
 def csv_rows(year: int) -> list[list[str]]:
     """The `fees` CSV form's rows (HEADER), every figure written as the format says."""
+    return [csv_line(line) for line in lines(year)]
+
+
+def csv_line(line: Line) -> list[str]:
+    """A tax line as the CSV form writes it."""
     return [
-        [
-            line.enterprise_code,
-            line.medium,
-            line.pollutant,
-            _text(line.discharge_kg),
-            _text(line.equivalent_kg, None),
-            _text(line.equivalents),
-            "yes" if line.counted else "no",
-            _text(line.rate_yuan),
-            _text(line.tax_yuan),
-        ]
-        for line in lines(year)
+        line.enterprise_code,
+        line.medium,
+        line.pollutant,
+        _text(line.discharge_kg),
+        _text(line.equivalent_kg, None),
+        _text(line.equivalents),
+        "yes" if line.counted else "no",
+        _text(line.rate_yuan),
+        _text(line.tax_yuan),
     ]
 
 

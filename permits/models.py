@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
 from benxi_cp.validators import DATE_MESSAGE, date_q
+from enterprises.choices import Medium
 from enterprises.models import Enterprise, Pollutant, enterprise_match
 from permits.choices import (
     ANNUAL_UNIT,
@@ -439,7 +440,10 @@ class MonitoringValue(TrackedModel):
 
 
 # The environmental protection tax ------------------------------------------------------------
-TAX_MEDIA = [("water", _("Water")), ("air", _("Air"))]
+# The media the tax is levied on, of the register's media (enterprises.choices.Medium): the
+# fields' choices and the database's check read the same values.
+TAXED_MEDIA = [m for m in Medium if m in (Medium.WATER, Medium.AIR)]
+TAX_MEDIA = [(m.value, m.label) for m in TAXED_MEDIA]
 
 
 class TaxEquivalent(models.Model):
@@ -471,7 +475,7 @@ class TaxEquivalent(models.Model):
                 violation_error_message=_("An equivalent is greater than zero."),
             ),
             models.CheckConstraint(
-                condition=Q(medium__in=["water", "air"]),
+                condition=Q(medium__in=[m.value for m in TAXED_MEDIA]),
                 name="%(app_label)s_%(class)s_medium_valid",
                 violation_error_message=_("The tax is levied on discharge to water or air."),
             ),
@@ -507,7 +511,7 @@ class TaxRate(models.Model):
                 violation_error_message=_("A rate cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(medium__in=["water", "air"]),
+                condition=Q(medium__in=[m.value for m in TAXED_MEDIA]),
                 name="%(app_label)s_%(class)s_medium_valid",
                 violation_error_message=_("The tax is levied on discharge to water or air."),
             ),

@@ -15,7 +15,12 @@ PDF, an XLSX workbook or a CSV file, so every format shows the same figures. For
   actual up to the year, the share of the way from baseline to goal, the straight line's
   share, and the traffic light);
 - ``training`` (f): training and outreach events of the year by audience (events, hours,
-  participants; programme/outreach/queries.py), and the events one by one.
+  participants; programme/outreach/queries.py), and the events one by one;
+- ``compliance`` (g): compliance with the discharge permits (permits/compliance.py): each
+  outlet, pollutant and basis with a limit in force in the year, and each permitted annual
+  quantity against the verified discharge; its CSV is docs/formats/compliance-summary.md's;
+- ``fees`` (h): the environmental protection tax on the verified annual discharge
+  (permits/fees.py), by enterprise and by pollutant; its CSV likewise.
 
 Who is in the programme, accepted or a demonstration enterprise, and the steps an audit had
 done as of a day, follow audits/programme.py.
@@ -47,9 +52,12 @@ from audits.programme import (
     round_half_up,
     steps_done,
 )
-from benxi_cp import datacache
+from benxi_cp import clock, datacache
 from enterprises import ledger
+from enterprises.choices import Medium
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
+from permits import compliance, fees
+from permits.choices import LimitBasis
 from programme.models import TrainingEvent
 from programme.outreach.choices import EventKind
 from programme.outreach.queries import year_by_audience
@@ -878,6 +886,238 @@ def training_form(year: int) -> AnnualForm:
     )
 
 
+# (g) compliance with the permits -----------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else str(_("Yes") if value else _("No"))
+
+
+def _names(enterprise_ids) -> dict[int, str]:
+    """Enterprise id → "code name", for the heading rows (one query)."""
+    return {
+        e.pk: f"{e.code} {e.display_name}"
+        for e in Enterprise.objects.filter(pk__in=set(enterprise_ids)).only(
+            "code", "name", "name_en"
+        )
+    }
+
+
+def _pollutant_names() -> dict[str, str]:
+    return {p.code: p.display_name for p in Pollutant.objects.all()}
+
+
+def _concentration_table(series: list[compliance.Series], names, pollutants) -> Table:
+    table = Table(
+        key="concentrations",
+        title=_("Concentrations against the limits"),
+        columns=[
+            Column("outlet", _("Outlet"), TEXT, 10),
+            Column("pollutant", _("Pollutant"), TEXT, 18),
+            Column("basis", _("Basis"), TEXT, 12),
+            Column("samples", _("Samples"), INT, 9),
+            Column("exceedances", _("Exceedances"), INT, 11),
+            Column("max_exceedance_pct", _("Largest excess (%)"), DEC1, 11),
+            Column("months_exceeded", _("Months exceeded"), INT, 9),
+            Column("chronic", _("Chronic"), TEXT, 8),
+            Column("serious", _("Serious"), TEXT, 8),
+            Column("missing", _("Missing monitoring"), INT, 10),
+        ],
+        note=_(
+            "An exceedance is a value above the limit of its basis in force on its day (a "
+            "value equal to the limit complies; a value below detection never exceeds). "
+            "Chronic: four or more months with an exceedance in some six consecutive months "
+            "of the year; serious: two or more months whose highest value is at least 1.4 × "
+            "the limit. Missing: required monitoring slots with no value."
+        ),
+    )
+    total = {"outlet": _("Total"), "samples": 0, "exceedances": 0, "missing": 0}
+    enterprise = None
+    for row in series:
+        if row.enterprise_id != enterprise:
+            enterprise = row.enterprise_id
+            table.rows.append({"_group": names.get(enterprise, row.enterprise_code)})
+        table.rows.append(
+            {
+                "outlet": row.outlet,
+                "pollutant": pollutants.get(row.pollutant, row.pollutant),
+                "basis": _label(LimitBasis, row.basis),
+                "samples": row.samples,
+                "exceedances": row.exceedances,
+                "max_exceedance_pct": round_half_up(row.max_exceedance_pct, Decimal("0.1")),
+                "months_exceeded": row.months_exceeded,
+                "chronic": _yes_no(row.chronic),
+                "serious": _yes_no(row.serious),
+                "missing": row.missing,
+            }
+        )
+        for key in ("samples", "exceedances", "missing"):
+            total[key] += getattr(row, key)
+    table.total = total
+    return table
+
+
+def _quantity_table(quantities: list[compliance.Quantity], names, pollutants) -> Table:
+    table = Table(
+        key="quantities",
+        title=_("Annual quantities against the permitted quantities"),
+        columns=[
+            Column("enterprise", _("Enterprise"), TEXT, 30, wrap=True),
+            Column("pollutant", _("Pollutant"), TEXT, 18),
+            Column("permitted_t", _("Permitted (t)"), DEC2, 13),
+            Column("actual_t", _("Verified discharge (t)"), DEC2, 13),
+            Column("share_pct", _("Share (%)"), DEC1, 9),
+            Column("exceeded", _("Exceeded"), TEXT, 9),
+        ],
+        note=_(
+            "Permitted: each permit's annual quantity pro rata of its days in force in the "
+            "year. Verified discharge: the verified annual report, else four verified "
+            "quarters, else twelve verified months; a dash while the year is not complete."
+        ),
+    )
+    for row in quantities:
+        table.rows.append(
+            {
+                "enterprise": names.get(row.enterprise_id, row.enterprise_code),
+                "pollutant": pollutants.get(row.pollutant, row.pollutant),
+                "permitted_t": round_half_up(row.permitted_t, Decimal("0.01")),
+                "actual_t": round_half_up(row.actual_t, Decimal("0.01")),
+                "share_pct": round_half_up(row.share_pct, Decimal("0.1")),
+                "exceeded": _yes_no(row.exceeded),
+            }
+        )
+    return table
+
+
+def compliance_form(year: int) -> AnnualForm:
+    """Each outlet, pollutant and basis with a limit in force in the year, and each permitted
+    annual quantity against the verified discharge (permits/compliance.py); its CSV is
+    docs/formats/compliance-summary.md's `compliance`."""
+    series = compliance.concentration_rows(year, clock.today())
+    quantities = compliance.quantity_rows(year)
+    names = _names([s.enterprise_id for s in series] + [q.enterprise_id for q in quantities])
+    pollutants = _pollutant_names()
+    return AnnualForm(
+        name="compliance",
+        number="CP-7",
+        title=_("Compliance with the discharge permits"),
+        year=year,
+        tables=[
+            _concentration_table(series, names, pollutants),
+            _quantity_table(quantities, names, pollutants),
+        ],
+        csv_header=list(compliance.HEADER),
+        csv_rows=compliance.csv_lines(series, quantities),
+        notes=[
+            _(
+                "In the current year, monitoring slots count as missing only once they "
+                "ended at least %(days)s days ago."
+            )
+            % {"days": compliance.GRACE_DAYS}
+        ],
+        landscape=True,
+    )
+
+
+# (h) the environmental protection tax -------------------------------------------------------
+
+
+def _tax_table(lines: list[fees.Line], names, pollutants) -> Table:
+    table = Table(
+        key="tax",
+        title=_("Tax by enterprise and pollutant"),
+        columns=[
+            Column("medium", _("Medium"), TEXT, 8),
+            Column("pollutant", _("Pollutant"), TEXT, 18),
+            Column("discharge_kg", _("Discharge (kg)"), DEC2, 14),
+            Column("equivalent_kg", _("kg per equivalent"), DEC2, 10),
+            Column("equivalents", _("Equivalents"), DEC2, 14),
+            Column("counted", _("Counted"), TEXT, 8),
+            Column("rate_yuan", _("Rate (yuan)"), DEC2, 9),
+            Column("tax_yuan", _("Tax (yuan)"), DEC2, 14),
+        ],
+        note=_(
+            "Equivalents: the discharge in kg ÷ the pollutant's kg per equivalent. In each "
+            "medium the three pollutants with the most equivalents are counted (ties by "
+            "pollutant code), each taxed equivalents × the medium's rate."
+        ),
+    )
+    enterprise, total = None, Decimal("0.00")
+    for line in lines:
+        if line.enterprise_id != enterprise:
+            enterprise = line.enterprise_id
+            table.rows.append({"_group": names.get(enterprise, line.enterprise_code)})
+        table.rows.append(
+            {
+                "medium": _label(Medium, line.medium),
+                "pollutant": pollutants.get(line.pollutant, line.pollutant),
+                "discharge_kg": round_half_up(line.discharge_kg, Decimal("0.01")),
+                "equivalent_kg": line.equivalent_kg,
+                "equivalents": line.equivalents,
+                "counted": _yes_no(line.counted),
+                "rate_yuan": line.rate_yuan,
+                "tax_yuan": line.tax_yuan,
+            }
+        )
+        total += line.tax_yuan
+    table.total = {"medium": _("Total"), "tax_yuan": total}
+    return table
+
+
+def _tax_by_enterprise(lines: list[fees.Line], names) -> Table:
+    table = Table(
+        key="enterprises",
+        title=_("Tax by enterprise"),
+        columns=[
+            Column("enterprise", _("Enterprise"), TEXT, 34, wrap=True),
+            Column("water", Medium.WATER.label, DEC2, 14),
+            Column("air", Medium.AIR.label, DEC2, 14),
+            Column("tax_yuan", _("Tax (yuan)"), DEC2, 14),
+        ],
+    )
+    found: dict[int, dict] = {}
+    zero = Decimal("0.00")
+    for line in lines:
+        row = found.setdefault(
+            line.enterprise_id,
+            {"enterprise": names.get(line.enterprise_id), "water": zero, "air": zero},
+        )
+        row[line.medium] = row.get(line.medium, zero) + line.tax_yuan
+    total = {"enterprise": _("Total"), "water": zero, "air": zero, "tax_yuan": zero}
+    for row in found.values():
+        row["tax_yuan"] = row["water"] + row["air"]
+        for key in ("water", "air", "tax_yuan"):
+            total[key] += row[key]
+        table.rows.append(row)
+    table.total = total
+    return table
+
+
+def fees_form(year: int) -> AnnualForm:
+    """The environmental protection tax of the year on each enterprise's verified annual
+    discharge (permits/fees.py); its CSV is docs/formats/compliance-summary.md's `fees`."""
+    lines = fees.lines(year)
+    names = _names([line.enterprise_id for line in lines])
+    pollutants = _pollutant_names()
+    return AnnualForm(
+        name="fees",
+        number="CP-8",
+        title=_("Environmental protection tax"),
+        year=year,
+        tables=[_tax_by_enterprise(lines, names), _tax_table(lines, names, pollutants)],
+        csv_header=list(fees.HEADER),
+        csv_rows=[fees.csv_line(line) for line in lines],
+        notes=[
+            _(
+                "On the verified annual discharge: the annual report, else four verified "
+                "quarters, else twelve verified months. The equivalents and rates are the "
+                "programme office's tables."
+            )
+        ],
+        landscape=True,
+    )
+
+
 FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
     "programme": (_("Programme summary"), programme_form),
     "audits": (_("CP audit status of enterprises"), audits_form),
@@ -885,7 +1125,22 @@ FORMS: dict[str, tuple[str, Callable[[int], AnnualForm]]] = {
     "options": (_("Options by aspect and fee class"), options_form),
     "targets": (_("Target progress"), targets_form),
     "training": (_("Training and outreach"), training_form),
+    "compliance": (_("Compliance with the permits"), compliance_form),
+    "fees": (_("Environmental protection tax"), fees_form),
 }
+# What a form asks of its reader beyond reports.view_annual_forms: the permits' forms are for
+# those who may read the monitoring, and the tax (as the permits' own pages were).
+FORM_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "compliance": ("permits.view_permit", "permits.view_monitoringvalue"),
+    "fees": ("permits.view_taxrate",),
+}
+
+
+def may_read(user, name: str) -> bool:
+    """Whether `user`, who may read the annual forms, may read form `name`."""
+    return user.has_perms(FORM_PERMISSIONS.get(name, ()))
+
+
 # What each form reads (benxi_cp.datacache scopes): it is cached until one of them changes.
 FORM_SCOPES: dict[str, tuple[str, ...]] = {
     "programme": ("register", "audits", "discharge"),
@@ -894,17 +1149,25 @@ FORM_SCOPES: dict[str, tuple[str, ...]] = {
     "options": ("register", "audits"),
     "targets": ("targets",),
     "training": ("programme",),
+    "compliance": ("register", "permits", "discharge"),
+    "fees": ("register", "permits", "discharge"),
 }
+
+# The forms whose figures of a year depend on the day they are computed.
+BY_THE_DAY = ("compliance",)
 
 
 def build(name: str, year: int, *, stale_ok: bool = True) -> AnnualForm:
     """The form `name` for `year`; KeyError for an unknown name. Cached until a record
     changes (benxi_cp.datacache), for the files to download; `stale_ok=False` for figures
     that must be current (a copy of record, reports/closing.py)."""
+    # The compliance form's missing monitoring of the current year depends on the day.
+    day = clock.today() if name in BY_THE_DAY else None
     return datacache.cached(
         "annual-form",
         name,
         year,
+        *([day] if day else []),
         compute=lambda: compose(name, year),
         depends=FORM_SCOPES[name],
         stale_ok=stale_ok,

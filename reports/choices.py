@@ -11,6 +11,8 @@ class FormName(models.TextChoices):
     OPTIONS = "options", _("Options by aspect and fee class")
     TARGETS = "targets", _("Target progress")
     TRAINING = "training", _("Training and outreach")
+    COMPLIANCE = "compliance", _("Compliance with the permits")
+    FEES = "fees", _("Environmental protection tax")
 
 
 # Each form's number on paper (printed in its heading by reports/annual.py; a test holds them
@@ -22,6 +24,8 @@ FORM_NUMBERS: dict[str, str] = {
     FormName.OPTIONS: "CP-4",
     FormName.TARGETS: "CP-5",
     FormName.TRAINING: "CP-6",
+    FormName.COMPLIANCE: "CP-7",
+    FormName.FEES: "CP-8",
 }
 
 

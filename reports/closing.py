@@ -46,6 +46,8 @@ IDENTITY = {
     "options": ("table", "aspect", "fee_class"),
     "targets": ("indicator_code",),
     "training": ("audience", "kind"),
+    "compliance": ("enterprise_code", "outlet", "pollutant", "basis"),
+    "fees": ("enterprise_code", "medium", "pollutant"),
 }
 
 

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from audits import programme
 from audits.choices import AcceptingBody, FeeClass
 from audits.models import STEP_COUNT, Audit
-from benxi_cp import datacache
+from benxi_cp import clock, datacache
 from enterprises.choices import ReportStatus, Severity
 from enterprises.models import DischargeReport, Enterprise, ReliabilityFlag
-from reports import claims, links, summary
+from reports import claims, compliance_figures, links, summary
 from reports.filters import REPORTED
 from targets.choices import Light
 from targets.progress import count_lights, overview
@@ -248,6 +248,33 @@ def claims_overview(year: int) -> dict:
         "large_count": len(large),
         "large_pairs": large[:LARGEST_SHOWN],
         "city": claims.city_totals(pairs),
+    }
+
+
+# Compliance with the permits on both dashboards -----------------------------------------------
+def compliance_section(year: int) -> dict:
+    """The enterprises of each finding of the year, each count linking to the list of them;
+    the largest exceeders, each linking to its enterprise; the year's tax, linking to the fee
+    form (reports/compliance_figures.py, one cached figure)."""
+    data = compliance_figures.findings(year, clock.today())
+    return {
+        "figures": [
+            Figure(label, len(data["ids"][key]), links.enterprises(year, compliance=key), key)
+            for key, label in compliance_figures.LABELS.items()
+        ],
+        "top": [
+            {
+                "code": code,
+                "name": name,
+                "count": count,
+                "url": reverse("enterprises:detail", args=[pk]),
+            }
+            for pk, code, name, count in data["top"]
+        ],
+        "tax": Figure(
+            _("Environmental protection tax (yuan)"), data["tax"], links.form("fees", year)
+        ),
+        "form_url": links.form("compliance", year),
     }
 
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from audits.choices import AcceptingBody
 from audits.models import Audit
 from audits.programme import accepted_q, as_of, demonstration_q, in_programme_q
+from benxi_cp import clock
 from benxi_cp.filters import YES_NO, FilterSet, RecordYearFilter
 from enterprises.choices import Sector
 from enterprises.models import DischargeReport, Enterprise
-from reports import years
+from reports import compliance_figures, years
 
 # A report "counts" once submitted or verified (reports/years.py says it once).
 REPORTED = years.REPORTED
@@ -48,6 +49,11 @@ class ProgrammeEnterpriseFilter(FilterSet):
         widget=forms.Select(choices=YES_NO),
     )
     sector = django_filters.ChoiceFilter(label=_("sector"), choices=Sector.choices)
+    compliance = django_filters.ChoiceFilter(
+        label=_("Compliance with the permits"),
+        choices=list(compliance_figures.LABELS.items()),
+        method="filter_compliance",
+    )
 
     class Meta:
         model = Enterprise
@@ -60,6 +66,7 @@ class ProgrammeEnterpriseFilter(FilterSet):
             "demonstration",
             "no_report",
             "sector",
+            "compliance",
         ]
 
     @property
@@ -94,3 +101,8 @@ class ProgrammeEnterpriseFilter(FilterSet):
             )
         )
         return queryset.filter(~reported if value else reported)
+
+    def filter_compliance(self, queryset, name, value):
+        """The enterprises the dashboards count for the finding (the compliance form's rows)."""
+        ids = compliance_figures.findings(self.day.year, clock.today())["ids"][value]
+        return queryset.filter(pk__in=ids)

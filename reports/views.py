@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,17 @@ from benxi_cp.views import ObjectListView, PermissionMixin, mark_download
 from enterprises.choices import ReportStatus, Sector
 from enterprises.models import Enterprise, Pollutant
 from enterprises.tables import EnterpriseTable
-from reports import annual, claims, closing, dashboards, figures, links, output, trends
+from reports import (
+    annual,
+    claims,
+    closing,
+    compliance_figures,
+    dashboards,
+    figures,
+    links,
+    output,
+    trends,
+)
 from reports import jobs as report_jobs
 from reports.choices import FORM_NUMBERS, CopyFormat
 from reports.filters import ProgrammeEnterpriseFilter
@@ -55,6 +65,7 @@ class FormIndexView(PermissionMixin, YearMixin, TemplateView):
         forms = [
             {"name": name, "title": title, "number": FORM_NUMBERS.get(name, "")}
             for name, (title, _build) in annual.FORMS.items()
+            if annual.may_read(self.request.user, name)
         ]
         return super().get_context_data(
             title=_("Annual report forms"), forms=forms, formats=output.FORMATS, **kwargs
@@ -68,6 +79,9 @@ class FormMixin(PermissionMixin, YearMixin):
         if kwargs["name"] not in annual.FORMS:
             raise Http404(kwargs["name"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        return (self.permission_required, *annual.FORM_PERMISSIONS.get(self.kwargs["name"], ()))
 
 
 class FormPageView(FormMixin, TemplateView):
@@ -221,6 +235,8 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
         context["targets_chart"] = links.chart("targets", year, dimension="environmental")
         context["training"] = dashboards.training(year)
         context["office"] = dashboards.incentives_and_investment(year)
+        if annual.may_read(self.request.user, "compliance"):
+            context["compliance"] = dashboards.compliance_section(year)
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 
@@ -231,6 +247,8 @@ class EpbDashboardView(PermissionMixin, YearMixin, TemplateView):
     template_name = "reports/epb_dashboard.html"
 
     def get_context_data(self, **kwargs):
+        if annual.may_read(self.request.user, "compliance"):
+            kwargs["compliance"] = dashboards.compliance_section(self.year)
         return super().get_context_data(
             title=_("EPB dashboard"), **dashboards.epb(self.year), **kwargs
         )
@@ -345,6 +363,8 @@ def list_title(filterset) -> str:
         parts.append(_("a discharge report submitted for the year"))
     if data.get("sector"):
         parts.append(str(Sector(data["sector"]).label))
+    if data.get("compliance"):
+        parts.append(str(compliance_figures.LABELS[data["compliance"]]).lower())
     title = "; ".join([str(chosen), *map(str, parts)])
     if data.get("year"):
         title = _("%(title)s, as of 31 December %(year)s") % {"title": title, "year": data["year"]}
@@ -400,6 +420,7 @@ class YearView(PermissionMixin, TemplateView):
                 else "",
             }
             for name, (title, _build) in annual.FORMS.items()
+            if annual.may_read(self.request.user, name)
         ]
         may_close = self.request.user.has_perm("reports.close_year")
         closing_job = jobs.under_way(report_jobs.CLOSE_YEAR, year=year)
@@ -486,6 +507,8 @@ class RecordCopyView(PermissionMixin, View):
         copy = get_object_or_404(RecordCopy.objects.select_related("closing"), pk=pk)
         if copy.closing.year != year:
             raise Http404(pk)
+        if not annual.may_read(request.user, copy.form):
+            raise PermissionDenied
         try:
             content = closing.verified_content(copy)
         except ValidationError as error:

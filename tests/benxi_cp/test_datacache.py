@@ -63,10 +63,11 @@ def test_every_table_of_the_data_apps_has_its_scopes():
     assert [w.scope for w in tables[AnnualDischarge._meta.db_table]] == ["discharge"]
     assert tables[Option._meta.db_table][0].scope == "audits"
     assert tables[Department._meta.db_table][0].scope == "targets"
-    # No figure reads the flags, nor the permits and their monitoring; history tables bump
-    # nothing.
+    # The compliance and fee forms read the permits and their monitoring; no figure reads
+    # the flags; history tables bump nothing.
+    assert tables[Permit._meta.db_table][0].scope == "permits"
+    assert tables[MonitoringValue._meta.db_table][0].scope == "permits"
     assert tables[ReliabilityFlag._meta.db_table] == ()
-    assert tables[Permit._meta.db_table] == tables[MonitoringValue._meta.db_table] == ()
     assert tables[Enterprise.history.model._meta.db_table] == ()
     assert datacache.TABLE not in tables
     assert set(datacache.SCOPES_OF_TABLE) <= set(tables)

@@ -1,22 +1,18 @@
 """The environmental protection tax (docs/formats/compliance-summary.md, "fees"), the pages of
 the compliance and fee forms, their files and the command that writes them."""
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from enterprises.choices import Medium
 from enterprises.models import AnnualDischarge, Pollutant
 from permits import fees
-from permits.choices import LimitBasis
-from permits.models import TaxEquivalent, TaxRate
+from permits.models import TAX_MEDIA, TaxEquivalent, TaxRate
 from tests.fixtures import ALL_ROLES
-from tests.permits.test_compliance import COD, value
-from tests.permits.test_permits import make_permit
 from tests.reports.factories import make_enterprise
 
 
@@ -123,85 +119,15 @@ def test_an_edited_rate_is_used_and_kept_in_the_history():
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_who_sees_the_forms(client_as, role):
+    """The permits' addresses of the forms lead to the annual forms (reports/annual.py; their
+    own tests are tests/reports/test_permit_forms.py)."""
     client = client_as(role)
     reads = role != "auditor"
-    assert client.get(reverse("permits:compliance")).status_code == (200 if reads else 403)
-    assert client.get(reverse("permits:fees")).status_code == (200 if reads else 403)
-
-
-@pytest.mark.django_db
-def test_the_forms_pages_and_files(client_as):
-    works = make_enterprise("E1")
-    make_permit(works, rows=[COD])
-    value(works, "2001-01-05", "150")
-    discharge(works, 2001, "COD", "1")
-    client = client_as("leadership")
-    page = client.get(reverse("permits:compliance"), {"year": 2001})
-    # the page shows the basis in the user's language; the files keep its code (below)
-    shown = [str(cell) for cell in page.context["rows"][0][:6]]
-    assert shown == ["E1", "DW001", "COD", str(LimitBasis.DAILY_MEAN.label), "1", "1"]
-    download = client.get(reverse("permits:compliance"), {"year": 2001, "_export": "csv"})
-    text = b"".join(download.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(
-        [
-            "enterprise_code",
-            "outlet",
-            "pollutant",
-            "basis",
-            "samples",
-            "exceedances",
-            "max_exceedance_pct",
-            "months_exceeded",
-            "chronic",
-            "serious",
-            "missing",
-            "permitted_t",
-            "actual_t",
-            "share_pct",
-            "exceeded",
-        ]
-    )
-    assert text.splitlines()[1].startswith("E1,DW001,COD,daily_mean,1,1,50.0,1,no,no,0")
-    xlsx = client.get(reverse("permits:fees"), {"year": 2001, "_export": "xlsx"})
-    assert xlsx["Content-Disposition"] == 'attachment; filename="fees-2001.xlsx"'
-    fee_page = client.get(reverse("permits:fees"), {"year": 2001})
-    assert fee_page.context["rows"][0][-1] == "1400.00"
-    bad = client.get(reverse("permits:fees"), {"year": "20x1"})
-    assert bad.status_code == 200 and bad.context["form"].errors
-
-
-@pytest.mark.django_db
-def test_the_command_writes_the_forms_as_csv(tmp_path):
-    works = make_enterprise("E1")
-    discharge(works, 2001, "COD", "1")
-    out = io.StringIO()
-    call_command("permit_form", year=2001, form="fees", stdout=out)
-    assert list(csv.reader(io.StringIO(out.getvalue())))[1][-1] == "1400.00"
-    target = tmp_path / "compliance.csv"
-    call_command(
-        "permit_form", year=2001, form="compliance", output_path=target, stdout=io.StringIO()
-    )
-    assert target.read_text(encoding="utf-8").splitlines() == [
-        ",".join(
-            [
-                "enterprise_code",
-                "outlet",
-                "pollutant",
-                "basis",
-                "samples",
-                "exceedances",
-                "max_exceedance_pct",
-                "months_exceeded",
-                "chronic",
-                "serious",
-                "missing",
-                "permitted_t",
-                "actual_t",
-                "share_pct",
-                "exceeded",
-            ]
-        )
-    ]
+    for name in ("compliance", "fees"):
+        response = client.get(reverse(f"permits:{name}"))
+        assert response.status_code == (302 if reads else 403)
+        form = client.get(reverse("reports:form", args=[name]))
+        assert form.status_code == (200 if reads else 403)
 
 
 @pytest.mark.django_db
@@ -222,3 +148,16 @@ def test_the_help_page_explains_permits_compliance_and_the_tax(client_as):
     for anchor in ("permits", "basis-hourly_mean", "exceedance", "environmental-protection-tax"):
         assert f'id="{anchor}"' in text, anchor
     assert "1.4 times the limit" in text
+
+
+@pytest.mark.django_db
+def test_the_tax_is_levied_on_water_and_air_only():
+    """The database's check takes the register's media (enterprises.choices.Medium)."""
+    assert [value for value, _label in TAX_MEDIA] == [Medium.WATER, Medium.AIR]
+    cod = Pollutant.objects.get(code="COD")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TaxRate.objects.create(medium=Medium.SOLID, rate_yuan=Decimal("1"))
+    equivalent = TaxEquivalent.objects.get(pollutant=cod)
+    equivalent.medium = Medium.RESOURCE
+    with pytest.raises(IntegrityError), transaction.atomic():
+        equivalent.save()

@@ -1,5 +1,9 @@
 """A hand-made programme whose 2000 summary is worked out by hand (see test_summary.py)."""
 
+import datetime
+from decimal import Decimal
+
+from enterprises.models import Pollutant
 from targets.models import Actual, Department, Indicator, Target
 from tests.reports.factories import make_audit, make_enterprise, make_option, make_report
 
@@ -145,3 +149,44 @@ def build() -> dict:
         "a2": a2,
         "a3": a3,
     }
+
+
+def permits_2000(enterprise, number: str = "P-2000") -> None:
+    """A permit of `enterprise` in force from 2000, its monitoring of 2000 (an exceedance of
+    each limit, a value equal to its limit, one below detection, eight months missing) and
+    its verified report of 2000: content for the compliance and fee forms of 2000 (the
+    other forms read none of it but the report)."""
+    from permits.models import MonitoringValue
+    from tests.permits.test_permits import make_permit
+
+    make_permit(
+        enterprise,
+        number,
+        first="2000-01-01",
+        last="2004-12-31",
+        rows=[
+            ("DW001", "water", "COD", "daily_mean", "100", "mg/L", "monthly"),
+            ("DA001", "air", "SO2", "hourly_mean", "400", "mg/m3", ""),
+            ("", "", "COD", "annual_total", "60", "t", ""),
+            ("", "", "SO2", "annual_total", "20", "t", ""),
+        ],
+    )
+    pollutants = {p.code: p for p in Pollutant.objects.filter(code__in=["COD", "SO2"])}
+    for outlet, code, basis, day, hour, amount, below in [
+        ("DW001", "COD", "daily_mean", "2000-01-10", None, "80", False),
+        ("DW001", "COD", "daily_mean", "2000-02-10", None, "150", False),
+        ("DW001", "COD", "daily_mean", "2000-03-10", None, "100", False),
+        ("DW001", "COD", "daily_mean", "2000-04-10", None, "120", True),
+        ("DA001", "SO2", "hourly_mean", "2000-03-01", 8, "600", False),
+    ]:
+        MonitoringValue.objects.create(
+            enterprise=enterprise,
+            outlet=outlet,
+            pollutant=pollutants[code],
+            basis=basis,
+            measured_on=datetime.date.fromisoformat(day),
+            hour=hour,
+            value=Decimal(amount),
+            below_detection=below,
+        )
+    make_report(enterprise, 2000, {"COD": "45", "SO2": "30", "NH3N": "2"})

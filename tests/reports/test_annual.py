@@ -78,6 +78,34 @@ CSV_HEADERS = {
         "light",
     ],
     "training": ["audience", "kind", "events", "hours", "participants", "participant_hours"],
+    "compliance": [
+        "enterprise_code",
+        "outlet",
+        "pollutant",
+        "basis",
+        "samples",
+        "exceedances",
+        "max_exceedance_pct",
+        "months_exceeded",
+        "chronic",
+        "serious",
+        "missing",
+        "permitted_t",
+        "actual_t",
+        "share_pct",
+        "exceeded",
+    ],
+    "fees": [
+        "enterprise_code",
+        "medium",
+        "pollutant",
+        "discharge_kg",
+        "equivalent_kg",
+        "equivalents",
+        "counted",
+        "rate_yuan",
+        "tax_yuan",
+    ],
 }
 
 
@@ -102,7 +130,7 @@ def test_the_programme_csv_has_exactly_the_keys_of_the_format(programme, tmp_pat
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", FORMS)
-def test_each_form_as_csv(programme, name, tmp_path):
+def test_each_form_as_csv(with_content, name, tmp_path):
     target = tmp_path / f"{name}.csv"
     run("--year", "2000", "--form", name, "--format", "csv", "--output", str(target))
     rows = read_csv(target.read_text(encoding="utf-8"))
@@ -206,7 +234,7 @@ def numbers_in_xlsx(content: bytes) -> list[Decimal]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", FORMS)
-def test_the_xlsx_holds_the_same_figures_as_the_page(programme, client_as, name):
+def test_the_xlsx_holds_the_same_figures_as_the_page(with_content, client_as, name):
     client = client_as("leadership")
     page = client.get(reverse("reports:form", args=[name]), {"year": 2000}).content.decode()
     response = client.get(reverse("reports:form_download", args=[name, "xlsx"]), {"year": 2000})
@@ -250,7 +278,7 @@ def cjk_fonts(reader: PdfReader) -> set[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", FORMS)
-def test_each_form_as_pdf_has_pages_and_embeds_a_cjk_font(programme, name, tmp_path):
+def test_each_form_as_pdf_has_pages_and_embeds_a_cjk_font(with_content, name, tmp_path):
     target = tmp_path / f"{name}.pdf"
     run("--year", "2000", "--form", name, "--format", "pdf", "--output", str(target))
     reader = PdfReader(target)
@@ -318,9 +346,9 @@ def test_the_command_refuses_bad_arguments(tmp_path):
 # Pages and downloads: who may open them ---------------------------------------------------
 
 
-def form_urls() -> list[str]:
+def form_urls(names=FORMS) -> list[str]:
     urls = [reverse("reports:forms")]
-    for name in FORMS:
+    for name in names:
         urls.append(reverse("reports:form", args=[name]))
         for fmt in ("pdf", "xlsx", "csv"):
             urls.append(reverse("reports:form_download", args=[name, fmt]))
@@ -338,8 +366,14 @@ def test_anonymous_users_are_sent_to_log_in(client):
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_every_role_may_open_and_download_the_forms(client_as, role):
     client = client_as(role)
-    for url in form_urls():
+    # The permits' forms are for those who may read the monitoring and the tax: not auditors.
+    hidden = ["compliance", "fees"] if role == "auditor" else []
+    for url in form_urls([name for name in FORMS if name not in hidden]):
         assert client.get(url, {"year": 2000}).status_code == 200, url
+    for url in form_urls(hidden)[1:]:
+        assert client.get(url, {"year": 2000}).status_code == 403, url
+    index = client.get(reverse("reports:forms"), {"year": 2000}).content.decode()
+    assert (reverse("reports:form", args=["fees"]) in index) == (not hidden)
 
 
 @pytest.mark.django_db
@@ -409,6 +443,12 @@ FORM_QUERIES = {
     "targets": PAGE + 2,
     # per kind of event: events and participants by audience (2 each); the year's events
     "training": PAGE + 5,
+    # limits in force, values by series and month, days measured by month, annual limits,
+    # the ledger's verified figures, enterprises' names, pollutants
+    "compliance": PAGE + 7,
+    # tax equivalents with their pollutants, rates, verified discharge, enterprises' names,
+    # pollutants
+    "fees": PAGE + 5,
 }
 
 
@@ -416,7 +456,7 @@ FORM_QUERIES = {
 @pytest.mark.parametrize("extra", [0, 15])
 @pytest.mark.parametrize("name", FORMS)
 def test_each_form_page_runs_a_fixed_number_of_queries(
-    programme, client_as, django_assert_num_queries, name, extra
+    with_content, client_as, django_assert_num_queries, name, extra
 ):
     grow(extra)
     client = client_as("leadership")

@@ -229,24 +229,31 @@ PAGE = 9
 # The dashboard's training and outreach (reports.dashboards.training) is one more figure, its
 # incentives and environmental investment (reports.dashboards.incentives_and_investment)
 # another.
-VERSIONS = {"dashboard": 3 + 1 + 1, "epb": 3, "claims": 3, "trends": 2}
+# Both dashboards' compliance with the permits (reports.compliance_figures.findings) is one
+# more figure.
+VERSIONS = {"dashboard": 3 + 1 + 1 + 1, "epb": 3 + 1, "claims": 3, "trends": 2}
 CACHED = {
-    "dashboard": PAGE - 3 + 2 + 1 + 1,
-    "epb": PAGE - 3 + 2 + 3,
+    "dashboard": PAGE - 3 + 2 + 1 + 1 + 1,
+    "epb": PAGE - 3 + 2 + 3 + 1,
     "claims": PAGE - 3 + 2,
     # and the pollutant asked for, the pollutant list
     "trends": PAGE - 3 + 2 + 2,
 }
+# Compliance with the permits: the limits in force, the values by series and month, the annual
+# limits; the tax's equivalents, rates and verified discharge. With permits in force (below),
+# the days measured, the ledger's verified figures and the largest exceeders' names as well.
+COMPLIANCE = 6
 QUERIES = {
     # summary (5: register, audits, options, reductions claimed with their baselines from
     # the ledger, pollutants); audits by steps done (one query); targets and their actuals;
     # training and outreach by audience (2: the events, their enterprises' participants);
     # incentives by year and kind, environmental investment by year (2); the measured
-    # reductions beside the claimed ones (1: the comparisons' pairs, a new figure)
-    "dashboard": PAGE + 5 + 1 + 2 + 2 + 2 + 1,
+    # reductions beside the claimed ones (1: the comparisons' pairs, a new figure); compliance
+    # (COMPLIANCE: no permit in this data)
+    "dashboard": PAGE + 5 + 1 + 2 + 2 + 2 + 1 + COMPLIANCE,
     # report queues, enterprises without a report, reliability flags, comparisons (3: the
-    # pairs over the claims and the ledger in one query, enterprises, pollutants)
-    "epb": PAGE + 3 + 3,
+    # pairs over the claims and the ledger in one query, enterprises, pollutants); compliance
+    "epb": PAGE + 3 + 3 + COMPLIANCE,
     # comparisons (3)
     "claims": PAGE + 3,
     # the pollutant asked for, the ledger's year states and verified sums, the pollutant list

@@ -1,5 +1,6 @@
 """The demo city's 2001 programme summary reproduces the paper's headline figures."""
 
+import csv
 import io
 
 import pytest
@@ -45,13 +46,39 @@ def summary_csv() -> dict[str, str]:
     return dict(line.split(",") for line in lines[1:])
 
 
+def permit_forms() -> tuple[list[dict], str]:
+    """The demo's compliance form of 2001 (as of the demo's today), which shows each kind of
+    finding at least once, and its fee form."""
+    compliance = read_form("compliance")
+    concentration = [row for row in compliance if row["basis"] != "annual_total"]
+    quantities = [row for row in compliance if row["basis"] == "annual_total"]
+    assert {row["enterprise_code"] for row in compliance} >= {"DEMO-0006", "DEMO-0011"}
+    assert any(int(row["exceedances"]) for row in concentration)
+    assert any(row["chronic"] == "yes" for row in concentration)
+    assert any(row["serious"] == "yes" for row in concentration)
+    assert any(int(row["missing"]) for row in concentration)
+    assert any(row["exceeded"] == "yes" for row in quantities)
+    assert any(80 <= float(row["share_pct"]) < 100 for row in quantities)
+    fees = read_form("fees")
+    assert sum(float(row["tax_yuan"]) for row in fees) > 0
+    return compliance, fees
+
+
+def read_form(name: str) -> list[dict]:
+    out = io.StringIO()
+    call_command("annual_report", "--year", "2001", "--form", name, "--format", "csv", stdout=out)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
 @pytest.mark.django_db
 def test_the_demo_reproduces_the_papers_figures_and_stays_so_when_loaded_again(client_as):
     call_command("load_demo", stdout=io.StringIO())
     first = summary_csv()
     assert {key: first.get(key) for key in PAPER} == PAPER
+    permitted = permit_forms()
     call_command("load_demo", stdout=io.StringIO())
     assert summary_csv() == first
+    assert permit_forms() == permitted  # the permits' demo is the same when loaded again
 
     # The leading team's dashboard shows them, and each count opens its records.
     client = client_as("leadership")

@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Produce an annual report form for a year, as of 31 December, from the records: "
         "programme (the programme summary; its CSV has the keys of "
-        "docs/formats/programme-summary.md), audits, discharge, options or targets. "
+        "docs/formats/programme-summary.md), audits, discharge, options, targets, training, "
+        "compliance or fees (their CSV as docs/formats/compliance-summary.md states it). "
         "CSV goes to standard output unless --output is given; PDF and XLSX are written to "
         "--output, or to FORM-YEAR.pdf|xlsx in the current folder."
     )

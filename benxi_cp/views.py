@@ -38,6 +38,7 @@ from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.registry import registry
+from benxi_cp.scoping import enterprise_scoped
 from benxi_cp.versions import refuse
 
 
@@ -520,6 +521,8 @@ class JobView(View):
     what it found or made, or why it stopped; POST goes on with it: confirms a checked job
     (an import after its check), or tries a failed one again with the file it kept."""
 
+    enterprise_scoped = True  # the user's own jobs only, for enterprise users too
+
     template_name = "generic/job.html"
 
     def get(self, request, pk: int):
@@ -563,6 +566,7 @@ class JobView(View):
         return redirect(job)
 
 
+@enterprise_scoped
 def job_status(request, pk: int) -> JsonResponse:
     """Where a job stands, for its page to follow."""
     job = _own_job(request, pk)
@@ -571,6 +575,7 @@ def job_status(request, pk: int) -> JsonResponse:
     return JsonResponse(state)
 
 
+@enterprise_scoped
 def job_file(request, pk: int):
     """The file a job made, for its user (who must still have the right to it)."""
     job = _own_job(request, pk)
@@ -587,6 +592,7 @@ class JobListView(TemplateView):
 
     template_name = "generic/jobs.html"
     limit = 100
+    enterprise_scoped = True  # the user's own jobs only
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

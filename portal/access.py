@@ -26,8 +26,25 @@ def may_enter(user, enterprise_id: int) -> bool:
     )
 
 
+def record_url(record) -> str | None:
+    """The portal's page of a record, for an enterprise user (benxi_cp/scoping.py): a report's
+    own page, their enterprise's on "My enterprise"; None for any other record."""
+    from django.urls import reverse
+
+    label = record._meta.label_lower
+    if label == "enterprises.dischargereport":
+        return reverse("portal:report", args=[record.pk])
+    if label == "enterprises.enterprise":
+        return reverse("portal:home")
+    return None
+
+
 ACCESS = EnterpriseAccess(
-    name="portal", permission=USE_PORTAL, enterprise_ids=enterprise_ids, may_enter=may_enter
+    name="portal",
+    permission=USE_PORTAL,
+    enterprise_ids=enterprise_ids,
+    may_enter=may_enter,
+    record_url=record_url,
 )
 
 # Every model an enterprise user may read, with the lookup to its enterprise. A model not

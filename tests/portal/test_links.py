@@ -63,6 +63,8 @@ def test_no_link_an_enterprise_user_meets_is_not_found(
         # the walk went through the grid's links to the reports and the jobs
         assert reverse("portal:report", args=[reports[0].pk]) in seen
         assert reverse("jobs") in seen
+        assert reverse("import", args=["discharge"]) in seen
+        assert reverse("format_document", args=["discharge"]) in seen
         assert len(seen) > 8
 
 

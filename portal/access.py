@@ -36,6 +36,8 @@ def record_url(record) -> str | None:
         return reverse("portal:report", args=[record.pk])
     if label == "enterprises.enterprise":
         return reverse("portal:home")
+    if label == "permits.permit":
+        return f"{reverse('portal:permits')}#permit-{record.pk}"
     return None
 
 
@@ -61,4 +63,9 @@ SCOPES = (
     EnterpriseScope("programme.incentive", "enterprise"),
     EnterpriseScope("programme.environmentalinvestment", "enterprise"),
     EnterpriseScope("portal.grant", "enterprise"),
+    EnterpriseScope("permits.permit", "enterprise"),
+    EnterpriseScope("permits.permitrevision", "permit__enterprise"),
+    EnterpriseScope("permits.outlet", "permit__enterprise"),
+    EnterpriseScope("permits.limit", "permit__enterprise"),
+    EnterpriseScope("permits.monitoringvalue", "enterprise"),
 )

@@ -12,6 +12,20 @@ ITEMS = (
         enterprise_users_only=True,
     ),
     NavItem(
+        _("Permits and compliance"),
+        "portal:permits",
+        permission="portal.use_portal",
+        order=6,
+        enterprise_users_only=True,
+    ),
+    NavItem(
+        _("Monitoring values"),
+        "portal:monitoring",
+        permission="portal.use_portal",
+        order=7,
+        enterprise_users_only=True,
+    ),
+    NavItem(
         _("Enterprise accounts"),
         "portal:grants",
         permission="portal.view_grant",

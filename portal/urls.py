@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import views, views_permits
 
 app_name = "portal"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.PortalHomeView.as_view(), name="home"),
     path("reports/<int:pk>/", views.PortalReportView.as_view(), name="report"),
     path("reports/<int:pk>/sign/", views.SignView.as_view(), name="report_sign"),
+    path("permits/", views_permits.PortalPermitsView.as_view(), name="permits"),
+    path(
+        "permits/<int:pk>/document/",
+        views_permits.PortalPermitDocumentView.as_view(),
+        name="permit_document",
+    ),
+    path("monitoring/", views_permits.PortalMonitoringView.as_view(), name="monitoring"),
     path("one-time-codes/", views.TwoFactorView.as_view(), name="two_factor"),
     path("accounts/", views.GrantListView.as_view(), name="grants"),
     path("accounts/invite/", views.InviteView.as_view(), name="invite"),

@@ -324,3 +324,45 @@ class Signature(models.Model):
 
     def hash_matches(self) -> bool:
         return hashlib.sha256(self.document.encode("utf-8")).hexdigest() == self.document_sha256
+
+
+class DeadlineReminder(models.Model):
+    """A reminder e-mail told a person of one deadline of an enterprise (a report due soon or
+    overdue, or a draft awaiting signature): one row per person and deadline, never sent
+    twice (portal/reminders.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+    )
+    period_kind = models.CharField(_("period kind"), max_length=1)
+    year = models.PositiveSmallIntegerField(_("year"))
+    period_number = models.PositiveSmallIntegerField(_("period number"))
+    reason = models.CharField(_("reason"), max_length=16)  # due, overdue, unsigned
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "enterprise", "period_kind", "year", "period_number"],
+                name="portal_deadlinereminder_once_per_person_and_deadline",
+                violation_error_message=_("This person was reminded of this deadline already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enterprise.code} {self.year} {self.period_kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:home")

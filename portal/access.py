@@ -68,4 +68,6 @@ SCOPES = (
     EnterpriseScope("permits.outlet", "permit__enterprise"),
     EnterpriseScope("permits.limit", "permit__enterprise"),
     EnterpriseScope("permits.monitoringvalue", "enterprise"),
+    EnterpriseScope("portal.auditapplication", "audit__enterprise"),
+    EnterpriseScope("portal.applicationdocument", "application__audit__enterprise"),
 )

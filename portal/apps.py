@@ -9,17 +9,23 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.core.exceptions import ValidationError
 
+        from audits.panels import AUDIT_PAGE
         from benxi_cp import guards, roles
         from benxi_cp.demo import Demo
         from benxi_cp.navigation import LandingPage
+        from benxi_cp.panels import Panel
         from benxi_cp.registry import registry
-        from portal import access, demo, locks, navigation
+        from portal import access, applications, demo, locks, navigation, panels
 
         # Who is an enterprise user and what they see (benxi_cp/scoping.py); the page they
         # land on at "/".
         registry.enterprise_access.register(access.ACCESS)
         registry.enterprise_scopes.register(*access.SCOPES)
         registry.landing_pages.register(LandingPage(roles.ENTERPRISE_USER, "portal:home"))
+        # The enterprises' applications for assessment or acceptance: the office's work
+        # queue (benxi_cp/worklist.py) and a panel of the audit's page (audits/panels.py).
+        registry.worklist.register(*applications.QUEUES)
+        registry.panels.register(Panel(AUDIT_PAGE, panels.applications_panel, order=15))
         # Its entries of the top navigation (benxi_cp/navigation.py).
         registry.navigation.register(*navigation.ITEMS)
         # A signature never changes: the database refuses it (portal/locks.py), and the

@@ -126,3 +126,35 @@ class SignForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("explain_")
         }
+
+
+class ApplicationForm(forms.Form):
+    """The enterprise's application for assessment or acceptance: its two documents."""
+
+    report_file = forms.FileField(
+        label=_("Audit report (送审稿)"),
+        help_text=_("PDF, image or document, at most 20 MB."),
+    )
+    performance_file = forms.FileField(
+        label=_("Performance table (绩效表)"),
+        help_text=_("PDF, spreadsheet or document, at most 20 MB."),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_report_file(self):
+        upload = self.cleaned_data["report_file"]
+        upload.checked_content_type = document_type(upload)
+        return upload
+
+    def clean_performance_file(self):
+        upload = self.cleaned_data["performance_file"]
+        upload.checked_content_type = document_type(upload)
+        return upload
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

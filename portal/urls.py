@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views, views_permits
+from portal import views, views_audits, views_permits
 
 app_name = "portal"
 
@@ -15,6 +15,18 @@ urlpatterns = [
         name="permit_document",
     ),
     path("monitoring/", views_permits.PortalMonitoringView.as_view(), name="monitoring"),
+    path("audits/<int:pk>/apply/", views_audits.ApplyView.as_view(), name="audit_apply"),
+    path("applications/<int:pk>/", views_audits.application_page, name="application"),
+    path(
+        "applications/<int:pk>/decide/",
+        views_audits.application_decide,
+        name="application_decide",
+    ),
+    path(
+        "application-documents/<int:pk>/",
+        views_audits.application_document,
+        name="application_document",
+    ),
     path("one-time-codes/", views.TwoFactorView.as_view(), name="two_factor"),
     path("accounts/", views.GrantListView.as_view(), name="grants"),
     path("accounts/invite/", views.InviteView.as_view(), name="invite"),

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from benxi_cp import clock, files, scoping
 from enterprises.models import Enterprise
 from permits import compliance, fees
+from permits.choices import LimitBasis
 from permits.models import Limit, MonitoringValue, Permit
 from permits.views import labelled, limit_rows
 from permits.views_compliance import YearForm
@@ -50,6 +51,13 @@ def limit_groups(permit: Permit) -> list[dict]:
     return limit_rows(labelled(limits))
 
 
+def labelled_series(rows: list) -> list:
+    """The compliance rows with their basis's label, in the page's language."""
+    for row in rows:
+        row.basis_label = LimitBasis(row.basis).label
+    return rows
+
+
 class PortalPermitsView(EnterpriseUserMixin, TemplateView):
     """Their enterprises' permits, and the compliance and tax of a year."""
 
@@ -79,8 +87,10 @@ class PortalPermitsView(EnterpriseUserMixin, TemplateView):
                         {"permit": permit, "groups": limit_groups(permit)}
                         for permit in enterprise.portal_permits
                     ],
-                    "concentration": compliance.concentration_rows(
-                        year, clock.today(), enterprise_id=enterprise.pk
+                    "concentration": labelled_series(
+                        compliance.concentration_rows(
+                            year, clock.today(), enterprise_id=enterprise.pk
+                        )
                     ),
                     "quantities": compliance.quantity_rows(year, enterprise_id=enterprise.pk),
                     "tax_lines": tax_lines,

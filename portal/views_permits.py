@@ -131,6 +131,7 @@ class PortalMonitoringView(EnterpriseUserMixin, TemplateView):
             year=year,
             outlets=outlets,
             outlet=outlet if outlet in outlets else "",
+            several=len(scoping.enterprise_ids(user)) > 1,  # then each row names its own
             form=YearForm(initial={"year": year}),
             **kwargs,
         )

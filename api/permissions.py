@@ -11,7 +11,9 @@ class PagePermission(BasePermission):
     """The user holds the view's `permission_required` (as PermissionMixin asks on a page).
 
     An enterprise user reads only the views that declare `enterprise_scoped` (their rows go
-    through scoping.scope_for); any other is not found for them, as pages are."""
+    through scoping.scope_for), and writes only through their `enterprise_actions` (which
+    check the user's right themselves and keep to their enterprises); any other is not
+    found for them, as pages are."""
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -19,6 +21,8 @@ class PagePermission(BasePermission):
             return False
         if scoping.is_enterprise_user(user):
             if getattr(view, "enterprise_scoped", False) and request.method in ("GET", "HEAD"):
+                return True
+            if getattr(view, "action", None) in getattr(view, "enterprise_actions", ()):
                 return True
             raise Http404(_("Not found."))
         permission = getattr(view, "permission_required", None)

@@ -136,6 +136,9 @@ class DischargeReportViewSet(ReadViewSet):
 
     permission_required = "enterprises.view_dischargereport"
     enterprise_scoped = True
+    # An enterprise's preparer sends its own reports' batch too (api/permissions.py): the
+    # importer takes only their enterprises' rows, as drafts for their signatory to sign.
+    enterprise_actions = ("batch",)
     serializer_class = serializers.DischargeReportSerializer
     filterset_class = DischargeReportFilter
 
@@ -164,7 +167,10 @@ class DischargeReportViewSet(ReadViewSet):
             "(docs/formats/discharge.md): every error comes back as `item N, field: message` "
             "and nothing is written, or every report is written. A report the batch creates "
             "comes in as submitted; an existing draft, submitted or returned report of the "
-            "same enterprise and period gets the batch's values; a verified period is refused."
+            "same enterprise and period gets the batch's values; a verified period is refused. "
+            "An enterprise user's token (a preparer's or signatory's) sends only its own "
+            "enterprises' reports: they come in as drafts, which its signatory signs in the "
+            "app, and only a draft or returned report takes the batch's values."
         ),
         request=serializers.BatchSerializer,
         responses={
@@ -181,7 +187,7 @@ class DischargeReportViewSet(ReadViewSet):
         parser_classes=[JSONParser],  # a batch is JSON: its nested lists have no form encoding
     )
     def batch(self, request):
-        if not request.user.has_perms(DischargeImporter.permissions):
+        if not DischargeImporter.may_use(request.user):
             self.permission_denied(request)
         try:
             data = request.data

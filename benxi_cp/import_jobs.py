@@ -68,6 +68,15 @@ def permissions(job: Job) -> tuple[str, ...]:
         return ("benxi_cp.no_such_importer",)  # nobody holds it: an importer gone
 
 
+def may_use(user, job: Job) -> bool:
+    """Whoever may import with the job's importer (Importer.may_use: its permissions, or an
+    enterprise user's right to enter reports)."""
+    try:
+        return get_importer(job.params.get("importer", "")).may_use(user)
+    except KeyError:
+        return False  # an importer gone
+
+
 def describe(job: Job) -> str:
     return _("Import of %(file)s (%(label)s)") % {"file": job.filename, "label": label(job)}
 
@@ -93,6 +102,7 @@ KIND = jobs.JobKind(
     run=run,
     describe=describe,
     permissions=permissions,
+    may_use=may_use,
     next=next_page,
     stages=STAGES.__getitem__,
     unit="rows",

@@ -15,7 +15,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from benxi_cp import refusals
+from benxi_cp import refusals, scoping
 from benxi_cp.conflicts import is_conflict, is_duplicate_key
 from benxi_cp.fields import CodedChoiceField, YesNoField
 from benxi_cp.registry import registry
@@ -125,9 +125,24 @@ class Importer:
     # usable. An importer whose import_row only checks and queues (writing in bulk in
     # finish()) turns this off: two fewer queries a row.
     row_savepoints = True
+    # Whether enterprise users who may enter reports (benxi_cp/scoping.py) may use it: the
+    # importer then takes only their own enterprises' rows (each importer checks that).
+    for_enterprise_users = False
+    # Said to them on the import page, in place of `note`.
+    enterprise_note = ""
 
     def __init__(self, user=None):
         self.user = user
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        """Whether `user` may import with it: the permissions it asks for; an enterprise
+        user, when it is for enterprise users and they may enter for one of theirs."""
+        if scoping.is_enterprise_user(user):
+            return cls.for_enterprise_users and any(
+                scoping.may_enter(user, pk) for pk in scoping.enterprise_ids(user)
+            )
+        return user.has_perms(cls.permissions)
 
     # -- what the template files offer ------------------------------------------------
     def template_columns(self) -> list[str]:

@@ -81,6 +81,8 @@ class JobKind:
     describe: Callable[[Job], str]  # what one job does, in the active language
     # Who may have its result, confirm it or try it again (its user must still hold them).
     permissions: Sequence[str] | Callable[[Job], Sequence[str]] = ()
+    # Or, when given, whether a user may (in place of `permissions`): user, job -> bool.
+    may_use: Callable[[object, Job], bool] | None = None
     stages: Callable[[str], str] | None = None  # a stage's code -> its label
     next: Callable[[Job], tuple[str, str]] | None = None  # (url, label) it leads to
     lead_on_done: bool = False  # its page goes on to `next` once it is done
@@ -106,6 +108,8 @@ def may(user, job: Job) -> bool:
     kind = kind_of(job)
     if kind is None or job.user_id != user.pk:
         return False
+    if kind.may_use is not None:
+        return kind.may_use(user, job)
     permissions = kind.permissions(job) if callable(kind.permissions) else kind.permissions
     return user.has_perms(permissions)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from benxi_cp import scoping
 from benxi_cp.registry import registry
 
 
@@ -21,8 +22,13 @@ class NavItem:
     order: int = 100
     menu: str | None = None  # entries sharing a menu label form one drop-down
     in_user_menu: bool = False  # listed under the user's drop-down, not in the bar
+    # for enterprise users only (benxi_cp/scoping.py): not shown to anyone else, superusers
+    # included, whose permissions would otherwise show it
+    enterprise_users_only: bool = False
 
     def visible_to(self, user, perms: set[str]) -> bool:
+        if self.enterprise_users_only:
+            return scoping.is_enterprise_user(user)
         return self.permission is None or self.permission in perms or user.is_superuser
 
 

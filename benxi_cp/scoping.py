@@ -13,6 +13,10 @@ Scoping is done here, once, not view by view:
   through `scope_for`). A page not written for them is therefore not found, whatever it
   shows: lists, exports, charts, the register, the admin. The data exchange API's views do
   the same, since a token's user is only known inside the view.
+- **the links**: a page shared with enterprise users links to a record through
+  `record_url(user, record)` (the template filter `record_url`, benxi_cp/templatetags/
+  scoping_tags.py): the record's page for staff, the portal's for an enterprise user, or
+  no link at all; no link on their pages leads to a page not found.
 - **who is one**: the app that keeps the grants registers an `EnterpriseAccess`
   (`registry.enterprise_access`): the permission that marks an enterprise user and the
   function giving their enterprises' ids. Superusers are never scoped.
@@ -52,6 +56,9 @@ class EnterpriseAccess:
     enterprise_ids: Callable[[object], frozenset[int]]
     # whether the user may enter reports for the enterprise (the entry grid)
     may_enter: Callable[[object, int], bool] = lambda user, enterprise_id: False
+    # the page of a record written for enterprise users (its address), or None when there
+    # is none: a link to the record's own page, not found for them, leads there or is hidden
+    record_url: Callable[[object], str | None] = lambda record: None
 
 
 def _access() -> EnterpriseAccess | None:
@@ -129,6 +136,18 @@ def may_enter(user, enterprise_id: int) -> bool:
         and enterprise_id in enterprise_ids(user)
         and access.may_enter(user, enterprise_id)
     )
+
+
+def record_url(user, record) -> str:
+    """The address of `record`'s page for `user`: its own page (get_absolute_url), or for an
+    enterprise user the page written for them (the portal's), or "" when they have none and
+    a link to it is left out."""
+    if record is None:
+        return ""
+    if not is_enterprise_user(user):
+        return record.get_absolute_url()
+    access = _access()
+    return (access.record_url(record) if access is not None else None) or ""
 
 
 def own_enterprise(user, enterprises: QuerySet, text: str):

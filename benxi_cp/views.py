@@ -30,6 +30,7 @@ from benxi_cp import (
     jobs,
     refusals,
     roles,
+    scoping,
     tabular,
     worklist,
 )
@@ -38,6 +39,7 @@ from benxi_cp.importers import ImportResult, column_label, get_importer
 from benxi_cp.models import EditConflict, Job
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.registry import registry
+from benxi_cp.scoping import enterprise_scoped
 from benxi_cp.versions import refuse
 
 
@@ -204,7 +206,7 @@ def _may_import(user, kind: str) -> bool:
         importer = get_importer(kind)
     except KeyError:
         return False
-    return user.has_perms(importer.permissions)
+    return importer.may_use(user)
 
 
 def _spool_dir() -> Path:
@@ -231,13 +233,18 @@ class ImportView(View):
     """Upload a CSV/XLSX file, see the dry run, then commit the same file."""
 
     template_name = "generic/import.html"
+    # An enterprise user imports with an importer made for them (Importer.may_use), which
+    # takes only their own enterprises' rows; any other is not found for them.
+    enterprise_scoped = True
 
     def dispatch(self, request, kind: str, *args, **kwargs):
         try:
             self.importer_class = get_importer(kind)
         except KeyError:
             raise Http404(kind) from None
-        if not request.user.has_perms(self.importer_class.permissions):
+        if not self.importer_class.may_use(request.user):
+            if scoping.is_enterprise_user(request.user):
+                raise Http404(kind)
             raise PermissionDenied
         self.kind = kind
         return super().dispatch(request, *args, **kwargs)
@@ -260,7 +267,11 @@ class ImportView(View):
                     (get_importer(kind).label, _format_url(kind), reverse("import", args=[kind]))
                     for kind in importer_class.see_also
                 ],
-                "note": importer_class.note,
+                "note": (
+                    importer_class.enterprise_note
+                    if scoping.is_enterprise_user(self.request.user)
+                    else importer_class.note
+                ),
                 "note_codes": importer_class.note_codes,
                 "result": result,
                 "token": token,
@@ -381,6 +392,7 @@ def _over_limits(upload) -> tuple[ImportResult | None, int]:
 TEMPLATE_TYPES = {"xlsx": export.XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
 
 
+@enterprise_scoped
 def import_template(request, kind: str, fmt: str) -> HttpResponse:
     """An empty file to fill in for an importer: its header row (and, in XLSX, drop-down
     lists on the coded columns). For those who may import with it."""
@@ -390,7 +402,9 @@ def import_template(request, kind: str, fmt: str) -> HttpResponse:
         raise Http404(kind) from None
     if fmt not in TEMPLATE_TYPES:
         raise Http404(fmt)
-    if not request.user.has_perms(importer_class.permissions):
+    if not importer_class.may_use(request.user):
+        if scoping.is_enterprise_user(request.user):
+            raise Http404(kind)
         raise PermissionDenied
     importer = importer_class(user=request.user)
     name = kind
@@ -407,6 +421,8 @@ def import_template(request, kind: str, fmt: str) -> HttpResponse:
 
 class FormatDocumentView(TemplateView):
     """A format of docs/formats/ as a page: for every user, who may read what they exchange."""
+
+    enterprise_scoped = True  # the format's rules, no records
 
     template_name = "generic/format.html"
 
@@ -520,6 +536,8 @@ class JobView(View):
     what it found or made, or why it stopped; POST goes on with it: confirms a checked job
     (an import after its check), or tries a failed one again with the file it kept."""
 
+    enterprise_scoped = True  # the user's own jobs only, for enterprise users too
+
     template_name = "generic/job.html"
 
     def get(self, request, pk: int):
@@ -563,6 +581,7 @@ class JobView(View):
         return redirect(job)
 
 
+@enterprise_scoped
 def job_status(request, pk: int) -> JsonResponse:
     """Where a job stands, for its page to follow."""
     job = _own_job(request, pk)
@@ -571,6 +590,7 @@ def job_status(request, pk: int) -> JsonResponse:
     return JsonResponse(state)
 
 
+@enterprise_scoped
 def job_file(request, pk: int):
     """The file a job made, for its user (who must still have the right to it)."""
     job = _own_job(request, pk)
@@ -587,6 +607,7 @@ class JobListView(TemplateView):
 
     template_name = "generic/jobs.html"
     limit = 100
+    enterprise_scoped = True  # the user's own jobs only
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
+from benxi_cp import scoping
 from benxi_cp.bulk import insert_history, insert_rows
 from benxi_cp.fields import SLOW, CodedChoiceField, QuickField, YearField
 from benxi_cp.formats import Document
@@ -121,6 +122,11 @@ class DischargeImporter(Importer):
     an existing draft, submitted or returned report keeps its status and gets the file's
     values added or updated. Rows that touch a verified (locked) report are refused. After
     the last row the reliability checks run over every report the file touched.
+
+    An enterprise's preparer or signatory (benxi_cp/scoping.py) imports only rows of the
+    enterprises they enter reports for (any other row is refused, and so the whole file);
+    their reports come in as drafts, which their signatory signs to submit them, and only a
+    draft or returned report of theirs takes the file's values.
     """
 
     kind = "discharge"
@@ -142,6 +148,12 @@ class DischargeImporter(Importer):
         "output_10k_yuan": False,
     }
 
+    for_enterprise_users = True
+    enterprise_note = _(
+        "Only rows of your own enterprises are accepted. The reports come in as drafts: "
+        "your signatory signs each one on its page to submit it to the EPB."
+    )
+
     # import_row checks each row and queues it; finish() writes every report and value in a
     # few bulk statements (with their history rows), then runs the reliability checks.
     row_savepoints = False
@@ -160,7 +172,18 @@ class DischargeImporter(Importer):
 
     def prepare(self, rows: Iterable[dict[str, str]]) -> None:
         codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
-        self.enterprises = Enterprise.objects.in_bulk(codes, field_name="code")
+        self.for_enterprise = scoping.is_enterprise_user(self.user)
+        enterprises = Enterprise.objects.all()
+        if self.for_enterprise:
+            # Only theirs: another enterprise's code is refused as unknown to them.
+            enterprises = enterprises.filter(
+                pk__in=[
+                    pk
+                    for pk in scoping.enterprise_ids(self.user)
+                    if scoping.may_enter(self.user, pk)
+                ]
+            )
+        self.enterprises = enterprises.in_bulk(codes, field_name="code")
         self.pollutants = {p.code: p for p in Pollutant.objects.all()}
         years = {v.get("year", "").strip() for v in rows}
         self.reports = {
@@ -195,7 +218,18 @@ class DischargeImporter(Importer):
         parsed = {}
         code = values.get("enterprise_code", "").strip()
         parsed["enterprise"] = self.enterprises.get(code)
-        if parsed["enterprise"] is None:
+        if parsed["enterprise"] is None and self.for_enterprise:
+            problems.append(
+                (
+                    "enterprise_code",
+                    gettext(
+                        "“%(code)s” is not an enterprise you enter reports for; only your "
+                        "own enterprises' rows can be imported"
+                    )
+                    % {"code": code},
+                )
+            )
+        elif parsed["enterprise"] is None:
             problems.append(
                 (
                     "enterprise_code",
@@ -307,15 +341,32 @@ class DischargeImporter(Importer):
                     )
                 ]
             )
+        if report is not None and self.for_enterprise and report.status not in EDITABLE:
+            raise RowInvalid(
+                [
+                    (
+                        "period",
+                        gettext(
+                            "the report %(report)s is already submitted; only a draft or a "
+                            "returned report takes new values"
+                        )
+                        % {"report": label},
+                    )
+                ]
+            )
         if report is None:
+            # An enterprise's report is a draft until its signatory signs it.
+            submitted = not self.for_enterprise
             report = DischargeReport(
                 enterprise=enterprise,
                 year=row["year"],
                 period_kind=row["kind"],
                 period_number=row["number"],
-                status=ReportStatus.SUBMITTED,
-                submitted_at=self.now,
-                submitted_by=self.user if self.user and self.user.is_authenticated else None,
+                status=ReportStatus.SUBMITTED if submitted else ReportStatus.DRAFT,
+                submitted_at=self.now if submitted else None,
+                submitted_by=(
+                    self.user if submitted and self.user and self.user.is_authenticated else None
+                ),
                 output_10k_yuan=row["output"],
                 created=self.now,
                 updated=self.now,
@@ -439,6 +490,8 @@ class DischargeImporter(Importer):
         for year in sorted({reports[key].year for key in self.touched}):
             announce(year)  # computed target indicators of those years follow
 
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 # The columns of its formats, as a person knows them (registry.import_columns); the
 # importers, registered by the app's ready() (registry.importers).

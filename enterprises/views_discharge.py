@@ -605,7 +605,7 @@ def report_unlock(request, pk: int):
 
 def report_import(request):
     """The navigation's way to the discharge import page."""
-    if not request.user.has_perms(get_importer("discharge").permissions):
+    if not get_importer("discharge").may_use(request.user):
         raise PermissionDenied
     return redirect("import", "discharge")
 

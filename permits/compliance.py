@@ -311,8 +311,9 @@ def _count_missing(series: dict[tuple, Series], requirements: list, values, cuto
                     series[key].missing += 1
 
 
-def quantity_rows(year: int) -> list[Quantity]:
-    """The year's annual total rows, ordered by enterprise code and pollutant."""
+def quantity_rows(year: int, enterprise_id: int | None = None) -> list[Quantity]:
+    """The year's annual total rows (of one enterprise, with `enterprise_id`), ordered by
+    enterprise code and pollutant."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     days_in_year = Decimal((last - first).days + 1)
     limits = (
@@ -332,6 +333,8 @@ def quantity_rows(year: int) -> list[Quantity]:
         )
         .order_by()
     )
+    if enterprise_id is not None:
+        limits = limits.filter(permit__enterprise_id=enterprise_id)
     rows: dict[tuple, Quantity] = {}
     for enterprise, code, pollutant, pollutant_code, value, start, end in limits:
         row = rows.setdefault(

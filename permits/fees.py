@@ -85,9 +85,12 @@ def _lines(figures) -> list[Line]:
     return sorted(found, key=lambda p: (p[0], p[1].enterprise_code, p[1].medium, p[1].pollutant))
 
 
-def lines(year: int) -> list[Line]:
-    """The year's tax lines, ordered by enterprise code, medium and pollutant (three queries)."""
+def lines(year: int, enterprise_id: int | None = None) -> list[Line]:
+    """The year's tax lines (of one enterprise, with `enterprise_id`), ordered by enterprise
+    code, medium and pollutant (three queries)."""
     figures = AnnualDischarge.objects.filter(year=year, verified=True).order_by()
+    if enterprise_id is not None:
+        figures = figures.filter(enterprise_id=enterprise_id)
     return [line for _year, line in _lines(figures)]
 
 

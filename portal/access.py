@@ -26,8 +26,27 @@ def may_enter(user, enterprise_id: int) -> bool:
     )
 
 
+def record_url(record) -> str | None:
+    """The portal's page of a record, for an enterprise user (benxi_cp/scoping.py): a report's
+    own page, their enterprise's on "My enterprise"; None for any other record."""
+    from django.urls import reverse
+
+    label = record._meta.label_lower
+    if label == "enterprises.dischargereport":
+        return reverse("portal:report", args=[record.pk])
+    if label == "enterprises.enterprise":
+        return reverse("portal:home")
+    if label == "permits.permit":
+        return f"{reverse('portal:permits')}#permit-{record.pk}"
+    return None
+
+
 ACCESS = EnterpriseAccess(
-    name="portal", permission=USE_PORTAL, enterprise_ids=enterprise_ids, may_enter=may_enter
+    name="portal",
+    permission=USE_PORTAL,
+    enterprise_ids=enterprise_ids,
+    may_enter=may_enter,
+    record_url=record_url,
 )
 
 # Every model an enterprise user may read, with the lookup to its enterprise. A model not
@@ -44,4 +63,11 @@ SCOPES = (
     EnterpriseScope("programme.incentive", "enterprise"),
     EnterpriseScope("programme.environmentalinvestment", "enterprise"),
     EnterpriseScope("portal.grant", "enterprise"),
+    EnterpriseScope("permits.permit", "enterprise"),
+    EnterpriseScope("permits.permitrevision", "permit__enterprise"),
+    EnterpriseScope("permits.outlet", "permit__enterprise"),
+    EnterpriseScope("permits.limit", "permit__enterprise"),
+    EnterpriseScope("permits.monitoringvalue", "enterprise"),
+    EnterpriseScope("portal.auditapplication", "audit__enterprise"),
+    EnterpriseScope("portal.applicationdocument", "application__audit__enterprise"),
 )

@@ -13,7 +13,7 @@ class PortalConfig(AppConfig):
         from benxi_cp.demo import Demo
         from benxi_cp.navigation import LandingPage
         from benxi_cp.registry import registry
-        from portal import access, demo, locks, navigation, panels
+        from portal import access, applications, demo, locks, navigation, panels
 
         # Who is an enterprise user and what they see (benxi_cp/scoping.py); the page they
         # land on at "/".
@@ -21,8 +21,11 @@ class PortalConfig(AppConfig):
         registry.enterprise_scopes.register(*access.SCOPES)
         registry.landing_pages.register(LandingPage(roles.ENTERPRISE_USER, "portal:home"))
         # The signed record (signature, versions, differences, copy of record) on the EPB's
-        # report and verify pages (benxi_cp/panels.py).
+        # report and verify pages, and the applications for assessment or acceptance on the
+        # audit's page (benxi_cp/panels.py).
         registry.panels.register(*panels.PANELS)
+        # The enterprises' applications: the office's work queue (benxi_cp/worklist.py).
+        registry.worklist.register(*applications.QUEUES)
         # Its entries of the top navigation (benxi_cp/navigation.py).
         registry.navigation.register(*navigation.ITEMS)
         # A signature never changes: the database refuses it (portal/locks.py), and the

@@ -5,6 +5,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.documents import document_type
+from benxi_cp.fields import YearField
 from enterprises.picker import EnterpriseField
 from portal.models import Basis, Invitation, Level
 
@@ -144,3 +145,41 @@ class AmendForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why the report is amended."))
         return reason
+
+
+class ApplicationForm(forms.Form):
+    """The enterprise's application for assessment or acceptance: its two documents."""
+
+    report_file = forms.FileField(
+        label=_("Audit report (送审稿)"),
+        help_text=_("PDF, image or document, at most 20 MB."),
+    )
+    performance_file = forms.FileField(
+        label=_("Performance table (绩效表)"),
+        help_text=_("PDF, spreadsheet or document, at most 20 MB."),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_report_file(self):
+        upload = self.cleaned_data["report_file"]
+        upload.checked_content_type = document_type(upload)
+        return upload
+
+    def clean_performance_file(self):
+        upload = self.cleaned_data["performance_file"]
+        upload.checked_content_type = document_type(upload)
+        return upload
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class YearForm(forms.Form):
+    """The year of the portal's permits page (its compliance and tax)."""
+
+    year = YearField(label=_("year"))

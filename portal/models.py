@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from benxi_cp.files import MAX_DOCUMENT_BYTES
 from benxi_cp.models import StoredDocument, TrackedModel
@@ -413,3 +414,164 @@ class CopyOfRecord(StoredDocument):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:copy_of_record", args=[self.signature_id])
+
+
+class DeadlineReminder(models.Model):
+    """A reminder e-mail told a person of one deadline of an enterprise (a report due soon or
+    overdue, or a draft awaiting signature): one row per person and deadline, never sent
+    twice (portal/reminders.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="deadline_reminders",
+    )
+    period_kind = models.CharField(_("period kind"), max_length=1)
+    year = models.PositiveSmallIntegerField(_("year"))
+    period_number = models.PositiveSmallIntegerField(_("period number"))
+    reason = models.CharField(_("reason"), max_length=16)  # due, overdue, unsigned
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "enterprise", "period_kind", "year", "period_number"],
+                name="portal_deadlinereminder_once_per_person_and_deadline",
+                violation_error_message=_("This person was reminded of this deadline already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enterprise.code} {self.year} {self.period_kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:home")
+
+
+class Stage(models.TextChoices):
+    ASSESSMENT = "assessment", _("Assessment (评估)")
+    ACCEPTANCE = "acceptance", _("Acceptance (验收)")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted for review")
+    RETURNED = "returned", _("Returned")
+
+
+class AuditApplication(TrackedModel):
+    """An enterprise's online application for the assessment or the acceptance of its CP
+    audit (评估验收), by its signatory, with its audit report and performance table (绩效表);
+    the programme office accepts it for review or returns it with a reason."""
+
+    audit = models.ForeignKey(
+        "audits.Audit",
+        verbose_name=_("audit"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    stage = models.CharField(_("applies for"), max_length=16, choices=Stage.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    note = models.TextField(_("note"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("assessment or acceptance application")
+        verbose_name_plural = _("assessment and acceptance applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "stage"],
+                condition=Q(status="submitted"),
+                name="portal_auditapplication_one_open_per_audit_stage",
+                violation_error_message=_(
+                    "This audit has an application for this stage waiting already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="portal_auditapplication_return_has_reason",
+                violation_error_message=_("A returned application needs its reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted")
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="portal_auditapplication_decision_has_who_and_when",
+                violation_error_message=_("A decision needs who made it and when."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit.ref} · {self.get_stage_display()} · {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:application", args=[self.pk])
+
+
+class DocumentKind(models.TextChoices):
+    REPORT = "report", _("Audit report (送审稿)")
+    PERFORMANCE = "performance", _("Performance table (绩效表)")
+
+
+class ApplicationDocument(StoredDocument):
+    """A document of an application: its audit report or its performance table."""
+
+    application = models.ForeignKey(
+        AuditApplication,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices)
+
+    class Meta(StoredDocument.Meta):
+        ordering = ["application", "kind"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        constraints = [
+            *StoredDocument.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                name="portal_applicationdocument_one_of_each_kind",
+                violation_error_message=_("An application has one document of each kind."),
+            ),
+        ]
+
+    def folder(self) -> str:
+        return f"portal/applications/{self.application_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:application_document", args=[self.pk])

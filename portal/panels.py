@@ -1,11 +1,14 @@
-"""The signed record of a discharge report: its signature block, its versions and the
-differences between two of them; shown on the EPB's report and verify pages (a panel of
-enterprises' report page) and on the enterprise's own report page."""
+"""The portal's panels on other apps' pages: the signed record of a discharge report (its
+signature block, its versions and the differences between two of them) on the EPB's report
+and verify pages and on the enterprise's own report page; and the enterprise's applications
+for assessment or acceptance, with their status and documents, on the audit's page."""
 
+from audits.panels import AUDIT_PAGE
 from benxi_cp import panels
 from enterprises.models import DischargeReport
 from enterprises.panels import REPORT_PAGE
 from portal import amendments, copies
+from portal.models import AuditApplication
 
 
 def _number(text, default: int) -> int:
@@ -49,5 +52,22 @@ def record_panel(request, report: DischargeReport):
     return "portal/panels/record.html", context
 
 
+def applications_panel(request, audit):
+    if not request.user.has_perm("audits.view_audit"):
+        return None
+    found = list(
+        AuditApplication.objects.filter(audit=audit)
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related("documents")
+        .order_by("-submitted_at")
+    )
+    if not found:
+        return None
+    return ("portal/panel_audit.html", {"applications": found})
+
+
 # Registered by the app's ready() (registry.panels).
-PANELS = (panels.Panel(REPORT_PAGE, record_panel, order=10),)
+PANELS = (
+    panels.Panel(REPORT_PAGE, record_panel, order=10),
+    panels.Panel(AUDIT_PAGE, applications_panel, order=15),
+)

@@ -24,9 +24,9 @@ from benxi_cp import files, scoping
 from benxi_cp.views import PermissionMixin
 from enterprises.choices import Severity
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
-from portal import amendments, copies, deadlines, panels, services, signing
+from portal import amendments, applications, copies, deadlines, panels, services, signing
 from portal.forms import AcceptForm, AmendForm, CodeForm, InvitationForm, RevokeForm, SignForm
-from portal.models import Grant, Invitation, Signature
+from portal.models import ApplicationStatus, AuditApplication, Grant, Invitation, Level, Signature
 
 
 class EnterpriseUserMixin:
@@ -58,8 +58,16 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
             )
             .order_by("-year", "-period_kind", "-period_number")
         )
-        audits = with_timetable(scoping.scope_for(user, Audit.objects.all())).order_by(
-            "-started_on"
+        audits = (
+            with_timetable(scoping.scope_for(user, Audit.objects.all()))
+            .prefetch_related(
+                Prefetch(
+                    "applications",
+                    queryset=AuditApplication.objects.order_by("-submitted_at"),
+                    to_attr="portal_applications",
+                )
+            )
+            .order_by("-started_on")
         )
         enterprises = scoping.scope_for(user, Enterprise.objects.all()).prefetch_related(
             Prefetch("discharge_reports", queryset=reports, to_attr="portal_reports"),
@@ -73,7 +81,14 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
                 if audit.steps_completed < 8 and not audit.assessment:
                     step, due = next_step(audit)
                 timetable.append(
-                    {"audit": audit, "step": step, "due": due, "late": due and due < today}
+                    {
+                        "audit": audit,
+                        "step": step,
+                        "due": due,
+                        "late": due and due < today,
+                        "applications": audit.portal_applications[:3],
+                        "may_apply": may_apply(grants.get(enterprise.pk), audit),
+                    }
                 )
             rows.append(
                 {
@@ -88,6 +103,21 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
         return super().get_context_data(
             title=gettext_lazy("My enterprise"), rows=rows, today=today, **kwargs
         )
+
+
+def may_apply(grant, audit) -> bool:
+    """The audit may apply for assessment or acceptance now, the user is its enterprise's
+    signatory, and no application for the stage is waiting (from the prefetched ones)."""
+    stage = applications.stage_due(audit)
+    return (
+        stage is not None
+        and grant is not None
+        and grant.level == Level.SIGNATORY
+        and not any(
+            a.stage == stage and a.status == ApplicationStatus.SUBMITTED
+            for a in audit.portal_applications
+        )
+    )
 
 
 class PortalReportView(EnterpriseUserMixin, TemplateView):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.units import unit_label
 from enterprises.models import Pollutant
-from portal.models import CopyOfRecord, Signature
+from portal.models import STATEMENTS, CopyOfRecord, Signature
 
 STYLESHEET = "portal/css/copy-of-record.css"
 LANGUAGES = ("zh-hans", "en")
@@ -48,8 +48,6 @@ def method_label(method: str) -> str:
 
 
 def _statement(version: str) -> list[str]:
-    from portal.signing import STATEMENTS
-
     texts = []
     for language in LANGUAGES:
         with translation.override(language):

@@ -278,6 +278,15 @@ class Invitation(TrackedModel):
 
 
 STATEMENT_VERSION = "2026-1"
+# The certification statement a signatory signs, by version: a signed version keeps its own.
+STATEMENTS = {
+    STATEMENT_VERSION: _(
+        "I certify under penalty of law that this document was prepared under my direction "
+        "or supervision, that I have examined the information submitted, and that, to the "
+        "best of my knowledge and belief, it is true, accurate and complete. I am aware "
+        "that there are significant penalties for submitting false information."
+    )
+}
 MAX_SIGNING_FAILURES = 5
 
 

@@ -19,7 +19,6 @@ from django.core.mail import send_mail
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,6 +29,7 @@ from portal import amendments, copies
 from portal.models import (
     MAX_SIGNING_FAILURES,
     STATEMENT_VERSION,
+    STATEMENTS,
     Grant,
     Level,
     Signature,
@@ -40,14 +40,6 @@ logger = logging.getLogger(__name__)
 METHOD = "password+totp"
 RECOVERY_METHOD = "password+recovery_code"
 RECOVERY_CODES = 10
-STATEMENTS = {
-    STATEMENT_VERSION: gettext_lazy(
-        "I certify under penalty of law that this document was prepared under my direction "
-        "or supervision, that I have examined the information submitted, and that, to the "
-        "best of my knowledge and belief, it is true, accurate and complete. I am aware "
-        "that there are significant penalties for submitting false information."
-    )
-}
 
 
 def statement() -> str:

@@ -3,7 +3,7 @@ their CSV and XLSX files."""
 
 from django import forms
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from benxi_cp import clock, export
@@ -34,7 +34,7 @@ COLUMN_LABELS = {
     "enterprise_code": gettext_lazy("enterprise code"),
     "outlet": gettext_lazy("outlet"),
     "pollutant": gettext_lazy("pollutant"),
-    "basis": gettext_lazy("basis"),
+    "basis": pgettext_lazy("averaging", "basis"),
     "samples": gettext_lazy("samples"),
     "exceedances": gettext_lazy("exceedances"),
     "max_exceedance_pct": gettext_lazy("largest excess (%)"),

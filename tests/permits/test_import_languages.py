@@ -91,3 +91,16 @@ def test_the_command_line_refuses_a_closed_years_value_and_limit_change(demo, tm
     )
     call_command("import_data", "permits", str(permits))
     assert Permit.objects.get().version == permit.version + 1
+
+
+def test_the_permits_words_keep_their_meaning_in_chinese():
+    """Two words the register uses too, in another sense: a limit's basis is its averaging
+    basis (基准, not the discharge figure's 数据来源), a case is closed (已结案, not a year's
+    已关账); the permits' own translation is read, by its context."""
+    from permits.choices import CaseStatus
+    from permits.models import Limit, MonitoringValue
+
+    with translation.override("zh-hans"):
+        assert str(Limit._meta.get_field("basis").verbose_name) == "基准"
+        assert str(MonitoringValue._meta.get_field("basis").verbose_name) == "基准"
+        assert str(CaseStatus.CLOSED.label) == "已结案"

@@ -104,3 +104,17 @@ def test_the_permits_words_keep_their_meaning_in_chinese():
         assert str(Limit._meta.get_field("basis").verbose_name) == "基准"
         assert str(MonitoringValue._meta.get_field("basis").verbose_name) == "基准"
         assert str(CaseStatus.CLOSED.label) == "已结案"
+
+
+@pytest.mark.django_db
+def test_a_refusal_names_the_formats_own_column(demo):  # noqa: F811
+    """The monitoring's `basis` is an averaging basis: named so, where the register's
+    discharge format names its `basis` column a data source (数据来源)."""
+    rows = "DEMO-0001,DW001,COD,2001-01-03,annual_total,1,,,\n"
+    with translation.override("zh-hans"):
+        [line] = test_monitoring.errors(test_monitoring.run(test_monitoring.HEADER + rows))
+        assert line.startswith("第 2 行，基准列（basis）："), line
+        from benxi_cp.importers import column_label
+
+        assert column_label("basis") == "数据来源"  # the register's, for its own format
+        assert column_label("basis", "permits") == "基准"

@@ -233,7 +233,7 @@ def _header_sheet(sheet, importer: Importer, lists, list_column: int) -> int:
         cell = sheet.cell(row=1, column=index)
         safecells.set_text(cell, name)
         cell.font = bold
-        label = column_label(name)
+        label = column_label(name, importer.kind)
         if label:
             cell.comment = Comment(label, "Benxi CP")
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 4)
@@ -270,7 +270,7 @@ def _columns_sheet(sheet, notes: list[tuple[str, str, bool]], several: bool) -> 
         safecells.set_text(sheet.cell(row=1, column=index), head)
         sheet.cell(row=1, column=index).font = bold
     for row, (title, name, required) in enumerate(notes, start=2):
-        values = [name, column_label(name) or "", _("yes") if required else ""]
+        values = [name, column_label(name, title) or "", _("yes") if required else ""]
         if several:
             values.insert(0, title)
         for index, value in enumerate(values, start=1):

@@ -37,6 +37,7 @@ class RowIssue:
     message: str
     # The file (or a workbook's sheet) of an import of several: "balance.csv", "sheet balance".
     file: str = ""
+    kind: str = ""  # the importer's: its own name of a column another format names otherwise
 
     def __str__(self) -> str:
         # The whole line in the user's language; the column by its meaning and by the
@@ -44,7 +45,7 @@ class RowIssue:
         if self.column:
             line = _("row %(row)s, %(column)s: %(message)s") % {
                 "row": self.row,
-                "column": column_name(self.column),
+                "column": column_name(self.column, self.kind),
                 "message": self.message,
             }
         else:
@@ -74,6 +75,7 @@ class ImportResult:
     errors: list[RowIssue] = field(default_factory=list)
     error_count: int = 0
     preview: list[dict] = field(default_factory=list)
+    kind: str = ""  # the importer's (RowIssue.kind)
 
     @property
     def ok(self) -> bool:
@@ -90,7 +92,7 @@ class ImportResult:
     def add(self, row: int, column: str, message, file: str = "") -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(RowIssue(row, column, str(message), file))
+            self.errors.append(RowIssue(row, column, str(message), file, self.kind))
 
     def merge(self, other: "ImportResult", file: str = "") -> None:
         """Add the errors of `other` (its count too, beyond those it lists), named by `file`
@@ -204,12 +206,12 @@ class Importer:
         """Check (and unless `dry_run`, write) the file: its bytes, or the path of the
         spooled file. The rows are read from the file as they are needed, never all at once
         (benxi_cp/tabular.py); `progress(done, total)` is called every PROGRESS_ROWS rows."""
-        result = ImportResult(dry_run=dry_run)
+        result = ImportResult(dry_run=dry_run, kind=self.kind)
         try:
             with Table(source, filename) as table:
                 return self._run(table, result, dry_run, progress)
         except FileRefused as refused:
-            result = ImportResult(dry_run=dry_run)
+            result = ImportResult(dry_run=dry_run, kind=self.kind)
             result.add(refused.row or 1, "", refused.message)
             return result
 
@@ -264,7 +266,7 @@ class Importer:
             total = len(rows.rows)
 
         def start() -> ImportResult:
-            result = ImportResult(dry_run=dry_run, rows=total)
+            result = ImportResult(dry_run=dry_run, rows=total, kind=self.kind)
             if shape is not None:
                 result.merge(shape)
             return result
@@ -485,22 +487,32 @@ class Column:
     """What a column of an import file holds, by its header (registry.import_columns): the
     app whose format has it first registers it. With `named`, `header` is a prefix and
     `named(rest)` names the column (`reduction_<CODE>`: an option's annual reduction of a
-    pollutant, by the pollutant's name)."""
+    pollutant, by the pollutant's name). With `kind`, the column of that importer only,
+    where its format gives a header another format uses in another sense (a `basis` that is
+    an averaging basis in one format and a data source in another)."""
 
     header: str
     label: str | None = None  # lazily translated
     named: Callable[[str], str] | None = None
+    kind: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.header}" if self.kind else self.header
 
 
 def column_labels() -> dict[str, str]:
     """Every header of a fixed name with its label (lazily translated)."""
-    return {c.header: c.label for c in registry.import_columns if c.named is None}
+    return {c.header: c.label for c in registry.import_columns if c.named is None and not c.kind}
 
 
-def column_label(column: str) -> str | None:
+def column_label(column: str, kind: str = "") -> str | None:
     """What a file's column holds, in the user's language ("审核编号" for `ref`); None for a
     column of no known meaning. A column named by a prefix (`reduction_<CODE>`) is named by
-    its app."""
+    its app; an importer's own column (`kind`) by its own name."""
+    entry = kind and registry.import_columns.get(f"{kind}:{column}")
+    if entry:
+        return str(entry.label)
     entry = registry.import_columns.get(column)
     if entry is not None and entry.named is None:
         return str(entry.label)
@@ -510,13 +522,13 @@ def column_label(column: str) -> str | None:
     return None
 
 
-def column_name(column: str) -> str:
+def column_name(column: str, kind: str = "") -> str:
     """A file's column for a person: its meaning in the user's language, then the header
     the file uses, e.g. 数量列（amount）; in English, and for an unknown column, the header
     alone (the headers are English words already)."""
     if (get_language() or "en").startswith("en"):
         return column
-    label = column_label(column)
+    label = column_label(column, kind)
     if label is None:
         return _("column %(column)s") % {"column": column}
     return _("%(label)s column (%(column)s)") % {"label": label, "column": column}

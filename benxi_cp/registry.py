@@ -171,8 +171,8 @@ class Registry:
         self.import_columns: Store = Store(
             "import_columns",
             "What a column of an import file means, by its header, for error messages "
-            "(benxi_cp.importers.Column).",
-            key=_attribute("header"),
+            "(benxi_cp.importers.Column): the header, or `kind:header` for one importer's own.",
+            key=_attribute("key"),
         )
         self.format_documents: Store = Store(
             "format_documents",

@@ -352,7 +352,7 @@ def import_section(kind: str) -> dict:
         "label": importer_class.label,
         "format_url": _format_url(kind),
         "columns": [
-            (name, column_label(name), required)
+            (name, column_label(name, kind), required)
             for name, required in importer_class.columns.items()
         ],
     }
@@ -435,7 +435,11 @@ class FormatDocumentView(TemplateView):
         user = self.request.user
         context.update(
             title=formats.document_title(text),
-            body=formats.render_markdown(formats.document_body(text), label=column_label),
+            body=formats.render_markdown(
+                formats.document_body(text),
+                # a document of an importer's format names its columns as that importer does
+                label=lambda column: column_label(column, kwargs["name"]),
+            ),
             documents=[
                 (name, reverse("format_document", args=[name])) for name in formats.documents()
             ],

@@ -29,6 +29,8 @@ class WorkItem:
     detail: str = ""
     # Optional badges beside the title: (text, tone), tone one of TONES (e.g. a grade).
     tags: tuple[tuple[str, str], ...] = ()
+    # Optional further links beside the title: (label, url), e.g. "Open a case".
+    links: tuple[tuple[str, str], ...] = ()
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due is not None and self.due < today

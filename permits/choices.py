@@ -3,6 +3,7 @@ docs/formats/monitoring.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutletKind(models.TextChoices):
@@ -65,7 +66,7 @@ class CaseStatus(models.TextChoices):
 
     OPEN = "open", _("Opened")
     NOTIFIED = "notified", _("Notice served, rectifying")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("enforcement case", "Closed")
 
 
 class CaseOutcome(models.TextChoices):

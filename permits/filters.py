@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from benxi_cp import clock
 from benxi_cp.filters import FilterSet, MonthFilter, RecordYearFilter
@@ -72,7 +73,8 @@ class MonitoringFilter(FilterSet):
         label=_("pollutant"), field_name="pollutant__code", choices=pollutant_choices
     )
     basis = django_filters.ChoiceFilter(
-        label=_("basis"), choices=[(b.value, b.label) for b in CONCENTRATION_BASES]
+        label=pgettext_lazy("averaging", "basis"),
+        choices=[(b.value, b.label) for b in CONCENTRATION_BASES],
     )
     year = RecordYearFilter(label=_("year"), field_name="measured_on__year")
     month = MonthFilter(label=_("month"), field_name="measured_on__month")

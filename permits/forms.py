@@ -3,6 +3,7 @@ the import file has them (docs/formats/permits.md)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from benxi_cp.documents import document_type
 from benxi_cp.forms import DateInput
@@ -86,7 +87,7 @@ class LimitRowForm(forms.Form):
         label=_("category"), choices=[("", "—"), *OutletCategory.choices], required=False
     )
     pollutant = forms.ChoiceField(label=_("pollutant"))
-    basis = forms.ChoiceField(label=_("basis"), choices=LimitBasis.choices)
+    basis = forms.ChoiceField(label=pgettext_lazy("averaging", "basis"), choices=LimitBasis.choices)
     value = forms.DecimalField(label=_("limit"), max_digits=14, decimal_places=4, min_value=0)
     unit = forms.CharField(
         label=_("unit"),
@@ -178,7 +179,8 @@ class MonitoringSeriesForm(forms.Form):
     outlet = forms.CharField(label=_("outlet"), max_length=16)
     pollutant = forms.ChoiceField(label=_("pollutant"))
     basis = forms.ChoiceField(
-        label=_("basis"), choices=[(b.value, b.label) for b in CONCENTRATION_BASES]
+        label=pgettext_lazy("averaging", "basis"),
+        choices=[(b.value, b.label) for b in CONCENTRATION_BASES],
     )
     method = forms.ChoiceField(label=_("method"), choices=Method.choices, initial=Method.MANUAL)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.bulk import insert_rows
@@ -527,6 +527,9 @@ COLUMNS = (
     Column("value", _("value")),
     Column("below_detection", _("below detection")),
     Column("method", _("method")),
+    # The register's discharge format has a `basis` too: the figure's data source.
+    Column("basis", pgettext_lazy("averaging", "basis"), kind="permits"),
+    Column("basis", pgettext_lazy("averaging", "basis"), kind="monitoring"),
 )
 DOCUMENTS = (
     Document("permits", 90),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from benxi_cp.models import TrackedModel, VersionedModel
@@ -254,7 +255,9 @@ class Limit(models.Model):
     pollutant = models.ForeignKey(
         Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
     )
-    basis = models.CharField(_("basis"), max_length=16, choices=LimitBasis.choices)
+    basis = models.CharField(
+        pgettext_lazy("averaging", "basis"), max_length=16, choices=LimitBasis.choices
+    )
     value = models.DecimalField(
         _("limit"), max_digits=14, decimal_places=4, help_text=_("In the limit's unit.")
     )
@@ -353,7 +356,9 @@ class MonitoringValue(TrackedModel):
     pollutant = models.ForeignKey(
         Pollutant, verbose_name=_("pollutant"), on_delete=models.PROTECT, related_name="+"
     )
-    basis = models.CharField(_("basis"), max_length=16, choices=LimitBasis.choices)
+    basis = models.CharField(
+        pgettext_lazy("averaging", "basis"), max_length=16, choices=LimitBasis.choices
+    )
     measured_on = models.DateField(_("day"))
     hour = models.PositiveSmallIntegerField(
         _("hour"), null=True, blank=True, help_text=_("The hour the mean starts (0–23).")

@@ -1,19 +1,27 @@
-"""The EPB's work queue of enforcement cases (benxi_cp/worklist.py): every case not closed,
-the most overdue rectification deadline first; a case past its deadline is overdue.
+"""The EPB's work queues of enforcement (benxi_cp/worklist.py).
 
-The source reads through `EnforcementCase.objects.for_user` and runs a fixed number of
-queries whatever the length of the queue (the first `worklist.LIMIT` cases, and their
-counts when there are more)."""
+- Open cases: every case not closed, the most overdue rectification deadline first; a case
+  past its deadline is overdue. The source reads through `EnforcementCase.objects.for_user`
+  and runs a fixed number of queries whatever the length of the queue (the first
+  `worklist.LIMIT` cases, and their counts when there are more).
+- Violations without a case: the enterprises whose compliance this year (permits/
+  compliance.py, the rules of the compliance form) shows an exceedance, missing required
+  monitoring or an annual quantity above the permitted one, and that have no open case;
+  each item links to the enterprise and to a new case prefilled with those rows. A fixed
+  number of queries too (the compliance rows' few, the open cases' enterprises, the names).
+"""
 
 import datetime
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from benxi_cp import worklist
 from benxi_cp.worklist import Batch, WorkItem
+from enterprises.models import Enterprise
+from permits import compliance
 from permits.filters import STILL_OPEN
 from permits.models import EnforcementCase
 
@@ -66,6 +74,86 @@ def open_cases(user, today: datetime.date):
     )
 
 
+class Violations:
+    """One enterprise's violations in a year, summed over its compliance rows."""
+
+    def __init__(self):
+        self.exceedances = 0
+        self.missing = 0
+        self.over_quantity: list[str] = []  # the pollutants above their permitted quantity
+
+    def detail(self, year: int) -> str:
+        parts = []
+        if self.exceedances:
+            parts.append(
+                ngettext("%(n)d exceedance", "%(n)d exceedances", self.exceedances)
+                % {"n": self.exceedances}
+            )
+        if self.missing:
+            parts.append(
+                ngettext(
+                    "%(n)d required result missing", "%(n)d required results missing", self.missing
+                )
+                % {"n": self.missing}
+            )
+        if self.over_quantity:
+            parts.append(
+                _("above the permitted quantity of %(pollutants)s")
+                % {"pollutants": ", ".join(self.over_quantity)}
+            )
+        return _("%(year)s: %(violations)s") % {"year": year, "violations": "; ".join(parts)}
+
+
+def violations_in(year: int, today: datetime.date) -> dict[int, Violations]:
+    """{enterprise id: its violations} of the enterprises with any in `year`."""
+    found: dict[int, Violations] = {}
+    for series in compliance.concentration_rows(year, today):
+        if series.exceedances or series.missing:
+            violations = found.setdefault(series.enterprise_id, Violations())
+            violations.exceedances += series.exceedances
+            violations.missing += series.missing
+    for quantity in compliance.quantity_rows(year):
+        if quantity.exceeded:
+            found.setdefault(quantity.enterprise_id, Violations()).over_quantity.append(
+                quantity.pollutant
+            )
+    return found
+
+
+def violations_without_case(user, today: datetime.date):
+    """The enterprises with violations this year and no open case: the most exceedances
+    first, then the most missing results, then by code."""
+    found = violations_in(today.year, today)
+    if found:
+        with_case = set(
+            EnforcementCase.objects.for_user(user)
+            .still_open()
+            .filter(enterprise_id__in=list(found))
+            .values_list("enterprise_id", flat=True)
+        )
+        found = {pk: v for pk, v in found.items() if pk not in with_case}
+    enterprises = Enterprise.objects.filter(pk__in=list(found))
+    ranked = sorted(
+        enterprises if found else (),
+        key=lambda e: (-found[e.pk].exceedances, -found[e.pk].missing, e.code),
+    )
+    may_open = user.has_perm("permits.add_enforcementcase")
+    create = reverse("permits:case_create")
+    items = [
+        WorkItem(
+            kind="permits.violations",
+            title=f"{enterprise.code} {enterprise.display_name}",
+            url=enterprise.get_absolute_url(),
+            detail=found[enterprise.pk].detail(today.year),
+            links=((_("Open a case"), f"{create}?enterprise={enterprise.pk}"),) if may_open else (),
+        )
+        for enterprise in ranked[: worklist.LIMIT]
+    ]
+    return Batch(
+        items, total=len(ranked), more_url=f"{reverse('permits:compliance')}?year={today.year}"
+    )
+
+
 # Registered by the app's ready() (registry.worklist).
 QUEUES = (
     worklist.Queue(
@@ -79,5 +167,18 @@ QUEUES = (
             "has passed and it is not closed."
         ),
         applies=worklist.may("permits.view_enforcementcase", "permits.change_enforcementcase"),
+    ),
+    worklist.Queue(
+        "permits.violations",
+        violations_without_case,
+        label=gettext_lazy("Violations without a case"),
+        order=49,
+        empty=gettext_lazy("No enterprise has a violation this year without an open case."),
+        note=gettext_lazy(
+            "Enterprises whose compliance this year shows an exceedance of a limit, missing "
+            "required monitoring or an annual quantity above the permitted one, and that have "
+            "no open enforcement case; the most exceedances first."
+        ),
+        applies=worklist.may("permits.add_enforcementcase", "permits.view_monitoringvalue"),
     ),
 )

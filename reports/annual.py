@@ -914,7 +914,7 @@ def _concentration_table(series: list[compliance.Series], names, pollutants) -> 
         columns=[
             Column("outlet", _("Outlet"), TEXT, 10),
             Column("pollutant", _("Pollutant"), TEXT, 18),
-            Column("basis", _("Basis"), TEXT, 12),
+            Column("basis", pgettext_lazy("averaging", "Basis"), TEXT, 12),
             Column("samples", _("Samples"), INT, 9),
             Column("exceedances", _("Exceedances"), INT, 11),
             Column("max_exceedance_pct", _("Largest excess (%)"), DEC1, 11),

@@ -65,7 +65,7 @@ from django.db import DatabaseError, close_old_connections, connections, transac
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benxi_cp import replica, roles  # noqa: E402
+from benxi_cp import datacache, replica, roles  # noqa: E402
 from enterprises.models import DischargeReport, Enterprise  # noqa: E402
 from tests.enterprises.test_discharge_views import grid_post  # noqa: E402
 from tests.reports.factories import make_report  # noqa: E402
@@ -85,7 +85,9 @@ def _create_database() -> None:
 def caught_up(seconds: float = 30) -> None:
     """Wait until the standby has replayed everything the primary committed so far."""
     with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        # The insert position: the test settings commit without waiting for the WAL to be
+        # written (synchronous_commit off), so the write position may be short of a commit.
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         [target] = cursor.fetchone()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -198,6 +200,29 @@ def test_a_writer_sees_their_save_at_once_and_others_once_the_standby_replays_it
     assert cod_shown(reader, report) == "1234"
     health = get(reader, reverse("health")).json()
     assert (health["primary"], health["replica"]) == ("ok", "ok")
+
+
+def test_a_figure_is_computed_from_the_primary_whatever_the_standby_has_replayed(db_access):
+    """The figures' cache reads its tokens on the primary: a figure computed from a standby
+    behind it would be stored as current (benxi_cp/datacache.py)."""
+
+    def count() -> int:
+        return Enterprise.objects.filter(code__startswith=f"F-{RUN}").count()
+
+    def figure() -> int:
+        return datacache.cached("replica-test", RUN, compute=count, depends=("register",))
+
+    assert figure() == 0
+    replay("pause")
+    try:
+        Enterprise.objects.create(code=f"F-{RUN}", name=f"数字 {RUN}", sector="coal")
+        assert count() == 0  # a page's own read: the standby, which has not replayed it
+        assert figure() == 1  # computed on the primary, under the primary's tokens
+        assert figure() == 1  # and served from the cache
+    finally:
+        replay("resume")
+    caught_up()
+    assert count() == figure() == 1
 
 
 def test_with_the_standby_stopped_pages_still_answer_from_the_primary(db_access, caplog):

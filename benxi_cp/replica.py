@@ -4,7 +4,9 @@ Without DATABASE_REPLICA_URL nothing here is in use: there is no router, and the
 passes every request through. With it, django-multidb-router's pinning decides, and this
 module adds what the programme needs:
 
-- **Reads go to the replica**: pages, lists, dashboards, forms and the API's reads.
+- **Reads go to the replica** in web requests only: pages, lists, dashboards, forms and the
+  API's reads (the middleware opens `replica_reads()` around each request that is not
+  pinned). Everything else reads from the primary: management commands, the worker, threads.
 - **The primary** takes every write (Django sends writes to `db_for_write`), and the reads of:
   a request that may write (any method but GET, HEAD, OPTIONS, TRACE) and the same browser's
   requests for BENXI_REPLICA_PIN_SECONDS after it (multidb's cookie: a user reads their own
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 
+_local = threading.local()  # .replica_reads: this thread serves a request that may read it
 _state = threading.Lock()
 _down_until = 0.0  # time.monotonic() before which the replica is not tried again
 _process_pinned = False  # the task worker: every read of this process from the primary
@@ -69,6 +72,17 @@ def primary() -> Iterator[None]:
     finally:
         if not was:
             unpin_this_thread()
+
+
+@contextlib.contextmanager
+def replica_reads(allowed: bool = True) -> Iterator[None]:
+    """Reads inside the block may go to the replica (a web request's; this thread only)."""
+    was = getattr(_local, "replica_reads", False)
+    _local.replica_reads = allowed
+    try:
+        yield
+    finally:
+        _local.replica_reads = was
 
 
 def _in_transaction() -> bool:
@@ -129,6 +143,7 @@ class ReplicaRouter(PinningReplicaRouter):
     def db_for_read(self, model, **hints):
         if (
             _process_pinned
+            or not getattr(_local, "replica_reads", False)
             or this_thread_is_pinned()
             or not configured()
             or _in_transaction()
@@ -139,18 +154,17 @@ class ReplicaRouter(PinningReplicaRouter):
 
 
 class PinningMiddleware(PinningRouterMiddleware):
-    """multidb's middleware where a replica is configured; otherwise it does nothing (no
-    cookie either)."""
+    """multidb's middleware where a replica is configured: a request that may write, or
+    that carries the pin cookie of a recent write, reads from the primary; any other may
+    read from the replica. Without a replica it does nothing (no cookie either)."""
 
-    def process_request(self, request):
-        if configured():
-            return super().process_request(request)
-        return None
-
-    def process_response(self, request, response):
-        if configured():
-            return super().process_response(request, response)
-        return response
+    def __call__(self, request):
+        if not configured():
+            return self.get_response(request)
+        self.process_request(request)  # pins this thread to the primary, or unpins it
+        with replica_reads(not this_thread_is_pinned()):
+            response = self.get_response(request)
+        return self.process_response(request, response)
 
 
 def _lag_seconds() -> float | None:

@@ -129,7 +129,9 @@ def world(django_db_blocker):
 
 @pytest.fixture
 def db_access(world, django_db_blocker):
-    with django_db_blocker.unblock():
+    """The database, and the ORM's reads routed as in a web request that is not pinned (the
+    test client's requests go through the middleware, which decides for each)."""
+    with django_db_blocker.unblock(), replica.replica_reads():
         yield world
 
 

@@ -8,6 +8,7 @@ import logging
 import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.utils import ConnectionRouter
+from django.http import HttpResponse
 from django.urls import reverse
 
 from benxi_cp import replica
@@ -31,7 +32,8 @@ def router(settings, monkeypatch):
     monkeypatch.setattr("multidb.replicas", None)
     monkeypatch.setattr(connections[replica.REPLICA], "ensure_connection", lambda: None)
     replica.mark_up()
-    yield replica.ReplicaRouter()
+    with replica.replica_reads():  # as in a web request that is not pinned
+        yield replica.ReplicaRouter()
     replica.mark_up()
     replica.unpin_process()
     connections[replica.REPLICA].close()
@@ -61,6 +63,13 @@ def test_pinned_reads_and_the_worker_go_to_the_primary(router):
     assert router.db_for_read(Enterprise) == replica.REPLICA
     replica.pin_process()
     assert router.db_for_read(Enterprise) == DEFAULT_DB_ALIAS
+
+
+@pytest.mark.django_db
+def test_only_web_requests_read_from_the_replica(router):
+    with replica.replica_reads(False):  # a command, a thread, the shell
+        assert router.db_for_read(Enterprise) == DEFAULT_DB_ALIAS
+    assert router.db_for_read(Enterprise) == replica.REPLICA
 
 
 def test_the_worker_command_pins_its_process(monkeypatch):
@@ -158,3 +167,21 @@ def test_health_needs_no_log_in_and_says_when_no_replica_is_configured(client):
     assert response.status_code == 200
     assert response.json()["replica"] == "not configured"
     assert client.post(reverse("health")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_middleware_lets_only_unpinned_requests_read_from_the_replica(router, rf, settings):
+    seen = []
+
+    def view(request):
+        seen.append(router.db_for_read(Enterprise))
+        return HttpResponse()
+
+    middleware = replica.PinningMiddleware(view)
+    pinned = rf.get("/")
+    pinned.COOKIES[settings.MULTIDB_PINNING_COOKIE] = "y"
+    with replica.replica_reads(False):  # outside a request: the primary
+        for request in (rf.get("/"), rf.post("/"), pinned, rf.head("/")):
+            middleware(request)
+        assert router.db_for_read(Enterprise) == DEFAULT_DB_ALIAS
+    assert seen == [replica.REPLICA, DEFAULT_DB_ALIAS, DEFAULT_DB_ALIAS, replica.REPLICA]

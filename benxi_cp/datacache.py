@@ -46,6 +46,14 @@ A computation outside any transaction runs, on PostgreSQL, in one REPEATABLE REA
 transaction that also reads the tokens it is stored under: the figure is of one committed
 state, never of the commits made while it ran.
 
+**With a read replica** (DATABASE_REPLICA_URL, benxi_cp/replica.py) the tokens are read
+from the primary (on its own connection, never routed) and figures are computed from the
+primary too (`replica.primary()`): a figure computed from a replica that lags behind would
+be stored under the primary's current tokens as if it were current, and served as such until
+the next change. A token read from the replica instead would make readers pinned to the
+primary and readers on the replica replace each other's entries. Pages' own reads (lists,
+details) go to the replica; the figures are as current as on a single database.
+
 **A workflow cycle half done is never a figure.** Correcting a verified report takes several
 steps, each committed on its own: an administrator unlocks it (it counts as unverified from
 then), the EPB changes a value, another member verifies it again. For `BENXI_FIGURES_HOLD`
@@ -89,6 +97,7 @@ from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from benxi_cp import replica
 from benxi_cp.registry import registry
 
 T = TypeVar("T")
@@ -406,7 +415,8 @@ _computing: contextvars.ContextVar[bool] = contextvars.ContextVar("benxi_computi
 def _compute(compute: Callable[[], T]) -> T:
     computing = _computing.set(True)
     try:
-        return compute()
+        with replica.primary():
+            return compute()
     finally:
         _computing.reset(computing)
 
@@ -441,7 +451,7 @@ def _compute_and_store(
     started = timezone.now()
     computing = _computing.set(True)
     try:
-        with _snapshot() as snapshot:
+        with replica.primary(), _snapshot() as snapshot:
             if snapshot or read is None:
                 read = _read(scopes)
             if read.held and not required:

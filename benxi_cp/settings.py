@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica (DATABASE_REPLICA_URL): a request that writes (any method but GET,
+    # HEAD, OPTIONS, TRACE) and the same browser's requests for BENXI_REPLICA_PIN_SECONDS
+    # after it read from the primary. Without one it passes every request through.
+    "benxi_cp.replica.PinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +140,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # request: 30-70 ms of compilation for queries that run in 100-200 ms without it.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+# A read replica (a PostgreSQL hot standby), only when DATABASE_REPLICA_URL is set: page, list,
+# dashboard, form and API reads go to it; writes, transactions, the task worker, the figures'
+# cache and a user's requests for BENXI_REPLICA_PIN_SECONDS after their own write go to the
+# primary (benxi_cp/replica.py). Its connection is read-only: a write through it fails.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+BENXI_REPLICA_PIN_SECONDS = env_int("BENXI_REPLICA_PIN_SECONDS", 15)
+# After a failed connection to the replica, reads go to the primary for this many seconds
+# before the replica is tried again (one log line per failure, not one per query).
+BENXI_REPLICA_RETRY_SECONDS = env_int("BENXI_REPLICA_RETRY_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    # Each request checks once that the kept connection still answers (a standby restarted).
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        "options": "-c jit=off -c default_transaction_read_only=on",
+        "connect_timeout": 2,
+    }
+    # The test runner creates no database for it: it mirrors the primary's.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES = ["replica"]
+    DATABASE_ROUTERS = ["benxi_cp.replica.ReplicaRouter"]
+# The cookie that pins a browser to the primary after its write (set only with a replica).
+MULTIDB_PINNING_SECONDS = BENXI_REPLICA_PIN_SECONDS
+MULTIDB_PINNING_COOKIE = "benxi_pin"
+MULTIDB_PINNING_COOKIE_HTTPONLY = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The reports' figures, forms and charts are cached under the tokens of what they read
 # (benxi_cp/datacache.py): each entry is checked against the database on every use, so
@@ -294,6 +327,7 @@ PRODUCING_OFFICE = _("Benxi Agenda 21 Administrative Centre")
 BENXI_HTTPS = env_bool("BENXI_HTTPS", default=False)
 SESSION_COOKIE_SECURE = BENXI_HTTPS or env_bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+MULTIDB_PINNING_COOKIE_SECURE = SESSION_COOKIE_SECURE  # the replica's pin (benxi_cp/replica.py)
 if BENXI_HTTPS:
     # Trust the scheme the proxy reports; the proxy must overwrite this header, never pass on
     # one a client sent.

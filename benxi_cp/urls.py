@@ -21,6 +21,8 @@ urlpatterns = [
         enterprise_scoped(login_not_required(set_language)),
         name="set_language",
     ),
+    # Both databases' state, for monitors: no log-in, no enterprise data.
+    path("health/", enterprise_scoped(views.health), name="health"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),

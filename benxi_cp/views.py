@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
@@ -29,6 +31,7 @@ from benxi_cp import (
     import_jobs,
     jobs,
     refusals,
+    replica,
     roles,
     scoping,
     tabular,
@@ -657,3 +660,19 @@ def empty_text(filterset) -> str:
     if filtering:
         return _("No matching records. Change or clear the filter to see more.")
     return _("Nothing recorded yet.")
+
+
+# --- Health: for a load balancer or a monitor ---
+
+
+@login_not_required
+@require_safe
+def health(request):
+    """Both databases, as JSON: the primary ("ok" or "down": 503), and the read replica ("ok",
+    "lagging" behind by more than BENXI_REPLICA_PIN_SECONDS, "down", or "not configured")
+    with its replay lag in seconds. A replica down is not an error of the site: reads go to
+    the primary (benxi_cp/replica.py)."""
+    report = replica.status()
+    response = JsonResponse(report, status=200 if report["primary"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -8,6 +8,7 @@ The same command and options, with three changes to how the worker waits and cla
 - A database that goes away (restarted, unreachable for a while) is waited for: the
   connections are closed and opened again after a pause that grows to 30 seconds, and the
   worker carries on, instead of dying with the first error.
+- With a read replica (DATABASE_REPLICA_URL) every read of the worker goes to the primary.
 - Between tasks, at start and then once a lease (BENXI_JOB_LEASE_SECONDS), it marks failed
   the jobs whose worker was lost (benxi_cp/jobs.py), so that a job left running by a
   killed worker is found even if nobody looks at it.
@@ -30,7 +31,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from benxi_cp import jobs
+from benxi_cp import jobs, replica
 
 logger = logging.getLogger("django_tasks_db")  # its own lines, as quiet as --verbosity says
 # What the worker does about faults is said whatever the verbosity (the project's logging).
@@ -146,6 +147,9 @@ class Command(db_worker.Command):
         **options,
     ) -> None:
         self.configure_logging(verbosity)
+        # With a read replica: a job reads from the primary, what it and the requests before
+        # it wrote (benxi_cp/replica.py).
+        replica.pin_process()
         reload = reload and not batch
         queue_names = queue_name.split(",")
         excluded_queue_names = exclude_queues.split(",") if exclude_queues else []

@@ -1,8 +1,8 @@
-"""Issue 23's "Done means", in both languages: the preparer enters a monthly report in the grid
-and its serious flag is explained; the signatory reads it and signs with password and a
-one-time code; the acknowledgement goes to the signatory and the enterprise's contact address;
-the EPB verifies it; the enterprise downloads the copy of record and its hash matches the
-page's; an amendment is signed and shows its difference."""
+"""The enterprise portal from end to end, in both languages: the preparer enters a monthly
+report in the grid and its serious flag is explained; the signatory reads it and signs with
+password and a one-time code; the acknowledgement goes to the signatory and the enterprise's
+contact address; the EPB verifies it; the enterprise downloads the copy of record and its hash
+matches the page's; an amendment is signed and shows its difference."""
 
 import hashlib
 import re

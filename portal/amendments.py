@@ -9,6 +9,7 @@ versions are read from what was signed (each signature's canonical JSON), value 
 import json
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
@@ -76,9 +77,32 @@ def start(report: DischargeReport, user, reason: str) -> Amendment:
 
 
 def versions(report: DischargeReport) -> list[Signature]:
-    """The report's signed versions, the first first, each with its amendment (or None)."""
-    signatures = report.signatures.select_related("signer", "grant", "amendment", "copy")
-    return sorted(signatures, key=lambda signature: signature.number)
+    """The report's signed versions, the first first, each with its amendment (or None) and
+    `entered_by`: who had entered the values it certifies (the report's history as it stood
+    when it was signed)."""
+    signatures = sorted(
+        report.signatures.select_related("signer", "grant", "amendment", "copy"),
+        key=lambda signature: signature.number,
+    )
+    if signatures:
+        _entered_by(report, signatures)
+    return signatures
+
+
+def _entered_by(report: DischargeReport, signatures: list[Signature]) -> None:
+    """Set each signature's `entered_by` from the report's history: two queries."""
+    rows = list(
+        report.history.filter(history_date__lte=signatures[-1].signed_at)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", "entered_by_id")
+    )
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in={pk for _when, pk in rows if pk is not None})
+    }
+    for signature in signatures:
+        entered = [pk for when, pk in rows if when <= signature.signed_at]
+        signature.entered_by = users.get(entered[-1]) if entered else None
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self) -> None:
-        from django.core.exceptions import ValidationError
 
-        from benxi_cp import guards, roles
+        from benxi_cp import guards, refusals, roles
         from benxi_cp.demo import Demo
         from benxi_cp.navigation import LandingPage
         from benxi_cp.registry import registry
@@ -39,7 +38,12 @@ class PortalConfig(AppConfig):
         )
         registry.refusals.register(
             lambda error: (
-                ValidationError(_("A signed submission cannot change."))
+                refusals.Refused(
+                    _(
+                        "A signed submission cannot change: a correction is an amendment, "
+                        "signed again."
+                    )
+                )
                 if locks.is_signed_error(error)
                 else None
             )

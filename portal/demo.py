@@ -1,16 +1,27 @@
 """Demo enterprise users: a preparer and an approved signatory for one enterprise, a viewer for
-another. Their passwords are printed with the other demo logins."""
+another. Their passwords are printed with the other demo logins.
+
+The first enterprise's preparer enters two monthly reports and its signatory signs them, as
+the pages do (workflow.save_report, signing.sign with the password and a one-time code: the
+signature, its hash, the acknowledgement; the copy of record is made on its first
+download); the EPB accepts the first and returns the second with a reason."""
 
 import base64
+import time
 
 from django.contrib.auth.models import Group, User
 from django.db.models import Count
+from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benxi_cp import roles
-from enterprises.models import Enterprise
-from portal.models import Basis, Grant, Level
+from enterprises import workflow
+from enterprises.choices import PeriodKind
+from enterprises.models import DischargeReport, Enterprise
+from portal import signing
+from portal.models import Basis, Grant, Level, Signature
 
 # username, password, full name, which of the two enterprises (0 or 1), level
 DEMO_USERS = [
@@ -90,6 +101,88 @@ def load(stdout) -> None:
         f"Demo enterprise users: {len(DEMO_USERS)}, for {enterprises[0].code} and "
         f"{enterprises[1].code}."
     )
+    load_submissions(stdout, enterprises[0])
+
+
+# The demo's signed submissions: (year, month, what the EPB does, the reason of a return).
+DEMO_YEAR = 2002
+RETURN_REASON = (
+    "COD is far above your monthly average without an explanation of the cause; "
+    "check the meter readings and submit again. / "
+    "COD远高于月均值且未说明原因，请核对仪表读数后重新提交。"
+)
+SUBMISSIONS = [(1, "verify", ""), (2, "return", RETURN_REASON)]
+SERIOUS_EXPLANATION = (
+    "Demo: the figure was checked against the meter log. / 演示：已与仪表记录核对。"
+)
+
+
+def _code(device: TOTPDevice, steps_ahead: int) -> str:
+    """The demo signatory's one-time code (the key is the demo's own, printed with it)."""
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    generator.time = time.time() + steps_ahead * device.step
+    return f"{generator.token():06d}"
+
+
+def _monthly_rows(enterprise: Enterprise) -> list[workflow.ValueRow]:
+    """A month's values: a twelfth of the enterprise's latest annual report."""
+    annual = (
+        DischargeReport.objects.filter(enterprise=enterprise, period_kind=PeriodKind.YEAR)
+        .order_by("-year")
+        .first()
+    )
+    values = annual.values.select_related("pollutant").order_by("pollutant__code")
+    return [
+        workflow.ValueRow(value.pollutant, round(value.amount / 12, 3), value.basis)
+        for value in values
+    ]
+
+
+def load_submissions(stdout, enterprise: Enterprise) -> None:
+    """The preparer's monthly reports, signed by the signatory; one accepted, one returned
+    (made once: a report signed already is left as it is)."""
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=["firm1", "firm1sign", "epb"])
+    }
+    preparer, signatory, epb = users["firm1"], users["firm1sign"], users.get("epb")
+    if epb is None:
+        return
+    device = signing.device_of(signatory)
+    passwords = {row[0]: row[1] for row in DEMO_USERS}
+    rows = _monthly_rows(enterprise)
+    made = 0
+    for month, step, reason in SUBMISSIONS:
+        report = DischargeReport.objects.filter(
+            enterprise=enterprise, year=DEMO_YEAR, period_kind=PeriodKind.MONTH, period_number=month
+        ).first()
+        if report is not None and Signature.objects.filter(report=report).exists():
+            continue
+        report = report or DischargeReport(
+            enterprise=enterprise, year=DEMO_YEAR, period_kind=PeriodKind.MONTH, period_number=month
+        )
+        workflow.save_report(report, rows, preparer)
+        explanations = {flag.pk: SERIOUS_EXPLANATION for flag in signing.serious_flags(report)}
+        shown = signing.digest(signing.canonical(signing.document(report)))
+        # The device is made anew by each load (no code used yet): one code a time step.
+        # The acknowledgement goes to the demo's example addresses: not sent anywhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            signing.sign(
+                report,
+                signatory,
+                passwords["firm1sign"],
+                _code(device, made),
+                shown,
+                user_agent="load_demo",
+                explanations=explanations,
+                make_copy=False,  # made on the first download: load_demo stays fast
+            )
+        if step == "verify":
+            workflow.verify(report, epb)
+        else:
+            workflow.return_report(report, epb, reason)
+        made += 1
+    stdout.write(f"Demo signed submissions: {made} made for {enterprise.code}.")
 
 
 def print_logins(stdout) -> None:

@@ -45,10 +45,11 @@ def record(request, report: DischargeReport) -> dict | None:
 
 
 def record_panel(request, report: DischargeReport):
-    """The signed record on the EPB's report page (and its verify page)."""
+    """The signed record on the EPB's report page (and its verify page); for a report never
+    signed, that no signatory of the enterprise certified it."""
     context = record(request, report)
     if context is None:
-        return None
+        return "portal/panels/unsigned.html", {"report": report}
     return "portal/panels/record.html", context
 
 

@@ -208,9 +208,11 @@ def sign(
     ip_address: str | None = None,
     user_agent: str = "",
     explanations: dict[int, str] | None = None,
+    make_copy: bool = True,
 ) -> Signature:
     """Sign and submit the report, or refuse with a message (nothing changed but the count
-    of failed attempts)."""
+    of failed attempts). Without `make_copy` (the demo's), the copy of record is made on its
+    first download (copies.copy_of)."""
     refused = refusal(user, report)
     if refused:
         raise ValidationError(refused, code="refused")
@@ -256,7 +258,8 @@ def sign(
     # The copy of record is made once the signature is stored; were it to fail, the first
     # download makes it (copies.copy_of).
     try:
-        copies.copy_of(signature)
+        if make_copy:
+            copies.copy_of(signature)
     except Exception:  # the submission stands; the copy is made again on its first download
         logger.exception("The copy of record of signature %s was not made", signature.pk)
     acknowledge(signature)

@@ -127,7 +127,9 @@ class PortalReportView(EnterpriseUserMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         report = get_object_or_404(
-            DischargeReport.objects.for_user(self.request.user).select_related("enterprise"),
+            DischargeReport.objects.for_user(self.request.user).select_related(
+                "enterprise", "entered_by"
+            ),
             pk=self.kwargs["pk"],
         )
         values = DischargeValue.objects.filter(report=report).select_related("pollutant")
@@ -424,7 +426,9 @@ class SignView(EnterpriseUserMixin, View):
 
     def get_report(self) -> DischargeReport:
         return get_object_or_404(
-            DischargeReport.objects.for_user(self.request.user).select_related("enterprise"),
+            DischargeReport.objects.for_user(self.request.user).select_related(
+                "enterprise", "entered_by"
+            ),
             pk=self.kwargs["pk"],
         )
 

@@ -1,7 +1,8 @@
 """The database's guard on signatures: a signature is never changed or deleted, whatever
 writes (the admin, a bulk update, raw SQL); nor are the values of a signed submission (a
 submitted or returned report with a signature: its values and its output value) until the
-enterprise starts an amendment (the report is a draft again) — the verified ones are locked by
+enterprise starts an amendment (the report is a draft again); nor is a returned signed
+submission submitted again without one — the verified ones are locked by
 enterprises/locks.py. Installed with the other guards after every migrate
 (benxi_cp/guards.py)."""
 
@@ -16,6 +17,9 @@ REPORT_TRIGGER = "portal_signed_report"
 # A report in these states with a signature is a signed submission.
 SIGNED_STATES = "('submitted', 'returned')"
 VALUE_COLUMNS = ("report_id", "pollutant_id", "amount", "basis")
+# A returned signed submission is submitted again only as an amendment, signed again (it
+# becomes a draft first): never straight back, unsigned, by anyone's "submit".
+RESUBMITTED = "(OLD.status = 'returned' AND NEW.status = 'submitted')"
 
 
 def guarded_tables() -> set[str]:
@@ -63,7 +67,7 @@ def sqlite_triggers() -> tuple[list[str], list[str]]:
         f"WHEN {_signed('OLD.report_id')} {refuse}",
         f"CREATE TRIGGER {REPORT_TRIGGER} BEFORE UPDATE ON {REPORTS} "
         f"WHEN OLD.status IN {SIGNED_STATES} "
-        "AND NEW.output_10k_yuan IS NOT OLD.output_10k_yuan "
+        f"AND (NEW.output_10k_yuan IS NOT OLD.output_10k_yuan OR {RESUBMITTED}) "
         f"AND EXISTS (SELECT 1 FROM {TABLE} s WHERE s.report_id = OLD.id) {refuse}",
     ]
     return drop, create
@@ -118,7 +122,7 @@ def _postgresql_values_triggers() -> tuple[list[str], list[str]]:
         BEGIN
             IF {loading} THEN RETURN NEW; END IF;
             IF OLD.status IN {SIGNED_STATES}
-               AND NEW.output_10k_yuan IS DISTINCT FROM OLD.output_10k_yuan
+               AND (NEW.output_10k_yuan IS DISTINCT FROM OLD.output_10k_yuan OR {RESUBMITTED})
                AND EXISTS (SELECT 1 FROM {TABLE} s WHERE s.report_id = OLD.id) THEN
                 {raise_}
             END IF;

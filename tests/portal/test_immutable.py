@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -162,3 +163,22 @@ def test_an_amendment_lets_the_enterprise_correct_the_values(client, signed, ste
     # What was signed stays as it was signed.
     signature = Signature.objects.get(report=signed)
     assert signature.hash_matches() and '"120.5"' in signature.document
+
+
+@pytest.mark.django_db
+def test_a_returned_signed_submission_is_not_submitted_again_unsigned(client, signed, epb_user):
+    """Returned, it goes back to the EPB only as an amendment signed again: the EPB's submit is
+    refused with the app's message, and so is the same change by raw SQL."""
+    workflow.return_report(signed, epb_user, "COD looks ten times too high.")
+    client.force_login(epb_user)
+    response = client.post(reverse("enterprises:report_submit", args=[signed.pk]), follow=True)
+    assert response.status_code == 200
+    assert "a correction is an amendment" in response.content.decode()
+    signed.refresh_from_db()
+    assert signed.status == "returned"
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE enterprises_dischargereport SET status = 'submitted' WHERE id = %s",
+            [signed.pk],
+        )
+    assert unchanged(signed)

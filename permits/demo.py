@@ -10,6 +10,12 @@ fixed seed, each enterprise after its profile: clean, occasional exceedances, ch
 serious exceedances (more than four months of six, some at 1.4 × the limit), missing months
 of monitoring, and values below detection.
 
+The EPB's enforcement cases (CASES): one still open against the chronic enterprise, its
+notice served and its rectification deadline past on the demo's today (overdue), its
+violations the 2001 compliance rows of both outlets, one follow-up that found it still
+exceeding; and one closed with a penalty against an occasional exceeder's 2000 exceedances.
+Written once, by notice number: loaded again, they are left as they are.
+
 Loaded after the register's discharge and the reports' calibration (INSTALLED_APPS order):
 the permits are written by the one way a permit is written (permits/issuing.py), unchanged
 when loaded again; the monitoring is replaced, the same values every time. The tax of 2001
@@ -28,9 +34,16 @@ from django.utils import timezone
 from benxi_cp.bulk import insert_rows
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 from permits import issuing
-from permits.choices import LimitBasis, Method
+from permits.choices import (
+    CaseOutcome,
+    CaseStatus,
+    FollowUpResult,
+    LimitBasis,
+    Method,
+    ViolationKind,
+)
 from permits.importers import VALUE_COLUMNS
-from permits.models import MonitoringValue
+from permits.models import CaseFollowUp, CaseViolation, EnforcementCase, MonitoringValue
 
 SEED = 2000
 COUNT = 8
@@ -53,6 +66,44 @@ PROFILES = [
     (Decimal("1.6"), "below_detection"),
     (Decimal("1.3"), "clean"),
     (Decimal("1.05"), "gaps"),
+]
+
+
+D = datetime.date
+# The enforcement cases, each against the enterprise of a profile (PROFILES' index): the case's
+# fields, the year of the compliance rows it concerns, and its follow-ups (day, result, notes).
+CASES = [
+    (
+        1,  # chronic
+        {
+            "summary": "废水COD、废气SO2日均浓度连续超标（慢性、严重违规）",
+            "opened_on": D(2001, 5, 8),
+            "status": CaseStatus.NOTIFIED,
+            "notice_number": "本环限改〔2001〕17号",
+            "notice_date": D(2001, 5, 14),
+            "deadline": D(2001, 10, 31),
+            "notes": "责令限期整改：检修脱硫设施，改造废水处理站。",
+        },
+        2001,
+        [(D(2001, 7, 19), FollowUpResult.EXCEEDS, "执法监测：COD、SO2日均值仍超标。")],
+    ),
+    (
+        2,  # occasional
+        {
+            "summary": "2000年废水COD、废气SO2日均浓度超标",
+            "opened_on": D(2001, 1, 10),
+            "status": CaseStatus.CLOSED,
+            "notice_number": "本环限改〔2001〕3号",
+            "notice_date": D(2001, 1, 12),
+            "deadline": D(2001, 3, 31),
+            "outcome": CaseOutcome.PENALTY,
+            "closed_on": D(2001, 4, 20),
+            "penalty_yuan": Decimal("50000.00"),
+            "decision_number": "本环罚〔2001〕9号",
+        },
+        2000,
+        [(D(2001, 4, 5), FollowUpResult.COMPLIES, "执法监测：达标。")],
+    ),
 ]
 
 
@@ -170,6 +221,33 @@ def values_of(enterprise: Enterprise, profile: str, rng: random.Random, pollutan
     return rows
 
 
+def write_cases(picked: list[Enterprise], pollutants: dict[str, int]) -> int:
+    """The demo's enforcement cases (CASES), each written once: the number written."""
+    written = 0
+    existing = set(
+        EnforcementCase.objects.filter(
+            notice_number__in=[fields["notice_number"] for _i, fields, _y, _f in CASES]
+        ).values_list("notice_number", flat=True)
+    )
+    for index, fields, year, follow_ups in CASES:
+        if fields["notice_number"] in existing or index >= len(picked):
+            continue
+        case = EnforcementCase.objects.create(enterprise=picked[index], **fields)
+        # One by one, as the case's page saves them, each with its history.
+        for outlet, _kind, code, _limit, _unit in SERIES:
+            CaseViolation.objects.create(
+                case=case,
+                kind=ViolationKind.EXCEEDANCE,
+                year=year,
+                outlet=outlet,
+                pollutant_id=pollutants[code],
+            )
+        for day, result, notes in follow_ups:
+            CaseFollowUp.objects.create(case=case, checked_on=day, result=result, notes=notes)
+        written += 1
+    return written
+
+
 def load(stdout) -> None:
     rng = random.Random(SEED)
     picked = chosen()
@@ -192,7 +270,8 @@ def load(stdout) -> None:
             rows,
             constants={"created": now, "updated": now},
         )
+        write_cases([enterprise for enterprise, _a in picked], pollutants)
     stdout.write(
         f"Permits: {len(picked)} demo enterprises hold a permit; {len(rows)} daily monitoring "
-        "values."
+        f"values; {len(CASES)} enforcement cases."
     )

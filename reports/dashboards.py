@@ -252,12 +252,20 @@ def claims_overview(year: int) -> dict:
 
 
 # Compliance with the permits on both dashboards -----------------------------------------------
-def compliance_section(year: int) -> dict:
+def compliance_section(year: int, user) -> dict:
     """The enterprises of each finding of the year, each count linking to the list of them;
     the largest exceeders, each linking to its enterprise; the year's tax, linking to the fee
-    form (reports/compliance_figures.py, one cached figure)."""
+    form; for `user` who may read the enforcement cases, those open and overdue today, each
+    linking to the list of them (reports/compliance_figures.py, one cached figure)."""
     data = compliance_figures.findings(year, clock.today())
+    cases = []
+    if user.has_perm("permits.view_enforcementcase"):
+        cases = [
+            Figure(label, data["cases"][state], links.cases(state), state)
+            for state, label in compliance_figures.CASE_LABELS.items()
+        ]
     return {
+        "cases": cases,
         "figures": [
             Figure(label, len(data["ids"][key]), links.enterprises(year, compliance=key), key)
             for key, label in compliance_figures.LABELS.items()

@@ -96,6 +96,11 @@ def trends(year: int, **filters) -> str | None:
     return url("reports:trends", year=year, **filters)
 
 
+def cases(state: str) -> str | None:
+    """The EPB's enforcement cases, `still_open` or `overdue` (permits.filters.CaseFilter)."""
+    return url("permits:cases", state=state)
+
+
 def form(name: str, year: int) -> str | None:
     try:
         return reverse("reports:form", args=[name]) + f"?year={year}"

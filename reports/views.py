@@ -236,7 +236,7 @@ class DashboardView(PermissionMixin, YearMixin, TemplateView):
         context["training"] = dashboards.training(year)
         context["office"] = dashboards.incentives_and_investment(year)
         if annual.may_read(self.request.user, "compliance"):
-            context["compliance"] = dashboards.compliance_section(year)
+            context["compliance"] = dashboards.compliance_section(year, self.request.user)
         return super().get_context_data(title=_("Programme dashboard"), **context, **kwargs)
 
 
@@ -248,7 +248,7 @@ class EpbDashboardView(PermissionMixin, YearMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         if annual.may_read(self.request.user, "compliance"):
-            kwargs["compliance"] = dashboards.compliance_section(self.year)
+            kwargs["compliance"] = dashboards.compliance_section(self.year, self.request.user)
         return super().get_context_data(
             title=_("EPB dashboard"), **dashboards.epb(self.year), **kwargs
         )

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -64,6 +65,35 @@ def permit_forms() -> tuple[list[dict], str]:
     return compliance, fees
 
 
+def demo_cases() -> list[tuple]:
+    """The demo's enforcement cases: one open against the chronic exceeder, its notice served
+    and its deadline past on the demo's today, concerning the compliance rows of its 2001
+    exceedances, with a follow-up; one closed with a penalty."""
+    from benxi_cp import clock
+    from permits.choices import CaseOutcome, CaseStatus
+    from permits.models import EnforcementCase
+
+    cases = list(EnforcementCase.objects.order_by("notice_number").prefetch_related("violations"))
+    still_open = [case for case in cases if case.status != CaseStatus.CLOSED]
+    assert len(still_open) == 1
+    case = still_open[0]
+    assert case.notice_number and case.notice_date and case.is_overdue(clock.DEMO_TODAY)
+    assert case.follow_ups.count() == 1
+    chronic = {
+        (row["outlet"], row["pollutant"])
+        for row in read_form("compliance")
+        if row["enterprise_code"] == case.enterprise.code and row["chronic"] == "yes"
+    }
+    assert {(v.outlet, v.pollutant.code) for v in case.violations.all()} == chronic
+    assert {v.year for v in case.violations.all()} == {2001}
+    closed = [case for case in cases if case.status == CaseStatus.CLOSED]
+    assert [(c.outcome, c.penalty_yuan > 0) for c in closed] == [(CaseOutcome.PENALTY, True)]
+    return [
+        (c.pk, c.enterprise_id, c.status, c.version, c.violations.count(), c.follow_ups.count())
+        for c in cases
+    ]
+
+
 def read_form(name: str) -> list[dict]:
     out = io.StringIO()
     call_command("annual_report", "--year", "2001", "--form", name, "--format", "csv", stdout=out)
@@ -76,15 +106,22 @@ def test_the_demo_reproduces_the_papers_figures_and_stays_so_when_loaded_again(c
     first = summary_csv()
     assert {key: first.get(key) for key in PAPER} == PAPER
     permitted = permit_forms()
+    cases = demo_cases()
     call_command("load_demo", stdout=io.StringIO())
     assert summary_csv() == first
     assert permit_forms() == permitted  # the permits' demo is the same when loaded again
+    assert demo_cases() == cases  # and its cases, left as they were
 
     # The leading team's dashboard shows them, and each count opens its records.
     client = client_as("leadership")
     html = client.get(reverse("reports:dashboard"), {"year": 2001}).content.decode()
     for shown in ("41", "68.0%", "7,509", "29,000", "1:3.9", "5,759", "33.3%"):
         assert shown in html, shown
+    # with the open enforcement case, overdue on the demo's today
+    assert re.findall(r'data-cases="(\w+)"><dt>[^<]*</dt><dd[^>]*><a[^>]*>(\d+)<', html) == [
+        ("still_open", "1"),
+        ("overdue", "1"),
+    ]
     checked = 0
     for href, text in figure_links(html):
         response = client.get(href)

@@ -12,10 +12,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from benxi_cp import clock, datacache
+from permits.choices import CaseOutcome, CaseStatus
+from permits.models import EnforcementCase
 from reports import annual, closing, compliance_figures
 from reports.models import RecordCopy
 from tests.reports.scenario import permits_2000
 from tests.reports.test_dashboards import figure_links, listed_count
+
+D = datetime.date
 
 COMPLIANCE_2000 = (
     "enterprise_code,outlet,pollutant,basis,samples,exceedances,max_exceedance_pct,"
@@ -181,7 +186,7 @@ def test_the_dashboards_count_the_findings_and_open_the_enterprises_behind_them(
             if text == "1":
                 assert "E5" in listing.content.decode()
             checked += 1
-    assert checked == len(EXPECTED_FINDINGS)
+    assert checked == len(EXPECTED_FINDINGS) + len(compliance_figures.CASE_LABELS)
 
 
 @pytest.mark.django_db
@@ -196,9 +201,130 @@ def test_the_compliance_figures_run_a_fixed_number_of_queries(
     permitted, more, django_assert_num_queries
 ):
     """The concentration rows (limits, values by month, days measured), the annual totals
-    (limits, the ledger's verified figures), the largest exceeders' names, the tax (3)."""
+    (limits, the ledger's verified figures), the largest exceeders' names, the tax (3), the
+    enforcement cases open and overdue (1)."""
     if more:
         permits_2000(permitted["e6"], "P-2000-6")
-    with django_assert_num_queries(3 + 2 + 1 + 3):
+        make_case(permitted["e6"])
+    with django_assert_num_queries(3 + 2 + 1 + 3 + 1):
         found = compliance_figures.findings.compute(2000, datetime.date(2030, 1, 1))
     assert len(found["ids"]["permitted"]) == (2 if more else 1)
+
+
+# The enforcement cases on the dashboards -------------------------------------------------------
+
+
+def make_case(enterprise, **fields) -> EnforcementCase:
+    values = {"summary": "COD above its limit at DW001", "opened_on": D(2000, 3, 1)} | fields
+    return EnforcementCase.objects.create(enterprise=enterprise, **values)
+
+
+def notified(number: str, deadline: datetime.date, **fields) -> dict:
+    return {
+        "status": CaseStatus.NOTIFIED,
+        "notice_number": number,
+        "notice_date": D(2000, 3, 5),
+        "deadline": deadline,
+    } | fields
+
+
+def cases_shown(html: str) -> dict[str, str]:
+    section = html.split('id="compliance"', 1)[1]
+    return dict(
+        re.findall(
+            r'data-cases="(\w+)"><dt>[^<]*</dt><dd class="kpi-value-sm"><a[^>]*>([^<]*)', section
+        )
+    )
+
+
+@pytest.fixture
+def cases(permitted, monkeypatch):
+    """On 1 July 2000: a case just opened, one notified and overdue, one notified within its
+    deadline (the deadline day itself is not overdue), one closed."""
+    monkeypatch.setattr(clock, "today", lambda: D(2000, 7, 1))
+    e5 = permitted["e5"]
+    make_case(e5)
+    make_case(e5, **notified("BX-1", D(2000, 6, 30)))
+    make_case(e5, **notified("BX-2", D(2000, 7, 1)))
+    closed = {"status": CaseStatus.CLOSED, "outcome": CaseOutcome.RESOLVED}
+    make_case(e5, **notified("BX-3", D(2000, 4, 30), closed_on=D(2000, 5, 2), **closed))
+    return permitted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["leadership", "epb_staff", "administrator"])
+@pytest.mark.parametrize("page", ["reports:epb_dashboard", "reports:dashboard"])
+def test_the_dashboards_count_open_and_overdue_cases_and_list_them(cases, client_as, role, page):
+    client = client_as(role)
+    response = client.get(reverse(page), {"year": 2000})
+    if response.status_code == 403:  # the leading team has no EPB dashboard
+        assert (role, page) == ("leadership", "reports:epb_dashboard")
+        return
+    html = response.content.decode()
+    assert cases_shown(html) == {"still_open": "3", "overdue": "1"}
+    section = html.split('id="compliance"', 1)[1]
+    links = {text: href for href, text in figure_links(section) if "/cases/" in href}
+    for text, href in links.items():
+        listing = client.get(href).content.decode()
+        assert listed_count(listing) == int(text), href
+    assert set(links) == {"3", "1"}
+    assert "BX-1" in client.get(links["1"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_leader_sees_the_compliance_section_with_the_cases_read_only(cases, client_as):
+    html = client_as("leadership").get(reverse("reports:dashboard"), {"year": 2000})
+    html = html.content.decode()
+    assert 'id="compliance"' in html
+    assert cases_shown(html) == {"still_open": "3", "overdue": "1"}
+    # The cases' list it opens offers no new case to the leading team.
+    listing = client_as("leadership").get(reverse("permits:cases"), {"state": "still_open"})
+    assert reverse("permits:case_create") not in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_who_may_not_read_the_cases_sees_the_compliance_without_them(cases, make_user, client):
+    from django.contrib.auth.models import Permission
+
+    user = make_user(None, "monitoring-reader")
+    wanted = [
+        ("reports", "view_dashboard"),
+        ("permits", "view_permit"),
+        ("permits", "view_monitoringvalue"),
+        ("permits", "view_taxrate"),
+    ]
+    for app, codename in wanted:
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+        )
+    client.force_login(user)
+    html = client.get(reverse("reports:dashboard"), {"year": 2000}).content.decode()
+    assert 'id="compliance"' in html
+    assert "data-cases" not in html and "/cases/" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_to_a_case_moves_the_permits_token_and_the_counts_follow(
+    programme, client_as, monkeypatch
+):
+    monkeypatch.setattr(clock, "today", lambda: D(2000, 7, 1))
+    client = client_as("epb_staff")
+
+    def shown() -> dict[str, str]:
+        page = client.get(reverse("reports:dashboard"), {"year": 2000})
+        return cases_shown(page.content.decode())
+
+    assert shown() == {"still_open": "0", "overdue": "0"}
+    assert shown() == {"still_open": "0", "overdue": "0"}  # from the cache
+    before = datacache.current("permits")
+    case = make_case(programme["e5"])
+    assert datacache.current("permits") != before
+    assert shown() == {"still_open": "1", "overdue": "0"}
+    before = datacache.current("permits")
+    EnforcementCase.objects.filter(pk=case.pk).update(**notified("BX-9", D(2000, 6, 1)))
+    assert datacache.current("permits") != before
+    assert shown() == {"still_open": "1", "overdue": "1"}
+    EnforcementCase.objects.filter(pk=case.pk).update(
+        status=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED, closed_on=D(2000, 6, 20)
+    )
+    assert shown() == {"still_open": "0", "overdue": "0"}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.choices import CertificateState, ReviewDecision, ReviewStage
+from benxi_cp import clock
 from benxi_cp.models import TrackedModel
 from benxi_cp.worklist import add_months
 
@@ -119,7 +120,7 @@ class ExpertReview(TrackedModel):
         return [line.strip() for line in self.panel.splitlines() if line.strip()]
 
     def certificate_state(self, today: datetime.date | None = None) -> str:
-        return certificate_state(self.valid_until, today or timezone.localdate())
+        return certificate_state(self.valid_until, today or clock.today())
 
 
 class CertificateReminder(models.Model):

@@ -515,6 +515,16 @@ class AssessmentForm(ModelRulesForm):
             Submit("save", _("Save")),
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        score, mark = cleaned.get("assessment_score"), settings.BENXI_REVIEW_PASS_SCORE
+        if cleaned.get("assessment") == "pass" and score is not None and score < mark:
+            self.add_error(
+                "assessment_score",
+                _("A score below the pass mark (%(mark)s) cannot be a pass.") % {"mark": mark},
+            )
+        return cleaned
+
 
 class AcceptanceForm(ModelRulesForm):
     class Meta:

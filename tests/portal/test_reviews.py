@@ -225,3 +225,15 @@ def test_certificates_to_renew_queue_and_reminders(
     home = client.get(reverse("portal:home")).content.decode()
     assert f'id="certificate-{audit.pk}"' in home and "valid until 2006-06-01" in home
     assert "Expired" in home  # today is long after 2006
+
+
+@pytest.mark.django_db
+def test_the_direct_assessment_form_keeps_the_pass_mark(client, office, audit):
+    client.force_login(office)
+    url = reverse("audits:assessment", args=[audit.pk])
+    data = {"assessment": "pass", "assessed_on": "2001-05-01", "assessment_score": "79"}
+    response = client.post(url, data)
+    assert "below the pass mark (80)" in response.content.decode()
+    audit.refresh_from_db()
+    assert audit.assessment == ""
+    assert client.post(url, data | {"assessment": "fail"}).status_code == 302

@@ -8,6 +8,7 @@ from audits.models import (
     AuditDocument,
     AuditStep,
     AuditUnlock,
+    ExpertReview,
     MaterialBalanceLine,
     Option,
     OptionFeasibility,
@@ -122,6 +123,21 @@ class BalanceLineAdmin(LockedAuditAdmin, VersionedAdminMixin, admin.ModelAdmin):
 
 
 admin.site.register(AuditDocument, raw_id_fields=("audit", "step"))
+
+
+@admin.register(ExpertReview)
+class ExpertReviewAdmin(SimpleHistoryAdmin):
+    """Reviews are recorded through audits/reviews.py (the audit follows); here read-only."""
+
+    list_display = ["audit", "stage", "reviewed_on", "score", "decision", "valid_until"]
+    list_filter = ["stage", "decision"]
+    raw_id_fields = ["audit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class UnlockForm(forms.ModelForm):

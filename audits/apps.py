@@ -58,9 +58,9 @@ class AuditsConfig(AppConfig):
         registry.demo.register(Demo("audits", demo.load, foreign_records=demo.foreign_records))
 
         # Its work queues (the landing pages, the reminder e-mails; benxi_cp/worklist.py).
-        from audits import worklist
+        from audits import certificates, worklist
 
-        registry.worklist.register(*worklist.QUEUES)
+        registry.worklist.register(*worklist.QUEUES, certificates.QUEUE)
 
         # What the search box finds of its records, and its sections of the help page.
         from audits import glossary, search

@@ -84,3 +84,20 @@ def may_move(fee_class: str, old: str, new: str) -> bool:
 class BalanceDirection(models.TextChoices):
     INPUT = "input", _("Input")
     OUTPUT = "output", _("Output")
+
+
+class ReviewStage(models.TextChoices):
+    ASSESSMENT = "assessment", _("Assessment (评估)")
+    ACCEPTANCE = "acceptance", _("Acceptance (验收)")
+
+
+class ReviewDecision(models.TextChoices):
+    PASS = "pass", _("Pass")
+    CONDITIONAL = "conditional", _("Pass with conditions")
+    FAIL = "fail", _("Fail")
+
+
+class CertificateState(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring within 6 months")
+    EXPIRED = "expired", _("Expired")

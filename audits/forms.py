@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -14,12 +15,13 @@ from django.forms import BaseInlineFormSet, BaseModelFormSet, inlineformset_fact
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from audits.choices import OptionStatus, StepStatus
+from audits.choices import AcceptingBody, OptionStatus, ReviewStage, StepStatus
 from audits.formatting import plain
 from audits.models import (
     BALANCE_KEPT,
     Audit,
     AuditStep,
+    ExpertReview,
     MaterialBalanceLine,
     Option,
     OptionFeasibility,
@@ -513,6 +515,16 @@ class AssessmentForm(ModelRulesForm):
             Submit("save", _("Save")),
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        score, mark = cleaned.get("assessment_score"), settings.BENXI_REVIEW_PASS_SCORE
+        if cleaned.get("assessment") == "pass" and score is not None and score < mark:
+            self.add_error(
+                "assessment_score",
+                _("A score below the pass mark (%(mark)s) cannot be a pass.") % {"mark": mark},
+            )
+        return cleaned
+
 
 class AcceptanceForm(ModelRulesForm):
     class Meta:
@@ -538,4 +550,65 @@ class AcceptanceForm(ModelRulesForm):
                 ),
             ),
             Submit("save", _("Save")),
+        )
+
+
+class ExpertReviewForm(forms.ModelForm):
+    """The expert review of an audit's assessment or acceptance (audits/reviews.py)."""
+
+    accepted_by = forms.ChoiceField(
+        label=_("accepted by"),
+        choices=[("", "---------"), *AcceptingBody.choices],
+        required=False,
+        help_text=_("For an acceptance: the body that accepts the audit."),
+    )
+
+    class Meta:
+        model = ExpertReview
+        fields = [
+            "stage",
+            "reviewed_on",
+            "score",
+            "decision",
+            "panel",
+            "conditions",
+            "certificate_on",
+        ]
+        widgets = {
+            "reviewed_on": DateInput(),
+            "certificate_on": DateInput(),
+            "panel": forms.Textarea(attrs={"rows": 4}),
+            "conditions": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "certificate_on": _(
+                "For a passed acceptance; the review's date when left empty. The certificate "
+                "is valid for %(years)s years."
+            )
+            % {"years": settings.BENXI_CERTIFICATE_YEARS},
+        }
+
+    def __init__(self, *args, stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [c for c in ReviewStage.choices if c[0] in stages]
+        self.fields["score"].widget.attrs.update(min=0, max=100, step="0.1")
+        self.fields["score"].help_text = _("The pass mark is %(mark)s.") % {
+            "mark": settings.BENXI_REVIEW_PASS_SCORE
+        }
+        self.helper = FormHelper()
+        self.helper.form_id = "review-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("stage", css_class="col-md-3"),
+                Column("reviewed_on", css_class="col-md-3"),
+                Column("score", css_class="col-md-3"),
+                Column("decision", css_class="col-md-3"),
+            ),
+            "panel",
+            "conditions",
+            Row(
+                Column("accepted_by", css_class="col-md-6"),
+                Column("certificate_on", css_class="col-md-6"),
+            ),
+            Submit("save", _("Record the review")),
         )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/options/", views.OptionGridView.as_view(), name="options"),
     path("<int:pk>/assessment/", views.AssessmentView.as_view(), name="assessment"),
     path("<int:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
+    path("<int:pk>/review/", views.ExpertReviewView.as_view(), name="review"),
     path("<int:pk>/unlock/", views.AuditLockView.as_view(), name="unlock"),
     path("<int:pk>/relock/", views.AuditLockView.as_view(), {"relock": True}, name="relock"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document"),

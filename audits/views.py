@@ -2,7 +2,7 @@
 the user may not see is a 404 on every page, export and action, whatever the URL."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
@@ -22,6 +22,7 @@ from audits.forms import (
     AuditForm,
     AuditStepForm,
     BalanceFormSet,
+    ExpertReviewForm,
     FeasibilityForm,
     OptionForm,
     OptionGridFormSet,
@@ -31,12 +32,15 @@ from audits.models import (
     Audit,
     AuditDocument,
     AuditStep,
+    ExpertReview,
     Option,
     OptionFeasibility,
     OptionReduction,
 )
 from audits.panels import audit_panels_for
 from audits.programme import at_estimate_q, counted_benefit, counted_investment
+from audits.reviews import record as review_record
+from audits.reviews import stages_open
 from audits.services import (
     UnlockRefused,
     relock_audit,
@@ -210,10 +214,52 @@ class AuditDetailView(ObjectDetailView):
             may_assess=user.has_perm("audits.assess_audit"),
             may_unlock=user.has_perm("audits.unlock_audit"),
             unlocks=unlocks,
+            reviews=list(audit.reviews.all()),
+            review_stages=stages_open(audit),
             locked=audit.acceptance == Verdict.PASS and not any(u.is_open for u in unlocks),
             step_count=STEP_COUNT,
         )
         return context
+
+
+class ExpertReviewView(PermissionMixin, AuditScopedMixin, View):
+    """The programme office records an expert review of the audit (audits/reviews.py)."""
+
+    permission_required = "audits.assess_audit"
+    template_name = "audits/object_form.html"
+
+    def render_page(self, form):
+        title = _("Expert review of %(audit)s") % {"audit": self.audit.ref}
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "title": title, "object": self.audit},
+        )
+
+    def make_form(self, data=None):
+        stages = stages_open(self.audit)
+        initial = {"stage": stages[0]} if stages else {}
+        review = ExpertReview(audit=self.audit)
+        return ExpertReviewForm(data, instance=review, stages=stages, initial=initial)
+
+    def get(self, request, *args, **kwargs):
+        if not stages_open(self.audit):
+            messages.error(request, _("No expert review can be recorded for this audit now."))
+            return redirect(self.audit.get_absolute_url())
+        return self.render_page(self.make_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render_page(form)
+        try:
+            review_record(form.instance, request.user, form.cleaned_data["accepted_by"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_page(form)
+        messages.success(request, _("The expert review is recorded."))
+        return redirect(self.audit.get_absolute_url())
 
 
 class AuditLockView(PermissionMixin, AuditScopedMixin, View):

@@ -215,6 +215,15 @@ BENXI_FIGURES_HOLD = env_int("BENXI_FIGURES_HOLD", 60)
 # report may not verify it. A deployment with a single EPB clerk may allow it.
 BENXI_ALLOW_SELF_VERIFY = env_bool("BENXI_ALLOW_SELF_VERIFY", default=False)
 
+# The expert review of a CP audit: the pass mark (a score below it cannot be a pass) and how
+# many years an acceptance's certificate is valid.
+BENXI_REVIEW_PASS_SCORE = env_int("BENXI_REVIEW_PASS_SCORE", 80)
+BENXI_CERTIFICATE_YEARS = env_int("BENXI_CERTIFICATE_YEARS", 5)
+if not 0 <= BENXI_REVIEW_PASS_SCORE <= 100 or BENXI_CERTIFICATE_YEARS < 1:
+    raise ImproperlyConfigured(
+        "BENXI_REVIEW_PASS_SCORE is between 0 and 100; BENXI_CERTIFICATE_YEARS at least 1."
+    )
+
 # -- Authentication -------------------------------------------------------------------------
 # Log-in throttling (django-axes), idle sessions, password rules. Users and their roles are
 # managed in the app by administrators (benxi_cp/accounts/).

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
-from audits.models import Audit
+from audits.models import Audit, ExpertReview
 from audits.worklist import next_step, with_timetable
 from benxi_cp import files, scoping
 from benxi_cp.views import PermissionMixin
@@ -65,7 +65,12 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
                     "applications",
                     queryset=AuditApplication.objects.order_by("-submitted_at"),
                     to_attr="portal_applications",
-                )
+                ),
+                Prefetch(
+                    "reviews",
+                    queryset=ExpertReview.objects.filter(valid_until__isnull=False),
+                    to_attr="portal_certificates",
+                ),
             )
             .order_by("-started_on")
         )
@@ -87,6 +92,7 @@ class PortalHomeView(EnterpriseUserMixin, TemplateView):
                         "due": due,
                         "late": due and due < today,
                         "applications": audit.portal_applications[:3],
+                        "certificate": next(iter(audit.portal_certificates), None),
                         "may_apply": may_apply(grants.get(enterprise.pk), audit),
                     }
                 )

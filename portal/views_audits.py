@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from audits.models import Audit
+from audits.reviews import stages_open
 from benxi_cp import files, scoping
 from portal import applications
 from portal.forms import ApplicationForm, ReturnForm
@@ -80,6 +82,18 @@ def visible_applications(user):
     return found
 
 
+def application_reviews(application) -> list:
+    """The expert reviews of the application's stage recorded since it was submitted."""
+    if application.status != ApplicationStatus.ACCEPTED:
+        return []
+    return list(
+        application.audit.reviews.filter(
+            stage=application.stage,
+            reviewed_on__gte=timezone.localtime(application.submitted_at).date(),
+        )
+    )
+
+
 @scoping.enterprise_scoped
 def application_page(request, pk):
     application = get_object_or_404(visible_applications(request.user), pk=pk)
@@ -100,6 +114,11 @@ def application_page(request, pk):
             "may_decide": may_decide,
             "return_form": ReturnForm(),
             "audit_url": audit_url,
+            "reviews": application_reviews(application),
+            "may_review": not scoping.is_enterprise_user(request.user)
+            and request.user.has_perm(applications.ASSESS)
+            and application.status == ApplicationStatus.ACCEPTED
+            and application.stage in stages_open(application.audit),
         },
     )
 

@@ -29,6 +29,12 @@ from audits.models.options import (
     OptionQuerySet,
     OptionReduction,
 )
+from audits.models.review import (
+    CertificateReminder,
+    ExpertReview,
+    certificate_expiry,
+    certificate_state,
+)
 
 __all__ = [
     "BALANCE_KEPT",
@@ -40,6 +46,8 @@ __all__ = [
     "AuditQuerySet",
     "AuditStep",
     "AuditUnlock",
+    "CertificateReminder",
+    "ExpertReview",
     "LockedWithAudit",
     "MaterialBalanceLine",
     "Option",
@@ -49,6 +57,8 @@ __all__ = [
     "Refusals",
     "audit_scope",
     "balance_required",
+    "certificate_expiry",
+    "certificate_state",
     "document_path",
     "lock_message",
     "lock_suspended",

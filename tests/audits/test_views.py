@@ -792,8 +792,9 @@ def test_the_audit_detail_runs_a_fixed_number_of_queries(
     client = client_as("epb_staff")
     # BASE, the audit with its enterprise and editor, its team, its steps with their
     # document counts, its balance lines, the option summary, the incentives that reward it
-    # (the programme office's panel), the enterprise's applications (the portal's panel).
-    with django_assert_num_queries(BASE + 7):
+    # (the programme office's panel), the enterprise's applications (the portal's panel),
+    # its expert reviews.
+    with django_assert_num_queries(BASE + 8):
         response = client.get(audit.get_absolute_url())
     assert response.status_code == 200
 

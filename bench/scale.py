@@ -448,6 +448,7 @@ class _Generator:
                 f"{city}市工业区{number}号",
                 "",
                 "",
+                "",  # no contact e-mail
                 cp_status,
                 created,
                 created,

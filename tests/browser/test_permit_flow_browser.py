@@ -1,9 +1,10 @@
 """Issue 24's flow, as the EPB does it: a permit and a month of monitoring imported through
 the import page, the exceedance on the enterprise page and in the work queue, a case opened
 from the queue (prefilled with the exceedance); the leading team reads the case, and only
-reads it."""
+reads it, and sees it on its dashboard."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -82,3 +83,10 @@ def test_an_imported_exceedance_becomes_a_case(login, live_server, epb_user, lea
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     expect(page.locator("#case-status")).to_be_visible()
     expect(page.locator("#edit-button")).to_have_count(0)
+    # ... and on the leadership dashboard: one enterprise exceeding, one case open, each
+    # count opening the records behind it.
+    page.goto(f"{live_server.url}/reports/?year={year}")
+    open_cases = page.locator('#compliance [data-cases="still_open"] dd')
+    expect(open_cases).to_have_text(re.compile(r"^\s*1\s*$"))
+    open_cases.locator("a").click()
+    expect(page.locator("body")).to_contain_text("DW001 化学需氧量日均值超标")

@@ -106,15 +106,10 @@ def load(stdout) -> None:
 
 # The demo's signed submissions: (year, month, what the EPB does, the reason of a return).
 DEMO_YEAR = 2002
-RETURN_REASON = (
-    "COD is far above your monthly average without an explanation of the cause; "
-    "check the meter readings and submit again. / "
-    "COD远高于月均值且未说明原因，请核对仪表读数后重新提交。"
-)
+# Written as the bureau and the enterprise write them: in Chinese.
+RETURN_REASON = "COD远高于月均值且未说明原因，请核对仪表读数后重新提交。"
 SUBMISSIONS = [(1, "verify", ""), (2, "return", RETURN_REASON)]
-SERIOUS_EXPLANATION = (
-    "Demo: the figure was checked against the meter log. / 演示：已与仪表记录核对。"
-)
+SERIOUS_EXPLANATION = "演示：已与仪表记录核对。"
 
 
 def _code(device: TOTPDevice, steps_ahead: int) -> str:

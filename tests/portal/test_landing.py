@@ -76,3 +76,17 @@ def test_the_landing_page_shows_the_enterprise_its_flags_audits_and_deadlines(
     assert "Preparer" in page
     detail = client.get(reverse("portal:report", args=[report.pk])).content.decode()
     assert "Serious" in detail
+
+
+@pytest.mark.django_db
+def test_the_deadlines_are_those_of_the_demos_date(client, steel, steel_user):
+    """While the demo is loaded, the enterprise's deadlines are those of its date, as the
+    banner says (benxi_cp/clock.py), not of the real today."""
+    from benxi_cp.models import SiteFlag
+
+    SiteFlag.objects.create(key=SiteFlag.DEMO_LOADED, value="2002-03-15")
+    client.force_login(steel_user)
+    page = client.get(reverse("home")).content.decode()
+    # the annual report of 2001, due on 31 January 2002 (of the demo's year, not today's)
+    assert "2002-01-31" in page
+    assert f"{datetime.date.today().year}-01-31" not in page

@@ -32,6 +32,9 @@ def router(settings, monkeypatch):
     monkeypatch.setattr("multidb.replicas", None)
     monkeypatch.setattr(connections[replica.REPLICA], "ensure_connection", lambda: None)
     replica.mark_up()
+    # An earlier test of this process may have run the task worker's command, which pins the
+    # whole process to the primary (benxi_cp/management/commands/db_worker.py).
+    replica.unpin_process()
     with replica.replica_reads():  # as in a web request that is not pinned
         yield replica.ReplicaRouter()
     replica.mark_up()

@@ -1,4 +1,4 @@
-"""Issue 24's flow, as the EPB does it: a permit and a month of monitoring imported through
+"""The permits' flow, as the EPB does it: a permit and a month of monitoring imported through
 the import page, the exceedance on the enterprise page and in the work queue, a case opened
 from the queue (prefilled with the exceedance); the leading team reads the case, and only
 reads it, and sees it on its dashboard."""

@@ -323,6 +323,7 @@ def s3_storage(location: str) -> dict:
             "location": location,
             "default_acl": None,
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }

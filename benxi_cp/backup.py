@@ -6,21 +6,25 @@ A backup is a folder:
 - `database.sqlite3`: SQLite's own online backup of the whole database file, or
   `database.pgdump`: `pg_dump --format=custom` of the PostgreSQL database (a consistent
   snapshot, taken while the site runs);
-- `media.tar.gz`: the uploaded documents (MEDIA_ROOT);
+- `media.tar.gz`: the uploaded documents (MEDIA_ROOT); or, with the files in an S3 bucket
+  (BENXI_S3_BUCKET), `storage/`: a copy of every object under BENXI_S3_PREFIX (but the
+  background jobs' files, `jobs/`, which a backup of the disk leaves out too), one file each;
 - `backup.json`: what the folder holds (engine, time, the last migration of each app).
 
 Both are copies of the database as it stands, with its triggers (the locks of verified reports,
-the cache tokens) and the ledger of annual discharge: nothing is re-created by the application's
-code, so the restored figures are the saved ones. A restore replaces the whole database and the
-whole MEDIA_ROOT, in the same engine (SQLite to SQLite, PostgreSQL to PostgreSQL); afterwards
-`manage.py migrate` brings an older backup up to the application's version. Every figure cached
-before (in Redis or a process's memory) is dropped: the restore gives each scope a new token.
+the cache tokens) and the ledger of annual discharge: nothing is re-created by the
+application's code, so the restored figures are the saved ones. A restore replaces the whole
+database and the whole MEDIA_ROOT (or the bucket's objects under the prefix), in the same
+engine (SQLite to SQLite, PostgreSQL to PostgreSQL); afterwards `manage.py migrate` brings an
+older backup up to the application's version. Every figure cached before (in Redis or a
+process's memory) is dropped: the restore gives each scope a new token.
 """
 
 import datetime
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -34,6 +38,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 MANIFEST = "backup.json"
 MEDIA = "media.tar.gz"
+STORAGE = "storage"  # the bucket's objects, a folder
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 FORMAT = 1
 
@@ -116,6 +121,53 @@ def _tar_media(target: Path) -> None:
             archive.add(media_root, arcname="media")
 
 
+def _bucket():
+    """The default storage's S3 bucket and key prefix, or None for files on disk."""
+    from django.core.files.storage import default_storage
+    from storages.backends.s3 import S3Storage
+
+    if not isinstance(default_storage, S3Storage):
+        return None
+    prefix = default_storage.location.strip("/")
+    return default_storage.bucket, f"{prefix}/" if prefix else ""
+
+
+def _bucket_keys(bucket, prefix: str) -> dict[str, str]:
+    """Each object under the prefix (the jobs' files left out): its name below the prefix."""
+    keys = {}
+    for summary in bucket.objects.filter(Prefix=prefix):
+        name = summary.key[len(prefix) :]
+        if name and not name.startswith("jobs/") and not name.endswith("/"):
+            keys[summary.key] = name
+    return keys
+
+
+def _copy_bucket(target: Path) -> None:
+    bucket, prefix = _bucket()
+    target.mkdir()
+    for key, name in _bucket_keys(bucket, prefix).items():
+        path = target / name
+        if ".." in path.relative_to(target).parts:
+            raise BackupError(f"The bucket's object {key} cannot be a file of the backup.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        bucket.download_file(key, str(path))
+
+
+def _restore_bucket(source: Path) -> None:
+    """Put every file of `source` back as an object under the prefix, then delete the objects
+    the backup did not have (the jobs' files stay)."""
+    bucket, prefix = _bucket()
+    kept = set()
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            key = prefix + path.relative_to(source).as_posix()
+            bucket.upload_file(str(path), key)  # no ACL: as private as the bucket
+            kept.add(key)
+    for key in _bucket_keys(bucket, prefix):
+        if key not in kept:
+            bucket.Object(key).delete()
+
+
 def backup(folder: Path) -> Manifest:
     """Write a backup into `folder` (created; it must not hold anything yet)."""
     engine = _engine()
@@ -134,12 +186,15 @@ def backup(folder: Path) -> Manifest:
             target.close()
     else:
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={database}"])
-    _tar_media(folder / MEDIA)
+    if _bucket() is None:
+        _tar_media(folder / MEDIA)
+    else:
+        _copy_bucket(folder / STORAGE)
     manifest = Manifest(
         engine=engine,
         created=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         database=database.name,
-        media=MEDIA,
+        media=MEDIA if _bucket() is None else STORAGE,
         migrations=migrations,
     )
     (folder / MANIFEST).write_text(
@@ -176,20 +231,37 @@ def _restore_postgresql(database: Path) -> None:
     )
 
 
-def _restore_media(archive_path: Path) -> None:
+def _unpack(source: Path, scratch: Path) -> Path:
+    """The backup's files as a folder in `scratch`: the archive unpacked, or the bucket's
+    copy copied."""
+    unpacked = scratch / "media"
+    if source.is_dir():
+        shutil.copytree(source, unpacked)
+        return unpacked
+    with tarfile.open(source, "r:gz") as archive:
+        for member in archive.getmembers():
+            if member.name != "media" and not member.name.startswith("media/"):
+                raise BackupError(f"{source} holds {member.name}, outside media/.")
+        archive.extractall(scratch, filter="data")
+    unpacked.mkdir(exist_ok=True)
+    return unpacked
+
+
+def _restore_media(source: Path) -> None:
     """Unpack beside MEDIA_ROOT, then swap: the old folder is removed only once the new one
-    is complete."""
+    is complete. With a bucket, its objects are put back (from either kind of backup)."""
+    if _bucket() is not None:
+        if source.is_dir():
+            _restore_bucket(source)
+            return
+        with tempfile.TemporaryDirectory(prefix="benxi-restore-") as scratch:
+            _restore_bucket(_unpack(source, Path(scratch)))
+        return
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-") as scratch:
         scratch = Path(scratch)
-        with tarfile.open(archive_path, "r:gz") as archive:
-            for member in archive.getmembers():
-                if member.name != "media" and not member.name.startswith("media/"):
-                    raise BackupError(f"{archive_path} holds {member.name}, outside media/.")
-            archive.extractall(scratch, filter="data")
-        unpacked = scratch / "media"
-        unpacked.mkdir(exist_ok=True)
+        unpacked = _unpack(source, scratch)
         old = scratch / "old"
         if media_root.exists():
             media_root.rename(old)
@@ -206,7 +278,8 @@ def _new_tokens() -> None:
 
 
 def restore(folder: Path) -> Manifest:
-    """Replace the database and MEDIA_ROOT with the backup in `folder`."""
+    """Replace the database and MEDIA_ROOT (or the bucket's objects) with the backup in
+    `folder`."""
     folder = Path(folder)
     manifest = Manifest.read(folder)
     engine = _engine()
@@ -215,9 +288,10 @@ def restore(folder: Path) -> Manifest:
             f"{folder} is a backup of a {manifest.engine} database; this one is {engine}."
         )
     database, media = folder / manifest.database, folder / manifest.media
-    for path in (database, media):
-        if not path.is_file():
-            raise BackupError(f"{path} is missing.")
+    if not database.is_file():
+        raise BackupError(f"{database} is missing.")
+    if not (media.is_file() if manifest.media == MEDIA else media.is_dir()):
+        raise BackupError(f"{media} is missing.")
     if engine == "sqlite":
         _restore_sqlite(database)
     else:

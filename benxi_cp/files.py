@@ -2,6 +2,12 @@
 policies' documents); one download view, permission-checked, for all of them
 (benxi_cp.views.DownloadView)."""
 
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePath
+
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
@@ -16,3 +22,16 @@ def attachment(stored, filename: str, content_type: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404(_("The file of this document is missing.")) from None
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@contextlib.contextmanager
+def local_copy(storage, name: str) -> Iterator[Path]:
+    """A stored file copied to a temporary file on this machine (the importers read a file
+    by its path, and a bucket has none), removed afterwards; same suffix as `name`."""
+    with (
+        tempfile.NamedTemporaryFile(suffix=PurePath(name).suffix) as copy,
+        storage.open(name, "rb") as stored,
+    ):
+        shutil.copyfileobj(stored, copy, 1024 * 1024)
+        copy.flush()
+        yield Path(copy.name)

@@ -8,13 +8,12 @@ file: its user tries again without uploading it again. benxi_cp registers the ki
 in its AppConfig.ready().
 """
 
-from pathlib import Path
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from benxi_cp import jobs
+from benxi_cp.files import local_copy
 from benxi_cp.importers import get_importer
 from benxi_cp.models import Job
 
@@ -31,12 +30,15 @@ def label(job: Job) -> str:
 def run(job: Job, progress) -> jobs.Outcome:
     """Check (dry run) or import the job's file, and say what was found."""
     importer = get_importer(job.params["importer"])(user=job.user)
-    result = importer.run(
-        Path(job.file.path),
-        job.filename,
-        dry_run=job.dry_run,
-        progress=lambda done, total: progress(done, total, "check" if job.dry_run else "import"),
-    )
+    with local_copy(job.file.storage, job.file.name) as path:  # the bucket's file has no path
+        result = importer.run(
+            path,
+            job.filename,
+            dry_run=job.dry_run,
+            progress=lambda done, total: progress(
+                done, total, "check" if job.dry_run else "import"
+            ),
+        )
     if not result.ok:
         status = Job.Status.REFUSED
     else:

@@ -5,7 +5,11 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models, transaction
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.files import MAX_DOCUMENT_BYTES
@@ -206,12 +210,27 @@ def import_storage():
     return FileSystemStorage(location=settings.IMPORT_SPOOL_DIR)
 
 
-def job_storage():
-    """Where the files of background jobs are kept: the file a job reads (an upload to
-    import) until it ends for good, the file it made (a form) until it is cleaned up."""
-    from django.core.files.storage import FileSystemStorage
+class JobStorage(LazyObject):
+    """STORAGES["jobs"], looked up when first used (and again after the setting changes)."""
 
-    return FileSystemStorage(location=settings.BENXI_JOB_FILES_DIR)
+    def _setup(self):
+        self._wrapped = storages["jobs"]
+
+
+JOB_STORAGE = JobStorage()
+
+
+@receiver(setting_changed)
+def _jobs_storage_changed(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        JOB_STORAGE._wrapped = empty
+
+
+def job_storage():
+    """Where the files of background jobs are kept (STORAGES["jobs"]: a folder, or the bucket
+    under `jobs/`): the file a job reads (an upload to import) until it ends for good, the
+    file it made (a form) until it is cleaned up."""
+    return JOB_STORAGE
 
 
 class JobStatus(models.TextChoices):

@@ -312,6 +312,34 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# Object storage (docs/operations.md, "Files in object storage"): with BENXI_S3_BUCKET, the
+# documents, import files, background jobs' files and copies of record go to an S3 bucket
+# (private: no ACL, every URL signed; downloads are still served by the app's checked views).
+BENXI_S3_BUCKET = env_str("BENXI_S3_BUCKET")
+BENXI_S3_PREFIX = (env_str("BENXI_S3_PREFIX") or "").strip("/")
+
+
+def s3_storage(location: str) -> dict:
+    """STORAGES' entry for the bucket, under `location` (a key prefix)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BENXI_S3_BUCKET,
+            "endpoint_url": env_str("BENXI_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("BENXI_S3_REGION") or None,
+            "access_key": env_str("BENXI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("BENXI_S3_SECRET_ACCESS_KEY") or None,
+            "location": location,
+            "default_acl": None,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+
+
+if BENXI_S3_BUCKET:
+    STORAGES["default"] = s3_storage(BENXI_S3_PREFIX)
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -506,6 +534,16 @@ BENXI_FORM_BACKGROUND_RECORDS = env_int("BENXI_FORM_BACKGROUND_RECORDS", 2000)
 # The files of jobs (the uploads they read, the files they make) and their progress files:
 # the web server and the worker must share this folder.
 BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"
+# The files of background jobs (benxi_cp.models.job_storage): beside the documents, in the
+# bucket under `jobs/` when there is one.
+STORAGES["jobs"] = (
+    s3_storage("/".join(part for part in (BENXI_S3_PREFIX, "jobs") if part))
+    if BENXI_S3_BUCKET
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(BENXI_JOB_FILES_DIR)},
+    }
+)
 BENXI_JOB_KEEP_HOURS = env_int("BENXI_JOB_KEEP_HOURS", 24)  # then the job and its file go
 # A running job's worker touches its progress file this often; a job whose file is older
 # than the lease lost its worker (killed, restarted) and is marked failed, to be tried again.

@@ -1,9 +1,10 @@
 """Generic views every app reuses: permission checks, filtered tables with export, forms, import."""
 
+import contextlib
+import datetime
 import re
-import time
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -37,9 +39,10 @@ from benxi_cp import (
     tabular,
     worklist,
 )
+from benxi_cp.files import local_copy
 from benxi_cp.forms import ImportUploadForm
 from benxi_cp.importers import ImportResult, column_label, get_importer
-from benxi_cp.models import EditConflict, Job
+from benxi_cp.models import JOB_STORAGE, EditConflict, Job
 from benxi_cp.pagination import CappedCountPaginator
 from benxi_cp.registry import registry
 from benxi_cp.scoping import enterprise_scoped
@@ -212,24 +215,28 @@ def _may_import(user, kind: str) -> bool:
     return importer.may_use(user)
 
 
-def _spool_dir() -> Path:
-    path = Path(settings.IMPORT_SPOOL_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# A file checked on the import page waits for its user's confirmation in the jobs' storage
+# (a folder, or the bucket: the confirmation may reach another web node).
+SPOOL = "spool"
 
 
-def _spool_path(token: str, suffix: str) -> Path:
+def _spool_name(token: str, suffix: str) -> str:
     uuid.UUID(hex=token)  # refuses anything but a token we made, so no path can be smuggled in
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(suffix)
-    return _spool_dir() / f"{token}{suffix}"
+    return f"{SPOOL}/{token}{suffix}"
 
 
 def _clean_spool(max_age_seconds: int = 24 * 3600) -> None:
-    cutoff = time.time() - max_age_seconds
-    for path in _spool_dir().glob("*"):
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    cutoff = timezone.now() - datetime.timedelta(seconds=max_age_seconds)
+    try:
+        names = JOB_STORAGE.listdir(SPOOL)[1]
+    except FileNotFoundError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            if JOB_STORAGE.get_modified_time(f"{SPOOL}/{name}") < cutoff:
+                JOB_STORAGE.delete(f"{SPOOL}/{name}")
 
 
 class ImportView(View):
@@ -305,13 +312,11 @@ class ImportView(View):
             return self.enqueue(request, upload)
         _clean_spool()
         token = uuid.uuid4().hex
-        path = _spool_path(token, suffix)
-        with path.open("wb") as spooled:
-            for chunk in upload.chunks():  # the upload is not held in memory whole
-                spooled.write(chunk)
-        result = self.importer_class(user=request.user).run(path, upload.name, dry_run=True)
+        name = JOB_STORAGE.save(_spool_name(token, suffix), upload)  # read in chunks
+        with local_copy(JOB_STORAGE, name) as path:
+            result = self.importer_class(user=request.user).run(path, upload.name, dry_run=True)
         if not result.ok:
-            path.unlink(missing_ok=True)
+            JOB_STORAGE.delete(name)
             token = ""
         return self.render(ImportUploadForm(), result=result, token=token, suffix=suffix)
 
@@ -324,16 +329,19 @@ class ImportView(View):
 
     def commit(self, request):
         try:
-            path = _spool_path(request.POST.get("token", ""), request.POST.get("suffix", ""))
-            if not path.is_file():
-                raise OSError(path)
+            name = _spool_name(request.POST.get("token", ""), request.POST.get("suffix", ""))
+            if not JOB_STORAGE.exists(name):
+                raise OSError(name)
         except (ValueError, OSError):
             messages.error(request, _("The uploaded file has expired; please upload it again."))
             return redirect("import", self.kind)
-        result = self.importer_class(user=request.user).run(path, path.name, dry_run=False)
+        with local_copy(JOB_STORAGE, name) as path:
+            result = self.importer_class(user=request.user).run(
+                path, PurePath(name).name, dry_run=False
+            )
         if not result.ok:
             return self.render(ImportUploadForm(), result=result)
-        path.unlink(missing_ok=True)
+        JOB_STORAGE.delete(name)
         messages.success(
             request,
             _("Import done: %(created)s created, %(updated)s updated.")

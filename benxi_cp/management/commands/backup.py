@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Back up the database and the uploaded documents into DIR (created; it must not hold "
         "anything yet): the database as SQLite's online backup or pg_dump's custom format, "
-        "MEDIA_ROOT as media.tar.gz, and backup.json. The site may keep running meanwhile; "
+        "MEDIA_ROOT as media.tar.gz (with BENXI_S3_BUCKET: the objects under the prefix, "
+        "in storage/), and backup.json. The site may keep running meanwhile; "
         "a document uploaded during the backup may be missing from it."
     )
 

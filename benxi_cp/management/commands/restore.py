@@ -7,10 +7,10 @@ from benxi_cp.backup import BackupError, Manifest, restore
 
 class Command(BaseCommand):
     help = (
-        "Replace the whole database and MEDIA_ROOT with the backup in DIR (made by `manage.py "
-        "backup`, of the same engine). Stop the site first. Asks for confirmation unless "
-        "--no-input. Then run `manage.py migrate` (make restore does) for a backup of an older "
-        "version."
+        "Replace the whole database and MEDIA_ROOT (or the S3 bucket's objects) with the "
+        "backup in DIR (made by `manage.py backup`, of the same engine). Stop the site first. "
+        "Asks for confirmation unless --no-input. Then run `manage.py migrate` (make restore "
+        "does) for a backup of an older version."
     )
 
     def add_arguments(self, parser):

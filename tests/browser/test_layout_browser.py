@@ -163,7 +163,15 @@ def test_every_page_fits_and_chinese_pages_are_chinese(page, live_server, login)
     # The API's documentation pages show its schema's names (Audit, Option) as well, once
     # their script has drawn them: identifiers of the API, codes there and only there.
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    api_codes = codes | frozenset(schema["components"]["schemas"])
+    # Its operations' tags (audits, discharge) and the schema's address in its top bar
+    # (/api/schema/?lang=zh-hans&format=json) likewise.
+    tags = {
+        tag
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for tag in operation.get("tags", [])
+    }
+    api_codes = codes | frozenset(schema["components"]["schemas"]) | tags | {"format", "json"}
     assert {"Name", "Enterprise", "Filter"} <= vocabulary  # the catalogues were read
     passwords = {row[0]: row[1] for row in DEMO_USERS}
     problems: list[str] = []

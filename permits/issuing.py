@@ -248,21 +248,24 @@ def _order(limit: dict) -> tuple:
     return (limit["outlet"] == "", limit["outlet"], limit["pollutant"], limit["basis"])
 
 
+def limit_row(limit) -> dict:
+    """A limit as a version holds it and the permit's page shows it (its outlet and pollutant
+    read already)."""
+    return {
+        "outlet": limit.outlet.code if limit.outlet_id else "",
+        "outlet_kind": limit.outlet.kind if limit.outlet_id else "",
+        "category": limit.outlet.category if limit.outlet_id else "",
+        "pollutant": limit.pollutant.code,
+        "basis": limit.basis,
+        "limit": format(limit.value.normalize(), "f"),
+        "unit": limit.unit,
+        "monitoring": limit.monitoring,
+    }
+
+
 def snapshot_of(permit: Permit) -> dict:
     """What a stored permit says now, as a version holds it."""
-    limits = [
-        {
-            "outlet": limit.outlet.code if limit.outlet_id else "",
-            "outlet_kind": limit.outlet.kind if limit.outlet_id else "",
-            "category": limit.outlet.category if limit.outlet_id else "",
-            "pollutant": limit.pollutant.code,
-            "basis": limit.basis,
-            "limit": format(limit.value.normalize(), "f"),
-            "unit": limit.unit,
-            "monitoring": limit.monitoring,
-        }
-        for limit in permit.limits.select_related("outlet", "pollutant")
-    ]
+    limits = [limit_row(limit) for limit in permit.limits.select_related("outlet", "pollutant")]
     return {
         "valid_from": permit.valid_from.isoformat(),
         "valid_to": permit.valid_to.isoformat(),

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from benxi_cp import clock, files, scoping
 from enterprises.models import Enterprise
-from permits import compliance, fees
+from permits import compliance, fees, issuing
 from permits.choices import LimitBasis
 from permits.models import Limit, MonitoringValue, Permit
 from permits.views import labelled, limit_rows
@@ -35,19 +35,7 @@ def chosen_year(request) -> int:
 
 def limit_groups(permit: Permit) -> list[dict]:
     """The permit's limits as its page groups them (the prefetched limits, no query)."""
-    limits = [
-        {
-            "outlet": limit.outlet.code if limit.outlet_id else "",
-            "outlet_kind": limit.outlet.kind if limit.outlet_id else "",
-            "category": limit.outlet.category if limit.outlet_id else "",
-            "pollutant": limit.pollutant.code,
-            "basis": limit.basis,
-            "limit": format(limit.value.normalize(), "f"),
-            "unit": limit.unit,
-            "monitoring": limit.monitoring,
-        }
-        for limit in permit.portal_limits
-    ]
+    limits = [issuing.limit_row(limit) for limit in permit.portal_limits]
     return limit_rows(labelled(limits))
 
 

@@ -34,8 +34,9 @@ run: install
 worker: migrate
 	$(PY) manage.py db_worker
 
-# The suite on every core (pytest-xdist; a file's tests stay together on one worker).
-PYTEST_ARGS ?= -n auto --dist loadfile
+# The suite on every core (pytest-xdist; a file's tests stay together on one worker; the files in
+# the order tests/conftest.py gives them, the slowest first, not by their number of tests).
+PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -108,6 +108,30 @@ def catalogue_words() -> set[str]:
     return words
 
 
+def api_identifiers(schema: dict) -> frozenset[str]:
+    """The identifiers of the OpenAPI schema that its documentation page shows as they are."""
+    words = set(schema["components"]["schemas"]) | {"lang", "format", "json"}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            words.update(
+                node.get("properties", {}) if isinstance(node.get("properties"), dict) else ()
+            )
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    for path, operations in schema["paths"].items():
+        words.update(re.findall(r"[A-Za-z]+", path))
+        for operation in operations.values():
+            words.update(operation.get("tags", []))
+            words.update(parameter["name"] for parameter in operation.get("parameters", []))
+    return frozenset(words)
+
+
 def english_in(text: str, vocabulary: set[str], codes: frozenset[str] = frozenset()) -> list[str]:
     """Words of `text` that are English words of the catalogues (a header left in English) or
     lower-case words (a unit or a key), leaving codes, names and the allow-lists alone."""
@@ -160,18 +184,11 @@ def test_every_page_fits_and_chinese_pages_are_chinese(page, live_server, login)
     codes = frozenset(Indicator.objects.values_list("code", flat=True)) | frozenset(
         Body.objects.values_list("code", flat=True)
     )
-    # The API's documentation pages show its schema's names (Audit, Option) as well, once
-    # their script has drawn them: identifiers of the API, codes there and only there.
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    # Its operations' tags (audits, discharge) and the schema's address in its top bar
-    # (/api/schema/?lang=zh-hans&format=json) likewise.
-    tags = {
-        tag
-        for operations in schema["paths"].values()
-        for operation in operations.values()
-        for tag in operation.get("tags", [])
-    }
-    api_codes = codes | frozenset(schema["components"]["schemas"]) | tags | {"format", "json"}
+    # The API's documentation pages show, once their script has drawn them (how far it has
+    # when the page is read varies), the schema's identifiers: its names (Audit, Option), its
+    # properties (next, previous), parameters, paths, tags and the schema's own address
+    # (/api/schema/?lang=zh-hans&format=json). Codes there and only there.
+    api_codes = codes | api_identifiers(SchemaGenerator().get_schema(request=None, public=True))
     assert {"Name", "Enterprise", "Filter"} <= vocabulary  # the catalogues were read
     passwords = {row[0]: row[1] for row in DEMO_USERS}
     problems: list[str] = []

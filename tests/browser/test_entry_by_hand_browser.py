@@ -185,6 +185,9 @@ def test_a_refused_grid_save_says_so_at_the_top_and_keeps_every_entry(
     # The cursor is in the field in error (the last row, far down the page), and the banner
     # stays at the top of the window.
     expect(page.locator(_field(codes[-1], "amount"))).to_be_focused()
+    # Focusing the field scrolls the page, smoothly: the scroll may not have begun yet.
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what it is
+        page.wait_for_function("() => window.scrollY > 0", timeout=5000)
     assert page.evaluate("() => window.scrollY") > 0
     # (the page may still be scrolling to the field: wait for the banner to settle)
     settled = "() => { const r = document.querySelector('#grid-refused').getBoundingClientRect();"

@@ -5,7 +5,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from benxi_cp.documents import document_type
-from benxi_cp.fields import YearField
 from enterprises.picker import EnterpriseField
 from portal.models import Basis, Invitation, Level
 
@@ -177,9 +176,3 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
-
-
-class YearForm(forms.Form):
-    """The year of the portal's permits page (its compliance and tax)."""
-
-    year = YearField(label=_("year"))

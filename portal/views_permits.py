@@ -22,15 +22,17 @@ from permits import compliance, fees, issuing
 from permits.choices import LimitBasis
 from permits.models import Limit, MonitoringValue, Permit
 from permits.views import labelled, limit_rows
-from portal.forms import YearForm
 from portal.views import EnterpriseUserMixin
+from reports import years
 
 MONITORING_PAGE = 50
 
 
 def chosen_year(request) -> int:
-    form = YearForm(request.GET or {"year": clock.today().year - 1})
-    return form.cleaned_data["year"] if form.is_valid() else clock.today().year - 1
+    """The ?year= asked for (400 when it is not a year, as on every page about one year),
+    else the year that ended last."""
+    last = clock.today().year - 1
+    return years.chosen_year(request, [last], last)
 
 
 def limit_groups(permit: Permit) -> list[dict]:
@@ -89,7 +91,6 @@ class PortalPermitsView(EnterpriseUserMixin, TemplateView):
             title=gettext_lazy("Permits and compliance"),
             rows=rows,
             year=year,
-            form=YearForm(initial={"year": year}),
             **kwargs,
         )
 
@@ -120,7 +121,6 @@ class PortalMonitoringView(EnterpriseUserMixin, TemplateView):
             outlets=outlets,
             outlet=outlet if outlet in outlets else "",
             several=len(scoping.enterprise_ids(user)) > 1,  # then each row names its own
-            form=YearForm(initial={"year": year}),
             **kwargs,
         )
 

@@ -60,6 +60,10 @@ def test_an_enterprise_user_reads_its_own_permits_only(
         values = list(page.context["page"])
         assert [v.value for v in values] == [90, 150] and page.context["outlets"] == ["DW001"]
         assert "777" not in page.content.decode()
+        # A year that is not one is refused as on every page about one year, not replaced.
+        for url in (reverse("portal:permits"), reverse("portal:monitoring")):
+            refused = client.get(url + "?year=20x1")
+            assert refused.status_code == 400
 
         document = client.get(reverse("portal:permit_document", args=[own.pk]))
         assert document.status_code == 200

@@ -15,15 +15,30 @@ def enterprise_ids(user) -> frozenset[int]:
     )
 
 
-def may_enter(user, enterprise_id: int) -> bool:
-    """Preparers and signatories enter reports; viewers read."""
-    from portal.models import Grant, Level
+def grant_of(user, enterprise_id: int, *levels: str):
+    """The user's grant for the enterprise that counts (active) at one of `levels`, or None."""
+    from portal.models import Grant
 
     return (
         Grant.objects.active()
-        .filter(user=user, enterprise_id=enterprise_id, level__in=[Level.PREPARER, Level.SIGNATORY])
-        .exists()
+        .filter(user=user, enterprise_id=enterprise_id, level__in=levels)
+        .order_by("pk")
+        .first()
     )
+
+
+def signatory_grant(user, enterprise_id: int):
+    """The user's approved signatory grant for the enterprise (signing, applying), or None."""
+    from portal.models import Level
+
+    return grant_of(user, enterprise_id, Level.SIGNATORY)
+
+
+def may_enter(user, enterprise_id: int) -> bool:
+    """Preparers and signatories enter reports; viewers read."""
+    from portal.models import Level
+
+    return grant_of(user, enterprise_id, Level.PREPARER, Level.SIGNATORY) is not None
 
 
 def record_url(record) -> str | None:

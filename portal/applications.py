@@ -15,13 +15,12 @@ from audits.choices import Verdict
 from audits.models import STEP_COUNT, Audit
 from benxi_cp import worklist
 from benxi_cp.worklist import Batch, WorkItem
+from portal import access
 from portal.models import (
     ApplicationDocument,
     ApplicationStatus,
     AuditApplication,
     DocumentKind,
-    Grant,
-    Level,
     Stage,
 )
 
@@ -40,11 +39,7 @@ def stage_due(audit: Audit) -> str | None:
 
 def may_apply(user, audit: Audit) -> bool:
     """Only the enterprise's approved signatory applies."""
-    return (
-        Grant.objects.active()
-        .filter(user=user, enterprise_id=audit.enterprise_id, level=Level.SIGNATORY)
-        .exists()
-    )
+    return access.signatory_grant(user, audit.enterprise_id) is not None
 
 
 def refusal(user, audit: Audit) -> str:

@@ -25,13 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from enterprises import workflow
 from enterprises.choices import ReportStatus, Severity
 from enterprises.models import DischargeReport
-from portal import amendments, copies
+from portal import access, amendments, copies
 from portal.models import (
     MAX_SIGNING_FAILURES,
     STATEMENT_VERSION,
     STATEMENTS,
     Grant,
-    Level,
     Signature,
 )
 
@@ -48,11 +47,7 @@ def statement() -> str:
 
 def signing_grant(user, report: DischargeReport) -> Grant | None:
     """The user's grant that lets them sign this report: active, signatory, its enterprise."""
-    return (
-        Grant.objects.active()
-        .filter(user=user, enterprise_id=report.enterprise_id, level=Level.SIGNATORY)
-        .first()
-    )
+    return access.signatory_grant(user, report.enterprise_id)
 
 
 def serious_flags(report: DischargeReport) -> list:

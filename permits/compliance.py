@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, ExtractMonth
 
+from benxi_cp import datacache
 from enterprises import ledger
 from permits.choices import Frequency, LimitBasis
 from permits.models import Limit, MonitoringValue
@@ -431,32 +432,55 @@ OVER_PERMITTED = "over_permitted"
 WARNING_SHARE_PCT = 80
 
 
+@dataclass
+class Standing:
+    """One enterprise's compliance in a year, summed over its rows: what the dashboards'
+    findings and the EPB's queue of violations without a case read."""
+
+    exceedances: int = 0
+    missing: int = 0
+    chronic: bool = False
+    serious: bool = False
+    over_quantity: list[str] = field(default_factory=list)  # pollutants above their quantity
+    near_quantity: bool = False  # a quantity at or above the warning share, not above it
+
+
+@datacache.figure("permits-standings", depends=("register", "permits", "discharge"))
+def standings(year: int, today: datetime.date | None = None) -> dict[int, Standing]:
+    """{enterprise id: its Standing} of every enterprise with a limit or a permitted
+    quantity in force in `year`, from the rows of the compliance form; cached until the
+    register, the permits and monitoring or the verified discharge change."""
+    found: dict[int, Standing] = {}
+    for s in concentration_rows(year, today):
+        standing = found.setdefault(s.enterprise_id, Standing())
+        standing.exceedances += s.exceedances
+        standing.missing += s.missing
+        standing.chronic = standing.chronic or bool(s.chronic)
+        standing.serious = standing.serious or bool(s.serious)
+    for q in quantity_rows(year):
+        standing = found.setdefault(q.enterprise_id, Standing())
+        if q.exceeded:
+            standing.over_quantity.append(q.pollutant)
+        elif q.share_pct is not None and q.share_pct >= WARNING_SHARE_PCT:
+            standing.near_quantity = True
+    return found
+
+
 def findings(year: int, today: datetime.date | None = None) -> dict:
     """The enterprises of each finding of the year ({finding: set of enterprise ids}) and
     each enterprise's exceedances ("exceedances": {enterprise id: count}), from the same rows
-    as the compliance form."""
-    found: dict = {
-        key: set() for key in (PERMITTED, EXCEEDANCE, CHRONIC, SERIOUS, MISSING, NEAR_PERMITTED)
+    as the compliance form (`standings`)."""
+    found = standings(year, today)
+    over = {pk for pk, s in found.items() if s.over_quantity}
+    exceeding = {pk for pk, s in found.items() if s.exceedances}
+    return {
+        PERMITTED: set(found),
+        EXCEEDANCE: exceeding,
+        CHRONIC: {pk for pk, s in found.items() if s.chronic},
+        SERIOUS: {pk for pk, s in found.items() if s.serious},
+        MISSING: {pk for pk, s in found.items() if s.missing},
+        NEAR_PERMITTED: {pk for pk, s in found.items() if s.near_quantity},
+        OVER_PERMITTED: over,
+        COMPLIANT: set(found) - exceeding - over,
+        "exceedances": {pk: s.exceedances for pk, s in found.items() if s.exceedances},
     }
-    found[OVER_PERMITTED] = set()
-    exceedances: dict[int, int] = defaultdict(int)
-    for s in concentration_rows(year, today):
-        found[PERMITTED].add(s.enterprise_id)
-        for key, holds in (
-            (EXCEEDANCE, s.exceedances),
-            (CHRONIC, s.chronic),
-            (SERIOUS, s.serious),
-            (MISSING, s.missing),
-        ):
-            if holds:
-                found[key].add(s.enterprise_id)
-        exceedances[s.enterprise_id] += s.exceedances
-    for q in quantity_rows(year):
-        found[PERMITTED].add(q.enterprise_id)
-        if q.exceeded:
-            found[OVER_PERMITTED].add(q.enterprise_id)
-        elif q.share_pct is not None and q.share_pct >= WARNING_SHARE_PCT:
-            found[NEAR_PERMITTED].add(q.enterprise_id)
-    found[COMPLIANT] = found[PERMITTED] - found[EXCEEDANCE] - found[OVER_PERMITTED]
-    found["exceedances"] = {pk: count for pk, count in exceedances.items() if count}
-    return found

@@ -8,7 +8,9 @@
   compliance.py, the rules of the compliance form) shows an exceedance, missing required
   monitoring or an annual quantity above the permitted one, and that have no open case;
   each item links to the enterprise and to a new case prefilled with those rows. A fixed
-  number of queries too (the compliance rows' few, the open cases' enterprises, the names).
+  number of queries too (the compliance standings, cached with the dashboards' figures until
+  the permits, monitoring or verified discharge change; the open cases' enterprises; the
+  names).
 """
 
 import datetime
@@ -74,50 +76,39 @@ def open_cases(user, today: datetime.date):
     )
 
 
-class Violations:
-    """One enterprise's violations in a year, summed over its compliance rows."""
-
-    def __init__(self):
-        self.exceedances = 0
-        self.missing = 0
-        self.over_quantity: list[str] = []  # the pollutants above their permitted quantity
-
-    def detail(self, year: int) -> str:
-        parts = []
-        if self.exceedances:
-            parts.append(
-                ngettext("%(n)d exceedance", "%(n)d exceedances", self.exceedances)
-                % {"n": self.exceedances}
+def detail(standing: compliance.Standing, year: int) -> str:
+    """An enterprise's violations in `year`, in words."""
+    parts = []
+    if standing.exceedances:
+        parts.append(
+            ngettext("%(n)d exceedance", "%(n)d exceedances", standing.exceedances)
+            % {"n": standing.exceedances}
+        )
+    if standing.missing:
+        parts.append(
+            ngettext(
+                "%(n)d required result missing",
+                "%(n)d required results missing",
+                standing.missing,
             )
-        if self.missing:
-            parts.append(
-                ngettext(
-                    "%(n)d required result missing", "%(n)d required results missing", self.missing
-                )
-                % {"n": self.missing}
-            )
-        if self.over_quantity:
-            parts.append(
-                _("above the permitted quantity of %(pollutants)s")
-                % {"pollutants": ", ".join(self.over_quantity)}
-            )
-        return _("%(year)s: %(violations)s") % {"year": year, "violations": "; ".join(parts)}
+            % {"n": standing.missing}
+        )
+    if standing.over_quantity:
+        parts.append(
+            _("above the permitted quantity of %(pollutants)s")
+            % {"pollutants": ", ".join(standing.over_quantity)}
+        )
+    return _("%(year)s: %(violations)s") % {"year": year, "violations": "; ".join(parts)}
 
 
-def violations_in(year: int, today: datetime.date) -> dict[int, Violations]:
-    """{enterprise id: its violations} of the enterprises with any in `year`."""
-    found: dict[int, Violations] = {}
-    for series in compliance.concentration_rows(year, today):
-        if series.exceedances or series.missing:
-            violations = found.setdefault(series.enterprise_id, Violations())
-            violations.exceedances += series.exceedances
-            violations.missing += series.missing
-    for quantity in compliance.quantity_rows(year):
-        if quantity.exceeded:
-            found.setdefault(quantity.enterprise_id, Violations()).over_quantity.append(
-                quantity.pollutant
-            )
-    return found
+def violations_in(year: int, today: datetime.date) -> dict[int, compliance.Standing]:
+    """{enterprise id: its standing} of the enterprises with a violation in `year` (the
+    cached standings the dashboards read too)."""
+    return {
+        pk: standing
+        for pk, standing in compliance.standings(year, today).items()
+        if standing.exceedances or standing.missing or standing.over_quantity
+    }
 
 
 def violations_without_case(user, today: datetime.date):
@@ -144,7 +135,7 @@ def violations_without_case(user, today: datetime.date):
             kind="permits.violations",
             title=f"{enterprise.code} {enterprise.display_name}",
             url=enterprise.get_absolute_url(),
-            detail=found[enterprise.pk].detail(today.year),
+            detail=detail(found[enterprise.pk], today.year),
             links=((_("Open a case"), f"{create}?enterprise={enterprise.pk}"),) if may_open else (),
         )
         for enterprise in ranked[: worklist.LIMIT]

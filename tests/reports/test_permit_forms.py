@@ -200,13 +200,13 @@ def test_those_who_may_not_read_the_monitoring_see_no_compliance(permitted, clie
 def test_the_compliance_figures_run_a_fixed_number_of_queries(
     permitted, more, django_assert_num_queries
 ):
-    """The concentration rows (limits, values by month, days measured), the annual totals
-    (limits, the ledger's verified figures), the largest exceeders' names, the tax (3), the
-    enforcement cases open and overdue (1)."""
+    """The enterprises' standings (their tokens; the concentration rows: limits, values by
+    month, days measured; the annual totals: limits, the ledger's verified figures), the
+    largest exceeders' names, the tax (3), the enforcement cases open and overdue (1)."""
     if more:
         permits_2000(permitted["e6"], "P-2000-6")
         make_case(permitted["e6"])
-    with django_assert_num_queries(3 + 2 + 1 + 3 + 1):
+    with django_assert_num_queries(1 + 3 + 2 + 1 + 3 + 1):
         found = compliance_figures.findings.compute(2000, datetime.date(2030, 1, 1))
     assert len(found["ids"]["permitted"]) == (2 if more else 1)
 

@@ -246,15 +246,17 @@ def _wiped_models():
     from django.apps import apps
 
     from enterprises.models import Pollutant
+    from permits.models import TaxEquivalent, TaxRate
 
+    kept = (Pollutant, TaxEquivalent, TaxRate)  # the catalogue and the tax tables: settings
     wiped = []
-    for label in ("enterprises", "audits", "targets", "reports"):
+    for label in ("enterprises", "audits", "targets", "reports", "permits"):
         try:
             config = apps.get_app_config(label)
         except LookupError:
             continue
         for model in config.get_models(include_auto_created=True):
-            if model is Pollutant or not model._meta.managed or model._meta.proxy:
+            if model in kept or not model._meta.managed or model._meta.proxy:
                 continue
             wiped.append(model)
     return wiped
@@ -284,8 +286,8 @@ def wipe() -> None:
 class _Writer:
     """Buffers rows per table and writes them with COPY (PostgreSQL) or bulk_create."""
 
-    def __init__(self):
-        self.models = _models()
+    def __init__(self, models: dict | None = None):
+        self.models = _models() if models is None else models
         # The generator's tuples list the tracked fields (created, updated, by) last.
         self.fields = {}
         for name, model in self.models.items():
@@ -301,6 +303,10 @@ class _Writer:
 
     def add(self, table: str, row: tuple) -> None:
         self.rows[table].append(row)
+
+    def add_fields(self, table: str, **values) -> None:
+        """A row given by its fields' names (attnames), in the table's column order."""
+        self.rows[table].append(tuple(values[name] for name in self.columns[table]))
 
     @staticmethod
     def _text(value) -> str:
@@ -878,14 +884,227 @@ def seed(spec: ScaleSpec, force: bool = False, stdout=None) -> SeedResult:
         users = bench_users()
         _Generator(spec, users, writer).run()
         ledger.rebuild()
+        permit_writer = _Writer(_permit_models())
+        _Permits(spec, users, permit_writer).run()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Fresh statistics and visibility map, as autovacuum would leave them (VACUUM
             # cannot run inside a transaction, as in tests).
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     _targets(stdout)
-    result = SeedResult(spec, dict(writer.counts), time.perf_counter() - start)
+    counts = {**writer.counts, **permit_writer.counts}
+    result = SeedResult(spec, counts, time.perf_counter() - start)
     return result
+
+
+# -- permits and monitoring -----------------------------------------------------------------
+PERMIT_FROM = datetime.date(LAST_YEAR - 1, 1, 1)
+PERMIT_TO = datetime.date(LAST_YEAR + 3, 12, 31)
+# outlet, kind, pollutant, the daily-mean limit, its unit (as the demo's permits: permits/demo.py)
+PERMIT_SERIES = (
+    ("DW001", "water", "COD", 100, "mg/L"),
+    ("DA001", "air", "SO2", 400, "mg/m3"),
+)
+# The share of enterprises of each monitoring profile (the rest are clean), and of each
+# permitted quantity's multiple of the enterprise's verified discharge of the last year.
+PROFILES = (("occasional", 0.12), ("chronic", 0.02), ("gaps", 0.04))
+QUANTITY_FACTORS = ((0.9, 0.03), (1.1, 0.10))  # above the quantity; above 80 % of it
+
+
+def _permit_models():
+    from permits.models import Limit, MonitoringValue, Outlet, Permit, PermitRevision
+
+    return {
+        "permit": Permit,
+        "revision": PermitRevision,
+        "outlet": Outlet,
+        "limit": Limit,
+        "monitoring": MonitoringValue,
+    }
+
+
+class _Permits:
+    """A permit per enterprise, in force from the year before the last to three years after
+    it, with a waste-water outlet (daily-mean COD limit) and a waste-gas outlet (daily-mean
+    SO2 limit), both monitored daily, and annual permitted quantities of COD and SO2 set
+    against the enterprise's verified discharge of the last year (a few above it, some above
+    80 % of it); and the last year's daily means at both outlets (5,000 enterprises: about
+    3.65 million values): most enterprises well within their limits, some with occasional
+    exceedances, a few chronic and serious, a few with months of monitoring missing. Drawn
+    from a random stream of their own: the rest of the data set is the same with or without
+    them."""
+
+    def __init__(self, spec: ScaleSpec, users: dict, writer: _Writer):
+        from enterprises.models import AnnualDischarge, Pollutant
+
+        self.spec = spec
+        self.rng = random.Random(spec.seed * 7919 + 17)
+        self.writer = writer
+        self.epb_id = users["epb_staff"].pk
+        self.pollutants = dict(Pollutant.objects.values_list("code", "pk"))
+        self.verified = {
+            (enterprise, code): amount
+            for enterprise, code, amount in AnnualDischarge.objects.filter(
+                year=LAST_YEAR, verified=True, pollutant__code__in=("COD", "SO2")
+            ).values_list("enterprise_id", "pollutant__code", "amount")
+        }
+        self.ids = dict.fromkeys(("outlet", "limit", "monitoring"), 0)
+
+    def next_id(self, table: str) -> int:
+        self.ids[table] += 1
+        return self.ids[table]
+
+    def run(self) -> None:
+        for number in range(1, self.spec.enterprises + 1):
+            self.permit(number)
+            if len(self.writer.rows["monitoring"]) >= FLUSH_ROWS:
+                self.writer.flush()
+        self.writer.flush()
+        self.writer.reset_sequences()
+
+    def profile(self) -> str:
+        roll = self.rng.random()
+        for name, share in PROFILES:
+            if roll < share:
+                return name
+            roll -= share
+        return "clean"
+
+    def permit(self, number: int) -> None:
+        rng, add = self.rng, self.writer.add_fields
+        issued = _stamp(PERMIT_FROM - datetime.timedelta(days=20))
+        tracked = {
+            "created": issued,
+            "updated": issued,
+            "created_by_id": self.epb_id,
+            "updated_by_id": self.epb_id,
+        }
+        permit_number = f"912105{number:012d}-{PERMIT_FROM.year}-01"
+        add(
+            "permit",
+            id=number,
+            number=permit_number,
+            enterprise_id=number,
+            valid_from=PERMIT_FROM,
+            valid_to=PERMIT_TO,
+            issuer="本溪市环境保护局",
+            document="",
+            document_name="",
+            document_type="",
+            document_size=0,
+            revision=1,
+            **tracked,
+        )
+        limits = []
+        for code, kind, pollutant, value, unit in PERMIT_SERIES:
+            outlet_id = self.next_id("outlet")
+            add("outlet", id=outlet_id, permit_id=number, code=code, kind=kind, category="main")
+            add(
+                "limit",
+                id=self.next_id("limit"),
+                permit_id=number,
+                outlet_id=outlet_id,
+                pollutant_id=self.pollutants[pollutant],
+                basis="daily_mean",
+                value=value,
+                unit=unit,
+                monitoring="daily",
+            )
+            limits.append(
+                {
+                    "outlet": code,
+                    "outlet_kind": kind,
+                    "category": "main",
+                    "pollutant": pollutant,
+                    "basis": "daily_mean",
+                    "limit": str(value),
+                    "unit": unit,
+                    "monitoring": "daily",
+                }
+            )
+        for pollutant in ("COD", "SO2"):
+            actual = self.verified.get((number, pollutant))
+            if not actual:
+                continue
+            roll, factor = rng.random(), rng.uniform(1.3, 2.5)
+            for multiple, share in QUANTITY_FACTORS:
+                if roll < share:
+                    factor = multiple
+                    break
+                roll -= share
+            permitted = f"{float(actual) * factor:.4f}"
+            add(
+                "limit",
+                id=self.next_id("limit"),
+                permit_id=number,
+                outlet_id=None,
+                pollutant_id=self.pollutants[pollutant],
+                basis="annual_total",
+                value=permitted,
+                unit="t",
+                monitoring="",
+            )
+            limits.append(
+                {
+                    "outlet": "",
+                    "outlet_kind": "",
+                    "category": "",
+                    "pollutant": pollutant,
+                    "basis": "annual_total",
+                    "limit": format(float(permitted), "f").rstrip("0").rstrip("."),
+                    "unit": "t",
+                    "monitoring": "",
+                }
+            )
+        add(
+            "revision",
+            id=number,
+            permit_id=number,
+            number=1,
+            valid_from=PERMIT_FROM,
+            valid_to=PERMIT_TO,
+            issuer="本溪市环境保护局",
+            limits=limits,
+            created=issued,
+            created_by_id=self.epb_id,
+            source="bench",
+        )
+        self.monitoring(number, self.profile())
+
+    def monitoring(self, number: int, profile: str) -> None:
+        rng, add = self.rng, self.writer.add_fields
+        first = datetime.date(LAST_YEAR, 1, 1)
+        missing = set(rng.sample(range(1, 13), 3)) if profile == "gaps" else set()
+        for code, _kind, pollutant, limit, _unit in PERMIT_SERIES:
+            pollutant_id = self.pollutants[pollutant]
+            level = rng.uniform(0.25, 0.7)  # the outlet's usual share of its limit
+            for day_number in range(365):
+                day = first + datetime.timedelta(days=day_number)
+                if day.month in missing:
+                    continue
+                share = level * rng.lognormvariate(0, 0.25)
+                if profile == "occasional" and rng.random() < 0.03:
+                    share = rng.uniform(1.02, 1.35)
+                elif profile == "chronic" and rng.random() < 0.25:
+                    share = rng.uniform(1.05, 1.6)
+                value = limit * share
+                add(
+                    "monitoring",
+                    id=self.next_id("monitoring"),
+                    enterprise_id=number,
+                    outlet=code,
+                    pollutant_id=pollutant_id,
+                    basis="daily_mean",
+                    measured_on=day,
+                    hour=None,
+                    value=f"{value:.4f}",
+                    below_detection=False,
+                    method="automatic",
+                    created=_stamp(day + datetime.timedelta(days=1)),
+                    updated=_stamp(day + datetime.timedelta(days=1)),
+                    created_by_id=self.epb_id,
+                    updated_by_id=self.epb_id,
+                )
 
 
 def _targets(stdout) -> None:

@@ -4,6 +4,7 @@ Every page's SQL query count must be the same at both scales (the pages do not g
 with the data). No assertion about time.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,8 @@ from django.core.management.base import CommandError
 
 from bench import benchmark, scale
 from enterprises.models import DischargeReport, DischargeValue, Enterprise, ReliabilityFlag
+from permits import compliance, issuing
+from permits.models import MonitoringValue, Permit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +92,27 @@ def test_monthly_values_add_up_to_the_annual_report():
         assert months.count() == 12
         total = sum(v.amount for v in months)
         assert abs(total - value.amount) <= Decimal("0.0012")
+
+
+def test_the_seed_gives_each_enterprise_a_permit_and_a_year_of_daily_monitoring():
+    result = scale.seed(scale.ScaleSpec(enterprises=40, years=2, seed=5))
+    assert result.counts["permit"] == Permit.objects.count() == 40
+    assert result.counts["revision"] == 40 and result.counts["outlet"] == 80
+    # every day of the last year at both outlets, but the months a few enterprises missed
+    values = MonitoringValue.objects.count()
+    assert values == result.counts["monitoring"] and 60 * 365 < values <= 80 * 365
+    assert not MonitoringValue.objects.exclude(measured_on__year=scale.LAST_YEAR).exists()
+    # The permits read as the issuing code writes them, and compliance finds the profiles.
+    permit = Permit.objects.get(enterprise__code="912105000000000001")
+
+    def rows(limits):
+        return sorted(sorted(limit.items()) for limit in limits)
+
+    assert rows(issuing.snapshot_of(permit)["limits"]) == rows(permit.revisions.get().limits)
+    found = compliance.findings(scale.LAST_YEAR, datetime.date(scale.LAST_YEAR + 1, 3, 1))
+    assert len(found["permitted"]) == 40
+    assert found["compliant"] and len(found["compliant"]) < 40
+    assert found["exceedance"] or found["missing"]
 
 
 def test_bench_refuses_a_database_holding_data_it_did_not_generate(tmp_path):

@@ -127,6 +127,12 @@ def pages() -> list[Page]:
     add("list", "Discharge reports", "epb_staff", _reverse("enterprises:report_list"))
     add("list", "Flagged values", "epb_staff", _reverse("enterprises:flagged_values"))
     add("list", "Programme enterprises", "leadership", _reverse("reports:enterprises"))
+    # The permits: their list, the monitoring values, the enforcement cases, and the EPB's
+    # landing page, whose queues include the violations without a case (this year's).
+    add("list", "Permits", "epb_staff", _reverse("permits:list"))
+    add("list", "Monitoring values", "epb_staff", _reverse("permits:monitoring"))
+    add("list", "Enforcement cases", "epb_staff", _reverse("permits:cases"))
+    add("other", "EPB landing page", "epb_staff", _reverse("home"))
     # The data exchange API's lists (first page of a cursor, as JSON), with the session.
     add("api", "API: enterprises", "epb_staff", _reverse("api:enterprise-list"))
     add("api", "API: audits", "epb_staff", _reverse("api:audit-list"))

@@ -45,9 +45,13 @@ def test_query_counts_are_the_same_at_two_tiny_scales(bench_settings):
     assert {"Enterprise register", "Discharge reports", "Report detail", "Audit detail"} <= set(
         small_counts
     )
+    # The landing page's queues count their items once they hold more than a page of them
+    # (one COUNT each, tests/benxi_cp/test_landing.py): bounded, not the same.
+    landing = small_counts.pop("EPB landing page"), large_counts.pop("EPB landing page")
+    assert landing[0] <= landing[1] <= landing[0] + 4, landing
     assert small_counts == large_counts
     assert {entry.page.label: entry.timing.status for entry in large.pages} == dict.fromkeys(
-        large_counts, 200
+        [*large_counts, "EPB landing page"], 200
     )
     assert large.import_rows == 40 and large.import_rate > 0 and large.bulk_rate > 0
     # The benchmark import was rolled back.

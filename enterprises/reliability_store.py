@@ -125,9 +125,14 @@ def _refresh_batch(batch: list[tuple[int, int, str, int]]) -> None:
     for enterprise_id, kind, year in targets:
         if kind != PeriodKind.YEAR:
             scaled_from[enterprise_id] = min(year, scaled_from.get(enterprise_id, year))
-    scaled_q = Q()
+    # One condition per first year, not per enterprise: SQLite refuses an expression of a
+    # thousand terms (a monthly import of five hundred enterprises).
+    by_first_year: dict[int, list[int]] = defaultdict(list)
     for enterprise_id, year in scaled_from.items():
-        scaled_q |= Q(enterprise_id=enterprise_id, year__gte=year - SCALED_YEARS)
+        by_first_year[year - SCALED_YEARS].append(enterprise_id)
+    scaled_q = Q()
+    for first, enterprises in sorted(by_first_year.items()):
+        scaled_q |= Q(enterprise_id__in=sorted(enterprises), year__gte=first)
     history = DischargeReport.objects.filter(
         Q(period_kind__in=kinds) | Q(year__in=annual_years) | scaled_q,
         enterprise_id__in=enterprise_ids,

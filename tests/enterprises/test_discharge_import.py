@@ -305,3 +305,17 @@ def test_six_times_the_rows_take_the_same_queries(register, epb_user):
     assert counts[0] == counts[1]
     assert DischargeValue.objects.count() == 2 * 4 * 7
     assert not DischargeReport.objects.filter(grade="").exists()  # every report was checked
+
+
+@pytest.mark.django_db
+def test_a_month_of_six_hundred_enterprises_is_imported_and_checked(epb_user):
+    """The checks of a monthly import of many enterprises read each one's earlier years in
+    one condition per first year: a term per enterprise made an expression SQLite refuses
+    (a thousand terms at most)."""
+    for n in range(600):
+        Enterprise.objects.create(code=f"E-{n:04d}", name=f"工厂{n}", sector="iron_steel")
+    text = HEADER + "".join(f"E-{n:04d},2001,M01,COD,1.5,t,calculated,100\n" for n in range(600))
+    result = run(text, user=epb_user)
+    assert result.ok, errors(result)
+    assert result.created == 600
+    assert not DischargeReport.objects.filter(grade="").exists()  # every report was checked

@@ -7,12 +7,16 @@ not by the codes behind them (`by_label`)."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from pypinyin import lazy_pinyin
 
 
 def collation_key(text) -> tuple:
     """The key that sorts `text` among names: its syllables' pinyin (Latin text as it is),
     case-folded; the text itself breaks ties."""
+    # Imported on first use: its phrase dictionary takes a second to load, which every
+    # management command (an import, a reminder) paid at start for lists it never sorts. The
+    # web application loads it at start (benxi_cp/wsgi.py), before its first request.
+    from pypinyin import lazy_pinyin
+
     text = str(text)
     return (tuple(part.casefold() for part in lazy_pinyin(text)), text)
 

@@ -305,7 +305,9 @@ class Table:
         for count, row in enumerate(raw, start=1):
             if count > limit:
                 raise _too_many_rows()
-            character = _control_character(row)
+            # One search of the row's text, not one a cell: the first control character of
+            # the joined cells is the first of the cells.
+            character = control_character("".join(row))
             if character:
                 raise _refuse_control_character(character, row=count + 1)
             cells = [cell.strip() for cell in row]

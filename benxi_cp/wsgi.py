@@ -15,3 +15,9 @@ from benxi_cp.checks import check_static_files_collected  # noqa: E402  (needs t
 
 for problem in check_static_files_collected():
     raise ImproperlyConfigured(f"{problem.id}: {problem.msg} {problem.hint}")
+
+# The pinyin collation (benxi_cp/sorting.py) loads its dictionary on first use: here, once per
+# worker before it serves, not on a user's first sorted list.
+from benxi_cp.sorting import collation_key  # noqa: E402
+
+collation_key("本溪")

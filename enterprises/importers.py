@@ -171,7 +171,11 @@ class DischargeImporter(Importer):
         }
 
     def prepare(self, rows: Iterable[dict[str, str]]) -> None:
-        codes = {values.get("enterprise_code", "").strip() for values in rows} - {""}
+        codes, years = set(), set()
+        for values in rows:  # one reading of the file for both
+            codes.add(values.get("enterprise_code", "").strip())
+            years.add(values.get("year", "").strip())
+        codes.discard("")
         self.for_enterprise = scoping.is_enterprise_user(self.user)
         enterprises = Enterprise.objects.all()
         if self.for_enterprise:
@@ -185,7 +189,6 @@ class DischargeImporter(Importer):
             )
         self.enterprises = enterprises.in_bulk(codes, field_name="code")
         self.pollutants = {p.code: p for p in Pollutant.objects.all()}
-        years = {v.get("year", "").strip() for v in rows}
         self.reports = {
             (r.enterprise_id, r.year, r.period_kind, r.period_number): r
             # Locked in primary key order (enterprises/locks.py) until the file is written: a
@@ -485,6 +488,9 @@ class DischargeImporter(Importer):
             )
         if moved:
             DischargeReport.objects.filter(pk__in=moved).update(version=F("version") + 1)
+        # The new values are written: their memory goes to the checks of the reports. (The
+        # rows seen stay: the data exchange API answers with the reports in their order.)
+        self.new_values = []
         refresh_reports(reports[key].pk for key in self.touched)
         ledger.refresh({(reports[key].enterprise_id, reports[key].year) for key in self.touched})
         for year in sorted({reports[key].year for key in self.touched}):

@@ -62,27 +62,52 @@ def _label(year: int, kind: str, number: int) -> str:
     return str(year) if kind == PeriodKind.YEAR else f"{year}-{period_code(kind, number)}"
 
 
+# Reports checked at a time: an import of a hundred thousand rows (ten thousand reports)
+# holds the history and peers of this many at once, not of all of them.
+REFRESH_BATCH = 2000
+
+
 def refresh_reports(report_ids: Iterable[int]) -> None:
     """Recompute and store the flags and the grade of these reports.
 
     A quarterly or monthly report also refreshes the annual report of its year, whose
-    sub-period check depends on it. Runs in a fixed number of queries however many
-    reports are passed: the enterprises' reports and values, the sector peers, then the
-    writes.
+    sub-period check depends on it. Runs in a fixed number of queries for every
+    REFRESH_BATCH reports passed (one batch for a page's save): the enterprises' reports
+    and values, the sector peers, then the writes. A batch holds whole enterprises (their
+    annual reports are refreshed with their months), of one sector where it can (the
+    peers it loads are its sectors')."""
+    ids = set(report_ids)
+    if not ids:
+        return
+    targets = DischargeReport.objects.filter(pk__in=ids).order_by(
+        "enterprise__sector", "enterprise_id"
+    )
+    batch: list[tuple[int, int, str, int]] = []
+    last_enterprise = None
+    for pk, enterprise_id, kind, year in targets.values_list(
+        "pk", "enterprise_id", "period_kind", "year"
+    ):
+        if len(batch) >= REFRESH_BATCH and enterprise_id != last_enterprise:
+            _refresh_batch(batch)
+            batch = []
+        batch.append((pk, enterprise_id, kind, year))
+        last_enterprise = enterprise_id
+    _refresh_batch(batch)
+
+
+def _refresh_batch(batch: list[tuple[int, int, str, int]]) -> None:
+    """refresh_reports for one batch of (report id, enterprise, period kind, year), whole
+    enterprises.
 
     Long: the reports, their values, flags and grades are read and written in a fixed
     number of bulk queries, one after the other; split, the steps would pass the same
     half-built maps back and forth."""
-    ids = set(report_ids)
-    if not ids:
+    if not batch:
         return
+    ids = {pk for pk, *_rest in batch}
+    targets = [(enterprise_id, kind, year) for _pk, enterprise_id, kind, year in batch]
     now = timezone.now()
     reports: dict[int, dict] = {}
-    targets = list(
-        DischargeReport.objects.filter(pk__in=ids).values_list(
-            "enterprise_id", "period_kind", "year"
-        )
-    )
     enterprise_ids = {enterprise_id for enterprise_id, _kind, _year in targets}
     # Only the history the checks read: each checked report's own series (same kind), the
     # annual series when a sub-period changed (its year is re-checked), and every report of
@@ -100,9 +125,14 @@ def refresh_reports(report_ids: Iterable[int]) -> None:
     for enterprise_id, kind, year in targets:
         if kind != PeriodKind.YEAR:
             scaled_from[enterprise_id] = min(year, scaled_from.get(enterprise_id, year))
-    scaled_q = Q()
+    # One condition per first year, not per enterprise: SQLite refuses an expression of a
+    # thousand terms (a monthly import of five hundred enterprises).
+    by_first_year: dict[int, list[int]] = defaultdict(list)
     for enterprise_id, year in scaled_from.items():
-        scaled_q |= Q(enterprise_id=enterprise_id, year__gte=year - SCALED_YEARS)
+        by_first_year[year - SCALED_YEARS].append(enterprise_id)
+    scaled_q = Q()
+    for first, enterprises in sorted(by_first_year.items()):
+        scaled_q |= Q(enterprise_id__in=sorted(enterprises), year__gte=first)
     history = DischargeReport.objects.filter(
         Q(period_kind__in=kinds) | Q(year__in=annual_years) | scaled_q,
         enterprise_id__in=enterprise_ids,

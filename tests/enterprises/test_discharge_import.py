@@ -273,3 +273,49 @@ def test_the_quick_checks_agree_with_the_form_fields(name, cells):
     for cell in cells:
         expected = outcome(quick.field.clean, cell)
         assert outcome(quick.clean, cell) == expected, cell
+
+
+def annual_file(years: range) -> str:
+    """Both register enterprises' annual reports of `years`, the same four values each year
+    (no year differs from another: the checks find the same in every report)."""
+    lines = [HEADER]
+    for code in ("DEMO-0001", "DEMO-0002"):
+        for year in years:
+            for pollutant in ("COD", "SO2", "NOX", "DUST"):
+                lines.append(f"{code},{year},Y,{pollutant},12.5,t,calculated,100\n")
+    return "".join(lines)
+
+
+@pytest.mark.django_db
+def test_six_times_the_rows_take_the_same_queries(register, epb_user):
+    """Set-based: the rows are checked in memory and written in bulk statements (a few
+    thousand rows each), the reports' checks and the ledger run in a fixed number of queries
+    (for a batch of reports), whatever the number of rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    epb_user.get_all_permissions()  # read once, then cached on the user
+    counts = []
+    for years in (range(1995, 1996), range(1996, 2002)):
+        with CaptureQueriesContext(connection) as captured:
+            result = run(annual_file(years), user=epb_user)
+        assert result.ok, errors(result)
+        assert result.created == 2 * 4 * len(years)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert DischargeValue.objects.count() == 2 * 4 * 7
+    assert not DischargeReport.objects.filter(grade="").exists()  # every report was checked
+
+
+@pytest.mark.django_db
+def test_a_month_of_six_hundred_enterprises_is_imported_and_checked(epb_user):
+    """The checks of a monthly import of many enterprises read each one's earlier years in
+    one condition per first year: a term per enterprise made an expression SQLite refuses
+    (a thousand terms at most)."""
+    for n in range(600):
+        Enterprise.objects.create(code=f"E-{n:04d}", name=f"工厂{n}", sector="iron_steel")
+    text = HEADER + "".join(f"E-{n:04d},2001,M01,COD,1.5,t,calculated,100\n" for n in range(600))
+    result = run(text, user=epb_user)
+    assert result.ok, errors(result)
+    assert result.created == 600
+    assert not DischargeReport.objects.filter(grade="").exists()  # every report was checked

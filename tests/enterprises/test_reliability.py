@@ -257,8 +257,11 @@ def test_enterprise_grades_for_many_enterprises_in_one_query(
 
 
 @pytest.mark.django_db
-def test_one_batch_gives_the_flags_and_grades_of_one_report_at_a_time(steel, make_report):
-    """refresh_reports over many reports at once (as an import runs it) against one by one."""
+def test_one_batch_gives_the_flags_and_grades_of_one_report_at_a_time(
+    steel, make_report, monkeypatch
+):
+    """refresh_reports over many reports at once (as an import runs it) against one by one,
+    and in batches of a few enterprises (as it checks a large import)."""
     from enterprises.models import DischargeReport, Enterprise
 
     peers = [
@@ -314,6 +317,11 @@ def test_one_batch_gives_the_flags_and_grades_of_one_report_at_a_time(steel, mak
     one_by_one = stored()
     ReliabilityFlag.objects.all().delete()
     DischargeReport.objects.update(grade="")
+    store.refresh_reports(report.pk for report in checked)
+    assert stored() == one_by_one
+    ReliabilityFlag.objects.all().delete()
+    DischargeReport.objects.update(grade="")
+    monkeypatch.setattr(store, "REFRESH_BATCH", 2)  # a batch for each enterprise
     store.refresh_reports(report.pk for report in checked)
     assert stored() == one_by_one
     # The hand-made history exercises most checks, so that the comparison means something.

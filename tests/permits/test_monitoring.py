@@ -202,6 +202,29 @@ def test_a_large_file_is_all_or_nothing(demo):
     assert MonitoringValue.objects.count() == 24 * 60 - 1
 
 
+@pytest.mark.django_db
+def test_ten_times_the_rows_take_the_same_queries(demo, epb_user):
+    """Set-based: the rows are checked in memory against what a few queries loaded and
+    written in bulk statements (a few thousand rows each), whatever their number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def days(first: datetime.date, count: int) -> str:
+        return HEADER + "".join(
+            f"DEMO-0001,DW001,COD,{first + datetime.timedelta(days=n)},daily_mean,{n}.5,,,\n"
+            for n in range(count)
+        )
+
+    counts = []
+    for first, count in ((datetime.date(2001, 1, 1), 10), (datetime.date(2001, 3, 1), 60)):
+        with CaptureQueriesContext(connection) as captured:
+            result = run(days(first, count), user=epb_user)
+        assert result.ok and result.created == count, errors(result)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert MonitoringValue.objects.count() == 70
+
+
 # -- the grid -----------------------------------------------------------------------------
 def grid_post(enterprise, rows, **series) -> dict:
     data = {

@@ -14,6 +14,9 @@ class Command(BaseCommand):
         "history of records) takes them all, or one workbook with a sheet for each; its "
         "errors name the file as well."
     )
+    # Django's system checks load every URL configuration and view (seconds at start, longer
+    # than a file of thousands of rows takes to import); the rows' own checks all run.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=importer_kinds())

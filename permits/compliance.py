@@ -8,8 +8,9 @@ force on their day (exceedances; a value equal to the limit complies, a below-de
 never exceeds), the largest excess in percent, the months with an exceedance, the chronic
 and serious flags over six consecutive calendar months of the year, and the required
 monitoring slots with no value (missing). Each value's limit is found in the database (the
-limit of its outlet, pollutant and basis in the enterprise's permit in force on its day), and
-the values are counted by month there; the twelve months of each series are combined here.
+limit of its outlet, pollutant and basis in the enterprise's permit in force on its day, by a
+join), and the values are counted by month there; the twelve months of each series are
+combined here.
 
 Annual total rows, one per enterprise and pollutant with a permitted quantity in the year:
 the permitted quantity pro rata of the days in force, the verified annual discharge by the
@@ -33,9 +34,7 @@ from django.db.models import (
     F,
     FloatField,
     Max,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -135,20 +134,23 @@ def in_some_window(months: set[int], least: int) -> bool:
     )
 
 
-def _limit_of_the_day() -> Subquery:
-    """The limit of a value's outlet, pollutant and basis in the enterprise's permit in force
-    on its day (at most one permit is in force on a day)."""
-    return Subquery(
-        Limit.objects.filter(
-            permit__enterprise=OuterRef("enterprise"),
-            permit__valid_from__lte=OuterRef("measured_on"),
-            permit__valid_to__gte=OuterRef("measured_on"),
-            outlet__code=OuterRef("outlet"),
-            pollutant=OuterRef("pollutant"),
-            basis=OuterRef("basis"),
-        ).values("value")[:1],
-        output_field=RATIO,
-    )
+def _with_limit_of_the_day(values):
+    """`values` joined to the limit of their outlet, pollutant and basis in the enterprise's
+    permit in force on their day (at most one permit is in force on a day: permits/issuing.py
+    refuses another), as `limit`; a value with no such limit is left out. One join, not a
+    subquery per value and use: at province scale (3.65 million values) seconds, not
+    minutes. The conditions go in one filter() so that they bind one permit and one limit,
+    and the annotation reuses those joins."""
+    permit = "enterprise__permits__"
+    return values.filter(
+        **{
+            f"{permit}valid_from__lte": F("measured_on"),
+            f"{permit}valid_to__gte": F("measured_on"),
+            f"{permit}limits__outlet__code": F("outlet"),
+            f"{permit}limits__pollutant": F("pollutant"),
+            f"{permit}limits__basis": F("basis"),
+        }
+    ).annotate(limit=F(f"{permit}limits__value"))
 
 
 def _cutoff(year: int, today: datetime.date) -> datetime.date:
@@ -220,8 +222,7 @@ def _count_values(series: dict[tuple, Series], values) -> None:
     if connection.vendor == "sqlite":
         measured = Cast("value", FloatField())
     values = (
-        values.annotate(limit=_limit_of_the_day())
-        .filter(limit__isnull=False)
+        _with_limit_of_the_day(values)
         .annotate(
             month=ExtractMonth("measured_on"),
             excess=ExpressionWrapper((measured - limit) * 100 / limit, output_field=RATIO),

@@ -88,6 +88,7 @@ class Nginx:
 
     def __init__(self, work: Path, nodes: list[int]):
         self.work, self.port = work, free_port()
+        work.mkdir(parents=True, exist_ok=True)
         self.config = work / "nginx.conf"
         self.config.write_text(nginx_config(work, self.port, nodes))
         self.process: subprocess.Popen | None = None
@@ -252,7 +253,6 @@ def _phase(work: Path, phase: Phase, password: str, secret: str, duration: float
         port = servers[0].port
         if phase.nodes > 1:
             proxy = Nginx(work / f"nginx-{phase.nodes}", [s.port for s in servers])
-            proxy.work.mkdir(exist_ok=True)
             proxy.start()
             port = proxy.port
         sessions = {}
@@ -415,8 +415,9 @@ def _estimate(one: Phase, many: Phase) -> list[str]:
         "",
         "These are upper bounds: they leave out nginx, Redis and the network, and a busy "
         "server's CPU does not give all its cores to one process type. On this machine every "
-        "role shares the same two cores, which is why the measured requests per second do not "
-        "grow with the nodes here; the cost per request is what carries over.",
+        "role (both nodes, both databases, Redis, nginx and the readers) shares the same cores, "
+        "so its requests per second say little of what separate machines would serve; the "
+        "cost per request is what carries over.",
         "",
     ]
 

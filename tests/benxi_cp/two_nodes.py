@@ -192,7 +192,7 @@ def site(django_db_blocker, tmp_path_factory):
         for process in processes.values():
             process.signal(signal.SIGTERM)
         for process in processes.values():
-            process.kill(wait=2)
+            process.kill(wait=1)
         for name in ("node1", "node2", "worker"):
             if name in processes and "Traceback" in processes[name].output():
                 print(f"{name} logged an error:\n{processes[name].output()}")
@@ -363,7 +363,7 @@ def test_with_node_1_killed_requests_through_nginx_go_on_to_node_2(db_access):
     page = reverse("jobs")
     done: list[tuple[float, float, int | str]] = []  # start, end, status
     lock = threading.Lock()
-    stop = time.monotonic() + 4
+    stop = time.monotonic() + 3.5
 
     def read() -> None:
         own = user.copy()
@@ -379,7 +379,7 @@ def test_with_node_1_killed_requests_through_nginx_go_on_to_node_2(db_access):
     readers = [threading.Thread(target=read, daemon=True) for _ in range(3)]
     for reader in readers:
         reader.start()
-    time.sleep(2)
+    time.sleep(1.5)
     killed = time.monotonic()
     db_access["processes"]["node1"].kill()
     for reader in readers:

@@ -121,15 +121,25 @@ class HttpUser:
             raise ValueError("the load benchmark only talks to this machine")
         self.host, self.port, self.timeout = host, port, timeout
         self.cookies: dict[str, str] = {}
+        # When a cookie with a max-age ends (time.monotonic()): the replica's pin, say, which
+        # a browser drops after BENXI_REPLICA_PIN_SECONDS.
+        self.expires: dict[str, float] = {}
+        self.headers: dict[str, str] = {}  # sent with every request (X-Forwarded-For…)
 
-    def copy(self) -> "HttpUser":
-        """Another browser holding the same session (the same person in another tab)."""
-        other = HttpUser(self.host, self.port, self.timeout)
-        other.cookies = dict(self.cookies)
+    def copy(self, port: int | None = None) -> "HttpUser":
+        """Another browser holding the same session (the same person in another tab), its
+        requests sent to `port` when given (another web node of the same site)."""
+        other = HttpUser(self.host, self.port if port is None else port, self.timeout)
+        other.cookies, other.headers = dict(self.cookies), dict(self.headers)
+        other.expires = dict(self.expires)
         return other
 
     def request(self, method: str, path: str, data: list[tuple[str, str]] | None = None):
-        headers = {"Host": f"{self.host}:{self.port}", "Accept-Language": "zh-hans"}
+        headers = {"Host": f"{self.host}:{self.port}", "Accept-Language": "zh-hans", **self.headers}
+        now = time.monotonic()
+        for name in [name for name, end in self.expires.items() if end <= now]:
+            self.cookies.pop(name, None)
+            self.expires.pop(name)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -154,6 +164,9 @@ class HttpUser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
+                    self.expires.pop(name, None)
+                    if morsel["max-age"].isdigit():
+                        self.expires[name] = time.monotonic() + int(morsel["max-age"])
         return Response(response.status, content, dict(response.headers.items()), elapsed)
 
     def get(self, path: str) -> Response:

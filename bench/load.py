@@ -603,12 +603,25 @@ class Gunicorn:
     """gunicorn serving the app on 127.0.0.1 in a process group of its own; `stop` always
     ends it (TERM, then KILL)."""
 
-    def __init__(self, workdir: Path, workers: int = WORKERS, log=print):
+    def __init__(
+        self,
+        workdir: Path,
+        workers: int = WORKERS,
+        log=print,
+        *,
+        secret: str | None = None,
+        replica: bool | None = None,
+        collect: bool = True,
+    ):
+        """`secret`: the SECRET_KEY of several nodes of one site (else one of its own);
+        `replica`: False leaves DATABASE_REPLICA_URL out of its environment; `collect`: False
+        when another server of the run collected the static files already."""
         self.workdir, self.workers, self.log = workdir, workers, log
+        self.secret, self.replica, self.collect = secret, replica, collect
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.static_root = workdir / "static"
-        self.log_path = workdir / "gunicorn.log"
+        self.log_path = workdir / f"gunicorn-{self.port}.log"
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -617,25 +630,28 @@ class Gunicorn:
                 "DJANGO_SETTINGS_MODULE": "bench.settings_gunicorn",
                 "BENCH_STATIC_ROOT": str(self.static_root),
                 "DEBUG": "0",
-                "SECRET_KEY": secrets.token_urlsafe(40),
+                "SECRET_KEY": self.secret or secrets.token_urlsafe(40),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "PYTHONUNBUFFERED": "1",
             }
         )
         env.setdefault("BENXI_VAR_DIR", str(self.workdir / "var"))
+        if self.replica is False:
+            env.pop("DATABASE_REPLICA_URL", None)
         return env
 
     def start(self) -> None:
         env = self.environment()
         base = Path(settings.BASE_DIR)
         # DEBUG off: the manifest storage needs collected files for {% static %}.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=base,
-            env=env,
-            check=True,
-            timeout=600,
-        )
+        if self.collect:
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=base,
+                env=env,
+                check=True,
+                timeout=600,
+            )
         with open(self.log_path, "wb") as output:
             self.process = subprocess.Popen(
                 [

@@ -14,9 +14,11 @@ no kind by name. The path is the same for every kind:
   running in one conditional UPDATE: a task delivered twice runs once), keeps a heartbeat
   while the work runs, and records the outcome: done (with the file it made), checked,
   refused (ValidationError: its messages are kept for the page) or failed.
-- Progress and the heartbeat go to a small file per job (BENXI_JOB_FILES_DIR/progress/),
-  not to the job's row: the work's own transaction may hold the database to the end
-  (SQLite lets one connection write at a time).
+- Progress and the heartbeat go to the job's row on PostgreSQL, written from the heartbeat's
+  thread on a connection of its own (outside the work's transaction), so that every web node
+  reads them. On SQLite they go to a small file per job (BENXI_JOB_FILES_DIR/progress/): the
+  work's own transaction may hold SQLite's one writer to the end, and SQLite serves one
+  machine, whose nodes share the folder.
 - A running job whose heartbeat is older than BENXI_JOB_LEASE_SECONDS lost its worker
   (killed, restarted, its machine down): `reap()` marks it failed and `lost` wherever it
   is looked at (its page, "My jobs", its kind's page, the worker between tasks).
@@ -44,8 +46,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -123,6 +126,13 @@ def next_link(job: Job) -> tuple[str, str]:
 # -- Progress and heartbeat --------------------------------------------------------------
 
 
+def progress_in_row() -> bool:
+    """Whether a running job's progress and heartbeat go to its row (PostgreSQL: every web
+    node reads them) or to a file beside the database (SQLite, on one machine: the work's own
+    transaction holds its one writer, maybe for minutes, so the row cannot be written)."""
+    return connection.vendor != "sqlite"
+
+
 def progress_path(job: Job) -> Path:
     folder = Path(settings.BENXI_JOB_FILES_DIR) / "progress"
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,15 +141,43 @@ def progress_path(job: Job) -> Path:
 
 def write_progress(job: Job, done: int, total: int, stage: str = "") -> None:
     """Record how far a running job is: `done` of `total`, and the stage under way (a code
-    its kind names). Each write is a heartbeat too."""
+    its kind names). Each write is a heartbeat too. In the row, on this thread's connection:
+    the work itself reports through its Heartbeat, whose thread has a connection of its own,
+    outside the work's transaction."""
+    if progress_in_row():
+        _write_row(job, done=done, total=total, stage=stage[:64])
+        return
     path = progress_path(job)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(f"{done} {total} {stage}")
     os.replace(temporary, path)
 
 
+def _write_row(job: Job, **fields) -> None:
+    """Update the running job's row with `fields` and a heartbeat (the database's clock, the
+    one every node reads it by). A row locked by another transaction is left alone (the next
+    beat writes it) rather than waited for."""
+    with transaction.atomic():
+        free = list(
+            Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        Job.objects.filter(pk__in=free).update(beat=Now(), **fields)
+
+
+def forget_progress(job: Job) -> None:
+    """A job no longer running: its progress file goes (the row's fields stay, overwritten
+    by the outcome)."""
+    if not progress_in_row():
+        progress_path(job).unlink(missing_ok=True)
+
+
 def read_progress(job: Job) -> tuple[int, int, str]:
-    """(done, to do, the stage's code) of a job: from its progress file while it runs."""
+    """(done, to do, the stage's code) of a job: from its row, or its progress file while it
+    runs."""
+    if progress_in_row():
+        return job.done, job.total, job.stage if job.status == Job.Status.RUNNING else ""
     if job.status == Job.Status.RUNNING:
         try:
             done, total, *stage = progress_path(job).read_text().split(" ", 2)
@@ -160,7 +198,12 @@ def stage_label(job: Job, stage: str) -> str:
 
 
 def heartbeat_age(job: Job) -> float:
-    """Seconds since a running job's worker last gave a sign of life."""
+    """Seconds since a running job's worker last gave a sign of life (as `job` was read: its
+    row's beat is the database's time, read by this machine's clock; NTP keeps them within a
+    second, the lease is 30)."""
+    if progress_in_row():
+        last = job.beat or job.started or job.created or timezone.now()
+        return (timezone.now() - last).total_seconds()
     try:
         last = progress_path(job).stat().st_mtime
     except OSError:
@@ -169,21 +212,47 @@ def heartbeat_age(job: Job) -> float:
 
 
 class Heartbeat:
-    """Touches a running job's progress file every BENXI_JOB_HEARTBEAT_SECONDS, from a
-    thread of its own, until the work ends: the file's age is the lease other processes
-    read (`reap`). A thread, so that a long step (a PDF's layout) does not look dead."""
+    """The running job's heartbeat and progress, written from a thread of its own every
+    BENXI_JOB_HEARTBEAT_SECONDS until the work ends, and soon after each progress report
+    (at most every PROGRESS_SECONDS): its age is the lease other processes read (`reap`).
+    A thread, so that a long step (a PDF's layout) does not look dead, and so that the row is
+    written on a connection of its own, outside the work's transaction."""
+
+    PROGRESS_SECONDS = 0.5
 
     def __init__(self, job: Job):
-        self.path = progress_path(job)
+        self.job = job
+        self.latest: tuple[int, int, str] | None = None  # reported, not yet written
+        self.lock = threading.Lock()
         self.stopped = threading.Event()
+        self.reported = threading.Event()
         self.thread = threading.Thread(
             target=self.beat, name=f"job-{job.pk}-heartbeat", daemon=True
         )
 
+    def progress(self, done: int, total: int, stage: str = "") -> None:
+        with self.lock:
+            self.latest = (done, total, stage)
+        self.reported.set()
+
     def beat(self) -> None:
-        while not self.stopped.wait(settings.BENXI_JOB_HEARTBEAT_SECONDS):
-            with contextlib.suppress(OSError):  # written again at the next progress report
-                os.utime(self.path)
+        try:
+            while not self.stopped.is_set():
+                self.reported.wait(settings.BENXI_JOB_HEARTBEAT_SECONDS)
+                self.reported.clear()
+                with self.lock:
+                    latest, self.latest = self.latest, None
+                # Written again at the next beat or progress report.
+                with contextlib.suppress(OSError, DatabaseError):
+                    if latest is not None:
+                        write_progress(self.job, *latest)
+                    elif progress_in_row():
+                        _write_row(self.job)
+                    else:
+                        os.utime(progress_path(self.job))
+                self.stopped.wait(self.PROGRESS_SECONDS)
+        finally:
+            connection.close()  # this thread's own
 
     def __enter__(self) -> Heartbeat:
         self.thread.start()
@@ -191,6 +260,7 @@ class Heartbeat:
 
     def __exit__(self, *exc) -> None:
         self.stopped.set()
+        self.reported.set()
         self.thread.join()
 
 
@@ -202,12 +272,14 @@ def reap(job: Job) -> bool:
     if heartbeat_age(job) <= settings.BENXI_JOB_LEASE_SECONDS:
         return False
     now = timezone.now()
-    lost = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
-        status=Job.Status.FAILED, lost=True, finished=now
-    )
+    # The beat it was judged by: one written meanwhile means the worker lives.
+    same_beat = {"beat": job.beat} if progress_in_row() else {}
+    lost = Job.objects.filter(
+        pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts, **same_beat
+    ).update(status=Job.Status.FAILED, lost=True, finished=now)
     if lost:
         logger.warning("job %s lost its worker %s", job.pk, job.worker or "?")
-        progress_path(job).unlink(missing_ok=True)
+        forget_progress(job)
         job.status, job.lost, job.finished = Job.Status.FAILED, True, now
     else:
         job.refresh_from_db()
@@ -335,11 +407,14 @@ def claim(job_id: int) -> Job | None:
         worker=worker_name(),
         done=0,
         total=0,
+        stage="",
+        beat=Now(),  # the first heartbeat
     )
     if not claimed:
         return None
     job = Job.objects.select_related("user").get(pk=job_id)
-    write_progress(job, 0, 0)  # the first heartbeat
+    if not progress_in_row():
+        write_progress(job, 0, 0)  # the first heartbeat
     return job
 
 
@@ -350,13 +425,14 @@ def run_job(job_id: int) -> None:
     if job is None:
         return  # already run (a task delivered twice), or withdrawn
     steps = [0, 0]
+    heartbeat = Heartbeat(job)
 
     def progress(done: int, total: int, stage: str = "") -> None:
         steps[:] = [min(done, total), total]
-        write_progress(job, steps[0], total, stage)
+        heartbeat.progress(steps[0], total, stage)
 
     kind = kind_of(job)
-    with Heartbeat(job), translation.override(job.language or None):
+    with heartbeat, translation.override(job.language or None):
         try:
             if kind is None:
                 raise LookupError(f"no job kind {job.kind!r}")
@@ -399,7 +475,7 @@ def finish(job: Job, outcome: Outcome, done: int, total: int) -> None:
     recorded = Job.objects.filter(
         pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts
     ).update(**fields)
-    progress_path(job).unlink(missing_ok=True)
+    forget_progress(job)
     if not recorded:
         logger.warning("job %s ended after it was reaped: its outcome is not recorded", job.pk)
         if produced:
@@ -430,6 +506,6 @@ def clean_up() -> int:
 
 
 def discard_files(job: Job) -> None:
-    progress_path(job).unlink(missing_ok=True)
+    forget_progress(job)
     if job.file:
         job.file.delete(save=False)

@@ -295,6 +295,15 @@ class Job(models.Model):
     )
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("to do"), default=0)
+    # While it runs on PostgreSQL, the worker's progress and heartbeat (benxi_cp/jobs.py);
+    # on SQLite they are in a file beside the database.
+    stage = models.CharField(_("stage"), max_length=64, blank=True)
+    beat = models.DateTimeField(
+        _("last heartbeat"),
+        null=True,
+        blank=True,
+        help_text=_("When the worker running it last gave a sign of life."),
+    )
     result = models.JSONField(_("result"), default=dict, blank=True)
     messages = models.JSONField(_("messages"), default=list, blank=True)
     file = models.FileField(_("file"), upload_to="files/", storage=job_storage, blank=True)

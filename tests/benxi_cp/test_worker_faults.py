@@ -40,9 +40,12 @@ def admin_client(client_as):
     return client
 
 
-def held_job(user, release: Path, content: bytes = b"the stored file") -> Job:
+def held_job(
+    user, release: Path, content: bytes = b"the stored file", *, atomic: bool = False
+) -> Job:
     upload = SimpleUploadedFile("held.txt", content, content_type="text/plain")
-    return jobs.submit(user, "held", {"release": str(release)}, upload=upload)
+    params = {"release": str(release), **({"atomic": True} if atomic else {})}
+    return jobs.submit(user, "held", params, upload=upload)
 
 
 def job_in(job: Job, *statuses: str) -> Job | None:
@@ -55,11 +58,16 @@ def test_a_killed_worker_leaves_a_failed_job_that_its_user_tries_again(
 ):
     user = admin_client.get(reverse("jobs")).wsgi_request.user
     release = tmp_path / "release"
-    job = held_job(user, release)
+    job = held_job(user, release, atomic=True)
     assert job.status == Job.Status.QUEUED and job.file
     worker = start_worker()
     wait_for(lambda: job_in(job, Job.Status.RUNNING), "the worker to take the job")
-    wait_for(lambda: jobs.read_progress(job)[:2] == (1, 2), "the job to start its work")
+    # Reported from inside the work's transaction, read by another process while it runs:
+    # the job's page on any web node (its row on PostgreSQL, a file beside SQLite).
+    wait_for(
+        lambda: job_in(job, Job.Status.RUNNING) and jobs.read_progress(job)[:2] == (1, 2),
+        "the job to start its work",
+    )
     worker.kill()  # mid-job: no clean-up of any kind
 
     def lost():

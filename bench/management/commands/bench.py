@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bench import load
+from bench import load, nodes
 
 
 class Command(BaseCommand):
@@ -17,7 +17,9 @@ class Command(BaseCommand):
         "dashboards against their bare SQL, the "
         "discharge import and the exports' memory; write docs/benchmarks.md and print it. "
         "With --load: serve the app with gunicorn and measure it under readers and a writer, "
-        "and concurrent writes (its own section of docs/benchmarks.md)."
+        "and concurrent writes (its own section of docs/benchmarks.md). With --load --nodes N: "
+        "the readers against one node, then against N nodes behind nginx with the read "
+        "replica (DATABASE_REPLICA_URL), and what each extra node adds (its own section)."
     )
 
     def add_arguments(self, parser):
@@ -56,6 +58,14 @@ class Command(BaseCommand):
             "3 workers, six readers over the main pages without and with a writer, worker "
             "memory and concurrent writes; its section of the output replaces only the "
             "previous load section",
+        )
+        parser.add_argument(
+            "--nodes",
+            type=int,
+            default=0,
+            help="load mode: compare one node with this many behind nginx (needs nginx; with "
+            "DATABASE_REPLICA_URL, the nodes read from the replica); its section of the output "
+            "replaces only the previous nodes section",
         )
         parser.add_argument(
             "--duration",
@@ -120,9 +130,12 @@ class Command(BaseCommand):
                 )
             )
         document = benchmark.render(results, command)
-        kept = load.load_section(previous)  # the last load run's section stays
+        kept = load.load_section(previous)  # the last load runs' sections stay
         if kept:
             document = load.merge_section(document, kept)
+        kept = nodes.nodes_section(previous)
+        if kept:
+            document = nodes.merge_nodes(document, kept)
         self._write(document, output, options)
 
     def _load(self, scale, options, previous: str, output: Path, command: str) -> None:
@@ -138,6 +151,9 @@ class Command(BaseCommand):
         settings.DEBUG = False
         name, spec = scale
         started = time.monotonic()
+        if options["nodes"]:
+            self._nodes(name, spec, options, previous, output, command, started)
+            return
         result = load.run_load(
             name,
             spec,
@@ -148,6 +164,23 @@ class Command(BaseCommand):
         section = load.render_load(result, command)
         document = load.merge_section(previous or "# Benchmarks\n", section)
         self._write(document, output, options)
+
+    def _nodes(self, name, spec, options, previous, output, command, started) -> None:
+        if not 2 <= options["nodes"] <= 8:
+            raise CommandError("--nodes must be between 2 and 8.")
+        try:
+            result = nodes.run_nodes(
+                name,
+                spec,
+                nodes=options["nodes"],
+                duration=options["duration"],
+                reuse=options["reuse"],
+                log=lambda text: self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {text}"),
+            )
+        except RuntimeError as error:
+            raise CommandError(str(error)) from None
+        section = nodes.render_nodes(result, command)
+        self._write(nodes.merge_nodes(previous or "# Benchmarks\n", section), output, options)
 
     def _write(self, document: str, output: Path, options) -> None:
         if not options["no_write"]:

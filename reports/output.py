@@ -213,8 +213,8 @@ def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> di
 # pages) grew past 5 GB, and its auto table layout measured every cell of the table. A part
 # ends at an enterprise's heading row, so an enterprise's block is never cut by a part.
 PART_ROWS = 1200
-# The long tables are laid out with fixed columns (`table-layout: fixed`), each column as wide
-# as its share of the form's column widths (Column.width, in characters).
+# Each table's columns are given their share of the form's column widths (Column.width, in
+# characters), so that the columns of a table's pieces in different parts line up alike.
 PDF_STYLESHEET = "reports/form-pdf.css"
 
 
@@ -279,7 +279,7 @@ def _cut(rows: list[dict], start: int, end: int) -> int:
 
 
 def _column_widths(form: AnnualForm) -> str:
-    """CSS giving each table's columns their share of the width, for the fixed table layout."""
+    """CSS giving each table's columns their share of the width."""
     rules = []
     for table in form.tables:
         total = sum(column.width for column in table.columns)

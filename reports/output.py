@@ -207,19 +207,211 @@ def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> di
     }
 
 
+# A long form's PDF is laid out in parts of about PART_ROWS table rows, each by a WeasyPrint
+# render of its own that is written out and let go before the next: a render keeps every page
+# it lays out (megabytes each), so the province's discharge form in one render (a thousand
+# pages) grew past 5 GB, and its auto table layout measured every cell of the table. A part
+# ends at an enterprise's heading row, so an enterprise's block is never cut by a part.
+PART_ROWS = 1200
+# Each table's columns are given their share of the form's column widths (Column.width, in
+# characters), so that the columns of a table's pieces in different parts line up alike.
+PDF_STYLESHEET = "reports/form-pdf.css"
+
+
+def pdf_parts(context: dict, part_rows: int | None = None) -> list[dict]:
+    """The document context cut into parts of about `part_rows` (PART_ROWS) body rows: each a
+    document context of its own, with the tables or pieces of tables it holds. A table's
+    title shows where it begins, its totals and note where it ends; the form's head is in the
+    first part, its notes and sign-off in the last."""
+    part_rows = part_rows or PART_ROWS
+    parts: list[dict] = []
+    items: list[dict] = []
+    size = 0
+
+    def close() -> None:
+        nonlocal items, size
+        parts.append({**context, "tables": items, "continued": bool(parts), "continues": True})
+        items, size = [], 0
+
+    for item in context["tables"]:
+        rows = item["rows"]
+        start = 0
+        while True:
+            end = len(rows)
+            if end - start > part_rows - size:
+                end = _cut(rows, start, start + part_rows - size)
+                if end == start and items:
+                    close()  # the next block begins the next part
+                    continue
+                if end == start:  # a block longer than a part: cut where the part is full
+                    end = start + part_rows
+            piece = rows[start:end]
+            last = end >= len(rows)
+            items.append(
+                {
+                    **item,
+                    "rows": piece,
+                    "body": mark_safe("\n".join(row["html"] for row in piece)),  # noqa: S308
+                    "total": item["total"] if last else None,
+                    "continued": start > 0,
+                    "continues": not last,
+                }
+            )
+            size += len(piece)
+            start = end
+            if last:
+                break
+            close()
+    parts.append({**context, "tables": items, "continued": bool(parts), "continues": False})
+    return parts
+
+
+def _cut(rows: list[dict], start: int, end: int) -> int:
+    """Where to end a piece of `rows` begun at `start` that may not go past `end`: before the
+    last heading row (an enterprise's block) after `start`, else at `end` for a table without
+    heading rows; `start` when a block begun at `start` runs past `end`."""
+    for index in range(end, start, -1):
+        if rows[index]["group"] is not None:
+            return index
+    if not any(row["group"] is not None for row in rows[start : end + 1]):
+        return end
+    return start
+
+
+def _column_widths(form: AnnualForm) -> str:
+    """CSS giving each table's columns their share of the width."""
+    rules = []
+    for table in form.tables:
+        total = sum(column.width for column in table.columns)
+        for index, column in enumerate(table.columns, start=1):
+            share = 100 * column.width / total
+            rules.append(f"#table-{table.key} col:nth-child({index}) {{ width: {share:.2f}%; }}")
+    return "\n".join(rules)
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    return '"' + " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _part_css(form: AnnualForm, office: str, first: bool) -> str:
+    """CSS of a part: no page numbers (they are put on once the parts are joined: a part does
+    not know the total) and, after the first part, its pages' heads (the form's title and
+    the office) as the first part's pages have them from the form's head."""
+    heads = (
+        ""
+        if first
+        else f"@top-left {{ content: {_css_string(form.title)}; }} "
+        f"@top-right {{ content: {_css_string(office)}; }} "
+    )
+    rules = []
+    for page in ("form", "form-landscape"):
+        rules.append(f"@page {page} {{ {heads}@bottom-center {{ content: none; }} }}")
+        if not first:
+            rules.append(f"@page {page}:first {{ {heads}}}")
+    return "\n".join(rules)
+
+
 def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None, laid_out=None) -> bytes:
     """`laid_out()`, if given, is called once the pages are laid out (the long part), before
-    the PDF is written (as HTML.write_pdf does it: render, then write)."""
+    the PDF is written (as HTML.write_pdf does it: render, then write). A long form is laid
+    out in parts (PART_ROWS), joined and numbered here."""
     from weasyprint import CSS, HTML
     from weasyprint import DEFAULT_OPTIONS as PDF_OPTIONS
 
-    html = render_to_string("reports/form_pdf.html", document_context(form, produced_on))
-    stylesheets = [CSS(filename=finders.find(name)) for name in STYLESHEETS]
+    context = document_context(form, produced_on)
+    stylesheets = [
+        *(CSS(filename=finders.find(name)) for name in (*STYLESHEETS, PDF_STYLESHEET)),
+        CSS(string=_column_widths(form)),
+    ]
     options = {**PDF_OPTIONS, "stylesheets": stylesheets}
-    document = HTML(string=html, base_url=str(settings.SHARED_DIR)).render(**options)
+    written = {key: options[key] for key in PDF_OPTIONS}
+    parts = pdf_parts(context)
+
+    def lay_out(part: dict, extra: list) -> object:
+        html = render_to_string("reports/form_pdf.html", part)
+        return HTML(string=html, base_url=str(settings.SHARED_DIR)).render(
+            **{**options, "stylesheets": [*stylesheets, *extra]}
+        )
+
+    if len(parts) == 1:
+        document = lay_out(parts[0], [])
+        if laid_out is not None:
+            laid_out()
+        return document.write_pdf(**written)
+    office = str(context["office"])
+    files = []
+    for index, part in enumerate(parts):
+        extra = CSS(string=_part_css(form, office, first=index == 0))
+        files.append(lay_out(part, [extra]).write_pdf(**written))
     if laid_out is not None:
         laid_out()
-    return document.write_pdf(**{key: options[key] for key in PDF_OPTIONS})
+    return join_numbered(files, landscape=form.landscape)
+
+
+# The page numbers of a PDF joined from parts ("n / N", centred in the bottom margin, where the
+# page's @bottom-center puts them in form-print.css), in the standard Times-Roman: digits only,
+# so no font is embedded. Its widths in thousandths of an em.
+NUMBER_FONT = "/BenxiPageNumber"
+NUMBER_SIZE = 8.5
+NUMBER_WIDTHS = {" ": 250, "/": 278, **dict.fromkeys("0123456789", 500)}
+MM = 72 / 25.4
+# (left, right, bottom) page margins in mm of form-print.css's @page form and form-landscape.
+MARGINS = {False: (16, 14, 18), True: (14, 14, 15)}
+
+
+def join_numbered(files: list[bytes], landscape: bool = False) -> bytes:
+    """The PDFs `files` as one, each page numbered "n / N" as a single render numbers them."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
+
+    writer = PdfWriter()
+    for content in files:
+        writer.append(PdfReader(io.BytesIO(content)))
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Times-Roman"),
+            }
+        )
+    )
+
+    def stream(data: bytes):
+        item = DecodedStreamObject()
+        item.set_data(data)
+        return writer._add_object(item)
+
+    save, restore = stream(b"q\n"), stream(b"Q\n")
+    left, right, bottom = (value * MM for value in MARGINS[landscape])
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        text = f"{number} / {total}"
+        width = sum(NUMBER_WIDTHS[char] for char in text) * NUMBER_SIZE / 1000
+        box = page.mediabox
+        x = float(box.left) + left + (float(box.width) - left - right - width) / 2
+        # The baseline where WeasyPrint puts it: a line of Noto Serif CJK (1.16 em above the
+        # baseline, 0.29 below) centred in the bottom margin.
+        y = float(box.bottom) + bottom / 2 - NUMBER_SIZE * 0.44
+        drawn = stream(
+            f"BT {NUMBER_FONT} {NUMBER_SIZE} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET\n".encode()
+        )
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        existing = list(contents) if isinstance(contents, ArrayObject) else [page["/Contents"]]
+        page[NameObject("/Contents")] = ArrayObject([save, *existing, restore, drawn])
+        resources = page["/Resources"].get_object()
+        fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+        fonts[NameObject(NUMBER_FONT)] = font
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def render_csv(form: AnnualForm, bom: bool = True) -> bytes:

@@ -875,6 +875,21 @@ def test_a_log_in_changes_no_figure_token(client, make_user):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_profile_update_or_a_new_password_changes_no_figure_token(make_user):
+    from programme.models import UserProfile
+
+    user = make_user("leadership", "someone")
+    profile = UserProfile.objects.create(user=user)
+    assert changed(lambda: UserProfile.objects.filter(pk=profile.pk).update(language="en")) == set()
+
+    def new_password():
+        user.set_password("another secret")
+        user.save()
+
+    assert changed(new_password) == set()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_statement_that_changes_no_row_changes_no_token():
     from programme.models import TrainingEvent
     from programme.outreach.choices import Audience, EventKind

@@ -553,15 +553,15 @@ def test_a_stale_figure_is_served_at_once_and_refreshed_by_the_worker(background
 @pytest.mark.django_db(transaction=True)
 def test_a_refresh_queued_twice_computes_once(background, settings):
     key = counted.key((), {})
-    assert counted() == (0, "zh-hans")
+    assert counted()[0] == 0
     make_enterprise("T1")
-    assert counted() == (0, "zh-hans")
+    assert counted()[0] == 0
     cache.delete(key + ":lock")  # its lease ran out while the worker was busy
-    assert counted() == (0, "zh-hans")
+    assert counted()[0] == 0
     assert queued() == 2
     work()
     assert len(CALLS) == 2  # the second found the figure current
-    assert counted() == (1, "zh-hans") and queued() == 0
+    assert counted()[0] == 1 and queued() == 0
 
 
 @pytest.mark.django_db(transaction=True)

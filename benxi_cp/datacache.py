@@ -34,13 +34,26 @@ missing or stale, one process computes it, holding a lock in the cache, while th
 serve the previous entry marked with the time it was computed (`stale_since()`, shown on the
 page) or, when there is none, wait for it a bounded time.
 
-**Refreshing in the background.** With `BENXI_FIGURES_REFRESH = "background"` (the default
+**Refreshing by the task queue.** With `BENXI_FIGURES_REFRESH = "background"` (the default
 setting) no reader waits for a figure that has a previous value: the request that takes the
-lock serves the previous value too, and a daemon thread of its process computes the new one
-(in the request's language, on its own database connection, which sees committed data only)
-and releases the lock. Inside a computation, nested figures are never served stale and never
-left to a thread: what is stored under the current tokens is computed from current figures.
-Downloads (`stale_ok=False`) and figures with nothing to show compute in the request.
+lock serves the previous value too and queues a `refresh_figure` task (django-tasks, the
+database backend: `manage.py db_worker` runs it), which hands the lock on to the worker. A
+task names its figure by namespace (`figure()` registers each one) and arguments (records
+by primary key, read again by the worker) and carries the request's language; the worker
+computes the figure from the primary and releases the lock. No web process starts a thread.
+The lock is the de-duplication: while a refresh is queued or running, readers get the
+previous value and queue nothing. It lasts `BENXI_FIGURES_LEASE_SECONDS`, renewed by the
+computation's own queries: a worker killed while it computes (or a refresh nobody runs)
+holds it no longer than that, and the next reader then queues the figure again. A refresh
+queued twice (its lease ran out while the worker was busy) finds the figure current and
+computes nothing. When the task cannot be queued the reader keeps the previous value and
+the lock is let go (the next reader tries again). The worker can store only where readers
+look: with a cache of the process's own (no `REDIS_URL`, or Redis down) the reader that
+takes the lock computes the figure, as in the "request" mode; so do the computations that
+are not figures (`cached()` called directly). Inside a computation, nested figures are never
+served stale and never queued: what is stored under the current tokens is computed from
+current figures. Downloads (`stale_ok=False`) and figures with nothing to show compute in
+the request. The tests' immediate backend runs the task in the reader's request.
 
 A computation outside any transaction runs, on PostgreSQL, in one REPEATABLE READ
 transaction that also reads the tokens it is stored under: the figure is of one committed
@@ -65,8 +78,8 @@ from the records as they are and not stored. A correction left open longer is th
 the records, and figures show it.
 
 **"Being updated."** Pages show the time of a stale figure they were served (`stale_since()`),
-and say it is being updated (`updating()`) only while a recomputation of it is under way:
-the lock of its entry is held, by a thread of this process or by another.
+and say it is being updated (`updating()`) only while a recomputation of it is queued or under
+way: the lock of its entry is held, by the worker's task or by another reader.
 
 **At most one recomputation in a while.** A stale figure computed less than
 `BENXI_FIGURES_REFRESH_AFTER` seconds ago is served as it is, with its time: while the EPB
@@ -79,11 +92,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
+import decimal
 import functools
 import hashlib
+import importlib
 import logging
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -92,12 +106,16 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
 from benxi_cp import replica
+from benxi_cp.cache import ResilientRedisCache, redis_down
 from benxi_cp.registry import registry
 
 T = TypeVar("T")
@@ -109,7 +127,6 @@ PENDING = "benxi_cp_pendingscope"  # PostgreSQL only: which scopes an open trans
 TRIGGER = "benxi_touch"  # every trigger's and function's name starts with it
 LEGACY = ("benxi_data_changed",)  # the one-version triggers of before, dropped on install
 TIMEOUT = 7 * 24 * 3600  # an entry whose tokens are still current after a week is still right
-LOCK_TIMEOUT = 15 * 60  # the longest a computation may hold its lock (a province's forms)
 WAIT = 30.0  # seconds a reader waits for another's computation when there is nothing to show
 POLL = 0.1  # seconds between its looks
 REFRESH_MODES = ("background", "request")  # settings.BENXI_FIGURES_REFRESH
@@ -296,7 +313,7 @@ def stale_since() -> datetime.datetime | None:
 
 def updating() -> bool:
     """Whether one of the stale figures served in this request is being computed anew at
-    this moment (by a thread of this process, or by another that holds its lock); templates
+    this moment (queued for the worker or under way: its lock is held); templates
     add "being updated" only then. A figure served stale because it was computed a moment
     ago, or because a correction is in progress, is not being updated."""
     return _updating.get()
@@ -325,13 +342,60 @@ def cache_key(namespace: str, *parts: object) -> str:
     return f"benxi:{namespace}:{get_language()}:{digest}"
 
 
+def lease_seconds() -> int:
+    """settings.BENXI_FIGURES_LEASE_SECONDS: how long the lock of a computation lasts unless
+    the computation renews it. A process killed while it computes, or a queued refresh that
+    no worker runs, holds a figure's lock no longer than this."""
+    return int(getattr(settings, "BENXI_FIGURES_LEASE_SECONDS", 60))
+
+
 def _take(lock: str, holder: str) -> bool:
-    """Take the lock of an entry's computation; False while another holds it."""
-    return cache.add(lock, holder, LOCK_TIMEOUT)
+    """Take the lock of an entry's computation for a lease; False while another holds it."""
+    return cache.add(lock, holder, lease_seconds())
+
+
+def _release(lock: tuple[str, str]) -> None:
+    """Let go of `lock` (its name, its holder) if it is still this holder's."""
+    if cache.get(lock[0]) == lock[1]:
+        cache.delete(lock[0])
+
+
+@contextlib.contextmanager
+def _holding(lock: tuple[str, str] | None) -> Iterator[None]:
+    """Keep `lock` while a computation runs: its own queries renew the lease, at most every
+    third of it. No thread: a figure's computation reads the database all along; a step
+    without a query longer than the lease lets another process start the same computation
+    (twice the work, never a wrong figure)."""
+    if lock is None:
+        yield
+        return
+    lease = lease_seconds()
+    renewed = [time.monotonic()]
+
+    def renew(execute, sql, params, many, context):
+        if time.monotonic() - renewed[0] >= lease / 3:
+            renewed[0] = time.monotonic()
+            if cache.get(lock[0]) == lock[1]:
+                cache.touch(lock[0], lease)
+        return execute(sql, params, many, context)
+
+    with connections["default"].execute_wrapper(renew):
+        yield
 
 
 def _sleep(seconds: float) -> None:
     time.sleep(seconds)  # a hook: tests see when a reader waits
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What the task queue's worker needs to compute a figure again: the figure by its
+    namespace and the module that declares it, and its arguments."""
+
+    namespace: str
+    module: str
+    args: tuple
+    kwargs: dict
 
 
 def cached(
@@ -340,6 +404,7 @@ def cached(
     compute: Callable[[], T],
     depends: Sequence[str],
     stale_ok: bool = True,
+    refresh: Refresh | None = None,
 ) -> T:
     """`compute()` from the cache while none of the scopes it `depends` on has changed since
     it was stored, else anew.
@@ -353,8 +418,10 @@ def cached(
     stale value, noted in `stale_since()` (unless `stale_ok` is false: files to download), or,
     with nothing to show, wait up to WAIT seconds for it and then compute it themselves. In
     the "background" refresh mode the caller that takes the lock of a stale entry serves the
-    stale value too and leaves the computation to a thread. Called inside another figure's
-    computation, `stale_ok` is false: an outer figure is never built from stale ones."""
+    stale value too and queues its computation for the worker (`refresh`, which `figure()`
+    gives: a computation without it is computed by that caller). Called inside another
+    figure's computation, `stale_ok` is false: an outer figure is never built from stale
+    ones."""
     scopes = _check_scopes(depends)
     if _computing.get():
         stale_ok = False
@@ -399,12 +466,20 @@ def cached(
             return entry[2]
     entry = cache.get(key)  # stored by another between the first look and the lock
     if entry is not None and entry[0] == tokens:
-        if cache.get(lock) == holder:
-            cache.delete(lock)
+        _release((lock, holder))
         return entry[2]
-    if entry is not None and stale_ok and refresh_mode() == "background":
-        _refresh_in_background(key, scopes, compute, lock=(lock, holder))
-        _served_stale(entry[1], updating=True)
+    if (
+        entry is not None
+        and stale_ok
+        and refresh is not None
+        and refresh_mode() == "background"
+        and _worker_reaches_readers()
+    ):
+        queued = _queue(key, (lock, holder), refresh)
+        done = cache.get(key)  # the immediate backend (tests) has computed it already
+        if done is not None and done[0] == tokens:
+            return done[2]
+        _served_stale(entry[1], updating=queued and cache.get(lock) is not None)
         return entry[2]
     return _compute_and_store(key, scopes, compute, lock=(lock, holder), read=read)
 
@@ -447,11 +522,12 @@ def _compute_and_store(
 ) -> T | None:
     """Compute the entry `key` and store it under the tokens of `scopes` as of the data it was
     computed from, unless a correction was in progress then: that value is returned but not
-    stored (and not computed at all when not `required`: a background refresh)."""
+    stored (and not computed at all when not `required`: a refresh by the worker). The
+    computation keeps `lock` while it runs and lets it go at the end."""
     started = timezone.now()
     computing = _computing.set(True)
     try:
-        with replica.primary(), _snapshot() as snapshot:
+        with replica.primary(), _holding(lock), _snapshot() as snapshot:
             if snapshot or read is None:
                 read = _read(scopes)
             if read.held and not required:
@@ -462,14 +538,11 @@ def _compute_and_store(
         return value
     finally:
         _computing.reset(computing)
-        if lock is not None and cache.get(lock[0]) == lock[1]:
-            cache.delete(lock[0])
+        if lock is not None:
+            _release(lock)
 
 
-# Refreshing in the background ------------------------------------------------------------
-
-_refreshes: set[threading.Thread] = set()
-_refreshes_lock = threading.Lock()
+# Refreshing by the task queue ------------------------------------------------------------
 
 
 def _recent(computed: datetime.datetime) -> bool:
@@ -480,59 +553,137 @@ def _recent(computed: datetime.datetime) -> bool:
 
 
 def refresh_mode() -> str:
-    """settings.BENXI_FIGURES_REFRESH: "background" (a stale figure is served while a thread
-    computes it) or "request" (the request that takes the lock computes it)."""
+    """settings.BENXI_FIGURES_REFRESH: "background" (a stale figure is served while the task
+    queue's worker computes it) or "request" (the request that takes the lock computes it)."""
     mode = getattr(settings, "BENXI_FIGURES_REFRESH", "background")
     if mode not in REFRESH_MODES:
         raise ValueError(f"BENXI_FIGURES_REFRESH must be one of {REFRESH_MODES}; got {mode!r}")
     return mode
 
 
-def _refresh_in_background(
-    key: str, scopes: Sequence[str], compute: Callable[[], object], lock: tuple[str, str]
-) -> threading.Thread:
-    """Compute and store the entry `key` in a daemon thread, which releases `lock`, logs a
-    failure (the next reader retries) and closes the database connections it opened."""
-    language = get_language()
+def _worker_reaches_readers() -> bool:
+    """Whether what the worker stores reaches this process's readers: the cache is shared
+    (Redis, answering), or the tasks run in this process (the immediate backend). The
+    memory of one process (no REDIS_URL, or Redis down) is out of the worker's reach: there
+    the reader that takes the lock computes the figure, as in the "request" mode."""
+    if isinstance(refresh_figure.get_backend(), ImmediateBackend):
+        return True
+    shared = caches["default"]
+    if isinstance(shared, LocMemCache):
+        return False
+    return not (isinstance(shared, ResilientRedisCache) and redis_down())
 
-    def run() -> None:
-        try:
-            with translation.override(language):
-                _compute_and_store(key, scopes, compute, lock=lock, required=False)
-        except Exception:
-            logger.exception("Refreshing the cached figure %s failed", key)
-        finally:
-            connections.close_all()
-            with _refreshes_lock:
-                _refreshes.discard(thread)
 
-    thread = threading.Thread(target=run, name=f"benxi-refresh {key}", daemon=True)
+def _queue(key: str, lock: tuple[str, str], refresh: Refresh) -> bool:
+    """Queue the computation of the entry `key`, whose `lock` the caller took and hands to
+    the task; False, with the lock let go, when it cannot be queued (the queue's table out of
+    reach, say): the reader keeps the previous value and a later reader tries again."""
+    connection = connections["default"]
     try:
-        thread.start()
-    except BaseException:
-        if cache.get(lock[0]) == lock[1]:
-            cache.delete(lock[0])
+        # In the reader's own transaction, a savepoint: a failure leaves it usable.
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            refresh_figure.enqueue(
+                refresh.namespace,
+                refresh.module,
+                _encode(refresh.args),
+                _encode(refresh.kwargs),
+                get_language() or "",
+                key,
+                lock[1],
+            )
+    except Exception:
+        logger.warning(
+            "The refresh of the cached figure %s could not be queued", key, exc_info=True
+        )
+        _release(lock)
+        return False
+    return True
+
+
+def _claim(lock: tuple[str, str]) -> bool:
+    """The task's hold on the lock its reader took: renewed for a lease, or taken again if
+    it ran out while the task waited in the queue; False while another holds it."""
+    name, holder = lock
+    if cache.get(name) == holder and cache.touch(name, lease_seconds()):
+        return True
+    return cache.add(name, holder, lease_seconds())
+
+
+@task(priority=10)  # before the jobs waiting: a figure takes seconds, a job minutes
+def refresh_figure(
+    namespace: str, module: str, args: list, kwargs: dict, language: str, key: str, holder: str
+) -> None:
+    """Compute the figure `namespace` of these arguments (`_encode`d) in `language`, from
+    the primary, and store it under `key`, with the lock its reader took as `holder`.
+
+    Nothing is computed when another refresh holds the lock, when the entry is current
+    already (the same refresh queued twice: its lease ran out while the worker was busy) or
+    while a correction is in progress. A worker killed while it computes leaves the lock
+    to expire within its lease; the next reader then queues the refresh again."""
+    lock: tuple[str, str] | None = (f"{key}:lock", holder)
+    try:
+        with translation.override(language or None), replica.primary():
+            importlib.import_module(module)
+            figure = _FIGURES[namespace]
+            args, kwargs = _decode(args), _decode(kwargs)
+            if figure.key(args, kwargs) != key:
+                raise ValueError(f"the arguments of {namespace} do not make the key {key}")
+            if not _claim(lock):
+                lock = None  # another refresh holds it, and computes the figure
+                return
+            scopes = figure.scopes(args, kwargs)
+            entry = cache.get(key)
+            if entry is not None and entry[0] == _read(scopes).tokens:
+                return
+            _compute_and_store(
+                key, scopes, lambda: figure.compute(*args, **kwargs), lock=lock, required=False
+            )
+    except Exception:
+        logger.exception("Refreshing the cached figure %s failed", key)
         raise
-    with _refreshes_lock:
-        _refreshes.add(thread)  # a thread already over is dropped by wait_for_refreshes
-    return thread
+    finally:
+        if lock is not None:
+            _release(lock)
 
 
-def wait_for_refreshes(timeout: float | None = None) -> bool:
-    """Join the background refreshes of this process (tests, commands that exit); True when
-    none is left running within `timeout` seconds."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        with _refreshes_lock:
-            _refreshes.difference_update([t for t in _refreshes if not t.is_alive()])
-            running = list(_refreshes)
-        if not running:
-            return True
-        for thread in running:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            thread.join(left)
-            if thread.is_alive():
-                return False
+def _encode(value: object) -> object:
+    """A figure's argument as JSON for its task: records by model and primary key; tuples,
+    dates and decimals tagged, so that `_decode` gives back what makes the same key."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return {type(value).__name__: [_encode(item) for item in value]}
+    if isinstance(value, dict):
+        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, datetime.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, decimal.Decimal):
+        return {"decimal": str(value)}
+    meta = getattr(value, "_meta", None)
+    if meta is not None and getattr(value, "pk", None) is not None:
+        return {"record": meta.label, "pk": _encode(value.pk)}
+    raise TypeError(f"a figure's argument cannot be given to its task: {value!r}")
+
+
+def _decode(value: object) -> object:
+    """The argument `_encode` was given (a record read again, from the primary)."""
+    if not isinstance(value, dict):
+        return value
+    if "record" in value:
+        model = apps.get_model(value["record"])
+        return model._base_manager.get(pk=_decode(value["pk"]))
+    ((tag, content),) = value.items()
+    decoders = {
+        "list": lambda items: [_decode(item) for item in items],
+        "tuple": lambda items: tuple(_decode(item) for item in items),
+        "dict": lambda pairs: {_decode(k): _decode(v) for k, v in pairs},
+        "datetime": datetime.datetime.fromisoformat,
+        "date": datetime.date.fromisoformat,
+        "decimal": decimal.Decimal,
+    }
+    return decoders[tag](content)
 
 
 def _part(value: object) -> object:
@@ -543,32 +694,80 @@ def _part(value: object) -> object:
     return value
 
 
+_FIGURES: dict[str, Figure] = {}  # by namespace: what the worker computes again
+
+
+class Figure:
+    """A function whose result is `cached` under its arguments (records by pk) and the
+    tokens of the scopes it `depends` on (a tuple, or a function of its arguments that
+    gives them); made by `figure()`. The undecorated function is `.compute`."""
+
+    def __init__(
+        self,
+        namespace: str,
+        depends: Sequence[str] | Callable[..., Sequence[str]],
+        function: Callable,
+    ):
+        functools.update_wrapper(self, function)
+        self.namespace, self.depends, self.compute = namespace, depends, function
+
+    def __call__(self, *args, **kwargs):
+        return self._cached(args, kwargs, stale_ok=True)
+
+    def current(self, *args, **kwargs):
+        """The figure as of the records now, never served stale (a copy of record)."""
+        return self._cached(args, kwargs, stale_ok=False)
+
+    def scopes(self, args: Sequence, kwargs: Mapping) -> tuple[str, ...]:
+        depends = self.depends(*args, **kwargs) if callable(self.depends) else self.depends
+        return _check_scopes(depends)
+
+    def parts(self, args: Sequence, kwargs: Mapping) -> tuple:
+        return (
+            tuple(_part(a) for a in args),
+            tuple(sorted((k, _part(v)) for k, v in kwargs.items())),
+        )
+
+    def key(self, args: Sequence, kwargs: Mapping) -> str:
+        """The cache key of the figure of these arguments, in the current language."""
+        return cache_key(self.namespace, *self.parts(args, kwargs))
+
+    def _cached(self, args: tuple, kwargs: dict, stale_ok: bool):
+        return cached(
+            self.namespace,
+            *self.parts(args, kwargs),
+            compute=lambda: self.compute(*args, **kwargs),
+            depends=self.scopes(args, kwargs),
+            stale_ok=stale_ok,
+            refresh=Refresh(self.namespace, self.compute.__module__, args, kwargs),
+        )
+
+
 def figure(
-    namespace: str, *, depends: Sequence[str]
-) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    namespace: str, *, depends: Sequence[str] | Callable[..., Sequence[str]]
+) -> Callable[[Callable[..., T]], Figure]:
     """Decorator: the function's result is `cached` under its arguments (records by pk) and
-    the tokens of the scopes it `depends` on. The undecorated function is `.compute`.
+    the tokens of the scopes it `depends` on (or that `depends`, given the arguments,
+    names); refreshed by the task queue's worker (`refresh_figure`), which finds it by its
+    `namespace`, one per figure.
 
-    The scopes are checked here once every app has declared its own (a module imported
+    Fixed scopes are checked here once every app has declared its own (a module imported
     while the apps are still registering is checked at each call, by `cached`)."""
-    scopes = _check_scopes(depends) if apps.ready else tuple(depends)
-    if not scopes:
-        raise ValueError("depends must name at least one scope")
+    if not callable(depends):
+        depends = _check_scopes(depends) if apps.ready else tuple(depends)
+        if not depends:
+            raise ValueError("depends must name at least one scope")
 
-    def decorate(function: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            parts = (
-                tuple(_part(a) for a in args),
-                tuple(sorted((k, _part(v)) for k, v in kwargs.items())),
-            )
-            return cached(
-                namespace, *parts, compute=lambda: function(*args, **kwargs), depends=scopes
-            )
-
-        wrapper.compute = function
-        wrapper.depends = scopes
-        return wrapper
+    def decorate(function: Callable[..., T]) -> Figure:
+        made = Figure(namespace, depends, function)
+        known = _FIGURES.get(namespace)
+        if known is not None and (known.__module__, known.__qualname__) != (
+            made.__module__,
+            made.__qualname__,
+        ):
+            raise ValueError(f"two figures are named {namespace!r}")
+        _FIGURES[namespace] = made
+        return made
 
     return decorate
 

@@ -197,10 +197,16 @@ CACHES = {
     )
 }
 
-# A stale figure with a previous value is served at once, marked with its time, while a thread
-# of the process that noticed it computes the new one ("background"); "request": that
-# request computes it (the tests: their data is uncommitted, a thread cannot see it).
+# A stale figure with a previous value is served at once, marked with its time, while the
+# task queue's worker (`manage.py db_worker`) computes the new one ("background"; with a cache
+# of the process's own, no REDIS_URL, the request that notices it computes it); "request":
+# that request computes it (the tests: their data is uncommitted, a worker cannot see it).
 BENXI_FIGURES_REFRESH = "background"
+# The lock of a figure's computation lasts this many seconds unless the computation renews
+# it: a worker killed while it computes holds a figure back no longer than this.
+BENXI_FIGURES_LEASE_SECONDS = env_int("BENXI_FIGURES_LEASE_SECONDS", 60)
+if BENXI_FIGURES_LEASE_SECONDS < 3:
+    raise ImproperlyConfigured("BENXI_FIGURES_LEASE_SECONDS must be at least 3.")
 # Under a stream of writes a figure is recomputed at most once in this many seconds (each
 # recomputation costs seconds at province scale); meanwhile pages show it with its time.
 # Downloads always wait for the current figures. 0: every change is followed at once.

@@ -15,8 +15,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
-# Each test runs in one transaction on one connection: a refresh thread could not see its
-# data. The background mode is tested on its own (tests/benxi_cp/test_datacache.py).
+# Each test runs in one transaction on one connection: a worker could not see its data. The
+# background mode is tested on its own (tests/benxi_cp/test_datacache.py).
 BENXI_FIGURES_REFRESH = "request"
 BENXI_FIGURES_REFRESH_AFTER = 0  # every change is followed at once (tested on its own too)
 BENXI_FIGURES_HOLD = 0  # nor held through a correction (tested on its own too)

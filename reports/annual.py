@@ -1163,15 +1163,13 @@ def build(name: str, year: int, *, stale_ok: bool = True) -> AnnualForm:
     that must be current (a copy of record, reports/closing.py)."""
     # The compliance form's missing monitoring of the current year depends on the day.
     day = clock.today() if name in BY_THE_DAY else None
-    return datacache.cached(
-        "annual-form",
-        name,
-        year,
-        *([day] if day else []),
-        compute=lambda: compose(name, year),
-        depends=FORM_SCOPES[name],
-        stale_ok=stale_ok,
-    )
+    return (_built if stale_ok else _built.current)(name, year, day)
+
+
+@datacache.figure("annual-form", depends=lambda name, year, day: FORM_SCOPES[name])
+def _built(name: str, year: int, day: datetime.date | None) -> AnnualForm:
+    """The form as `build` caches it: `day`, for the forms that depend on it, is in its key."""
+    return compose(name, year)
 
 
 def compose(name: str, year: int) -> AnnualForm:

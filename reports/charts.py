@@ -1,22 +1,21 @@
 """Charts as SVG (benxi_cp.charts: Agg, Noto Sans CJK SC), cached by the data behind them.
 
 Each chart function takes plain series and returns SVG text; each drawn series carries an
-id (`series-<key>`) so that tests and pages can find it. `cached_svg` keys a chart on the
-tokens of the scopes it reads (benxi_cp.datacache), so a chart is drawn again whenever one of
-them changes.
+id (`series-<key>`) so that tests and pages can find it. reports/figures.py caches each chart
+under the tokens of the scopes it reads (benxi_cp.datacache), so a chart is drawn again
+whenever one of them changes.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from matplotlib import ticker
 from matplotlib.figure import Figure
 
 # The project's chart settings (Agg, Noto Sans CJK SC, glyphs as paths, stable ids).
-from benxi_cp import datacache
 from benxi_cp.charts import PALETTE, new_figure, svg_bytes
 
 GREEN, GOLD, BLUE = PALETTE[0], PALETTE[1], PALETTE[2]
@@ -215,14 +214,3 @@ def progress_bars(
         ax.grid(axis="y", visible=False)
         figure.legend(loc="outside upper right", frameon=False, fontsize=8)
         return _svg(figure)
-
-
-# Cache --------------------------------------------------------------------------------
-
-
-def cached_svg(name: str, params: dict, draw: Callable[[], str], depends: tuple[str, ...]) -> str:
-    """The chart from the cache while none of the records it `depends` on (scopes of
-    benxi_cp.datacache) has changed since it was drawn; the language is part of the key."""
-    return datacache.cached(
-        "chart", VERSION, name, sorted(params.items()), compute=draw, depends=depends
-    )

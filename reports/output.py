@@ -25,7 +25,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from benxi_cp import safecells
+from benxi_cp import datacache, safecells
+from reports import annual
 from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm
 from reports.choices import FORM_NUMBERS
 
@@ -159,6 +160,14 @@ def document_context(form: AnnualForm, produced_on: datetime.date | None = None)
 # The form on screen: a page of each table's rows at a time, with the table's totals; the
 # whole form is in the downloads (at province scale the discharge form runs to megabytes).
 PAGE_ROWS = 200
+
+
+@datacache.figure("form-page", depends=lambda name, year, today, rows: annual.FORM_SCOPES[name])
+def form_page(name: str, year: int, today: datetime.date, rows: int = PAGE_ROWS) -> dict:
+    """The page's parts of the form `name` for `year` as of `today` (`page_parts`): written
+    once per change of what the form reads and per day. `rows` (PAGE_ROWS) is in the key
+    only, so that pages cut to another length are not served."""
+    return page_parts(annual.compose(name, year), today)
 
 
 def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> dict:

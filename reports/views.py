@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from audits.choices import AcceptingBody
-from benxi_cp import datacache, jobs
+from benxi_cp import jobs
 from benxi_cp.charts import svg_http_response
 from benxi_cp.models import Job
 from benxi_cp.validators import in_range
@@ -94,15 +94,7 @@ class FormPageView(FormMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         name, year, today = self.kwargs["name"], self.year, timezone.localdate()
-        parts = datacache.cached(
-            "form-page",
-            name,
-            year,
-            today,
-            output.PAGE_ROWS,
-            compute=lambda: output.page_parts(annual.compose(name, year), today),
-            depends=annual.FORM_SCOPES[name],
-        )
+        parts = output.form_page(name, year, today, output.PAGE_ROWS)
         context = {**parts, "tables": [self.page_of(table) for table in parts["tables"]]}
         html = render_to_string("reports/_form_document.html", context)
         return super().get_context_data(

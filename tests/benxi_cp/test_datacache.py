@@ -27,7 +27,7 @@ from enterprises.models import (
 )
 from enterprises.workflow import ValueRow
 from permits.models import MonitoringValue, Permit
-from reports import annual, dashboards, figures
+from reports import annual, dashboards, figures, trends
 from reports.summary import programme_summary
 from targets.models import Department
 from tests.reports.factories import make_enterprise, make_report
@@ -469,76 +469,169 @@ def test_a_download_waits_for_the_current_figure_rather_than_serve_a_stale_one(m
     assert datacache.stale_since() is None
 
 
+# Refreshed by the task queue's worker, never by a thread of the web -------------------
+
+CALLS: list[str] = []  # the language of each computation of `counted`
+FAILING: list[bool] = []  # while not empty, `counted` fails
+
+
+@datacache.figure("test-counted", depends=("register",))
+def counted(district: str = "") -> tuple[int, str]:
+    """A figure for the tests of its refresh: the enterprises, in the language computed in."""
+    CALLS.append(translation.get_language())
+    if FAILING:
+        raise RuntimeError("the figure cannot be computed")
+    return Enterprise.objects.count(), translation.get_language()
+
+
 @pytest.fixture
-def background(settings, shared_cache):
-    """The refresh mode of production: stale figures are recomputed by a thread, which sees
-    committed data only (hence transaction=True tests)."""
+def background(settings, shared_cache, monkeypatch):
+    """The refresh mode of production: a stale figure is queued (the database backend) for
+    the worker, which `work()` runs in this process (so it shares even local memory)."""
     settings.BENXI_FIGURES_REFRESH = "background"
-    cache.clear()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    if shared_cache == "locmem":
+        monkeypatch.setattr(datacache, "_worker_reaches_readers", lambda: True)
+    CALLS.clear()
+    FAILING.clear()
     yield
-    assert datacache.wait_for_refreshes(60)
-    cache.clear()
+    FAILING.clear()
+
+
+def queued() -> int:
+    """The refreshes waiting for the worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path__endswith="refresh_figure").count()
+
+
+def work() -> None:
+    """The worker (`manage.py db_worker`) runs what is queued, then stops."""
+    from django.core.management import call_command
+
+    from benxi_cp import replica
+
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        replica.unpin_process()
+
+
+@pytest.fixture
+def no_thread(monkeypatch):
+    """Fails the test if the code starts a thread (the tests' own are started before)."""
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread.name))
+    yield
+    assert started == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stale_figure_is_served_at_once_and_refreshed_by_a_thread(background, monkeypatch):
-    calls, started, release = [], threading.Event(), threading.Event()
-
-    def compute():
-        calls.append(translation.get_language())
-        if len(calls) > 1:  # the refresh: held until the stale value has been served
-            started.set()
-            assert release.wait(60)
-        return (Enterprise.objects.count(), translation.get_language())
-
-    def count():
-        return datacache.cached("bg", compute=compute, depends=("register",))
-
+def test_a_stale_figure_is_served_at_once_and_refreshed_by_the_worker(background, no_thread):
     with translation.override("en"):
-        key = datacache.cache_key("bg")
-        assert count() == (0, "en")
+        assert counted() == (0, "en")  # nothing to show: computed by the request
+        key = counted.key((), {})
         computed = cache.get(key)[1]
         make_enterprise("B1")  # committed: the entry is stale
         datacache.forget_stale()
-        assert count() == (0, "en")  # served by the request that took the lock
-        assert datacache.stale_since() == computed
-        assert started.wait(60)  # the thread computes meanwhile, holding the lock
-        assert cache.get(key + ":lock") is not None
-        assert count() == (0, "en")  # another reader: the stale value too
-        release.set()
-        assert datacache.wait_for_refreshes(60)
-        assert cache.get(key + ":lock") is None
+        assert counted() == (0, "en")  # served at once; its refresh queued
+        assert datacache.stale_since() == computed and datacache.updating()
+        assert queued() == 1 and cache.get(key + ":lock") is not None
         datacache.forget_stale()
-        assert count() == (1, "en")  # computed by the thread, in the request's language
-        assert datacache.stale_since() is None
-    assert calls == ["en", "en"]
+        assert counted() == (0, "en")  # another reader: the stale value, not queued again
+        assert datacache.updating() and queued() == 1
+    with translation.override("zh-hans"):
+        work()  # the worker computes it in the reader's language, not its own
+    assert cache.get(key + ":lock") is None and queued() == 0
+    with translation.override("en"):
+        datacache.forget_stale()
+        assert counted() == (1, "en")
+        assert datacache.stale_since() is None and not datacache.updating()
+    assert CALLS == ["en", "en"]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_background_refresh_is_logged_and_retried(background, caplog):
-    fail = [False]
+def test_a_refresh_queued_twice_computes_once(background, settings):
+    key = counted.key((), {})
+    assert counted()[0] == 0
+    make_enterprise("T1")
+    assert counted()[0] == 0
+    cache.delete(key + ":lock")  # its lease ran out while the worker was busy
+    assert counted()[0] == 0
+    assert queued() == 2
+    work()
+    assert len(CALLS) == 2  # the second found the figure current
+    assert counted()[0] == 1 and queued() == 0
 
-    def compute():
-        if fail[0]:
-            raise RuntimeError("the figure cannot be computed")
-        return Enterprise.objects.count()
 
-    def count():
-        return datacache.cached("bg-fail", compute=compute, depends=("register",))
-
-    key = datacache.cache_key("bg-fail")
-    assert count() == 0
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_refresh_is_logged_and_queued_again_by_the_next_reader(background, caplog):
+    key = counted.key((), {})
+    assert counted()[0] == 0
     make_enterprise("E1")
-    fail[0] = True
-    assert count() == 0  # the stale value; the thread fails
-    assert datacache.wait_for_refreshes(60)
+    FAILING.append(True)
+    assert counted()[0] == 0  # the stale value; the worker fails
+    work()
     assert "the figure cannot be computed" in caplog.text
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
     assert cache.get(key + ":lock") is None  # released
-    fail[0] = False
-    assert count() == 0  # still stale: the next reader takes the lock and retries
-    assert datacache.wait_for_refreshes(60)
-    assert count() == 1
+    FAILING.clear()
+    datacache.forget_stale()
+    assert counted()[0] == 0  # still stale: the next reader queues it again
+    assert datacache.updating() and queued() == 1
+    work()
+    assert counted()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_refresh_cannot_be_queued_the_reader_keeps_the_previous_value(background, caplog):
+    from django.db import OperationalError
+    from django_tasks_db.backend import DatabaseBackend
+
+    def away(*args):
+        raise OperationalError("the queue's table is out of reach")
+
+    key = counted.key((), {})
+    assert counted()[0] == 0
+    computed = cache.get(key)[1]
+    make_enterprise("Q1")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseBackend, "enqueue", away)
+        datacache.forget_stale()
+        assert counted()[0] == 0
+    assert datacache.stale_since() == computed and not datacache.updating()
+    assert cache.get(key + ":lock") is None  # the next reader tries again
+    assert "could not be queued" in caplog.text
+    datacache.forget_stale()
+    assert counted()[0] == 0 and datacache.updating() and queued() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_memory_of_one_process_the_reader_computes_the_figure(settings, no_thread):
+    """The worker cannot store into a web process's own memory (no REDIS_URL): the reader
+    that takes the lock computes the figure, as in the "request" mode; nothing is queued."""
+    settings.BENXI_FIGURES_REFRESH = "background"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "l"}
+    }
+    assert counted()[0] == 0
+    make_enterprise("L1")
+    datacache.forget_stale()
+    assert counted()[0] == 1 and datacache.stale_since() is None
+    assert queued() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_immediate_backend_refreshes_in_the_reader(settings, no_thread):
+    """The tests' backend runs a queued task at once: the reader gets the current figure."""
+    settings.BENXI_FIGURES_REFRESH = "background"
+    cache.clear()
+    assert counted()[0] == 0
+    make_enterprise("I1")
+    datacache.forget_stale()
+    assert counted()[0] == 1
+    assert datacache.stale_since() is None and not datacache.updating()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -558,11 +651,141 @@ def test_in_the_background_mode_downloads_and_missing_figures_are_computed_in_th
     make_enterprise("G1")
     datacache.forget_stale()
     # The file and the figure inside it are both stale: the file waits for the current
-    # figure, which is computed in the request too, never served stale nor left to a thread.
+    # figure, which is computed in the request too, never served stale nor queued.
     assert download() == ("file", 1)
     assert datacache.stale_since() is None
-    assert not datacache._refreshes
+    assert queued() == 0
     assert inner() == 1
+
+
+def test_a_figure_s_arguments_reach_its_task_as_they_make_its_key():
+    import json
+
+    record = Pollutant(pk=7, code="COD")
+    arguments = (
+        ("COD", 2000, None, True, 1.5, Decimal("1.10")),
+        [datetime.date(2000, 1, 2), datetime.datetime(2000, 1, 2, 3, 4, tzinfo=datetime.UTC)],
+        {"year": 2000, "sector": ""},
+    )
+    encoded = datacache._encode(arguments)
+    assert datacache._decode(json.loads(json.dumps(encoded))) == arguments
+    assert datacache._encode(record) == {"record": "enterprises.Pollutant", "pk": 7}
+    with pytest.raises(TypeError):
+        datacache._encode(Pollutant(code="X"))  # not stored: no way to read it again
+    with pytest.raises(TypeError):
+        datacache._encode(object())
+
+
+@pytest.mark.django_db
+def test_a_record_argument_is_read_again_by_the_task():
+    cod = Pollutant.objects.get(code="COD")
+    read = datacache._decode(datacache._encode(cod))
+    assert read == cod and read is not cod
+    assert trends.discharge_by_year.key((read, 2000), {}) == trends.discharge_by_year.key(
+        (cod, 2000), {}
+    )
+
+
+def test_two_figures_may_not_share_a_namespace():
+    with pytest.raises(ValueError, match="two figures"):
+        datacache.figure("test-counted", depends=("register",))(lambda: 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_request_starts_a_thread(client_as, background, monkeypatch):
+    """Every page of figures, with each figure stale: served, refreshes queued, no thread."""
+    client = client_as("administrator")
+    pages = [
+        (reverse("reports:dashboard"), {"year": 2000}),
+        (reverse("reports:epb_dashboard"), {"year": 2000}),
+        (reverse("reports:claims"), {"year": 2000}),
+        (reverse("reports:trends"), {"year": 2000, "pollutant": "COD"}),
+        (reverse("reports:form", args=["discharge"]), {"year": 2000}),
+        (reverse("reports:chart", args=["discharge"]), {"year": 2000}),
+        (reverse("reports:chart", args=["investment"]), {"year": 2000}),
+    ]
+    make_report(make_enterprise("W1"), 2000, {"COD": "10"}, status="verified")
+    for url, query in pages:
+        assert client.get(url, query).status_code == 200, url
+    make_enterprise("W2")  # every figure of these pages is stale
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread.name))
+    for url, query in pages:
+        assert client.get(url, query).status_code == 200, url
+    assert started == []
+    assert queued() >= len(pages)
+    monkeypatch.undo()
+    work()
+    assert queued() == 0
+    for url, query in pages:  # the worker computed each page's figures (nothing left stale)
+        response = client.get(url, query)
+        assert "figures-as-of" not in response.content.decode(), url
+
+
+def test_no_thread_is_started_on_a_request_path():
+    """The code starts no thread but the worker's job heartbeat (benxi_cp/jobs.py, run by
+    `db_worker`) and the benchmark's load tool: a web request never starts one."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    starting = re.compile(r"threading\.Thread\(|ThreadPoolExecutor|\bTimer\(|_thread\.start")
+    found = {
+        str(path.relative_to(root))
+        for path in root.glob("**/*.py")
+        if ".venv" not in path.parts
+        and path.parts[len(root.parts)] not in ("tests", "node_modules")
+        and starting.search(path.read_text(encoding="utf-8", errors="replace"))
+    }
+    assert found == {"benxi_cp/jobs.py", "bench/load.py"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_refresh_leaves_a_short_lock_and_the_next_reader_queues_again(
+    start_worker, settings, tmp_path
+):
+    """A real worker process, killed while it computes: its lock expires within the lease
+    (seconds, not minutes), and the next reader queues the refresh for another worker."""
+    import os
+
+    import redis
+
+    from tests.benxi_cp.held_jobs.figures import held_count
+    from tests.benxi_cp.worker import wait_for
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/11"
+    try:
+        client = redis.Redis.from_url(url)
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no Redis at {url}")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    settings.BENXI_FIGURES_REFRESH = "background"
+    settings.BENXI_FIGURES_LEASE_SECONDS = 3
+    cache.clear()
+    release = tmp_path / "release"
+    release.touch()
+    assert held_count(str(release)) == 0
+    release.unlink()
+    release.with_suffix(".started").unlink()
+    key = held_count.key((str(release),), {})
+    make_enterprise("K1")
+    assert held_count(str(release)) == 0  # queued
+    worker = start_worker()
+    wait_for(lambda: release.with_suffix(".started").exists(), "the worker to compute it")
+    worker.kill()
+    assert 0 < client.ttl(cache.make_and_validate_key(key + ":lock")) <= 3
+    wait_for(lambda: cache.get(key + ":lock") is None, "the lock to expire", seconds=60)
+    datacache.forget_stale()
+    assert held_count(str(release)) == 0 and datacache.updating()  # queued again
+    release.touch()
+    start_worker()
+    wait_for(lambda: held_count(str(release)) == 1, "another worker to compute it")
+    cache.clear()
 
 
 @pytest.mark.django_db
@@ -649,6 +872,21 @@ def test_a_log_in_changes_no_figure_token(client, make_user):
         assert tokens() == before, username
         client.logout()
     assert UserProfile.objects.get(user=first).language == "en"  # the log-in did write
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_profile_update_or_a_new_password_changes_no_figure_token(make_user):
+    from programme.models import UserProfile
+
+    user = make_user("leadership", "someone")
+    profile = UserProfile.objects.create(user=user)
+    assert changed(lambda: UserProfile.objects.filter(pk=profile.pk).update(language="en")) == set()
+
+    def new_password():
+        user.set_password("another secret")
+        user.save()
+
+    assert changed(new_password) == set()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -812,26 +1050,45 @@ def test_a_correction_in_progress_is_never_stored_as_a_figure(
     assert cache.get(key)[2] is None
 
 
+@datacache.figure("test-city-cod", depends=("register", "discharge"))
+def verified_cod() -> Decimal | None:
+    """`city_cod` as a figure that the worker refreshes."""
+    from enterprises import ledger
+
+    return ledger.city_total(Pollutant.objects.get(code="COD").pk, 2000)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_no_refresh_is_started_while_a_correction_is_in_progress(
-    hold, settings, administrator, epb_user, epb_verifier
+def test_the_worker_never_stores_a_correction_in_progress(
+    hold, background, administrator, epb_user, epb_verifier
 ):
-    settings.BENXI_FIGURES_REFRESH = "background"
+    cod = Pollutant.objects.get(code="COD")
     report = make_report(make_enterprise("H2"), 2000, {"COD": "10"}, status="verified")
-    assert city_cod() == Decimal(10)
+    key = verified_cod.key((), {})
+    assert verified_cod() == Decimal(10)
+    before = cache.get(key)
     workflow.unlock(report, administrator, "wrong unit")
-    assert city_cod() == Decimal(10)
-    assert not datacache._refreshes
+    datacache.forget_stale()
+    assert verified_cod() == Decimal(10)  # the figure from before the correction
+    assert not datacache.updating() and queued() == 0  # and nothing is queued
     report.refresh_from_db()
     workflow.verify(report, epb_verifier)
-    assert city_cod() == Decimal(10)  # served while a thread computes it
-    assert datacache.updating()
-    assert datacache.wait_for_refreshes(60)
-    assert city_cod() == Decimal(10)  # the same figure, verified again, now current
-    assert (
-        cache.get(datacache.cache_key("city-cod"))[0]
-        == datacache._read(("register", "discharge")).tokens
-    )
+    datacache.forget_stale()
+    assert verified_cod() == Decimal(10)  # verified again: served while it is queued
+    assert datacache.updating() and queued() == 1
+    # The worker comes late: another correction is half done by then. It stores nothing.
+    report.refresh_from_db()
+    workflow.unlock(report, administrator, "another look")
+    report.refresh_from_db()
+    workflow.save_report(report, [ValueRow(cod, Decimal(12), "measured")], epb_user)
+    work()
+    assert cache.get(key) == before and cache.get(key + ":lock") is None
+    report.refresh_from_db()
+    workflow.verify(report, epb_verifier)
+    assert verified_cod() == Decimal(10) and queued() == 1
+    work()
+    datacache.forget_stale()
+    assert verified_cod() == Decimal(12) and datacache.stale_since() is None
 
 
 # "Being updated" only while it is ------------------------------------------------------

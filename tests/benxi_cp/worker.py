@@ -70,9 +70,13 @@ class Worker:
             "BENXI_VAR_DIR": str(settings.VAR_DIR),
             "BENXI_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
             "BENXI_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
+            "BENXI_FIGURES_LEASE_SECONDS": str(settings.BENXI_FIGURES_LEASE_SECONDS),
             "DEBUG": "1",
             "PYTHONUNBUFFERED": "1",
         }
+        location = str(settings.CACHES["default"].get("LOCATION", ""))
+        if location.startswith("redis://"):  # the test's shared cache: the worker's too
+            env["REDIS_URL"] = location
         with log.open("ab") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]

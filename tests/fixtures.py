@@ -1,5 +1,6 @@
 """Named users per role, and clients logged in as them. Every test module uses these."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,26 @@ def client_as(client, make_user):
 
 
 ALL_ROLES = [roles.ADMINISTRATOR, roles.EPB_STAFF, roles.AUDITOR, roles.LEADERSHIP]
+
+
+@pytest.fixture(scope="module")
+def _demo_for_the_module(django_db_setup, django_db_blocker):
+    """load_demo once for the module (8-10 s a load), in a transaction rolled back at the
+    module's end: the module's other tests that use the database must come before the first
+    that asks for `demo_city`, or they see the demo too."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_city(_demo_for_the_module, db):
+    """The demo city, loaded once for the module; each test runs in a savepoint of its own
+    inside the module's transaction (pytest-django's `db`), so what it writes is undone."""
 
 
 _REFERENCE_DATA: dict[str, str] = {}

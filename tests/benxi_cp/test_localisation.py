@@ -5,7 +5,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -16,11 +15,6 @@ from enterprises import districts
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise, Pollutant
 from reports.templatetags.reports_tags import header_words
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +118,7 @@ def test_an_import_error_line_is_wholly_in_the_users_language(db):
         assert str(RowIssue(2, "amount", "Enter a number.")) == "row 2, amount: Enter a number."
 
 
-def test_the_options_list_names_pollutants_with_codes_as_tooltips(demo, client, make_user):
+def test_the_options_list_names_pollutants_with_codes_as_tooltips(demo_city, client, make_user):
     client.force_login(make_user("epb_staff", username="l10n-epb"))
     client.cookies["django_language"] = "zh-hans"
     page = client.get(reverse("audits:option_list")).content.decode()
@@ -138,7 +132,7 @@ def test_the_options_list_names_pollutants_with_codes_as_tooltips(demo, client, 
     assert "---------" not in page
 
 
-def test_annual_forms_show_units_in_the_users_language(demo, client, make_user):
+def test_annual_forms_show_units_in_the_users_language(demo_city, client, make_user):
     client.force_login(make_user("leadership", username="l10n-leader"))
     url = reverse("reports:form", args=["discharge"]) + "?year=2001"
     client.cookies["django_language"] = "zh-hans"

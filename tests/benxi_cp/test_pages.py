@@ -29,9 +29,7 @@ def test_navigation_shows_each_role_only_what_it_may_use(client, make_user):
     assert f'href="{url}"' not in client.get(reverse("home")).content.decode()
 
 
-@pytest.mark.django_db
-def test_load_demo_twice_leaves_the_same_data_and_shows_the_demo_banner(client, capsys):
-    call_command("load_demo")
+def test_load_demo_twice_leaves_the_same_data_and_shows_the_demo_banner(demo_city, client, capsys):
     counts = (Enterprise.objects.count(), User.objects.count())
     call_command("load_demo")
     assert (Enterprise.objects.count(), User.objects.count()) == counts
@@ -46,9 +44,7 @@ def test_load_demo_twice_leaves_the_same_data_and_shows_the_demo_banner(client, 
     assert "demo-banner" in page
 
 
-@pytest.mark.django_db
-def test_demo_users_have_one_role_each():
-    call_command("load_demo")
+def test_demo_users_have_one_role_each(demo_city):
     roles = {u.username: [g.name for g in u.groups.all()] for u in User.objects.all()}
     assert roles["leader"] == ["leadership"]
     assert roles["epb"] == ["epb_staff"]

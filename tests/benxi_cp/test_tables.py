@@ -5,7 +5,6 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -36,13 +35,8 @@ def _sort_links(table: str) -> dict[str, dict[str, list[str]]]:
     return links
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo")
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_each_list_links_sorts_and_filters(demo, client, make_user, language):
+def test_each_list_links_sorts_and_filters(demo_city, client, make_user, language):
     client.cookies["django_language"] = language
     users = {}
     for role, url_name, query, sortable, linked in LISTS:
@@ -79,7 +73,7 @@ def test_each_list_links_sorts_and_filters(demo, client, make_user, language):
         assert f'name="{key}" value="{value}"' in page, url
 
 
-def test_cells_keep_their_own_rendering(demo, client, make_user):
+def test_cells_keep_their_own_rendering(demo_city, client, make_user):
     client.cookies["django_language"] = "zh-hans"
     client.force_login(make_user("administrator", username="tables-admin"))
     with translation.override("zh-hans"):
@@ -95,7 +89,7 @@ def test_cells_keep_their_own_rendering(demo, client, make_user):
     assert 'class="badge severity severity-' in flags
 
 
-def test_an_empty_result_and_a_bad_filter_are_said(demo, client, make_user):
+def test_an_empty_result_and_a_bad_filter_are_said(demo_city, client, make_user):
     client.cookies["django_language"] = "en"
     client.force_login(make_user("epb_staff", username="tables-epb"))
     response = client.get(reverse("enterprises:list") + "?q=nothing-matches-this")

@@ -9,12 +9,10 @@ does not act for (its code or its Chinese or English name), or a success from a 
 was not written for enterprise users.
 """
 
-import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
 from rest_framework.test import APIClient
@@ -148,8 +146,9 @@ def leaks(client, urls_, marks, *, api=False) -> list[str]:
 
 
 @pytest.fixture
-def demo_city(db):
-    call_command("load_demo", stdout=io.StringIO())
+def firms(demo_city):
+    """The enterprises each demo enterprise user acts for (the demo loaded once for both
+    tests: tests/fixtures.py)."""
     return {
         username: set(
             Grant.objects.active()
@@ -161,8 +160,8 @@ def demo_city(db):
 
 
 @pytest.mark.django_db
-def test_no_url_shows_an_enterprise_user_another_enterprise(client, demo_city):
-    firm1, firm2 = demo_city["firm1"], demo_city["firm2"]
+def test_no_url_shows_an_enterprise_user_another_enterprise(client, firms):
+    firm1, firm2 = firms["firm1"], firms["firm2"]
     assert firm1 and firm2 and firm1 != firm2
     all_urls = urls(firm1 | firm2)
     assert len(all_urls) > 300  # every pattern, filled with own and other records' ids
@@ -178,13 +177,13 @@ def test_no_url_shows_an_enterprise_user_another_enterprise(client, demo_city):
 
 
 @pytest.mark.django_db
-def test_no_api_call_shows_an_enterprise_user_another_enterprise(demo_city):
-    firm1 = demo_city["firm1"]
+def test_no_api_call_shows_an_enterprise_user_another_enterprise(firms):
+    firm1 = firms["firm1"]
     user = User.objects.get(username="firm1")
     _token, key = ApiToken.issue(user, "crawl")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
-    api_urls = [url for url in urls(firm1 | demo_city["firm2"]) if url.startswith("/api/v1/")]
+    api_urls = [url for url in urls(firm1 | firms["firm2"]) if url.startswith("/api/v1/")]
     api_urls += [
         "/api/v1/enterprises/?page_size=500",
         "/api/v1/discharge-reports/?page_size=500",

@@ -4,7 +4,6 @@ import csv
 import io
 import re
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -100,9 +99,9 @@ def read_form(name: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
-@pytest.mark.django_db
-def test_the_demo_reproduces_the_papers_figures_and_stays_so_when_loaded_again(client_as):
-    call_command("load_demo", stdout=io.StringIO())
+def test_the_demo_reproduces_the_papers_figures_and_stays_so_when_loaded_again(
+    demo_city, client_as
+):
     first = summary_csv()
     assert {key: first.get(key) for key in PAPER} == PAPER
     permitted = permit_forms()
@@ -133,8 +132,7 @@ def test_the_demo_reproduces_the_papers_figures_and_stays_so_when_loaded_again(c
     assert checked >= 19
 
 
-@pytest.mark.django_db
-def test_targets_and_the_reports_pages_give_the_same_city_totals(client_as):
+def test_targets_and_the_reports_pages_give_the_same_city_totals(demo_city, client_as):
     """One rule for a city total (enterprises/ledger.py): for every year of the demo and
     every computed discharge total, the targets' figure is the one the trends give, and a
     year not yet complete has none on either side."""
@@ -145,7 +143,6 @@ def test_targets_and_the_reports_pages_give_the_same_city_totals(client_as):
     from reports import trends
     from targets import computations
 
-    call_command("load_demo", stdout=io.StringIO())
     states = ledger.year_states()
     assert not states[2001].complete and states[2000].complete
     last = max(states)

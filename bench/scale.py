@@ -971,7 +971,7 @@ class _Permits:
         return "clean"
 
     def permit(self, number: int) -> None:
-        rng, add = self.rng, self.writer.add_fields
+        add = self.writer.add_fields
         issued = _stamp(PERMIT_FROM - datetime.timedelta(days=20))
         tracked = {
             "created": issued,
@@ -1022,6 +1022,27 @@ class _Permits:
                     "monitoring": "daily",
                 }
             )
+        limits += self.quantities(number)
+        add(
+            "revision",
+            id=number,
+            permit_id=number,
+            number=1,
+            valid_from=PERMIT_FROM,
+            valid_to=PERMIT_TO,
+            issuer="本溪市环境保护局",
+            limits=limits,
+            created=issued,
+            created_by_id=self.epb_id,
+            source="bench",
+        )
+        self.monitoring(number, self.profile())
+
+    def quantities(self, number: int) -> list[dict]:
+        """The permit's annual quantities of COD and SO2 against the enterprise's verified
+        discharge of the last year (none where it has none), as its version holds them."""
+        rng, add = self.rng, self.writer.add_fields
+        limits = []
         for pollutant in ("COD", "SO2"):
             actual = self.verified.get((number, pollutant))
             if not actual:
@@ -1056,20 +1077,7 @@ class _Permits:
                     "monitoring": "",
                 }
             )
-        add(
-            "revision",
-            id=number,
-            permit_id=number,
-            number=1,
-            valid_from=PERMIT_FROM,
-            valid_to=PERMIT_TO,
-            issuer="本溪市环境保护局",
-            limits=limits,
-            created=issued,
-            created_by_id=self.epb_id,
-            source="bench",
-        )
-        self.monitoring(number, self.profile())
+        return limits
 
     def monitoring(self, number: int, profile: str) -> None:
         rng, add = self.rng, self.writer.add_fields

@@ -421,7 +421,9 @@ def cached(
     stale value too and queues its computation for the worker (`refresh`, which `figure()`
     gives: a computation without it is computed by that caller). Called inside another
     figure's computation, `stale_ok` is false: an outer figure is never built from stale
-    ones."""
+    ones.
+
+    Long: the protocol of one read, its cases in the order they are decided."""
     scopes = _check_scopes(depends)
     if _computing.get():
         stale_ok = False

@@ -900,11 +900,6 @@ def seed(spec: ScaleSpec, force: bool = False, stdout=None) -> SeedResult:
 # -- permits and monitoring -----------------------------------------------------------------
 PERMIT_FROM = datetime.date(LAST_YEAR - 1, 1, 1)
 PERMIT_TO = datetime.date(LAST_YEAR + 3, 12, 31)
-# outlet, kind, pollutant, the daily-mean limit, its unit (as the demo's permits: permits/demo.py)
-PERMIT_SERIES = (
-    ("DW001", "water", "COD", 100, "mg/L"),
-    ("DA001", "air", "SO2", 400, "mg/m3"),
-)
 # The share of enterprises of each monitoring profile (the rest are clean), and of each
 # permitted quantity's multiple of the enterprise's verified discharge of the last year.
 PROFILES = (("occasional", 0.12), ("chronic", 0.02), ("gaps", 0.04))
@@ -936,7 +931,9 @@ class _Permits:
 
     def __init__(self, spec: ScaleSpec, users: dict, writer: _Writer):
         from enterprises.models import AnnualDischarge, Pollutant
+        from permits.demo import SERIES  # the demo's outlets and daily-mean limits
 
+        self.series = SERIES
         self.spec = spec
         self.rng = random.Random(spec.seed * 7919 + 17)
         self.writer = writer
@@ -996,7 +993,7 @@ class _Permits:
             **tracked,
         )
         limits = []
-        for code, kind, pollutant, value, unit in PERMIT_SERIES:
+        for code, kind, pollutant, value, unit in self.series:
             outlet_id = self.next_id("outlet")
             add("outlet", id=outlet_id, permit_id=number, code=code, kind=kind, category="main")
             add(
@@ -1083,7 +1080,7 @@ class _Permits:
         rng, add = self.rng, self.writer.add_fields
         first = datetime.date(LAST_YEAR, 1, 1)
         missing = set(rng.sample(range(1, 13), 3)) if profile == "gaps" else set()
-        for code, _kind, pollutant, limit, _unit in PERMIT_SERIES:
+        for code, _kind, pollutant, limit, _unit in self.series:
             pollutant_id = self.pollutants[pollutant]
             level = rng.uniform(0.25, 0.7)  # the outlet's usual share of its limit
             for day_number in range(365):
@@ -1095,7 +1092,7 @@ class _Permits:
                     share = rng.uniform(1.02, 1.35)
                 elif profile == "chronic" and rng.random() < 0.25:
                     share = rng.uniform(1.05, 1.6)
-                value = limit * share
+                value = float(limit) * share
                 add(
                     "monitoring",
                     id=self.next_id("monitoring"),

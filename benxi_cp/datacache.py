@@ -114,7 +114,7 @@ from django.utils.translation import get_language
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
-from benxi_cp import replica
+from benxi_cp import jobs, replica
 from benxi_cp.cache import ResilientRedisCache, redis_down
 from benxi_cp.registry import registry
 
@@ -567,13 +567,17 @@ def _worker_reaches_readers() -> bool:
     """Whether what the worker stores reaches this process's readers: the cache is shared
     (Redis, answering), or the tasks run in this process (the immediate backend). The
     memory of one process (no REDIS_URL, or Redis down) is out of the worker's reach: there
-    the reader that takes the lock computes the figure, as in the "request" mode."""
+    the reader that takes the lock computes the figure, as in the "request" mode. So it is
+    when the queue is behind (no worker has taken a task for BENXI_WORKER_STALL_SECONDS:
+    stopped, or stuck): the refreshes queued would wait for it, and the figures stay old."""
     if isinstance(refresh_figure.get_backend(), ImmediateBackend):
         return True
     shared = caches["default"]
     if isinstance(shared, LocMemCache):
         return False
-    return not (isinstance(shared, ResilientRedisCache) and redis_down())
+    if isinstance(shared, ResilientRedisCache) and redis_down():
+        return False
+    return not jobs.worker_behind()
 
 
 def _queue(key: str, lock: tuple[str, str], refresh: Refresh) -> bool:

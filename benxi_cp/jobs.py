@@ -482,6 +482,52 @@ def finish(job: Job, outcome: Outcome, done: int, total: int) -> None:
             job.file.storage.delete(produced)
 
 
+# -- The queue's health ---------------------------------------------------------------------------
+
+
+def queue_health(now: datetime.datetime | None = None) -> dict[str, object]:
+    """The task queue as monitoring reads it (/health/): {"worker": "ok" | "behind",
+    "tasks_waiting": n, "oldest_wait_seconds": s | None}. "behind": a task due has waited
+    longer than BENXI_WORKER_STALL_SECONDS, because no worker runs (`db_worker` stopped, its
+    machine down) or the one that runs has been busy that long. Read from the primary (the
+    queue's own rows; a standby may lag)."""
+    from django.db.models import Count, Min
+    from django_tasks_db.models import DBTaskResult
+
+    from benxi_cp import replica
+
+    now = now or timezone.now()
+    with replica.primary():
+        waiting = DBTaskResult.objects.ready().aggregate(n=Count("pk"), since=Min("enqueued_at"))
+    oldest = None if waiting["since"] is None else (now - waiting["since"]).total_seconds()
+    behind = oldest is not None and oldest > settings.BENXI_WORKER_STALL_SECONDS
+    return {
+        "worker": "behind" if behind else "ok",
+        "tasks_waiting": waiting["n"],
+        "oldest_wait_seconds": None if oldest is None else round(max(oldest, 0.0), 1),
+    }
+
+
+_BEHIND_READ: dict[str, float | bool] = {"at": -1e9, "behind": False}
+
+
+def worker_behind() -> bool:
+    """Whether the queue is behind (`queue_health`), read at most once in 10 s by a process:
+    the figures' readers ask on each stale read. False when the queue cannot be read."""
+    if time.monotonic() - _BEHIND_READ["at"] >= 10:
+        try:
+            behind = queue_health()["worker"] == "behind"
+        except DatabaseError:
+            behind = False
+        _BEHIND_READ.update(at=time.monotonic(), behind=behind)
+    return bool(_BEHIND_READ["behind"])
+
+
+def forget_worker_state() -> None:
+    """The next `worker_behind()` reads the queue again (tests)."""
+    _BEHIND_READ["at"] = -1e9
+
+
 # -- Clean-up ------------------------------------------------------------------------------------
 
 

@@ -560,3 +560,7 @@ if BENXI_JOB_HEARTBEAT_SECONDS < 1 or BENXI_JOB_LEASE_SECONDS < 2 * BENXI_JOB_HE
         "BENXI_JOB_HEARTBEAT_SECONDS must be 1 or more, and BENXI_JOB_LEASE_SECONDS at least "
         "twice as long."
     )
+# A task due that has waited longer than this for the worker means the worker is stopped (or
+# stuck): /health/ says "behind", and the figures' readers compute their figures themselves
+# rather than wait for refreshes nobody runs.
+BENXI_WORKER_STALL_SECONDS = env_int("BENXI_WORKER_STALL_SECONDS", 120)

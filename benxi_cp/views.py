@@ -676,11 +676,16 @@ def empty_text(filterset) -> str:
 @login_not_required
 @require_safe
 def health(request):
-    """Both databases, as JSON: the primary ("ok" or "down": 503), and the read replica ("ok",
-    "lagging" behind by more than BENXI_REPLICA_PIN_SECONDS, "down", or "not configured")
-    with its replay lag in seconds. A replica down is not an error of the site: reads go to
-    the primary (benxi_cp/replica.py)."""
+    """Both databases and the worker, as JSON: the primary ("ok" or "down": 503), and the
+    read replica ("ok", "lagging" behind by more than BENXI_REPLICA_PIN_SECONDS, "down", or
+    "not configured") with its replay lag in seconds; the task queue's worker ("ok", or
+    "behind" when a task has waited longer than BENXI_WORKER_STALL_SECONDS), with the tasks
+    waiting and the oldest one's wait. A replica down or a worker behind is not an error of
+    the site: reads go to the primary (benxi_cp/replica.py), figures are computed by the
+    requests (benxi_cp/datacache.py), imports and downloads wait in the queue."""
     report = replica.status()
+    if report["primary"] == "ok":
+        report |= jobs.queue_health()
     response = JsonResponse(report, status=200 if report["primary"] == "ok" else 503)
     response["Cache-Control"] = "no-store"
     return response

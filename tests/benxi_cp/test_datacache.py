@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audits.models import Option
-from benxi_cp import datacache, guards
+from benxi_cp import datacache, guards, jobs
 from benxi_cp.bulk import insert_rows
 from benxi_cp.registry import registry
 from enterprises import workflow
@@ -494,8 +494,10 @@ def background(settings, shared_cache, monkeypatch):
         monkeypatch.setattr(datacache, "_worker_reaches_readers", lambda: True)
     CALLS.clear()
     FAILING.clear()
+    jobs.forget_worker_state()
     yield
     FAILING.clear()
+    jobs.forget_worker_state()
 
 
 def queued() -> int:
@@ -548,6 +550,33 @@ def test_a_stale_figure_is_served_at_once_and_refreshed_by_the_worker(background
         assert counted() == (1, "en")
         assert datacache.stale_since() is None and not datacache.updating()
     assert CALLS == ["en", "en"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_worker_stopped_a_reader_after_the_lease_computes_the_figure(
+    background, shared_cache, settings
+):
+    """No worker takes the queued refresh: once it has waited BENXI_WORKER_STALL_SECONDS
+    and its lock's lease has run out, the next reader computes the figure itself rather
+    than serve the old one for ever (and does not queue it again)."""
+    from django_tasks_db.models import DBTaskResult
+
+    if shared_cache == "locmem":
+        pytest.skip("the memory of one process: its reader always computes (tested above)")
+    key = counted.key((), {})
+    assert counted()[0] == 0
+    make_enterprise("W1")
+    datacache.forget_stale()
+    assert counted()[0] == 0 and queued() == 1  # stale, queued for the worker
+    datacache.forget_stale()
+    assert counted()[0] == 0  # the queue is not behind yet: the old value again
+    waited = datetime.timedelta(seconds=settings.BENXI_WORKER_STALL_SECONDS + 1)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - waited)
+    cache.delete(key + ":lock")  # its lease ran out
+    jobs.forget_worker_state()
+    datacache.forget_stale()
+    assert counted()[0] == 1 and datacache.stale_since() is None
+    assert len(CALLS) == 2 and queued() == 1  # the first reader's and this one's
 
 
 @pytest.mark.django_db(transaction=True)

@@ -137,12 +137,20 @@ def test_without_a_replica_nothing_changes(client_as, settings):
     assert "benxi_pin" not in response.cookies
 
 
+IDLE_WORKER = {"worker": "ok", "tasks_waiting": 0, "oldest_wait_seconds": None}
+
+
 @pytest.mark.django_db
 def test_health_reports_both_databases(client, router, monkeypatch):
     monkeypatch.setattr(replica, "_lag_seconds", lambda: None)  # PostgreSQL, not in recovery
     said = client.get(reverse("health"))
     assert said.status_code == 200 and said["Cache-Control"] == "no-store"
-    assert said.json() == {"primary": "ok", "replica": "not a standby", "replica_lag_seconds": None}
+    assert said.json() == {
+        "primary": "ok",
+        "replica": "not a standby",
+        "replica_lag_seconds": None,
+        **IDLE_WORKER,
+    }
     replica.mark_up()
     for lag, state in [(0.0, "ok"), (3.04, "ok"), (15.5, "lagging")]:
         monkeypatch.setattr(replica, "_lag_seconds", lambda lag=lag: lag)
@@ -160,6 +168,7 @@ def test_health_without_a_replica_and_with_the_replica_down(client, router, monk
         "primary": "ok",
         "replica": "down",
         "replica_lag_seconds": None,
+        **IDLE_WORKER,
     }
     assert replica.is_down()
 

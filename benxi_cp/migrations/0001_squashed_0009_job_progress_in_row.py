@@ -1,6 +1,5 @@
 from importlib import import_module
 
-import benxi_cp.migrations._operations
 import benxi_cp.models
 import django.db.models.deletion
 from django.conf import settings
@@ -58,233 +57,227 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        benxi_cp.migrations._operations.CreateModels(
-            operations=[
-                migrations.CreateModel(
-                    name="SiteFlag",
-                    fields=[
-                        (
-                            "id",
-                            models.BigAutoField(
-                                auto_created=True,
-                                primary_key=True,
-                                serialize=False,
-                                verbose_name="ID",
-                            ),
-                        ),
-                        ("key", models.CharField(max_length=64, unique=True, verbose_name="key")),
-                        (
-                            "value",
-                            models.CharField(blank=True, max_length=255, verbose_name="value"),
-                        ),
-                        ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                    ],
-                    options={
-                        "verbose_name": "site flag",
-                        "verbose_name_plural": "site flags",
-                        "ordering": ["key"],
-                    },
+        migrations.CreateModel(
+            name="SiteFlag",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
                 ),
-                migrations.CreateModel(
-                    name="DataVersion",
-                    fields=[
-                        (
-                            "scope",
-                            models.CharField(
-                                max_length=32,
-                                primary_key=True,
-                                serialize=False,
-                                verbose_name="scope",
-                            ),
-                        ),
-                        (
-                            "token",
-                            models.BigIntegerField(
-                                help_text="A random number, never reused.", verbose_name="token"
-                            ),
-                        ),
-                    ],
-                    options={
-                        "verbose_name": "data version",
-                        "verbose_name_plural": "data versions",
-                        "ordering": ["scope"],
-                    },
+                ("key", models.CharField(max_length=64, unique=True, verbose_name="key")),
+                (
+                    "value",
+                    models.CharField(blank=True, max_length=255, verbose_name="value"),
                 ),
-                migrations.CreateModel(
-                    name="Job",
-                    fields=[
-                        (
-                            "id",
-                            models.BigAutoField(
-                                auto_created=True,
-                                primary_key=True,
-                                serialize=False,
-                                verbose_name="ID",
-                            ),
-                        ),
-                        ("kind", models.CharField(max_length=32, verbose_name="kind")),
-                        (
-                            "params",
-                            models.JSONField(blank=True, default=dict, verbose_name="parameters"),
-                        ),
-                        (
-                            "dry_run",
-                            models.BooleanField(
-                                default=False,
-                                help_text="A check that writes nothing; its user confirms the real run.",
-                                verbose_name="check only",
-                            ),
-                        ),
-                        (
-                            "language",
-                            models.CharField(blank=True, max_length=16, verbose_name="language"),
-                        ),
-                        (
-                            "status",
-                            models.CharField(
-                                choices=[
-                                    ("queued", "waiting for the worker"),
-                                    ("running", "running"),
-                                    ("checked", "checked: waiting for your confirmation"),
-                                    ("refused", "refused: nothing written"),
-                                    ("done", "done"),
-                                    ("failed", "stopped on an error"),
-                                ],
-                                default="queued",
-                                max_length=16,
-                                verbose_name="status",
-                            ),
-                        ),
-                        (
-                            "created",
-                            models.DateTimeField(auto_now_add=True, verbose_name="created"),
-                        ),
-                        (
-                            "started",
-                            models.DateTimeField(blank=True, null=True, verbose_name="started"),
-                        ),
-                        (
-                            "finished",
-                            models.DateTimeField(blank=True, null=True, verbose_name="finished"),
-                        ),
-                        (
-                            "attempts",
-                            models.PositiveSmallIntegerField(
-                                default=0,
-                                help_text="How many times a worker started it.",
-                                verbose_name="attempts",
-                            ),
-                        ),
-                        (
-                            "worker",
-                            models.CharField(
-                                blank=True,
-                                help_text="The worker that ran it last.",
-                                max_length=100,
-                                verbose_name="worker",
-                            ),
-                        ),
-                        (
-                            "lost",
-                            models.BooleanField(
-                                default=False,
-                                help_text="The worker running it stopped before it ended.",
-                                verbose_name="worker lost",
-                            ),
-                        ),
-                        ("done", models.PositiveIntegerField(default=0, verbose_name="done")),
-                        ("total", models.PositiveIntegerField(default=0, verbose_name="to do")),
-                        (
-                            "result",
-                            models.JSONField(blank=True, default=dict, verbose_name="result"),
-                        ),
-                        (
-                            "messages",
-                            models.JSONField(blank=True, default=list, verbose_name="messages"),
-                        ),
-                        (
-                            "file",
-                            models.FileField(
-                                blank=True,
-                                storage=benxi_cp.models.job_storage,
-                                upload_to="files/",
-                                verbose_name="file",
-                            ),
-                        ),
-                        (
-                            "filename",
-                            models.CharField(blank=True, max_length=255, verbose_name="file name"),
-                        ),
-                        (
-                            "content_type",
-                            models.CharField(
-                                blank=True, max_length=100, verbose_name="content type"
-                            ),
-                        ),
-                        ("size", models.PositiveBigIntegerField(default=0, verbose_name="size")),
-                        (
-                            "user",
-                            models.ForeignKey(
-                                on_delete=django.db.models.deletion.CASCADE,
-                                related_name="jobs",
-                                to=settings.AUTH_USER_MODEL,
-                                verbose_name="user",
-                            ),
-                        ),
-                        (
-                            "beat",
-                            models.DateTimeField(
-                                blank=True,
-                                help_text="When the worker running it last gave a sign of life.",
-                                null=True,
-                                verbose_name="last heartbeat",
-                            ),
-                        ),
-                        (
-                            "stage",
-                            models.CharField(blank=True, max_length=64, verbose_name="stage"),
-                        ),
-                    ],
-                    options={
-                        "verbose_name": "background job",
-                        "verbose_name_plural": "background jobs",
-                        "ordering": ["-created", "-pk"],
-                        "indexes": [
-                            models.Index(fields=["user", "-created"], name="job_user_created"),
-                            models.Index(fields=["status"], name="job_status"),
-                        ],
-                        "constraints": [
-                            models.CheckConstraint(
-                                condition=models.Q(("kind", ""), _negated=True),
-                                name="benxi_cp_job_kind",
-                                violation_error_message="A job needs a kind.",
-                            ),
-                            models.CheckConstraint(
-                                condition=models.Q(
-                                    (
-                                        "status__in",
-                                        [
-                                            "queued",
-                                            "running",
-                                            "checked",
-                                            "refused",
-                                            "done",
-                                            "failed",
-                                        ],
-                                    )
-                                ),
-                                name="benxi_cp_job_status",
-                                violation_error_message="Unknown status of a job.",
-                            ),
-                            models.CheckConstraint(
-                                condition=models.Q(("done__lte", models.F("total"))),
-                                name="benxi_cp_job_steps",
-                                violation_error_message="A job cannot have done more than it has to do.",
-                            ),
-                        ],
-                    },
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+            ],
+            options={
+                "verbose_name": "site flag",
+                "verbose_name_plural": "site flags",
+                "ordering": ["key"],
+            },
+        ),
+        migrations.CreateModel(
+            name="DataVersion",
+            fields=[
+                (
+                    "scope",
+                    models.CharField(
+                        max_length=32,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "token",
+                    models.BigIntegerField(
+                        help_text="A random number, never reused.", verbose_name="token"
+                    ),
                 ),
             ],
+            options={
+                "verbose_name": "data version",
+                "verbose_name_plural": "data versions",
+                "ordering": ["scope"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Job",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32, verbose_name="kind")),
+                (
+                    "params",
+                    models.JSONField(blank=True, default=dict, verbose_name="parameters"),
+                ),
+                (
+                    "dry_run",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A check that writes nothing; its user confirms the real run.",
+                        verbose_name="check only",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(blank=True, max_length=16, verbose_name="language"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "waiting for the worker"),
+                            ("running", "running"),
+                            ("checked", "checked: waiting for your confirmation"),
+                            ("refused", "refused: nothing written"),
+                            ("done", "done"),
+                            ("failed", "stopped on an error"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "started",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started"),
+                ),
+                (
+                    "finished",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="How many times a worker started it.",
+                        verbose_name="attempts",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.CharField(
+                        blank=True,
+                        help_text="The worker that ran it last.",
+                        max_length=100,
+                        verbose_name="worker",
+                    ),
+                ),
+                (
+                    "lost",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The worker running it stopped before it ended.",
+                        verbose_name="worker lost",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="done")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="to do")),
+                (
+                    "result",
+                    models.JSONField(blank=True, default=dict, verbose_name="result"),
+                ),
+                (
+                    "messages",
+                    models.JSONField(blank=True, default=list, verbose_name="messages"),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        storage=benxi_cp.models.job_storage,
+                        upload_to="files/",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "filename",
+                    models.CharField(blank=True, max_length=255, verbose_name="file name"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="content type"),
+                ),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "beat",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the worker running it last gave a sign of life.",
+                        null=True,
+                        verbose_name="last heartbeat",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(blank=True, max_length=64, verbose_name="stage"),
+                ),
+            ],
+            options={
+                "verbose_name": "background job",
+                "verbose_name_plural": "background jobs",
+                "ordering": ["-created", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "-created"], name="job_user_created"),
+                    models.Index(fields=["status"], name="job_status"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind", ""), _negated=True),
+                        name="benxi_cp_job_kind",
+                        violation_error_message="A job needs a kind.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                [
+                                    "queued",
+                                    "running",
+                                    "checked",
+                                    "refused",
+                                    "done",
+                                    "failed",
+                                ],
+                            )
+                        ),
+                        name="benxi_cp_job_status",
+                        violation_error_message="Unknown status of a job.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("done__lte", models.F("total"))),
+                        name="benxi_cp_job_steps",
+                        violation_error_message="A job cannot have done more than it has to do.",
+                    ),
+                ],
+            },
         ),
         migrations.RunPython(replaced_steps, replaced_steps_reversed),
     ]

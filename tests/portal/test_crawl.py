@@ -159,8 +159,15 @@ def firms(demo_city):
     }
 
 
+@pytest.fixture
+def plain_not_found(settings):
+    """The same URLs, answering "not found" without rendering the 404 page (crawl_urls.py):
+    the crawl takes a 404 as a refusal and never reads its page."""
+    settings.ROOT_URLCONF = "tests.portal.crawl_urls"
+
+
 @pytest.mark.django_db
-def test_no_url_shows_an_enterprise_user_another_enterprise(client, firms):
+def test_no_url_shows_an_enterprise_user_another_enterprise(client, firms, plain_not_found):
     firm1, firm2 = firms["firm1"], firms["firm2"]
     assert firm1 and firm2 and firm1 != firm2
     all_urls = urls(firm1 | firm2)

@@ -13,16 +13,11 @@ class BenxiCpConfig(AppConfig):
         from benxi_cp.accounts import security  # noqa: F401  (starts the idle clock at log-in)
 
         # Cached figures follow the records: the data tables' writes replace their scopes'
-        # tokens; each request starts with no figure served stale.
-        from benxi_cp.datacache import forget_stale, install_triggers
+        # tokens (triggers made after each migrate, with the apps' guards: `after_migrate`);
+        # each request starts with no figure served stale.
+        from benxi_cp.datacache import forget_stale
 
-        post_migrate.connect(install_triggers, dispatch_uid="benxi_cp.datacache")
-
-        # The apps' guards (registry.guards: the records they lock), registered in
-        # their ready(), are made again after each migrate (benxi_cp/guards.py).
-        from benxi_cp import guards
-
-        post_migrate.connect(guards.install, dispatch_uid="benxi_cp.guards")
+        post_migrate.connect(after_migrate, dispatch_uid="benxi_cp.after_migrate")
         request_started.connect(forget_stale, dispatch_uid="benxi_cp.datacache.stale")
 
         # The import of a large file is benxi_cp's own kind of background job.
@@ -41,3 +36,17 @@ class BenxiCpConfig(AppConfig):
         registry.demo.register(
             demo.Demo("benxi_cp", demo.load, foreign_records=demo.foreign_records)
         )
+
+
+def after_migrate(app_config, using: str = "default", **kwargs) -> None:
+    """The figures' scope triggers (benxi_cp/datacache.py), then the guards the apps register
+    in their ready() (registry.guards: the records they lock; benxi_cp/guards.py), made again
+    after each migrate: once, on benxi_cp's signal (post_migrate is sent for every app once
+    all are migrated). Not after a flush, which sends it too, without a plan: emptying the
+    tables left their triggers in place."""
+    if app_config.label != "benxi_cp" or "plan" not in kwargs:
+        return
+    from benxi_cp import datacache, guards
+
+    datacache.install_triggers(using=using)
+    guards.install(using=using)

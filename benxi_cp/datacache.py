@@ -949,13 +949,9 @@ def _sqlite(tables: dict[str, tuple[Watch, ...]]) -> list[str]:
     return statements
 
 
-def install_triggers(app_config=None, using: str = "default", **_kwargs) -> None:
-    """(Re)create the scope triggers on every data table; run after each migrate (once:
-    post_migrate is sent for every app, after all of them are migrated)."""
-    if app_config is not None and app_config.label != "benxi_cp":
-        return
-    if app_config is not None and "plan" not in _kwargs:
-        return  # sent by `flush`: the tables were emptied, their triggers are still there
+def install_triggers(using: str = "default") -> None:
+    """(Re)create the scope triggers on every data table; run after each migrate
+    (benxi_cp.apps)."""
     connection = connections[using]
     builders = {"postgresql": (_drop_postgresql, _postgresql), "sqlite": (_drop_sqlite, _sqlite)}
     if connection.vendor not in builders:

@@ -69,13 +69,8 @@ def _install_one(guard: Guard, connection, existing: set[str]) -> None:
     _execute(connection, drop + create)
 
 
-def install(app_config=None, using: str = "default", **_kwargs) -> None:
-    """(Re)create every registered guard; run after each migrate (post_migrate is sent for
-    every app once all are migrated: this acts on benxi_cp's, once)."""
-    if app_config is not None and app_config.label != "benxi_cp":
-        return
-    if app_config is not None and "plan" not in _kwargs:
-        return  # sent by `flush`: the tables were emptied, their triggers are still there
+def install(using: str = "default") -> None:
+    """(Re)create every registered guard; run after each migrate (benxi_cp.apps)."""
     connection = connections[using]
     if connection.vendor not in ("postgresql", "sqlite"):
         return

@@ -47,12 +47,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, Min
 from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from benxi_cp import replica
 from benxi_cp.models import Job
 from benxi_cp.registry import registry
 
@@ -491,10 +492,7 @@ def queue_health(now: datetime.datetime | None = None) -> dict[str, object]:
     longer than BENXI_WORKER_STALL_SECONDS, because no worker runs (`db_worker` stopped, its
     machine down) or the one that runs has been busy that long. Read from the primary (the
     queue's own rows; a standby may lag)."""
-    from django.db.models import Count, Min
     from django_tasks_db.models import DBTaskResult
-
-    from benxi_cp import replica
 
     now = now or timezone.now()
     with replica.primary():

@@ -153,13 +153,18 @@ def _batches(pairs: list[Pair]) -> Iterator[list[Pair]]:
         yield pairs[start : start + BATCH]
 
 
-def refresh(pairs: Iterable[Pair]) -> None:
+def refresh(pairs: Iterable[Pair]) -> bool:
     """Bring the ledger rows of `pairs` in line with their reports, in the caller's
     transaction, writing only the rows that change (new rows as plain tuples: COPY on
-    PostgreSQL, benxi_cp/bulk.py)."""
+    PostgreSQL, benxi_cp/bulk.py).
+
+    True when what the programme's figures read changed: a verified figure, or a row come
+    or gone (a year's completeness counts them). A new amount in a draft, still unverified,
+    is False: no verified figure and no year's state moves."""
     pairs = sorted(set(pairs))
     if not pairs:
-        return
+        return False
+    moved = False
     with transaction.atomic():
         for batch in _batches(pairs):
             fresh = compute(batch)
@@ -179,6 +184,7 @@ def refresh(pairs: Iterable[Pair]) -> None:
                 if row is None:
                     created.append((*key, *figure))
                 elif row[1] != figure:
+                    moved = moved or row[1][2] or entry.verified
                     changed.append(
                         AnnualDischarge(
                             pk=row[0],
@@ -192,6 +198,8 @@ def refresh(pairs: Iterable[Pair]) -> None:
             if changed:
                 AnnualDischarge.objects.bulk_update(changed, ["amount", "basis", "verified"])
             insert_rows(AnnualDischarge, COLUMNS, created)
+            moved = moved or bool(gone or created)
+    return moved
 
 
 @receiver(post_delete, sender=DischargeReport, dispatch_uid="enterprises.ledger.report_deleted")

@@ -162,9 +162,14 @@ def postgresql_triggers() -> tuple[list[str], list[str]]:
                 SELECT r.id INTO locked FROM benxi_new_rows v JOIN {n["report"]} r
                     ON r.id = v.report_id WHERE r.status = '{n["verified"]}' LIMIT 1;
             ELSIF TG_OP = 'UPDATE' THEN
-                SELECT r.id INTO locked FROM {n["report"]} r WHERE r.status = '{n["verified"]}'
-                    AND (r.id IN (SELECT report_id FROM benxi_new_rows)
-                         OR r.id IN (SELECT report_id FROM benxi_old_rows)) LIMIT 1;
+                -- The touched reports first, then each by its key: `status = verified AND
+                -- (id IN new OR id IN old)` scanned every verified report (180 ms a save at
+                -- 650,000 reports).
+                SELECT r.id INTO locked FROM (
+                    SELECT report_id FROM benxi_new_rows
+                    UNION SELECT report_id FROM benxi_old_rows
+                ) v JOIN {n["report"]} r ON r.id = v.report_id
+                WHERE r.status = '{n["verified"]}' LIMIT 1;
             ELSE
                 SELECT r.id INTO locked FROM benxi_old_rows v JOIN {n["report"]} r
                     ON r.id = v.report_id WHERE r.status = '{n["verified"]}' LIMIT 1;

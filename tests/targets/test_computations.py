@@ -239,3 +239,34 @@ def test_an_imported_batch_keeps_computed_values_current(
         result = get_importer("discharge")(user=epb_user).run(content, "batch.csv")
     assert result.ok, result.errors
     assert not Actual.objects.filter(indicator=cod, year=1998).exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_s_new_amount_recomputes_nothing_a_new_draft_does(
+    make_indicator, epb_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The computed targets read verified figures and each year's state: a new draft
+    makes its year incomplete (recomputed: the total goes), a new amount in that draft
+    moves neither (not recomputed)."""
+    from enterprises import workflow
+    from targets import receivers
+
+    cod = make_indicator("cod", computation="discharge_total_cod")
+    a, b = enterprise("A"), enterprise("B")
+    report(a, 1998, {"COD": "100"})
+    recompute(1998)
+    assert Actual.objects.get(indicator=cod, year=1998).value == Decimal("100")
+    years = []
+    monkeypatch.setattr(receivers, "recompute", lambda year: years.append(year) or recompute(year))
+    row = [workflow.ValueRow(Pollutant.objects.get(code="COD"), Decimal("9"), "estimated")]
+    draft = DischargeReport(enterprise=b, year=1998)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.save_report(draft, row, epb_user)
+    assert years == [1998]
+    assert not Actual.objects.filter(indicator=cod, year=1998).exists()  # year incomplete
+
+    row = [workflow.ValueRow(Pollutant.objects.get(code="COD"), Decimal("12"), "estimated")]
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.save_report(DischargeReport.objects.get(pk=draft.pk), row, epb_user)
+    assert years == [1998]  # not again
+    assert ledger.year_states([1998])[1998].pending == 1

@@ -5,6 +5,7 @@ timeout; redirects are not followed (a login or a save answers 302, which is wha
 """
 
 import http.client
+import secrets
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -113,6 +114,27 @@ def forms_of(html: str) -> list[Form]:
     return parser.forms
 
 
+def multipart(data: list[tuple[str, str]], files: list[tuple[str, str, str, bytes]]):
+    """(body, content type) of a multipart/form-data request, as a browser sends a form with
+    files (RFC 7578)."""
+    boundary = f"benxi-{secrets.token_hex(12)}"
+    parts = []
+    for name, value in data:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + str(value).encode()
+            + b"\r\n"
+        )
+    for name, filename, content_type, content in files:
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 class HttpUser:
     """One person's browser: its own cookies, one request at a time."""
 
@@ -134,7 +156,14 @@ class HttpUser:
         other.expires = dict(self.expires)
         return other
 
-    def request(self, method: str, path: str, data: list[tuple[str, str]] | None = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: list[tuple[str, str]] | None = None,
+        files: list[tuple[str, str, str, bytes]] | None = None,
+    ):
+        """`files`: (field, file name, content type, content) of a multipart/form-data POST."""
         headers = {"Host": f"{self.host}:{self.port}", "Accept-Language": "zh-hans", **self.headers}
         now = time.monotonic()
         for name in [name for name, end in self.expires.items() if end <= now]:
@@ -143,9 +172,12 @@ class HttpUser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if data is not None:
+        if files is not None:
+            body, headers["Content-Type"] = multipart(data or [], files)
+        elif data is not None:
             body = urllib.parse.urlencode(data).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if body is not None:
             headers["Referer"] = f"http://{self.host}:{self.port}{path}"
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         start = time.perf_counter()
@@ -172,8 +204,13 @@ class HttpUser:
     def get(self, path: str) -> Response:
         return self.request("GET", path)
 
-    def post(self, path: str, data: list[tuple[str, str]]) -> Response:
-        return self.request("POST", path, data)
+    def post(
+        self,
+        path: str,
+        data: list[tuple[str, str]],
+        files: list[tuple[str, str, str, bytes]] | None = None,
+    ) -> Response:
+        return self.request("POST", path, data, files)
 
     def form(self, path: str, having: str) -> Form:
         """The form of the page at `path` that has a field named `having`."""

@@ -8,7 +8,8 @@ given), one folder of files: the site as deploy/ lays it out for N nodes, run on
 (with DATABASE_REPLICA_URL too, and deploy/standby running, the nodes read from the standby).
 A user logs in through node 1 and goes on through node 2; a job started through one node is
 followed on the other while the worker holds it, and its file made by the worker is
-downloaded through both; a figure computed by node 1 is served by node 2 from Redis, not
+downloaded through both; a document uploaded through node 1 is downloaded through node 2;
+a figure computed by node 1 is served by node 2 from Redis, not
 computed again; a failed log-in on one node counts on the other; then node 1 is killed
 while requests go through nginx, and none fails but those it was answering.
 
@@ -26,6 +27,7 @@ under CI=true, where that fails.
 """
 
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -71,6 +73,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from audits.models import Audit, AuditDocument  # noqa: E402
 from bench.client import HttpUser  # noqa: E402
 from bench.load import free_port  # noqa: E402
 from bench.nodes import nginx_config  # noqa: E402
@@ -151,6 +154,9 @@ def site(django_db_blocker, tmp_path_factory):
             code=f"N-{RUN}", name=f"两节点 {RUN}", name_en=f"Two nodes {RUN}", sector="coal"
         )
         make_report(enterprise, 2000, {"COD": "1000"}, status="verified")
+        audit = Audit.objects.create(
+            enterprise=enterprise, ref=f"N-{RUN}", started_on=datetime.date(2000, 3, 1)
+        )
         connections.close_all()
     env = {
         **os.environ,
@@ -187,7 +193,13 @@ def site(django_db_blocker, tmp_path_factory):
         processes["nginx"] = Process("nginx", nginx, env, work)
         for name in ("node1", "node2", "nginx"):
             wait_for_page(ports[name], processes[name])
-        yield {"ports": ports, "processes": processes, "users": users, "work": work}
+        yield {
+            "ports": ports,
+            "processes": processes,
+            "users": users,
+            "work": work,
+            "audit": audit,
+        }
     finally:
         for process in processes.values():
             process.signal(signal.SIGTERM)
@@ -295,6 +307,28 @@ def test_a_job_started_through_one_node_is_followed_and_downloaded_through_the_o
     files = [user.get(said["file_url"]) for user in (on_two, admin)]
     assert [f.status for f in files] == [200, 200]
     assert files[0].body == files[1].body and len(files[0].body) > 100
+
+
+def test_a_document_uploaded_through_one_node_is_downloaded_through_the_other(db_access):
+    """An audit's document, uploaded with a step through node 1 (multipart, as a browser
+    sends it), is served through node 2 to the same session, and to no one without one."""
+    admin = browser(db_access, roles.ADMINISTRATOR, "node1")
+    audit = db_access["audit"]
+    step = reverse("audits:step", args=[audit.pk, 1])
+    fields = [(name, value) for name, value in admin.form(step, "status").fields]
+    name, content = f"minutes-{RUN}.txt", f"两节点 {RUN}: minutes of the kick-off\n".encode()
+    answer = admin.post(
+        step,
+        [(key, value) for key, value in fields if key != "documents"],
+        files=[("documents", name, "text/plain", content)],
+    )
+    assert answer.status == 302, (answer.status, answer.text[:2000])
+    document = AuditDocument.objects.get(audit=audit, filename=name)
+    download = reverse("audits:document", args=[document.pk])
+    got = through(admin, db_access, "node2").get(download)
+    assert (got.status, got.body) == (200, content)
+    stranger = HttpUser("127.0.0.1", db_access["ports"]["node2"]).get(download)
+    assert stranger.status == 302 and "/login/" in stranger.headers["Location"], stranger.status
 
 
 def site_files(site) -> Path:

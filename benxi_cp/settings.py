@@ -537,6 +537,14 @@ BENXI_REMINDER_DAYS = env_int("BENXI_REMINDER_DAYS", 7)
 # the year and audits) is produced by the background worker, with a progress page; a
 # smaller one at once, in the request. Closing a year always runs in the background.
 BENXI_FORM_BACKGROUND_RECORDS = env_int("BENXI_FORM_BACKGROUND_RECORDS", 2000)
+# A whole annual form that lists enterprises (audits, discharge) with more table rows than
+# this prints as its contents volume (the city's totals and a contents table of the volumes
+# by district) instead of one PDF of a thousand pages; each district's volume is a PDF of
+# its own (reports/output.py in_volumes). The XLSX and CSV stay whole. Measured here at
+# province scale: WeasyPrint lays out about 60 rows a second of CPU of the audits form (15
+# columns) and 120 of the discharge form (6 columns), so 1,500 rows take at most ~25 s; the
+# province's discharge form (43,000 rows) would take six minutes, its volume by city 30 s.
+BENXI_PDF_WHOLE_ROWS = env_int("BENXI_PDF_WHOLE_ROWS", 1500)
 # The files of jobs (the uploads they read, the files they make) and their progress files:
 # the web server and the worker must share this folder.
 BENXI_JOB_FILES_DIR = VAR_DIR / "job-files"

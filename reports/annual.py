@@ -53,8 +53,8 @@ from audits.programme import (
     steps_done,
 )
 from benxi_cp import clock, datacache
-from enterprises import ledger
-from enterprises.choices import Medium
+from enterprises import districts, ledger
+from enterprises.choices import Medium, Sector
 from enterprises.models import AnnualDischarge, Enterprise, Pollutant
 from permits import compliance, fees
 from permits.choices import LimitBasis
@@ -94,6 +94,8 @@ class Table:
     # A two-row header: (label, number of columns); a None label leaves one column's own
     # label spanning both rows.
     groups: list[tuple[str | None, int]] | None = None
+    # A row (or block of rows) per enterprise: split among the volumes of a form.
+    per_enterprise: bool = False
 
     def header_rows(self) -> list[list[dict]]:
         """The header as rows of {"label", "colspan", "rowspan", "kind"} cells."""
@@ -119,6 +121,58 @@ class Table:
         return [top, bottom]
 
 
+@dataclass(frozen=True)
+class Volume:
+    """A volume of a form: the form restricted to the enterprises of a district (as the
+    register records it, `Enterprise.district`) and/or a sector. The empty volume is the
+    whole form."""
+
+    district: str = ""
+    sector: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.district or self.sector)
+
+    def q(self, prefix: str = "") -> Q:
+        """The volume's enterprises, as a filter of a model reached through `prefix`."""
+        found = Q()
+        if self.district:
+            recorded = "" if self.district == NO_DISTRICT else self.district
+            found &= Q(**{f"{prefix}district": recorded})
+        if self.sector:
+            found &= Q(**{f"{prefix}sector": self.sector})
+        return found
+
+    @property
+    def label(self) -> str:
+        """The volume's name in the user's language: "平山区 · 钢铁" (empty: the whole form)."""
+        parts = []
+        if self.district:
+            parts.append(district_label(self.district))
+        if self.sector:
+            parts.append(_label(Sector, self.sector))
+        return " · ".join(parts)
+
+    def params(self) -> dict[str, str]:
+        """The volume as query parameters (a link, a job's params): only those given."""
+        given = (("district", self.district), ("sector", self.sector))
+        return {key: value for key, value in given if value}
+
+
+def district_label(district: str) -> str:
+    """A volume's district in the user's language (NO_DISTRICT or "": none recorded)."""
+    if district in ("", NO_DISTRICT):
+        return str(_("No district recorded"))
+    return districts.display(district)
+
+
+WHOLE = Volume()
+# The district of a volume of the enterprises whose district is not recorded.
+NO_DISTRICT = "-"
+# The forms that list enterprises and may be printed in volumes.
+VOLUME_FORMS = ("audits", "discharge")
+
+
 @dataclass
 class AnnualForm:
     name: str
@@ -132,6 +186,10 @@ class AnnualForm:
     csv_places: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     landscape: bool = False
+    volume: Volume = WHOLE
+    # Of a whole form that may be printed in volumes: {district: [enterprises, body rows]}
+    # of its enterprise tables ("" for the enterprises without a district).
+    districts: dict[str, list[int]] = field(default_factory=dict)
     signatures: tuple = (
         _("Head of the office (seal)"),
         _("Checked by"),
@@ -141,6 +199,31 @@ class AnnualForm:
     @property
     def day(self) -> datetime.date:
         return as_of(self.year)
+
+    @property
+    def volume_label(self) -> str:
+        return self.volume.label
+
+    @property
+    def full_title(self) -> str:
+        """The title with the volume's name, for the pages' heads."""
+        if not self.volume:
+            return str(self.title)
+        return _("%(title)s (%(volume)s)") % {"title": self.title, "volume": self.volume.label}
+
+    @property
+    def body_rows(self) -> int:
+        """The rows of its tables, heading rows left out: what its PDF lays out."""
+        return sum(1 for table in self.tables for row in table.rows if "_group" not in row)
+
+
+def _count(districts_found: dict[str, list[int]], district: str, enterprise, rows: int, seen: set):
+    """Counts an enterprise's `rows` to its district (the enterprise once)."""
+    counts = districts_found.setdefault(district or "", [0, 0])
+    if enterprise not in seen:
+        seen.add(enterprise)
+        counts[0] += 1
+    counts[1] += rows
 
 
 def _label(choices, value: str) -> str:
@@ -243,11 +326,12 @@ AUDIT_FIGURES = (
 )
 
 
-def audit_rows(day: datetime.date) -> list[dict]:
+def audit_rows(day: datetime.date, volume: Volume = WHOLE) -> list[dict]:
     """One row per audit started by `day` (2 queries: the audits with their steps done and
-    whether they were a demonstration enterprise by then, their options' figures)."""
+    whether they were a demonstration enterprise by then, their options' figures), of the
+    enterprises of `volume` (all by default)."""
     audits = list(
-        Audit.objects.filter(in_programme_q(day))
+        Audit.objects.filter(in_programme_q(day), volume.q("enterprise__"))
         .annotate(
             done=steps_done(day),
             named=ExpressionWrapper(demonstration_q(day), output_field=BooleanField()),
@@ -260,7 +344,9 @@ def audit_rows(day: datetime.date) -> list[dict]:
     low, high = Q(fee_class=FeeClass.LOW_NO), Q(fee_class=FeeClass.MEDIUM_HIGH)
     figures = {
         row["audit_id"]: row
-        for row in Option.objects.filter(in_programme_q(day, "audit__"))
+        for row in Option.objects.filter(
+            in_programme_q(day, "audit__"), volume.q("audit__enterprise__")
+        )
         .values("audit_id")
         .annotate(
             options_low_no_retained=Count("pk", filter=retained & low),
@@ -283,6 +369,7 @@ def audit_rows(day: datetime.date) -> list[dict]:
             "enterprise_name": audit.enterprise.display_name,
             "sector": audit.enterprise.get_sector_display(),
             "sector_code": audit.enterprise.sector,
+            "district": audit.enterprise.district,
             "audit_ref": audit.ref,
             "started_on": audit.started_on,
             "steps_done": audit.done,
@@ -302,16 +389,14 @@ def audit_rows(day: datetime.date) -> list[dict]:
     return rows
 
 
-def audits_form(year: int) -> AnnualForm:
-    day = as_of(year)
-    rows = audit_rows(day)
-    for row in rows:
-        verdict = _label(Verdict, row["assessment"])
-        if row["assessment_score"] is not None:
-            verdict = f"{verdict} {row['assessment_score']}"
-        row["assessment_text"] = verdict
-        row["acceptance_text"] = _label(AcceptingBody, row["accepted_by"])
-        row["demonstration_text"] = "★" if row["demonstration"] else ""
+def _audits_table(rows: list[dict], volume: Volume) -> Table:
+    """The table of form (b): a row per audit, with its totals (the volume's, of a volume)."""
+    note = _(
+        "Ret.: options retained at screening; Impl.: options implemented. "
+        "★ demonstration enterprise. Steps done out of eight, as of 31 December."
+    )
+    if volume:
+        note = " ".join([str(note), str(_("Total: the audits of the volume's enterprises."))])
     table = Table(
         key="audits",
         title=_("CP audit status of each enterprise"),
@@ -339,10 +424,8 @@ def audits_form(year: int) -> AnnualForm:
             *[(None, 1)] * 6,
         ],
         rows=rows,
-        note=_(
-            "Ret.: options retained at screening; Impl.: options implemented. "
-            "★ demonstration enterprise. Steps done out of eight, as of 31 December."
-        ),
+        note=note,
+        per_enterprise=True,
     )
     total = {"enterprise_name": _("Total"), "steps_done": None}
     for key in AUDIT_FIGURES:
@@ -350,6 +433,23 @@ def audits_form(year: int) -> AnnualForm:
     total["audit_ref"] = len(rows)
     total["enterprise_code"] = ""
     table.total = total
+    return table
+
+
+def audits_form(year: int, volume: Volume = WHOLE) -> AnnualForm:
+    day = as_of(year)
+    rows = audit_rows(day, volume)
+    found: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    for row in rows:
+        verdict = _label(Verdict, row["assessment"])
+        if row["assessment_score"] is not None:
+            verdict = f"{verdict} {row['assessment_score']}"
+        row["assessment_text"] = verdict
+        row["acceptance_text"] = _label(AcceptingBody, row["accepted_by"])
+        row["demonstration_text"] = "★" if row["demonstration"] else ""
+        _count(found, row["district"], row["enterprise_code"], 1, seen)
+    table = _audits_table(rows, volume)
     header = [
         "enterprise_code",
         "enterprise_name",
@@ -379,16 +479,19 @@ def audits_form(year: int) -> AnnualForm:
         csv_rows=csv_rows,
         csv_places={"investment_10k_yuan": 2, "annual_benefit_10k_yuan": 2, "assessment_score": 1},
         landscape=True,
+        volume=volume,
+        districts={} if volume else found,
     )
 
 
 # (c) pollution discharge by enterprise and pollutant -------------------------------------
 
 
-def discharge_city(year: int) -> dict[tuple[int, int], dict]:
+def discharge_city(year: int, volume: Volume = WHOLE) -> dict[tuple[int, int], dict]:
     """{(pollutant id, year): {"total", "count", "both"}} of the verified figures of `year`
-    and the year before, summed in SQL: all of them, how many enterprises, and those of the
-    enterprises with a verified figure of the pollutant in both years."""
+    and the year before, summed in SQL: all of them (of the enterprises of `volume`), how
+    many enterprises, and those of the enterprises with a verified figure of the pollutant
+    in both years."""
     in_other_year = AnnualDischarge.objects.filter(
         enterprise_id=OuterRef("enterprise_id"),
         pollutant_id=OuterRef("pollutant_id"),
@@ -396,7 +499,9 @@ def discharge_city(year: int) -> dict[tuple[int, int], dict]:
         verified=True,
     )
     rows = (
-        AnnualDischarge.objects.filter(verified=True, year__in=[year - 1, year])
+        AnnualDischarge.objects.filter(
+            volume.q("enterprise__"), verified=True, year__in=[year - 1, year]
+        )
         .values("pollutant_id", "year")
         .annotate(
             total=Sum("amount"),
@@ -408,20 +513,59 @@ def discharge_city(year: int) -> dict[tuple[int, int], dict]:
     return {(row["pollutant_id"], row["year"]): row for row in rows}
 
 
-def discharge_form(year: int) -> AnnualForm:
+def _city_table(columns: list[Column], volume: Volume) -> Table:
+    """The totals of the enterprises reporting: the city's, or the volume's enterprises'."""
+    note = _(
+        "Enterprises reporting: with a verified figure in the previous year / in the "
+        "year. A year's city total is shown once every figure of it is verified. The "
+        "change adds up the enterprises with a verified figure in both years, so that a "
+        "report not yet verified does not show as a fall."
+    )
+    title = _("City totals of the enterprises reporting")
+    if volume:
+        title = _("Totals of the volume's enterprises reporting (%(volume)s)") % {
+            "volume": volume.label
+        }
+        note = _(
+            "Totals of the enterprises of this volume only, not of the city. Enterprises "
+            "reporting: with a verified figure in the previous year / in the year. A year's "
+            "total is shown once every figure of the volume's enterprises for it is "
+            "verified. The change adds up the enterprises with a verified figure in both "
+            "years, so that a report not yet verified does not show as a fall."
+        )
+    return Table(
+        key="city",
+        title=title,
+        columns=[
+            *columns[:4],
+            Column("reporting", _("Enterprises reporting"), TEXT, 11),
+            Column("change", _("Change, same enterprises"), DEC2, 14),
+            Column("change_pct", pgettext_lazy("difference", "Change (%)"), DEC1, 10),
+        ],
+        note=note,
+    )
+
+
+def discharge_form(year: int, volume: Volume = WHOLE) -> AnnualForm:
     """Form (c) from the ledger, in five queries: the years' states, the city sums, the
-    enterprises with a verified figure, their figures, the pollutants.
+    enterprises with a verified figure, their figures, the pollutants (and, for a volume,
+    first its enterprises).
 
     Long: the form's layout, section by section, as the printed form has it."""
     years = [year - 1, year]
-    states = ledger.year_states(years)
+    chosen = None
+    if volume:
+        chosen = list(Enterprise.objects.filter(volume.q()).values_list("pk", flat=True))
+    states = ledger.year_states(years, enterprise_ids=chosen)
     complete = {y: y in states and states[y].complete for y in years}
-    city_sums = discharge_city(year)
+    city_sums = discharge_city(year, volume)
     figures = AnnualDischarge.objects.filter(verified=True, year__in=years)
+    if chosen is not None:
+        figures = figures.filter(enterprise_id__in=chosen)
     enterprises = {
         e.pk: e
         for e in Enterprise.objects.filter(pk__in=figures.values("enterprise_id"))
-        .only("code", "name", "name_en")
+        .only("code", "name", "name_en", "district")
         .order_by("code")
     }
     values = {
@@ -440,23 +584,10 @@ def discharge_form(year: int) -> AnnualForm:
         Column("change", pgettext_lazy("difference", "Change"), DEC2, 14),
         Column("change_pct", pgettext_lazy("difference", "Change (%)"), DEC1, 10),
     ]
-    city = Table(
-        key="city",
-        title=_("City totals of the enterprises reporting"),
-        columns=[
-            *columns[:4],
-            Column("reporting", _("Enterprises reporting"), TEXT, 11),
-            Column("change", _("Change, same enterprises"), DEC2, 14),
-            Column("change_pct", pgettext_lazy("difference", "Change (%)"), DEC1, 10),
-        ],
-        note=_(
-            "Enterprises reporting: with a verified figure in the previous year / in the "
-            "year. A year's city total is shown once every figure of it is verified. The "
-            "change adds up the enterprises with a verified figure in both years, so that a "
-            "report not yet verified does not show as a fall."
-        ),
+    city = _city_table(columns, volume)
+    detail = Table(
+        key="enterprises", title=_("By enterprise"), columns=columns, per_enterprise=True
     )
-    detail = Table(key="enterprises", title=_("By enterprise"), columns=columns)
     header = [
         "table",
         "enterprise_code",
@@ -498,6 +629,8 @@ def discharge_form(year: int) -> AnnualForm:
         )
     # Once each: at province scale this loop runs for every enterprise and pollutant.
     catalogue = [(p.pk, p.code, p.unit, p.display_name, p.display_unit) for p in pollutants]
+    found: dict[str, list[int]] = {}
+    seen: set[int] = set()
     for pk, enterprise in enterprises.items():
         block = []
         for pollutant_id, code, unit, name, shown_unit in catalogue:
@@ -524,6 +657,7 @@ def discharge_form(year: int) -> AnnualForm:
         if block:
             detail.rows.append({"_group": f"{enterprise.code} {enterprise.display_name}"})
             detail.rows.extend(block)
+            _count(found, enterprise.district, pk, len(block), seen)
     notes = [
         _(
             "Verified reports only: the annual report, else four quarters or twelve months. "
@@ -531,12 +665,19 @@ def discharge_form(year: int) -> AnnualForm:
         )
     ]
     # Said under the city table, where the total is missing.
-    pending = [
+    incomplete = (
         _(
+            "%(year)s is not yet complete: %(count)s enterprise(s) of the volume still wait "
+            "for verification, so the volume shows no total for it."
+        )
+        if volume
+        else _(
             "%(year)s is not yet complete: %(count)s enterprise(s) still wait for "
             "verification, so the city shows no total for it."
         )
-        % {"year": y, "count": states[y].pending if y in states else 0}
+    )
+    pending = [
+        incomplete % {"year": y, "count": states[y].pending if y in states else 0}
         for y in years
         if not complete[y]
     ]
@@ -552,6 +693,8 @@ def discharge_form(year: int) -> AnnualForm:
         csv_rows=csv_rows,
         csv_places={"previous": 4, "current": 4, "change": 4, "change_pct": 1},
         notes=notes,
+        volume=volume,
+        districts={} if volume else found,
     )
 
 
@@ -1157,23 +1300,65 @@ FORM_SCOPES: dict[str, tuple[str, ...]] = {
 BY_THE_DAY = ("compliance",)
 
 
-def build(name: str, year: int, *, stale_ok: bool = True) -> AnnualForm:
-    """The form `name` for `year`; KeyError for an unknown name. Cached until a record
-    changes (benxi_cp.datacache), for the files to download; `stale_ok=False` for figures
-    that must be current (a copy of record, reports/closing.py)."""
+def build(name: str, year: int, volume: Volume = WHOLE, *, stale_ok: bool = True) -> AnnualForm:
+    """The form `name` for `year` (the `volume` of it); KeyError for an unknown name. Cached
+    until a record changes (benxi_cp.datacache), for the files to download; `stale_ok=False`
+    for figures that must be current (a copy of record, reports/closing.py)."""
     # The compliance form's missing monitoring of the current year depends on the day.
     day = clock.today() if name in BY_THE_DAY else None
-    return (_built if stale_ok else _built.current)(name, year, day)
+    built = _built if stale_ok else _built.current
+    return built(name, year, day, volume.district, volume.sector)
 
 
-@datacache.figure("annual-form", depends=lambda name, year, day: FORM_SCOPES[name])
-def _built(name: str, year: int, day: datetime.date | None) -> AnnualForm:
-    """The form as `build` caches it: `day`, for the forms that depend on it, is in its key."""
-    return compose(name, year)
+@datacache.figure("annual-form", depends=lambda name, year, day, *volume: FORM_SCOPES[name])
+def _built(
+    name: str, year: int, day: datetime.date | None, district: str = "", sector: str = ""
+) -> AnnualForm:
+    """The form as `build` caches it: `day`, for the forms that depend on it, is in its key,
+    and the volume (district, sector)."""
+    return compose(name, year, Volume(district, sector))
 
 
-def compose(name: str, year: int) -> AnnualForm:
-    """The form `name` for `year` from the records, not cached; KeyError for an unknown
-    name. The page caches its rendered document instead: storing the built form as well
+def compose(name: str, year: int, volume: Volume = WHOLE) -> AnnualForm:
+    """The form `name` for `year` (the `volume` of it) from the records, not cached;
+    KeyError for an unknown name; ValueError for a volume of a form not printed in volumes.
+    The page caches its rendered document instead: storing the built form as well
     (megabytes of figures at province scale) would only slow its first showing."""
-    return FORMS[name][1](year)
+    if not volume:
+        return FORMS[name][1](year)
+    if name not in VOLUME_FORMS:
+        raise ValueError(name)
+    return FORMS[name][1](year, volume)
+
+
+def recorded_districts() -> list[str]:
+    """The districts the register records, in order (one query)."""
+    return list(
+        Enterprise.objects.exclude(district="")
+        .order_by("district")
+        .values_list("district", flat=True)
+        .distinct()
+    )
+
+
+def volume_problems(volume: Volume, name: str, known: list[str] | None = None) -> list[str]:
+    """What is wrong with a volume asked for of form `name`: an unknown district or sector,
+    or a form not printed in volumes. `known`: the recorded districts, if already read (else
+    one query for a district)."""
+    problems = []
+    if volume and name not in VOLUME_FORMS:
+        problems.append(str(_("This form is not printed in volumes by district or sector.")))
+        return problems
+    if volume.sector and volume.sector not in Sector.values:
+        problems.append(str(_("There is no sector “%(sector)s”.")) % {"sector": volume.sector})
+    if known is None:
+        known = recorded_districts() if volume.district else []
+    known = list(known)
+    if volume.district == NO_DISTRICT and Enterprise.objects.filter(district="").exists():
+        known.append(NO_DISTRICT)
+    if volume.district and volume.district not in known:
+        problems.append(
+            str(_("The register records no district “%(district)s”."))
+            % {"district": volume.district}
+        )
+    return problems

@@ -177,7 +177,9 @@ def close(year: int, user, progress=None) -> YearClosing:
                 report(done, name, "figures")
                 form = annual.build(name, year, stale_ok=False)
                 report(done + 1, name, CopyFormat.PDF)
-                files = {CopyFormat.PDF: output.render(form, "pdf", day)}
+                # The whole form, even one whose download is its contents volume: a copy
+                # of record is complete, and a closing is a background job.
+                files = {CopyFormat.PDF: output.render(form, "pdf", day, whole=True)}
                 report(done + 2, name, CopyFormat.XLSX)
                 files[CopyFormat.XLSX] = output.render(form, "xlsx", day)
                 report(done + 3, name, CopyFormat.JSON)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,18 +34,20 @@ def in_background(year: int) -> bool:
     return record_count(year) > settings.BENXI_FORM_BACKGROUND_RECORDS
 
 
-def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
-    """The form's file as its download serves it: produced once per change of what it reads
-    and per day (benxi_cp.datacache), never stale. `progress(done, total, stage)` is told of
-    the stages ("figures", then the format) when it is produced."""
+def form_file(
+    name: str, year: int, fmt: str, progress=None, volume: annual.Volume = annual.WHOLE
+) -> bytes:
+    """The form's file (of its `volume`) as its download serves it: produced once per change
+    of what it reads and per day (benxi_cp.datacache), never stale. `progress(done, total,
+    stage)` is told of the stages ("figures", then the format) when it is produced."""
     today = timezone.localdate()
 
     def produce() -> bytes:
         if progress is None:
-            return output.render(annual.build(name, year), fmt, today)
+            return output.render(annual.build(name, year, volume), fmt, today)
         total = 3 if fmt == "pdf" else 2  # a PDF's pages are laid out, then written
         progress(0, total, "figures")
-        form = annual.build(name, year)
+        form = annual.build(name, year, volume)
         if fmt != "pdf":
             progress(1, total, fmt)
             return output.render(form, fmt, today)
@@ -52,11 +55,13 @@ def form_file(name: str, year: int, fmt: str, progress=None) -> bytes:
         return output.render_pdf(form, today, laid_out=lambda: progress(2, total, "pdf"))
 
     return datacache.cached(
-        "form-file-safe",  # since texts are neutralised (benxi_cp/safecells.py)
+        "form-file-volume",  # since texts are neutralised (benxi_cp/safecells.py), by volume
         name,
         year,
         fmt,
         today,
+        volume.district,
+        volume.sector,
         compute=produce,
         depends=annual.FORM_SCOPES[name],
         stale_ok=False,  # a file has no room for "as of": wait for the current one
@@ -83,10 +88,18 @@ def step_label(stage: str) -> str:
     return label
 
 
+def job_volume(job: Job) -> annual.Volume:
+    """The volume of a form's download job (its params' district and sector, if any)."""
+    return annual.Volume(job.params.get("district", ""), job.params.get("sector", ""))
+
+
 def export_form(job: Job, progress) -> jobs.Outcome:
     name, year, fmt = job.params["name"], int(job.params["year"]), job.params["fmt"]
-    content = form_file(name, year, fmt, progress)
-    return jobs.Outcome(file=(content, output.filename(name, year, fmt), output.CONTENT_TYPES[fmt]))
+    volume = job_volume(job)
+    content = form_file(name, year, fmt, progress, volume=volume)
+    return jobs.Outcome(
+        file=(content, output.filename(name, year, fmt, volume), output.CONTENT_TYPES[fmt])
+    )
 
 
 def close_year(job: Job, progress) -> None:
@@ -100,6 +113,9 @@ def close_year(job: Job, progress) -> None:
 def describe_export(job: Job) -> str:
     name = job.params.get("name", "")
     title = annual.FORMS[name][0] if name in annual.FORMS else name
+    volume = job_volume(job)
+    if volume:
+        title = _("%(title)s (%(volume)s)") % {"title": title, "volume": volume.label}
     return _("%(form)s, %(year)s (%(fmt)s)") % {
         "form": title,
         "year": job.params.get("year"),
@@ -113,7 +129,8 @@ def describe_closing(job: Job) -> str:
 
 def form_page(job: Job) -> tuple[str, str]:
     url = reverse("reports:form", args=[job.params.get("name")])
-    return f"{url}?year={job.params.get('year')}", _("The form’s page")
+    query = urlencode({"year": job.params.get("year"), **job_volume(job).params()})
+    return f"{url}?{query}", _("The form’s page")
 
 
 def year_page(job: Job) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -18,16 +19,19 @@ from html import escape
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from benxi_cp import datacache, safecells
 from reports import annual
-from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm
+from reports.annual import DATE, DEC1, DEC2, INT, LIGHT, TEXT, AnnualForm, Column, Table
 from reports.choices import FORM_NUMBERS
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -162,12 +166,22 @@ def document_context(form: AnnualForm, produced_on: datetime.date | None = None)
 PAGE_ROWS = 200
 
 
-@datacache.figure("form-page", depends=lambda name, year, today, rows: annual.FORM_SCOPES[name])
-def form_page(name: str, year: int, today: datetime.date, rows: int = PAGE_ROWS) -> dict:
-    """The page's parts of the form `name` for `year` as of `today` (`page_parts`): written
-    once per change of what the form reads and per day. `rows` (PAGE_ROWS) is in the key
-    only, so that pages cut to another length are not served."""
-    return page_parts(annual.compose(name, year), today)
+@datacache.figure(
+    "form-page", depends=lambda name, year, today, rows, *volume: annual.FORM_SCOPES[name]
+)
+def form_page(
+    name: str,
+    year: int,
+    today: datetime.date,
+    rows: int = PAGE_ROWS,
+    district: str = "",
+    sector: str = "",
+) -> dict:
+    """The page's parts of the form `name` for `year` as of `today` (`page_parts`), of the
+    volume (`district`, `sector`) if given: written once per change of what the form reads
+    and per day. `rows` (PAGE_ROWS) is in the key only, so that pages cut to another length
+    are not served."""
+    return page_parts(annual.compose(name, year, annual.Volume(district, sector)), today)
 
 
 def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> dict:
@@ -205,6 +219,8 @@ def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> di
             "name": form.name,
             "number": form.number,
             "title": str(form.title),
+            "volume_label": form.volume_label,
+            "full_title": form.full_title,
             "year": form.year,
             "landscape": form.landscape,
             "notes": [str(note) for note in form.notes],
@@ -213,6 +229,8 @@ def page_parts(form: AnnualForm, produced_on: datetime.date | None = None) -> di
         "tables": tables,
         "office": str(context["office"]),
         "produced_on": context["produced_on"],
+        # A whole form too long for one PDF: its volumes, each with its PDF's link.
+        "volumes": volume_rows(form) if in_volumes(form) else [],
     }
 
 
@@ -310,7 +328,7 @@ def _part_css(form: AnnualForm, office: str, first: bool) -> str:
     heads = (
         ""
         if first
-        else f"@top-left {{ content: {_css_string(form.title)}; }} "
+        else f"@top-left {{ content: {_css_string(form.full_title)}; }} "
         f"@top-right {{ content: {_css_string(office)}; }} "
     )
     rules = []
@@ -321,13 +339,116 @@ def _part_css(form: AnnualForm, office: str, first: bool) -> str:
     return "\n".join(rules)
 
 
-def render_pdf(form: AnnualForm, produced_on: datetime.date | None = None, laid_out=None) -> bytes:
+# A whole form printed in volumes ----------------------------------------------------------
+
+
+def in_volumes(form: AnnualForm) -> bool:
+    """Whether the whole form is too long for one PDF (more body rows than
+    settings.BENXI_PDF_WHOLE_ROWS): its PDF is then the contents volume, and each district's
+    volume is a PDF of its own."""
+    return (
+        not form.volume
+        and form.name in annual.VOLUME_FORMS
+        and form.body_rows > settings.BENXI_PDF_WHOLE_ROWS
+    )
+
+
+def volume_url(name: str, year: int, district: str, fmt: str = "pdf") -> str:
+    """The address of a district's volume of a form (its download)."""
+    query = urlencode({"year": year, "district": district or annual.NO_DISTRICT})
+    return f"{reverse('reports:form_download', args=[name, fmt])}?{query}"
+
+
+def volume_rows(form: AnnualForm) -> list[dict]:
+    """The volumes of a whole form by district: name, enterprises, rows, the PDF's address."""
+    return [
+        {
+            "district": district or annual.NO_DISTRICT,
+            "label": annual.district_label(district),
+            "enterprises": enterprises,
+            "rows": rows,
+            "url": volume_url(form.name, form.year, district),
+            # The same, as it is printed: the district as written, not percent-encoded.
+            "address": reverse("reports:form_download", args=[form.name, "pdf"])
+            + f"?year={form.year}&district={district or annual.NO_DISTRICT}",
+            "filename": filename(
+                form.name, form.year, "pdf", annual.Volume(district or annual.NO_DISTRICT)
+            ),
+        }
+        for district, (enterprises, rows) in sorted(form.districts.items())
+    ]
+
+
+def contents_volume(form: AnnualForm) -> AnnualForm:
+    """The whole form's contents volume: its head, the tables of the whole city (a table of
+    enterprises gives its totals row), the contents by district with each volume's PDF, the
+    notes and the sign-off."""
+    tables = []
+    for table in form.tables:
+        if not table.per_enterprise:
+            tables.append(table)
+        elif table.total is not None:
+            tables.append(
+                Table(
+                    key=f"{table.key}-total",
+                    title=_("City totals: %(title)s") % {"title": table.title},
+                    columns=table.columns,
+                    groups=table.groups,
+                    rows=[dict(table.total)],
+                    note=_("The totals of every enterprise of the form, all volumes together."),
+                )
+            )
+    volumes = volume_rows(form)
+    contents = Table(
+        key="volumes",
+        title=_("Contents: the volumes by district"),
+        columns=[
+            Column("district", _("District"), TEXT, 20, wrap=True),
+            Column("enterprises", pgettext("count", "Enterprises"), INT, 9),
+            Column("rows", _("Rows"), INT, 8),
+            Column("file", _("The volume's PDF"), TEXT, 50, wrap=True),
+        ],
+        note=_(
+            "The form is too long to print in one PDF (%(rows)s rows): each district's "
+            "enterprises are printed in a volume of their own, at the address given; the "
+            "XLSX and CSV files hold the whole form."
+        )
+        % {"rows": f"{sum(row['rows'] for row in volumes):,}"},
+    )
+    site = settings.BENXI_SITE_URL
+    for row in volumes:
+        contents.rows.append(
+            {
+                "district": row["label"],
+                "enterprises": row["enterprises"],
+                "rows": row["rows"],
+                "file": f"{row['filename']}: {site}{row['address']}",
+            }
+        )
+    contents.total = {
+        "district": _("Total"),
+        "enterprises": sum(row["enterprises"] for row in contents.rows),
+        "rows": sum(row["rows"] for row in contents.rows),
+    }
+    tables.append(contents)
+    return dataclasses.replace(form, tables=tables)
+
+
+def render_pdf(
+    form: AnnualForm,
+    produced_on: datetime.date | None = None,
+    laid_out=None,
+    whole: bool = False,
+) -> bytes:
     """`laid_out()`, if given, is called once the pages are laid out (the long part), before
     the PDF is written (as HTML.write_pdf does it: render, then write). A long form is laid
-    out in parts (PART_ROWS), joined and numbered here."""
+    out in parts (PART_ROWS), joined and numbered here. A whole form too long to print in
+    one (`in_volumes`) is its contents volume, unless `whole` (a copy of record)."""
     from weasyprint import CSS, HTML
     from weasyprint import DEFAULT_OPTIONS as PDF_OPTIONS
 
+    if not whole and in_volumes(form):
+        form = contents_volume(form)
     context = document_context(form, produced_on)
     stylesheets = [
         *(CSS(filename=finders.find(name)) for name in (*STYLESHEETS, PDF_STYLESHEET)),
@@ -519,7 +640,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     row = 1
     merged(row, _("Form no.: %(number)s") % {"number": form.number}, Font(size=9), "right")
     row += 1
-    merged(row, str(form.title), Font(bold=True, size=15), "center")
+    merged(row, form.full_title, Font(bold=True, size=15), "center")
     sheet.row_dimensions[row].height = 26
     row += 1
     merged(row, _("Year %(year)s, as of 31 December") % {"year": form.year}, None, "center")
@@ -615,7 +736,7 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
-    sheet.oddHeader.left.text = safecells.xlsx_text(f"{form.number} {form.title}")
+    sheet.oddHeader.left.text = safecells.xlsx_text(f"{form.number} {form.full_title}")
     sheet.oddHeader.right.text = str(form.year)
     sheet.oddFooter.left.text = str(settings.PRODUCING_OFFICE)
     sheet.oddFooter.center.text = "&P / &N"
@@ -624,9 +745,13 @@ def render_xlsx(form: AnnualForm, produced_on: datetime.date | None = None) -> b
     return buffer.getvalue()
 
 
-def render(form: AnnualForm, fmt: str, produced_on: datetime.date | None = None) -> bytes:
+def render(
+    form: AnnualForm, fmt: str, produced_on: datetime.date | None = None, whole: bool = False
+) -> bytes:
+    """The form's file; a PDF of a form too long for one is its contents volume unless
+    `whole` (render_pdf)."""
     if fmt == "pdf":
-        return render_pdf(form, produced_on)
+        return render_pdf(form, produced_on, whole=whole)
     if fmt == "xlsx":
         return render_xlsx(form, produced_on)
     if fmt == "csv":
@@ -634,7 +759,17 @@ def render(form: AnnualForm, fmt: str, produced_on: datetime.date | None = None)
     raise ValueError(fmt)
 
 
-def filename(name: str, year: int, fmt: str) -> str:
-    """A downloaded form's file name, by its number on paper: `CP-1-programme-2001.pdf`."""
+def filename(name: str, year: int, fmt: str, volume: annual.Volume = annual.WHOLE) -> str:
+    """A downloaded form's file name, by its number on paper: `CP-1-programme-2001.pdf`; a
+    volume's with its district and sector: `CP-3-discharge-2001-平山区-iron_steel.pdf`."""
     number = FORM_NUMBERS.get(name)
-    return f"{number}-{name}-{year}.{fmt}" if number else f"{name}-{year}.{fmt}"
+    stem = f"{number}-{name}-{year}" if number else f"{name}-{year}"
+    for part in (volume.district, volume.sector):
+        if part:
+            stem += "-" + _file_part(part)
+    return f"{stem}.{fmt}"
+
+
+def _file_part(text: str) -> str:
+    """A district or sector as a part of a file name: letters, digits, CJK kept; the rest -."""
+    return "".join(ch if ch.isalnum() or ch == "_" else "-" for ch in text).strip("-") or "x"

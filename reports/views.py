@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -80,6 +82,23 @@ class FormMixin(PermissionMixin, YearMixin):
             raise Http404(kwargs["name"])
         return super().dispatch(request, *args, **kwargs)
 
+    def chosen_volume(self) -> tuple[annual.Volume, list[str]]:
+        """The volume asked for (?district=, ?sector=) and what is wrong with it: with a
+        problem, the whole form (and the problem said on the page)."""
+        volume = annual.Volume(
+            self.request.GET.get("district", "").strip(), self.request.GET.get("sector", "").strip()
+        )
+        if not volume:
+            return volume, []
+        problems = annual.volume_problems(volume, self.kwargs["name"], self.districts())
+        return (annual.WHOLE if problems else volume), problems
+
+    def districts(self) -> list[str]:
+        """The districts the register records (one query, once a request)."""
+        if not hasattr(self, "_districts"):
+            self._districts = annual.recorded_districts()
+        return self._districts
+
     def get_permission_required(self):
         return (self.permission_required, *annual.FORM_PERMISSIONS.get(self.kwargs["name"], ()))
 
@@ -94,17 +113,40 @@ class FormPageView(FormMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         name, year, today = self.kwargs["name"], self.year, timezone.localdate()
-        parts = output.form_page(name, year, today, output.PAGE_ROWS)
+        volume, problems = self.chosen_volume()
+        parts = output.form_page(
+            name, year, today, output.PAGE_ROWS, volume.district, volume.sector
+        )
         context = {**parts, "tables": [self.page_of(table) for table in parts["tables"]]}
         html = render_to_string("reports/_form_document.html", context)
+        query = urlencode({"year": year, **volume.params()})
         return super().get_context_data(
-            title=parts["form"]["title"],
+            title=parts["form"]["full_title"],
             form=parts["form"],
             record=record_context(name, year),
             document=mark_safe(html),  # noqa: S308 (our own template's output)
             formats=output.FORMATS,
+            download_query=query,
+            volume_filter=self.volume_filter(name, volume),
+            volume_problems=problems,
+            volumes=parts["volumes"],
+            keep=volume.params(),
             **kwargs,
         )
+
+    def volume_filter(self, name: str, volume: annual.Volume) -> dict | None:
+        """The choices of the volume filter (the register's districts, the sectors) of a form
+        printed in volumes (one query)."""
+        if name not in annual.VOLUME_FORMS:
+            return None
+        return {
+            "districts": [
+                (district, annual.district_label(district)) for district in self.districts()
+            ],
+            "sectors": Sector.choices,
+            "district": volume.district,
+            "sector": volume.sector,
+        }
 
     def page_of(self, table: dict) -> dict:
         """The table with the page of rows asked for (?page-<table>=n; the first page for a
@@ -166,14 +208,21 @@ class FormDownloadView(FormMixin, View):
         if fmt not in output.FORMATS:
             raise Http404(fmt)
         year = self.year
+        volume, problems = self.chosen_volume()
+        if problems:
+            # Not the whole form under a volume's name: back to the page, which says why.
+            for problem in problems:
+                messages.error(request, problem)
+            page = reverse("reports:form", args=[name])
+            return redirect(f"{page}?{urlencode({'year': year})}")
         if report_jobs.in_background(year):
-            params = {"name": name, "year": year, "fmt": fmt}
+            params = {"name": name, "year": year, "fmt": fmt, **volume.params()}
             job = jobs.submit(request.user, report_jobs.FORM_EXPORT, params, once=True)
             return mark_download(request, redirect(job))
-        content = report_jobs.form_file(name, year, fmt)
+        content = report_jobs.form_file(name, year, fmt, volume=volume)
         response = HttpResponse(content, content_type=output.CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = (
-            f'attachment; filename="{output.filename(name, year, fmt)}"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, output.filename(name, year, fmt, volume)
         )
         return mark_download(request, response)
 

@@ -480,9 +480,11 @@ def run_readers(
     *,
     readers: int = READERS,
     passes: int | None = None,
+    samples: dict[str, PageSamples] | None = None,
 ) -> dict[str, PageSamples]:
-    """`readers` threads, each with its own copy of the sessions, for `seconds`."""
-    samples: dict[str, PageSamples] = {}
+    """`readers` threads, each with its own copy of the sessions, for `seconds`; `samples`:
+    the dict to fill as they go (read by another thread during the run), else a new one."""
+    samples = {} if samples is None else samples
     lock = threading.Lock()
     until = time.perf_counter() + seconds
     threads = []

@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +36,14 @@ from django.db import connection, connections
 
 from bench.client import HttpUser
 from bench.load import (
+    EXTRA_EPB_USERS,
     READERS,
-    WORKERS,
+    START_TIMEOUT_S,
     Gunicorn,
     LoadPage,
     PageSamples,
+    Writer,
+    WriterStats,
     _errors,
     _ms,
     free_port,
@@ -53,6 +57,8 @@ NODES_END = "<!-- bench --load --nodes: end -->"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 CORES_PER_MACHINE = 2  # the worked estimate's machines: this one's size
+# Workers of each node of the N-node phase; the one node has as many as the N nodes together.
+NODE_WORKERS = 2
 
 
 # -- nginx ----------------------------------------------------------------------------------
@@ -171,6 +177,11 @@ class Phase:
     primary_s: float | None = None  # the primary's statement time (warm-up included)
     replica_s: float | None = None
     warmup_requests: int = 0
+    workers: int = 0  # of each node
+    writer: WriterStats = field(default_factory=WriterStats)
+    kill: bool = False  # one node is killed half-way through the readers' run
+    killed_at_s: float | None = None  # seconds into the run
+    errors_after_kill: int = 0  # the readers' failed requests from the kill on
 
     @property
     def requests(self) -> int:
@@ -219,36 +230,44 @@ def run_nodes(
         with tempfile.TemporaryDirectory(prefix="benxi-bench-nodes-") as workdir:
             work = Path(workdir)
             secret = secrets.token_urlsafe(40)
-            result.phases.append(
-                _phase(work, Phase("one node", 1, False), password, secret, duration, log)
+            one = Phase("one node", 1, False, workers=nodes * NODE_WORKERS)
+            result.phases.append(_phase(work, one, password, secret, duration, log))
+            many = Phase(
+                f"{nodes} nodes behind nginx", nodes, replica, workers=NODE_WORKERS, kill=True
             )
-            result.phases.append(
-                _phase(
-                    work,
-                    Phase(f"{nodes} nodes behind nginx", nodes, replica),
-                    password,
-                    secret,
-                    duration,
-                    log,
-                )
-            )
+            result.phases.append(_phase(work, many, password, secret, duration, log))
     finally:
         _forget_passwords()
     return result
 
 
 def _phase(work: Path, phase: Phase, password: str, secret: str, duration: float, log) -> Phase:
-    """Start the phase's servers (and nginx), measure, stop them; the statement times are
-    read before the start and after the stop (a backend reports its counters as it ends)."""
+    """Start the phase's servers (and nginx), measure with the readers and the writer, stop
+    them; the statement times are read before the start and after the stop (a backend
+    reports its counters as it ends). With `phase.kill`, the last node is killed (SIGKILL,
+    its master and workers) half-way through the run.
+
+    Long: one phase from start to stop, every server stopped in the one `finally`."""
+    from bench.load import _writer_report
+
     servers = [
-        Gunicorn(work, log=log, secret=secret, replica=phase.replica, collect=number == 0)
+        Gunicorn(
+            work,
+            phase.workers,
+            log=log,
+            secret=secret,
+            replica=phase.replica,
+            collect=number == 0,
+        )
         for number in range(phase.nodes)
     ]
+    report = _writer_report()
+    connections.close_all()
     proxy = None
     before = (active_seconds("default"), active_seconds("replica"))
     try:
         for server in servers:
-            log(f"{phase.label}: gunicorn, {WORKERS} workers on 127.0.0.1:{server.port}")
+            log(f"{phase.label}: gunicorn, {phase.workers} workers on 127.0.0.1:{server.port}")
             server.start()
         port = servers[0].port
         if phase.nodes > 1:
@@ -264,11 +283,30 @@ def _phase(work: Path, phase: Phase, password: str, secret: str, duration: float
         phase.warmup_requests = sum(len(s.ms) + sum(s.errors.values()) for s in warm.values())
         pids = [pid for server in servers for pid in [server.process.pid, *server.worker_pids()]]
         cpu = cpu_seconds(pids)
-        log(f"{phase.label}: {READERS} readers, {duration:.0f} s")
+        admin, verifier = HttpUser("127.0.0.1", port), HttpUser("127.0.0.1", port)
+        admin.login("bench_admin", password)
+        verifier.login(EXTRA_EPB_USERS[0], password)
+        log(f"{phase.label}: {READERS} readers and a writer, {duration:.0f} s")
         start = time.perf_counter()
-        phase.samples = run_readers(sessions, load_pages(), duration)
+        writer = Writer(admin, report, start + duration, verifier)
+        samples: dict[str, PageSamples] = {}
+        killer = _Killer(servers[-1], start, duration / 2, samples, log) if phase.kill else None
+        writer.start()
+        if killer is not None:
+            killer.start()
+        phase.samples = run_readers(sessions, load_pages(), duration, samples=samples)
         phase.seconds = time.perf_counter() - start
-        phase.cpu_s = cpu_seconds(pids) - cpu
+        writer.join(duration + 4 * START_TIMEOUT_S)
+        # The killed node's CPU time up to its end, read just before the kill.
+        phase.cpu_s = cpu_seconds(pids) + (killer.cpu_s if killer else 0.0) - cpu
+        try:
+            writer.restore()
+        except (OSError, RuntimeError, StopIteration) as error:
+            writer.stats.failures.append(f"restoring the value: {error}")
+        phase.writer = writer.stats
+        if killer is not None:
+            phase.killed_at_s = killer.at_s
+            phase.errors_after_kill = _errors_since(phase.samples, killer.errors_before)
     finally:
         if proxy is not None:
             proxy.stop()
@@ -283,6 +321,38 @@ def _phase(work: Path, phase: Phase, password: str, secret: str, duration: float
     return phase
 
 
+class _Killer(threading.Thread):
+    """Kills `server` (SIGKILL to its process group: master and workers) `after` seconds
+    from `start`, noting its CPU time just before and the readers' failures so far."""
+
+    def __init__(self, server: Gunicorn, start: float, after: float, samples: dict, log):
+        super().__init__(name="bench-kill", daemon=True)
+        self.server, self.due, self.log = server, start + after, log
+        self.start_time, self.samples = start, samples
+        self.cpu_s = 0.0
+        self.at_s: float | None = None
+        self.errors_before: int | None = None
+
+    def run(self) -> None:
+        time.sleep(max(0.0, self.due - time.perf_counter()))
+        process = self.server.process
+        if process is None or process.poll() is not None:
+            return
+        self.cpu_s = cpu_seconds([process.pid, *self.server.worker_pids()])
+        self.errors_before = _failures(self.samples)
+        os.killpg(process.pid, signal.SIGKILL)
+        self.at_s = time.perf_counter() - self.start_time
+        self.log(f"node on port {self.server.port} killed at {self.at_s:.0f} s")
+
+
+def _failures(samples: dict[str, PageSamples]) -> int:
+    return sum(sum(s.errors.values()) for s in list(samples.values()))
+
+
+def _errors_since(samples: dict[str, PageSamples], before: int | None) -> int:
+    return 0 if before is None else _failures(samples) - before
+
+
 # -- the document ---------------------------------------------------------------------------
 def render_nodes(result: NodesResult, command: str) -> str:
     """The Markdown section (between NODES_BEGIN and NODES_END) for docs/benchmarks.md."""
@@ -295,11 +365,13 @@ def render_nodes(result: NodesResult, command: str) -> str:
         f"Produced by `{command}` on {datetime.date.today().isoformat()}, scale "
         f"**{result.name}**: {result.spec.label}: {counts}.",
         "",
-        f"The same {READERS} reader threads over the same pages (as above, without the "
-        f"writer), {result.duration:.0f} s each, after one warm-up pass that is not timed: "
-        f"first against one gunicorn node ({WORKERS} sync workers) without the replica, then "
+        f"The same {READERS} reader threads over the same pages, with the same writer (as "
+        f"above: a verified value changed every 5 s through unlock, grid, submit, verify), "
+        f"{result.duration:.0f} s each, after one warm-up pass that is not timed: first "
+        f"against one gunicorn node ({one.workers} sync workers) without the replica, then "
         f"through nginx (deploy/nginx.conf's upstream, deploy/nginx-proxy.conf) against "
-        f"{result.nodes} nodes of {WORKERS} workers each, one SECRET_KEY, one Redis, "
+        f"{result.nodes} nodes of {many.workers} workers each (the same workers in all), one "
+        "SECRET_KEY, one Redis, "
         + (
             "with the pages' reads on the streaming standby (DATABASE_REPLICA_URL)"
             if many.replica
@@ -326,8 +398,41 @@ def render_nodes(result: NodesResult, command: str) -> str:
         f"| **all pages** | {len(every[0].ms)} | {_ms(every[0].p50)} / {_ms(every[0].p95)} | "
         f"{len(every[1].ms)} | {_ms(every[1].p50)} / {_ms(every[1].p95)} |"
     )
-    lines += ["", *_cost_table(one, many), "", *_estimate(one, many), NODES_END, ""]
+    lines += ["", *_kill_lines(one, many), "", *_cost_table(one, many), ""]
+    lines += [*_estimate(one, many), NODES_END, ""]
     return "\n".join(lines)
+
+
+def _kill_lines(one: Phase, many: Phase) -> list[str]:
+    """The writer in both phases, and what killing a node cost."""
+
+    def writer(phase: Phase) -> str:
+        stats = phase.writer
+        cycle = PageSamples(ms=list(stats.cycle_ms))
+        failed = f"; {len(stats.failures)} failed" if stats.failures else ""
+        return f"{stats.changes} changes, a cycle {_ms(cycle.p50)} ms at the median{failed}"
+
+    in_flight = READERS + 1  # the readers and the writer: one request each at a time
+    killed = many.killed_at_s
+    met = (
+        "—"
+        if killed is None
+        else "met"
+        if many.errors_after_kill + len(many.writer.failures) <= in_flight
+        else "**not met**"
+    )
+    return [
+        "| measurement | result | goal | met |",
+        "|---|---|---|---|",
+        f"| the writer, one node | {writer(one)} | — | — |",
+        f"| the writer, {many.nodes} nodes | {writer(many)} | — | — |",
+        "| one node killed (SIGKILL, master and workers) "
+        + ("— not killed" if killed is None else f"at {killed:.0f} s of {many.seconds:.0f} s")
+        + f" | {many.errors_after_kill} readers' requests failed after it, "
+        f"{len(many.writer.failures)} writer's cycles failed; requests per second over the "
+        f"whole run {_num(many.per_second)} against {_num(one.per_second)} on one node | "
+        f"only the requests in flight (at most {in_flight}) | {met} |",
+    ]
 
 
 def _num(value: float | None, digits: int = 1) -> str:

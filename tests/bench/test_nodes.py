@@ -30,8 +30,13 @@ def _result() -> nodes.NodesResult:
         load.LoadPage("Trends", "leadership", "/reports/trends/"),
         load.LoadPage("Audits", "epb_staff", "/audits/"),
     ]
-    one = _phase("one node", 1, False, cpu_s=25.01, primary_s=12.0)
-    two = _phase("2 nodes behind nginx", 2, True, cpu_s=50.1, primary_s=3.0, replica_s=9.0)
+    one = _phase("one node", 1, False, cpu_s=25.01, primary_s=12.0, workers=4)
+    two = _phase(
+        "2 nodes behind nginx", 2, True, cpu_s=50.1, primary_s=3.0, replica_s=9.0, workers=2
+    )
+    two.kill, two.killed_at_s, two.errors_after_kill = True, 5.0, 1
+    for phase in (one, two):
+        phase.writer.changes, phase.writer.cycle_ms = 2, [900.0, 1100.0]
     return nodes.NodesResult("tiny", scale.ScaleSpec(2, 1), 10, 2, pages, [one, two])
 
 
@@ -58,6 +63,20 @@ def test_the_section_shows_both_runs_their_costs_and_the_estimate():
     assert "with the pages' reads on the streaming standby" in section
     assert "≈ **20 requests per second**" in section
     assert re.search(r"up to about \*\*[\d.]+ nodes\*\*", section)
+    assert "one gunicorn node (4 sync workers)" in section and "nodes of 2 workers" in section
+    assert "| the writer, 2 nodes | 2 changes, a cycle 1,000 ms at the median | — | — |" in section
+    killed = next(line for line in section.splitlines() if "node killed" in line)
+    assert "at 5 s of 10 s | 1 readers' requests failed after it" in killed
+    assert killed.endswith("| only the requests in flight (at most 7) | met |")
+
+
+def test_a_kill_that_costs_more_than_the_requests_in_flight_is_not_met():
+    result = _result()
+    result.phases[1].errors_after_kill = 8
+    section = nodes.render_nodes(result, "manage.py bench --load --nodes 2")
+    assert next(line for line in section.splitlines() if "node killed" in line).endswith(
+        "| **not met** |"
+    )
 
 
 def test_the_nodes_section_replaces_only_itself_after_the_load_section():

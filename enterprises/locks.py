@@ -147,6 +147,8 @@ def _names() -> dict[str, str]:
     }
 
 
+# On PostgreSQL an update's touched reports are joined by key (an OR of two IN scanned every
+# verified report: 180 ms a save at 650,000 reports).
 def postgresql_triggers() -> tuple[list[str], list[str]]:
     n = _names()
     changes = _report_changes("IS DISTINCT FROM")
@@ -162,14 +164,9 @@ def postgresql_triggers() -> tuple[list[str], list[str]]:
                 SELECT r.id INTO locked FROM benxi_new_rows v JOIN {n["report"]} r
                     ON r.id = v.report_id WHERE r.status = '{n["verified"]}' LIMIT 1;
             ELSIF TG_OP = 'UPDATE' THEN
-                -- The touched reports first, then each by its key: `status = verified AND
-                -- (id IN new OR id IN old)` scanned every verified report (180 ms a save at
-                -- 650,000 reports).
-                SELECT r.id INTO locked FROM (
-                    SELECT report_id FROM benxi_new_rows
-                    UNION SELECT report_id FROM benxi_old_rows
-                ) v JOIN {n["report"]} r ON r.id = v.report_id
-                WHERE r.status = '{n["verified"]}' LIMIT 1;
+                SELECT r.id INTO locked FROM (SELECT report_id FROM benxi_new_rows UNION
+                    SELECT report_id FROM benxi_old_rows) v JOIN {n["report"]} r
+                    ON r.id = v.report_id WHERE r.status = '{n["verified"]}' LIMIT 1;
             ELSE
                 SELECT r.id INTO locked FROM benxi_old_rows v JOIN {n["report"]} r
                     ON r.id = v.report_id WHERE r.status = '{n["verified"]}' LIMIT 1;

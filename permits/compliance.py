@@ -433,6 +433,15 @@ OVER_PERMITTED = "over_permitted"
 WARNING_SHARE_PCT = 80
 
 
+@datacache.figure("permits-concentration", depends=("register", "permits"))
+def city_concentration(year: int, today: datetime.date) -> list[Series]:
+    """The city's concentration rows of `year` on `today` (`concentration_rows`): the costly
+    part of compliance (every monitoring value of the year, seconds at province scale),
+    cached apart from the verified discharge, whose changes it does not read, so that a
+    verified report recomputes only the quantities."""
+    return concentration_rows(year, today)
+
+
 @dataclass
 class Standing:
     """One enterprise's compliance in a year, summed over its rows: what the dashboards'
@@ -452,7 +461,7 @@ def standings(year: int, today: datetime.date | None = None) -> dict[int, Standi
     quantity in force in `year`, from the rows of the compliance form; cached until the
     register, the permits and monitoring or the verified discharge change."""
     found: dict[int, Standing] = {}
-    for s in concentration_rows(year, today):
+    for s in city_concentration(year, today or datetime.date.today()):
         standing = found.setdefault(s.enterprise_id, Standing())
         standing.exceedances += s.exceedances
         standing.missing += s.missing

@@ -1136,7 +1136,7 @@ def compliance_form(year: int) -> AnnualForm:
     """Each outlet, pollutant and basis with a limit in force in the year, and each permitted
     annual quantity against the verified discharge (permits/compliance.py); its CSV is
     docs/formats/compliance-summary.md's `compliance`."""
-    series = compliance.concentration_rows(year, clock.today())
+    series = compliance.city_concentration(year, clock.today())
     quantities = compliance.quantity_rows(year)
     names = _names([s.enterprise_id for s in series] + [q.enterprise_id for q in quantities])
     pollutants = _pollutant_names()

@@ -448,7 +448,7 @@ FORM_QUERIES = {
     "training": PAGE + 5,
     # limits in force, values by series and month, days measured by month, annual limits,
     # the ledger's verified figures, enterprises' names, pollutants
-    "compliance": PAGE + 7,
+    "compliance": PAGE + 8,  # with the concentration rows' tokens (a figure of its own)
     # tax equivalents with their pollutants, rates, verified discharge, enterprises' names,
     # pollutants
     "fees": PAGE + 5,

@@ -240,12 +240,13 @@ CACHED = {
     "trends": PAGE - 3 + 2 + 2,
 }
 # Compliance with the permits: the tokens of the enterprises' standings (a figure of its own,
-# which the EPB's queue of violations reads too), the limits in force, the values by series and
+# which the EPB's queue of violations reads too) and of the city's concentration rows (another,
+# which a verified report does not move), the limits in force, the values by series and
 # month, the annual limits; the tax's equivalents, rates and verified discharge; the
 # enforcement cases open and overdue (one aggregate, for the dashboards' counts of cases).
 # With permits in force (below), the days measured, the ledger's verified figures and the
 # largest exceeders' names as well.
-COMPLIANCE = 8
+COMPLIANCE = 9
 QUERIES = {
     # summary (5: register, audits, options, reductions claimed with their baselines from
     # the ledger, pollutants); audits by steps done (one query); targets and their actuals;

@@ -200,13 +200,13 @@ def test_those_who_may_not_read_the_monitoring_see_no_compliance(permitted, clie
 def test_the_compliance_figures_run_a_fixed_number_of_queries(
     permitted, more, django_assert_num_queries
 ):
-    """The enterprises' standings (their tokens; the concentration rows: limits, values by
-    month, days measured; the annual totals: limits, the ledger's verified figures), the
+    """The enterprises' standings (their tokens; the concentration rows, a figure of their
+    own (their tokens; limits, values by month, days measured); the annual totals: limits, the ledger's verified figures), the
     largest exceeders' names, the tax (3), the enforcement cases open and overdue (1)."""
     if more:
         permits_2000(permitted["e6"], "P-2000-6")
         make_case(permitted["e6"])
-    with django_assert_num_queries(1 + 3 + 2 + 1 + 3 + 1):
+    with django_assert_num_queries(1 + 1 + 3 + 2 + 1 + 3 + 1):
         found = compliance_figures.findings.compute(2000, datetime.date(2030, 1, 1))
     assert len(found["ids"]["permitted"]) == (2 if more else 1)
 
@@ -328,3 +328,35 @@ def test_a_write_to_a_case_moves_the_permits_token_and_the_counts_follow(
         status=CaseStatus.CLOSED, outcome=CaseOutcome.RESOLVED, closed_on=D(2000, 6, 20)
     )
     assert shown() == {"still_open": "0", "overdue": "0"}
+
+
+@pytest.mark.django_db
+def test_a_verified_figure_recomputes_the_quantities_not_the_concentration_rows(
+    permitted, monkeypatch
+):
+    """The concentration rows (every monitoring value of the year) are a figure of their
+    own, which the verified discharge does not move: after a verified figure changes, the
+    findings read the quantities again and the concentration rows from the cache."""
+    from enterprises.models import AnnualDischarge
+    from permits import compliance
+
+    day = D(2030, 1, 1)
+    before = compliance_figures.findings(2000, day)
+    calls = {"concentration": 0, "quantities": 0}
+    rows, quantities = compliance.concentration_rows, compliance.quantity_rows
+
+    def counted(name, function):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(compliance, "concentration_rows", counted("concentration", rows))
+    monkeypatch.setattr(compliance, "quantity_rows", counted("quantities", quantities))
+    # The ledger is the discharge scope's table: its update moves the scope's token.
+    AnnualDischarge.objects.filter(enterprise=permitted["e5"], year=2000).update(amount=0)
+    after = compliance_figures.findings(2000, day)
+    assert calls == {"concentration": 0, "quantities": 1}
+    over = (before["ids"]["over_permitted"], after["ids"]["over_permitted"])
+    assert over == ([permitted["e5"].pk], [])

@@ -201,8 +201,9 @@ def test_the_compliance_figures_run_a_fixed_number_of_queries(
     permitted, more, django_assert_num_queries
 ):
     """The enterprises' standings (their tokens; the concentration rows, a figure of their
-    own (their tokens; limits, values by month, days measured); the annual totals: limits, the ledger's verified figures), the
-    largest exceeders' names, the tax (3), the enforcement cases open and overdue (1)."""
+    own (their tokens; limits, values by month, days measured); the annual totals: limits,
+    the ledger's verified figures), the largest exceeders' names, the tax (3), the
+    enforcement cases open and overdue (1)."""
     if more:
         permits_2000(permitted["e6"], "P-2000-6")
         make_case(permitted["e6"])

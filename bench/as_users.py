@@ -42,7 +42,7 @@ from bench.scale import LAST_YEAR, ScaleSpec
 
 BEGIN = "<!-- bench --as-users: begin -->"
 END = "<!-- bench --as-users: end -->"
-# Goals (issue 27)
+# Goals: the province as users meet it
 IMPORT_GOAL_ROWS_S = 10_000
 IMPORT_MEMORY_GOAL_MB = 500  # for a file of up to 50 MB
 SAVE_GOAL_MS = 100  # server time
@@ -79,6 +79,26 @@ class Run:
         return self.rows / self.seconds if self.ok and self.rows and self.seconds else None
 
 
+def database_url() -> str:
+    """DATABASE_URL of the database this process uses (a test database too), for the
+    processes it starts; a database in memory has none."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            raise RuntimeError("a database in memory cannot be shared with another process")
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{credentials}@{db['HOST'] or 'localhost'}" if credentials else db["HOST"] or ""
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{host}{port}/{db['NAME']}"
+
+
 def production_environment(workdir: Path) -> dict[str, str]:
     """The server's settings, as gunicorn has them (bench/settings_gunicorn.py: the production
     settings with the static files collected into the run's folder) with DEBUG off, the same
@@ -91,6 +111,7 @@ def production_environment(workdir: Path) -> dict[str, str]:
             "DEBUG": "0",
             "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(40),
             "PYTHONUNBUFFERED": "1",
+            "DATABASE_URL": database_url(),
         }
     )
     env.setdefault("BENXI_VAR_DIR", str(workdir / "var"))
@@ -358,7 +379,9 @@ def measure_save(saves: int, workdir: Path, log=print) -> SaveResult:
     password = secrets.token_urlsafe(18)
     _login_users(password)
     connections.close_all()
-    server = Gunicorn(workdir, log=log, access_format=ACCESS_FORMAT, collect=False)
+    server = Gunicorn(
+        workdir, log=log, access_format=ACCESS_FORMAT, collect=False, database=database_url()
+    )
     try:
         log(f"gunicorn (deploy/gunicorn.conf.py) and the task worker; {saves} saves")
         server.start()
@@ -401,10 +424,32 @@ def run_as_users(
     reuse: bool = False,
     log=print,
 ) -> AsUsersResult:
+    """Seed (or reuse) the scale, then measure `parts` on it."""
     from bench.benchmark import _counts, prepare
 
     seconds = prepare(name, spec, reuse=reuse, log=log)
     result = AsUsersResult(name, spec, seconds, counts=_counts(), saves=saves)
+    measure(
+        result,
+        parts=parts,
+        discharge_rows=discharge_rows,
+        monitoring_rows=monitoring_rows,
+        pdf_arguments=pdf_runs(pdf_extra),
+        log=log,
+    )
+    return result
+
+
+def measure(
+    result: AsUsersResult,
+    *,
+    parts: tuple[str, ...],
+    discharge_rows: tuple[int, ...],
+    monitoring_rows: int,
+    pdf_arguments: list[list[str]],
+    log=print,
+) -> None:
+    """The measurements of `parts` on the data as it is, into `result`."""
     result.cache = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "each process's memory"
     with tempfile.TemporaryDirectory(prefix="benxi-bench-users-") as folder:
         workdir = Path(folder)
@@ -423,12 +468,11 @@ def run_as_users(
             if monitoring_rows:
                 result.imports.append(import_monitoring(monitoring_rows, workdir, env, log))
         if "save" in parts:
-            result.save = measure_save(saves, workdir, log)
+            result.save = measure_save(result.saves, workdir, log)
         if "pdf" in parts:
-            for arguments in pdf_runs(pdf_extra):
+            for arguments in pdf_arguments:
                 log(f"annual_report {' '.join(arguments)} --format pdf")
                 result.pdfs.append(pdf(arguments, result.year, workdir, env))
-    return result
 
 
 # -- the document -----------------------------------------------------------------------------

@@ -622,15 +622,18 @@ class Gunicorn:
         collect: bool = True,
         task_worker: bool = True,
         access_format: str | None = None,
+        database: str | None = None,
     ):
         """`secret`: the SECRET_KEY of several nodes of one site (else one of its own);
         `replica`: False leaves DATABASE_REPLICA_URL out of its environment; `collect`: False
         when another server of the run collected the static files already; `task_worker`:
         the task queue's worker (`manage.py db_worker`) runs beside it, as `make serve` runs
-        it; `access_format`: gunicorn's access log on (BENXI_ACCESS_LOG=1) in that format."""
+        it; `access_format`: gunicorn's access log on (BENXI_ACCESS_LOG=1) in that format;
+        `database`: its DATABASE_URL, when not this process's environment's."""
         self.workdir, self.workers, self.log = workdir, workers, log
         self.secret, self.replica, self.collect = secret, replica, collect
         self.task_worker, self.access_format = task_worker, access_format
+        self.database = database
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.worker_process: subprocess.Popen | None = None
@@ -654,6 +657,8 @@ class Gunicorn:
         )
         if self.access_format:
             env["BENXI_ACCESS_LOG"] = "1"
+        if self.database:
+            env["DATABASE_URL"] = self.database
         env.setdefault("BENXI_VAR_DIR", str(self.workdir / "var"))
         if self.replica is False:
             env.pop("DATABASE_REPLICA_URL", None)

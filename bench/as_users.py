@@ -174,10 +174,11 @@ def first_free_year() -> int:
 
 def remove_discharge(years: range) -> int:
     """Remove the reports of `years` (which held none before the import) with every row that
-    refers to them, and refresh the ledger of their (enterprise, year) pairs, in one
+    refers to them and their history rows (simple-history's: records that existed only for
+    the measurement), and refresh the ledger of their (enterprise, year) pairs, in one
     transaction. Not a queryset delete: its signal refreshes the ledger once per report."""
     from enterprises import ledger, locks
-    from enterprises.models import DischargeReport
+    from enterprises.models import DischargeReport, DischargeValue
 
     with transaction.atomic():
         reports = DischargeReport.objects.filter(year__in=list(years))
@@ -190,6 +191,11 @@ def remove_discharge(years: range) -> int:
                 **{f"{relation.field.name}__in": reports}
             )
             related.delete()
+        history = DischargeReport.history.model.objects.filter(year__in=list(years))
+        DischargeValue.history.model.objects.filter(report_id__in=history.values("id"))._raw_delete(
+            reports.db
+        )
+        history._raw_delete(reports.db)
         count = reports._raw_delete(reports.db)
         ledger.refresh(pairs)
     return count
@@ -259,6 +265,7 @@ def monitoring_file(rows: int, year: int) -> bytes:
 
 def import_monitoring(rows: int, workdir: Path, env: dict[str, str], log=print) -> Run:
     """A monitoring file of `rows` new hourly means, imported and then removed."""
+    from permits import reliability
     from permits.models import MonitoringValue
 
     year = monitoring_year()
@@ -276,7 +283,12 @@ def import_monitoring(rows: int, workdir: Path, env: dict[str, str], log=print) 
             f"monitoring, {written:,} rows", ["import_data", "monitoring", str(path)], env
         )
     finally:
-        removed, _by_model = MonitoringValue.objects.filter(measured_on__year=year).delete()
+        with transaction.atomic():
+            imported = MonitoringValue.objects.filter(measured_on__year=year)
+            enterprises = set(imported.order_by().values_list("enterprise_id", flat=True))
+            removed, _by_model = imported.delete()
+            # the annual reports of that year were checked against these values: again
+            reliability.refresh_for({(enterprise, year) for enterprise in enterprises})
         path.unlink(missing_ok=True)
     run.rows, run.file_mb = written, len(content) / 1024**2
     run.note = (run.note + f"; {removed:,} values removed after").strip("; ")
@@ -525,7 +537,7 @@ def _import_lines(imports: list[Run]) -> list[str]:
         "enterprise; monitoring: hourly means of a year within the permits that holds none. "
         "What each import wrote is removed after it (the reports with their values, and the "
         "ledger of their enterprises and years refreshed in the same transaction; the "
-        "monitoring values of the year).",
+        "monitoring values of the year)." + _fifty_mb(imports),
         "",
         "| import | file MB | wall s | rows/s | peak RSS MB | goal | met |",
         "|---|---:|---:|---:|---:|---|---|",
@@ -548,6 +560,18 @@ def _import_lines(imports: list[Run]) -> list[str]:
             f"< {IMPORT_MEMORY_GOAL_MB} MB (a file of up to 50 MB) | {_met(ok)} |"
         )
     return [*lines, ""]
+
+
+def _fifty_mb(imports: list[Run]) -> str:
+    """How many discharge rows make the memory goal's 50 MB file, from the files measured."""
+    sized = [run for run in imports if run.label.startswith("discharge") and run.file_mb]
+    if not sized:
+        return ""
+    rows = 50 * sized[-1].rows / sized[-1].file_mb
+    return (
+        f" A discharge file of 50 MB (the memory goal's) holds about {rows:,.0f} rows: "
+        "`--discharge-rows` measures it."
+    )
 
 
 def _save_lines(result: AsUsersResult) -> list[str]:

@@ -140,6 +140,8 @@ def test_every_measurement_runs_in_its_own_process_and_leaves_the_data_as_seeded
     scale.seed(scale.ScaleSpec(enterprises=4, years=2, monthly=False, seed=5))
     before = (
         DischargeReport.objects.count(),
+        DischargeReport.history.count(),
+        DischargeValue.history.count(),
         DischargeValue.objects.count(),
         sorted(AnnualDischarge.objects.values_list("enterprise_id", "year", "pollutant_id")),
         MonitoringValue.objects.count(),
@@ -153,13 +155,17 @@ def test_every_measurement_runs_in_its_own_process_and_leaves_the_data_as_seeded
         pdf_arguments=[["--form", "targets"]],
         log=lambda _text: None,
     )
+    # the history keeps the saves (2) and the value put back, not the imports' records
     after = (
         DischargeReport.objects.count(),
+        DischargeReport.history.count() - 3,
+        DischargeValue.history.count() - 3,
         DischargeValue.objects.count(),
         sorted(AnnualDischarge.objects.values_list("enterprise_id", "year", "pollutant_id")),
         MonitoringValue.objects.count(),
     )
     assert after == before
+    assert not DischargeReport.history.filter(year__gt=scale.LAST_YEAR).exists()
     discharge, monitoring = result.imports
     assert discharge.ok and discharge.rows == 90, discharge.output
     assert "reports removed after" in discharge.note

@@ -61,9 +61,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load",
             action="store_true",
-            help="load mode (PostgreSQL only), at the last scale of --scales: gunicorn with "
-            "3 workers, six readers over the main pages without and with a writer, worker "
-            "memory and concurrent writes; its section of the output replaces only the "
+            help="load mode (PostgreSQL and REDIS_URL), at the last scale of --scales: the "
+            "production configuration (gunicorn with deploy/gunicorn.conf.py, 3 workers, the "
+            "task worker beside it), six readers over the main pages without and with a "
+            "writer, worker memory and concurrent writes; its section of the output replaces "
+            "only the "
             "previous load section",
         )
         parser.add_argument(
@@ -80,6 +82,14 @@ class Command(BaseCommand):
             default=60,
             help="load mode: seconds of each run (readers only; readers and a writer)",
         )
+        self._as_users_arguments(parser)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the data of a database that holds records bench did not generate",
+        )
+
+    def _as_users_arguments(self, parser) -> None:
         parser.add_argument(
             "--as-users",
             action="store_true",
@@ -116,11 +126,6 @@ class Command(BaseCommand):
             metavar="ARGUMENTS",
             help="--as-users: one more annual_report run in PDF, its arguments in one string "
             '(e.g. "--form discharge --district 210502"); may be repeated',
-        )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="replace the data of a database that holds records bench did not generate",
         )
 
     def handle(self, *args, **options):

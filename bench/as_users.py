@@ -296,15 +296,38 @@ def import_monitoring(rows: int, workdir: Path, env: dict[str, str], log=print) 
 
 
 # -- PDFs -------------------------------------------------------------------------------------
+def largest_district() -> str | None:
+    """The district of the register with the most enterprises (a volume's argument)."""
+    from django.db.models import Count
+
+    from enterprises.models import Enterprise
+
+    return (
+        Enterprise.objects.exclude(district="")
+        .values("district")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "district")
+        .values_list("district", flat=True)
+        .first()
+    )
+
+
 def pdf_runs(extra: list[str] = ()) -> list[list[str]]:
-    """The argument sets of `annual_report` (after --year and --format pdf): every form,
-    the largest first, then `extra` (each a string of arguments, e.g. "--form discharge
-    --district 210502")."""
+    """The argument sets of `annual_report` (after --year and --format pdf): the forms that
+    print in volumes first, each as a user downloads it, whole (--whole) and as the volume
+    of the largest district; then every other form; then `extra` (each a string of
+    arguments, e.g. "--form discharge --sector 2511")."""
     from reports import annual
 
-    first = [name for name in ("discharge", "audits") if name in annual.FORMS]
-    forms = first + [name for name in annual.FORMS if name not in first]
-    return [["--form", name] for name in forms] + [shlex.split(line) for line in extra]
+    volumes = [name for name in ("discharge", "audits") if name in annual.VOLUME_FORMS]
+    district = largest_district()
+    runs = []
+    for name in volumes:
+        runs += [["--form", name], ["--form", name, "--whole"]]
+        if district:
+            runs.append(["--form", name, "--district", district])
+    runs += [["--form", name] for name in annual.FORMS if name not in volumes]
+    return runs + [shlex.split(line) for line in extra]
 
 
 def pdf(arguments: list[str], year: int, workdir: Path, env: dict[str, str]) -> Run:
@@ -612,7 +635,8 @@ def _pdf_lines(result: AsUsersResult) -> list[str]:
         "",
         f"`manage.py annual_report --year {result.year} --format pdf ARGUMENTS` in a process "
         "of its own with the server's settings: wall time (start-up included) and peak RSS. "
-        "More argument sets (a volume of a form: `--district`) with `--pdf-args`.",
+        "`--whole`: the whole form, even where a download would give its contents volume "
+        "(BENXI_PDF_WHOLE_ROWS); `--district`: a volume. More argument sets with `--pdf-args`.",
         "",
         "| arguments | PDF MB | wall s | peak RSS MB | goal | met |",
         "|---|---:|---:|---:|---|---|",

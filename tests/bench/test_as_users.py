@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bench import as_users, load, scale
-from enterprises.models import AnnualDischarge, DischargeReport, DischargeValue
+from enterprises.models import AnnualDischarge, DischargeReport, DischargeValue, Enterprise
 from permits.models import MonitoringValue
 
 
@@ -34,7 +34,7 @@ def _result() -> as_users.AsUsersResult:
     result.pdfs = [
         as_users.Run("--form discharge", 75.0, 900.0, 0, file_mb=12.0),
         as_users.Run("--form audits", 12.0, 400.0, 0, file_mb=2.0),
-        as_users.Run("--form targets --district 210502", 3.0, 2000.0, 0),
+        as_users.Run("--form discharge --district 210502", 3.0, 2000.0, 0),
     ]
     return result
 
@@ -63,7 +63,7 @@ def test_the_section_judges_every_goal():
     assert rows["| save, client (3 × 302)"].endswith("| — | — |")
     assert rows["| `--form discharge`"].endswith("**not met** |")  # 75 s
     assert rows["| `--form audits`"].endswith("| met |")
-    assert rows["| `--form targets --district 210502`"].endswith("**not met** |")  # 2 GB
+    assert rows["| `--form discharge --district 210502`"].endswith("**not met** |")  # 2 GB
     slow = _result()
     slow.save.server_ms = [150.0]
     assert _rows(as_users.render_as_users(slow, "x"))["| save, server"].endswith("**not met** |")
@@ -99,11 +99,14 @@ def test_the_access_log_gives_the_server_times_of_the_saves_only():
 
 
 @pytest.mark.django_db
-def test_the_forms_in_pdf_start_with_the_largest_and_take_more_argument_sets():
-    runs = as_users.pdf_runs(["--form discharge --district '210502'"])
-    assert runs[:2] == [["--form", "discharge"], ["--form", "audits"]]
-    assert runs[-1] == ["--form", "discharge", "--district", "210502"]
+def test_the_forms_in_pdf_start_with_those_in_volumes_and_take_more_argument_sets():
+    runs = as_users.pdf_runs(["--form discharge --sector '2511'"])
+    assert runs[:2] == [["--form", "discharge"], ["--form", "discharge", "--whole"]]
+    assert ["--form", "audits", "--whole"] in runs
+    assert runs[-1] == ["--form", "discharge", "--sector", "2511"]
     assert len({tuple(run) for run in runs}) == len(runs)
+    Enterprise.objects.create(code="E1", name="One", sector="iron_steel", district="210502")
+    assert ["--form", "audits", "--district", "210502"] in as_users.pdf_runs()
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ export DEBUG ?= 1
 # `make run` and `make serve` run the background worker (imports of large files, form downloads,
 # closings) beside the server, under deploy/keep-running: started again if it exits, stopped
 # with the server.
-.PHONY: run worker test install migrate serve backup restore import annual-report recompute-targets messages check-messages bench bench-load clean
+.PHONY: run worker test install migrate serve backup restore import annual-report recompute-targets messages check-messages bench bench-load bench-users clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -85,11 +85,18 @@ recompute-targets: migrate
 bench: install
 	DJANGO_SETTINGS_MODULE=bench.settings $(PY) manage.py bench $(BENCH_ARGS)
 
-# Load mode (PostgreSQL only), at the last scale of --scales (province by default): gunicorn with
-# 3 workers, six readers without and with a writer, worker memory, concurrent writes; it replaces
-# only its own section of docs/benchmarks.md. BENCH_ARGS="--reuse --duration 60".
+# Load mode (PostgreSQL and REDIS_URL), at the last scale of --scales (province by default):
+# gunicorn with deploy/gunicorn.conf.py, 3 workers and the task worker, six readers without and
+# with a writer, worker memory, concurrent writes; it replaces only its own section of
+# docs/benchmarks.md. BENCH_ARGS="--reuse --duration 60".
 bench-load: install
 	DJANGO_SETTINGS_MODULE=bench.settings $(PY) manage.py bench --load $(BENCH_ARGS)
+
+# As users meet it, at the last scale of --scales: committed imports (import_data), a save over
+# HTTP (gunicorn with deploy/gunicorn.conf.py and the task worker), the forms in PDF
+# (annual_report), each in a process of its own; its own section of docs/benchmarks.md.
+bench-users: install
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) manage.py bench --as-users $(BENCH_ARGS)
 
 # Re-extract every catalogue after changing user-visible strings, then translate the new entries.
 messages: $(STAMP)

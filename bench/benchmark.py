@@ -567,6 +567,15 @@ def render(results: list[ScaleResult], command: str) -> str:
         "requests (3 repeats for pages over 2 s, otherwise 7; one still running after the time "
         "limit is stopped). Queries: cold / warm. Goals are judged on the warm median at the "
         "largest scale; the cold times are shown beside them.",
+        "- The sections that follow the page run are written by their own modes, each "
+        "replacing only its section: `bench --as-users` (committed imports by `import_data` "
+        "in a process of its own, by wall time and peak RSS, `--discharge-rows 20000,200000 "
+        "--monitoring-rows 100000`; a save through the entry grid over HTTP against gunicorn "
+        "with deploy/gunicorn.conf.py and the task worker, `--saves 20`; every annual form in "
+        "PDF by `annual_report` in a process of its own, by wall time and peak RSS, more "
+        'argument sets with `--pdf-args "--form discharge --district X"`; `--parts '
+        "imports,save,pdf` to choose), `bench --load` (the production configuration: "
+        "deploy/gunicorn.conf.py, the task worker, REDIS_URL) and `bench --load --nodes N`.",
         "",
     ]
     if big.seed_seconds is not None and big.spec == SCALES["province"]:

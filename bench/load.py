@@ -2,8 +2,9 @@
 
 At one scale (seeded, or reused with --reuse) on PostgreSQL:
 
-1. gunicorn serves the app (3 workers, DEBUG off, static files collected into a folder of
-   the run), on a free port of 127.0.0.1;
+1. gunicorn serves the app as in production (deploy/gunicorn.conf.py, 3 workers, DEBUG off,
+   static files collected into a folder of the run), on a free port of 127.0.0.1, with the
+   task worker (`manage.py db_worker`) beside it and the figures in Redis (REDIS_URL);
 2. six reader threads loop over the main pages (dashboards, programme summary, claims,
    trends, the annual forms on screen, a few lists) for `duration` seconds, then again with
    one writer: an administrator who, every 5 s, unlocks a verified annual report with a
@@ -258,7 +259,12 @@ def render_load(result: LoadResult, command: str) -> str:
         f"Produced by `{command}` on {datetime.date.today().isoformat()}, scale "
         f"**{result.name}**: {result.spec.label}: {counts}; {seeded}.",
         "",
-        f"gunicorn with {WORKERS} sync workers, DEBUG off, on the same machine and database; "
+        "The production configuration: gunicorn started with `--config "
+        f"deploy/gunicorn.conf.py` ({WORKERS} sync workers and the address through "
+        "WEB_CONCURRENCY and BENXI_BIND; the production settings, with the static files "
+        "collected uncompressed into a folder of the run: bench/settings_gunicorn.py), the "
+        "task worker (`manage.py db_worker --no-reload`) running beside it for the whole "
+        "run, DEBUG off, on the same machine and database; "
         f"figures cached {result.cache or 'as configured'}. "
         f"{READERS} reader threads loop over the pages below (each request timed whole, as "
         f"the reader sees it), {result.duration:.0f} s without and then {result.duration:.0f} s "
@@ -614,14 +620,23 @@ class Gunicorn:
         secret: str | None = None,
         replica: bool | None = None,
         collect: bool = True,
+        task_worker: bool = True,
+        access_format: str | None = None,
+        database: str | None = None,
     ):
         """`secret`: the SECRET_KEY of several nodes of one site (else one of its own);
         `replica`: False leaves DATABASE_REPLICA_URL out of its environment; `collect`: False
-        when another server of the run collected the static files already."""
+        when another server of the run collected the static files already; `task_worker`:
+        the task queue's worker (`manage.py db_worker`) runs beside it, as `make serve` runs
+        it; `access_format`: gunicorn's access log on (BENXI_ACCESS_LOG=1) in that format;
+        `database`: its DATABASE_URL, when not this process's environment's."""
         self.workdir, self.workers, self.log = workdir, workers, log
         self.secret, self.replica, self.collect = secret, replica, collect
+        self.task_worker, self.access_format = task_worker, access_format
+        self.database = database
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self.worker_process: subprocess.Popen | None = None
         self.static_root = workdir / "static"
         self.log_path = workdir / f"gunicorn-{self.port}.log"
 
@@ -635,8 +650,15 @@ class Gunicorn:
                 "SECRET_KEY": self.secret or secrets.token_urlsafe(40),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "PYTHONUNBUFFERED": "1",
+                # deploy/gunicorn.conf.py reads its address and worker count from these
+                "BENXI_BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(self.workers),
             }
         )
+        if self.access_format:
+            env["BENXI_ACCESS_LOG"] = "1"
+        if self.database:
+            env["DATABASE_URL"] = self.database
         env.setdefault("BENXI_VAR_DIR", str(self.workdir / "var"))
         if self.replica is False:
             env.pop("DATABASE_REPLICA_URL", None)
@@ -654,24 +676,29 @@ class Gunicorn:
                 check=True,
                 timeout=600,
             )
+        # The production configuration: deploy/gunicorn.conf.py, as `make serve` starts it.
+        command = [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"]
+        if self.access_format:
+            command += ["--access-logformat", self.access_format]
         with open(self.log_path, "wb") as output:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "benxi_cp.wsgi",
-                    "-w",
-                    str(self.workers),
-                    "-b",
-                    f"127.0.0.1:{self.port}",
-                ],
+                command,
                 cwd=base,
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        if self.task_worker:
+            with open(self.workdir / f"db_worker-{self.port}.log", "wb") as output:
+                self.worker_process = subprocess.Popen(
+                    [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],
+                    cwd=base,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
         deadline = time.perf_counter() + START_TIMEOUT_S
         probe = HttpUser("127.0.0.1", self.port, timeout=10)
         while time.perf_counter() < deadline:
@@ -685,11 +712,14 @@ class Gunicorn:
             time.sleep(0.5)
         raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_S} s:\n{self.tail()}")
 
-    def tail(self) -> str:
+    def full_log(self) -> str:
         try:
-            return self.log_path.read_text(errors="replace")[-3000:]
+            return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
+
+    def tail(self) -> str:
+        return self.full_log()[-3000:]
 
     def worker_pids(self) -> list[int]:
         if self.process is None:
@@ -708,14 +738,15 @@ class Gunicorn:
         return sorted(children)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(STOP_TIMEOUT_S)
+        for process in (self.worker_process, self.process):
+            if process is None or process.poll() is not None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(STOP_TIMEOUT_S)
 
 
 def _proc_mb(path: str, field: str) -> float | None:

@@ -258,6 +258,7 @@ def _phase(work: Path, phase: Phase, password: str, secret: str, duration: float
             secret=secret,
             replica=phase.replica,
             collect=number == 0,
+            task_worker=number == 0,  # one task worker for the site
         )
         for number in range(phase.nodes)
     ]

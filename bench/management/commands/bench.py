@@ -1,5 +1,7 @@
 """`manage.py bench`: measure every main page, the import and the exports at two scales."""
 
+import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -7,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bench import load, nodes
+from bench import as_users, load, nodes
 
 
 class Command(BaseCommand):
@@ -19,7 +21,12 @@ class Command(BaseCommand):
         "With --load: serve the app with gunicorn and measure it under readers and a writer, "
         "and concurrent writes (its own section of docs/benchmarks.md). With --load --nodes N: "
         "the readers against one node, then against N nodes behind nginx with the read "
-        "replica (DATABASE_REPLICA_URL), and what each extra node adds (its own section)."
+        "replica (DATABASE_REPLICA_URL), and what each extra node adds (its own section). "
+        "With --as-users: what users meet, each in a process of its own with the server's "
+        "settings: committed imports (import_data) by wall time and peak memory, a save "
+        "through the entry grid over HTTP (gunicorn with deploy/gunicorn.conf.py and the task "
+        "worker), and the annual forms in PDF (annual_report) by time and peak memory (its own "
+        "section)."
     )
 
     def add_arguments(self, parser):
@@ -54,9 +61,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load",
             action="store_true",
-            help="load mode (PostgreSQL only), at the last scale of --scales: gunicorn with "
-            "3 workers, six readers over the main pages without and with a writer, worker "
-            "memory and concurrent writes; its section of the output replaces only the "
+            help="load mode (PostgreSQL and REDIS_URL), at the last scale of --scales: the "
+            "production configuration (gunicorn with deploy/gunicorn.conf.py, 3 workers, the "
+            "task worker beside it), six readers over the main pages without and with a "
+            "writer, worker memory and concurrent writes; its section of the output replaces "
+            "only the "
             "previous load section",
         )
         parser.add_argument(
@@ -73,10 +82,50 @@ class Command(BaseCommand):
             default=60,
             help="load mode: seconds of each run (readers only; readers and a writer)",
         )
+        self._as_users_arguments(parser)
         parser.add_argument(
             "--force",
             action="store_true",
             help="replace the data of a database that holds records bench did not generate",
+        )
+
+    def _as_users_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--as-users",
+            action="store_true",
+            help="measure, at the last scale of --scales, what users meet: committed imports, "
+            "a save over HTTP, the forms in PDF, each as a user runs it; its section of the "
+            "output replaces only the previous one of its kind",
+        )
+        parser.add_argument(
+            "--parts",
+            default=",".join(as_users.PARTS),
+            help="--as-users: the measurements to run, comma-separated: imports, save, pdf",
+        )
+        parser.add_argument(
+            "--discharge-rows",
+            default=",".join(str(n) for n in as_users.DISCHARGE_ROWS),
+            help="--as-users: the sizes (rows, comma-separated) of the discharge files imported",
+        )
+        parser.add_argument(
+            "--monitoring-rows",
+            type=int,
+            default=as_users.MONITORING_ROWS,
+            help="--as-users: the rows of the monitoring file imported (0: none)",
+        )
+        parser.add_argument(
+            "--saves",
+            type=int,
+            default=as_users.SAVES,
+            help="--as-users: how many times the grid's save is timed",
+        )
+        parser.add_argument(
+            "--pdf-args",
+            action="append",
+            default=[],
+            metavar="ARGUMENTS",
+            help="--as-users: one more annual_report run in PDF, its arguments in one string "
+            '(e.g. "--form discharge --district 210502"); may be repeated',
         )
 
     def handle(self, *args, **options):
@@ -102,9 +151,12 @@ class Command(BaseCommand):
             raise CommandError("--scales names no scale.")
         output = Path(options["output"])
         previous = output.read_text(encoding="utf-8") if output.exists() else ""
-        command = ("manage.py bench " + " ".join(sys.argv[2:])).strip()
+        command = ("manage.py bench " + shlex.join(sys.argv[2:])).strip()
         if options["load"]:
             self._load(scales[-1], options, previous, output, command)
+            return
+        if options["as_users"]:
+            self._as_users(scales[-1], options, previous, output, command)
             return
         # Measure what production runs: no query log, no template debug.
         settings.DEBUG = False
@@ -136,6 +188,42 @@ class Command(BaseCommand):
         kept = nodes.nodes_section(previous)
         if kept:
             document = nodes.merge_nodes(document, kept)
+        kept = as_users.as_users_section(previous)
+        if kept:
+            document = as_users.merge_as_users(document, kept)
+        self._write(document, output, options)
+
+    def _as_users(self, scale, options, previous: str, output: Path, command: str) -> None:
+        parts = tuple(p for p in options["parts"].split(",") if p)
+        unknown = set(parts) - set(as_users.PARTS)
+        if unknown or not parts:
+            raise CommandError(
+                f"--parts: unknown {', '.join(sorted(unknown)) or '(none given)'}; "
+                f"choose among {', '.join(as_users.PARTS)}."
+            )
+        try:
+            sizes = tuple(int(n) for n in options["discharge_rows"].split(",") if n)
+        except ValueError:
+            raise CommandError("--discharge-rows: whole numbers, comma-separated.") from None
+        if any(n <= 0 for n in sizes) or options["monitoring_rows"] < 0:
+            raise CommandError("--discharge-rows and --monitoring-rows must be positive.")
+        if not 1 <= options["saves"] <= 1000:
+            raise CommandError("--saves must be between 1 and 1000.")
+        name, spec = scale
+        started = time.monotonic()
+        result = as_users.run_as_users(
+            name,
+            spec,
+            parts=parts,
+            discharge_rows=sizes,
+            monitoring_rows=options["monitoring_rows"],
+            saves=options["saves"],
+            pdf_extra=options["pdf_args"],
+            reuse=options["reuse"],
+            log=lambda text: self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {text}"),
+        )
+        section = as_users.render_as_users(result, command)
+        document = as_users.merge_as_users(previous or "# Benchmarks\n", section)
         self._write(document, output, options)
 
     def _load(self, scale, options, previous: str, output: Path, command: str) -> None:
@@ -145,6 +233,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "--load needs PostgreSQL: set DATABASE_URL (gunicorn's workers and the "
                 "concurrent writers share the database)."
+            )
+        if not os.environ.get("REDIS_URL"):
+            raise CommandError(
+                "--load runs the production configuration, whose figures are cached in Redis: "
+                "set REDIS_URL (a Redis database of the benchmark's own)."
             )
         if options["duration"] <= 0 or options["duration"] > 3600:
             raise CommandError("--duration must be between 0 and 3600 seconds.")

@@ -234,6 +234,9 @@ class Command(BaseCommand):
                 "--load needs PostgreSQL: set DATABASE_URL (gunicorn's workers and the "
                 "concurrent writers share the database)."
             )
+        # The arguments first, then what the machine must give.
+        if options["nodes"] and not 2 <= options["nodes"] <= 8:
+            raise CommandError("--nodes must be between 2 and 8.")
         if not os.environ.get("REDIS_URL"):
             raise CommandError(
                 "--load runs the production configuration, whose figures are cached in Redis: "
@@ -259,8 +262,6 @@ class Command(BaseCommand):
         self._write(document, output, options)
 
     def _nodes(self, name, spec, options, previous, output, command, started) -> None:
-        if not 2 <= options["nodes"] <= 8:
-            raise CommandError("--nodes must be between 2 and 8.")
         try:
             result = nodes.run_nodes(
                 name,

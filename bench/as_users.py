@@ -37,7 +37,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections, transaction
 
-from bench.load import Gunicorn, discharge_file, percentile
+from bench.load import BEGIN as LOAD_BEGIN
+from bench.load import Gunicorn, discharge_file, marked, percentile, replace_marked
 from bench.scale import LAST_YEAR, ScaleSpec
 
 BEGIN = "<!-- bench --as-users: begin -->"
@@ -654,21 +655,8 @@ def _pdf_lines(result: AsUsersResult) -> list[str]:
 def merge_as_users(document: str, section: str) -> str:
     """`document` with its as-users section replaced by `section`; a first one goes before
     the load section, or the notes, or at the end."""
-    from bench import load
-
-    begin, end = document.find(BEGIN), document.find(END)
-    if begin != -1 and end > begin:
-        return document[:begin] + section.rstrip("\n") + document[end + len(END) :]
-    for marker in (load.BEGIN, "\n## Notes"):
-        at = document.find(marker)
-        if at != -1:
-            at += 1 if marker.startswith("\n") else 0
-            return document[:at] + section + "\n" + document[at:]
-    return document.rstrip("\n") + "\n\n" + section
+    return replace_marked(document, BEGIN, END, section, before=(LOAD_BEGIN, "\n## Notes"))
 
 
 def as_users_section(document: str) -> str | None:
-    begin, end = document.find(BEGIN), document.find(END)
-    if begin == -1 or end < begin:
-        return None
-    return document[begin : end + len(END)] + "\n"
+    return marked(document, BEGIN, END)

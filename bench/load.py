@@ -424,23 +424,51 @@ def _mb(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-def merge_section(document: str, section: str) -> str:
-    """`document` with its load section replaced by `section` (inserted before the notes,
-    or at the end, where it has none)."""
-    begin, end = document.find(BEGIN), document.find(END)
-    if begin != -1 and end > begin:
-        return document[:begin] + section.rstrip("\n") + document[end + len(END) :]
-    notes = document.find("\n## Notes")
-    if notes != -1:
-        return document[: notes + 1] + section + "\n" + document[notes + 1 :]
+def marked(document: str, begin: str, end: str) -> str | None:
+    """The part of `document` from the marker `begin` to the marker `end` (both included,
+    with a newline), or None where it has none."""
+    start, stop = document.find(begin), document.find(end)
+    if start == -1 or stop < start:
+        return None
+    return document[start : stop + len(end)] + "\n"
+
+
+def replace_marked(
+    document: str,
+    begin: str,
+    end: str,
+    section: str,
+    *,
+    after: tuple[str, ...] = (),
+    before: tuple[str, ...] = ("\n## Notes",),
+) -> str:
+    """`document` with its part between the markers `begin` and `end` replaced by `section`.
+    Where it has none, the section goes after the first of `after` found, or else before the
+    first of `before` found (a marker that starts with a newline keeps it), or at the end."""
+    start, stop = document.find(begin), document.find(end)
+    if start != -1 and stop > start:
+        return document[:start] + section.rstrip("\n") + document[stop + len(end) :]
+    for marker in after:
+        at = document.find(marker)
+        if at != -1:
+            cut = at + len(marker)
+            return document[:cut] + "\n\n" + section.rstrip("\n") + document[cut:]
+    for marker in before:
+        at = document.find(marker)
+        if at != -1:
+            at += 1 if marker.startswith("\n") else 0
+            return document[:at] + section + "\n" + document[at:]
     return document.rstrip("\n") + "\n\n" + section
 
 
+def merge_section(document: str, section: str) -> str:
+    """`document` with its load section replaced by `section` (inserted before the notes,
+    or at the end, where it has none)."""
+    return replace_marked(document, BEGIN, END, section)
+
+
 def load_section(document: str) -> str | None:
-    begin, end = document.find(BEGIN), document.find(END)
-    if begin == -1 or end < begin:
-        return None
-    return document[begin : end + len(END)] + "\n"
+    return marked(document, BEGIN, END)
 
 
 # -- readers and writer ---------------------------------------------------------------------

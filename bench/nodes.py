@@ -35,6 +35,7 @@ from pathlib import Path
 from django.db import connection, connections
 
 from bench.client import HttpUser
+from bench.load import END as LOAD_END
 from bench.load import (
     EXTRA_EPB_USERS,
     READERS,
@@ -48,6 +49,8 @@ from bench.load import (
     _ms,
     free_port,
     load_pages,
+    marked,
+    replace_marked,
     run_readers,
 )
 from bench.scale import ScaleSpec
@@ -531,23 +534,8 @@ def _estimate(one: Phase, many: Phase) -> list[str]:
 def merge_nodes(document: str, section: str) -> str:
     """`document` with its nodes section replaced by `section` (added after the load section,
     or before the notes, or at the end)."""
-    begin, end = document.find(NODES_BEGIN), document.find(NODES_END)
-    if begin != -1 and end > begin:
-        return document[:begin] + section.rstrip("\n") + document[end + len(NODES_END) :]
-    from bench.load import END
-
-    after = document.find(END)
-    if after != -1:
-        cut = after + len(END)
-        return document[:cut] + "\n\n" + section.rstrip("\n") + document[cut:]
-    notes = document.find("\n## Notes")
-    if notes != -1:
-        return document[: notes + 1] + section + "\n" + document[notes + 1 :]
-    return document.rstrip("\n") + "\n\n" + section
+    return replace_marked(document, NODES_BEGIN, NODES_END, section, after=(LOAD_END,))
 
 
 def nodes_section(document: str) -> str | None:
-    begin, end = document.find(NODES_BEGIN), document.find(NODES_END)
-    if begin == -1 or end < begin:
-        return None
-    return document[begin : end + len(NODES_END)] + "\n"
+    return marked(document, NODES_BEGIN, NODES_END)
